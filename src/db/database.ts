@@ -1,0 +1,119 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+
+/** Something SQL can be run against: the database, or one open transaction. */
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs a script of several statements with no parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /** Runs fn in one transaction: all of its writes (and its audit rows) land together or not at all. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// Dates stay as 'YYYY-MM-DD' strings on both engines: a date of birth has no time zone.
+pg.types.setTypeParser(1082, (v: string) => v);
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export function postgresDatabase(connectionString: string, maxConnections = 10): Database {
+  const pool = new pg.Pool({ connectionString, max: maxConnections });
+  return {
+    engine: 'postgres',
+    async query<T>(sql: string, params: unknown[] = []) {
+      const result = await pool.query(sql, params);
+      return result.rows as T[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          async query<R>(sql: string, params: unknown[] = []) {
+            return (await client.query(sql, params)).rows as R[];
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        };
+        const value = await fn(tx);
+        await client.query('COMMIT');
+        return value;
+      } catch (error) {
+        await client.query('ROLLBACK');
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+const pgliteParsers = { 1082: (v: string) => v, 20: (v: string) => Number(v) };
+
+export function pgliteDatabase(pglite: PGlite): Database {
+  return {
+    engine: 'pglite',
+    async query<T>(sql: string, params: unknown[] = []) {
+      const result = await pglite.query<T>(sql, params, { parsers: pgliteParsers });
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await pglite.exec(sql);
+    },
+    transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      return pglite.transaction(async (inner) => {
+        const tx: Queryable = {
+          async query<R>(sql: string, params: unknown[] = []) {
+            return (await inner.query<R>(sql, params, { parsers: pgliteParsers })).rows;
+          },
+          async exec(sql: string) {
+            await inner.exec(sql);
+          },
+        };
+        return fn(tx);
+      });
+    },
+    close: () => pglite.close(),
+  };
+}
+
+/** DATABASE_URL selects a PostgreSQL server; otherwise PGlite keeps its files under dataDir. */
+export async function openDatabase(options: { databaseUrl?: string; dataDir?: string }): Promise<Database> {
+  if (options.databaseUrl) return postgresDatabase(options.databaseUrl);
+  const pglite = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  await pglite.waitReady;
+  return pgliteDatabase(pglite);
+}
+
+const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/** Applies each migration file not yet applied, in name order, each in its own transaction. */
+export async function migrate(db: Database): Promise<string[]> {
+  await db.query(`CREATE TABLE IF NOT EXISTS schema_migration (
+    name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const applied = new Set((await db.query<{ name: string }>('SELECT name FROM schema_migration')).map((r) => r.name));
+  const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
+  const done: string[] = [];
+  for (const file of files) {
+    if (applied.has(file)) continue;
+    const sql = await readFile(path.join(migrationsDir, file), 'utf8');
+    await db.transaction(async (tx) => {
+      await tx.exec(sql);
+      await tx.query('INSERT INTO schema_migration (name) VALUES ($1)', [file]);
+    });
+    done.push(file);
+  }
+  return done;
+}
+
