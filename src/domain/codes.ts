@@ -120,7 +120,9 @@ export function factorSubjectFor(role: Role): FactorSubject {
 /** The factor codes that apply to a member in the given role (the form's options). */
 export function factorCodesFor(role: Role): string[] {
   const subject = factorSubjectFor(role);
-  return Object.keys(cinFactorCodes).filter((code) => code.endsWith(subject) || code === '20');
+  const fostering = subject === 'A' ? Object.keys(privateFosteringCodes) : [];
+  const lettered = Object.keys(cinFactorCodes).filter((code) => !(code in privateFosteringCodes) && code.endsWith(subject));
+  return [...lettered, ...fostering, '20'];
 }
 
 export const needTypes = ['cin_factor', 'offending'] as const;

@@ -1,0 +1,132 @@
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { loadConfig, type Config } from '../config.ts';
+import { migrate, openDatabase, type Database } from '../db/database.ts';
+import { userRoles, type UserRole } from '../domain/codes.ts';
+import { ValidationError } from '../domain/errors.ts';
+import { hashPassword } from '../modules/access/service.ts';
+import { demoSignIns } from '../domain/demo/generator.ts';
+import { seedDemo } from '../modules/demo/seed.ts';
+import { services } from '../services.ts';
+import { buildApp } from '../web/app.ts';
+
+/** The one password every demo account shares. Demo data only: never used for real accounts. */
+export const demoPassword = 'lantern-demo-password';
+
+const usage = `Usage: lantern <command> [options]
+
+  start [--port N] [--no-demo]     migrate, seed a demo partnership into an empty embedded database, and serve
+  migrate                          apply database migrations
+  seed [--families N] [--seed N]   add a demo partnership to an empty database (default 300 families)
+  user create --email E --name N --role R --agency A [--team T] [--job-title J]
+                                   create a user; the password is read from LANTERN_PASSWORD
+  token create --email E [--label L]
+                                   create an API token for a user and print it once
+  level-rules set --file F         replace the level of need rules with the JSON in F
+
+The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
+
+async function open(config: Config): Promise<Database> {
+  if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(db);
+  return db;
+}
+
+async function familyCount(db: Database): Promise<number> {
+  return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM family'))[0].n;
+}
+
+async function seed(db: Database, families: number, seedNumber: number) {
+  const started = Date.now();
+  const result = await seedDemo(db, { families, seed: seedNumber, passwordHash: await hashPassword(demoPassword) });
+  console.log(`Seeded ${result.families} families, ${result.people} people and ${result.users} users in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+function printSignIns(url: string) {
+  console.log(`\nLantern is running at ${url}\n\nDemo sign-ins (password for all: ${demoPassword}):`);
+  for (const s of demoSignIns) console.log(`  ${s.email.padEnd(44)} ${s.role.padEnd(13)} ${s.description}`);
+  console.log('\nPress Ctrl+C to stop.');
+}
+
+export async function main(argv: string[]) {
+  const [command, sub, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'start': {
+      const { values } = parseArgs({ args: argv.slice(1), options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' }, demo: { type: 'boolean' } } });
+      if (values.port) config.port = Number(values.port);
+      const db = await open(config);
+      // Demo data goes only into an empty embedded database, or when asked for explicitly.
+      if (!values['no-demo'] && (values.demo || !config.databaseUrl) && (await familyCount(db)) === 0) await seed(db, 300, 1);
+      const app = await buildApp({ services: services(db, config), sessionHours: config.sessionHours, logger: { level: config.logLevel } });
+      await app.listen({ port: config.port, host: config.host });
+      printSignIns(`http://localhost:${config.port}`);
+      const stop = async () => { await app.close(); await db.close(); process.exit(0); };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      return;
+    }
+    case 'migrate': {
+      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const applied = await migrate(db);
+      console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
+      await db.close();
+      return;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: argv.slice(1), options: { families: { type: 'string', default: '300' }, seed: { type: 'string', default: '1' } } });
+      const db = await open(config);
+      await seed(db, Number(values.families), Number(values.seed));
+      await db.close();
+      return;
+    }
+    case 'user': {
+      if (sub !== 'create') break;
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
+      if (!values.role || !userRoles.includes(values.role as UserRole)) throw new ValidationError({ role: `--role must be one of ${userRoles.join(', ')}` });
+      const password = process.env.LANTERN_PASSWORD ?? '';
+      const db = await open(config);
+      const id = await services(db, config).access.createUser({
+        email: values.email ?? '', displayName: values.name ?? '', jobTitle: values['job-title'], password,
+        role: values.role as UserRole, agencyName: values.agency ?? '', teamName: values.team,
+      });
+      console.log(`Created user ${values.email} (${id}).`);
+      await db.close();
+      return;
+    }
+    case 'token': {
+      if (sub !== 'create') break;
+      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, label: { type: 'string', default: 'command line' } } });
+      const db = await open(config);
+      const token = await services(db, config).access.createApiToken(values.email ?? '', values.label!);
+      console.log(token);
+      await db.close();
+      return;
+    }
+    case 'level-rules': {
+      if (sub !== 'set') break;
+      const { values } = parseArgs({ args: rest, options: { file: { type: 'string' } } });
+      if (!values.file) throw new ValidationError({ file: 'Give the rules file with --file' });
+      const rules = JSON.parse(await readFile(values.file, 'utf8'));
+      const db = await open(config);
+      const saved = await services(db, config).families.setLevelOfNeedRules(null, rules);
+      console.log(`Level of need rules set: ${saved.name}`);
+      await db.close();
+      return;
+    }
+    default:
+  }
+  console.log(usage);
+  if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ValidationError) {
+    for (const [field, message] of Object.entries(error.fieldErrors)) console.error(`${field}: ${message}`);
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  /** Cookies are always Secure; browsers accept Secure cookies on http://localhost. */
+  publicUrl: string;
+  sessionHours: number;
+  logLevel: string;
+  today?: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.LANTERN_DATA_DIR ?? 'data/pglite'),
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    sessionHours: Number(env.SESSION_HOURS ?? 8),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

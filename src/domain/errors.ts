@@ -1,0 +1,28 @@
+/** Errors a use case may raise; the web layer turns each into the right page or status. */
+
+export type FieldErrors = Record<string, string>;
+
+export class ValidationError extends Error {
+  constructor(readonly fieldErrors: FieldErrors) {
+    super('There is a problem with the information given');
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(readonly what: string) {
+    super(`${what} was not found`);
+  }
+}
+
+export class ForbiddenError extends Error {
+  constructor(message = 'You do not have access to this family') {
+    super(message);
+  }
+}
+
+/** A save based on an out-of-date copy: refused so nobody's work is silently overwritten. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,116 @@
+import type { Queryable } from '../../db/database.ts';
+import type { UserRole } from '../../domain/codes.ts';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  display_name: string;
+  job_title: string;
+  password_hash: string;
+  role: UserRole;
+  agency_id: string;
+  agency_name: string;
+  team_id: string | null;
+  team_name: string | null;
+  active: boolean;
+}
+
+export interface SessionRow {
+  id_hash: string;
+  user_id: string | null;
+  csrf_token: string;
+  data: Record<string, unknown>;
+  expires_at: string;
+}
+
+const userColumns = `u.id, u.email, u.display_name, u.job_title, u.password_hash, u.role, u.agency_id,
+  a.name AS agency_name, u.team_id, t.name AS team_name, u.active`;
+
+export const accessRepository = {
+  async userByEmail(q: Queryable, email: string): Promise<UserRow | undefined> {
+    const rows = await q.query<UserRow>(
+      `SELECT ${userColumns} FROM app_user u JOIN agency a ON a.id = u.agency_id LEFT JOIN team t ON t.id = u.team_id
+        WHERE lower(u.email) = lower($1)`, [email]);
+    return rows[0];
+  },
+
+  async userById(q: Queryable, id: string): Promise<UserRow | undefined> {
+    const rows = await q.query<UserRow>(
+      `SELECT ${userColumns} FROM app_user u JOIN agency a ON a.id = u.agency_id LEFT JOIN team t ON t.id = u.team_id
+        WHERE u.id = $1`, [id]);
+    return rows[0];
+  },
+
+  async insertUser(q: Queryable, user: { id: string; email: string; displayName: string; jobTitle: string; passwordHash: string; role: UserRole; agencyId: string; teamId: string | null }) {
+    await q.query(
+      `INSERT INTO app_user (id, email, display_name, job_title, password_hash, role, agency_id, team_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [user.id, user.email, user.displayName, user.jobTitle, user.passwordHash, user.role, user.agencyId, user.teamId],
+    );
+  },
+
+  async agencyByName(q: Queryable, name: string): Promise<{ id: string; name: string } | undefined> {
+    return (await q.query<{ id: string; name: string }>('SELECT id, name FROM agency WHERE lower(name) = lower($1)', [name]))[0];
+  },
+
+  async teamByName(q: Queryable, agencyId: string, name: string): Promise<{ id: string } | undefined> {
+    return (await q.query<{ id: string }>('SELECT id FROM team WHERE agency_id = $1 AND lower(name) = lower($2)', [agencyId, name]))[0];
+  },
+
+  async recentFailedLogins(q: Queryable, email: string, ip: string, sinceMinutes: number): Promise<{ byEmail: number; byIp: number }> {
+    const rows = await q.query<{ by_email: number; by_ip: number }>(
+      `SELECT count(*) FILTER (WHERE lower(email) = lower($1))::int AS by_email,
+              count(*) FILTER (WHERE ip = $2)::int AS by_ip
+         FROM login_attempt
+        WHERE NOT succeeded AND at > now() - make_interval(mins => $3) AND (lower(email) = lower($1) OR ip = $2)`,
+      [email, ip, sinceMinutes]);
+    return { byEmail: rows[0].by_email, byIp: rows[0].by_ip };
+  },
+
+  async recordLoginAttempt(q: Queryable, email: string, ip: string, succeeded: boolean) {
+    await q.query('INSERT INTO login_attempt (email, ip, succeeded) VALUES ($1, $2, $3)', [email, ip, succeeded]);
+  },
+
+  async insertSession(q: Queryable, s: { idHash: string; userId: string | null; csrfToken: string; hours: number }) {
+    await q.query(
+      `INSERT INTO session (id_hash, user_id, csrf_token, expires_at) VALUES ($1, $2, $3, now() + make_interval(hours => $4))`,
+      [s.idHash, s.userId, s.csrfToken, s.hours]);
+  },
+
+  async sessionByHash(q: Queryable, idHash: string): Promise<SessionRow | undefined> {
+    return (await q.query<SessionRow>(
+      'SELECT id_hash, user_id, csrf_token, data, expires_at FROM session WHERE id_hash = $1 AND expires_at > now()', [idHash]))[0];
+  },
+
+  async updateSessionData(q: Queryable, idHash: string, data: Record<string, unknown>) {
+    await q.query('UPDATE session SET data = $2 WHERE id_hash = $1', [idHash, JSON.stringify(data)]);
+  },
+
+  async deleteSession(q: Queryable, idHash: string) {
+    await q.query('DELETE FROM session WHERE id_hash = $1', [idHash]);
+  },
+
+  async deleteExpiredSessions(q: Queryable) {
+    await q.query('DELETE FROM session WHERE expires_at < now()');
+  },
+
+  async insertApiToken(q: Queryable, tokenHash: string, userId: string, label: string) {
+    await q.query('INSERT INTO api_token (token_hash, user_id, label) VALUES ($1, $2, $3)', [tokenHash, userId, label]);
+  },
+
+  async userIdForApiToken(q: Queryable, tokenHash: string): Promise<string | undefined> {
+    return (await q.query<{ user_id: string }>('SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash]))[0]?.user_id;
+  },
+
+  /** True when the user is in the family's team around the family, or manages someone who is. */
+  async mayOpenFamily(q: Queryable, userId: string, familyId: string): Promise<boolean> {
+    const rows = await q.query<{ ok: boolean }>(
+      `SELECT EXISTS (
+         SELECT 1 FROM family_professional fp
+          WHERE fp.family_id = $2 AND fp.left_on IS NULL
+            AND (fp.user_id = $1 OR fp.user_id IN (
+              SELECT u.id FROM app_user u JOIN team_manager tm ON tm.team_id = u.team_id WHERE tm.user_id = $1))
+       ) AS ok`, [userId, familyId]);
+    return rows[0].ok;
+  },
+};

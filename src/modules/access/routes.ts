@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../services.ts';
+import { errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
+import { clearSessionCookie, setSessionCookie } from '../../web/plugins/session.ts';
+import { paths, urls } from '../../web/urls.ts';
+
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : urls.myFamilies();
+}
+
+export async function accessRoutes(app: FastifyInstance, { services, sessionHours }: { services: Services; sessionHours: number }) {
+  app.get(paths.home, { config: { access: 'public' } }, async (request, reply) =>
+    reply.redirect(request.user ? urls.myFamilies() : urls.signIn()));
+
+  app.get(paths.signIn, { config: { access: 'public' } }, async (request, reply) => {
+    if (request.user) return reply.redirect(urls.myFamilies());
+    await app.ensureSession(request, reply);
+    const state = await takeFormState(services, request);
+    return reply.view('access/views/sign-in.njk', {
+      pageTitle: 'Sign in to Lantern',
+      errors: state?.errors ?? {},
+      errorList: state ? errorList(state.errors) : [],
+      values: state?.values ?? {},
+      next: (request.query as Record<string, string>).next ?? '',
+    });
+  });
+
+  app.post(paths.signIn, { config: { access: 'public' } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown>;
+    const email = text(body, 'email').trim();
+    const password = text(body, 'password');
+    const next = text(body, 'next');
+    const back = next ? `${urls.signIn()}?next=${encodeURIComponent(next)}` : urls.signIn();
+    const errors: Record<string, string> = {};
+    if (!email) errors.email = 'Enter your email address';
+    if (!password) errors.password = 'Enter your password';
+    if (Object.keys(errors).length) return redirectWithErrors(services, request, reply, back, { errors, values: { email } });
+    const result = await services.access.signIn(email, password, request.ip);
+    if (!result.ok) return redirectWithErrors(services, request, reply, back, { errors: { email: result.message }, values: { email } });
+    // A new session id on sign-in, so a session planted before sign-in is worthless.
+    if (request.session) await services.access.discardSession(request.session.idHash);
+    setSessionCookie(reply, result.sessionId, sessionHours);
+    return reply.redirect(safeNext(next), 303);
+  });
+
+  app.post(paths.signOut, { config: { access: 'signed-in' } }, async (request, reply) => {
+    await services.access.signOut(request.session!.idHash, request.actor);
+    clearSessionCookie(reply);
+    return reply.redirect(urls.signIn(), 303);
+  });
+}

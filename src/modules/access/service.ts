@@ -1,0 +1,137 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import argon2 from 'argon2';
+import type { Database } from '../../db/database.ts';
+import type { Actor } from '../../domain/actor.ts';
+import type { UserRole } from '../../domain/codes.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { auditRepository } from '../audit/repository.ts';
+import { accessRepository, type UserRow } from './repository.ts';
+
+const failedLoginWindowMinutes = 15;
+const maxFailuresPerEmail = 5;
+const maxFailuresPerIp = 30;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, { type: argon2.argon2id });
+}
+
+export function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export interface Session {
+  idHash: string;
+  csrfToken: string;
+  user: UserRow | null;
+  data: Record<string, unknown>;
+}
+
+export type SignInResult =
+  | { ok: true; sessionId: string; user: UserRow }
+  | { ok: false; message: string };
+
+export function accessService(db: Database, options: { sessionHours: number }) {
+  async function newSession(userId: string | null): Promise<{ sessionId: string; csrfToken: string; idHash: string }> {
+    const sessionId = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const idHash = hashToken(sessionId);
+    await accessRepository.insertSession(db, { idHash, userId, csrfToken, hours: options.sessionHours });
+    return { sessionId, csrfToken, idHash };
+  }
+
+  return {
+    newSession,
+
+    async session(sessionId: string): Promise<Session | null> {
+      const row = await accessRepository.sessionByHash(db, hashToken(sessionId));
+      if (!row) return null;
+      const user = row.user_id ? await accessRepository.userById(db, row.user_id) : undefined;
+      return { idHash: row.id_hash, csrfToken: row.csrf_token, user: user?.active ? user : null, data: row.data ?? {} };
+    },
+
+    saveSessionData: (idHash: string, data: Record<string, unknown>) => accessRepository.updateSessionData(db, idHash, data),
+
+    async signIn(email: string, password: string, ip: string): Promise<SignInResult> {
+      const failures = await accessRepository.recentFailedLogins(db, email, ip, failedLoginWindowMinutes);
+      if (failures.byEmail >= maxFailuresPerEmail || failures.byIp >= maxFailuresPerIp) {
+        return { ok: false, message: `Too many failed attempts to sign in. Wait ${failedLoginWindowMinutes} minutes and try again.` };
+      }
+      const user = await accessRepository.userByEmail(db, email);
+      // Verify against a real hash either way so the response time does not reveal which emails exist.
+      const verified = user ? await argon2.verify(user.password_hash, password).catch(() => false) : (await argon2.verify(dummyHash, password).catch(() => false)) && false;
+      const succeeded = Boolean(user && user.active && verified);
+      await db.transaction(async (tx) => {
+        await accessRepository.recordLoginAttempt(tx, email, ip, succeeded);
+        await auditRepository.insert(tx, {
+          userId: succeeded ? user!.id : null, action: 'sign-in', recordType: 'user', recordId: user?.id ?? null,
+          outcome: succeeded ? 'allowed' : 'denied', ip, detail: { email },
+        });
+      });
+      if (!succeeded || !user) return { ok: false, message: 'Enter a correct email address and password' };
+      const { sessionId } = await newSession(user.id);
+      return { ok: true, sessionId, user };
+    },
+
+    async signOut(idHash: string, actor: Actor | null) {
+      await db.transaction(async (tx) => {
+        await accessRepository.deleteSession(tx, idHash);
+        if (actor) await auditRepository.insert(tx, { userId: actor.id, action: 'sign-out', recordType: 'user', recordId: actor.id, outcome: 'allowed', ip: actor.ip });
+      });
+    },
+
+    async discardSession(idHash: string) {
+      await accessRepository.deleteSession(db, idHash);
+    },
+
+    deleteExpiredSessions: () => accessRepository.deleteExpiredSessions(db),
+
+    async userForApiToken(token: string): Promise<UserRow | null> {
+      const userId = await accessRepository.userIdForApiToken(db, hashToken(token));
+      if (!userId) return null;
+      const user = await accessRepository.userById(db, userId);
+      return user?.active ? user : null;
+    },
+
+    async createApiToken(email: string, label: string): Promise<string> {
+      const user = await accessRepository.userByEmail(db, email);
+      if (!user) throw new ValidationError({ email: `No user has the email address ${email}` });
+      const token = `lnt_${randomBytes(32).toString('base64url')}`;
+      await accessRepository.insertApiToken(db, hashToken(token), user.id, label);
+      return token;
+    },
+
+    async createUser(input: { email: string; displayName: string; jobTitle?: string; password: string; role: UserRole; agencyName: string; teamName?: string }): Promise<string> {
+      const errors: Record<string, string> = {};
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) errors.email = 'Enter an email address in the correct format, like name@example.org';
+      if (input.password.length < 12) errors.password = 'Password must be 12 characters or more';
+      if (!input.displayName.trim()) errors.displayName = 'Enter the person’s name';
+      const agency = await accessRepository.agencyByName(db, input.agencyName);
+      if (!agency) errors.agency = `No agency is called ${input.agencyName}`;
+      const team = agency && input.teamName ? await accessRepository.teamByName(db, agency.id, input.teamName) : undefined;
+      if (agency && input.teamName && !team) errors.team = `${agency.name} has no team called ${input.teamName}`;
+      if (!errors.email && (await accessRepository.userByEmail(db, input.email))) errors.email = `A user with the email address ${input.email} already exists`;
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      const id = randomUUID();
+      await accessRepository.insertUser(db, {
+        id, email: input.email, displayName: input.displayName.trim(), jobTitle: input.jobTitle ?? '',
+        passwordHash: await hashPassword(input.password), role: input.role, agencyId: agency!.id, teamId: team?.id ?? null,
+      });
+      return id;
+    },
+  };
+}
+
+export type AccessService = ReturnType<typeof accessService>;
+
+export function actorFrom(user: UserRow, ip: string): Actor {
+  return { id: user.id, role: user.role, displayName: user.display_name, agencyId: user.agency_id, teamId: user.team_id, ip };
+}
+
+// A fixed argon2id hash of a random string, used when the email is unknown.
+const dummyHash = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$Qk1JbZc2x7T0mC5cWv4y1XK4fQjz8f3y0L2m5k9p6aE';

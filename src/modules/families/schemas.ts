@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { isCinFactorCode, legalStatuses, needTypes, roles, sexes } from '../../domain/codes.ts';
+import { isIsoDate } from '../../domain/dates.ts';
+import { looksLikePostcode } from '../../domain/names.ts';
+
+/**
+ * What is valid, defined once: the API, the pages and the command line all parse with these.
+ * Messages follow the GOV.UK Design System's error message style.
+ */
+
+const isoDate = (label: string) =>
+  z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).refine(isIsoDate, `${capitalise(label)} must be a real date`);
+
+function capitalise(s: string) {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+const optionalText = (max: number, label: string) =>
+  z.string().trim().max(max, `${capitalise(label)} must be ${max} characters or fewer`).default('');
+
+export const familySchema = z.object({
+  familyName: z.string({ error: 'Enter the family name' }).trim().min(1, 'Enter the family name')
+    .max(100, 'Family name must be 100 characters or fewer'),
+  addressLine1: z.string({ error: 'Enter the first line of the address' }).trim().min(1, 'Enter the first line of the address')
+    .max(200, 'Address line 1 must be 200 characters or fewer'),
+  addressLine2: optionalText(200, 'address line 2'),
+  town: optionalText(100, 'town or city'),
+  postcode: z.string({ error: 'Enter a postcode' }).trim().min(1, 'Enter a postcode')
+    .refine((p) => /^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/.test(p) && looksLikePostcode(p), 'Enter a full UK postcode, like NV1 4AB'),
+  districtId: z.uuid({ error: 'Select a district' }).nullable().default(null),
+});
+export type FamilyFields = z.infer<typeof familySchema>;
+
+export const familyUpdateSchema = familySchema.extend({
+  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+});
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const memberSchema = z.object({
+  givenName: z.string({ error: 'Enter their first name' }).trim().min(1, 'Enter their first name')
+    .max(100, 'First name must be 100 characters or fewer'),
+  familyName: z.string({ error: 'Enter their last name' }).trim().min(1, 'Enter their last name')
+    .max(100, 'Last name must be 100 characters or fewer'),
+  role: z.enum(roles, { error: 'Select who this person is in the family' }),
+  sex: z.enum(sexes, { error: 'Select their sex' }).default('not_known'),
+  dateOfBirth: isoDate('their date of birth').nullable().default(null),
+  expectedDate: isoDate('the expected date of birth').nullable().default(null),
+}).superRefine((m, ctx) => {
+  if (m.role === 'unborn') {
+    if (!m.expectedDate) ctx.addIssue({ code: 'custom', path: ['expectedDate'], message: 'Enter the expected date of birth' });
+    return;
+  }
+  if (!m.dateOfBirth) {
+    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter their date of birth' });
+    return;
+  }
+  if (m.dateOfBirth > today()) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be in the past' });
+  const years = Number(today().slice(0, 4)) - Number(m.dateOfBirth.slice(0, 4));
+  if ((m.role === 'child' || m.role === 'sibling') && years > 18) {
+    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'A child must be under 18: check the date of birth, or choose another role' });
+  }
+  if (years > 120) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be after 1900' });
+});
+export type MemberFields = z.infer<typeof memberSchema>;
+
+export const memberUpdateSchema = z.intersection(memberSchema, z.object({
+  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+}));
+
+export const needSchema = z.object({
+  needType: z.enum(needTypes, { error: 'Select the type of need' }).default('cin_factor'),
+  code: z.string().trim().nullable().default(null),
+  sourceAgencyId: z.uuid({ error: 'Select the agency that identified this need' }),
+  identifiedOn: isoDate('the date the need was identified'),
+  isCurrent: z.boolean({ error: 'Select whether this need is current' }).default(true),
+  notes: optionalText(2000, 'notes'),
+}).superRefine((n, ctx) => {
+  if (n.needType === 'cin_factor') {
+    if (!n.code) ctx.addIssue({ code: 'custom', path: ['code'], message: 'Select the need or vulnerability' });
+    else if (!isCinFactorCode(n.code)) ctx.addIssue({ code: 'custom', path: ['code'], message: `${n.code} is not a Children in Need assessment factor code` });
+  }
+  if (n.identifiedOn > today()) ctx.addIssue({ code: 'custom', path: ['identifiedOn'], message: 'The date the need was identified must be today or in the past' });
+});
+export type NeedFields = z.infer<typeof needSchema>;
+
+export const statusSchema = z.object({
+  status: z.enum(legalStatuses, { error: 'Select the legal status' }),
+  startDate: isoDate('the date the status started'),
+});
+export type StatusFields = z.infer<typeof statusSchema>;
+
+/** zod issues as { field: message }, keeping the first message for each field. */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || 'form';
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}

@@ -1,0 +1,267 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Database, Queryable } from '../../db/database.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { factorSubjectFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
+import { describeAge, todayIso } from '../../domain/dates.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { impliedRelationships, memberTypeFor, relationshipLabels } from '../../domain/household.ts';
+import { defaultLevelOfNeedRules, levelOfNeed, levelOfNeedRulesSchema, type LevelOfNeedRules } from '../../domain/level-of-need.ts';
+import { nameScore, parseSearchQuery, personSearchKeys, postcodeKey, searchKeyGroups } from '../../domain/names.ts';
+import { auditRepository } from '../audit/repository.ts';
+import { accessRepository } from '../access/repository.ts';
+import { familiesRepository as repo, type FamilyInput, type PersonInput } from './repository.ts';
+import {
+  familySchema, familyUpdateSchema, fieldErrors, memberSchema, memberUpdateSchema, needSchema, statusSchema,
+  type FamilyFields, type MemberFields,
+} from './schemas.ts';
+
+const levelRulesKey = 'level_of_need_rules';
+const rolesThatHoldCases = new Set(['practitioner', 'manager']);
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new ValidationError(fieldErrors(result.error));
+  return result.data;
+}
+
+function familyInput(f: FamilyFields): FamilyInput {
+  return { ...f, postcode: f.postcode.toUpperCase().replace(/^(.+?)\s*(\d[A-Z]{2})$/, '$1 $2'), postcodeKey: postcodeKey(f.postcode), districtId: f.districtId };
+}
+
+function personInput(m: MemberFields): PersonInput {
+  const memberType = memberTypeFor(m.role);
+  return {
+    givenName: m.givenName, familyName: m.familyName, sex: m.sex, role: m.role, memberType,
+    dateOfBirth: memberType === 'unborn' ? null : m.dateOfBirth,
+    expectedDate: memberType === 'unborn' ? m.expectedDate : null,
+    searchKeys: personSearchKeys(m.givenName, m.familyName),
+  };
+}
+
+export function familiesService(db: Database, options: { today?: () => string } = {}) {
+  const today = options.today ?? (() => todayIso());
+
+  /**
+   * Runs a use case on one family after checking the actor may open it. The audit row is
+   * written in the same transaction as the work; a refusal is audited and committed too.
+   */
+  async function onFamily<T>(actor: Actor, familyId: string, action: string, work: (tx: Queryable) => Promise<T>, record?: { type: string; id: string }): Promise<T> {
+    const outcome = await db.transaction(async (tx) => {
+      const family = await repo.family(tx, familyId);
+      if (!family) return { notFound: true as const };
+      const allowed = await accessRepository.mayOpenFamily(tx, actor.id, familyId);
+      await auditRepository.insert(tx, {
+        userId: actor.id, action, recordType: record?.type ?? 'family', recordId: record?.id ?? familyId, familyId,
+        outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,
+      });
+      if (!allowed) return { denied: true as const };
+      return { value: await work(tx) };
+    });
+    if ('notFound' in outcome) throw new NotFoundError('Family');
+    if ('denied' in outcome) throw new ForbiddenError();
+    return outcome.value;
+  }
+
+  async function rules(q: Queryable): Promise<LevelOfNeedRules> {
+    const stored = await repo.setting<unknown>(q, levelRulesKey);
+    return stored ? levelOfNeedRulesSchema.parse(stored) : defaultLevelOfNeedRules;
+  }
+
+  async function familyView(q: Queryable, familyId: string) {
+    const [family, members, relationships, statuses, needs, professionals, levelRules] = await Promise.all([
+      repo.family(q, familyId), repo.members(q, familyId), repo.relationships(q, familyId), repo.statuses(q, familyId),
+      repo.needs(q, familyId), repo.professionals(q, familyId), rules(q),
+    ]);
+    if (!family) throw new NotFoundError('Family');
+    const day = today();
+    const nameOf = new Map(members.map((m) => [m.id, `${m.given_name} ${m.family_name}`]));
+    const people = members.map((m) => {
+      const own = statuses.filter((s) => s.person_id === m.id);
+      const current = own.find((s) => s.end_date === null) ?? null;
+      return {
+        id: m.id, givenName: m.given_name, familyName: m.family_name, name: nameOf.get(m.id)!,
+        dateOfBirth: m.date_of_birth, expectedDate: m.expected_date, sex: m.sex, role: m.role, roleLabel: roleLabels[m.role],
+        memberType: m.member_type, version: m.version,
+        age: describeAge({ dateOfBirth: m.date_of_birth, expectedDate: m.expected_date }, day),
+        relationships: relationships.flatMap((r) => {
+          if (r.person_id === m.id) return [`${relationshipLabels[r.kind][0]} ${nameOf.get(r.related_person_id)}`];
+          if (r.related_person_id === m.id) return [`${relationshipLabels[r.kind][1]} ${nameOf.get(r.person_id)}`];
+          return [];
+        }),
+        legalStatus: m.member_type === 'adult' ? null : {
+          current: current ? { status: current.status, label: legalStatusLabels[current.status], since: current.start_date } : null,
+          history: own.filter((s) => s.end_date !== null).map((s) => ({ status: s.status, label: legalStatusLabels[s.status], from: s.start_date, to: s.end_date })),
+        },
+        needs: needs.filter((n) => n.person_id === m.id).map((n) => ({
+          id: n.id, needType: n.need_type, code: n.code, label: needLabel(n.need_type, n.code), source: n.source_agency_name,
+          identifiedOn: n.identified_on, isCurrent: n.is_current, notes: n.notes,
+        })),
+      };
+    });
+    const level = levelOfNeed(
+      needs.map((n) => {
+        const person = members.find((m) => m.id === n.person_id)!;
+        return { personName: nameOf.get(n.person_id)!, role: person.role, needType: n.need_type, code: n.code, isCurrent: n.is_current };
+      }),
+      levelRules,
+    );
+    return {
+      family: {
+        id: family.id, reference: family.reference, familyName: family.family_name, addressLine1: family.address_line1,
+        addressLine2: family.address_line2, town: family.town, postcode: family.postcode, districtId: family.district_id,
+        districtName: family.district_name, version: family.version, updatedAt: family.updated_at,
+      },
+      members: people,
+      levelOfNeed: level,
+      professionals: professionals.map((p) => ({
+        userId: p.user_id, name: p.display_name, jobTitle: p.job_title, email: p.email, agency: p.agency_name, team: p.team_name,
+        roleInFamily: p.role_in_family, isLead: p.is_lead, since: p.joined_on,
+      })),
+    };
+  }
+
+  async function memberOf(tx: Queryable, familyId: string, personId: string) {
+    const person = await repo.person(tx, familyId, personId);
+    if (!person) throw new NotFoundError('Family member');
+    return person;
+  }
+
+  return {
+    async myFamilies(actor: Actor) {
+      const rows = await repo.familiesFor(db, actor.id);
+      await auditRepository.insert(db, { userId: actor.id, action: 'list-families', recordType: 'family', outcome: 'allowed', ip: actor.ip, detail: { count: rows.length } });
+      return rows.map((r) => ({
+        id: r.id, reference: r.reference, familyName: r.family_name, postcode: r.postcode, district: r.district_name,
+        members: r.members, children: r.children, myRole: r.my_role, leadName: r.lead_name,
+      }));
+    },
+
+    /** Finds people by name (typos and nicknames tolerated), date of birth or postcode, among families the actor may open. */
+    async search(actor: Actor, query: string) {
+      const parsed = parseSearchQuery(query);
+      const nameWords = [parsed.given, parsed.surname].filter((w): w is string => Boolean(w));
+      const dateOfBirth = parsed.date ?? null;
+      const postcode = parsed.postcode ?? null;
+      const keyGroups = searchKeyGroups(nameWords.join(' '));
+      if (!keyGroups.length && !dateOfBirth && !postcode) return { query, criteria: null, results: [] };
+      const hits = await repo.search(db, actor.id, { keyGroups, dateOfBirth, postcode });
+      const given = parsed.given;
+      const surname = parsed.surname ?? '';
+      const results = hits
+        .map((h) => ({
+          personId: h.person_id, name: `${h.given_name} ${h.family_name}`, dateOfBirth: h.date_of_birth, expectedDate: h.expected_date,
+          role: roleLabels[h.role], familyId: h.family_id, reference: h.reference, familyName: h.family_label, postcode: h.postcode,
+          score: surname ? nameScore(given, surname, h.given_name, h.family_name) : 1,
+        }))
+        .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+        .slice(0, 50);
+      await auditRepository.insert(db, { userId: actor.id, action: 'search', recordType: 'person', outcome: 'allowed', ip: actor.ip, detail: { results: results.length } });
+      return { query, criteria: { names: nameWords, dateOfBirth, postcode: postcode?.key ?? null }, results };
+    },
+
+    family: (actor: Actor, familyId: string) => onFamily(actor, familyId, 'view-family', (tx) => familyView(tx, familyId)),
+
+    async createFamily(actor: Actor, input: { family: unknown; members: unknown[] }) {
+      if (!rolesThatHoldCases.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can add families');
+      const family = parse(familySchema, input.family);
+      const memberErrors: Record<string, string> = {};
+      const members = input.members.map((m, i) => {
+        const result = memberSchema.safeParse(m);
+        if (!result.success) for (const [k, v] of Object.entries(fieldErrors(result.error))) memberErrors[`members.${i}.${k}`] ??= v;
+        return result.success ? result.data : null;
+      });
+      if (!input.members.length) memberErrors.members = 'Add at least one family member';
+      if (Object.keys(memberErrors).length) throw new ValidationError(memberErrors);
+      const familyId = randomUUID();
+      return db.transaction(async (tx) => {
+        const reference = await repo.insertFamily(tx, familyId, familyInput(family));
+        const added: { id: string; role: MemberFields['role'] }[] = [];
+        for (const member of members as MemberFields[]) {
+          const id = randomUUID();
+          await repo.insertPerson(tx, id, familyId, personInput(member));
+          await repo.insertRelationships(tx, familyId, impliedRelationships({ id, role: member.role }, added).map((r) => ({ ...r, id: randomUUID() })));
+          added.push({ id, role: member.role });
+        }
+        await repo.addProfessional(tx, { id: randomUUID(), familyId, userId: actor.id, roleInFamily: 'Lead professional', isLead: true, joinedOn: today() });
+        await auditRepository.insert(tx, { userId: actor.id, action: 'create-family', recordType: 'family', recordId: familyId, familyId, outcome: 'allowed', ip: actor.ip, detail: { members: added.length } });
+        return { id: familyId, reference };
+      });
+    },
+
+    updateFamily: (actor: Actor, familyId: string, input: unknown) =>
+      onFamily(actor, familyId, 'update-family', async (tx) => {
+        const fields = parse(familyUpdateSchema, input);
+        const saved = await repo.updateFamily(tx, familyId, fields.version, familyInput(fields));
+        if (!saved) throw new ConflictError('Someone else changed this family’s details after you opened the page. Your changes have not been saved. Check the current details, then make your changes again.');
+      }),
+
+    addMember: (actor: Actor, familyId: string, input: unknown) =>
+      onFamily(actor, familyId, 'add-member', async (tx) => {
+        const member = parse(memberSchema, input);
+        const existing = await repo.members(tx, familyId);
+        const id = randomUUID();
+        await repo.insertPerson(tx, id, familyId, personInput(member));
+        await repo.insertRelationships(tx, familyId, impliedRelationships({ id, role: member.role }, existing.map((m) => ({ id: m.id, role: m.role }))).map((r) => ({ ...r, id: randomUUID() })));
+        return { id };
+      }),
+
+    updateMember: (actor: Actor, familyId: string, personId: string, input: unknown) =>
+      onFamily(actor, familyId, 'update-member', async (tx) => {
+        await memberOf(tx, familyId, personId);
+        const fields = parse(memberUpdateSchema, input);
+        const saved = await repo.updatePerson(tx, personId, fields.version, personInput(fields));
+        if (!saved) throw new ConflictError('Someone else changed this person’s details after you opened the page. Your changes have not been saved. Check the current details, then make your changes again.');
+      }, { type: 'person', id: personId }),
+
+    addNeed: (actor: Actor, familyId: string, personId: string, input: unknown) =>
+      onFamily(actor, familyId, 'add-need', async (tx) => {
+        const person = await memberOf(tx, familyId, personId);
+        const need = parse(needSchema, input);
+        if (need.needType === 'cin_factor' && need.code && need.code !== '20') {
+          const subject = factorSubjectFor(person.role);
+          const letter = need.code.slice(-1);
+          const fostering = /^8[B-F]$/.test(need.code);
+          if ((fostering && subject !== 'A') || (!fostering && letter !== subject)) {
+            throw new ValidationError({ code: `${need.code} does not apply to a ${roleLabels[person.role].toLowerCase()}: use a code ending in ${subject}` });
+          }
+        }
+        const id = randomUUID();
+        await repo.insertNeed(tx, { id, personId, needType: need.needType, code: need.needType === 'offending' ? null : need.code, sourceAgencyId: need.sourceAgencyId, identifiedOn: need.identifiedOn, isCurrent: need.isCurrent, notes: need.notes, recordedBy: actor.id });
+        return { id };
+      }, { type: 'person', id: personId }),
+
+    recordStatus: (actor: Actor, familyId: string, personId: string, input: unknown) =>
+      onFamily(actor, familyId, 'record-legal-status', async (tx) => {
+        const person = await memberOf(tx, familyId, personId);
+        if (person.member_type === 'adult') throw new ValidationError({ status: 'A legal status can only be recorded for a child or an unborn baby' });
+        const status = parse(statusSchema, input);
+        const latest = await repo.latestStatusStart(tx, personId);
+        if (latest && status.startDate < latest) throw new ValidationError({ startDate: `The start date must be on or after the start of the current status (${latest})` });
+        const id = randomUUID();
+        await repo.insertStatus(tx, { id, personId, status: status.status, startDate: status.startDate, recordedBy: actor.id });
+        return { id };
+      }, { type: 'person', id: personId }),
+
+    /** Districts and agencies for forms: reference data, not personal data. */
+    async referenceData() {
+      const [districts, agencies] = await Promise.all([repo.districts(db), repo.agencies(db)]);
+      return { districts, agencies };
+    },
+
+    levelOfNeedRules: () => rules(db),
+
+    async setLevelOfNeedRules(actor: Actor | null, input: unknown) {
+      if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change the level of need rules');
+      const parsed = parse(levelOfNeedRulesSchema, input);
+      await db.transaction(async (tx) => {
+        await repo.saveSetting(tx, levelRulesKey, parsed);
+        await auditRepository.insert(tx, { userId: actor?.id ?? null, action: 'set-level-of-need-rules', recordType: 'setting', recordId: levelRulesKey, outcome: 'allowed', ip: actor?.ip ?? 'command line' });
+      });
+      return parsed;
+    },
+  };
+}
+
+export type FamiliesService = ReturnType<typeof familiesService>;
+export type FamilyView = Awaited<ReturnType<FamiliesService['family']>>;

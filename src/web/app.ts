@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import qs from 'node:querystring';
+import type { Services } from '../services.ts';
+import { accessRoutes } from '../modules/access/routes.ts';
+import { auditRoutes } from '../modules/audit/routes.ts';
+import { familyApi } from '../modules/families/api.ts';
+import { familyPages } from '../modules/families/routes.ts';
+import { auth } from './plugins/auth.ts';
+import { csrf } from './plugins/csrf.ts';
+import { errors } from './plugins/errors.ts';
+import { idParams } from './plugins/id-params.ts';
+import { securityHeaders } from './plugins/security-headers.ts';
+import { session } from './plugins/session.ts';
+import { openApi } from './openapi.ts';
+import { views } from './views.ts';
+import type { RouteAccess } from './types.ts';
+import './types.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface AppOptions {
+  services: Services;
+  sessionHours: number;
+  logger?: boolean | { level: string };
+}
+
+export interface RouteRecord {
+  method: string | string[];
+  url: string;
+  access: RouteAccess | undefined;
+}
+
+/** Builds the web app from the services. Cross-cutting concerns are registered here, in this order. */
+export type LanternApp = FastifyInstance & { routeTable: RouteRecord[] };
+
+export async function buildApp({ services, sessionHours, logger = false }: AppOptions): Promise<LanternApp> {
+  const app = Fastify({ logger, trustProxy: true, bodyLimit: 1_048_576 });
+  const routeTable: RouteRecord[] = [];
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/assets')) return;
+    routeTable.push({ method: route.method, url: route.url, access: (route.config as { access?: RouteAccess } | undefined)?.access });
+  });
+
+  await app.register(fastifyStatic, {
+    root: [path.join(root, 'src/web/static'), path.join(root, 'node_modules/govuk-frontend/dist/govuk'), path.join(root, 'node_modules/govuk-frontend/dist/govuk/assets')],
+    prefix: '/assets/',
+    allowedPath: (pathName) => !pathName.includes('..') && !pathName.endsWith('.map') && !pathName.endsWith('.scss') && !pathName.endsWith('.njk'),
+    maxAge: '1h',
+  });
+  // Forms post repeated fields (checkboxes) as arrays; keep them.
+  await app.register(formbody, { parser: (body: string) => qs.parse(body) });
+  await app.register(cookie);
+
+  // 1 security headers, 2 session, 3 views, 4 errors, 5 ids, 6 auth (who may call), 7 CSRF.
+  await app.register(wrap(securityHeaders));
+  await app.register(wrap(session), { services, sessionHours });
+  await app.register(wrap(views));
+  await app.register(wrap(errors));
+  await app.register(wrap(idParams));
+  await app.register(wrap(auth), { services });
+  await app.register(wrap(csrf));
+
+  app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  await app.register(accessRoutes, { services, sessionHours });
+  await app.register(familyPages, { services });
+  await app.register(auditRoutes, { services });
+  await app.register(familyApi, { services });
+  await app.register(openApi);
+
+  return Object.assign(app, { routeTable }) as unknown as LanternApp;
+}
+
+// Cross-cutting plugins apply to every route, so they skip Fastify's encapsulation.
+function wrap<T>(plugin: (app: FastifyInstance, options: T) => Promise<void>) {
+  Object.defineProperty(plugin, Symbol.for('skip-override'), { value: true });
+  return plugin;
+}

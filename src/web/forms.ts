@@ -1,0 +1,72 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isIsoDate } from '../domain/dates.ts';
+import type { FieldErrors } from '../domain/errors.ts';
+import type { Services } from '../services.ts';
+
+/**
+ * Post, redirect, get: a form that fails validation stores the errors and what was typed in
+ * the session, redirects back, and the page shows the error summary and replays the answers.
+ */
+export interface FormState {
+  errors: FieldErrors;
+  values: Record<string, unknown>;
+}
+
+type SessionData = { forms?: Record<string, FormState>; [key: string]: unknown };
+
+export async function redirectWithErrors(services: Services, request: FastifyRequest, reply: FastifyReply, to: string, state: FormState) {
+  const session = request.session!;
+  const data = session.data as SessionData;
+  data.forms = { ...(data.forms ?? {}), [to]: state };
+  await services.access.saveSessionData(session.idHash, data);
+  return reply.redirect(to, 303);
+}
+
+/** The stored state for this page, removed once read so a refresh shows a clean form. */
+export async function takeFormState(services: Services, request: FastifyRequest): Promise<FormState | undefined> {
+  const session = request.session;
+  const data = session?.data as SessionData | undefined;
+  const key = request.url;
+  const state = data?.forms?.[key];
+  if (!state || !session) return undefined;
+  delete data!.forms![key];
+  await services.access.saveSessionData(session.idHash, data!);
+  return state;
+}
+
+export async function setSessionValue(services: Services, request: FastifyRequest, key: string, value: unknown) {
+  const session = request.session!;
+  (session.data as SessionData)[key] = value;
+  await services.access.saveSessionData(session.idHash, session.data);
+}
+
+/** Field errors as the GOV.UK error summary list, in the order the fields appear, each linking to its field. */
+export function errorList(errors: FieldErrors, anchors: Record<string, string> = {}, order: readonly string[] = []) {
+  const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+  return Object.entries(errors)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([field, text]) => ({ text, href: `#${anchors[field] ?? field}` }));
+}
+
+/** A GOV.UK date input (three boxes) as an ISO date, or the message that says what is wrong. */
+export function dateFromParts(body: Record<string, unknown>, name: string, label: string): { value: string | null; error?: string } {
+  const part = (p: string) => String(body[`${name}-${p}`] ?? '').trim();
+  const [day, month, year] = [part('day'), part('month'), part('year')];
+  if (!day && !month && !year) return { value: null };
+  const missing = [!day && 'day', !month && 'month', !year && 'year'].filter(Boolean);
+  if (missing.length) return { value: null, error: `${label} must include a ${missing.join(' and ')}` };
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return { value: null, error: `${label} must be a real date` };
+  const iso = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return isIsoDate(iso) ? { value: iso } : { value: null, error: `${label} must be a real date` };
+}
+
+export function dateParts(iso: string | null | undefined) {
+  if (!iso) return { day: '', month: '', year: '' };
+  const [year, month, day] = iso.split('-');
+  return { day: String(Number(day)), month: String(Number(month)), year };
+}
+
+export function text(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0] ?? '') : '';
+}

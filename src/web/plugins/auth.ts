@@ -1,0 +1,34 @@
+import type { FastifyInstance } from 'fastify';
+import { actorFrom } from '../../modules/access/service.ts';
+import type { Services } from '../../services.ts';
+import { urls } from '../urls.ts';
+
+/**
+ * Decides who may call each route from its declared access. Pages use the session; the API
+ * uses bearer tokens. A route that declares nothing is refused: access is never implied.
+ */
+export async function auth(app: FastifyInstance, { services }: { services: Services }) {
+  app.decorateRequest('actor', null);
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.is404) return;
+    const access = request.routeOptions.config?.access;
+    const isApi = request.url.startsWith('/api/');
+    if (isApi) {
+      const header = request.headers.authorization ?? '';
+      const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+      request.user = token ? await services.access.userForApiToken(token) : null;
+    }
+    if (request.user) request.actor = actorFrom(request.user, request.ip);
+    if (access === 'public') return;
+    if (!request.actor) {
+      if (isApi) return reply.code(401).send({ error: 'unauthorised', message: 'Send a valid API token in the Authorization header: Bearer <token>' });
+      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+      return reply.redirect(urls.signIn() + next);
+    }
+    if (access === 'signed-in') return;
+    if (Array.isArray(access) && access.includes(request.actor.role)) return;
+    request.log.warn({ url: request.url, user: request.actor.id }, 'route refused for role');
+    if (isApi) return reply.code(403).send({ error: 'forbidden', message: 'Your role cannot do this' });
+    return reply.code(403).view('errors/forbidden.njk', { pageTitle: 'You cannot see this page', message: 'Your role cannot use this page.' });
+  });
+}

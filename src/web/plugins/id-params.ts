@@ -1,0 +1,17 @@
+import type { FastifyInstance } from 'fastify';
+import { NotFoundError } from '../../domain/errors.ts';
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** Every route parameter is an id named ...Id and must be a UUID: anything else is simply not found. */
+export async function idParams(app: FastifyInstance) {
+  app.addHook('preValidation', async (request) => {
+    for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, string>)) {
+      if (!uuid.test(value)) throw new NotFoundError(name.endsWith('Id') ? name.slice(0, -2) : name);
+    }
+  });
+}
+
+export function isUuid(value: string): boolean {
+  return uuid.test(value);
+}

@@ -1,0 +1,22 @@
+import type { Actor } from '../domain/actor.ts';
+import type { UserRole } from '../domain/codes.ts';
+import type { Session } from '../modules/access/service.ts';
+import type { UserRow } from '../modules/access/repository.ts';
+
+/** Who may call a route: anyone, any signed-in user, or only these roles. Every route declares it. */
+export type RouteAccess = 'public' | 'signed-in' | readonly UserRole[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    cspNonce: string;
+    session: Session | null;
+    user: UserRow | null;
+    actor: Actor | null;
+  }
+  interface FastifyReply {
+    view(template: string, context?: Record<string, unknown>): FastifyReply;
+  }
+}

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { agencyKindLabels, legalStatusLabels, roleLabels, sexLabels } from '../domain/codes.ts';
+import { formatDate } from '../domain/dates.ts';
+import { levelNames } from '../domain/level-of-need.ts';
+import { urls } from './urls.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+
+export function viewEnvironment() {
+  const env = nunjucks.configure([
+    path.join(here, 'views'),
+    path.join(root, 'src/modules'),
+    path.join(root, 'node_modules/govuk-frontend/dist'),
+  ], { autoescape: true, noCache: false, throwOnUndefined: false });
+  env.addFilter('date', (value: string | null | undefined) => formatDate(value));
+  env.addGlobal('urls', urls);
+  env.addGlobal('roleLabels', roleLabels);
+  env.addGlobal('sexLabels', sexLabels);
+  env.addGlobal('legalStatusLabels', legalStatusLabels);
+  env.addGlobal('agencyKindLabels', agencyKindLabels);
+  env.addGlobal('levelNames', levelNames);
+  return env;
+}
+
+/** reply.view(template, context): renders with the layout's shared values (user, nonce, CSRF token). */
+export async function views(app: FastifyInstance) {
+  const env = viewEnvironment();
+  app.decorateReply('view', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    const request = this.request;
+    const html = env.render(template, {
+      ...context,
+      cspNonce: request.cspNonce,
+      user: request.user,
+      csrfToken: request.session?.csrfToken,
+      currentPath: request.url.split('?')[0],
+      searchQuery: (request.query as Record<string, string> | undefined)?.q ?? '',
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+}
