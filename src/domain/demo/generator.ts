@@ -193,7 +193,8 @@ function fmix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const UUID_CODES: number[] = new Array(36).fill(0);
 
 class Random {
   private a: number;
@@ -242,13 +243,19 @@ class Random {
 
   /** Random-version (v4) layout: 122 bits from this stream, version and variant bits fixed. */
   uuid(): string {
-    const a = this.next(), b = this.next(), c = this.next(), d = this.next();
-    return HEX[a >>> 24] + HEX[(a >>> 16) & 255] + HEX[(a >>> 8) & 255] + HEX[a & 255] + '-'
-      + HEX[b >>> 24] + HEX[(b >>> 16) & 255] + '-'
-      + HEX[0x40 | ((b >>> 8) & 15)] + HEX[b & 255] + '-'
-      + HEX[0x80 | ((c >>> 24) & 63)] + HEX[(c >>> 16) & 255] + '-'
-      + HEX[(c >>> 8) & 255] + HEX[c & 255]
-      + HEX[d >>> 24] + HEX[(d >>> 16) & 255] + HEX[(d >>> 8) & 255] + HEX[d & 255];
+    const out = UUID_CODES;
+    let at = 0;
+    for (let word = 0; word < 4; word++) {
+      let w = this.next();
+      if (word === 1) w = (w & 0xffff0fff) | 0x4000;
+      else if (word === 2) w = ((w & 0x3fffffff) | 0x80000000) >>> 0;
+      for (let shift = 28; shift >= 0; shift -= 4) {
+        if (at === 8 || at === 13 || at === 18 || at === 23) out[at++] = 45; // '-'
+        out[at++] = HEX_CODES[(w >>> shift) & 15];
+      }
+    }
+    // One flat string: concatenating pieces would keep a rope of 20 nodes alive per id.
+    return String.fromCharCode.apply(null, out);
   }
 }
 
@@ -764,6 +771,8 @@ function generateFamily(ctx: Context, index: number): void {
   const secondFather = childCount >= 2 && household !== 'two_parents' && rng.chance(0.3) ? otherNames.surnames.pick(rng) : null;
   // With a step-parent, the youngest children may be his own.
   const partnersOwn = household === 'mother_and_step_parent' && childCount >= 2 && rng.chance(0.4) ? rng.between(1, Math.min(2, childCount - 1)) : 0;
+  // An expected baby in a step-family is the new partner's, which makes him a father too.
+  const partnerIsAFather = partnersOwn > 0 || (hasUnborn && household === 'mother_and_step_parent');
 
   let mother: Member | null = null;
   if (motherPresent) {
@@ -775,7 +784,7 @@ function generateFamily(ctx: Context, index: number): void {
     partner = addAdult('father', 'male', fatherAge, otherNames, fatherOfChildren);
   } else if (household === 'mother_and_step_parent' || household === 'mother_and_partner') {
     const sex: Sex = rng.chance(0.05) ? 'female' : 'male';
-    const role: Role = household === 'mother_and_partner' ? 'partner' : partnersOwn > 0 ? 'father' : 'step_parent';
+    const role: Role = household === 'mother_and_partner' ? 'partner' : partnerIsAFather ? 'father' : 'step_parent';
     partner = addAdult(role, sex, fatherAge, partnerNames, partnerSurname);
   }
   // A separated father who is still involved, so fathers are not invisible in the record.
@@ -783,6 +792,8 @@ function generateFamily(ctx: Context, index: number): void {
     ? addAdult('father', 'male', fatherAge, otherNames, fatherOfChildren) : null;
 
   const children: Member[] = [];
+  // Children of the partner in the household (all of them when he is their father).
+  const partnersChildren = new Set<Member>();
   const childSurnameFromFather = household === 'two_parents' ? 0.9 : 0.45;
   for (let c = 0; c < childCount; c++) {
     const sex: Sex = rng.chance(0.51) ? 'male' : 'female';
@@ -790,11 +801,15 @@ function generateFamily(ctx: Context, index: number): void {
     const fatherName = own ? partnerSurname : secondFather && c === 0 ? secondFather : fatherOfChildren;
     const surname = own ? partnerSurname : rng.chance(childSurnameFromFather) ? fatherName : motherSurname;
     const given = (sex === 'male' ? names.boys : names.girls).pick(rng);
-    children.push(addPerson('child', sex, given, surname, today - childDays[c], null));
+    const child = addPerson('child', sex, given, surname, today - childDays[c], null);
+    children.push(child);
+    if (own || household === 'two_parents' || household === 'single_father') partnersChildren.add(child);
   }
   if (hasUnborn) {
-    const surname = partner && partner.row.role !== 'partner' && partner.row.sex === 'male' ? partner.row.family_name : motherSurname;
-    children.push(addPerson('unborn', 'not_known', 'Unborn', surname, null, today + rng.between(10, 182)));
+    const fathers = partner !== null && partner.row.role === 'father';
+    const unborn = addPerson('unborn', 'not_known', 'Unborn', fathers ? partnerSurname : motherSurname, null, today + rng.between(10, 182));
+    children.push(unborn);
+    if (fathers) partnersChildren.add(unborn);
   }
 
   const grandparents: Member[] = [];
@@ -810,8 +825,10 @@ function generateFamily(ctx: Context, index: number): void {
     carer = addAdult('other_carer', sex, rng.between(24, 60), names, rng.chance(0.6) ? motherMaiden : names.surnames.pick(rng));
   }
   let otherAdult: Member | null = null;
+  let adultChild = false;
   if (rng.chance(0.07)) {
     if (mother && motherAge >= 36) {
+      adultChild = true;
       const sex: Sex = rng.chance(0.5) ? 'male' : 'female';
       otherAdult = addAdult('other_adult', sex, rng.between(18, Math.min(24, motherAge - 17)), names, fatherOfChildren);
     } else {
@@ -822,8 +839,7 @@ function generateFamily(ctx: Context, index: number): void {
   for (const child of children) {
     if (mother) relate(mother, child, 'parent_of');
     if (partner) {
-      const own = partner.row.role === 'father' && (household !== 'mother_and_step_parent' || child.row.family_name === partnerSurname || child.row.role === 'unborn');
-      if (own) relate(partner, child, 'parent_of');
+      if (partnersChildren.has(child)) relate(partner, child, 'parent_of');
       else if (partner.row.role === 'step_parent' || partner.row.role === 'father') relate(partner, child, 'step_parent_of');
     }
     if (absentFather && child.row.role !== 'unborn' && (!secondFather || child !== children[0])) relate(absentFather, child, 'parent_of');
@@ -832,9 +848,8 @@ function generateFamily(ctx: Context, index: number): void {
   }
   if (partner && mother) relate(partner, mother, 'partner_of');
   if (mother) for (const g of grandparents) relate(g, mother, 'parent_of');
-  const siblings = otherAdult && otherAdult.row.role === 'other_adult' && mother && motherAge >= 36 && otherAdult.age <= 24
-    ? [otherAdult, ...children] : children;
-  if (siblings !== children && mother && otherAdult) relate(mother, otherAdult, 'parent_of');
+  const siblings = adultChild && otherAdult ? [otherAdult, ...children] : children;
+  if (adultChild && mother && otherAdult) relate(mother, otherAdult, 'parent_of');
   for (let a = 0; a < siblings.length; a++) {
     for (let b = a + 1; b < siblings.length; b++) relate(siblings[a], siblings[b], 'sibling_of');
   }
@@ -987,7 +1002,7 @@ function generateFamily(ctx: Context, index: number): void {
   const underFive = youngest !== null && (youngest.dobDay === null || youngest.age < 5);
   type Candidate = { role: string; pick: () => string };
   const fromPool = (pool: UserRef[]) => () => rng.pick(pool).id;
-  const partner_ = (kind: PartnerKind) => {
+  const partnerPick = (kind: PartnerKind) => {
     const local = ctx.partners[kind].byDistrict[district];
     return fromPool(local.length > 0 ? local : ctx.partners[kind].all);
   };
@@ -1007,23 +1022,23 @@ function generateFamily(ctx: Context, index: number): void {
   const demoSchool = useDemo('school', schoolAge, ctx.demo.school, partnerTeams.education.roleInFamily);
   if (has.da) {
     if (!demoDa && rng.chance(0.6)) candidates.push({ role: specialists.da.roleInFamily, pick: specialist('da') });
-    else if (!demoPolice) candidates.push({ role: partnerTeams.police.roleInFamily, pick: partner_('police') });
+    else if (!demoPolice) candidates.push({ role: partnerTeams.police.roleInFamily, pick: partnerPick('police') });
   }
   if (substance) {
     candidates.push(rng.chance(0.5)
       ? { role: specialists.substance.roleInFamily, pick: specialist('substance') }
-      : { role: partnerTeams.drug_alcohol_service.roleInFamily, pick: partner_('drug_alcohol_service') });
+      : { role: partnerTeams.drug_alcohol_service.roleInFamily, pick: partnerPick('drug_alcohol_service') });
   }
   if (has.mentalHealth) {
     candidates.push(rng.chance(0.4)
       ? { role: specialists.mental_health.roleInFamily, pick: specialist('mental_health') }
-      : { role: partnerTeams.adult_mental_health.roleInFamily, pick: partner_('adult_mental_health') });
+      : { role: partnerTeams.adult_mental_health.roleInFamily, pick: partnerPick('adult_mental_health') });
   }
-  if (has.offending) candidates.push({ role: partnerTeams.probation.roleInFamily, pick: partner_('probation') });
-  if (underFive) candidates.push({ role: partnerTeams.health.roleInFamily, pick: partner_('health') });
-  if (schoolAge && !demoSchool) candidates.push({ role: partnerTeams.education.roleInFamily, pick: partner_('education') });
-  if (rng.chance(0.12)) candidates.push({ role: partnerTeams.housing.roleInFamily, pick: partner_('housing') });
-  if (rng.chance(0.1)) candidates.push({ role: partnerTeams.voluntary_sector.roleInFamily, pick: partner_('voluntary_sector') });
+  if (has.offending) candidates.push({ role: partnerTeams.probation.roleInFamily, pick: partnerPick('probation') });
+  if (underFive) candidates.push({ role: partnerTeams.health.roleInFamily, pick: partnerPick('health') });
+  if (schoolAge && !demoSchool) candidates.push({ role: partnerTeams.education.roleInFamily, pick: partnerPick('education') });
+  if (rng.chance(0.12)) candidates.push({ role: partnerTeams.housing.roleInFamily, pick: partnerPick('housing') });
+  if (rng.chance(0.1)) candidates.push({ role: partnerTeams.voluntary_sector.roleInFamily, pick: partnerPick('voluntary_sector') });
   const wanted = Math.max(0, teamAroundSizes.pick(rng) - demoPartners);
   for (let k = 0; k < wanted && candidates.length > 0; k++) {
     const chosen = candidates.splice(rng.int(candidates.length), 1)[0];

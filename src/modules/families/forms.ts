@@ -55,7 +55,7 @@ export const fieldAnchors: Record<string, string> = {
 
 /** The order fields appear in on every Lantern form, so the error summary lists problems top to bottom. */
 export const fieldOrder = [
-  'form', 'familyName', 'addressLine1', 'addressLine2', 'town', 'postcode', 'districtId',
-  'givenName', 'role', 'sex', 'dateOfBirth', 'expectedDate',
+  // givenName sits before familyName: the member form asks first name first; the household form has no givenName.
+  'form', 'givenName', 'familyName', 'addressLine1', 'addressLine2', 'town', 'postcode', 'districtId', 'role', 'sex', 'dateOfBirth', 'expectedDate',
   'needType', 'code', 'sourceAgencyId', 'identifiedOn', 'isCurrent', 'notes', 'status', 'startDate', 'members',
 ];
