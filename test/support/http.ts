@@ -44,6 +44,7 @@ export class PageClient {
     if (response.statusCode !== 303 || response.headers.location !== '/my-families') {
       throw new Error(`sign-in failed: ${response.statusCode} ${response.headers.location}`);
     }
-    return response;
+    // The session (and so its CSRF token) is new after sign-in.
+    return this.get('/my-families');
   }
 }

@@ -34,7 +34,7 @@ export function needFromForm(body: Record<string, unknown>) {
   return {
     input: {
       needType, code: needType === 'offending' ? null : text(body, 'code') || null,
-      sourceAgencyId: text(body, 'sourceAgencyId') || undefined, identifiedOn: identified.value ?? (identified.error ? 'invalid' : undefined),
+      sourceAgencyId: text(body, 'sourceAgencyId') || undefined, identifiedOn: identified.value ?? undefined,
       isCurrent: current === '' ? undefined : current === 'yes', notes: text(body, 'notes'),
     },
     errors,

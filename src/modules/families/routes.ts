@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodType } from 'zod';
 import { factorCodesFor, cinFactorCodes, legalStatuses, roles, type Role } from '../../domain/codes.ts';
 import { ConflictError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { dateParts, errorList, redirectWithErrors, setSessionValue, takeFormState } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
-import { familySchema, fieldErrors, memberSchema } from './schemas.ts';
+import { familySchema, fieldErrors, memberSchema, needSchema, statusSchema } from './schemas.ts';
 import { familyFromForm, fieldAnchors, fieldOrder, memberFromForm, needFromForm, statusFromForm } from './forms.ts';
 
 const writers = ['practitioner', 'manager'] as const;
@@ -22,10 +23,14 @@ function journey(request: FastifyRequest): NewFamilyJourney {
 
 /** Runs a save; on invalid input or a stale save, sends the user back to the form with the messages and their answers. */
 async function saveOrReturn(services: Services, request: FastifyRequest, reply: FastifyReply, options: {
-  back: string; values: Record<string, unknown>; formErrors: FieldErrors; save: () => Promise<unknown>; then: string;
+  back: string; values: Record<string, unknown>; formErrors: FieldErrors; schema?: ZodType; input?: unknown; save: () => Promise<unknown>; then: string;
 }) {
   try {
-    if (Object.keys(options.formErrors).length) throw new ValidationError({});
+    // A date the boxes could not make sense of stops the save; the rest is still checked so every problem shows at once.
+    if (Object.keys(options.formErrors).length) {
+      const checked = options.schema?.safeParse(options.input);
+      throw new ValidationError(checked && !checked.success ? fieldErrors(checked.error) : {});
+    }
     await options.save();
   } catch (error) {
     if (error instanceof ValidationError) {
@@ -111,7 +116,7 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const { familyId } = request.params;
     const form = memberFromForm(request.body as Record<string, unknown>);
     return saveOrReturn(services, request, reply, {
-      back: urls.addMember(familyId), values: form.values, formErrors: form.errors,
+      back: urls.addMember(familyId), values: form.values, formErrors: form.errors, schema: memberSchema, input: form.input,
       save: () => families.addMember(request.actor!, familyId, form.input),
       then: `${urls.family(familyId)}?saved=member`,
     });
@@ -130,7 +135,7 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const { familyId, personId } = request.params;
     const form = memberFromForm(request.body as Record<string, unknown>);
     return saveOrReturn(services, request, reply, {
-      back: urls.editMember(familyId, personId), values: form.values, formErrors: form.errors,
+      back: urls.editMember(familyId, personId), values: form.values, formErrors: form.errors, schema: memberSchema, input: form.input,
       save: () => families.updateMember(request.actor!, familyId, personId, form.input),
       then: `${urls.family(familyId)}?saved=member`,
     });
@@ -152,7 +157,7 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const body = request.body as Record<string, unknown>;
     const form = needFromForm(body);
     return saveOrReturn(services, request, reply, {
-      back: urls.addNeed(familyId, personId), values: body, formErrors: form.errors,
+      back: urls.addNeed(familyId, personId), values: body, formErrors: form.errors, schema: needSchema, input: form.input,
       save: () => families.addNeed(request.actor!, familyId, personId, form.input),
       then: `${urls.family(familyId)}?saved=need`,
     });
@@ -172,7 +177,7 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const body = request.body as Record<string, unknown>;
     const form = statusFromForm(body);
     return saveOrReturn(services, request, reply, {
-      back: urls.recordStatus(familyId, personId), values: body, formErrors: form.errors,
+      back: urls.recordStatus(familyId, personId), values: body, formErrors: form.errors, schema: statusSchema, input: form.input,
       save: () => families.recordStatus(request.actor!, familyId, personId, form.input),
       then: `${urls.family(familyId)}?saved=status`,
     });

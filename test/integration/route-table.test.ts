@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
+import { PageClient, testApp } from '../support/http.ts';
+import type { LanternApp } from '../../src/web/app.ts';
+import { userRoles } from '../../src/domain/codes.ts';
+
+describe('the route table', () => {
+  let t: TestDatabase;
+  let app: LanternApp;
+  let client: PageClient;
+
+  beforeAll(async () => {
+    t = await testDatabase('pglite');
+    const p = await makePartnership(t.db);
+    const user = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    app = await testApp(t.db);
+    client = new PageClient(app);
+    await client.signIn(user.email, testPassword);
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.drop();
+  });
+
+  it('has routes', () => {
+    expect(app.routeTable.length).toBeGreaterThan(20);
+  });
+
+  it('declares who may call every route', () => {
+    const undeclared = app.routeTable.filter((r) => {
+      if (r.method === 'HEAD') return false;
+      const a = r.access;
+      return !(a === 'public' || a === 'signed-in' || (Array.isArray(a) && a.length > 0 && a.every((role) => userRoles.includes(role))));
+    });
+    expect(undeclared).toEqual([]);
+  });
+
+  it('keeps public routes to sign-in, health, the home redirect and the API description', () => {
+    const publicRoutes = [...new Set(app.routeTable.filter((r) => r.access === 'public').map((r) => r.url))].sort();
+    expect(publicRoutes).toEqual(['/', '/api/v1/openapi.json', '/health', '/sign-in']);
+  });
+
+  it('names every route parameter as an id', () => {
+    const params = app.routeTable.flatMap((r) => [...r.url.matchAll(/:(\w+)/g)].map((m) => m[1]));
+    expect(params.length).toBeGreaterThan(0);
+    expect(params.filter((name) => !name.endsWith('Id'))).toEqual([]);
+  });
+
+  it('answers 404, never 500, when an id parameter is not a UUID', async () => {
+    const withParams = app.routeTable.filter((r) => r.url.includes(':') && r.method !== 'HEAD');
+    for (const route of withParams) {
+      const url = route.url.replace(/:(\w+)/g, 'not-a-uuid');
+      const method = [route.method].flat()[0];
+      const response = method === 'GET' ? await client.get(url) : await client.post(url, {});
+      expect({ url: route.url, method, status: response.statusCode }).toEqual({ url: route.url, method, status: 404 });
+    }
+  });
+});
