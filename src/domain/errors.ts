@@ -26,3 +26,10 @@ export class ConflictError extends Error {
     super(message);
   }
 }
+
+/** A rule of the process refuses this step now (for example, reviewing a plan before the assessment). */
+export class RuleViolation extends Error {
+  constructor(message: string) {
+    super(message);
+  }
+}

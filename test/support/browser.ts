@@ -62,7 +62,21 @@ export async function startLantern(): Promise<Lantern> {
     context.setDefaultTimeout(10_000);
     context.setDefaultNavigationTimeout(15_000);
     contexts.push(context);
-    return context.newPage();
+    const page = await context.newPage();
+    // Every stylesheet, script and image a page asks for must load: axe on an unstyled page proves little.
+    const problems: string[] = [];
+    assetProblems.set(page, problems);
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (url.pathname.startsWith('/assets/') && response.status() >= 400) problems.push(`${response.status()} ${url.pathname}`);
+      else if (response.request().resourceType() !== 'document' && response.request().redirectedFrom()?.url().includes('/assets/')) {
+        problems.push(`${response.request().redirectedFrom()!.url()} was redirected to ${url.pathname}${url.search}`);
+      }
+    });
+    page.on('requestfailed', (request) => {
+      if (request.url().includes('/assets/')) problems.push(`${request.failure()?.errorText ?? 'failed'} ${new URL(request.url()).pathname}`);
+    });
+    return page;
   };
   return {
     db, services, app, browser, baseUrl, partnership,
@@ -75,6 +89,13 @@ export async function startLantern(): Promise<Lantern> {
       await drop();
     },
   };
+}
+
+const assetProblems = new WeakMap<Page, string[]>();
+
+/** Assets (CSS, JavaScript, images) that failed to load on this page so far. */
+export function failedAssets(page: Page): string[] {
+  return [...(assetProblems.get(page) ?? [])];
 }
 
 export interface AxeViolationSummary {
@@ -165,7 +186,7 @@ export class LanternPage {
 
   async expectNoAxeViolations(): Promise<void> {
     const violations = await axeViolations(this.page);
-    expect(violations, formatViolations(this.page.url(), violations)).toEqual([]);
+    if (violations.length) throw new Error(formatViolations(this.page.url(), violations));
   }
 
   /** Waits until this page shows an h1 matching `heading`, asserts it, and runs axe. */
@@ -177,6 +198,9 @@ export class LanternPage {
     const text = await this.heading();
     if (typeof heading === 'string') expect(text).toBe(heading);
     else expect(text).toMatch(heading);
+    await this.page.waitForLoadState('load');
+    const failed = failedAssets(this.page);
+    if (failed.length) throw new Error(`Assets failed to load by ${this.page.url()}:\n  ${failed.join('\n  ')}`);
     await this.expectNoAxeViolations();
     return this;
   }

@@ -193,8 +193,10 @@ function fmix32(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-const UUID_CODES: number[] = new Array(36).fill(0);
+const HEX_CODES = Uint16Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+// Where each of the 32 hex digits goes in 8-4-4-4-12; the dashes stay put.
+const UUID_DIGITS = Uint8Array.from({ length: 36 }, (_, i) => i).filter((i) => i !== 8 && i !== 13 && i !== 18 && i !== 23);
+const UUID_CODES = new Uint16Array(36).fill(45);
 
 class Random {
   private a: number;
@@ -244,18 +246,22 @@ class Random {
   /** Random-version (v4) layout: 122 bits from this stream, version and variant bits fixed. */
   uuid(): string {
     const out = UUID_CODES;
-    let at = 0;
     for (let word = 0; word < 4; word++) {
       let w = this.next();
       if (word === 1) w = (w & 0xffff0fff) | 0x4000;
-      else if (word === 2) w = ((w & 0x3fffffff) | 0x80000000) >>> 0;
-      for (let shift = 28; shift >= 0; shift -= 4) {
-        if (at === 8 || at === 13 || at === 18 || at === 23) out[at++] = 45; // '-'
-        out[at++] = HEX_CODES[(w >>> shift) & 15];
-      }
+      else if (word === 2) w = (w & 0x3fffffff) | 0x80000000;
+      const base = word * 8;
+      out[UUID_DIGITS[base]] = HEX_CODES[(w >>> 28) & 15];
+      out[UUID_DIGITS[base + 1]] = HEX_CODES[(w >>> 24) & 15];
+      out[UUID_DIGITS[base + 2]] = HEX_CODES[(w >>> 20) & 15];
+      out[UUID_DIGITS[base + 3]] = HEX_CODES[(w >>> 16) & 15];
+      out[UUID_DIGITS[base + 4]] = HEX_CODES[(w >>> 12) & 15];
+      out[UUID_DIGITS[base + 5]] = HEX_CODES[(w >>> 8) & 15];
+      out[UUID_DIGITS[base + 6]] = HEX_CODES[(w >>> 4) & 15];
+      out[UUID_DIGITS[base + 7]] = HEX_CODES[w & 15];
     }
     // One flat string: concatenating pieces would keep a rope of 20 nodes alive per id.
-    return String.fromCharCode.apply(null, out);
+    return String.fromCharCode.apply(null, out as unknown as number[]);
   }
 }
 
@@ -320,17 +326,19 @@ function isoOfDay(z: number): string {
 }
 
 class DateText {
-  private readonly cache: string[] = [];
+  private readonly cache: string[];
   private readonly base: number;
 
   constructor(today: number) {
     this.base = today - 100 * 366;
+    // Filled up front: a sparse array written out of order would fall back to a slow dictionary.
+    this.cache = new Array<string>(101 * 366).fill('');
   }
 
   iso(day: number): string {
     const i = day - this.base;
-    if (i < 0 || i > 101 * 366) return isoOfDay(day);
-    return this.cache[i] ??= isoOfDay(day);
+    if (i < 0 || i >= this.cache.length) return isoOfDay(day);
+    return this.cache[i] || (this.cache[i] = isoOfDay(day));
   }
 }
 
@@ -538,7 +546,7 @@ interface Context {
   districtPick: Weighted<number>;
   townPicks: Weighted<number>[];
   agencyByKind: Record<AgencyKind, string>;
-  keysCache: Map<string, string[]>;
+  keysCache: Map<string, Map<string, string[]>>;
   demo: { keyWorker: string; da: string; police: string; school: string };
   demoCounts: { da: number; police: number; school: number };
   keyWorkers: UserRef[][];
@@ -719,9 +727,10 @@ function generateFamily(ctx: Context, index: number): void {
 
   const addPerson = (role: Role, sex: Sex, given: string, surname: string, dobDay: number | null, expectedDay: number | null): Member => {
     const familyName = surnameFor(surname, sex);
-    const cacheKey = given + '\u0000' + familyName;
-    let keys = ctx.keysCache.get(cacheKey);
-    if (!keys) ctx.keysCache.set(cacheKey, keys = personSearchKeys(given, familyName));
+    let bySurname = ctx.keysCache.get(given);
+    if (!bySurname) ctx.keysCache.set(given, bySurname = new Map());
+    let keys = bySurname.get(familyName);
+    if (!keys) bySurname.set(familyName, keys = personSearchKeys(given, familyName));
     const memberType: MemberType = role === 'unborn' ? 'unborn' : role === 'child' ? 'child' : 'adult';
     const row: PersonRow = {
       id: rng.uuid(), family_id: familyId, given_name: given, family_name: familyName,
@@ -768,7 +777,7 @@ function generateFamily(ctx: Context, index: number): void {
   for (let c = 0; c < childCount; c++) childDays.push(rng.between(1, oldestDays));
   childDays.sort((a, b) => b - a);
   // Half-siblings: in larger single-parent and step-families the older children may have another father.
-  const secondFather = childCount >= 2 && household !== 'two_parents' && rng.chance(0.3) ? otherNames.surnames.pick(rng) : null;
+  const secondFather = childCount >= 2 && motherPresent && household !== 'two_parents' && rng.chance(0.3) ? otherNames.surnames.pick(rng) : null;
   // With a step-parent, the youngest children may be his own.
   const partnersOwn = household === 'mother_and_step_parent' && childCount >= 2 && rng.chance(0.4) ? rng.between(1, Math.min(2, childCount - 1)) : 0;
   // An expected baby in a step-family is the new partner's, which makes him a father too.
@@ -779,7 +788,8 @@ function generateFamily(ctx: Context, index: number): void {
     mother = addAdult('mother', 'female', motherAge, names, motherSurname);
   }
   let partner: Member | null = null;
-  const fatherAge = clamp(motherAge + rng.between(-2, 7), 18, 70);
+  const oldestChild = childCount > 0 ? Math.floor(childDays[0] / YEAR) : 0;
+  const fatherAge = clamp(Math.max(motherAge + rng.between(-2, 7), oldestChild + 17), 18, 70);
   if (household === 'two_parents' || household === 'single_father') {
     partner = addAdult('father', 'male', fatherAge, otherNames, fatherOfChildren);
   } else if (household === 'mother_and_step_parent' || household === 'mother_and_partner') {

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 
 /** One place that turns a failure into a page or a JSON answer: never a stack trace, never a 500 for bad input. */
 export async function errors(app: FastifyInstance) {
@@ -16,8 +16,9 @@ export async function errors(app: FastifyInstance) {
       return api ? reply.code(403).send({ error: 'forbidden', message: error.message })
         : reply.code(403).view('errors/forbidden.njk', { pageTitle: 'You cannot see this page', message: error.message });
     }
-    if (error instanceof ConflictError) {
-      return reply.code(409).send({ error: 'conflict', message: error.message });
+    if (error instanceof ConflictError || error instanceof RuleViolation) {
+      if (api) return reply.code(409).send({ error: error instanceof RuleViolation ? 'rule' : 'conflict', message: error.message });
+      return reply.code(409).view('errors/bad-request.njk', { pageTitle: 'That cannot be done now', message: error.message });
     }
     if (error.validation || (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)) {
       return api ? reply.code(error.statusCode ?? 400).send({ error: 'bad_request', message: error.message })

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Database, Queryable } from '../../db/database.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { caseStateLabels, transition, type CaseEvent } from '../../domain/casework/lifecycle.ts';
+import { todayIso } from '../../domain/dates.ts';
+import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
+import { accessRepository } from '../access/repository.ts';
+import { auditRepository } from '../audit/repository.ts';
+import { fieldErrors } from '../families/schemas.ts';
+import { casesRepository as repo, type CaseRow } from './repository.ts';
+
+export const managers = new Set(['manager']);
+
+const allocationSchema = z.object({
+  keyWorkerId: z.uuid({ error: 'Select a key worker' }),
+  overCaseloadReason: z.string().trim().max(1000, 'The reason must be 1,000 characters or fewer').default(''),
+});
+
+const joinTeamSchema = z.object({
+  userId: z.uuid({ error: 'Select the practitioner' }),
+  roleInFamily: z.string({ error: 'Enter their role with this family' }).trim().min(1, 'Enter their role with this family')
+    .max(100, 'Their role must be 100 characters or fewer'),
+});
+
+export function casesService(db: Database, options: { today?: () => string } = {}) {
+  const today = options.today ?? (() => todayIso());
+
+  /**
+   * Runs a use case on one case after checking the actor may open the case's family. The audit
+   * row goes in the same transaction as the work; a refusal is audited and committed too.
+   */
+  async function withCase<T>(actor: Actor, caseId: string, action: string, work: (tx: Queryable, c: CaseRow) => Promise<T>): Promise<T> {
+    const outcome = await db.transaction(async (tx) => {
+      const found = await repo.case(tx, caseId);
+      if (!found) return { notFound: true as const };
+      const allowed = await accessRepository.mayOpenFamily(tx, actor.id, found.family_id);
+      await auditRepository.insert(tx, {
+        userId: actor.id, action, recordType: 'case', recordId: caseId, familyId: found.family_id, outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,
+      });
+      if (!allowed) return { denied: true as const };
+      return { value: await work(tx, found) };
+    });
+    if ('notFound' in outcome) throw new NotFoundError('Case');
+    if ('denied' in outcome) throw new ForbiddenError('You do not have access to this family');
+    return outcome.value;
+  }
+
+  /** Moves the case through its lifecycle, or refuses with the reason the rule gives. */
+  async function applyEvent(tx: Queryable, c: CaseRow, event: CaseEvent, actor: Actor, note = '') {
+    const result = transition(c.state, event);
+    if (!result.ok) throw new RuleViolation(result.reason);
+    await repo.setState(tx, c.id, c.state, result.state, event, actor.id, note);
+    c.state = result.state;
+  }
+
+  return {
+    withCase,
+    applyEvent,
+
+    programmes: () => repo.programmes(db),
+
+    async case(actor: Actor, caseId: string) {
+      return withCase(actor, caseId, 'view-case', async (tx, c) => {
+        const [programme, events] = await Promise.all([repo.programme(tx, c.programme_id), repo.caseEvents(tx, caseId)]);
+        return { case: { ...c, stateLabel: caseStateLabels[c.state] }, programme: programme!, events };
+      });
+    },
+
+    async casesForFamily(tx: Queryable, familyId: string) {
+      return (await repo.casesForFamily(tx, familyId)).map((c) => ({ ...c, stateLabel: caseStateLabels[c.state] }));
+    },
+
+    /** Key workers with their open cases against this case's programme limit. */
+    async allocationOptions(actor: Actor, caseId: string) {
+      if (!managers.has(actor.role)) throw new ForbiddenError('Only managers allocate cases');
+      return withCase(actor, caseId, 'view-allocation', async (tx, c) => {
+        const programme = (await repo.programme(tx, c.programme_id))!;
+        const workers = await repo.workersWithCaseloads(tx);
+        return {
+          case: c, programme,
+          workers: workers.map((w) => ({ ...w, limit: programme.caseload_limit, atOrOverLimit: w.open_cases >= programme.caseload_limit })),
+        };
+      });
+    },
+
+    async allocate(actor: Actor, caseId: string, input: unknown) {
+      if (!managers.has(actor.role)) throw new ForbiddenError('Only managers allocate cases');
+      const parsed = allocationSchema.safeParse(input);
+      if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+      const { keyWorkerId, overCaseloadReason } = parsed.data;
+      return withCase(actor, caseId, 'allocate-case', async (tx, c) => {
+        const worker = await repo.user(tx, keyWorkerId);
+        if (!worker || !worker.active || worker.role !== 'practitioner') throw new ValidationError({ keyWorkerId: 'Select a practitioner who can be a key worker' });
+        const programme = (await repo.programme(tx, c.programme_id))!;
+        const open = await repo.openCaseCount(tx, keyWorkerId);
+        const alreadyTheirs = c.key_worker_id === keyWorkerId;
+        if (!alreadyTheirs && open >= programme.caseload_limit && !overCaseloadReason) {
+          throw new ValidationError({ overCaseloadReason: `${worker.display_name} already has ${open} open cases (the ${programme.name} limit is ${programme.caseload_limit}). Give a reason to allocate over the limit` });
+        }
+        await applyEvent(tx, c, 'allocate', actor, `Allocated to ${worker.display_name}`);
+        await repo.setKeyWorker(tx, caseId, keyWorkerId, open >= programme.caseload_limit ? overCaseloadReason : '');
+        await repo.makeLead(tx, c.family_id, keyWorkerId, randomUUID(), today());
+        return { keyWorker: worker.display_name };
+      });
+    },
+
+    async joinTeam(actor: Actor, caseId: string, input: unknown) {
+      const parsed = joinTeamSchema.safeParse(input);
+      if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+      return withCase(actor, caseId, 'join-team-around-family', async (tx, c) => {
+        const user = await repo.user(tx, parsed.data.userId);
+        if (!user || !user.active) throw new ValidationError({ userId: 'Select an active practitioner' });
+        const added = await repo.joinTeam(tx, { id: randomUUID(), familyId: c.family_id, userId: user.id, roleInFamily: parsed.data.roleInFamily, today: today() });
+        if (!added) throw new ValidationError({ userId: `${user.display_name} is already in the team around the family` });
+      });
+    },
+
+    practitioners: (tx: Queryable = db) => repo.workersWithCaseloads(tx),
+  };
+}
+
+export type CasesService = ReturnType<typeof casesService>;
