@@ -2,16 +2,30 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { accessService } from './modules/access/service.ts';
 import { auditService } from './modules/audit/service.ts';
+import { casesService } from './modules/cases/service.ts';
+import { contactsService } from './modules/contacts/service.ts';
 import { familiesService } from './modules/families/service.ts';
+import { needsAnalysisService } from './modules/needs-analysis/service.ts';
+import { plansService } from './modules/plans/service.ts';
+import { referralsService } from './modules/referrals/service.ts';
+import { workService } from './modules/work/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
 export function services(db: Database, config: Pick<Config, 'sessionHours' | 'today'>) {
   const today = config.today ? () => config.today! : undefined;
+  const families = familiesService(db, { today });
+  const cases = casesService(db, { today });
   return {
     db,
     access: accessService(db, { sessionHours: config.sessionHours }),
     audit: auditService(db),
-    families: familiesService(db, { today }),
+    families,
+    cases,
+    referrals: referralsService(db, families, { today }),
+    work: workService(db, cases, { today }),
+    needsAnalysis: needsAnalysisService(db, { today }),
+    plans: plansService(db, cases, { today }),
+    contacts: contactsService(db, cases, { today }),
   };
 }
 

@@ -8,6 +8,12 @@ import qs from 'node:querystring';
 import type { Services } from '../services.ts';
 import { accessRoutes } from '../modules/access/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
+import { contactRoutes } from '../modules/contacts/routes.ts';
+import { needsAnalysisRoutes } from '../modules/needs-analysis/routes.ts';
+import { workRoutes } from '../modules/work/routes.ts';
+import { casePages } from '../modules/cases/routes.ts';
+import { referralRoutes } from '../modules/referrals/routes.ts';
+import { planRoutes } from '../modules/plans/routes.ts';
 import { familyApi } from '../modules/families/api.ts';
 import { familyPages } from '../modules/families/routes.ts';
 import { auth } from './plugins/auth.ts';
@@ -69,6 +75,12 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   await app.register(accessRoutes, { services, sessionHours });
   await app.register(familyPages, { services });
   await app.register(auditRoutes, { services });
+  await app.register(contactRoutes, { services });
+  await app.register(planRoutes, { services });
+  await app.register(needsAnalysisRoutes, { services });
+  await app.register(workRoutes, { services });
+  await app.register(referralRoutes, { services });
+  await app.register(casePages, { services });
   await app.register(familyApi, { services });
   await app.register(openApi);
 

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema } from '../modules/families/schemas.ts';
+import { referralSchema, screeningSchema } from '../modules/referrals/schemas.ts';
+import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
+import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { paths } from './urls.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -28,7 +31,14 @@ export function openApiDocument() {
         MemberUpdate: json(memberUpdateSchema),
         Need: json(needSchema),
         LegalStatus: json(statusSchema),
+        Referral: json(referralSchema),
+        Screening: json(screeningSchema),
+        Allocation: { type: 'object', required: ['keyWorkerId'], properties: { keyWorkerId: { type: 'string', format: 'uuid' }, overCaseloadReason: { type: 'string', description: 'Required when the worker is at or over the programme caseload limit' } } },
+        TeamMember: { type: 'object', required: ['userId', 'roleInFamily'], properties: { userId: { type: 'string', format: 'uuid' }, roleInFamily: { type: 'string' } } },
         NewFamily: { type: 'object', required: ['family', 'members'], properties: { family: { $ref: '#/components/schemas/Family' }, members: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/Member' } } } },
+        Closure: json(closureSchema),
+        FollowUpRecord: json(followUpRecordSchema),
+        ...planApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -54,9 +64,69 @@ export function openApiDocument() {
       [oa(paths.api.needs)]: {
         post: { summary: 'Record a need or vulnerability (CIN assessment-factor code, or offending)', parameters: [idParam('familyId'), idParam('personId')], requestBody: requestBody('Need'), responses: { 201: { description: 'Created' }, ...errorResponses } },
       },
+      [oa(paths.api.referrals)]: {
+        get: { summary: 'Referrals to screen and recent decisions (managers)', responses: { 200: { description: 'The screening queue' }, 401: errorResponses[401], 403: errorResponses[403] } },
+        post: { summary: 'Refer a family (no wrong door): an existing family by familyId, or the people as the referrer knows them', requestBody: requestBody('Referral'), responses: { 201: { description: 'Created: id' }, ...errorResponses } },
+      },
+      [oa(paths.api.referral)]: {
+        get: { summary: 'A referral with possible existing families, level of need and its rule, and any closure in the last 12 months', parameters: [idParam('referralId')], responses: { 200: { description: 'The referral' }, ...errorResponses } },
+      },
+      [oa(paths.api.screenReferral)]: {
+        post: { summary: 'Screening decision: accept into a programme (opens a case), signpost or decline, with a reason; optional level override with reason', parameters: [idParam('referralId')], requestBody: requestBody('Screening'), responses: { 200: { description: 'Decision recorded' }, 409: { description: 'Already screened, or screened by someone else first' }, ...errorResponses } },
+      },
+      [oa(paths.api.programmes)]: {
+        get: { summary: 'The programme catalogue with its standards', responses: { 200: { description: 'Programmes' }, 401: errorResponses[401] } },
+      },
+      [oa(paths.api.case)]: {
+        get: { summary: 'A case: state, programme, key worker, history', parameters: [idParam('caseId')], responses: { 200: { description: 'The case' }, ...errorResponses } },
+      },
+      [oa(paths.api.allocateCase)]: {
+        post: { summary: 'Allocate the key worker (managers); over the caseload limit needs a reason', parameters: [idParam('caseId')], requestBody: requestBody('Allocation'), responses: { 200: { description: 'Allocated' }, 409: { description: 'The case cannot be allocated in its state' }, ...errorResponses } },
+      },
+      [oa(paths.api.caseTeam)]: {
+        post: { summary: 'Add a practitioner to the team around the family', parameters: [idParam('caseId')], requestBody: requestBody('TeamMember'), responses: { 204: { description: 'Added' }, ...errorResponses } },
+      },
       [oa(paths.api.statuses)]: {
         post: { summary: "Record a child's legal status (ends the previous one)", parameters: [idParam('familyId'), idParam('personId')], requestBody: requestBody('LegalStatus'), responses: { 201: { description: 'Created' }, ...errorResponses } },
       },
+      [oa(paths.api.myWork)]: {
+        get: { summary: 'My work: your open cases as key worker with what is due and overdue (first visit, contact, plan, reviews, plan actions), soonest first, and follow-ups due within 7 days', responses: { 200: { description: 'Counts by severity (overdue, due_today, due_soon), due items and cases' }, 401: errorResponses[401], 403: errorResponses[403] } },
+      },
+      [oa(paths.api.teamWork)]: {
+        get: {
+          summary: 'Team work (managers): open cases of the practitioners you manage, caseloads against the programme limit, overdue counts, drift signals and re-referrals within 12 months',
+          parameters: [
+            { name: 'workerId', in: 'query', required: false, schema: { type: 'string', format: 'uuid' }, description: 'Only this practitioner’s cases (ignored if you do not manage them)' },
+            { name: 'drifting', in: 'query', required: false, schema: { type: 'string', enum: ['yes', 'true'] }, description: 'Only cases with at least one drift signal' },
+          ],
+          responses: { 200: { description: 'Workers with caseloads, and the cases shown' }, 401: errorResponses[401], 403: errorResponses[403] },
+        },
+      },
+      [oa(paths.api.closeCase)]: {
+        post: { summary: 'Close a case (managers): reason, step-down tier and service, closing summary; schedules the programme’s follow-ups (default 1, 3, 6 and 12 months)', parameters: [idParam('caseId')], requestBody: requestBody('Closure'), responses: { 200: { description: 'Closed: closedOn and the follow-ups scheduled' }, 409: { description: 'The case cannot close in its state (for example, not yet allocated), or it changed since you read it' }, ...errorResponses } },
+      },
+      [oa(paths.api.followUps)]: {
+        get: { summary: 'A case’s closure and its follow-ups', parameters: [idParam('caseId')], responses: { 200: { description: 'Closure and follow-ups' }, ...errorResponses } },
+      },
+      [oa(paths.api.followUp)]: {
+        post: { summary: 'Record a follow-up after closure: the date it happened and how the family is doing (send the version you read)', parameters: [idParam('caseId'), idParam('followUpId')], requestBody: requestBody('FollowUpRecord'), responses: { 200: { description: 'Recorded' }, 409: { description: 'Recorded by someone else since you read it' }, ...errorResponses } },
+      },
+      [oa(paths.api.needsAnalysisPrevalence)]: {
+        get: { summary: 'Needs analysis (analysts, managers, administrators): prevalence estimates of hidden harm for a population, with the numbers known to services and the gap, by district and age band', parameters: [{ name: 'populationSetId', in: 'query', required: false, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'Aggregate figures only' }, ...errorResponses } },
+      },
+      [oa(paths.api.needsAnalysisAreas)]: {
+        get: { summary: "Needs analysis: each district's share of a count against its share of the population, and the rate per 1,000 people, ranked", parameters: [{ name: 'measure', in: 'query', required: false, schema: { type: 'string' }, description: "'set:<uuid>' for counts entered, or lantern:children-with-vulnerability, lantern:families-with-vulnerability, lantern:families, lantern:referrals" }, { name: 'populationSetId', in: 'query', required: false, schema: { type: 'string', format: 'uuid' } }], responses: { 200: { description: 'Ranked districts' }, ...errorResponses } },
+      },
+      [oa(paths.api.needsAnalysisOverlap)]: {
+        get: { summary: 'Needs analysis: families by number of parental vulnerabilities (1, 2, 3, 4 or more) and by combination', responses: { 200: { description: 'Counts of families' }, 401: errorResponses[401], 403: errorResponses[403] } },
+      },
+      [oa(paths.api.needsAnalysisAudit)]: {
+        get: { summary: 'Needs analysis: a case-file audit: files showing each vulnerability, percentage with a Wilson 95% confidence interval, number indicated in the whole population', parameters: [idParam('auditId')], responses: { 200: { description: 'The audit results' }, ...errorResponses } },
+      },
+      [oa(paths.api.needsAnalysisPopulation)]: {
+        put: { summary: 'Needs analysis: replace a population set’s figures with CSV (district,age_band,children,births,families,people), all or nothing; errors name the row and field', parameters: [idParam('populationSetId')], requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', required: ['csv'], properties: { csv: { type: 'string' } } } } } }, responses: { 200: { description: 'Saved: the number of rows' }, ...errorResponses } },
+      },
+      ...planApiPaths(),
     },
   };
 }

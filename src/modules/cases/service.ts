@@ -67,8 +67,10 @@ export function casesService(db: Database, options: { today?: () => string } = {
       });
     },
 
-    async casesForFamily(tx: Queryable, familyId: string) {
-      return (await repo.casesForFamily(tx, familyId)).map((c) => ({ ...c, stateLabel: caseStateLabels[c.state] }));
+    /** The family's cases, for its family page: the page's own read is audited, so this only re-checks access. */
+    async casesForFamily(actor: Actor, familyId: string) {
+      if (!(await accessRepository.mayOpenFamily(db, actor.id, familyId))) throw new ForbiddenError();
+      return (await repo.casesForFamily(db, familyId)).map((c) => ({ ...c, stateLabel: caseStateLabels[c.state] }));
     },
 
     /** Key workers with their open cases against this case's programme limit. */

@@ -81,8 +81,9 @@ export async function familyPages(app: FastifyInstance, { services }: { services
 
   app.get<{ Params: Params }>(paths.family, { config: { access: 'signed-in' } }, async (request, reply) => {
     const view = await families.family(request.actor!, request.params.familyId);
+    const cases = await services.cases.casesForFamily(request.actor!, view.family.id);
     const saved = (request.query as Record<string, string>).saved;
-    return reply.view('families/views/family.njk', { pageTitle: `${view.family.familyName} family (${view.family.reference})`, ...view, saved });
+    return reply.view('families/views/family.njk', { pageTitle: `${view.family.familyName} family (${view.family.reference})`, ...view, cases, saved });
   });
 
   // Household details

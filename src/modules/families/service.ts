@@ -121,6 +121,34 @@ export function familiesService(db: Database, options: { today?: () => string } 
     };
   }
 
+  function validNewFamily(input: { family: unknown; members: unknown[] }) {
+    const family = parse(familySchema, input.family);
+    const memberErrors: Record<string, string> = {};
+    const members = input.members.map((m, i) => {
+      const result = memberSchema.safeParse(m);
+      if (!result.success) for (const [k, v] of Object.entries(fieldErrors(result.error))) memberErrors[`members.${i}.${k}`] ??= v;
+      return result.success ? result.data : null;
+    });
+    if (!input.members.length) memberErrors.members = 'Add at least one family member';
+    if (Object.keys(memberErrors).length) throw new ValidationError(memberErrors);
+    return { family, members: members as MemberFields[] };
+  }
+
+  async function insertFamily(tx: Queryable, actor: Actor, input: { family: FamilyFields; members: MemberFields[] }, roleInFamily: string) {
+    const familyId = randomUUID();
+    const reference = await repo.insertFamily(tx, familyId, familyInput(input.family));
+    const added: { id: string; role: MemberFields['role'] }[] = [];
+    for (const member of input.members) {
+      const id = randomUUID();
+      await repo.insertPerson(tx, id, familyId, personInput(member));
+      await repo.insertRelationships(tx, familyId, impliedRelationships({ id, role: member.role }, added).map((r) => ({ ...r, id: randomUUID() })));
+      added.push({ id, role: member.role });
+    }
+    await repo.addProfessional(tx, { id: randomUUID(), familyId, userId: actor.id, roleInFamily, isLead: roleInFamily === 'Lead professional', joinedOn: today() });
+    await auditRepository.insert(tx, { userId: actor.id, action: 'create-family', recordType: 'family', recordId: familyId, familyId, outcome: 'allowed', ip: actor.ip, detail: { members: added.length } });
+    return { id: familyId, reference };
+  }
+
   async function memberOf(tx: Queryable, familyId: string, personId: string) {
     const person = await repo.person(tx, familyId, personId);
     if (!person) throw new NotFoundError('Family member');
@@ -164,29 +192,13 @@ export function familiesService(db: Database, options: { today?: () => string } 
 
     async createFamily(actor: Actor, input: { family: unknown; members: unknown[] }) {
       if (!rolesThatHoldCases.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can add families');
-      const family = parse(familySchema, input.family);
-      const memberErrors: Record<string, string> = {};
-      const members = input.members.map((m, i) => {
-        const result = memberSchema.safeParse(m);
-        if (!result.success) for (const [k, v] of Object.entries(fieldErrors(result.error))) memberErrors[`members.${i}.${k}`] ??= v;
-        return result.success ? result.data : null;
-      });
-      if (!input.members.length) memberErrors.members = 'Add at least one family member';
-      if (Object.keys(memberErrors).length) throw new ValidationError(memberErrors);
-      const familyId = randomUUID();
-      return db.transaction(async (tx) => {
-        const reference = await repo.insertFamily(tx, familyId, familyInput(family));
-        const added: { id: string; role: MemberFields['role'] }[] = [];
-        for (const member of members as MemberFields[]) {
-          const id = randomUUID();
-          await repo.insertPerson(tx, id, familyId, personInput(member));
-          await repo.insertRelationships(tx, familyId, impliedRelationships({ id, role: member.role }, added).map((r) => ({ ...r, id: randomUUID() })));
-          added.push({ id, role: member.role });
-        }
-        await repo.addProfessional(tx, { id: randomUUID(), familyId, userId: actor.id, roleInFamily: 'Lead professional', isLead: true, joinedOn: today() });
-        await auditRepository.insert(tx, { userId: actor.id, action: 'create-family', recordType: 'family', recordId: familyId, familyId, outcome: 'allowed', ip: actor.ip, detail: { members: added.length } });
-        return { id: familyId, reference };
-      });
+      const valid = validNewFamily(input);
+      return db.transaction((tx) => insertFamily(tx, actor, valid, 'Lead professional'));
+    },
+
+    /** For another module's use case that creates a family inside its own transaction (screening a referral). */
+    async createFamilyWithin(tx: Queryable, actor: Actor, input: { family: unknown; members: unknown[] }, roleInFamily: string) {
+      return insertFamily(tx, actor, validNewFamily(input), roleInFamily);
     },
 
     updateFamily: (actor: Actor, familyId: string, input: unknown) =>
@@ -249,7 +261,16 @@ export function familiesService(db: Database, options: { today?: () => string } 
       return { districts, agencies };
     },
 
-    levelOfNeedRules: () => rules(db),
+    levelOfNeedRules: (q: Queryable = db) => rules(q),
+
+    /** A family's current needs in the form the level-of-need rule takes (for screening a referral). */
+    async currentNeedsForLevel(familyId: string, q: Queryable = db) {
+      const [members, needs] = await Promise.all([repo.members(q, familyId), repo.needs(q, familyId)]);
+      return needs.map((n) => {
+        const person = members.find((m) => m.id === n.person_id)!;
+        return { personName: `${person.given_name} ${person.family_name}`, role: person.role, needType: n.need_type, code: n.code, isCurrent: n.is_current };
+      });
+    },
 
     async setLevelOfNeedRules(actor: Actor | null, input: unknown) {
       if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change the level of need rules');

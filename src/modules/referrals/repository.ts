@@ -1,0 +1,115 @@
+import type { Queryable } from '../../db/database.ts';
+import type { ReferralStatus } from '../../domain/casework/lifecycle.ts';
+
+export interface ReferralSubject {
+  familyName: string;
+  addressLine1: string;
+  postcode: string;
+  members: { givenName: string; familyName: string; role: string; dateOfBirth: string | null }[];
+}
+
+export interface ReferralRow {
+  id: string;
+  reference: string;
+  family_id: string | null;
+  family_reference: string | null;
+  family_name: string | null;
+  subject: ReferralSubject;
+  received_at: string;
+  referred_by: string | null;
+  referrer_name: string;
+  referrer_agency: string;
+  referrer_contact: string;
+  self_referral: boolean;
+  need_codes: string[];
+  reasons: string;
+  urgency: 'routine' | 'urgent' | 'emergency';
+  consent: 'given' | 'not_given';
+  lawful_basis: string;
+  status: ReferralStatus;
+  decided_by_name: string | null;
+  decided_at: string | null;
+  decision_reason: string;
+  signposted_to: string;
+  programme_id: string | null;
+  programme_name: string | null;
+  level_of_need: number | null;
+  level_rule: string;
+  level_override: number | null;
+  level_override_reason: string;
+  version: number;
+  case_id: string | null;
+}
+
+const columns = `r.id, r.reference, r.family_id, f.reference AS family_reference, f.family_name, r.subject, r.received_at, r.referred_by,
+  r.referrer_name, r.referrer_agency, r.referrer_contact, r.self_referral, r.need_codes, r.reasons, r.urgency, r.consent, r.lawful_basis,
+  r.status, d.display_name AS decided_by_name, r.decided_at, r.decision_reason, r.signposted_to, r.programme_id, p.name AS programme_name,
+  r.level_of_need, r.level_rule, r.level_override, r.level_override_reason, r.version,
+  (SELECT c.id FROM casefile c WHERE c.referral_id = r.id LIMIT 1) AS case_id`;
+const joins = `FROM referral r LEFT JOIN family f ON f.id = r.family_id LEFT JOIN app_user d ON d.id = r.decided_by LEFT JOIN programme p ON p.id = r.programme_id`;
+
+export const referralsRepository = {
+  async insert(q: Queryable, r: {
+    id: string; familyId: string | null; subject: ReferralSubject; referredBy: string; referrerName: string; referrerAgency: string;
+    referrerContact: string; selfReferral: boolean; needCodes: string[]; reasons: string; urgency: string; consent: string; lawfulBasis: string;
+  }): Promise<string> {
+    const rows = await q.query<{ reference: string }>(
+      `INSERT INTO referral (id, reference, family_id, subject, referred_by, referrer_name, referrer_agency, referrer_contact, self_referral,
+         need_codes, reasons, urgency, consent, lawful_basis)
+       VALUES ($1, 'REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       RETURNING reference`,
+      [r.id, r.familyId, JSON.stringify(r.subject), r.referredBy, r.referrerName, r.referrerAgency, r.referrerContact, r.selfReferral,
+        r.needCodes, r.reasons, r.urgency, r.consent, r.lawfulBasis]);
+    return rows[0].reference;
+  },
+
+  async referral(q: Queryable, id: string): Promise<ReferralRow | undefined> {
+    return (await q.query<ReferralRow>(`SELECT ${columns} ${joins} WHERE r.id = $1`, [id]))[0];
+  },
+
+  queue: (q: Queryable) =>
+    q.query<ReferralRow>(`SELECT ${columns} ${joins}
+      WHERE r.status = 'received' OR r.decided_at > now() - interval '30 days'
+      ORDER BY (r.status = 'received') DESC, CASE r.urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, r.received_at LIMIT 300`),
+
+  byReferrer: (q: Queryable, userId: string) =>
+    q.query<ReferralRow>(`SELECT ${columns} ${joins} WHERE r.referred_by = $1 ORDER BY r.received_at DESC LIMIT 100`, [userId]),
+
+  /** Families with people who match the referral's people by name keys and date of birth: possible existing records. */
+  possibleFamilies: (q: Queryable, people: { keys: string[][]; dateOfBirth: string | null }[]) => {
+    const params: unknown[] = [];
+    const matches = people.filter((p) => p.keys.length).map((p) => {
+      const conditions = p.keys.map((group) => { params.push(group); return `p.search_keys && $${params.length}::text[]`; });
+      if (p.dateOfBirth) { params.push(p.dateOfBirth); conditions.push(`p.date_of_birth = $${params.length}::date`); }
+      return `(${conditions.join(' AND ')})`;
+    });
+    if (!matches.length) return Promise.resolve([]);
+    return q.query<{ family_id: string; reference: string; family_name: string; postcode: string; matching_people: number; member_names: string }>(
+      `SELECT f.id AS family_id, f.reference, f.family_name, f.postcode, count(DISTINCT p.id)::int AS matching_people,
+              string_agg(DISTINCT p.given_name || ' ' || p.family_name, ', ') AS member_names
+         FROM person p JOIN family f ON f.id = p.family_id
+        WHERE ${matches.join(' OR ')}
+        GROUP BY f.id, f.reference, f.family_name, f.postcode ORDER BY matching_people DESC LIMIT 10`, params);
+  },
+
+  async decide(q: Queryable, id: string, version: number, d: {
+    status: string; decidedBy: string; reason: string; signpostedTo: string; programmeId: string | null; familyId: string | null;
+    level: number; levelRule: string; levelOverride: number | null; levelOverrideReason: string;
+  }): Promise<boolean> {
+    const rows = await q.query(
+      `UPDATE referral SET status = $3, decided_by = $4, decided_at = now(), decision_reason = $5, signposted_to = $6, programme_id = $7,
+              family_id = COALESCE($8, family_id), level_of_need = $9, level_rule = $10, level_override = $11, level_override_reason = $12,
+              version = version + 1
+        WHERE id = $1 AND version = $2 AND status = 'received' RETURNING id`,
+      [id, version, d.status, d.decidedBy, d.reason, d.signpostedTo, d.programmeId, d.familyId, d.level, d.levelRule, d.levelOverride, d.levelOverrideReason]);
+    return rows.length === 1;
+  },
+
+  /** The most recent case for this family closed within 12 months before the given time. */
+  async recentClosure(q: Queryable, familyId: string, before: string): Promise<{ reference: string; closed_at: string; closure_reason: string } | undefined> {
+    return (await q.query<{ reference: string; closed_at: string; closure_reason: string }>(
+      `SELECT reference, closed_at, closure_reason FROM casefile
+        WHERE family_id = $1 AND state = 'closed' AND closed_at > $2::timestamptz - interval '12 months' AND closed_at <= $2::timestamptz
+        ORDER BY closed_at DESC LIMIT 1`, [familyId, before]))[0];
+  },
+};

@@ -1,0 +1,143 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cinFactorCodes, roles } from '../../domain/codes.ts';
+import { ConflictError, RuleViolation, ValidationError } from '../../domain/errors.ts';
+import { levelNames } from '../../domain/level-of-need.ts';
+import { referralStatusLabels } from '../../domain/casework/lifecycle.ts';
+import type { Services } from '../../services.ts';
+import { dateFromParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
+import { paths, urls } from '../../web/urls.ts';
+
+const referrers = ['practitioner', 'manager'] as const;
+type Params = { familyId: string; referralId: string };
+
+/** The needs a referral form offers: parents' vulnerabilities first, then the child's. */
+export const referralNeedCodes = ['1B', '2B', '3B', '4B', '5B', '6B', '1C', '2C', '3C', '4C', '16A', '17A', '7A', '10A', '11A', '14A', '15A', '24A'];
+const memberRows = [1, 2, 3, 4, 5];
+const fieldOrder = ['familyName', 'addressLine1', 'postcode', 'members', ...memberRows.flatMap((n) => [`member${n}-givenName`, `member${n}-familyName`, `member${n}-role`, `member${n}-dateOfBirth`]),
+  'referrerName', 'referrerAgency', 'referrerContact', 'needCodes', 'reasons', 'urgency', 'consent', 'lawfulBasis',
+  'decision', 'familyChoice', 'programmeId', 'signpostedTo', 'reason', 'levelOverride', 'levelOverrideReason', 'form'];
+
+function list(value: unknown): string[] {
+  return value === undefined ? [] : [value].flat().map(String).filter(Boolean);
+}
+
+function referralFromForm(body: Record<string, unknown>) {
+  const errors: Record<string, string> = {};
+  const members = memberRows.flatMap((n) => {
+    const givenName = text(body, `member${n}-givenName`).trim();
+    const familyName = text(body, `member${n}-familyName`).trim();
+    const role = text(body, `member${n}-role`);
+    const dob = dateFromParts(body, `member${n}-dateOfBirth`, 'Date of birth');
+    if (!givenName && !familyName && !role && !dob.value && !dob.error) return [];
+    if (dob.error) errors[`member${n}-dateOfBirth`] = `Person ${n}: ${dob.error}`;
+    if (!givenName) errors[`member${n}-givenName`] = `Person ${n}: enter their first name`;
+    if (!familyName) errors[`member${n}-familyName`] = `Person ${n}: enter their last name`;
+    if (!role) errors[`member${n}-role`] = `Person ${n}: select who they are in the family`;
+    return [{ givenName, familyName, role, dateOfBirth: dob.value }];
+  });
+  return {
+    errors,
+    input: {
+      familyId: text(body, 'familyId') || null, familyName: text(body, 'familyName'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'),
+      members, selfReferral: text(body, 'selfReferral') === 'yes', referrerName: text(body, 'referrerName'), referrerAgency: text(body, 'referrerAgency'),
+      referrerContact: text(body, 'referrerContact'), needCodes: list(body.needCodes), reasons: text(body, 'reasons'),
+      urgency: text(body, 'urgency') || undefined, consent: text(body, 'consent') || undefined, lawfulBasis: text(body, 'lawfulBasis'),
+    },
+  };
+}
+
+function screeningFromForm(body: Record<string, unknown>) {
+  return {
+    decision: text(body, 'decision') || undefined, reason: text(body, 'reason'), programmeId: text(body, 'programmeId') || null,
+    familyChoice: text(body, 'familyChoice'), signpostedTo: text(body, 'signpostedTo'),
+    levelOverride: text(body, 'levelOverride') || null, levelOverrideReason: text(body, 'levelOverrideReason'), version: text(body, 'version'),
+  };
+}
+
+async function showForm(services: Services, request: FastifyRequest, reply: FastifyReply, context: Record<string, unknown>, defaults: Record<string, unknown>) {
+  const state = await takeFormState(services, request);
+  return reply.view('referrals/views/referral-form.njk', {
+    ...context, roles, memberRows, needOptions: referralNeedCodes.map((code) => ({ code, label: cinFactorCodes[code] })),
+    errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, anchors(), fieldOrder) : [], values: state?.values ?? defaults,
+  });
+}
+
+function anchors(): Record<string, string> {
+  const a: Record<string, string> = { needCodes: 'needCodes', urgency: 'urgency', consent: 'consent', decision: 'decision', familyChoice: 'familyChoice', programmeId: 'programmeId' };
+  for (const n of memberRows) a[`member${n}-dateOfBirth`] = `member${n}-dateOfBirth-day`;
+  return a;
+}
+
+export async function referralRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { referrals, families } = services;
+  const referrerDefaults = (request: FastifyRequest) => ({
+    referrerName: request.user!.display_name, referrerAgency: request.user!.agency_name, referrerContact: request.user!.email, consent: '', urgency: 'routine',
+  });
+
+  async function submit(request: FastifyRequest, reply: FastifyReply, back: string) {
+    const body = request.body as Record<string, unknown>;
+    const form = referralFromForm(body);
+    try {
+      if (Object.keys(form.errors).length) throw new ValidationError({});
+      const { id } = await referrals.refer(request.actor!, form.input);
+      return reply.redirect(`${urls.referral(id)}?saved=referred`, 303);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return redirectWithErrors(services, request, reply, back, { errors: { ...error.fieldErrors, ...form.errors }, values: body });
+    }
+  }
+
+  app.get(paths.newReferral, { config: { access: referrers } }, async (request, reply) =>
+    showForm(services, request, reply, { pageTitle: 'Refer a family', action: urls.newReferral(), back: urls.myFamilies() }, referrerDefaults(request)));
+
+  app.post(paths.newReferral, { config: { access: referrers } }, async (request, reply) => submit(request, reply, urls.newReferral()));
+
+  app.get<{ Params: Params }>(paths.newFamilyReferral, { config: { access: referrers } }, async (request, reply) => {
+    const view = await families.family(request.actor!, request.params.familyId);
+    return showForm(services, request, reply, {
+      pageTitle: `Refer the ${view.family.familyName} family`, action: urls.newFamilyReferral(view.family.id), back: urls.family(view.family.id), family: view.family,
+    }, referrerDefaults(request));
+  });
+
+  app.post<{ Params: Params }>(paths.newFamilyReferral, { config: { access: referrers } }, async (request, reply) => {
+    (request.body as Record<string, unknown>).familyId = request.params.familyId;
+    return submit(request, reply, urls.newFamilyReferral(request.params.familyId));
+  });
+
+  app.get(paths.referrals, { config: { access: ['manager'] } }, async (request, reply) => {
+    const queue = await referrals.queue(request.actor!);
+    return reply.view('referrals/views/queue.njk', { pageTitle: 'Referrals', queue, statusLabels: referralStatusLabels });
+  });
+
+  app.get<{ Params: Params }>(paths.referral, { config: { access: referrers } }, async (request, reply) => {
+    const view = await referrals.referral(request.actor!, request.params.referralId);
+    const state = await takeFormState(services, request);
+    return reply.view('referrals/views/referral.njk', {
+      pageTitle: `Referral ${view.referral.reference}`, ...view, statusLabels: referralStatusLabels, levelNames,
+      saved: (request.query as Record<string, string>).saved,
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, anchors(), fieldOrder) : [], values: state?.values ?? { version: view.referral.version },
+    });
+  });
+
+  app.post<{ Params: Params }>(paths.screenReferral, { config: { access: ['manager'] } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown>;
+    const { referralId } = request.params;
+    try {
+      const result = await referrals.screen(request.actor!, referralId, screeningFromForm(body));
+      return reply.redirect(result.caseId ? `${urls.case(result.caseId)}?saved=accepted` : `${urls.referral(referralId)}?saved=screened`, 303);
+    } catch (error) {
+      const errors = error instanceof ValidationError ? error.fieldErrors
+        : error instanceof ConflictError || error instanceof RuleViolation ? { form: error.message } : null;
+      if (!errors) throw error;
+      return redirectWithErrors(services, request, reply, urls.referral(referralId), { errors, values: body });
+    }
+  });
+
+  // API
+  app.post(paths.api.referrals, { config: { access: referrers } }, async (request, reply) =>
+    reply.code(201).send(await referrals.refer(request.actor!, request.body)));
+  app.get(paths.api.referrals, { config: { access: ['manager'] } }, async (request) => ({ referrals: await referrals.queue(request.actor!) }));
+  app.get<{ Params: Params }>(paths.api.referral, { config: { access: referrers } }, async (request) => referrals.referral(request.actor!, request.params.referralId));
+  app.post<{ Params: Params }>(paths.api.screenReferral, { config: { access: ['manager'] } }, async (request) =>
+    referrals.screen(request.actor!, request.params.referralId, request.body));
+}

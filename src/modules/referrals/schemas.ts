@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { isCinFactorCode, roles } from '../../domain/codes.ts';
+import { isIsoDate } from '../../domain/dates.ts';
+
+const date = (label: string) => z.string().trim().refine(isIsoDate, `${label} must be a real date`);
+
+export const referralMemberSchema = z.object({
+  givenName: z.string({ error: 'Enter their first name' }).trim().min(1, 'Enter their first name').max(100),
+  familyName: z.string({ error: 'Enter their last name' }).trim().min(1, 'Enter their last name').max(100),
+  role: z.enum(roles, { error: 'Select who this person is in the family' }),
+  dateOfBirth: date('Date of birth').nullable().default(null),
+});
+
+export const referralSchema = z.object({
+  familyId: z.uuid().nullable().default(null),
+  familyName: z.string().trim().max(100).default(''),
+  addressLine1: z.string().trim().max(200).default(''),
+  postcode: z.string().trim().max(10).default(''),
+  members: z.array(referralMemberSchema).default([]),
+  selfReferral: z.boolean().default(false),
+  referrerName: z.string({ error: 'Enter the referrer’s name' }).trim().min(1, 'Enter the referrer’s name').max(200),
+  referrerAgency: z.string({ error: 'Enter the referrer’s agency, or “Self-referral”' }).trim().min(1, 'Enter the referrer’s agency, or “Self-referral”').max(200),
+  referrerContact: z.string({ error: 'Enter a phone number or email address for the referrer' }).trim().min(1, 'Enter a phone number or email address for the referrer').max(200),
+  needCodes: z.array(z.string().refine(isCinFactorCode, 'Select needs from the list')).default([]),
+  reasons: z.string({ error: 'Describe why you are referring the family' }).trim().min(1, 'Describe why you are referring the family').max(5000, 'The reasons must be 5,000 characters or fewer'),
+  urgency: z.enum(['routine', 'urgent', 'emergency'], { error: 'Select how urgent this is' }),
+  consent: z.enum(['given', 'not_given'], { error: 'Select whether the family has agreed to the referral' }),
+  lawfulBasis: z.string().trim().max(1000).default(''),
+}).superRefine((r, ctx) => {
+  if (r.consent === 'not_given' && !r.lawfulBasis) {
+    ctx.addIssue({ code: 'custom', path: ['lawfulBasis'], message: 'Give the lawful reason for sharing without the family’s agreement' });
+  }
+  if (!r.familyId) {
+    if (!r.familyName) ctx.addIssue({ code: 'custom', path: ['familyName'], message: 'Enter the family name' });
+    if (!r.members.length) ctx.addIssue({ code: 'custom', path: ['members'], message: 'Name at least one family member' });
+  }
+});
+export type ReferralFields = z.infer<typeof referralSchema>;
+
+export const screeningSchema = z.object({
+  decision: z.enum(['accepted', 'signposted', 'declined'], { error: 'Select a decision' }),
+  reason: z.string({ error: 'Give the reason for the decision' }).trim().min(1, 'Give the reason for the decision').max(2000),
+  programmeId: z.uuid({ error: 'Select a programme' }).nullable().default(null),
+  familyChoice: z.string().trim().default(''),
+  signpostedTo: z.string().trim().max(200).default(''),
+  levelOverride: z.coerce.number().int().min(1).max(4).nullable().default(null),
+  levelOverrideReason: z.string().trim().max(2000).default(''),
+  version: z.coerce.number().int().min(1),
+}).superRefine((s, ctx) => {
+  if (s.decision === 'accepted') {
+    if (!s.programmeId) ctx.addIssue({ code: 'custom', path: ['programmeId'], message: 'Select a programme' });
+    if (!s.familyChoice) ctx.addIssue({ code: 'custom', path: ['familyChoice'], message: 'Select the family record to use, or create a new one' });
+  }
+  if (s.decision === 'signposted' && !s.signpostedTo) ctx.addIssue({ code: 'custom', path: ['signpostedTo'], message: 'Enter the service the family is signposted to' });
+  if (s.levelOverride !== null && !s.levelOverrideReason) ctx.addIssue({ code: 'custom', path: ['levelOverrideReason'], message: 'Give the reason for changing the level of need' });
+});
