@@ -8,6 +8,7 @@ import { ValidationError } from '../domain/errors.ts';
 import { hashPassword } from '../modules/access/service.ts';
 import { demoSignIns } from '../domain/demo/generator.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
+import { seedDemoCasework } from '../modules/demo/casework.ts';
 import { services } from '../services.ts';
 import { buildApp } from '../web/app.ts';
 
@@ -38,10 +39,11 @@ async function familyCount(db: Database): Promise<number> {
   return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM family'))[0].n;
 }
 
-async function seed(db: Database, families: number, seedNumber: number) {
+async function seed(db: Database, config: Config, families: number, seedNumber: number) {
   const started = Date.now();
   const result = await seedDemo(db, { families, seed: seedNumber, passwordHash: await hashPassword(demoPassword) });
-  console.log(`Seeded ${result.families} families, ${result.people} people and ${result.users} users in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  const work = await seedDemoCasework(services(db, config));
+  console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals and ${work.cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 function printSignIns(url: string) {
@@ -59,8 +61,12 @@ export async function main(argv: string[]) {
       if (values.port) config.port = Number(values.port);
       const db = await open(config);
       // Demo data goes only into an empty embedded database, or when asked for explicitly.
-      if (!values['no-demo'] && (values.demo || !config.databaseUrl) && (await familyCount(db)) === 0) await seed(db, 300, 1);
-      const app = await buildApp({ services: services(db, config), sessionHours: config.sessionHours, logger: { level: config.logLevel } });
+      if (!values['no-demo'] && (values.demo || !config.databaseUrl) && (await familyCount(db)) === 0) await seed(db, config, 300, 1);
+      const built = services(db, config);
+      await built.access.deleteExpiredSessions();
+      // Expired sessions are swept hourly; unref so the timer never keeps the process alive.
+      setInterval(() => void built.access.deleteExpiredSessions().catch(() => undefined), 3_600_000).unref();
+      const app = await buildApp({ services: built, sessionHours: config.sessionHours, logger: { level: config.logLevel } });
       await app.listen({ port: config.port, host: config.host });
       printSignIns(`http://localhost:${config.port}`);
       const stop = async () => { await app.close(); await db.close(); process.exit(0); };
@@ -78,7 +84,7 @@ export async function main(argv: string[]) {
     case 'seed': {
       const { values } = parseArgs({ args: argv.slice(1), options: { families: { type: 'string', default: '300' }, seed: { type: 'string', default: '1' } } });
       const db = await open(config);
-      await seed(db, Number(values.families), Number(values.seed));
+      await seed(db, config, Number(values.families), Number(values.seed));
       await db.close();
       return;
     }
