@@ -48,7 +48,11 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   const app = Fastify({ logger, trustProxy: true, bodyLimit: 1_048_576 });
   const routeTable: RouteRecord[] = [];
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/assets')) return;
+    // Static files (CSS, JavaScript, images) are public: declared here, as every route declares who may call it.
+    if (route.url.startsWith('/assets')) {
+      route.config = { ...(route.config ?? {}), access: 'public' } as typeof route.config;
+      return;
+    }
     routeTable.push({ method: route.method, url: route.url, access: (route.config as { access?: RouteAccess } | undefined)?.access });
   });
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aFamily, aMember, makeUser, testPassword } from '../support/factories.ts';
 import { LanternPage, SignInPage, startLantern, type Lantern } from '../support/browser.ts';
 
-describe('signing in and out, in a real browser', () => {
+// A generous per-test timeout: a real browser on a busy machine can be several times slower.
+describe('signing in and out, in a real browser', { timeout: 120_000 }, () => {
   let lantern: Lantern;
   let worker: Awaited<ReturnType<typeof makeUser>>;
 

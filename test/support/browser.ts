@@ -1,12 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import axe from 'axe-core';
+import type axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import { buildApp, type LanternApp } from '../../src/web/app.ts';
 import { testDatabase } from './database.ts';
-import { makePartnership } from './factories.ts';
+import { makePartnership, testPassword } from './factories.ts';
 
 /**
  * Real-browser end-to-end support: the app on an ephemeral port, Debian's Chromium driven by
@@ -23,6 +25,9 @@ const chromiumArgs = [
 
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
+/** axe-core's browser bundle (the minified build of what `axe.source` holds: it parses faster on every page). */
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
 export interface Lantern {
   db: Database;
   services: Services;
@@ -33,48 +38,61 @@ export interface Lantern {
   partnership: Awaited<ReturnType<typeof makePartnership>>;
   /** A fresh browser context (its own cookies) and a page in it. */
   newPage(): Promise<Page>;
-  /** A page in a context that enforces the app's CSP (axe cannot be injected there). */
+  /** A page in a context that enforces the app's CSP, for checking the page's own scripts run under it. */
   newStrictPage(): Promise<Page>;
+  /**
+   * A new context signed in as `user`, on My families. The first call signs in through the
+   * sign-in page; later calls reuse that session's cookie (so do not sign that user out).
+   */
+  signedIn(user: { email: string }): Promise<MyFamiliesPage>;
   close(): Promise<void>;
 }
 
 /** Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll. */
 export async function startLantern(): Promise<Lantern> {
+  const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  launching.catch(() => undefined); // awaited below; this only stops an unhandled rejection meanwhile
   const { db, drop } = await testDatabase('pglite');
   const services = buildServices(db, { sessionHours: 8, today: TODAY });
   const app = await buildApp({ services, sessionHours: 8 });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  const baseUrl = `http://localhost:${port}`;
-  const partnership = await makePartnership(db);
   let browser: Browser;
+  let baseUrl: string;
+  let partnership: Lantern['partnership'];
   try {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+    partnership = await makePartnership(db);
+    browser = await launching;
   } catch (error) {
+    await launching.then((b) => b.close()).catch(() => undefined);
     await app.close();
     await drop();
     throw error;
   }
   const contexts: BrowserContext[] = [];
-  const open = async (bypassCSP: boolean) => {
+  const sessions = new Map<string, StorageState>();
+  const open = async (bypassCSP: boolean, storageState?: StorageState) => {
     // bypassCSP: the app still sends its real CSP header, but axe's injected script may run.
-    const context = await browser.newContext({ baseURL: baseUrl, bypassCSP, viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(10_000);
-    context.setDefaultNavigationTimeout(15_000);
+    const context = await browser.newContext({ baseURL: baseUrl, bypassCSP, storageState, viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(15_000);
+    context.setDefaultNavigationTimeout(20_000);
     contexts.push(context);
     const page = await context.newPage();
     // Every stylesheet, script and image a page asks for must load: axe on an unstyled page proves little.
-    const problems: string[] = [];
+    const problems = new Map<string, string>(); // asset path → first problem seen
     assetProblems.set(page, problems);
+    const note = (path: string, problem: string) => { if (!problems.has(path)) problems.set(path, problem); };
     page.on('response', (response) => {
       const url = new URL(response.url());
-      if (url.pathname.startsWith('/assets/') && response.status() >= 400) problems.push(`${response.status()} ${url.pathname}`);
-      else if (response.request().resourceType() !== 'document' && response.request().redirectedFrom()?.url().includes('/assets/')) {
-        problems.push(`${response.request().redirectedFrom()!.url()} was redirected to ${url.pathname}${url.search}`);
+      const from = response.request().redirectedFrom();
+      if (url.pathname.startsWith('/assets/') && response.status() >= 400) note(url.pathname, `${response.status()} ${url.pathname}`);
+      else if (from && new URL(from.url()).pathname.startsWith('/assets/')) {
+        note(new URL(from.url()).pathname, `${new URL(from.url()).pathname} was redirected to ${url.pathname}${url.search}`);
       }
     });
     page.on('requestfailed', (request) => {
-      if (request.url().includes('/assets/')) problems.push(`${request.failure()?.errorText ?? 'failed'} ${new URL(request.url()).pathname}`);
+      const url = new URL(request.url());
+      if (url.pathname.startsWith('/assets/')) note(url.pathname, `${request.failure()?.errorText ?? 'failed'} ${url.pathname}`);
     });
     return page;
   };
@@ -82,6 +100,14 @@ export async function startLantern(): Promise<Lantern> {
     db, services, app, browser, baseUrl, partnership,
     newPage: () => open(true),
     newStrictPage: () => open(false),
+    async signedIn(user) {
+      const saved = sessions.get(user.email);
+      if (saved) return MyFamiliesPage.open(await open(true, saved));
+      const page = await open(true);
+      const myFamilies = await (await SignInPage.open(page)).signIn(user.email, testPassword);
+      sessions.set(user.email, await page.context().storageState());
+      return myFamilies;
+    },
     async close() {
       for (const context of contexts) await context.close().catch(() => undefined);
       await browser.close().catch(() => undefined);
@@ -91,11 +117,13 @@ export async function startLantern(): Promise<Lantern> {
   };
 }
 
-const assetProblems = new WeakMap<Page, string[]>();
+type StorageState = Awaited<ReturnType<BrowserContext['storageState']>>;
 
-/** Assets (CSS, JavaScript, images) that failed to load on this page so far. */
+const assetProblems = new WeakMap<Page, Map<string, string>>();
+
+/** Assets (CSS, JavaScript, images) that failed to load in this page so far, one line each. */
 export function failedAssets(page: Page): string[] {
-  return [...(assetProblems.get(page) ?? [])];
+  return [...(assetProblems.get(page)?.values() ?? [])];
 }
 
 export interface AxeViolationSummary {
@@ -109,10 +137,11 @@ export interface AxeViolationSummary {
 /** Runs axe (WCAG 2.0/2.1/2.2 A and AA rules) on the page as it is now. */
 export async function axeViolations(page: Page): Promise<AxeViolationSummary[]> {
   const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
-  if (!loaded) await page.addScriptTag({ content: axe.source });
+  // page.evaluate rather than a <script> tag: V8 caches the compiled source, so later pages inject quickly.
+  if (!loaded) await page.evaluate(axeSource);
   const results = await page.evaluate(async (values) => {
     const runner = (window as unknown as { axe: typeof axe }).axe;
-    return runner.run(document, { runOnly: { type: 'tag', values } });
+    return runner.run(document, { runOnly: { type: 'tag', values }, resultTypes: ['violations'] });
   }, wcagTags);
   return results.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,

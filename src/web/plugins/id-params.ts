@@ -7,6 +7,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 export async function idParams(app: FastifyInstance) {
   app.addHook('preValidation', async (request) => {
     for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, string>)) {
+      // '*' is the static assets' wildcard (/assets/*), a file path rather than an id.
+      if (name === '*') continue;
       if (!uuid.test(value)) throw new NotFoundError(name.endsWith('Id') ? name.slice(0, -2) : name);
     }
   });
