@@ -4,6 +4,7 @@ import { familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, nee
 import { referralSchema, screeningSchema } from '../modules/referrals/schemas.ts';
 import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
 import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
+import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
 import { paths } from './urls.ts';
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
@@ -39,6 +40,7 @@ export function openApiDocument() {
         Closure: json(closureSchema),
         FollowUpRecord: json(followUpRecordSchema),
         ...planApiSchemas(),
+        ...contactApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -127,6 +129,7 @@ export function openApiDocument() {
         put: { summary: 'Needs analysis: replace a population set’s figures with CSV (district,age_band,children,births,families,people), all or nothing; errors name the row and field', parameters: [idParam('populationSetId')], requestBody: { required: true, content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object', required: ['csv'], properties: { csv: { type: 'string' } } } } } }, responses: { 200: { description: 'Saved: the number of rows' }, ...errorResponses } },
       },
       ...planApiPaths(),
+      ...contactApiPaths(),
     },
   };
 }

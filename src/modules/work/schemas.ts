@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { closureReasons } from '../../domain/casework/closure.ts';
+import { isIsoDate } from '../../domain/dates.ts';
+
+const tierMessage = 'Select the tier of service the family is stepping down to';
+
+/** Closing a case: why, where the family steps down to, and the closing summary. */
+export const closureSchema = z.object({
+  reason: z.enum(closureReasons, { error: 'Select why the case is closing' }),
+  reasonOther: z.string().trim().max(500, 'The reason must be 500 characters or fewer').default(''),
+  stepDownTier: z.coerce.number({ error: tierMessage }).int(tierMessage).min(1, tierMessage).max(4, tierMessage),
+  stepDownTo: z.string({ error: 'Enter the name of the service the family is stepping down to' }).trim()
+    .min(1, 'Enter the name of the service the family is stepping down to').max(200, 'The service name must be 200 characters or fewer'),
+  closingSummary: z.string({ error: 'Enter a closing summary' }).trim().min(1, 'Enter a closing summary')
+    .max(5000, 'The closing summary must be 5,000 characters or fewer'),
+  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+}).superRefine((c, ctx) => {
+  // Runs even when other fields are wrong, so every problem shows at once: the values may not be valid yet.
+  if (!c || typeof c !== 'object') return;
+  const other = typeof c.reasonOther === 'string' ? c.reasonOther.trim() : '';
+  if (c.reason === 'other' && !other) ctx.addIssue({ code: 'custom', path: ['reasonOther'], message: 'Enter the reason the case is closing' });
+  if (c.reason === 'stepped_up' && [1, 2, 3].includes(c.stepDownTier)) {
+    ctx.addIssue({ code: 'custom', path: ['stepDownTier'], message: 'A case stepped up to statutory services goes to tier 4: select tier 4, or choose another reason' });
+  }
+}, { when: () => true });
+export type ClosureFields = z.infer<typeof closureSchema>;
+
+/** Recording a follow-up after closure: when it happened and how the family is doing. */
+export const followUpRecordSchema = z.object({
+  doneOn: z.string({ error: 'Enter the date of the follow-up' }).trim().min(1, 'Enter the date of the follow-up')
+    .refine(isIsoDate, 'The date of the follow-up must be a real date'),
+  outcomeNote: z.string({ error: 'Enter how the family is doing' }).trim().min(1, 'Enter how the family is doing')
+    .max(5000, 'The note must be 5,000 characters or fewer'),
+  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+});
+export type FollowUpRecordFields = z.infer<typeof followUpRecordSchema>;
