@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { isIsoDate } from '../../domain/dates.ts';
+import { actionStatuses, contactTimes, ownerTypes } from '../../domain/casework/plan.ts';
+import { outcomeAreaKeys } from '../../domain/casework/outcome-areas.ts';
+
+/**
+ * What is valid for the assessment, the plan, the contract and the safety plan: the pages and the
+ * API both parse with these. `version` is the optimistic lock: send the version you read (0 when
+ * there is nothing saved yet); a save based on an out-of-date copy is refused.
+ */
+
+const text = (max: number, label: string) =>
+  z.string({ error: `${label} must be text` }).trim().max(max, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`).default('');
+
+const required = (max: number, missing: string, label: string) =>
+  z.string({ error: missing }).trim().min(1, missing).max(max, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`);
+
+const version = z.coerce.number({ error: 'Version is missing' }).int('Version is missing').min(0, 'Version is missing');
+
+const isoDate = (missing: string, label: string) =>
+  z.string({ error: missing }).trim().min(1, missing).refine(isIsoDate, `${label} must be a real date`);
+
+export const memberAssessmentSchema = z.object({
+  strengths: text(5000, 'Strengths'),
+  needs: text(5000, 'Needs'),
+  risks: text(5000, 'Risks'),
+  factorCodes: z.array(z.string().trim(), { error: 'Send factor codes as a list' }).max(40).default([]),
+  wishesAndFeelings: text(5000, 'Wishes and feelings'),
+  wishesNotRecordedReason: text(1000, 'The reason'),
+  version,
+});
+export type MemberAssessmentFields = z.infer<typeof memberAssessmentSchema>;
+
+export const familyViewSchema = z.object({
+  familyView: text(5000, 'The family’s view'),
+  wantsToChange: text(5000, 'What the family wants to change'),
+  version,
+});
+
+export const goalSchema = z.object({
+  goal: required(500, 'Enter the goal in the family’s words', 'The goal'),
+  outcomeArea: z.enum(outcomeAreaKeys, { error: 'Select the outcome this goal is about' }),
+  progressNote: text(3000, 'The progress note'),
+  version,
+});
+export type GoalFields = z.infer<typeof goalSchema>;
+
+export const actionSchema = z.object({
+  description: required(500, 'Enter what will be done', 'What will be done'),
+  ownerType: z.enum(ownerTypes, { error: 'Select who will do this' }),
+  ownerPersonId: z.uuid({ error: 'Select the family member' }).nullable().default(null),
+  ownerUserId: z.uuid({ error: 'Select the practitioner' }).nullable().default(null),
+  ownerName: text(200, 'The name of the agency or service'),
+  dueOn: isoDate('Enter the date it is due', 'The due date'),
+  status: z.enum(actionStatuses, { error: 'Select the status' }).default('not_started'),
+  version,
+}).superRefine((a, ctx) => {
+  if (a.ownerType === 'person' && !a.ownerPersonId) ctx.addIssue({ code: 'custom', path: ['ownerPersonId'], message: 'Select the family member' });
+  if (a.ownerType === 'practitioner' && !a.ownerUserId) ctx.addIssue({ code: 'custom', path: ['ownerUserId'], message: 'Select the practitioner' });
+  if (a.ownerType === 'agency' && !a.ownerName) ctx.addIssue({ code: 'custom', path: ['ownerName'], message: 'Enter the name of the agency or service' });
+});
+export type ActionFields = z.infer<typeof actionSchema>;
+
+export const actionStatusSchema = z.object({
+  status: z.enum(actionStatuses, { error: 'Select the status' }),
+  version,
+});
+
+export const reviewDateSchema = z.object({
+  reviewDate: isoDate('Enter the date the plan will be reviewed', 'The review date'),
+  version,
+});
+
+export const versionOnlySchema = z.object({ version });
+
+export const contractSchema = z.object({
+  familyCommitments: required(5000, 'Enter what the family will do', 'What the family will do'),
+  keyWorkerCommitments: required(5000, 'Enter what the key worker will do', 'What the key worker will do'),
+  agencyCommitments: z.array(z.object({
+    agency: required(200, 'Enter the agency’s name', 'The agency’s name'),
+    commitment: required(3000, 'Enter what the agency will do', 'What the agency will do'),
+  }), { error: 'Send agency commitments as a list' }).max(20, 'List 20 agencies or fewer').default([]),
+  consequences: required(5000, 'Enter what was agreed will happen if the agreement is not kept', 'The consequences'),
+  agreedOn: isoDate('Enter the date the family agreed', 'The date the family agreed').nullable().default(null),
+  version,
+});
+export type ContractFields = z.infer<typeof contractSchema>;
+
+const phone = /^\+?[0-9][0-9 ()-]{1,22}$/;
+
+export const safetyPlanSchema = z.object({
+  risks: required(5000, 'Enter what the risks are', 'The risks'),
+  keepingSafe: required(5000, 'Enter what keeps the children safe', 'What keeps the children safe'),
+  whoDoesWhat: required(5000, 'Enter who does what', 'Who does what'),
+  contacts: z.array(z.object({
+    name: required(200, 'Enter who to call', 'Who to call'),
+    phone: z.string({ error: 'Enter a phone number' }).trim().min(1, 'Enter a phone number')
+      .refine((p) => phone.test(p), 'Enter a phone number, like 01632 960 001 or 999'),
+    when: z.enum(contactTimes, { error: 'Select when to call' }),
+  }), { error: 'Send contacts as a list' }).max(12, 'List 12 contacts or fewer').default([]),
+  version,
+}).superRefine((s, ctx) => {
+  if (!s.contacts.length) ctx.addIssue({ code: 'custom', path: ['contacts'], message: 'Add at least one person or service to call' });
+  else if (!s.contacts.some((c) => c.when !== 'office_hours')) {
+    ctx.addIssue({ code: 'custom', path: ['contacts'], message: 'Add at least one number to call out of hours (evenings, nights and weekends)' });
+  }
+});
+export type SafetyPlanFields = z.infer<typeof safetyPlanSchema>;
