@@ -15,6 +15,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
   const today = config.today ? () => config.today! : undefined;
   const families = familiesService(db, { today });
   const cases = casesService(db, { today });
+  const plans = plansService(db, cases, { today });
+  const contacts = contactsService(db, cases, { today });
   return {
     db,
     access: accessService(db, { sessionHours: config.sessionHours }),
@@ -22,10 +24,15 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
     families,
     cases,
     referrals: referralsService(db, families, { today }),
-    work: workService(db, cases, { today }),
+    // My work draws due items from the plans and contacts modules through their services.
+    work: workService(db, cases, {
+      today,
+      dueSources: [(tx, caseIds) => plans.dueItems(tx, caseIds)],
+      contactSource: (tx, caseIds) => contacts.lastContacts(tx, caseIds),
+    }),
     needsAnalysis: needsAnalysisService(db, { today }),
-    plans: plansService(db, cases, { today }),
-    contacts: contactsService(db, cases, { today }),
+    plans,
+    contacts,
   };
 }
 
