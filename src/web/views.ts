@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { agencyKindLabels, legalStatusLabels, roleLabels, sexLabels } from '../domain/codes.ts';
+import { ukDate } from '../domain/casework/due.ts';
 import { formatDate } from '../domain/dates.ts';
 import { levelNames } from '../domain/level-of-need.ts';
 import { urls } from './urls.ts';
@@ -16,7 +17,8 @@ export function viewEnvironment() {
     path.join(root, 'src/modules'),
     path.join(root, 'node_modules/govuk-frontend/dist'),
   ], { autoescape: true, noCache: false, throwOnUndefined: false });
-  env.addFilter('date', (value: string | null | undefined) => formatDate(value));
+  // timestamptz columns arrive as Date objects (both engines): show the UK calendar date of the instant.
+  env.addFilter('date', (value: string | Date | null | undefined) => formatDate(value instanceof Date ? ukDate(value) : value));
   env.addGlobal('urls', urls);
   env.addGlobal('roleLabels', roleLabels);
   env.addGlobal('sexLabels', sexLabels);
