@@ -92,7 +92,7 @@ export const demoSignIns: readonly DemoSignIn[] = [
   { email: 'pc.tom.gallagher@northvale.example', displayName: 'Tom Gallagher', role: 'practitioner', jobTitle: 'Police safeguarding officer',
     description: 'Police safeguarding officer, Northvale Police public protection unit: in the team around five families' },
   { email: 'dsl.amina.begum@northvale.example', displayName: 'Amina Begum', role: 'practitioner', jobTitle: 'Designated safeguarding lead',
-    description: 'School designated safeguarding lead, Northvale Schools: in the team around five families' },
+    description: 'School designated safeguarding lead, Northvale Schools: in the team around several Ashby Vale families' },
   { email: 'analyst.sam.whitfield@northvale.example', displayName: 'Sam Whitfield', role: 'analyst', jobTitle: 'Performance analyst',
     description: 'Analyst, performance and intelligence team: needs analysis and reports across the partnership' },
   { email: 'admin.jo.mercer@northvale.example', displayName: 'Jo Mercer', role: 'administrator', jobTitle: 'Systems administrator',
@@ -348,7 +348,7 @@ const YEAR = 365.25;
 // Names. Lists are ordered roughly by frequency (ONS baby names, surname counts) for each
 // background, so a county's families look like an English county's families.
 
-type Background = 'white_british' | 'south_asian' | 'black' | 'eastern_european' | 'other';
+type Background = 'white_british' | 'pakistani_bangladeshi' | 'indian' | 'black' | 'eastern_european' | 'other';
 
 interface NameSet {
   girls: Weighted<string>; boys: Weighted<string>;
@@ -367,14 +367,23 @@ const nameSets: Record<Background, NameSet> = {
     olderMen: frequencyList('John, David, Stephen, Kevin, Peter, Robert, Michael, Paul, Ian, Gary, Alan, Mark, Andrew, Martin, Keith, Brian, Neil, Philip, Colin, Graham, Anthony, Tony, Trevor, Barry, Nigel, Terry, Derek, Roger, Clive, Dennis'),
     surnames: frequencyList("Smith, Jones, Williams, Taylor, Brown, Davies, Evans, Wilson, Thomas, Johnson, Roberts, Robinson, Thompson, Wright, Walker, White, Edwards, Hughes, Green, Hall, Lewis, Harris, Clarke, Jackson, Wood, Turner, Martin, Cooper, Hill, Ward, Morris, Moore, Clark, Lee, King, Baker, Harrison, Morgan, Allen, James, Scott, Phillips, Watson, Davis, Parker, Price, Bennett, Young, Griffiths, Mitchell, Kelly, Cook, Carter, Richardson, Bailey, Collins, Bell, Shaw, Murphy, Miller, Cox, Richards, Marshall, Anderson, Simpson, Ellis, Adams, Wilkinson, Foster, Chapman, Powell, Webb, Rogers, Gray, Mason, Hunt, Campbell, Matthews, Owen, Palmer, Holmes, Mills, Barnes, Knight, Lloyd, Butler, Russell, Barker, Fisher, Stevens, Jenkins, Murray, Dixon, Harvey, Graham, Pearson, Fletcher, Walsh, Gibson, Howard, Andrews, Stewart, Elliott, Reynolds, Saunders, Payne, Fox, Ford, Pearce, Day, Brooks, West, Lawrence, Cole, Atkinson, Bradley, Spencer, Dawson, Ball, Burton, O'Brien, Watts, Rose, Booth, Perry, Ryan, Grant, Wells, Armstrong, Francis, Rees, Hayes, Hart, Hudson, Newman, Barrett, Webster, Hunter, Gregory, Carr, Lowe, Page, Marsh, Riley, Dunn, Woods, Parsons, Berry, Stone, Reid, Holland, Hawkins, Harding, Porter, Robertson, Newton, Oliver, Reed, Kennedy, Williamson, Bird, Gardner, Dean, Lane, Cooke, Bates, Henderson, Parry, Burgess, Bishop, Walton, Burns, Nicholson, Shepherd, Ross, Cross, Long, Freeman, Warren, Nicholls, Hamilton, Byrne, Sutton, McDonald, Yates, Hodgson, Robson, Curtis, Hopkins, O'Connor, Harper, Coleman, Watkins, Moss, McCarthy, Chambers, O'Neill, Griffin, Sharp, Hardy, Wheeler, Potter, Osborne, Johnston, Gordon, Doyle, Wallace, Jordan, Hutchinson, Rowe, Burke, Pritchard, Gilbert, Willis, Higgins, Read, Smith-Jones, Taylor-Brown", 20),
   },
-  south_asian: {
-    girls: frequencyList('Maryam, Fatima, Aisha, Zainab, Hafsa, Inaya, Amira, Zara, Aleena, Hana, Eshal, Ayesha, Khadija, Anaya, Safa, Manha, Anika, Diya, Saanvi, Simran, Jasleen, Kiara, Alisha, Mehak'),
-    boys: frequencyList('Muhammad, Mohammed, Yusuf, Ibrahim, Ayaan, Zayn, Musa, Hamza, Ali, Isa, Rayyan, Zakariya, Ismail, Adam, Ahmed, Arjun, Aarav, Rohan, Harjot, Veer, Zain, Haris'),
-    women: frequencyList('Ayesha, Sadia, Nasreen, Shabana, Sana, Saima, Farzana, Nazia, Shazia, Rubina, Samina, Tahira, Rukhsana, Priya, Sunita, Anjali, Harpreet, Jaspreet, Mandeep, Nusrat, Sabrina, Shamima, Rehana, Fatima, Amina'),
-    men: frequencyList('Mohammed, Imran, Tariq, Asif, Kamran, Shahid, Adnan, Faisal, Amir, Arif, Nadeem, Sajid, Rizwan, Usman, Bilal, Zahid, Waqas, Sanjay, Rajesh, Vikram, Gurpreet, Harjinder, Abdul, Shahed, Rahul'),
-    olderWomen: frequencyList('Parveen, Nasim, Shamim, Bilquis, Zubeda, Rashida, Kulwant, Surinder, Kamala, Shahida'),
-    olderMen: frequencyList('Mohammed, Bashir, Rafiq, Anwar, Aziz, Yousaf, Ghulam, Abdul, Gurdev, Balbir, Ramesh'),
-    surnames: frequencyList('Khan, Ali, Ahmed, Hussain, Patel, Singh, Shah, Rahman, Akhtar, Iqbal, Malik, Mahmood, Miah, Hossain, Islam, Uddin, Chaudhry, Sharma, Rashid, Qureshi, Butt, Gill, Mirza, Aslam, Raja, Sandhu, Mistry'),
+  pakistani_bangladeshi: {
+    girls: frequencyList('Maryam, Fatima, Aisha, Zainab, Hafsa, Inaya, Amira, Zara, Aleena, Hana, Eshal, Ayesha, Khadija, Safa, Manha, Alisha, Sumaiya, Ruqayyah'),
+    boys: frequencyList('Muhammad, Mohammed, Yusuf, Ibrahim, Ayaan, Zayn, Musa, Hamza, Ali, Isa, Rayyan, Zakariya, Ismail, Adam, Ahmed, Zain, Haris, Abdullah'),
+    women: frequencyList('Ayesha, Sadia, Nasreen, Shabana, Sana, Saima, Farzana, Nazia, Shazia, Rubina, Samina, Tahira, Rukhsana, Nusrat, Sabrina, Shamima, Rehana, Fatima, Amina, Sumaira'),
+    men: frequencyList('Mohammed, Imran, Tariq, Asif, Kamran, Shahid, Adnan, Faisal, Amir, Arif, Nadeem, Sajid, Rizwan, Usman, Bilal, Zahid, Waqas, Abdul, Shahed, Jamal'),
+    olderWomen: frequencyList('Parveen, Nasim, Shamim, Bilquis, Zubeda, Rashida, Shahida, Khadija'),
+    olderMen: frequencyList('Mohammed, Bashir, Rafiq, Anwar, Aziz, Yousaf, Ghulam, Abdul'),
+    surnames: frequencyList('Khan, Ali, Ahmed, Hussain, Rahman, Akhtar, Iqbal, Malik, Mahmood, Miah, Hossain, Islam, Uddin, Chaudhry, Rashid, Qureshi, Butt, Mirza, Aslam, Raja, Shah'),
+  },
+  indian: {
+    girls: frequencyList('Anaya, Anika, Diya, Saanvi, Aanya, Simran, Jasleen, Kiara, Myra, Navya, Isha, Riya, Amrit, Priya'),
+    boys: frequencyList('Arjun, Aarav, Rohan, Veer, Arav, Krish, Dev, Harjot, Ishaan, Kabir, Reyansh, Jai, Ravi, Gurveer'),
+    women: frequencyList('Priya, Sunita, Anjali, Harpreet, Jaspreet, Mandeep, Pooja, Neha, Kiran, Rupinder, Sonia, Meera, Hina, Deepa'),
+    men: frequencyList('Sanjay, Rajesh, Vikram, Gurpreet, Harjinder, Rahul, Amit, Manjit, Sunil, Ravi, Deepak, Jaswinder, Nikhil, Sandeep'),
+    olderWomen: frequencyList('Kulwant, Surinder, Kamala, Savita, Gurmeet, Lata'),
+    olderMen: frequencyList('Gurdev, Balbir, Ramesh, Mohan, Harbhajan, Suresh'),
+    surnames: frequencyList('Patel, Singh, Sharma, Gill, Sandhu, Kumar, Mistry, Shah, Dhillon, Sidhu, Chauhan, Parmar, Mehta, Joshi, Bains, Johal'),
   },
   black: {
     girls: frequencyList('Amara, Nevaeh, Aaliyah, Imani, Zuri, Naomi, Grace, Jada, Tiana, Adaeze, Chioma, Ife, Abena, Esi, Kemi, Blessing, Favour, Precious, Hodan, Hibaq, Ayan, Nimco'),
@@ -407,7 +416,7 @@ const nameSets: Record<Background, NameSet> = {
 
 // Shares of the county's families by background; minorities cluster in the larger towns in
 // reality, but a flat county-wide mix keeps the generator simple.
-const backgrounds = weighted<Background>({ white_british: 77, south_asian: 9, black: 5, eastern_european: 6, other: 3 });
+const backgrounds = weighted<Background>({ white_british: 77, pakistani_bangladeshi: 6, indian: 3, black: 5, eastern_european: 6, other: 3 });
 
 /** Polish feminine surname forms: Kowalski → Kowalska. */
 function surnameFor(surname: string, sex: Sex): string {
@@ -482,7 +491,8 @@ const motherAges = new Weighted(
 
 // A latent complexity level correlates needs within a family (drugs with alcohol, domestic abuse
 // with mental ill health) while the multipliers average 1, keeping each need's overall share.
-const complexityLevels = weighted<number>([[0.65, 0.3], [1, 0.4], [1.35, 0.3]]);
+const complexityLevels = weighted<number>([[0, 0.3], [1, 0.4], [2, 0.3]]);
+const complexityMultipliers = [0.65, 1, 1.35];
 
 // Shares of families where a parent or carer has the need now: the proportions among families
 // with parental substance misuse, mental ill health and domestic abuse in the seed documents.
@@ -494,11 +504,50 @@ const demoFamilyNeeds: { da: number[]; drugs: number[]; alcohol: number[]; menta
   da: [0, 1, 3, 6, 8, 9], drugs: [1, 4, 8, 11], alcohol: [2, 4, 9], mentalHealth: [0, 2, 3, 5, 7, 10], offending: [1, 6],
 };
 
-const statusMix: Record<string, Weighted<LegalStatus>> = {
-  '0.65': weighted<LegalStatus>({ none: 60, child_in_need: 30, child_protection_plan: 8, looked_after: 2 }),
-  '1': weighted<LegalStatus>({ none: 45, child_in_need: 32, child_protection_plan: 17, looked_after: 6 }),
-  '1.35': weighted<LegalStatus>({ none: 28, child_in_need: 30, child_protection_plan: 28, looked_after: 14 }),
+// By complexity level: the more complex the family, the more statutory involvement.
+const statusMix: readonly Weighted<LegalStatus>[] = [
+  weighted<LegalStatus>({ none: 60, child_in_need: 30, child_protection_plan: 8, looked_after: 2 }),
+  weighted<LegalStatus>({ none: 45, child_in_need: 32, child_protection_plan: 17, looked_after: 6 }),
+  weighted<LegalStatus>({ none: 28, child_in_need: 30, child_protection_plan: 28, looked_after: 14 }),
+];
+
+// Which agency usually first records each need: police for domestic abuse, the recovery
+// service for substance misuse, adult mental health for parents' mental health, schools for
+// behaviour, health visitors for neglect of the youngest.
+const source = (table: Partial<Record<AgencyKind, number>>) => weighted<AgencyKind>(table as Record<string, number>);
+const needSources = {
+  '3B': source({ police: 65, voluntary_sector: 15, health: 10, childrens_social_care: 10 }),
+  '3B_no_under_5s': source({ police: 65, voluntary_sector: 20, childrens_social_care: 15 }),
+  '1B': source({ drug_alcohol_service: 60, health: 25, childrens_social_care: 15 }),
+  '1B_no_under_5s': source({ drug_alcohol_service: 70, police: 15, childrens_social_care: 15 }),
+  '2B': source({ drug_alcohol_service: 60, police: 20, probation: 10, health: 10 }),
+  '2B_no_under_5s': source({ drug_alcohol_service: 65, police: 20, probation: 15 }),
+  '4B': source({ adult_mental_health: 65, health: 25, childrens_social_care: 10 }),
+  '4B_no_under_5s': source({ adult_mental_health: 80, childrens_social_care: 20 }),
+  '5B': source({ health: 50, childrens_social_care: 50 }),
+  '5B_no_under_5s': source({ childrens_social_care: 70, education: 30 }),
+  '6B': source({ health: 100 }),
+  '6B_no_under_5s': source({ childrens_social_care: 70, housing: 30 }),
+  offending: source({ probation: 60, police: 40 }),
+  '3A': source({ police: 70, childrens_social_care: 30 }),
+  '16A': source({ education: 50, childrens_social_care: 50 }),
+  '16A_under_5': source({ health: 50, childrens_social_care: 50 }),
+  '17A': source({ childrens_social_care: 60, education: 40 }),
+  '17A_under_5': source({ childrens_social_care: 60, health: 40 }),
+  '7A': source({ education: 60, voluntary_sector: 40 }),
+  '14A': source({ education: 70, police: 30 }),
+  '15A': source({ education: 60, childrens_social_care: 40 }),
+  '4A': source({ education: 60, childrens_social_care: 40 }),
+  police: source({ police: 100 }),
+  exploitation: source({ police: 80, childrens_social_care: 20 }),
+  '5A': source({ education: 70, childrens_social_care: 30 }),
+  '6A': source({ education: 60, childrens_social_care: 40 }),
+  under_5: source({ health: 100 }),
 };
+// The health agency is health visiting, which sees families with children under five.
+type ParentalCode = '1B' | '2B' | '3B' | '4B' | '5B' | '6B';
+const parentalSource = (code: ParentalCode, underFives: boolean) =>
+  needSources[underFives ? code : (`${code}_no_under_5s` as const)];
 
 // How long a status has usually been running by now, in days.
 const statusAge: Record<LegalStatus, [number, number]> = {
@@ -514,14 +563,14 @@ const previousStatus: Record<LegalStatus, readonly LegalStatus[]> = {
 const teamAroundSizes = weighted<number>([[0, 20], [1, 35], [2, 28], [3, 17]]);
 
 // What the first practitioner to record a need would have written; empty for most, as in life.
-const needNotes: Record<string, readonly string[]> = {
-  police: ['From a police domestic abuse notification.', 'Shared at the multi-agency safeguarding hub.', 'Police attended the address.'],
-  health: ['Raised by the health visitor at a home visit.', 'Disclosed to the GP.', 'Raised at A&E attendance.'],
-  education: ['Raised by the school designated safeguarding lead.', 'Attendance below 85% this term.'],
+const needNotes: Record<AgencyKind, readonly string[]> = {
+  police: ['Shared by police through the multi-agency safeguarding hub.', 'Police attended the address.', "From a police notification to children's services."],
+  health: ['Raised by the health visitor at a home visit.', 'Raised at the new birth visit.', 'Raised at the two-year development review.'],
+  education: ['Raised by the school designated safeguarding lead.', 'Raised at a school attendance meeting.'],
   drug_alcohol_service: ['In treatment with the recovery service.', 'Disclosed at a recovery service assessment.'],
   adult_mental_health: ['Known to the community mental health team.', 'Referred by the GP for assessment.'],
-  probation: ['Under probation supervision.', 'Released on licence.'],
-  housing: ['Rent arrears and noise complaints.'],
+  probation: ['Under probation supervision.', 'Raised at a probation supervision appointment.'],
+  housing: ['Raised by the housing officer at a tenancy visit.'],
   voluntary_sector: ['Disclosed to the family support worker.'],
   childrens_social_care: ['Identified at the family assessment.', 'Raised at the child protection conference.'],
 };
@@ -555,16 +604,30 @@ interface Context {
   out: DemoData;
 }
 
+/** The whole demo at once. */
 export function generateDemo(options: DemoOptions): DemoData {
+  const [all] = generateDemoBatches(options, Number.POSITIVE_INFINITY);
+  return all;
+}
+
+const emptyData = (): DemoData => ({
+  partnerships: [], districts: [], agencies: [], teams: [], users: [], teamManagers: [],
+  families: [], persons: [], relationships: [], legalStatuses: [], needs: [], familyProfessionals: [],
+});
+
+/**
+ * The same rows as generateDemo, a batch of families at a time: the first batch also carries
+ * the partnership, agencies, teams and staff. A seeder can insert one batch while the next is
+ * generated, and never holds millions of rows in memory at once.
+ */
+export function* generateDemoBatches(options: DemoOptions, familiesPerBatch = 1000): Generator<DemoData, void, undefined> {
   const { families, seed } = options;
   if (!Number.isInteger(families) || families < 0) throw new Error('families must be a whole number, 0 or more');
   if (!Number.isInteger(seed)) throw new Error('seed must be a whole number');
+  if (!(familiesPerBatch >= 1)) throw new Error('familiesPerBatch must be 1 or more');
   const today = dayOf(options.today);
 
-  const out: DemoData = {
-    partnerships: [], districts: [], agencies: [], teams: [], users: [], teamManagers: [],
-    families: [], persons: [], relationships: [], legalStatuses: [], needs: [], familyProfessionals: [],
-  };
+  const out = emptyData();
   const setup = new Random(seed, 0);
   const partnershipId = setup.uuid();
   out.partnerships.push({ id: partnershipId, name: PARTNERSHIP_NAME });
@@ -687,8 +750,16 @@ export function generateDemo(options: DemoOptions): DemoData {
     partners,
     out,
   };
-  for (let i = 0; i < families; i++) generateFamily(ctx, i);
-  return out;
+  let inBatch = 0;
+  for (let i = 0; i < families; i++) {
+    generateFamily(ctx, i);
+    if (++inBatch === familiesPerBatch && i < families - 1) {
+      yield ctx.out;
+      ctx.out = emptyData();
+      inBatch = 0;
+    }
+  }
+  yield ctx.out;
 }
 
 function clamp(n: number, lo: number, hi: number): number {
@@ -793,7 +864,8 @@ function generateFamily(ctx: Context, index: number): void {
   if (household === 'two_parents' || household === 'single_father') {
     partner = addAdult('father', 'male', fatherAge, otherNames, fatherOfChildren);
   } else if (household === 'mother_and_step_parent' || household === 'mother_and_partner') {
-    const sex: Sex = rng.chance(0.05) ? 'female' : 'male';
+    // Some mothers' partners are women; none of them is recorded as a father.
+    const sex: Sex = rng.chance(0.05) && !partnerIsAFather ? 'female' : 'male';
     const role: Role = household === 'mother_and_partner' ? 'partner' : partnerIsAFather ? 'father' : 'step_parent';
     partner = addAdult(role, sex, fatherAge, partnerNames, partnerSurname);
   }
@@ -817,7 +889,7 @@ function generateFamily(ctx: Context, index: number): void {
   }
   if (hasUnborn) {
     const fathers = partner !== null && partner.row.role === 'father';
-    const unborn = addPerson('unborn', 'not_known', 'Unborn', fathers ? partnerSurname : motherSurname, null, today + rng.between(10, 182));
+    const unborn = addPerson('unborn', 'not_known', 'Unborn', fathers ? partner!.row.family_name : motherSurname, null, today + rng.between(10, 182));
     children.push(unborn);
     if (fathers) partnersChildren.add(unborn);
   }
@@ -878,7 +950,8 @@ function generateFamily(ctx: Context, index: number): void {
   const allocatedDay = today - rng.between(7, 540);
 
   // Parental needs.
-  const complexity = complexityLevels.pick(rng);
+  const complexityLevel = complexityLevels.pick(rng);
+  const complexity = complexityMultipliers[complexityLevel];
   const flag = (rate: number, demoList: number[]) => rng.float() < Math.min(0.97, rate * complexity) || (isDemo && demoList.includes(index));
   const has = {
     da: flag(FAMILY_NEED_RATES.da, demoFamilyNeeds.da),
@@ -897,44 +970,42 @@ function generateFamily(ctx: Context, index: number): void {
       identified_on: dates.iso(identified), is_current: isCurrent, notes, recorded_by: lead,
     });
   };
+  const hasUnderFives = children.some((c) => c.age < 5);
   const parents = [mother, partner, absentFather].filter((m): m is Member => m !== null);
   const carers = parents.length > 0 ? parents : [...grandparents, ...(carer ? [carer] : [])];
   const men = carers.filter((m) => m.row.sex === 'male');
-  const sourceFor = (options: [AgencyKind, number][]): AgencyKind => {
-    let x = rng.float() * options.reduce((s, o) => s + o[1], 0);
-    for (const [kind, w] of options) if ((x -= w) < 0) return kind;
-    return options[0][0];
-  };
   const subjects = (preferMother: number, both: number): Member[] => {
     if (carers.length === 0) return [];
     const first = mother && rng.chance(preferMother) ? mother : rng.pick(carers);
     const second = carers.find((m) => m !== first);
     return second && rng.chance(both) ? [first, second] : [first];
   };
-  const parentNeed = (present: boolean, code: string, preferMother: number, both: number, sources: [AgencyKind, number][]) => {
+  const parentNeed = (present: boolean, code: ParentalCode, preferMother: number, both: number) => {
     if (present) {
-      for (const m of subjects(preferMother, both)) addNeed(m, 'cin_factor', code, sourceFor(sources), true);
+      for (const m of subjects(preferMother, both)) addNeed(m, 'cin_factor', code, parentalSource(code, hasUnderFives).pick(rng), true);
     } else if (carers.length > 0 && rng.chance(0.06)) {
-      addNeed(rng.pick(carers), 'cin_factor', code, sourceFor(sources), false);
+      addNeed(rng.pick(carers), 'cin_factor', code, parentalSource(code, hasUnderFives).pick(rng), false);
     }
   };
   if (has.da) {
     const victim = mother ?? rng.pick(carers);
-    if (victim) addNeed(victim, 'cin_factor', '3B', sourceFor([['police', 65], ['voluntary_sector', 15], ['health', 10], ['childrens_social_care', 10]]), true);
+    if (victim) addNeed(victim, 'cin_factor', '3B', parentalSource('3B', hasUnderFives).pick(rng), true);
     const abuser = partner ?? absentFather;
     if (abuser && victim !== abuser && rng.chance(0.5)) addNeed(abuser, 'cin_factor', '3B', 'police', true);
   } else if (mother && rng.chance(0.06)) {
     addNeed(mother, 'cin_factor', '3B', 'police', false);
   }
-  parentNeed(has.alcohol, '1B', 0.4, 0.25, [['drug_alcohol_service', 60], ['health', 25], ['childrens_social_care', 15]]);
-  parentNeed(has.drugs, '2B', 0.4, 0.3, [['drug_alcohol_service', 60], ['police', 20], ['probation', 10], ['health', 10]]);
-  parentNeed(has.mentalHealth, '4B', 0.7, 0.2, [['adult_mental_health', 65], ['health', 25], ['childrens_social_care', 10]]);
-  if (carers.length > 0 && rng.chance(0.05)) addNeed(rng.pick(carers), 'cin_factor', '5B', sourceFor([['health', 50], ['childrens_social_care', 50]]), true);
-  if (carers.length > 0 && rng.chance(0.08)) addNeed(rng.pick(carers), 'cin_factor', '6B', 'health', true);
-  for (const g of grandparents) if (household === 'mother_and_grandparents' && rng.chance(0.3)) addNeed(g, 'cin_factor', '6B', 'health', true);
+  parentNeed(has.alcohol, '1B', 0.4, 0.25);
+  parentNeed(has.drugs, '2B', 0.4, 0.3);
+  parentNeed(has.mentalHealth, '4B', 0.7, 0.2);
+  if (carers.length > 0 && rng.chance(0.05)) addNeed(rng.pick(carers), 'cin_factor', '5B', parentalSource('5B', hasUnderFives).pick(rng), true);
+  if (carers.length > 0 && rng.chance(0.08)) addNeed(rng.pick(carers), 'cin_factor', '6B', parentalSource('6B', hasUnderFives).pick(rng), true);
+  for (const g of grandparents) {
+    if (household === 'mother_and_grandparents' && rng.chance(0.3)) addNeed(g, 'cin_factor', '6B', parentalSource('6B', hasUnderFives).pick(rng), true);
+  }
   if (has.offending) {
     const offender = men.length > 0 && rng.chance(0.7) ? rng.pick(men) : carers.length > 0 ? rng.pick(carers) : null;
-    if (offender) addNeed(offender, 'offending', null, sourceFor([['probation', 60], ['police', 40]]), true);
+    if (offender) addNeed(offender, 'offending', null, needSources.offending.pick(rng), true);
   }
   if (otherAdult) {
     if (rng.chance(0.3)) addNeed(otherAdult, 'cin_factor', rng.chance(0.6) ? '2C' : '1C', 'drug_alcohol_service', true);
@@ -950,35 +1021,34 @@ function generateFamily(ctx: Context, index: number): void {
     if (child.dobDay === null) continue;
     const age = child.age;
     if (age >= 4) schoolAge = true;
-    const school: AgencyKind = age >= 4 ? 'education' : 'health';
-    const childNeed = (code: string, p: number, sources: [AgencyKind, number][]) => {
-      if (rng.chance(p)) addNeed(child, 'cin_factor', code, sourceFor(sources), rng.chance(0.88));
+    const childNeed = (code: string, p: number, sources: Weighted<AgencyKind>) => {
+      if (rng.chance(p)) addNeed(child, 'cin_factor', code, sources.pick(rng), rng.chance(0.88));
     };
-    if (has.da) childNeed('3A', 0.35, [['police', 70], ['childrens_social_care', 30]]);
-    childNeed('16A', substance ? 0.2 : 0.1, [[age < 5 ? 'health' : 'education', 50], ['childrens_social_care', 50]]);
-    childNeed('17A', has.da ? 0.16 : 0.08, [['childrens_social_care', 60], [school, 40]]);
-    if (age >= 8) childNeed('7A', parentalStrain ? 0.1 : 0.03, [['education', 60], ['voluntary_sector', 40]]);
-    if (age >= 10) childNeed('14A', 0.14, [['education', 70], ['police', 30]]);
-    if (age >= 11) childNeed('15A', 0.07, [['health', 80], ['education', 20]]);
-    if (age >= 8) childNeed('4A', 0.06, [['health', 70], ['education', 30]]);
-    if (age >= 11) childNeed('10A', 0.04, [['police', 100]]);
-    if (age >= 12) childNeed('24A', 0.03, [['police', 80], ['childrens_social_care', 20]]);
-    if (age >= 12) childNeed('11A', 0.02, [['police', 80], ['childrens_social_care', 20]]);
-    if (age >= 13) childNeed('13A', 0.015, [['police', 100]]);
-    childNeed('5A', 0.03, [['health', 50], [school, 50]]);
-    childNeed('6A', 0.02, [['health', 100]]);
+    if (has.da) childNeed('3A', 0.35, needSources['3A']);
+    childNeed('16A', substance ? 0.2 : 0.1, age < 5 ? needSources['16A_under_5'] : needSources['16A']);
+    childNeed('17A', has.da ? 0.16 : 0.08, age < 5 ? needSources['17A_under_5'] : needSources['17A']);
+    if (age >= 8) childNeed('7A', parentalStrain ? 0.1 : 0.03, needSources['7A']);
+    if (age >= 10) childNeed('14A', 0.14, needSources['14A']);
+    if (age >= 11) childNeed('15A', 0.07, needSources['15A']);
+    if (age >= 8) childNeed('4A', 0.06, needSources['4A']);
+    if (age >= 11) childNeed('10A', 0.04, needSources.police);
+    if (age >= 12) childNeed('24A', 0.03, needSources.exploitation);
+    if (age >= 12) childNeed('11A', 0.02, needSources.exploitation);
+    if (age >= 13) childNeed('13A', 0.015, needSources.police);
+    childNeed('5A', 0.03, age < 5 ? needSources.under_5 : needSources['5A']);
+    childNeed('6A', 0.02, age < 5 ? needSources.under_5 : needSources['6A']);
     if (age >= 14 && has.offending && rng.chance(0.1)) addNeed(child, 'offending', null, 'police', true);
   }
 
   // Legal statuses: siblings usually share the family's level; every child has a current row.
-  const familyStatus = statusMix[String(complexity)].pick(rng);
+  const familyStatus = statusMix[complexityLevel].pick(rng);
   for (const child of children) {
     if (child.dobDay === null) {
       const status: LegalStatus = familyStatus === 'child_protection_plan' || familyStatus === 'looked_after' ? 'child_protection_plan' : 'none';
       out.legalStatuses.push({ id: rng.uuid(), person_id: child.row.id, status, start_date: dates.iso(today - rng.between(0, 60)), end_date: null, recorded_by: lead });
       continue;
     }
-    const status = rng.chance(0.85) ? familyStatus : statusMix['1'].pick(rng);
+    const status = rng.chance(0.85) ? familyStatus : statusMix[1].pick(rng);
     const [minAge, maxAge] = statusAge[status];
     const start = Math.min(today, Math.max(child.dobDay, today - rng.between(minAge, maxAge)));
     if (rng.chance(status === 'none' ? 0.2 : 0.35)) {
