@@ -24,6 +24,11 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 
 export function postgresDatabase(connectionString: string, maxConnections = 10): Database {
   const pool = new pg.Pool({ connectionString, max: maxConnections });
+  // An idle connection the server ends (restart, failover, a dropped database) must not crash the
+  // process: the pool discards that client and opens a new one on the next query.
+  pool.on('error', (error) => {
+    process.emitWarning(`PostgreSQL connection lost: ${error.message}`);
+  });
   return {
     engine: 'postgres',
     async query<T>(sql: string, params: unknown[] = []) {
