@@ -115,12 +115,14 @@ export interface PersonInput {
   searchKeys: string[];
 }
 
-// Families the user works with directly, or through someone they manage.
+// Families the user works with directly, or through someone they manage. Two indexed halves joined
+// by UNION: an OR across them makes PostgreSQL scan every team-around-the-family row.
 const accessibleFamilies = `
+  SELECT fp.family_id FROM family_professional fp WHERE fp.left_on IS NULL AND fp.user_id = $1
+  UNION
   SELECT fp.family_id FROM family_professional fp
-   WHERE fp.left_on IS NULL
-     AND (fp.user_id = $1 OR fp.user_id IN (
-       SELECT u.id FROM app_user u JOIN team_manager tm ON tm.team_id = u.team_id WHERE tm.user_id = $1))`;
+    JOIN app_user u ON u.id = fp.user_id JOIN team_manager tm ON tm.team_id = u.team_id
+   WHERE fp.left_on IS NULL AND tm.user_id = $1`;
 
 const familyColumns = `f.id, f.reference, f.family_name, f.address_line1, f.address_line2, f.town, f.postcode,
   f.district_id, d.name AS district_name, f.version, f.created_at, f.updated_at`;
@@ -200,12 +202,14 @@ export const familiesRepository = {
       params.push(`${criteria.postcode.key}%`, criteria.postcode.key.length + 3);
       where.push(`f.postcode_key LIKE $${params.length - 1} AND length(f.postcode_key) = $${params.length}`);
     }
+    // Start from the searcher's own families (a handful, or a team's few hundred) and look at their
+    // people, rather than from every person whose name keys match across the whole partnership.
     return q.query<SearchHitRow>(
-      `WITH mine AS (${accessibleFamilies})
+      `WITH mine AS MATERIALIZED (${accessibleFamilies})
        SELECT p.id AS person_id, p.given_name, p.family_name, p.date_of_birth, p.expected_date, p.role,
               f.id AS family_id, f.reference, f.family_name AS family_label, f.postcode
-         FROM person p JOIN family f ON f.id = p.family_id
-        WHERE p.family_id IN (SELECT family_id FROM mine) AND ${where.length ? where.join(' AND ') : 'false'}
+         FROM mine JOIN family f ON f.id = mine.family_id JOIN person p ON p.family_id = f.id
+        WHERE ${where.length ? where.join(' AND ') : 'false'}
         LIMIT 200`, params);
   },
 
