@@ -102,6 +102,10 @@ export const accessRepository = {
     return (await q.query<{ user_id: string }>('SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash]))[0]?.user_id;
   },
 
+  async familyExists(q: Queryable, familyId: string): Promise<boolean> {
+    return (await q.query('SELECT 1 FROM family WHERE id = $1', [familyId])).length === 1;
+  },
+
   /** True when the user is in the family's team around the family, or manages someone who is. */
   async mayOpenFamily(q: Queryable, userId: string, familyId: string): Promise<boolean> {
     const rows = await q.query<{ ok: boolean }>(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withFamilyAccess } from '../access/family-access.ts';
 import type { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
@@ -18,7 +19,6 @@ import { caseStateLabels, transition } from '../../domain/casework/lifecycle.ts'
 import { legalStatusLabels, needLabel, parentOrCarerRoles } from '../../domain/codes.ts';
 import { formatDate, todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
-import { accessRepository } from '../access/repository.ts';
 import { auditRepository } from '../audit/repository.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import type { CasesService } from '../cases/service.ts';
@@ -120,25 +120,8 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
   const rule = options.outOfHoursRule ?? outOfHoursRule;
   const timeZone = options.timeZone ?? localTimeZone;
 
-  /**
-   * Runs a use case on one family after checking the actor may open it (the families module's
-   * rule). The audit row is written in the same transaction; a refusal is audited and committed too.
-   */
-  async function onFamily<T>(actor: Actor, familyId: string, action: string, work: (tx: Queryable) => Promise<T>, record?: { type: string; id: string }): Promise<T> {
-    const outcome = await db.transaction(async (tx) => {
-      const family = await repo.family(tx, familyId);
-      if (!family) return { notFound: true as const };
-      const allowed = await accessRepository.mayOpenFamily(tx, actor.id, familyId);
-      await auditRepository.insert(tx, {
-        userId: actor.id, action, recordType: record?.type ?? 'family', recordId: record?.id ?? familyId, familyId,
-        outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,
-      });
-      if (!allowed) return { denied: true as const };
-      return { value: await work(tx) };
-    });
-    if ('notFound' in outcome) throw new NotFoundError('Family');
-    if ('denied' in outcome) throw new ForbiddenError();
-    return outcome.value;
+  function onFamily<T>(actor: Actor, familyId: string, action: string, work: (tx: Queryable) => Promise<T>, record?: { type: string; id: string }): Promise<T> {
+    return withFamilyAccess(db, actor, familyId, action, work, record);
   }
 
   async function withPresent(tx: Queryable, rows: ContactRow[]) {

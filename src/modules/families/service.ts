@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withFamilyAccess } from '../access/family-access.ts';
 import type { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
@@ -9,7 +10,6 @@ import { impliedRelationships, memberTypeFor, relationshipLabels } from '../../d
 import { defaultLevelOfNeedRules, levelOfNeed, levelOfNeedRulesSchema, type LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import { nameScore, parseSearchQuery, personSearchKeys, postcodeKey, searchKeyGroups } from '../../domain/names.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { accessRepository } from '../access/repository.ts';
 import { familiesRepository as repo, type FamilyInput, type PersonInput } from './repository.ts';
 import {
   familySchema, familyUpdateSchema, fieldErrors, memberSchema, memberUpdateSchema, needSchema, statusSchema,
@@ -42,25 +42,8 @@ function personInput(m: MemberFields): PersonInput {
 export function familiesService(db: Database, options: { today?: () => string } = {}) {
   const today = options.today ?? (() => todayIso());
 
-  /**
-   * Runs a use case on one family after checking the actor may open it. The audit row is
-   * written in the same transaction as the work; a refusal is audited and committed too.
-   */
-  async function onFamily<T>(actor: Actor, familyId: string, action: string, work: (tx: Queryable) => Promise<T>, record?: { type: string; id: string }): Promise<T> {
-    const outcome = await db.transaction(async (tx) => {
-      const family = await repo.family(tx, familyId);
-      if (!family) return { notFound: true as const };
-      const allowed = await accessRepository.mayOpenFamily(tx, actor.id, familyId);
-      await auditRepository.insert(tx, {
-        userId: actor.id, action, recordType: record?.type ?? 'family', recordId: record?.id ?? familyId, familyId,
-        outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,
-      });
-      if (!allowed) return { denied: true as const };
-      return { value: await work(tx) };
-    });
-    if ('notFound' in outcome) throw new NotFoundError('Family');
-    if ('denied' in outcome) throw new ForbiddenError();
-    return outcome.value;
+  function onFamily<T>(actor: Actor, familyId: string, action: string, work: (tx: Queryable) => Promise<T>, record?: { type: string; id: string }): Promise<T> {
+    return withFamilyAccess(db, actor, familyId, action, work, record);
   }
 
   async function rules(q: Queryable): Promise<LevelOfNeedRules> {
