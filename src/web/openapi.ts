@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import { idParam, invalidRequest, json, oa, requestBody, unauthorised } from './openapi-parts.ts';
 import { familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema } from '../modules/families/schemas.ts';
 import { referralSchema, screeningSchema } from '../modules/referrals/schemas.ts';
 import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
@@ -7,17 +7,13 @@ import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
 import { paths } from './urls.ts';
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const oa = (p: string) => p.replace(/:(\w+)/g, '{$1}');
 
 const errorResponses = {
-  400: { description: 'Invalid request: `fields` maps each field to what is wrong', content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationError' } } } },
-  401: { description: 'No valid API token' },
+  400: invalidRequest,
+  401: unauthorised,
   403: { description: 'You may not see or change this family' },
   404: { description: 'No such family or person' },
 };
-const idParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
-const requestBody = (ref: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } });
 
 export function openApiDocument() {
   return {

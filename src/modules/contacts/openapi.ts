@@ -1,18 +1,16 @@
-import { z } from 'zod';
+import { idParam, invalidRequest, json, oa, requestBody, unauthorised } from '../../web/openapi-parts.ts';
 import { chronologyTypes } from '../../domain/casework/chronology.ts';
 import { paths } from '../../web/urls.ts';
 import { chronologyEntrySchema, contactSchema, letterSchema } from './schemas.ts';
 
 /** The contacts module's part of the OpenAPI document: contacts and intensity, progress letters, the family chronology. */
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const oa = (p: string) => p.replace(/:(\w+)/g, '{$1}');
-const id = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
-const ref = (name: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } });
+const id = idParam;
+const ref = requestBody;
 
 const errors = {
-  400: { description: 'Invalid request: `fields` maps each field to what is wrong', content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationError' } } } },
-  401: { description: 'No valid API token' },
+  400: invalidRequest,
+  401: unauthorised,
   403: { description: 'You are not in the team around this family (the refusal is audited), or your role cannot do this' },
   404: { description: 'No such case, family, contact or letter' },
 };

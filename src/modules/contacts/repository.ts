@@ -1,7 +1,7 @@
 import type { Queryable } from '../../db/database.ts';
 import type { ChronologyEntryType } from '../../domain/casework/chronology.ts';
 import type { ContactType } from '../../domain/casework/intensity.ts';
-import type { LetterRecipient } from '../../domain/casework/letters.ts';
+import type { LetterDraft, LetterRecipient } from '../../domain/casework/letters.ts';
 import type { LegalStatus, MemberType, NeedType, Role } from '../../domain/codes.ts';
 
 export interface ContactRow {
@@ -65,23 +65,11 @@ export interface LetterRow {
   contact_date: string | null;
 }
 
-export interface LetterInput {
+export interface LetterInput extends LetterDraft {
   id: string;
   caseId: string;
   contactId: string;
-  recipient: LetterRecipient;
-  recipientName: string;
-  recipientAddress: string;
   letterDate: string;
-  subject: string;
-  salutation: string;
-  didTogether: string;
-  progress: string;
-  nextSteps: string;
-  whoToContact: string;
-  signedByName: string;
-  signedByRole: string;
-  organisation: string;
   createdBy: string;
 }
 

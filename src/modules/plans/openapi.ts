@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { idParam, invalidRequest, json, oa, requestBody, unauthorised } from '../../web/openapi-parts.ts';
 import { paths } from '../../web/urls.ts';
 import {
   actionSchema, actionStatusSchema, contractSchema, familyViewSchema, goalSchema, memberAssessmentSchema, reviewDateSchema, safetyPlanSchema,
@@ -7,14 +7,12 @@ import {
 
 /** The plans module's part of the OpenAPI document: its request schemas and its paths. */
 
-const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
-const oa = (p: string) => p.replace(/:(\w+)/g, '{$1}');
-const id = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
-const ref = (name: string) => ({ required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } } });
+const id = idParam;
+const ref = requestBody;
 
 const errors = {
-  400: { description: 'Invalid request: `fields` maps each field to what is wrong', content: { 'application/json': { schema: { $ref: '#/components/schemas/ValidationError' } } } },
-  401: { description: 'No valid API token' },
+  400: invalidRequest,
+  401: unauthorised,
   403: { description: 'You are not in the team around this family (the refusal is audited), or your role cannot do this' },
   404: { description: 'No such case, family member, goal, action or plan version' },
 };

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 import type { LegalStatus } from '../../domain/codes.ts';
-import type { ActionStatus, ContactTime, OwnerType } from '../../domain/casework/plan.ts';
+import type { ActionStatus, ContactTime, OwnerType, PlanActionSnapshot } from '../../domain/casework/plan.ts';
 import type { OutcomeAreaKey } from '../../domain/casework/outcome-areas.ts';
 
 export interface AssessmentRow {
@@ -106,18 +106,10 @@ export interface SafetyPlanRow {
   version: number;
 }
 
-export interface NewAction {
+export interface NewAction extends PlanActionSnapshot {
   id: string;
   planId: string;
   goalId: string;
-  lineageId: string;
-  description: string;
-  ownerType: OwnerType;
-  ownerPersonId: string | null;
-  ownerUserId: string | null;
-  ownerName: string;
-  dueOn: string;
-  status: ActionStatus;
 }
 
 /** Times as ISO 8601 strings in UTC on both engines (the drivers would otherwise return Date objects). */
