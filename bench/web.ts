@@ -3,9 +3,15 @@
  * Seeds a fresh database (PostgreSQL when DATABASE_URL is set, else PGlite), runs Lantern in a
  * child process as in production, signs in as many practitioners, and drives it with autocannon.
  *
- *   npm run bench:web -- [--families 100000] [--connections 50] [--seconds 20]
+ * Two loads, each for the family page and for search:
+ *   - users: the given number of signed-in practitioners, each opening a page, reading it for
+ *     --think seconds on average, then opening the next;
+ *   - saturation: the same connections sending back to back with no pause, to find the ceiling.
+ *
+ *   npm run bench:web -- [--families 100000] [--connections 50] [--seconds 20] [--think 1]
  */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,8 +24,9 @@ import { seedDemo } from '../src/modules/demo/seed.ts';
 
 const { values } = parseArgs({ options: {
   families: { type: 'string', default: '100000' }, connections: { type: 'string', default: '50' }, seconds: { type: 'string', default: '20' },
-  port: { type: 'string', default: '3999' },
+  port: { type: 'string', default: '3999' }, think: { type: 'string', default: '1' },
 } });
+const think = Number(values.think);
 const families = Number(values.families);
 const connections = Number(values.connections);
 const seconds = Number(values.seconds);
@@ -56,6 +63,43 @@ async function signIn(email: string): Promise<string> {
   return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
+function percentiles(latencies: number[]) {
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 10) / 10;
+  return { p50: at(50), p95: at(95), p99: at(99) };
+}
+
+/**
+ * Users as people use Lantern: each waits a random time (exponential, mean `think` seconds) after
+ * a page arrives before asking for the next, one keep-alive connection each.
+ */
+async function users(requests: { path: string; cookie: string }[], count: number, duration = seconds): Promise<Figures> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  const until = Date.now() + duration * 1000;
+  const pause = () => new Promise((r) => setTimeout(r, -Math.log(1 - Math.random()) * think * 1000));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: count });
+  const get = (r: { path: string; cookie: string }) => new Promise<number>((resolve, reject) => {
+    http.get(`${base}${r.path}`, { agent, headers: { cookie: r.cookie } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    }).on('error', reject);
+  });
+  await Promise.all(Array.from({ length: count }, async () => {
+    while (true) {
+      await pause();
+      if (Date.now() >= until) return;
+      const started = performance.now();
+      const status = await get(requests[next++ % requests.length]).catch(() => 0);
+      latencies.push(performance.now() - started);
+      if (status !== 200) errors += 1;
+    }
+  }));
+  agent.destroy();
+  return { rps: latencies.length / duration, ...percentiles(latencies), errors, total: latencies.length };
+}
+
 interface Figures { rps: number; p50: number; p95: number; p99: number; errors: number; total: number }
 
 /** Drives the requests round-robin and measures every response's latency, so the percentiles are exact. */
@@ -73,16 +117,14 @@ function run(requests: { path: string; cookie: string }[], duration = seconds): 
       }],
     }, (error, result) => {
       if (error) return reject(error);
-      latencies.sort((a, b) => a - b);
-      const at = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] * 10) / 10;
-      resolve({ rps: result.requests.average, p50: at(50), p95: at(95), p99: at(99), errors: result.non2xx + result.errors, total: result.requests.total });
+      resolve({ rps: result.requests.average, ...percentiles(latencies), errors: result.non2xx + result.errors, total: result.requests.total });
     });
     instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => latencies.push(responseTime));
   });
 }
 
 function report(title: string, f: Figures) {
-  console.log(`${title.padEnd(12)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50} ms   p95 ${f.p95} ms   p99 ${f.p99} ms   ${f.errors} errors of ${f.total} requests`);
+  console.log(`${title.padEnd(46)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50} ms   p95 ${f.p95} ms   p99 ${f.p99} ms   ${f.errors} errors of ${f.total} requests`);
 }
 
 async function main() {
@@ -100,7 +142,7 @@ async function main() {
   await db.close();
   const byEmail = new Map<string, { id: string; name: string }[]>();
   for (const w of workers) byEmail.set(w.email, [...(byEmail.get(w.email) ?? []), { id: w.family_id, name: w.family_name }]);
-  const users = [...byEmail.keys()].slice(0, connections);
+  const practitioners = [...byEmail.keys()].slice(0, connections);
 
   const server = spawn(process.execPath, ['bin/lantern.mjs', 'start', '--no-demo', '--port', String(port)], {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
@@ -111,16 +153,19 @@ async function main() {
       await new Promise((r) => setTimeout(r, 200));
     }
     const cookies = new Map<string, string>();
-    for (const email of users) cookies.set(email, await signIn(email));
-    const familyRequests = users.flatMap((email) => byEmail.get(email)!.map((f) => ({ path: `/families/${f.id}`, cookie: cookies.get(email)! })));
+    for (const email of practitioners) cookies.set(email, await signIn(email));
+    const familyRequests = practitioners.flatMap((email) => byEmail.get(email)!.map((f) => ({ path: `/families/${f.id}`, cookie: cookies.get(email)! })));
     // Searches as people type them: the family name with a letter changed.
-    const searchRequests = users.flatMap((email) => byEmail.get(email)!.map((f) => ({
+    const searchRequests = practitioners.flatMap((email) => byEmail.get(email)!.map((f) => ({
       path: `/search?q=${encodeURIComponent(f.name.slice(0, -1) + (f.name.endsWith('e') ? 'a' : 'e'))}`, cookie: cookies.get(email)!,
     })));
-    console.log(`${users.length} practitioners signed in; ${connections} concurrent connections for ${seconds} s each\n`);
+    console.log(`${practitioners.length} practitioners signed in; ${connections} concurrent connections for ${seconds} s each\n`);
     await run(familyRequests.slice(0, 200), 5);
-    report('family page', await run(familyRequests));
-    report('search', await run(searchRequests));
+    const load = `${connections} users, a page every ${think} s each`;
+    report(`family page, ${load}`, await users(familyRequests, connections));
+    report(`search, ${load}`, await users(searchRequests, connections));
+    report('family page, saturation (no pause)', await run(familyRequests));
+    report('search, saturation (no pause)', await run(searchRequests));
   } finally {
     server.kill('SIGTERM');
     await cleanup();

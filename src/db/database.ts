@@ -4,9 +4,17 @@ import path from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 
+export interface QueryOptions {
+  /**
+   * false: plan this statement afresh on every call. For statements whose best plan depends on the
+   * values (search), where a cached generic plan can be many times slower.
+   */
+  prepare?: boolean;
+}
+
 /** Something SQL can be run against: the database, or one open transaction. */
 export interface Queryable {
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], options?: QueryOptions): Promise<T[]>;
   /** Runs a script of several statements with no parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -22,6 +30,20 @@ export interface Database extends Queryable {
 pg.types.setTypeParser(1082, (v: string) => v);
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
+/**
+ * Every statement is sent as a named prepared statement, so each pooled connection parses and plans
+ * a query once instead of on every request (planning cost more than running for the family page).
+ */
+const statementNames = new Map<string, string>();
+const maxPreparedStatements = 5000;
+function prepared(text: string, values: unknown[], options?: QueryOptions) {
+  if (options?.prepare === false) return { text, values };
+  let name = statementNames.get(text);
+  // Statement texts are fixed in the repositories; the cap only guards against an unforeseen dynamic one.
+  if (!name && statementNames.size < maxPreparedStatements) statementNames.set(text, (name = `lantern_${statementNames.size + 1}`));
+  return name ? { name, text, values } : { text, values };
+}
+
 export function postgresDatabase(connectionString: string, maxConnections = 10): Database {
   const pool = new pg.Pool({ connectionString, max: maxConnections });
   // An idle connection the server ends (restart, failover, a dropped database) must not crash the
@@ -31,8 +53,8 @@ export function postgresDatabase(connectionString: string, maxConnections = 10):
   });
   return {
     engine: 'postgres',
-    async query<T>(sql: string, params: unknown[] = []) {
-      const result = await pool.query(sql, params);
+    async query<T>(sql: string, params: unknown[] = [], options?: QueryOptions) {
+      const result = await pool.query(prepared(sql, params, options));
       return result.rows as T[];
     },
     async exec(sql: string) {
@@ -43,8 +65,8 @@ export function postgresDatabase(connectionString: string, maxConnections = 10):
       try {
         await client.query('BEGIN');
         const tx: Queryable = {
-          async query<R>(sql: string, params: unknown[] = []) {
-            return (await client.query(sql, params)).rows as R[];
+          async query<R>(sql: string, params: unknown[] = [], options?: QueryOptions) {
+            return (await client.query(prepared(sql, params, options))).rows as R[];
           },
           async exec(sql: string) {
             await client.query(sql);

@@ -1,7 +1,7 @@
 import type { Actor } from '../domain/actor.ts';
 import type { UserRole } from '../domain/codes.ts';
 import type { Session } from '../modules/access/service.ts';
-import type { UserRow } from '../modules/access/repository.ts';
+import type { SessionUser } from '../modules/access/repository.ts';
 
 /** Who may call a route: anyone, any signed-in user, or only these roles. Every route declares it. */
 export type RouteAccess = 'public' | 'signed-in' | readonly UserRole[];
@@ -13,7 +13,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     cspNonce: string;
     session: Session | null;
-    user: UserRow | null;
+    user: SessionUser | null;
     actor: Actor | null;
   }
   interface FastifyReply {

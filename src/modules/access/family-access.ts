@@ -13,8 +13,8 @@ export async function withFamilyAccess<T>(
   db: Database, actor: Actor, familyId: string, action: string, work: (tx: Queryable) => Promise<T>, record?: { type: string; id: string },
 ): Promise<T> {
   const outcome = await db.transaction(async (tx) => {
-    if (!(await accessRepository.familyExists(tx, familyId))) return { notFound: true as const };
-    const allowed = await accessRepository.mayOpenFamily(tx, actor.id, familyId);
+    const { exists, allowed } = await accessRepository.familyAccess(tx, actor.id, familyId);
+    if (!exists) return { notFound: true as const };
     await auditRepository.insert(tx, {
       userId: actor.id, action, recordType: record?.type ?? 'family', recordId: record?.id ?? familyId, familyId,
       outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,

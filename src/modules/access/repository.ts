@@ -15,16 +15,26 @@ export interface UserRow {
   active: boolean;
 }
 
-export interface SessionRow {
+const publicUserColumns = `u.id, u.email, u.display_name, u.job_title, u.role, u.agency_id,
+  a.name AS agency_name, u.team_id, t.name AS team_name, u.active`;
+const userColumns = `${publicUserColumns}, u.password_hash`;
+
+/** A signed-in user as a request sees them: never the password hash. */
+export type SessionUser = Omit<UserRow, 'password_hash'>;
+
+export interface SessionWithUserRow {
   id_hash: string;
-  user_id: string | null;
   csrf_token: string;
-  data: Record<string, unknown>;
-  expires_at: string;
+  data: Record<string, unknown> | null;
+  user: SessionUser | null;
 }
 
-const userColumns = `u.id, u.email, u.display_name, u.job_title, u.password_hash, u.role, u.agency_id,
-  a.name AS agency_name, u.team_id, t.name AS team_name, u.active`;
+/** $1 = user, $2 = family: in the team around the family, or managing someone who is. */
+const mayOpenFamilySql = `EXISTS (
+  SELECT 1 FROM family_professional fp
+   WHERE fp.family_id = $2 AND fp.left_on IS NULL
+     AND (fp.user_id = $1 OR fp.user_id IN (
+       SELECT u.id FROM app_user u JOIN team_manager tm ON tm.team_id = u.team_id WHERE tm.user_id = $1)))`;
 
 export const accessRepository = {
   async userByEmail(q: Queryable, email: string): Promise<UserRow | undefined> {
@@ -77,9 +87,16 @@ export const accessRepository = {
       [s.idHash, s.userId, s.csrfToken, s.hours]);
   },
 
-  async sessionByHash(q: Queryable, idHash: string): Promise<SessionRow | undefined> {
-    return (await q.query<SessionRow>(
-      'SELECT id_hash, user_id, csrf_token, data, expires_at FROM session WHERE id_hash = $1 AND expires_at > now()', [idHash]))[0];
+  /** The session and its user in one round trip: this runs on every page request. */
+  async sessionWithUser(q: Queryable, idHash: string): Promise<SessionWithUserRow | undefined> {
+    return (await q.query<SessionWithUserRow>(
+      `SELECT s.id_hash, s.csrf_token, s.data,
+              CASE WHEN u.id IS NOT NULL AND u.active THEN json_build_object(
+                'id', u.id, 'email', u.email, 'display_name', u.display_name, 'job_title', u.job_title, 'role', u.role,
+                'agency_id', u.agency_id, 'agency_name', a.name, 'team_id', u.team_id, 'team_name', t.name, 'active', u.active) END AS user
+         FROM session s LEFT JOIN app_user u ON u.id = s.user_id LEFT JOIN agency a ON a.id = u.agency_id
+         LEFT JOIN team t ON t.id = u.team_id
+        WHERE s.id_hash = $1 AND s.expires_at > now()`, [idHash]))[0];
   },
 
   async updateSessionData(q: Queryable, idHash: string, data: Record<string, unknown>) {
@@ -102,19 +119,16 @@ export const accessRepository = {
     return (await q.query<{ user_id: string }>('SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash]))[0]?.user_id;
   },
 
-  async familyExists(q: Queryable, familyId: string): Promise<boolean> {
-    return (await q.query('SELECT 1 FROM family WHERE id = $1', [familyId])).length === 1;
+  /** Whether the family exists and whether the user may open it, in one round trip. */
+  async familyAccess(q: Queryable, userId: string, familyId: string): Promise<{ exists: boolean; allowed: boolean }> {
+    const rows = await q.query<{ exists: boolean; allowed: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM family WHERE id = $2) AS exists, ${mayOpenFamilySql} AS allowed`, [userId, familyId]);
+    return rows[0];
   },
 
   /** True when the user is in the family's team around the family, or manages someone who is. */
   async mayOpenFamily(q: Queryable, userId: string, familyId: string): Promise<boolean> {
-    const rows = await q.query<{ ok: boolean }>(
-      `SELECT EXISTS (
-         SELECT 1 FROM family_professional fp
-          WHERE fp.family_id = $2 AND fp.left_on IS NULL
-            AND (fp.user_id = $1 OR fp.user_id IN (
-              SELECT u.id FROM app_user u JOIN team_manager tm ON tm.team_id = u.team_id WHERE tm.user_id = $1))
-       ) AS ok`, [userId, familyId]);
+    const rows = await q.query<{ ok: boolean }>(`SELECT ${mayOpenFamilySql} AS ok`, [userId, familyId]);
     return rows[0].ok;
   },
 };

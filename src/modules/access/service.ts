@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { accessRepository, type UserRow } from './repository.ts';
+import { accessRepository, type SessionUser } from './repository.ts';
 
 const failedLoginWindowMinutes = 15;
 const maxFailuresPerEmail = 5;
@@ -28,12 +28,12 @@ export function sameSecret(a: string, b: string): boolean {
 export interface Session {
   idHash: string;
   csrfToken: string;
-  user: UserRow | null;
+  user: SessionUser | null;
   data: Record<string, unknown>;
 }
 
 export type SignInResult =
-  | { ok: true; sessionId: string; user: UserRow }
+  | { ok: true; sessionId: string; user: SessionUser }
   | { ok: false; message: string };
 
 export function accessService(db: Database, options: { sessionHours: number }) {
@@ -49,10 +49,9 @@ export function accessService(db: Database, options: { sessionHours: number }) {
     newSession,
 
     async session(sessionId: string): Promise<Session | null> {
-      const row = await accessRepository.sessionByHash(db, hashToken(sessionId));
+      const row = await accessRepository.sessionWithUser(db, hashToken(sessionId));
       if (!row) return null;
-      const user = row.user_id ? await accessRepository.userById(db, row.user_id) : undefined;
-      return { idHash: row.id_hash, csrfToken: row.csrf_token, user: user?.active ? user : null, data: row.data ?? {} };
+      return { idHash: row.id_hash, csrfToken: row.csrf_token, user: row.user, data: row.data ?? {} };
     },
 
     saveSessionData: (idHash: string, data: Record<string, unknown>) => accessRepository.updateSessionData(db, idHash, data),
@@ -75,7 +74,8 @@ export function accessService(db: Database, options: { sessionHours: number }) {
       });
       if (!succeeded || !user) return { ok: false, message: 'Enter a correct email address and password' };
       const { sessionId } = await newSession(user.id);
-      return { ok: true, sessionId, user };
+      const { password_hash: _, ...signedIn } = user;
+      return { ok: true, sessionId, user: signedIn };
     },
 
     async signOut(idHash: string, actor: Actor | null) {
@@ -91,11 +91,13 @@ export function accessService(db: Database, options: { sessionHours: number }) {
 
     deleteExpiredSessions: () => accessRepository.deleteExpiredSessions(db),
 
-    async userForApiToken(token: string): Promise<UserRow | null> {
+    async userForApiToken(token: string): Promise<SessionUser | null> {
       const userId = await accessRepository.userIdForApiToken(db, hashToken(token));
       if (!userId) return null;
       const user = await accessRepository.userById(db, userId);
-      return user?.active ? user : null;
+      if (!user?.active) return null;
+      const { password_hash: _, ...apiUser } = user;
+      return apiUser;
     },
 
     async createApiToken(email: string, label: string): Promise<string> {
@@ -129,7 +131,7 @@ export function accessService(db: Database, options: { sessionHours: number }) {
 
 export type AccessService = ReturnType<typeof accessService>;
 
-export function actorFrom(user: UserRow, ip: string): Actor {
+export function actorFrom(user: SessionUser, ip: string): Actor {
   return { id: user.id, role: user.role, displayName: user.display_name, agencyId: user.agency_id, teamId: user.team_id, ip };
 }
 

@@ -69,6 +69,15 @@ export interface ProfessionalRow {
   joined_on: string;
 }
 
+export interface HouseholdRow extends FamilyRow {
+  members: PersonRow[];
+  relationships: RelationshipRow[];
+  statuses: StatusRow[];
+  needs: NeedRow[];
+  professionals: ProfessionalRow[];
+  setting: unknown;
+}
+
 export interface FamilySummaryRow {
   id: string;
   reference: string;
@@ -129,43 +138,48 @@ const familyColumns = `f.id, f.reference, f.family_name, f.address_line1, f.addr
 
 const personColumns = `id, family_id, given_name, family_name, date_of_birth, expected_date, sex, member_type, role, version`;
 
+// Each list on the family page, by family ($1); used alone and inside household().
+const membersSql = `SELECT ${personColumns} FROM person WHERE family_id = $1
+  ORDER BY CASE member_type WHEN 'adult' THEN 0 WHEN 'child' THEN 1 ELSE 2 END, date_of_birth NULLS LAST, given_name`;
+const relationshipsSql = 'SELECT person_id, related_person_id, kind FROM relationship WHERE family_id = $1';
+const statusesSql = `SELECT s.id, s.person_id, s.status, s.start_date, s.end_date FROM legal_status s
+  JOIN person p ON p.id = s.person_id WHERE p.family_id = $1 ORDER BY s.start_date DESC`;
+const needsSql = `SELECT n.id, n.person_id, n.need_type, n.code, n.source_agency_id, a.name AS source_agency_name,
+       n.identified_on, n.is_current, n.notes
+  FROM need n JOIN person p ON p.id = n.person_id LEFT JOIN agency a ON a.id = n.source_agency_id
+ WHERE p.family_id = $1 ORDER BY n.is_current DESC, n.identified_on DESC`;
+const professionalsSql = `SELECT fp.id, fp.user_id, u.display_name, u.job_title, u.email, a.name AS agency_name, t.name AS team_name,
+       fp.role_in_family, fp.is_lead, fp.joined_on
+  FROM family_professional fp JOIN app_user u ON u.id = fp.user_id JOIN agency a ON a.id = u.agency_id
+  LEFT JOIN team t ON t.id = u.team_id
+ WHERE fp.family_id = $1 AND fp.left_on IS NULL ORDER BY fp.is_lead DESC, fp.joined_on`;
+
 export const familiesRepository = {
   async family(q: Queryable, id: string): Promise<FamilyRow | undefined> {
     return (await q.query<FamilyRow>(
       `SELECT ${familyColumns} FROM family f LEFT JOIN district d ON d.id = f.district_id WHERE f.id = $1`, [id]))[0];
   },
 
-  members: (q: Queryable, familyId: string) =>
-    q.query<PersonRow>(
-      `SELECT ${personColumns} FROM person WHERE family_id = $1
-        ORDER BY CASE member_type WHEN 'adult' THEN 0 WHEN 'child' THEN 1 ELSE 2 END, date_of_birth NULLS LAST, given_name`, [familyId]),
+  members: (q: Queryable, familyId: string) => q.query<PersonRow>(membersSql, [familyId]),
 
   async person(q: Queryable, familyId: string, personId: string): Promise<PersonRow | undefined> {
     return (await q.query<PersonRow>(`SELECT ${personColumns} FROM person WHERE id = $1 AND family_id = $2`, [personId, familyId]))[0];
   },
 
-  relationships: (q: Queryable, familyId: string) =>
-    q.query<RelationshipRow>('SELECT person_id, related_person_id, kind FROM relationship WHERE family_id = $1', [familyId]),
+  relationships: (q: Queryable, familyId: string) => q.query<RelationshipRow>(relationshipsSql, [familyId]),
+  statuses: (q: Queryable, familyId: string) => q.query<StatusRow>(statusesSql, [familyId]),
+  needs: (q: Queryable, familyId: string) => q.query<NeedRow>(needsSql, [familyId]),
+  professionals: (q: Queryable, familyId: string) => q.query<ProfessionalRow>(professionalsSql, [familyId]),
 
-  statuses: (q: Queryable, familyId: string) =>
-    q.query<StatusRow>(
-      `SELECT s.id, s.person_id, s.status, s.start_date, s.end_date FROM legal_status s
-         JOIN person p ON p.id = s.person_id WHERE p.family_id = $1 ORDER BY s.start_date DESC`, [familyId]),
-
-  needs: (q: Queryable, familyId: string) =>
-    q.query<NeedRow>(
-      `SELECT n.id, n.person_id, n.need_type, n.code, n.source_agency_id, a.name AS source_agency_name,
-              n.identified_on, n.is_current, n.notes
-         FROM need n JOIN person p ON p.id = n.person_id LEFT JOIN agency a ON a.id = n.source_agency_id
-        WHERE p.family_id = $1 ORDER BY n.is_current DESC, n.identified_on DESC`, [familyId]),
-
-  professionals: (q: Queryable, familyId: string) =>
-    q.query<ProfessionalRow>(
-      `SELECT fp.id, fp.user_id, u.display_name, u.job_title, u.email, a.name AS agency_name, t.name AS team_name,
-              fp.role_in_family, fp.is_lead, fp.joined_on
-         FROM family_professional fp JOIN app_user u ON u.id = fp.user_id JOIN agency a ON a.id = u.agency_id
-         LEFT JOIN team t ON t.id = u.team_id
-        WHERE fp.family_id = $1 AND fp.left_on IS NULL ORDER BY fp.is_lead DESC, fp.joined_on`, [familyId]),
+  /** The family page's data in one round trip: the family row, each list as JSON, and a setting. */
+  async household(q: Queryable, familyId: string, settingKey: string): Promise<HouseholdRow | undefined> {
+    const list = (sql: string) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${sql}) x)`;
+    return (await q.query<HouseholdRow>(
+      `SELECT ${familyColumns}, ${list(membersSql)} AS members, ${list(relationshipsSql)} AS relationships,
+              ${list(statusesSql)} AS statuses, ${list(needsSql)} AS needs, ${list(professionalsSql)} AS professionals,
+              (SELECT value FROM setting WHERE key = $2) AS setting
+         FROM family f LEFT JOIN district d ON d.id = f.district_id WHERE f.id = $1`, [familyId, settingKey]))[0];
+  },
 
   familiesFor: (q: Queryable, userId: string) =>
     q.query<FamilySummaryRow>(
@@ -210,7 +224,7 @@ export const familiesRepository = {
               f.id AS family_id, f.reference, f.family_name AS family_label, f.postcode
          FROM mine JOIN family f ON f.id = mine.family_id JOIN person p ON p.family_id = f.id
         WHERE ${where.length ? where.join(' AND ') : 'false'}
-        LIMIT 200`, params);
+        LIMIT 200`, params, { prepare: false });
   },
 
   async insertFamily(q: Queryable, id: string, input: FamilyInput): Promise<string> {

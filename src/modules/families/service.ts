@@ -46,17 +46,17 @@ export function familiesService(db: Database, options: { today?: () => string } 
     return withFamilyAccess(db, actor, familyId, action, work, record);
   }
 
+  const rulesFrom = (stored: unknown): LevelOfNeedRules => (stored ? levelOfNeedRulesSchema.parse(stored) : defaultLevelOfNeedRules);
+
   async function rules(q: Queryable): Promise<LevelOfNeedRules> {
-    const stored = await repo.setting<unknown>(q, levelRulesKey);
-    return stored ? levelOfNeedRulesSchema.parse(stored) : defaultLevelOfNeedRules;
+    return rulesFrom(await repo.setting<unknown>(q, levelRulesKey));
   }
 
   async function familyView(q: Queryable, familyId: string) {
-    const [family, members, relationships, statuses, needs, professionals, levelRules] = await Promise.all([
-      repo.family(q, familyId), repo.members(q, familyId), repo.relationships(q, familyId), repo.statuses(q, familyId),
-      repo.needs(q, familyId), repo.professionals(q, familyId), rules(q),
-    ]);
+    const family = await repo.household(q, familyId, levelRulesKey);
     if (!family) throw new NotFoundError('Family');
+    const { members, relationships, statuses, needs, professionals } = family;
+    const levelRules = rulesFrom(family.setting);
     const day = today();
     const nameOf = new Map(members.map((m) => [m.id, `${m.given_name} ${m.family_name}`]));
     const people = members.map((m) => {
