@@ -32,6 +32,7 @@ export interface UnitCost {
 }
 
 export interface StoredUnitCost extends UnitCost {
+  id: string;
   version: number;
   updatedAt: string | null;
   updatedBy: string | null;
@@ -83,7 +84,7 @@ const text = (required: string, max: number, tooLong: string) =>
 
 export const financialYearSchema = (label: string) =>
   z.string({ error: `Enter ${label}` }).transform(normaliseFinancialYear).pipe(
-    z.string().min(1, `Enter ${label}`).refine(isFinancialYear, `${label.charAt(0).toUpperCase()}${label.slice(1)} must be a financial year, like 2013/14`),
+    z.string().min(1, `Enter ${label}`).refine(isFinancialYear, `Enter ${label} as a financial year, like 2013/14`),
   );
 
 /** Pounds as typed ('1,053.12', '£856') or a number from JSON, to whole pence. */
