@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser } from '../support/factories.ts';
-import { costsService, seedCostBenefitDemo, staleAnalysisMessage, staleDeflatorMessage } from '../../src/modules/costs/service.ts';
+import { costsService, staleAnalysisMessage, staleDeflatorMessage } from '../../src/modules/costs/service.ts';
+import { seedCostBenefitDemo } from '../../src/modules/costs/demo.ts';
 import { familiesPlusExample } from '../../src/domain/costs/cost-benefit.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../src/domain/errors.ts';
 import type { Actor } from '../../src/domain/actor.ts';

@@ -4,7 +4,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
-import { costBenefit, familiesPlusExample, lineFromUnitCost, type CostBenefitLine, type CostBenefitResult } from '../../domain/costs/cost-benefit.ts';
+import { costBenefit, lineFromUnitCost, type CostBenefitLine, type CostBenefitResult } from '../../domain/costs/cost-benefit.ts';
 import { deflate, deflationFactor, MissingDeflatorError, type DeflatorYear } from '../../domain/costs/deflator.ts';
 import { isFinancialYear, newUnitCostSchema, normaliseFinancialYear, unitCostUpdateSchema, type StoredUnitCost } from '../../domain/costs/unit-costs.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -284,15 +284,6 @@ export function costsService(db: Database) {
       });
     },
   };
-}
-
-/** Seeds the Families Plus analysis for the demo, once (no user: it is the system's example). */
-export async function seedCostBenefitDemo(tx: Queryable): Promise<void> {
-  if (await repo.analysisIdByName(tx, familiesPlusExample.name)) return;
-  const id = randomUUID();
-  const { lines, ...fields } = familiesPlusExample;
-  await repo.insertAnalysis(tx, id, { ...fields, name: familiesPlusExample.name }, null);
-  await repo.replaceLines(tx, id, lines);
 }
 
 export type CostsService = ReturnType<typeof costsService>;
