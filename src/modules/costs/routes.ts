@@ -177,7 +177,7 @@ export async function costPages(app: FastifyInstance, { services }: { services: 
     const view = await costs.analysis(request.actor!, request.params.analysisId, { priceYear: request.query.priceYear });
     const other = view.shownPriceYear !== view.analysis.priceYear ? view.shownPriceYear : undefined;
     return reply.view('costs/views/analysis.njk', {
-      pageTitle: view.analysis.name, view, money: formatPence,
+      pageTitle: view.analysis.name, view, money: formatPence, updatedOn: view.analysis.updatedAt ? new Date(view.analysis.updatedAt) : null,
       deflatorRows: view.deflatorUsed.map((y) => ({ ...y, index: formatScaled(y.indexThousandths, 3) })), lines: lineRows(view), steps: stepRows(view), headline: headline(view), adjustments: adjustmentsText(view),
       canEdit: isEditor(request), savedMessage: saved(request),
       csvHref: urls.costBenefitCsv(view.analysis.id, other), pdfHref: urls.costBenefitPdf(view.analysis.id, other),
