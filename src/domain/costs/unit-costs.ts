@@ -132,3 +132,16 @@ export type UnitCostFields = z.output<typeof unitCostFieldsSchema>;
 export function describeUnitCost(cost: Pick<UnitCost, 'amountPence' | 'unit' | 'priceYear'>, format: (pence: number) => string): string {
   return `${format(cost.amountPence)} ${costUnitLabels[cost.unit]} (${cost.priceYear})`;
 }
+
+/** How many of each time unit make a year; units counted by the event (or child, family, place) have none. */
+export const unitsPerYear: Partial<Record<CostUnit, number>> = { week: 52, month: 12, day: 365, year: 1 };
+
+/**
+ * A time-based cost for a whole year, in pence (£856 a week → £44,512), for estimating what a
+ * household costs in a year; null for costs counted by the event, child, family or place, which
+ * need a count of how many to be annualised.
+ */
+export function annualPence(cost: Pick<UnitCost, 'amountPence' | 'unit'>): number | null {
+  const n = unitsPerYear[cost.unit];
+  return n === undefined ? null : cost.amountPence * n;
+}
