@@ -6,6 +6,12 @@ import { seedCostBenefitDemo } from '../../src/modules/costs/demo.ts';
 import { familiesPlusExample } from '../../src/domain/costs/cost-benefit.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../src/domain/errors.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { analysisPdf } from '../../src/modules/costs/pdf.ts';
+
+/** The text PDFKit wrote (hex strings in uncompressed content streams), in order. */
+function pdfText(pdf: Buffer): string {
+  return [...pdf.toString('latin1').matchAll(/<([0-9a-f]+)>/g)].map((m) => Buffer.from(m[1], 'hex').toString('latin1')).join('');
+}
 
 /** The Families Plus inputs as a form or API client sends them. */
 const familiesPlusInput = (over: Record<string, unknown> = {}) => ({
@@ -49,6 +55,10 @@ describe.each(engines)('cost-benefit analyses and the deflator on %s', (engine) 
     ]);
     const audit = await t.db.query<{ action: string; user_id: string }>("SELECT action, user_id FROM audit_event WHERE record_id = $1", [id]);
     expect(audit).toEqual([{ action: 'cost-benefit-add', user_id: analyst.id }]);
+    const pdf = pdfText(await analysisPdf(view, { generatedOn: '2026-11-25', generatedBy: 'Sam Whitfield' }, { compress: false }));
+    expect(pdf).toContain('10 children x £856 per week x 52 weeks = £445,120');
+    expect(pdf).toContain('£445,120 + £26,208 + £17,056 + £13,696 = £502,080');
+    expect(pdf).toContain('£502,080 ÷ £114,000 = £4.40 avoided for every £1 spent');
   });
 
   it('seeds the demo analysis once, with the same figures', async () => {
