@@ -5,6 +5,7 @@ import { auditService } from './modules/audit/service.ts';
 import { casesService } from './modules/cases/service.ts';
 import { contactsService } from './modules/contacts/service.ts';
 import { familiesService } from './modules/families/service.ts';
+import { outcomesService } from './modules/outcomes/service.ts';
 import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
@@ -33,6 +34,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
     needsAnalysis: needsAnalysisService(db, { today }),
     plans,
     contacts,
+    outcomes: outcomesService(db, cases, { today }),
   };
 }
 

@@ -89,3 +89,17 @@ describe('measures from agency data', () => {
     expect(again.sources).toEqual({ exclusions: 'School census, spring term' });
   });
 });
+
+describe('the crime rule at referral', () => {
+  it('reads the 6-monthly rate from a 12-month count when the 6-month count was not taken', () => {
+    const family = aFamily({ areasAtAttachment: ['crime'], planAreas: ['crime'] });
+    family.members[1].measures.referral!.offences6m = null;
+    family.members[1].measures.referral!.offences12m = 6;
+    family.members[1].measures.closure!.offences6m = 2;
+    family.members[1].measures.follow_up_6!.offences6m = 2;
+    expect(evaluateArea(family, defaultClaimSettings.rules.find((r) => r.area === 'crime')!).state).toBe('met');
+    family.members[1].measures.follow_up_6!.offences6m = 3;
+    expect(evaluateArea(family, defaultClaimSettings.rules.find((r) => r.area === 'crime')!).reason)
+      .toBe('6 months after closure: Proven offences (last 6 months) falls by at least 33%: not met (3 at referral, 3 now)');
+  });
+});

@@ -141,7 +141,12 @@ function valuesAt(c: ClaimCase, measure: Criterion['measure'], t: TimePoint, are
   if (measure === 'legalStatus') return c.members.filter((m) => m.memberType === 'child').map((m) => { const s = m.measures[t]?.legalStatus; return s ? statusRank[s] : null; });
   if (measure === 'substanceTreatment') return c.members.map((m) => { const s = m.measures[t]?.substanceTreatment; return s ? treatmentRank[s] : null; });
   if (numericMeasures[measure].scope === 'household') return [(c.household[t]?.[measure as keyof HouseholdMeasures] as number | null | undefined) ?? null];
-  return c.members.map((m) => (m.measures[t]?.[measure as keyof MemberMeasures] as number | null | undefined) ?? null);
+  return c.members.map((m) => {
+    const value = (m.measures[t]?.[measure as keyof MemberMeasures] as number | null | undefined) ?? null;
+    // At referral a 6-month count may be missing where the 12-month one is known: use its 6-monthly rate.
+    const yearly = measure === 'offences6m' ? m.measures[t]?.offences12m : measure === 'asb6m' ? m.measures[t]?.asb12m : null;
+    return value === null && t === 'referral' && yearly !== null && yearly !== undefined ? yearly / 2 : value;
+  });
 }
 
 /** Did a unit have a problem in this measure at referral? Goal distance always applies (the goal is the problem). */
@@ -184,6 +189,7 @@ export function evaluateArea(c: ClaimCase, r: AreaRule): AreaResult {
   const atClosure = checkAt(c, r, 'closure');
   if (atClosure.ok === null) return { area: r.area, label, state: 'no_evidence', reason: `At closure: ${atClosure.why}` };
   if (!atClosure.ok) return { area: r.area, label, state: 'not_met', reason: `At closure: ${atClosure.why}` };
+  if (r.sustainedMonths === 0) return { area: r.area, label, state: 'met', reason: 'Met at closure' };
   const later = ([6, 12] as const).filter((m) => m >= r.sustainedMonths).map((m) => `follow_up_${m}` as TimePoint);
   for (const t of later) {
     const check = checkAt(c, r, t);
