@@ -24,7 +24,7 @@ export async function errors(app: FastifyInstance) {
       return api ? reply.code(error.statusCode ?? 400).send({ error: 'bad_request', message: error.message })
         : reply.code(error.statusCode ?? 400).view('errors/bad-request.njk', { pageTitle: 'There is a problem with that request', message: error.message });
     }
-    request.log.error(error); if (process.env.DEBUG_500) console.error(error);
+    request.log.error(error);
     return api ? reply.code(500).send({ error: 'internal', message: 'Sorry, there is a problem with the service. Try again later.' })
       : reply.code(500).view('errors/internal.njk', { pageTitle: 'Sorry, there is a problem with the service' });
   });
