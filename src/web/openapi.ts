@@ -5,6 +5,7 @@ import { referralSchema, screeningSchema } from '../modules/referrals/schemas.ts
 import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
 import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
+import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
 import { paths } from './urls.ts';
 
 
@@ -37,6 +38,7 @@ export function openApiDocument() {
         FollowUpRecord: json(followUpRecordSchema),
         ...planApiSchemas(),
         ...contactApiSchemas(),
+        ...outcomesApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -126,6 +128,7 @@ export function openApiDocument() {
       },
       ...planApiPaths(),
       ...contactApiPaths(),
+      ...outcomesApiPaths(),
     },
   };
 }
