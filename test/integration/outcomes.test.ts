@@ -169,6 +169,33 @@ describe.each(engines)('outcomes on %s', (engine) => {
     });
   });
 
+  describe('distance travelled on plan goals', () => {
+    it('records it on a goal at a review and shows it on the plan', async () => {
+      const agreed = randomUUID();
+      const draft = randomUUID();
+      const lineage = randomUUID();
+      const goalId = randomUUID();
+      await t.db.query(`INSERT INTO family_plan (id, case_id, number, status, agreed_at) VALUES ($1, $2, 1, 'superseded', '2026-10-10')`, [agreed, ids.walshCase]);
+      await t.db.query(`INSERT INTO family_plan (id, case_id, number, status, based_on) VALUES ($1, $2, 2, 'draft', $3)`, [draft, ids.walshCase, agreed]);
+      await t.db.query(`INSERT INTO plan_goal (id, plan_id, lineage_id, position, goal, outcome_area, carried_over) VALUES ($1, $2, $3, 1, 'Tyler gets to school every day', 'education', true)`, [goalId, draft, lineage]);
+      const client = await signedIn(priya.email);
+      const form = await client.get(`/cases/${ids.walshCase}/plan/goals/${goalId}`);
+      expect(form.body).toContain('Distance travelled towards this goal');
+      const bad = await client.post(`/cases/${ids.walshCase}/plan/goals/${goalId}`, { goal: 'Tyler gets to school every day', outcomeArea: 'education', progressNote: '', distanceTravelled: '9', version: '1' });
+      const errorPage = await client.get(bad.headers.location!);
+      expect(errorPage.body).toContain('<a href="#distanceTravelled">Select how far the family has come towards this goal</a>');
+      const good = await client.post(`/cases/${ids.walshCase}/plan/goals/${goalId}`, { goal: 'Tyler gets to school every day', outcomeArea: 'education', progressNote: 'Late twice this month', distanceTravelled: '4', version: '1' });
+      expect(good.statusCode).toBe(303);
+      const plan = await client.get(`/cases/${ids.walshCase}/plan`);
+      expect(plan.body).toContain('4 – Mostly there');
+      const row = await t.db.query<{ distance_travelled: number }>('SELECT distance_travelled FROM plan_goal WHERE id = $1', [goalId]);
+      expect(row[0].distance_travelled).toBe(4);
+      await t.db.query('DELETE FROM plan_goal WHERE plan_id = ANY($1::uuid[])', [[agreed, draft]]);
+      await t.db.query('DELETE FROM family_plan WHERE id = $1', [draft]);
+      await t.db.query('DELETE FROM family_plan WHERE id = $1', [agreed]);
+    });
+  });
+
   describe('the programme evaluation', () => {
     it('shows an analyst the figures with their cohorts, counts only', async () => {
       const client = await signedIn(analyst.email);
