@@ -51,6 +51,12 @@ describe.each(engines)('the demo’s outcomes on %s', (engine) => {
     expect(Object.keys(report.links).length).toBeGreaterThan(0);
   });
 
+  it('leaves the demo key worker’s own families as they were', async () => {
+    const [priya] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM casefile c JOIN app_user u ON u.id = c.key_worker_id WHERE u.email = $1 AND c.state = 'closed'`, [demoSignIns[0].email]);
+    expect(priya.n).toBe(0);
+  });
+
   it('lists families that can be claimed for, and totals the payment', async () => {
     const manager = await actor(demoSignIns[1].email);
     const claims = await s.outcomes.claims(manager, { from: '2024-11-25', to: '2026-11-25' });

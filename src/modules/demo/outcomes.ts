@@ -103,7 +103,10 @@ async function closedCase(tx: Queryable, o: { familyId: string; programmeId: str
 export async function seedDemoOutcomes(services: Services, today = todayIso()): Promise<{ cases: number }> {
   return services.db.transaction(async (tx) => {
     const [team] = await tx.query<{ team_id: string; id: string }>('SELECT team_id, id FROM app_user WHERE email = $1', [demoSignIns[0].email]);
-    const workers = await tx.query<{ id: string }>(`SELECT id FROM app_user WHERE team_id = $1 AND role = 'practitioner' AND active ORDER BY email`, [team.team_id]);
+    // The team's other practitioners held these cases, so the demo key worker's own list stays as the README describes it.
+    const workers = await tx.query<{ id: string }>(
+      `SELECT id FROM app_user WHERE team_id = $1 AND role = 'practitioner' AND active AND NOT (email = ANY($2::text[])) ORDER BY email`,
+      [team.team_id, demoSignIns.map((d) => d.email)]);
     const families = await tx.query<{ id: string; adult_id: string; child_id: string }>(
       `SELECT f.id,
               (SELECT p.id FROM person p WHERE p.family_id = f.id AND p.member_type = 'adult' ORDER BY p.date_of_birth LIMIT 1) AS adult_id,
