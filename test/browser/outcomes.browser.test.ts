@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aFamily, aMember, makeUser, testPassword } from '../support/factories.ts';
 import { makeDatedCase } from '../support/casework-factories.ts';
 import { SignInPage, startLantern, type Lantern } from '../support/browser.ts';
-import { EvaluationPage, OutcomesPage } from '../support/outcomes-pages.ts';
+import { ClaimsPage, EvaluationPage, OutcomesPage } from '../support/outcomes-pages.ts';
 
 describe('recording outcomes and reading the programme evaluation, in a real browser', () => {
   let lantern: Lantern;
@@ -70,5 +70,11 @@ describe('recording outcomes and reading the programme evaluation, in a real bro
     expect(figures).toContainEqual({ measure: 'Median change in school attendance (percentage points)', result: '+23 points (1 child)' });
     expect(await report.chartTitles()).toEqual(['Outcomes at closure', 'Children’s statuses at referral and at closure', 'Before and after the work']);
     expect(await report.casesBehind('Children no longer on a Child Protection Plan at closure')).toEqual([`${reference}, Walsh family`, `${reference}, Walsh family`]);
+
+    // The claims page and the rules pass axe too; with no plan agreed, the family is not yet claimable.
+    const claims = await ClaimsPage.open(managerPage);
+    expect(await claims.groups()).toContain('Not eligible (1)');
+    const rules = await claims.openRules();
+    expect(await rules.valueOf('Attachment fee')).toBe('1000');
   });
 });

@@ -62,6 +62,23 @@ export class RecordOutcomesPage extends LanternPage {
   }
 }
 
+export class ClaimsPage extends LanternPage {
+  static async open(page: Page, query = ''): Promise<ClaimsPage> {
+    await page.goto(`/supporting-families/claims${query}`);
+    return new ClaimsPage(page).arrive('Supporting Families claims');
+  }
+
+  /** The h2 of each group: "Eligible to claim (1)", "Close to it (0)"... */
+  async groups(): Promise<string[]> {
+    return this.page.locator('main h2.govuk-heading-m').allInnerTexts();
+  }
+
+  async openRules(): Promise<LanternPage> {
+    await this.clickAndLoad(this.page.locator('main').getByRole('link', { name: 'The claim rules' }));
+    return new LanternPage(this.page).arrive('Supporting Families claim rules');
+  }
+}
+
 export class EvaluationPage extends LanternPage {
   static async open(page: Page, query = ''): Promise<EvaluationPage> {
     await page.goto(`/outcomes-report${query}`);

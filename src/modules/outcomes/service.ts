@@ -5,7 +5,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { outcomeAreaKeys, type OutcomeAreaKey } from '../../domain/casework/outcome-areas.ts';
 import { roleLabels } from '../../domain/codes.ts';
 import { describeAge, todayIso } from '../../domain/dates.ts';
-import { ForbiddenError, RuleViolation, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { assessClaim, claimTotals, defaultClaimSettings, problemAreasFromMeasures, type ClaimCase, type ClaimSettings } from '../../domain/outcomes/claims.ts';
 import { evaluate, type CohortCase } from '../../domain/outcomes/evaluation.ts';
 import {
@@ -204,7 +204,7 @@ export function outcomesService(db: Database, cases: CasesService, options: { to
     }, source: { kind: 'agency_data'; label: string }) {
       return db.transaction(async (tx) => {
         const c = await casesRepository.case(tx, caseId);
-        if (!c) throw new RuleViolation('No such case');
+        if (!c) throw new NotFoundError('Case');
         const rows = (await repo.measures(tx, [caseId])).filter((r) => r.time_point === timePoint);
         const filled: string[] = [];
         const write = async (personId: string | null, incoming: object) => {
