@@ -220,6 +220,8 @@ describe.each(engines)('outcomes on %s', (engine) => {
       expect(page.body).toContain('Cases behind “Children no longer on a Child Protection Plan at closure”');
       expect(page.body).toContain(`href="/cases/${ids.okaforCase}"`);
       expect(page.body).toContain('Okafor family');
+      expect(page.body).toContain('Cases behind “Median change in school attendance”');
+      expect(page.body).toContain('Cases behind “Police call-outs” before and after');
     });
 
     it('keeps the report from practitioners', async () => {

@@ -106,6 +106,8 @@ export async function reportPages(app: FastifyInstance, { services }: { services
       ...base, errors: {}, errorList: [], report, query: f.query,
       figures: headlineFigures(e).map((fig) => ({ ...fig, text: describeFigure(fig), cases: caseList(fig.caseIds), cohortCases: caseList(fig.cohortCaseIds) })),
       transitions: e.transitions.map((t) => ({ ...t, label: transitionLabel(t), cases: caseList(t.caseIds) })),
+      attendanceCases: caseList(e.attendance.caseIds),
+      beforeAfter: e.beforeAfter.map((b) => ({ ...b, cases: caseList(b.caseIds) })),
       figuresTable: pageTable(figuresTable(e), urls.outcomesReportFiguresCsv(f.query)),
       statusTable: pageTable(statusTable(e), urls.outcomesReportFiguresCsv(`${f.query}&table=statuses`)),
       transitionsTable: pageTable(transitionsTable(e), urls.outcomesReportTransitionsCsv(f.query)),
