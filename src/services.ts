@@ -6,6 +6,7 @@ import { casesService } from './modules/cases/service.ts';
 import { costsService } from './modules/costs/service.ts';
 import { contactsService } from './modules/contacts/service.ts';
 import { familiesService } from './modules/families/service.ts';
+import { outcomesService } from './modules/outcomes/service.ts';
 import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
@@ -36,6 +37,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
     contacts,
     // Unit costs, the deflator and cost-benefit analyses; list()/get(key) are reference data for any module.
     costs: costsService(db),
+    outcomes: outcomesService(db, cases, { today }),
   };
 }
 

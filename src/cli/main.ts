@@ -9,6 +9,7 @@ import { hashPassword } from '../modules/access/service.ts';
 import { demoSignIns } from '../domain/demo/generator.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
 import { seedDemoCasework } from '../modules/demo/casework.ts';
+import { seedDemoOutcomes } from '../modules/demo/outcomes.ts';
 import { services } from '../services.ts';
 import { buildApp } from '../web/app.ts';
 
@@ -43,7 +44,8 @@ async function seed(db: Database, config: Config, families: number, seedNumber: 
   const started = Date.now();
   const result = await seedDemo(db, { families, seed: seedNumber, passwordHash: await hashPassword(demoPassword) });
   const work = await seedDemoCasework(services(db, config));
-  console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals and ${work.cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  const closed = await seedDemoOutcomes(services(db, config));
+  console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals, ${work.cases} open cases and ${closed.cases} closed cases with outcome measures in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 function printSignIns(url: string) {

@@ -15,6 +15,7 @@ import { workRoutes } from '../modules/work/routes.ts';
 import { casePages } from '../modules/cases/routes.ts';
 import { referralRoutes } from '../modules/referrals/routes.ts';
 import { planRoutes } from '../modules/plans/routes.ts';
+import { outcomeRoutes } from '../modules/outcomes/routes.ts';
 import { familyApi } from '../modules/families/api.ts';
 import { familyPages } from '../modules/families/routes.ts';
 import { auth } from './plugins/auth.ts';
@@ -87,6 +88,7 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   await app.register(workRoutes, { services });
   await app.register(referralRoutes, { services });
   await app.register(casePages, { services });
+  await app.register(outcomeRoutes, { services });
   await app.register(familyApi, { services });
   await app.register(openApi);
 

@@ -6,6 +6,7 @@ import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts'
 import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
 import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
+import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
 import { paths } from './urls.ts';
 
 
@@ -39,6 +40,7 @@ export function openApiDocument() {
         ...planApiSchemas(),
         ...contactApiSchemas(),
         ...costApiSchemas(),
+        ...outcomesApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -129,6 +131,7 @@ export function openApiDocument() {
       ...planApiPaths(),
       ...contactApiPaths(),
       ...costApiPaths(),
+      ...outcomesApiPaths(),
     },
   };
 }

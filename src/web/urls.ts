@@ -95,6 +95,17 @@ export const paths = {
   letterPdf: '/cases/:caseId/letters/:letterId/letter.pdf',
   letterDocx: '/cases/:caseId/letters/:letterId/letter.docx',
   chronology: '/families/:familyId/chronology',
+  // Outcome measures, the programme evaluation and Supporting Families claims (outcomes module)
+  outcomes: '/cases/:caseId/outcomes',
+  /** One route per time point: :timePoint is replaced by a fixed segment (referral, closure, follow-up-6...) when the routes are made, so no free-text parameter reaches a handler. */
+  recordOutcomes: '/cases/:caseId/outcomes/:timePoint',
+  outcomesReport: '/outcomes-report',
+  outcomesReportFiguresCsv: '/outcomes-report/figures.csv',
+  outcomesReportTransitionsCsv: '/outcomes-report/transitions.csv',
+  outcomesReportPdf: '/outcomes-report/report.pdf',
+  claims: '/supporting-families/claims',
+  claimsCsv: '/supporting-families/claims.csv',
+  claimSettings: '/supporting-families/settings',
   chronologyPrint: '/families/:familyId/chronology/print',
   newChronologyEntry: '/families/:familyId/chronology/new',
   // Unit costs, the deflator and cost-benefit analyses (costs module)
@@ -169,6 +180,10 @@ export const paths = {
     deflator: '/api/v1/deflator',
     costBenefitAnalyses: '/api/v1/cost-benefit',
     costBenefitAnalysis: '/api/v1/cost-benefit/:analysisId',
+    outcomes: '/api/v1/cases/:caseId/outcomes',
+    outcomesReport: '/api/v1/outcomes-report',
+    claims: '/api/v1/supporting-families/claims',
+    claimSettings: '/api/v1/supporting-families/settings',
   },
 } as const;
 
@@ -283,6 +298,16 @@ export const urls = {
     fill(paths.costBenefitCsv, { analysisId }) + (priceYear ? `?priceYear=${encodeURIComponent(priceYear)}` : ''),
   costBenefitPdf: (analysisId: string, priceYear?: string) =>
     fill(paths.costBenefitPdf, { analysisId }) + (priceYear ? `?priceYear=${encodeURIComponent(priceYear)}` : ''),
+  outcomes: (caseId: string) => fill(paths.outcomes, { caseId }),
+  /** slug: a timePointSlugs value (domain/outcomes/measures.ts). */
+  recordOutcomes: (caseId: string, slug: string) => fill(paths.recordOutcomes, { caseId, timePoint: slug }),
+  outcomesReport: (query = '') => paths.outcomesReport + query,
+  outcomesReportFiguresCsv: (query = '') => paths.outcomesReportFiguresCsv + query,
+  outcomesReportTransitionsCsv: (query = '') => paths.outcomesReportTransitionsCsv + query,
+  outcomesReportPdf: (query = '') => paths.outcomesReportPdf + query,
+  claims: (query = '') => paths.claims + query,
+  claimsCsv: (query = '') => paths.claimsCsv + query,
+  claimSettings: () => paths.claimSettings,
   api: {
     family: (familyId: string) => fill(paths.api.family, { familyId }),
   },

@@ -29,7 +29,11 @@ export function familyViewFromForm(body: Body) {
 }
 
 export function goalFromForm(body: Body) {
-  return { goal: text(body, 'goal'), outcomeArea: text(body, 'outcomeArea') || undefined, progressNote: text(body, 'progressNote'), version: version(body) };
+  const distance = text(body, 'distanceTravelled');
+  return {
+    goal: text(body, 'goal'), outcomeArea: text(body, 'outcomeArea') || undefined, progressNote: text(body, 'progressNote'),
+    distanceTravelled: distance ? (/^\d$/.test(distance) ? Number(distance) : distance) : null, version: version(body),
+  };
 }
 
 /** The owner radios post 'person:<id>', 'user:<id>' or 'agency' (with the agency's name in its own box). */
@@ -160,7 +164,7 @@ export function anchorFor(field: string): string {
 /** The order fields appear in on the plans module's forms, so the error summary lists problems top to bottom. */
 export const fieldOrder = [
   'form', 'members', 'strengths', 'needs', 'risks', 'factorCodes', 'wishesAndFeelings', 'wishesNotRecordedReason', 'familyView', 'wantsToChange',
-  'goals', 'goal', 'outcomeArea', 'progressNote', 'description', 'owner', 'ownerName', 'dueOn', 'status', 'reviewDate',
+  'goals', 'goal', 'outcomeArea', 'progressNote', 'distanceTravelled', 'description', 'owner', 'ownerName', 'dueOn', 'status', 'reviewDate',
   'familyCommitments', 'keyWorkerCommitments', 'agency', 'commitment', 'consequences', 'agreedOn',
   'keepingSafe', 'whoDoesWhat', 'contacts', 'contactName', 'contactPhone', 'contactWhen',
 ];

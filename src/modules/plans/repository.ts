@@ -53,6 +53,8 @@ export interface GoalRow {
   outcome_area: OutcomeAreaKey;
   progress_note: string;
   carried_over: boolean;
+  /** 1-5, recorded at the review that made this version (migration 007). */
+  distance_travelled: number | null;
 }
 
 export interface ActionRow {
@@ -118,7 +120,7 @@ const ts = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-D
 const planColumns = `p.id, p.case_id, p.number, p.status, p.review_date, p.based_on, ${ts('p.created_at')}, cu.display_name AS created_by_name,
   ${ts('p.agreed_at')}, au.display_name AS agreed_by_name, ${ts('p.superseded_at')}, p.version`;
 const planJoins = `FROM family_plan p LEFT JOIN app_user cu ON cu.id = p.created_by LEFT JOIN app_user au ON au.id = p.agreed_by`;
-const goalColumns = 'id, plan_id, lineage_id, position, goal, outcome_area, progress_note, carried_over';
+const goalColumns = 'id, plan_id, lineage_id, position, goal, outcome_area, progress_note, carried_over, distance_travelled';
 const actionColumns = `id, plan_id, goal_id, lineage_id, position, description, owner_type, owner_person_id, owner_user_id, owner_name,
   due_on, status`;
 
@@ -230,8 +232,9 @@ export const plansRepository = {
       [g.id, g.planId, g.lineageId, g.goal, g.outcomeArea, g.progressNote, g.carriedOver]);
   },
 
-  async updateGoal(q: Queryable, goalId: string, g: { goal: string; outcomeArea: string; progressNote: string }) {
-    await q.query('UPDATE plan_goal SET goal = $2, outcome_area = $3, progress_note = $4 WHERE id = $1', [goalId, g.goal, g.outcomeArea, g.progressNote]);
+  async updateGoal(q: Queryable, goalId: string, g: { goal: string; outcomeArea: string; progressNote: string; distanceTravelled?: number | null }) {
+    await q.query('UPDATE plan_goal SET goal = $2, outcome_area = $3, progress_note = $4, distance_travelled = $5 WHERE id = $1',
+      [goalId, g.goal, g.outcomeArea, g.progressNote, g.distanceTravelled ?? null]);
   },
 
   async deleteGoal(q: Queryable, goalId: string) {

@@ -174,7 +174,7 @@ export async function planPages(app: FastifyInstance, { services }: { services: 
     return formPage(request, reply, 'plans/views/goal-form.njk', {
       pageTitle: 'Change a goal', ...view, outcomeAreas, action: urls.planGoal(view.case.id, goal.id), back: urls.plan(view.case.id),
       version: view.draft!.version, goal, isReview: view.draft!.isReview,
-    }, { goal: goal.goal, outcomeArea: goal.outcomeArea, progressNote: goal.progressNote });
+    }, { goal: goal.goal, outcomeArea: goal.outcomeArea, progressNote: goal.progressNote, distanceTravelled: goal.distanceTravelled === null ? '' : String(goal.distanceTravelled) });
   });
 
   app.post<{ Params: Params }>(paths.planGoal, { config: { access: writers } }, async (request, reply) => {

@@ -41,6 +41,9 @@ export const goalSchema = z.object({
   goal: required(500, 'Enter the goal in the family’s words', 'The goal'),
   outcomeArea: z.enum(outcomeAreaKeys, { error: 'Select the outcome this goal is about' }),
   progressNote: text(3000, 'The progress note'),
+  /** Distance travelled towards the goal, recorded at a review: 1 not started .. 5 achieved. */
+  distanceTravelled: z.number({ error: 'Select how far the family has come towards this goal' }).int('Select how far the family has come towards this goal')
+    .min(1, 'Select how far the family has come towards this goal').max(5, 'Select how far the family has come towards this goal').nullable().default(null),
   version,
 });
 export type GoalFields = z.infer<typeof goalSchema>;

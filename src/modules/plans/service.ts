@@ -24,6 +24,9 @@ import {
 
 const writers = new Set(['practitioner', 'manager']);
 
+/** The distance-travelled scale recorded against each goal at a review. */
+export const distanceLabels: Record<number, string> = { 1: '1 – Not started', 2: '2 – A little progress', 3: '3 – Halfway there', 4: '4 – Mostly there', 5: '5 – Achieved' };
+
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw new ValidationError(fieldErrors(result.error));
@@ -112,6 +115,7 @@ function goalView(g: GoalRow, actions: ActionRow[], day: string) {
   return {
     id: g.id, lineageId: g.lineage_id, goal: g.goal, outcomeArea: g.outcome_area, outcomeAreaLabel: outcomeAreaLabels[g.outcome_area],
     progressNote: g.progress_note, carriedOver: g.carried_over,
+    distanceTravelled: g.distance_travelled, distanceTravelledLabel: g.distance_travelled ? distanceLabels[g.distance_travelled] : null,
     actions: actions.filter((a) => a.goal_id === g.id).map((a) => actionView(a, day)),
   };
 }
@@ -436,7 +440,10 @@ export function plansService(db: Database, cases: CasesService, options: { today
         const fields = parse(goalSchema, input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         const goal = await goalInDraft(tx, draft, goalId);
-        await repo.updateGoal(tx, goal.id, { goal: fields.goal, outcomeArea: fields.outcomeArea, progressNote: goal.carried_over ? fields.progressNote : '' });
+        await repo.updateGoal(tx, goal.id, {
+          goal: fields.goal, outcomeArea: fields.outcomeArea, progressNote: goal.carried_over ? fields.progressNote : '',
+          distanceTravelled: goal.carried_over ? fields.distanceTravelled : null,
+        });
       });
     },
 

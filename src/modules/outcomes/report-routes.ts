@@ -1,0 +1,216 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { outcomeAreas, outcomeAreaLabels } from '../../domain/casework/outcome-areas.ts';
+import { todayIso } from '../../domain/dates.ts';
+import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
+import { describeCriterion, measureLabel, type ClaimSettings, type Criterion } from '../../domain/outcomes/claims.ts';
+import { describeFigure, transitionLabel } from '../../domain/outcomes/evaluation.ts';
+import { numericMeasureKeys } from '../../domain/outcomes/measures.ts';
+import type { Services } from '../../services.ts';
+import { dateFromParts, dateParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
+import { paths, urls } from '../../web/urls.ts';
+import { sendCsv } from '../needs-analysis/csv.ts';
+import { cellText, type DataTable } from '../needs-analysis/present.ts';
+import { evaluationPdf } from './pdf.ts';
+import { claimSettingsSchema } from './schemas.ts';
+import { fieldErrors } from '../families/schemas.ts';
+import {
+  beforeAfterChart, beforeAfterTable, claimStatusLabels, claimsTable, claimTotalsTable, figuresChart, figuresTable, headlineFigures, statusChart, statusTable,
+  transitionsTable,
+} from './present.ts';
+
+const readers = ['analyst', 'manager', 'administrator'] as const;
+const editors = ['manager', 'administrator'] as const;
+type Query = Record<string, string | undefined>;
+
+/** The period and programme from the filter form (GOV.UK date inputs), defaulting to the last three years of all programmes. */
+function filters(request: FastifyRequest, today: string) {
+  const q = (request.query ?? {}) as Query;
+  const from = dateFromParts(q, 'from', 'The start of the period');
+  const to = dateFromParts(q, 'to', 'The end of the period');
+  const errors: FieldErrors = {};
+  if (from.error) errors.from = from.error;
+  if (to.error) errors.to = to.error;
+  const [y, m, d] = today.split('-');
+  const input = { programmeId: q.programmeId ?? '', from: from.value ?? `${Number(y) - 3}-${m}-${d}`, to: to.value ?? today };
+  const qs = new URLSearchParams();
+  if (input.programmeId) qs.set('programmeId', input.programmeId);
+  for (const [name, iso] of [['from', input.from], ['to', input.to]] as const) {
+    const parts = dateParts(iso);
+    qs.set(`${name}-day`, parts.day);
+    qs.set(`${name}-month`, parts.month);
+    qs.set(`${name}-year`, parts.year);
+  }
+  const values = { programmeId: input.programmeId, ...Object.fromEntries(['from', 'to'].flatMap((n) => ['day', 'month', 'year'].map((p) => [`${n}-${p}`, q[`${n}-${p}`] ?? dateParts(n === 'from' ? input.from : input.to)[p as 'day']]))) };
+  return { input, errors, query: `?${qs.toString()}`, values };
+}
+
+const pageTable = (t: DataTable, csvHref: string) => ({ ...t, csvHref, rows: t.rows.map((r) => r.map(cellText)) });
+
+const criteriaKinds = ['at_most', 'at_least', 'fall_by_percent'];
+
+/** "attendancePercent at_least 90", one per line, as criteria; the first unreadable line is the error. */
+function criteriaFromText(value: string): { criteria: Criterion[]; error?: string } {
+  const lines = value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  if (!lines.length) return { criteria: [], error: 'Give at least one test for this outcome' };
+  const criteria: Criterion[] = [];
+  const measures = [...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'];
+  for (const [i, line] of lines.entries()) {
+    const [measure, kind, amount, ...rest] = line.split(/\s+/);
+    if (!measures.includes(measure) || !criteriaKinds.includes(kind) || !/^\d+(\.\d+)?$/.test(amount ?? '') || rest.length) {
+      return { criteria, error: `Line ${i + 1}: write each test as a measure, at_least, at_most or fall_by_percent, and a number, for example “attendancePercent at_least 90”` };
+    }
+    criteria.push({ measure: measure as Criterion['measure'], kind: kind as Criterion['kind'], value: Number(amount) });
+  }
+  return { criteria };
+}
+
+const criteriaText = (criteria: Criterion[]) => criteria.map((c) => `${c.measure} ${c.kind} ${c.value}`).join('\n');
+
+function settingsValues(s: ClaimSettings) {
+  const values: Record<string, unknown> = {
+    attachmentFee: String(s.attachmentFee), resultsPayment: String(s.resultsPayment), minimumProblems: String(s.minimumProblems), employmentRoute: s.employmentRoute ? 'yes' : 'no',
+  };
+  for (const r of s.rules) {
+    values[`sustained-${r.area}`] = String(r.sustainedMonths);
+    values[`criteria-${r.area}`] = criteriaText(r.criteria);
+  }
+  return values;
+}
+
+/** The programme evaluation report, Supporting Families claims and the claim rules. */
+export async function reportPages(app: FastifyInstance, { services }: { services: Services }) {
+  const { outcomes } = services;
+  const today = () => todayIso();
+
+  app.get(paths.outcomesReport, { config: { access: readers } }, async (request, reply) => {
+    const f = filters(request, today());
+    const programmes = await outcomes.programmes();
+    const base = { pageTitle: 'Programme evaluation', programmes, values: f.values };
+    if (Object.keys(f.errors).length) {
+      return reply.view('outcomes/views/report.njk', { ...base, errors: f.errors, errorList: errorList(f.errors, { from: 'from-day', to: 'to-day' }, ['from', 'to']) });
+    }
+    let report;
+    try {
+      report = await outcomes.evaluation(request.actor!, f.input);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const errors = { ...error.fieldErrors };
+      return reply.view('outcomes/views/report.njk', { ...base, errors, errorList: errorList(errors, { from: 'from-day', to: 'to-day', programmeId: 'programmeId' }, ['programmeId', 'from', 'to']) });
+    }
+    const e = report.evaluation;
+    const caseList = (ids: string[]) => ({
+      shown: ids.filter((id) => report.links[id]).map((id) => ({ id, ...report.links[id] })),
+      hidden: ids.filter((id) => !report.links[id]).length,
+    });
+    return reply.view('outcomes/views/report.njk', {
+      ...base, errors: {}, errorList: [], report, query: f.query,
+      figures: headlineFigures(e).map((fig) => ({ ...fig, text: describeFigure(fig), cases: caseList(fig.caseIds), cohortCases: caseList(fig.cohortCaseIds) })),
+      transitions: e.transitions.map((t) => ({ ...t, label: transitionLabel(t), cases: caseList(t.caseIds) })),
+      attendanceCases: caseList(e.attendance.caseIds),
+      beforeAfter: e.beforeAfter.map((b) => ({ ...b, cases: caseList(b.caseIds) })),
+      figuresTable: pageTable(figuresTable(e), urls.outcomesReportFiguresCsv(f.query)),
+      statusTable: pageTable(statusTable(e), urls.outcomesReportFiguresCsv(`${f.query}&table=statuses`)),
+      transitionsTable: pageTable(transitionsTable(e), urls.outcomesReportTransitionsCsv(f.query)),
+      beforeAfterTable: pageTable(beforeAfterTable(e), urls.outcomesReportFiguresCsv(`${f.query}&table=before-after`)),
+      charts: { figures: figuresChart(e), statuses: statusChart(e), beforeAfter: beforeAfterChart(e) },
+    });
+  });
+
+  app.get(paths.outcomesReportFiguresCsv, { config: { access: readers } }, async (request, reply) => {
+    const f = filters(request, today());
+    const report = await outcomes.evaluation(request.actor!, f.input);
+    const which = (request.query as Query).table;
+    const e = report.evaluation;
+    return sendCsv(reply, which === 'statuses' ? statusTable(e) : which === 'before-after' ? beforeAfterTable(e) : figuresTable(e));
+  });
+
+  app.get(paths.outcomesReportTransitionsCsv, { config: { access: readers } }, async (request, reply) => {
+    const f = filters(request, today());
+    return sendCsv(reply, transitionsTable((await outcomes.evaluation(request.actor!, f.input)).evaluation));
+  });
+
+  app.get(paths.outcomesReportPdf, { config: { access: readers } }, async (request, reply) => {
+    const f = filters(request, today());
+    const report = await outcomes.evaluation(request.actor!, f.input);
+    const pdf = await evaluationPdf(report, { generatedOn: today(), generatedBy: request.actor!.displayName });
+    return reply.type('application/pdf').header('Content-Disposition', 'attachment; filename="programme-evaluation.pdf"').send(pdf);
+  });
+
+  // Supporting Families claims
+
+  app.get(paths.claims, { config: { access: readers } }, async (request, reply) => {
+    const f = filters(request, today());
+    const programmes = await outcomes.programmes();
+    const base = { pageTitle: 'Supporting Families claims', programmes, values: f.values };
+    if (Object.keys(f.errors).length) {
+      return reply.view('outcomes/views/claims.njk', { ...base, errors: f.errors, errorList: errorList(f.errors, { from: 'from-day', to: 'to-day' }, ['from', 'to']) });
+    }
+    let claims;
+    try {
+      claims = await outcomes.claims(request.actor!, f.input);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      return reply.view('outcomes/views/claims.njk', { ...base, errors: error.fieldErrors, errorList: errorList(error.fieldErrors, { from: 'from-day', to: 'to-day' }, ['programmeId', 'from', 'to']) });
+    }
+    const group = (status: string) => claims.results.filter((r) => r.status === status).map((r) => ({
+      ...r, link: claims.links[r.caseId] ?? null, paymentText: `£${r.payment.toLocaleString('en-GB')}`, problemLabels: r.problems.map((a) => outcomeAreaLabels[a]),
+    }));
+    return reply.view('outcomes/views/claims.njk', {
+      ...base, errors: {}, errorList: [], claims, query: f.query, eligible: group('eligible'), close: group('close'), notEligible: group('not_eligible'),
+      claimStatusLabels, totalsTable: pageTable(claimTotalsTable(claims.totals, claims.settings), urls.claimsCsv(f.query)),
+      canEdit: editors.includes(request.actor!.role as 'manager'),
+    });
+  });
+
+  app.get(paths.claimsCsv, { config: { access: readers } }, async (request, reply) => {
+    const f = filters(request, today());
+    const claims = await outcomes.claims(request.actor!, f.input);
+    return sendCsv(reply, claimsTable(claims.results, claims.links));
+  });
+
+  app.get(paths.claimSettings, { config: { access: readers } }, async (request, reply) => {
+    const { settings, canEdit } = await outcomes.claimSettings(request.actor!);
+    const state = await takeFormState(services, request);
+    const order = ['attachmentFee', 'resultsPayment', 'minimumProblems', 'employmentRoute', ...outcomeAreas.flatMap((a) => [`criteria-${a.key}`, `sustained-${a.key}`])];
+    return reply.view('outcomes/views/settings.njk', {
+      pageTitle: 'Supporting Families claim rules', settings, canEdit, outcomeAreas,
+      rules: settings.rules.map((r) => ({ ...r, label: outcomeAreaLabels[r.area], described: r.criteria.map(describeCriterion) })),
+      measures: [...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'].map((m) => ({ key: m, label: measureLabel(m as Criterion['measure']) })),
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, { employmentRoute: 'employmentRoute' }, order) : [], values: state?.values ?? settingsValues(settings),
+      saved: (request.query as Query).saved === 'yes',
+    });
+  });
+
+  app.post<{ Body: Record<string, unknown> }>(paths.claimSettings, { config: { access: editors } }, async (request, reply) => {
+    const body = request.body ?? {};
+    const { _csrf: _, ...values } = body;
+    const errors: FieldErrors = {};
+    const number = (name: string) => (/^\d+$/.test(text(body, name).trim().replace(/^£/, '').replace(/,/g, '')) ? Number(text(body, name).trim().replace(/^£/, '').replace(/,/g, '')) : text(body, name));
+    const rules = outcomeAreas.map((a) => {
+      const parsed = criteriaFromText(text(body, `criteria-${a.key}`));
+      if (parsed.error) errors[`criteria-${a.key}`] = `${a.label}: ${parsed.error}`;
+      return { area: a.key, criteria: parsed.criteria, sustainedMonths: Number(text(body, `sustained-${a.key}`) || 6) };
+    });
+    const input = {
+      attachmentFee: number('attachmentFee'), resultsPayment: number('resultsPayment'), minimumProblems: number('minimumProblems'),
+      employmentRoute: text(body, 'employmentRoute') === 'yes' ? true : text(body, 'employmentRoute') === 'no' ? false : null, rules,
+    };
+    try {
+      if (Object.keys(errors).length) {
+        const rest = claimSettingsSchema.safeParse(input);
+        throw new ValidationError(rest.success ? {} : fieldErrors(rest.error));
+      }
+      await outcomes.saveClaimSettings(request.actor!, input);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const mapped: FieldErrors = {};
+      for (const [key, message] of Object.entries(error.fieldErrors)) {
+        const rule = /^rules\.(\d+)\.(\w+)/.exec(key);
+        if (rule) mapped[`${rule[2] === 'sustainedMonths' ? 'sustained' : 'criteria'}-${outcomeAreas[Number(rule[1])].key}`] = message;
+        else mapped[key] = message;
+      }
+      return redirectWithErrors(services, request, reply, urls.claimSettings(), { errors: { ...mapped, ...errors }, values });
+    }
+    return reply.redirect(`${urls.claimSettings()}?saved=yes`, 303);
+  });
+}

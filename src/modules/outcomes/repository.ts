@@ -1,0 +1,166 @@
+import type { Queryable } from '../../db/database.ts';
+import type { OutcomeAreaKey } from '../../domain/casework/outcome-areas.ts';
+import type { LegalStatus } from '../../domain/codes.ts';
+import type { FamilyStarArea, TimePoint, TreatmentState, WorkStep } from '../../domain/outcomes/measures.ts';
+
+export interface MeasureRow {
+  id: string;
+  case_id: string;
+  person_id: string | null;
+  time_point: TimePoint;
+  recorded_on: string;
+  legal_status: LegalStatus | null;
+  at_risk_of_removal: boolean | null;
+  attendance_percent: string | number | null;
+  exclusions: number | null;
+  offences_6m: number | null;
+  offences_12m: number | null;
+  asb_6m: number | null;
+  asb_12m: number | null;
+  emergency_admissions: number | null;
+  days_in_care: number | null;
+  substance_treatment: TreatmentState | null;
+  work_steps: WorkStep[];
+  sdq_total: number | null;
+  domestic_abuse_incidents: number | null;
+  police_call_outs: number | null;
+  rent_arrears: number | null;
+  eviction_notices: number | null;
+  family_star: Partial<Record<FamilyStarArea, number>>;
+  sources: Record<string, string>;
+  recorded_by_name: string | null;
+  recorded_at: string;
+}
+
+/** Columns and their values, in the order of the insert below. */
+export interface MeasureWrite {
+  caseId: string;
+  personId: string | null;
+  timePoint: TimePoint;
+  recordedOn: string;
+  legalStatus?: LegalStatus | null;
+  atRiskOfRemoval?: boolean | null;
+  attendancePercent?: number | null;
+  exclusions?: number | null;
+  offences6m?: number | null;
+  offences12m?: number | null;
+  asb6m?: number | null;
+  asb12m?: number | null;
+  emergencyAdmissions?: number | null;
+  daysInCare?: number | null;
+  substanceTreatment?: TreatmentState | null;
+  workSteps?: WorkStep[];
+  sdqTotal?: number | null;
+  domesticAbuseIncidents?: number | null;
+  policeCallOuts?: number | null;
+  rentArrears?: number | null;
+  evictionNotices?: number | null;
+  familyStar?: Partial<Record<FamilyStarArea, number>>;
+  sources: Record<string, string>;
+  userId: string | null;
+}
+
+export interface CohortCaseRow {
+  id: string;
+  reference: string;
+  family_id: string;
+  family_name: string;
+  programme_name: string;
+  state: string;
+  opened_at: string;
+  closed_at: string | null;
+  key_worker_id: string | null;
+  has_lead: boolean;
+  assessment_complete: boolean;
+  plan_agreed: boolean;
+  dependent_children: boolean;
+}
+
+export interface CohortPersonRow {
+  id: string;
+  family_id: string;
+  member_type: 'adult' | 'child' | 'unborn';
+}
+
+export interface GoalAreaRow {
+  case_id: string;
+  outcome_area: OutcomeAreaKey;
+  distance_travelled: number | null;
+}
+
+const measureColumns = `m.id, m.case_id, m.person_id, m.time_point, m.recorded_on::text AS recorded_on, m.legal_status, m.at_risk_of_removal, m.attendance_percent,
+  m.exclusions, m.offences_6m, m.offences_12m, m.asb_6m, m.asb_12m, m.emergency_admissions, m.days_in_care, m.substance_treatment, m.work_steps, m.sdq_total,
+  m.domestic_abuse_incidents, m.police_call_outs, m.rent_arrears, m.eviction_notices, m.family_star, m.sources, u.display_name AS recorded_by_name, m.recorded_at`;
+
+export const outcomesRepository = {
+  measures: (q: Queryable, caseIds: string[]) =>
+    q.query<MeasureRow>(`SELECT ${measureColumns} FROM outcome_measure m LEFT JOIN app_user u ON u.id = m.recorded_by
+      WHERE m.case_id = ANY($1::uuid[]) ORDER BY m.case_id, m.time_point`, [caseIds]),
+
+  /** Writes one row (member or household) for a time point, replacing what was there. */
+  async upsert(q: Queryable, id: string, w: MeasureWrite) {
+    const values = [
+      w.legalStatus ?? null, w.atRiskOfRemoval ?? null, w.attendancePercent ?? null, w.exclusions ?? null, w.offences6m ?? null, w.offences12m ?? null,
+      w.asb6m ?? null, w.asb12m ?? null, w.emergencyAdmissions ?? null, w.daysInCare ?? null, w.substanceTreatment ?? null, w.workSteps ?? [], w.sdqTotal ?? null,
+      w.domesticAbuseIncidents ?? null, w.policeCallOuts ?? null, w.rentArrears ?? null, w.evictionNotices ?? null, JSON.stringify(w.familyStar ?? {}),
+      JSON.stringify(w.sources), w.userId, w.recordedOn,
+    ];
+    const existing = await q.query<{ id: string }>(
+      `SELECT id FROM outcome_measure WHERE case_id = $1 AND time_point = $2 AND person_id IS NOT DISTINCT FROM $3::uuid`, [w.caseId, w.timePoint, w.personId]);
+    if (existing[0]) {
+      await q.query(
+        `UPDATE outcome_measure SET legal_status = $2, at_risk_of_removal = $3, attendance_percent = $4, exclusions = $5, offences_6m = $6, offences_12m = $7,
+           asb_6m = $8, asb_12m = $9, emergency_admissions = $10, days_in_care = $11, substance_treatment = $12, work_steps = $13, sdq_total = $14,
+           domestic_abuse_incidents = $15, police_call_outs = $16, rent_arrears = $17, eviction_notices = $18, family_star = $19::jsonb, sources = $20::jsonb,
+           recorded_by = $21, recorded_on = $22, recorded_at = now()
+         WHERE id = $1`, [existing[0].id, ...values]);
+      return;
+    }
+    await q.query(
+      `INSERT INTO outcome_measure (legal_status, at_risk_of_removal, attendance_percent, exclusions, offences_6m, offences_12m, asb_6m, asb_12m,
+         emergency_admissions, days_in_care, substance_treatment, work_steps, sdq_total, domestic_abuse_incidents, police_call_outs, rent_arrears,
+         eviction_notices, family_star, sources, recorded_by, recorded_on, id, case_id, person_id, time_point)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19::jsonb, $20, $21, $22, $23, $24, $25)`,
+      [...values, id, w.caseId, w.personId, w.timePoint]);
+  },
+
+  /** Cases of a programme (or all) opened in a period, with what a claim needs to know about each. */
+  cohort: (q: Queryable, f: { programmeId: string | null; from: string; to: string }) =>
+    q.query<CohortCaseRow>(
+      `SELECT c.id, c.reference, c.family_id, f.family_name, p.name AS programme_name, c.state, c.opened_at, c.closed_at, c.key_worker_id,
+              (c.key_worker_id IS NOT NULL OR EXISTS (SELECT 1 FROM family_professional fp WHERE fp.family_id = c.family_id AND fp.is_lead)) AS has_lead,
+              EXISTS (SELECT 1 FROM assessment a WHERE a.case_id = c.id AND a.completed_at IS NOT NULL) AS assessment_complete,
+              EXISTS (SELECT 1 FROM family_plan fpl WHERE fpl.case_id = c.id AND fpl.status IN ('agreed','superseded')) AS plan_agreed,
+              EXISTS (SELECT 1 FROM person pe WHERE pe.family_id = c.family_id AND pe.member_type IN ('child','unborn')) AS dependent_children
+         FROM casefile c JOIN family f ON f.id = c.family_id JOIN programme p ON p.id = c.programme_id
+        WHERE ($1::uuid IS NULL OR c.programme_id = $1::uuid) AND c.opened_at::date BETWEEN $2::date AND $3::date
+        ORDER BY c.opened_at, c.reference`, [f.programmeId, f.from, f.to]),
+
+  people: (q: Queryable, familyIds: string[]) =>
+    q.query<CohortPersonRow>('SELECT id, family_id, member_type FROM person WHERE family_id = ANY($1::uuid[])', [familyIds]),
+
+  /** The goals of each case's plan in force (or the last agreed), with their outcome area and latest distance travelled. */
+  goalAreas: (q: Queryable, caseIds: string[]) =>
+    q.query<GoalAreaRow>(
+      `SELECT p.case_id, g.outcome_area, g.distance_travelled
+         FROM family_plan p JOIN plan_goal g ON g.plan_id = p.id
+        WHERE p.case_id = ANY($1::uuid[]) AND p.status IN ('agreed','superseded')
+          AND p.number = (SELECT max(p2.number) FROM family_plan p2 WHERE p2.case_id = p.case_id AND p2.status IN ('agreed','superseded'))`, [caseIds]),
+
+  /** Which of these cases' families the user may open (in the team around the family, or managing someone who is). */
+  openableCases: async (q: Queryable, userId: string, caseIds: string[]) =>
+    new Set((await q.query<{ id: string }>(
+      `SELECT c.id FROM casefile c
+        WHERE c.id = ANY($2::uuid[]) AND EXISTS (
+          SELECT 1 FROM family_professional fp WHERE fp.family_id = c.family_id AND fp.left_on IS NULL
+             AND (fp.user_id = $1 OR fp.user_id IN (SELECT u.id FROM app_user u JOIN team_manager tm ON tm.team_id = u.team_id WHERE tm.user_id = $1)))`,
+      [userId, caseIds])).map((r) => r.id)),
+
+  async setting<T>(q: Queryable, key: string): Promise<T | undefined> {
+    return (await q.query<{ value: T }>('SELECT value FROM setting WHERE key = $1', [key]))[0]?.value;
+  },
+
+  async saveSetting(q: Queryable, key: string, value: unknown) {
+    await q.query(`INSERT INTO setting (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, [key, JSON.stringify(value)]);
+  },
+};

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { outcomeAreaKeys } from '../../domain/casework/outcome-areas.ts';
+import { legalStatuses } from '../../domain/codes.ts';
+import { familyStarAreas, numericMeasureKeys, timePoints, treatmentStates, workSteps, type FamilyStarArea } from '../../domain/outcomes/measures.ts';
+
+const count = (what: string) => z.number({ error: `Enter ${what} as a whole number, 0 or more` }).int(`Enter ${what} as a whole number, 0 or more`)
+  .min(0, `Enter ${what} as a whole number, 0 or more`).max(10000, `${what[0].toUpperCase()}${what.slice(1)} must be 10,000 or fewer`).nullable().default(null);
+
+export const memberMeasuresSchema = z.object({
+  personId: z.uuid({ error: 'Give the family member’s id' }),
+  legalStatus: z.enum(legalStatuses, { error: 'Select the child’s status' }).nullable().default(null),
+  atRiskOfRemoval: z.boolean({ error: 'Say whether the child was at risk of removal' }).nullable().default(null),
+  attendancePercent: z.number({ error: 'Enter school attendance as a number from 0 to 100' }).min(0, 'Enter school attendance as a number from 0 to 100')
+    .max(100, 'Enter school attendance as a number from 0 to 100').nullable().default(null),
+  exclusions: count('exclusions'),
+  offences6m: count('proven offences in the last 6 months'),
+  offences12m: count('proven offences in the last 12 months'),
+  asb6m: count('anti-social behaviour incidents in the last 6 months'),
+  asb12m: count('anti-social behaviour incidents in the last 12 months'),
+  emergencyAdmissions: count('emergency hospital admissions'),
+  daysInCare: z.number({ error: 'Enter days in care as a whole number from 0 to 183' }).int('Enter days in care as a whole number from 0 to 183')
+    .min(0, 'Enter days in care as a whole number from 0 to 183').max(183, 'Enter days in care as a whole number from 0 to 183 (the last 6 months)').nullable().default(null),
+  substanceTreatment: z.enum(treatmentStates, { error: 'Select substance-misuse treatment engagement' }).nullable().default(null),
+  workSteps: z.array(z.enum(workSteps, { error: 'Select steps towards work from the list' })).default([]),
+  sdqTotal: z.number({ error: 'Enter the SDQ total difficulties score as a whole number from 0 to 40' }).int('Enter the SDQ total difficulties score as a whole number from 0 to 40')
+    .min(0, 'Enter the SDQ total difficulties score as a whole number from 0 to 40').max(40, 'Enter the SDQ total difficulties score as a whole number from 0 to 40').nullable().default(null),
+});
+
+const starScore = z.number({ error: 'Enter a Family Star Plus score as a whole number from 1 to 10' }).int('Enter a Family Star Plus score as a whole number from 1 to 10')
+  .min(1, 'Enter a Family Star Plus score as a whole number from 1 to 10').max(10, 'Enter a Family Star Plus score as a whole number from 1 to 10');
+
+export const householdMeasuresSchema = z.object({
+  domesticAbuseIncidents: count('domestic abuse incidents'),
+  policeCallOuts: count('police call-outs'),
+  rentArrears: z.number({ error: 'Enter rent arrears in whole pounds, 0 or more' }).int('Enter rent arrears in whole pounds, 0 or more').min(0, 'Enter rent arrears in whole pounds, 0 or more')
+    .max(1_000_000, 'Rent arrears must be £1,000,000 or less').nullable().default(null),
+  evictionNotices: count('eviction notices'),
+  familyStar: z.object(Object.fromEntries(familyStarAreas.map((a) => [a.key, starScore.optional()])) as Record<FamilyStarArea, z.ZodOptional<typeof starScore>>).default({}),
+});
+
+export const recordMeasuresSchema = z.object({
+  timePoint: z.enum(timePoints, { error: 'Select when these measures were taken: referral, closure or a follow-up' }),
+  recordedOn: z.iso.date({ error: 'Enter the date the measures were taken' }),
+  household: householdMeasuresSchema.default({ domesticAbuseIncidents: null, policeCallOuts: null, rentArrears: null, evictionNotices: null, familyStar: {} }),
+  members: z.array(memberMeasuresSchema).default([]),
+});
+export type RecordMeasuresInput = z.infer<typeof recordMeasuresSchema>;
+
+export const reportQuerySchema = z.object({
+  programmeId: z.union([z.uuid({ error: 'Select a programme' }), z.literal('')]).default(''),
+  from: z.iso.date({ error: 'Enter the start of the period as a date, for example 2025-04-01' }),
+  to: z.iso.date({ error: 'Enter the end of the period as a date, for example 2026-03-31' }),
+}).refine((q) => q.from <= q.to, { path: ['to'], message: 'The end of the period must be the same as or after the start' });
+
+const criterionSchema = z.object({
+  measure: z.enum([...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'], { error: 'Choose a measure Lantern records' }),
+  kind: z.enum(['at_most', 'at_least', 'fall_by_percent'], { error: 'Choose at_most, at_least or fall_by_percent' }),
+  value: z.number({ error: 'Give the value as a number' }).min(0, 'The value must be 0 or more'),
+});
+
+export const claimSettingsSchema = z.object({
+  attachmentFee: z.number({ error: 'Enter the attachment fee in whole pounds' }).int('Enter the attachment fee in whole pounds').min(0, 'Enter the attachment fee in whole pounds').max(100000, 'The attachment fee must be £100,000 or less'),
+  resultsPayment: z.number({ error: 'Enter the results payment in whole pounds' }).int('Enter the results payment in whole pounds').min(0, 'Enter the results payment in whole pounds').max(100000, 'The results payment must be £100,000 or less'),
+  minimumProblems: z.number({ error: 'Enter the number of problems needed to attach, from 1 to 10' }).int('Enter the number of problems needed to attach, from 1 to 10').min(1, 'Enter the number of problems needed to attach, from 1 to 10').max(10, 'Enter the number of problems needed to attach, from 1 to 10'),
+  employmentRoute: z.boolean({ error: 'Say whether continuous employment earns the results payment' }),
+  rules: z.array(z.object({
+    area: z.enum(outcomeAreaKeys, { error: 'Choose one of the ten headline outcomes' }),
+    criteria: z.array(criterionSchema).min(1, 'Give at least one measure for each outcome'),
+    sustainedMonths: z.union([z.literal(0), z.literal(6), z.literal(12)], { error: 'Sustained for 0, 6 or 12 months after closure' }),
+  })).length(10, 'Give a rule for each of the ten headline outcomes')
+    .refine((rules) => new Set(rules.map((r) => r.area)).size === rules.length, 'Give one rule for each headline outcome'),
+});
