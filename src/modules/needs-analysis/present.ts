@@ -7,39 +7,15 @@ import type { AuditResult } from '../../domain/needs-analysis/case-file-audit.ts
 import { describeKnownRule } from '../../domain/needs-analysis/known.ts';
 import { formatCount, formatDecimal, formatPercent, formatRate } from '../../domain/needs-analysis/numbers.ts';
 import type { AreaView, OverlapView, PrevalenceView } from './service.ts';
+import type { Cell, Column, DataTable } from '../../web/data-table.ts';
 
-export interface Column {
-  text: string;
-  numeric?: boolean;
-}
-
-/** A number keeps its value for CSV and its formatted text for people. */
-export type Cell = string | { value: number; text: string } | null;
-
-export interface DataTable {
-  id: string;
-  caption: string;
-  columns: Column[];
-  rows: Cell[][];
-  /** File name for the CSV download. */
-  csvName: string;
-}
+export { cellText, cellValue, type Cell, type Column, type DataTable } from '../../web/data-table.ts';
 
 const count = (n: number | null | undefined): Cell => (n === null || n === undefined ? null : { value: n, text: formatCount(n) });
 const percent = (p: number | null, dp = 1): Cell => (p === null ? null : { value: Number((p * 100).toFixed(dp)), text: formatPercent(p, dp) });
 /** '1 family', '2 families'. */
 export const familiesText = (n: number) => `${formatCount(n)} ${n === 1 ? 'family' : 'families'}`;
 const decimal = (n: number | null, dp = 2): Cell => (n === null ? null : { value: Number(n.toFixed(dp)), text: formatDecimal(n, dp) });
-
-export function cellText(cell: Cell): string {
-  if (cell === null) return '–';
-  return typeof cell === 'string' ? cell : cell.text;
-}
-
-export function cellValue(cell: Cell): string | number | null {
-  if (cell === null) return null;
-  return typeof cell === 'string' ? cell : cell.value;
-}
 
 export const baseNouns = { children: 'children', births: 'births', families: 'families' } as const;
 const roundingWords = (step: number) => (step === 1 ? 'to the nearest whole number' : `to the nearest ${formatCount(step)}`);

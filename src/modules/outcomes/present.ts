@@ -8,7 +8,7 @@ import { legalStatusLabels, legalStatuses } from '../../domain/codes.ts';
 import type { ClaimResult, ClaimTotals } from '../../domain/outcomes/claims.ts';
 import { describeFigure, statusOrder, transitionLabel, wholePercent, type Evaluation, type Figure } from '../../domain/outcomes/evaluation.ts';
 import { timePointLabels } from '../../domain/outcomes/measures.ts';
-import type { Cell, DataTable } from '../needs-analysis/present.ts';
+import type { Cell, DataTable } from '../../web/data-table.ts';
 
 const count = (n: number): Cell => ({ value: n, text: n.toLocaleString('en-GB') });
 const pounds = (n: number): Cell => ({ value: n, text: `£${n.toLocaleString('en-GB')}` });

@@ -9,7 +9,7 @@ import type { Services } from '../../services.ts';
 import { dateFromParts, dateParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { sendCsv } from '../needs-analysis/csv.ts';
-import { cellText, type DataTable } from '../needs-analysis/present.ts';
+import { cellText, type DataTable } from '../../web/data-table.ts';
 import { evaluationPdf } from './pdf.ts';
 import { claimSettingsSchema } from './schemas.ts';
 import { fieldErrors } from '../families/schemas.ts';
