@@ -5,6 +5,7 @@ import { auditService } from './modules/audit/service.ts';
 import { casesService } from './modules/cases/service.ts';
 import { contactsService } from './modules/contacts/service.ts';
 import { familiesService } from './modules/families/service.ts';
+import { identificationService } from './modules/identification/service.ts';
 import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
@@ -31,6 +32,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
       contactSource: (tx, caseIds) => contacts.lastContacts(tx, caseIds),
     }),
     needsAnalysis: needsAnalysisService(db, { today }),
+    identification: identificationService(db, { today }),
     plans,
     contacts,
   };
