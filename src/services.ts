@@ -3,6 +3,7 @@ import type { Database } from './db/database.ts';
 import { accessService } from './modules/access/service.ts';
 import { auditService } from './modules/audit/service.ts';
 import { casesService } from './modules/cases/service.ts';
+import { costsService } from './modules/costs/service.ts';
 import { contactsService } from './modules/contacts/service.ts';
 import { familiesService } from './modules/families/service.ts';
 import { identificationService } from './modules/identification/service.ts';
@@ -35,6 +36,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
     identification: identificationService(db, { today }),
     plans,
     contacts,
+    // Unit costs, the deflator and cost-benefit analyses; list()/get(key) are reference data for any module.
+    costs: costsService(db),
   };
 }
 
