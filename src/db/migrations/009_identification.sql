@@ -78,8 +78,18 @@ CREATE TABLE linked_household (
   address text,
   district_id uuid REFERENCES district(id),
   -- Set when the household matches a family already known to Lantern (open to a service).
-  family_id uuid REFERENCES family(id)
+  family_id uuid REFERENCES family(id),
+  -- The assessment, worked out when matching runs, so the ranked list is one indexed query.
+  eligible boolean NOT NULL DEFAULT false,
+  problem_count integer NOT NULL DEFAULT 0,
+  level integer NOT NULL DEFAULT 1,
+  cost_pence bigint NOT NULL DEFAULT 0,
+  segment text NOT NULL DEFAULT 'thriving' CHECK (segment IN ('thriving','coping','not_coping','chaotic')),
+  reasons text NOT NULL DEFAULT '',
+  assessment jsonb NOT NULL DEFAULT '{}'::jsonb
 );
+CREATE INDEX linked_household_rank ON linked_household(eligible DESC, problem_count DESC, level DESC, cost_pence DESC, id);
+CREATE INDEX linked_household_family ON linked_household(family_id);
 
 CREATE TABLE linked_household_member (
   person_id uuid PRIMARY KEY,
