@@ -11,6 +11,7 @@ import { hashPassword } from '../modules/access/service.ts';
 import { demoSignIns } from '../domain/demo/generator.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
 import { seedDemoCasework } from '../modules/demo/casework.ts';
+import { seedIdentificationDemo } from '../modules/demo/identification.ts';
 import { services } from '../services.ts';
 import { buildApp } from '../web/app.ts';
 
@@ -33,6 +34,7 @@ const usage = `Usage: lantern <command> [options]
                                    load an agency extract (CSV or XLSX); S is one of
                                    police-da, school, drug-alcohol, mental-health, youth-offending,
                                    social-care, housing, worklessness
+  identify                         match every loaded record into people and households and rank them
 
 The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
 
@@ -50,8 +52,11 @@ async function familyCount(db: Database): Promise<number> {
 async function seed(db: Database, config: Config, families: number, seedNumber: number) {
   const started = Date.now();
   const result = await seedDemo(db, { families, seed: seedNumber, passwordHash: await hashPassword(demoPassword) });
-  const work = await seedDemoCasework(services(db, config));
-  console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals and ${work.cases} cases in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  const built = services(db, config);
+  const work = await seedDemoCasework(built);
+  const identified = await seedIdentificationDemo(built, { today: config.today ?? new Date().toISOString().slice(0, 10) });
+  console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals and ${work.cases} cases, `
+    + `${identified.records} agency records matched into ${identified.households} households, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 function printSignIns(url: string) {
@@ -154,6 +159,14 @@ export async function main(argv: string[]) {
       if (result.problemCount > result.problems.length) console.error(`... and ${(result.problemCount - result.problems.length).toLocaleString('en-GB')} more problems`);
       console.log(`${result.message} (${result.rowsRead.toLocaleString('en-GB')} rows read in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
       if (result.status === 'refused') process.exitCode = 1;
+      await db.close();
+      return;
+    }
+    case 'identify': {
+      const db = await open(config);
+      const r = await services(db, config).identification.identify(null);
+      console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
+        + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review, ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();
       return;
     }

@@ -295,10 +295,12 @@ export function assessHousehold(
   const count = problemList.length;
   const eligible = count >= rules.minimumProblems && (!rules.requireChildren || hasChildren);
   const segment: Segment = count >= rules.chaoticFrom || (statutory && count >= rules.chaoticFrom - 1) ? 'chaotic' : count >= rules.notCopingFrom ? 'not_coping' : count >= 1 ? 'coping' : 'thriving';
+  // The reasons name what counts towards the problems; the household page shows everything else too.
+  const counts = (f: Flag) => f.current && f.problem !== null && rules.problems.includes(f.problem);
   const reasons = members
-    .filter((m) => m.flags.some((f) => f.current))
+    .filter((m) => m.flags.some(counts))
     .sort((a, b) => Number(a.isChild) - Number(b.isChild) || (b.age ?? 0) - (a.age ?? 0))
-    .map((m) => `${m.relation}${m.isChild && m.age !== null ? ` (${m.age})` : ''}: ${m.flags.filter((f) => f.current).map((f) => f.text).join('; ')}`)
+    .map((m) => `${m.relation}${m.isChild && m.age !== null ? ` (${m.age})` : ''}: ${m.flags.filter(counts).map((f) => f.text).join('; ')}`)
     .join('; ');
   return {
     householdId: household.householdId, members, problems: problemList, eligible,

@@ -5,9 +5,11 @@ import { problemMessage } from '../../domain/identification/validate.ts';
 import type { Services } from '../../services.ts';
 import { redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
-import { paths } from '../../web/urls.ts';
+import { paths, urls } from '../../web/urls.ts';
+import { toCsv } from '../../domain/needs-analysis/csv.ts';
+import { householdLine, money, problemLabel, waterfall } from './present.ts';
 import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
-import { identificationRoles } from './service.ts';
+import { identificationRoles, listRoles } from './service.ts';
 import { removeUpload, streamUpload, type UploadForm } from './upload.ts';
 
 const analysts = identificationRoles;
@@ -132,9 +134,62 @@ export async function identificationRoutes(app: FastifyInstance, options: { serv
   await app.register(identificationPages, options);
 }
 
+/** Whole-number query values within a range, or the default. */
+function whole(value: string | undefined, min: number, max: number, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}
+
+function listFilter(request: FastifyRequest) {
+  const q = request.query as Record<string, string | undefined>;
+  return {
+    limit: whole(q.top, 1, 5000, 50),
+    districtId: q.districtId && isUuid(q.districtId) ? q.districtId : null,
+    minimumLevel: whole(q.level, 1, 4, 0) || null,
+    eligibleOnly: q.eligible !== 'all',
+  };
+}
+
+function filterQuery(f: ReturnType<typeof listFilter>): string {
+  const params = new URLSearchParams({ top: String(f.limit) });
+  if (f.districtId) params.set('districtId', f.districtId);
+  if (f.minimumLevel) params.set('level', String(f.minimumLevel));
+  if (!f.eligibleOnly) params.set('eligible', 'all');
+  return params.toString();
+}
+
+/** The referral form filled in from a household (the referral journey reads these from the query). */
+function referralLink(view: { address: string | null; postcode: string | null; reasons: string; assessment: { members: { name: string; dateOfBirth: string | null; isChild: boolean; relation: string }[] } }): string {
+  const params = new URLSearchParams();
+  const members = view.assessment.members.slice(0, 5);
+  const surname = members[0]?.name.split(' ').slice(-1)[0] ?? '';
+  params.set('familyName', surname);
+  if (view.address) params.set('addressLine1', view.address);
+  if (view.postcode) params.set('postcode', view.postcode);
+  params.set('reasons', `Identified from partner agencies' data: ${view.reasons}`);
+  const roleOf: Record<string, string> = { mother: 'mother', father: 'father', son: 'child', daughter: 'child', child: 'child', parent: 'other_carer', adult: 'other_adult' };
+  members.forEach((m, i) => {
+    const n = i + 1;
+    const parts = m.name.split(' ');
+    params.set(`member${n}-givenName`, parts.slice(0, -1).join(' ') || m.name);
+    params.set(`member${n}-familyName`, parts.slice(-1)[0]);
+    params.set(`member${n}-role`, roleOf[m.relation] ?? 'other_adult');
+    if (m.dateOfBirth) {
+      const [y, mo, d] = m.dateOfBirth.split('-');
+      params.set(`member${n}-dateOfBirth-day`, String(Number(d)));
+      params.set(`member${n}-dateOfBirth-month`, String(Number(mo)));
+      params.set(`member${n}-dateOfBirth-year`, y);
+    }
+  });
+  return `${paths.newReferral}?${params.toString()}`;
+}
+
+const csvColumns = ['Rank', 'Address', 'District', 'Members', 'Problems', 'Eligible', 'Level of need', 'Segment', 'Estimated annual cost', 'Reasons', 'Open to a service'];
+
 /** The overview, matching, clerical review and the prioritised list. */
 export async function identificationPages(app: FastifyInstance, { services }: { services: Services }) {
   const { identification } = services;
+  const listReaders = listRoles;
 
   app.get(paths.identification, { config: { access: analysts } }, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
@@ -142,7 +197,80 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     const loaded = q.extractId ? extracts.find((e) => e.id === q.extractId) : undefined;
     return reply.view('identification/views/overview.njk', {
       pageTitle: 'Identification', extracts: extracts.map((e) => ({ ...e, label: isSourceKey(e.source) ? extractFormats[e.source].label : e.source })),
-      loaded, alreadyLoaded: q.status === 'already-loaded',
+      loaded, alreadyLoaded: q.status === 'already-loaded', run: await identification.latestRun(request.actor!), matched: q.matched === 'yes',
+    });
+  });
+
+  app.post(paths.identificationRun, { config: { access: analysts } }, async (request, reply) => {
+    await identification.identify(request.actor!);
+    return reply.redirect(`${paths.identification}?matched=yes`, 303);
+  });
+
+  app.get(paths.identificationReview, { config: { access: analysts } }, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const pairs = await identification.reviewQueue(request.actor!);
+    return reply.view('identification/views/review-queue.njk', {
+      pageTitle: 'Clerical review', decided: q.decided, run: await identification.latestRun(request.actor!),
+      pairs: pairs.map((p) => ({ ...p, href: urls.identificationPair(p.left_record_id, p.right_record_id), weight: p.weight.toFixed(2), probability: `${Math.round(p.probability * 100)}%`,
+        leftSource: isSourceKey(p.left_source) ? extractFormats[p.left_source].label : p.left_source, rightSource: isSourceKey(p.right_source) ? extractFormats[p.right_source].label : p.right_source })),
+    });
+  });
+
+  type PairParams = { leftRecordId: string; rightRecordId: string };
+  app.get<{ Params: PairParams }>(paths.identificationPair, { config: { access: analysts } }, async (request, reply) => {
+    const { pair, left, right, explanation } = await identification.pair(request.actor!, request.params.leftRecordId, request.params.rightRecordId);
+    const state = await takeFormState(services, request);
+    const label = (src: string) => (isSourceKey(src) ? extractFormats[src].label : src);
+    const rows = [
+      ['Source', label(left.source), label(right.source)], ['Agency reference', left.record_ref, right.record_ref],
+      ['First name', left.first_name, right.first_name], ['Last name', left.last_name, right.last_name],
+      ['Date of birth', left.date_of_birth ?? 'Not recorded', right.date_of_birth ?? 'Not recorded'], ['Sex', left.sex ?? 'Not recorded', right.sex ?? 'Not recorded'],
+      ['Postcode', left.postcode ?? 'Not recorded', right.postcode ?? 'Not recorded'], ['Address', left.address ?? 'Not recorded', right.address ?? 'Not recorded'],
+      ['Event date', left.event_date, right.event_date],
+    ];
+    return reply.view('identification/views/pair.njk', {
+      pageTitle: 'Are these the same person?', rows, steps: waterfall(explanation), weight: explanation.weight.toFixed(2),
+      probability: `${(explanation.probability * 100).toFixed(1)}%`, pair, action: urls.identificationPair(pair.left_record_id, pair.right_record_id),
+      errors: state?.errors ?? {}, errorList: state ? errorLinks(state.errors) : [],
+    });
+  });
+
+  app.post<{ Params: PairParams }>(paths.identificationPair, { config: { access: analysts } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown>;
+    const answer = text(body, 'decision');
+    const back = urls.identificationPair(request.params.leftRecordId, request.params.rightRecordId);
+    if (answer !== 'match' && answer !== 'not_match') {
+      await identification.pair(request.actor!, request.params.leftRecordId, request.params.rightRecordId);
+      return redirectWithErrors(services, request, reply, back, { errors: { decision: 'Select whether these records are the same person' }, values: {} });
+    }
+    await identification.decide(request.actor!, request.params.leftRecordId, request.params.rightRecordId, answer === 'match');
+    return reply.redirect(`${paths.identificationReview}?decided=${answer}`, 303);
+  });
+
+  app.get(paths.identificationHouseholds, { config: { access: listReaders } }, async (request, reply) => {
+    const filter = listFilter(request);
+    const rows = await identification.households(request.actor!, filter);
+    return reply.view('identification/views/households.njk', {
+      pageTitle: 'Prioritised list of households', filter, districts: await identification.districts(request.actor!),
+      households: rows.map((h, i) => ({ ...householdLine(h, i + 1), href: urls.identificationHousehold(h.id) })),
+      csvHref: `${paths.identificationHouseholdsCsv}?${filterQuery(filter)}`, isAnalyst: request.actor!.role === 'analyst',
+    });
+  });
+
+  app.get(paths.identificationHouseholdsCsv, { config: { access: listReaders } }, async (request, reply) => {
+    const rows = await identification.households(request.actor!, listFilter(request));
+    const lines = rows.map((h, i) => householdLine(h, i + 1)).map((l) => [l.rank, l.address, l.district, l.members, l.problems, l.eligible, l.level, l.segment, l.cost, l.reasons, l.openTo]);
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="prioritised-households.csv"').send(`\uFEFF${toCsv(csvColumns, lines)}`);
+  });
+
+  app.get<{ Params: { householdId: string } }>(paths.identificationHousehold, { config: { access: listReaders } }, async (request, reply) => {
+    const view = await identification.household(request.actor!, request.params.householdId);
+    const role = request.actor!.role;
+    const mayRefer = role === 'practitioner' || role === 'manager';
+    return reply.view('identification/views/household.njk', {
+      pageTitle: `Household at ${view.address ?? 'an unknown address'}`, h: householdLine(view, 0), view,
+      problems: view.assessment.problems.map(problemLabel), costLines: view.assessment.costLines.map((l) => ({ ...l, amount: l.pence === null ? 'No unit cost' : money(l.pence) })),
+      referralHref: view.family_id ? urls.newFamilyReferral(view.family_id) : referralLink(view), mayRefer, isAnalyst: role === 'analyst',
     });
   });
 }
