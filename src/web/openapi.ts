@@ -5,6 +5,7 @@ import { referralSchema, screeningSchema } from '../modules/referrals/schemas.ts
 import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
 import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
+import { identificationApiPaths } from '../modules/identification/openapi.ts';
 import { paths } from './urls.ts';
 
 
@@ -126,6 +127,7 @@ export function openApiDocument() {
       },
       ...planApiPaths(),
       ...contactApiPaths(),
+      ...identificationApiPaths(),
     },
   };
 }

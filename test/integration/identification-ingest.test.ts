@@ -152,6 +152,21 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
       expect(response.statusCode).toBe(403);
     });
 
+    it('saves a column mapping from its page, and checks an agreement before recording it', async () => {
+      const page = await client.get('/identification/mappings?source=school');
+      expect(page.body).toContain('Mapping for school attendance and exclusions');
+      const saved = await client.post('/identification/mappings', { source: 'school', agencyName: 'Riverside Academy', 'map-last_name': 'Surname', 'map-first_name': '' });
+      expect(saved.headers.location).toBe('/identification/mappings?source=school&saved=yes');
+      expect((await client.get(saved.headers.location as string)).body).toContain('<code>last_name</code> = “Surname”');
+      await client.get('/identification/agreements');
+      const refused = await client.post('/identification/agreements', { name: '', parties: 'Council', lawfulBasis: 'public_task', article9Condition: 'DPA 2018 Sch 1 para 18', reviewDate: '2027-02-30' });
+      expect(refused.headers.location).toBe('/identification/agreements');
+      const form = await client.get('/identification/agreements');
+      expect(form.body).toContain('<title>Error: Data-sharing agreements');
+      expect(form.body).toContain('<a href="#name">Enter the agreement’s name</a>');
+      expect(form.body).toContain('<a href="#reviewDate">The review date must be a real date</a>');
+    });
+
     it('documents every format on a page', async () => {
       const page = await client.get('/identification/formats');
       expect(page.body).toContain('Police domestic abuse incidents');

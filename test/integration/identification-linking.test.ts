@@ -167,4 +167,22 @@ describe.each(engines)('matching agency records on %s', (engine) => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('Identified from partner agencies&#39; data:');
   });
+
+  it('serves the ranked list over the JSON API: analysts all, practitioners their families, 400 for a bad filter', async () => {
+    const analystToken = await s.access.createApiToken(analyst.email, 'test');
+    const workerToken = await s.access.createApiToken(worker.email, 'test');
+    const get = (url: string, token: string) => app.inject({ url, headers: { authorization: `Bearer ${token}` } });
+    const all = await get('/api/v1/identification/households?top=3', analystToken);
+    expect(all.statusCode).toBe(200);
+    const body = all.json() as { households: { rank: number; reasons: string; estimatedAnnualCostPence: number }[] };
+    expect(body.households.map((h) => h.rank)).toEqual([1, 2, 3]);
+    expect(body.households[0].reasons).not.toBe('');
+    const theirs = await get('/api/v1/identification/households?eligible=all', workerToken);
+    expect((theirs.json() as { households: { familyId: string }[] }).households.map((h) => h.familyId)).toEqual([familyId]);
+    const bad = await get('/api/v1/identification/households?top=0&level=9', analystToken);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ fields: { top: 'top must be a whole number from 1 to 5,000', level: 'level must be 1, 2, 3 or 4' } });
+    expect((await get('/api/v1/identification/extracts', workerToken)).statusCode).toBe(403);
+    expect((await get('/api/v1/identification/extracts', analystToken)).json()).toMatchObject({ extracts: expect.arrayContaining([expect.objectContaining({ filename: 'school.csv', rowsLoaded: expect.any(Number) })]) });
+  });
 });

@@ -7,6 +7,7 @@ import { redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { toCsv } from '../../domain/needs-analysis/csv.ts';
+import { identificationApi } from './api.ts';
 import { householdLine, money, problemLabel, waterfall } from './present.ts';
 import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
 import { identificationRoles, listRoles } from './service.ts';
@@ -132,6 +133,7 @@ export async function ingestPages(app: FastifyInstance, { services }: { services
 export async function identificationRoutes(app: FastifyInstance, options: { services: Services }) {
   await app.register(ingestPages, options);
   await app.register(identificationPages, options);
+  await app.register(identificationApi, options);
 }
 
 /** Whole-number query values within a range, or the default. */
