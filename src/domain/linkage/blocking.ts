@@ -15,10 +15,19 @@ export interface BlockingRule {
   keys: (f: Features) => Int32Array;
 }
 
-/** Dense ids for keys made of two non-negative integers (either negative = no key). */
+/**
+ * Dense ids for keys made of two non-negative integers (either negative = no key). An
+ * open-addressing table on typed arrays: a Map keyed by doubles boxes every key.
+ */
 function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
-  const ids = new Map<number, number>();
+  let size = 1024;
+  while (size < n * 2) size *= 2;
+  const mask = size - 1;
+  const keyA = new Int32Array(size);
+  const keyB = new Int32Array(size);
+  const ids = new Int32Array(size).fill(-1);
   const out = new Int32Array(n);
+  let next = 0;
   for (let i = 0; i < n; i++) {
     const x = a(i);
     const y = b(i);
@@ -26,16 +35,28 @@ function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number)
       out[i] = -1;
       continue;
     }
-    const k = x * 4_194_304 + y; // exact in a double while x < 2^31 and y < 2^22
-    let id = ids.get(k);
-    if (id === undefined) {
-      id = ids.size;
-      ids.set(k, id);
+    let slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+    slot = (slot ^ (slot >>> 15)) & mask;
+    for (;;) {
+      const id = ids[slot];
+      if (id < 0) {
+        ids[slot] = next;
+        keyA[slot] = x;
+        keyB[slot] = y;
+        out[i] = next++;
+        break;
+      }
+      if (keyA[slot] === x && keyB[slot] === y) {
+        out[i] = id;
+        break;
+      }
+      slot = (slot + 1) & mask;
     }
-    out[i] = id;
   }
   return out;
 }
+
+const initial = (f: Features, id: number) => (id >= 0 ? f.names[id].charCodeAt(0) : -1);
 
 const groupOrName = (f: Features, i: number) => {
   const id = f.first[i];
@@ -46,19 +67,25 @@ const groupOrName = (f: Features, i: number) => {
 
 export const DEFAULT_RULES: readonly BlockingRule[] = [
   {
-    name: 'date of birth',
+    name: 'date of birth and first initial',
     fields: ['dateOfBirth'],
-    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), () => 0),
+    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => initial(f, f.first[i])),
   },
   {
-    name: 'surname sound and year of birth',
+    name: 'date of birth and surname initial',
+    fields: ['dateOfBirth'],
+    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => initial(f, f.last[i])),
+  },
+  {
+    name: 'surname sound and year and month of birth',
     fields: ['lastName', 'dateOfBirth'],
-    keys: (f) => pairKeys(f.n, (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1), (i) => (f.year[i] ? f.year[i] : -1)),
+    keys: (f) => pairKeys(f.n, (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1), (i) => (f.year[i] ? f.year[i] * 16 + f.month[i] : -1)),
   },
   {
-    name: 'first name (or its formal name) and postcode outward code',
-    fields: ['firstName', 'postcode'],
-    keys: (f) => pairKeys(f.n, (i) => groupOrName(f, i), (i) => f.outward[i]),
+    name: 'first name (or its formal name) and postcode',
+    // the same postcode all but forces the same address, so neither trains on this rule
+    fields: ['firstName', 'postcode', 'address'],
+    keys: (f) => pairKeys(f.n, (i) => groupOrName(f, i), (i) => f.postcode[i]),
   },
   {
     name: 'postcode and house number',
@@ -66,9 +93,14 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     keys: (f) => pairKeys(f.n, (i) => f.postcode[i], (i) => (f.houseNumber[i] >= 0 ? f.houseNumber[i] : -1)),
   },
   {
-    name: 'surname and first initial',
-    fields: ['lastName', 'firstName'],
-    keys: (f) => pairKeys(f.n, (i) => f.last[i], (i) => (f.first[i] >= 0 ? f.names[f.first[i]].charCodeAt(0) : -1)),
+    name: 'first name (or its formal name), surname sound and decade of birth',
+    fields: ['firstName', 'lastName'],
+    keys: (f) =>
+      pairKeys(
+        f.n,
+        (i) => groupOrName(f, i),
+        (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] * 64 + (f.year[i] ? Math.floor(f.year[i] / 10) % 63 : 63) : -1),
+      ),
   },
 ];
 

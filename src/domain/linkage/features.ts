@@ -4,7 +4,7 @@
  */
 import type { PersonRecord } from './types.ts';
 import { AddressLevel, DobLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
-import { dayNumber, jaroWinkler, jaroWinklerBound, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
+import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
 
 class Interner {
   readonly ids = new Map<string, number>();
@@ -25,6 +25,7 @@ export interface Features {
   /** Given and family names share one dictionary so a swap is id equality. -1 = missing. */
   first: Int32Array;
   last: Int32Array;
+  middle: Int32Array;
   names: string[];
   /** Phonetic code id of each name id. */
   namePhonetic: Int32Array;
@@ -60,6 +61,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     n,
     first: new Int32Array(n),
     last: new Int32Array(n),
+    middle: new Int32Array(n),
     names: names.values,
     namePhonetic: new Int32Array(0),
     nameGroupA: new Int32Array(0),
@@ -89,6 +91,13 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     }
     return id;
   };
+  const postcodeCache = new Map<string, [number, number] | null>();
+  const cachePostcode = (raw: string) => {
+    const pc = splitPostcode(raw);
+    const ids: [number, number] | null = pc ? [postcodes.id(pc.full), postcodes.id(pc.outward)] : null;
+    postcodeCache.set(raw, ids);
+    return ids;
+  };
   const addressCache = new Map<string, number>();
   // the house number and street ids of each distinct address id
   const addressParts: [number, number][] = [];
@@ -96,6 +105,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     const r = records[i];
     f.first[i] = nameId(r.firstName);
     f.last[i] = nameId(r.lastName);
+    f.middle[i] = nameId(r.middleName);
     const d = splitDate(r.dateOfBirth);
     if (d) {
       f.year[i] = d.year;
@@ -104,10 +114,10 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
       f.dayNo[i] = dayNumber(d.year, d.month, d.day);
     }
     f.sex[i] = r.sex === 'F' ? 1 : r.sex === 'M' ? 2 : 0;
-    const pc = splitPostcode(r.postcode);
+    const pc = r.postcode ? (postcodeCache.get(r.postcode) ?? cachePostcode(r.postcode)) : null;
     if (pc) {
-      f.postcode[i] = postcodes.id(pc.full);
-      f.outward[i] = postcodes.id(pc.outward);
+      f.postcode[i] = pc[0];
+      f.outward[i] = pc[1];
     } else {
       f.postcode[i] = -1;
       f.outward[i] = -1;
@@ -158,7 +168,7 @@ function sameGroup(f: Features, a: number, b: number): boolean {
   return a1 === b1 || (b2 >= 0 && a1 === b2) || (a2 >= 0 && (a2 === b1 || a2 === b2));
 }
 
-/** Similarity band of two different name ids: 0 >= 0.92, 1 >= 0.88, 2 phonetic, 3 none. */
+/** Similarity band of two different name ids: 0 >= 0.92, 1 >= 0.88 or one typo, 2 phonetic, 3 none. */
 function nameBand(f: Features, a: number, b: number): number {
   const sa = f.names[a];
   const sb = f.names[b];
@@ -167,32 +177,51 @@ function nameBand(f: Features, a: number, b: number): number {
     if (jw >= 0.92) return 0;
     if (jw >= 0.88) return 1;
   }
+  // one typo in a name of four letters or more (Catl, Carl); in shorter names one letter is a different name (Amy, Ava)
+  if (sa.length >= 4 && sb.length >= 4 && withinOneEdit(sa, sb)) return 1;
   if (f.namePhonetic[a] === f.namePhonetic[b]) return 2;
   return 3;
+}
+
+/**
+ * Twins: the same date of birth (or one a typo of the other), and the same family name or home;
+ * the caller has already found the given names clearly different.
+ */
+function twins(f: Features, i: number, j: number): boolean {
+  const dob = dobLevel(f, i, j);
+  if (dob !== DobLevel.exact && dob !== DobLevel.dayMonthSwapped && dob !== DobLevel.onePartDifferent) return false;
+  const ln = lastNameLevel(f, i, j);
+  return (
+    (ln !== LastLevel.different && ln !== LastLevel.missing) ||
+    (f.address[i] >= 0 && f.address[i] === f.address[j]) ||
+    (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j])
+  );
 }
 
 export function firstNameLevel(f: Features, i: number, j: number): number {
   const a = f.first[i];
   const b = f.first[j];
-  if (a < 0 || b < 0) return FirstLevel.missing;
+  if (a < 0 || b < 0) {
+    if (a < 0 && b < 0) return FirstLevel.missing;
+    // One record has no first name: its middle name may be the name the person goes by.
+    const mx = a < 0 ? f.middle[i] : f.middle[j];
+    if (mx < 0) return FirstLevel.missing;
+    const y = a < 0 ? j : i;
+    if (mx === f.first[y] || mx === f.middle[y]) return FirstLevel.middle;
+    if (nameBand(f, mx, f.first[y]) === 3 && twins(f, i, j)) return FirstLevel.twin;
+    return FirstLevel.missing;
+  }
   if (a === b) return FirstLevel.exact;
   if (sameGroup(f, a, b)) return FirstLevel.nickname;
   if (a === f.last[j] && b === f.last[i]) return FirstLevel.swapped;
+  const ma = f.middle[i];
+  const mb = f.middle[j];
+  if ((mb >= 0 && a === mb) || (ma >= 0 && ma === b)) return FirstLevel.middle;
   const band = nameBand(f, a, b);
   if (band === 0) return FirstLevel.jw92;
   if (band === 1) return FirstLevel.jw88;
   if (band === 2) return FirstLevel.phonetic;
-  // Twins: clearly different given names, the same date of birth, and the same family name or home.
-  if (f.dayNo[i] !== 0 && f.dayNo[i] === f.dayNo[j]) {
-    const ln = lastNameLevel(f, i, j);
-    if (
-      (ln !== LastLevel.different && ln !== LastLevel.missing) ||
-      (f.address[i] >= 0 && f.address[i] === f.address[j]) ||
-      (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j])
-    )
-      return FirstLevel.twin;
-  }
-  return FirstLevel.different;
+  return twins(f, i, j) ? FirstLevel.twin : FirstLevel.different;
 }
 
 export function lastNameLevel(f: Features, i: number, j: number): number {

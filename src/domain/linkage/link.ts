@@ -233,7 +233,8 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
     const formal = groups.length ? formalNameOf(groups[0]) : '';
     return `${what}: ${a} and ${b} are forms of the same name${formal ? ` (${formal})` : ''}`;
   }
-  if (field === FIRST && level === FirstLevel.twin) return `${what}: ${a} and ${b} are different names with the same surname and date of birth, so they are treated as different people (twins)`;
+  if (field === FIRST && level === FirstLevel.middle) return `${what}: one record's first name is the other's middle name (${[left, right].map((r) => [r.firstName, r.middleName].filter(Boolean).join(' ') || 'blank').join(' and ')})`;
+  if (field === FIRST && level === FirstLevel.twin) return `${what}: ${a} and ${b} are different names with the same date of birth and the same surname or home, so they are treated as different people (twins)`;
   if ((field === FIRST || field === LAST) && name === 'first and last name swapped') return `${what}: first name and surname appear the other way round on one record`;
   if ((field === FIRST || field === LAST) && name === 'exact') {
     const value = normaliseNameKey(field === FIRST ? left.firstName : left.lastName);
@@ -241,7 +242,7 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
     const rarity = tf === undefined ? 'a rare name' : tf >= 0.005 ? 'a common name' : 'an uncommon name';
     return `${what}: ${a} on both records (${rarity})`;
   }
-  if (name.startsWith('jaro-winkler')) return `${what}: ${a} and ${b} are spelt very similarly (${name.replace('jaro-winkler', 'similarity')})`;
+  if (name.startsWith('jaro-winkler')) return `${what}: ${a} and ${b} are spelt very similarly`;
   if (name === 'phonetic') return `${what}: ${a} and ${b} sound alike`;
   if (field === DOB) {
     if (level === 1) return `${what}: ${a} on both records`;

@@ -109,6 +109,7 @@ function initialM(): Float64Array[] {
     const middle = last - 2;
     for (let l = 2; l < last; l++) m[l] = 0.1 / middle;
     m[last] = middle > 0 ? 0.05 : 0.15;
+    if (field === FIRST) m[FirstLevel.middle] = 0.02;
     return m;
   });
 }
@@ -141,7 +142,9 @@ interface EmResult {
 
 /**
  * EM over one rule's pattern counts with three classes: match (m, estimated), same household
- * (h, estimated) and unrelated (u, fixed from random pairs). Only the rule's trainable fields
+ * (h, fixed: unrelated people who share a surname and a home) and unrelated (u, fixed from
+ * random pairs). Were h estimated too, the class would wander off to model any subgroup (people
+ * who moved house, say) rather than households. Only the rule's trainable fields
  * take part.
  */
 function emOnRule(counts: Float64Array, trainable: boolean[], u: Float64Array[], mStart: Float64Array[], iterations: number, fixM = false): EmResult {
@@ -159,7 +162,6 @@ function emOnRule(counts: Float64Array, trainable: boolean[], u: Float64Array[],
   let matched = RADIX.map((r) => new Float64Array(r));
   for (let it = 0; it < iterations; it++) {
     matched = RADIX.map((r) => new Float64Array(r));
-    const household = RADIX.map((r) => new Float64Array(r));
     let sumMatch = 0;
     let sumHousehold = 0;
     for (const p of patterns) {
@@ -185,13 +187,11 @@ function emOnRule(counts: Float64Array, trainable: boolean[], u: Float64Array[],
         const l = trainingLevel(field, p);
         if (l === 0) continue;
         matched[field][l] += cm;
-        household[field][l] += ch;
       }
     }
     for (let field = 0; field < FIELDS.length; field++) {
       if (!trainable[field]) continue;
       if (!fixM) normaliseInto(m[field], matched[field]);
-      normaliseInto(h[field], household[field]);
     }
     if (total > 0) {
       lambda = Math.min(Math.max(sumMatch / total, 1e-9), 0.98);

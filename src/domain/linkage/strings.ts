@@ -60,6 +60,22 @@ export function jaroWinklerBound(la: number, lb: number): number {
   return jaro + 0.4 * (1 - jaro);
 }
 
+/** At most one insertion, deletion, substitution or swap of neighbouring letters apart (Damerau). */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === la && i === lb) return true;
+  if (la === lb) {
+    // one substitution, or two neighbours swapped
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 /** Lower case, accents and punctuation stripped, letters only, no spaces ("O'Brien-Smith" -> "obriensmith"). */
 export function normaliseNameKey(s: string | null | undefined): string {
   if (!s) return '';
@@ -187,12 +203,21 @@ export function splitAddress(s: string | null | undefined): { number: string; st
 /** Year, month and day of an ISO date (YYYY-MM-DD; YYYYMMDD also accepted); null when not a date. */
 export function splitDate(s: string | null | undefined): { year: number; month: number; day: number } | null {
   if (!s) return null;
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(s.trim());
-  if (!m) return null;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  // digits by hand: this runs once per record, and a regular expression costs more than the rest
+  let at = 0;
+  while (at < s.length && s.charCodeAt(at) === 32) at++;
+  const digit = (k: number) => {
+    const c = s.charCodeAt(k) - 48;
+    return c >= 0 && c <= 9 ? c : -1000;
+  };
+  const year = digit(at) * 1000 + digit(at + 1) * 100 + digit(at + 2) * 10 + digit(at + 3);
+  at += 4;
+  if (s.charCodeAt(at) === 45) at++;
+  const month = digit(at) * 10 + digit(at + 1);
+  at += 2;
+  if (s.charCodeAt(at) === 45) at++;
+  const day = digit(at) * 10 + digit(at + 1);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return null;
   return { year, month, day };
 }
 

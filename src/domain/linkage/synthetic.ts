@@ -125,11 +125,20 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
   const common = words(SURNAMES_COMMON);
   // A long tail of rarer surnames made from syllables, so that, as in real data, most surnames are uncommon.
   const syllables = words('ash bar ber bly bour brad brook bur by can car chet cliff col comb cot craw dal den ding dun fair far field ford gate gold grave ham har hay hol holt ing ker kirk lan ley lock low mar mer mont more nor ock pen per rad rick ridge ring ross rud sal shaw stock ston tan ter thorn ton wick win worth yard');
+  // Zipf-like weights 1/(rank + 10): about 1.5% of people are Smiths, as in England and Wales
+  const cumulative = new Float64Array(common.length);
+  for (let k = 0, sum = 0; k < common.length; k++) cumulative[k] = sum += 1 / (k + 10);
   const surnamePick = () => {
     if (random() < 0.55) {
-      // Zipf-like: the first names of the list are far more common
-      const r = random();
-      return common[Math.floor(common.length * r * r * r)];
+      const r = random() * cumulative[common.length - 1];
+      let lo = 0;
+      let hi = common.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cumulative[mid] < r) lo = mid + 1;
+        else hi = mid;
+      }
+      return common[lo];
     }
     return pick(syllables) + pick(syllables) + (random() < 0.3 ? pick(['s', 'er', 'ley', 'ton', 'by', 'son']) : '');
   };
@@ -160,12 +169,20 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
     const age = between(minAge, maxAge);
     return { year: 2025 - age, month: between(1, 12), day: between(1, 28) };
   };
+  // parents do not give one child's first name to another as a middle name
+  const firstNamesOf = new Map<number, Set<string>>();
+  const middleName = (sex: 'F' | 'M', household: number) => {
+    const used = firstNamesOf.get(household);
+    let name = pick(sex === 'F' ? female : male);
+    while (used?.has(name)) name = pick(sex === 'F' ? female : male);
+    return name;
+  };
   const addPerson = (household: number, sex: 'F' | 'M', last: string, b: { year: number; month: number; day: number }, address: number, previousAddress: number, first?: string): Person => {
     const p: Person = {
       id: people.length,
       household,
       first: first ?? pick(sex === 'F' ? female : male),
-      middle: random() < 0.4 ? pick(sex === 'F' ? female : male) : null,
+      middle: random() < 0.4 ? middleName(sex, household) : null,
       last,
       previousLast: null,
       ...b,
@@ -174,6 +191,9 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
       previousAddress,
     };
     people.push(p);
+    const used = firstNamesOf.get(household) ?? new Set<string>();
+    used.add(p.first);
+    firstNamesOf.set(household, used);
     return p;
   };
   while (people.length * meanRecords < target) {
