@@ -9,6 +9,7 @@ import type { Services } from '../services.ts';
 import { accessRoutes } from '../modules/access/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { contactRoutes } from '../modules/contacts/routes.ts';
+import { costRoutes } from '../modules/costs/routes.ts';
 import { needsAnalysisRoutes } from '../modules/needs-analysis/routes.ts';
 import { identificationRoutes } from '../modules/identification/routes.ts';
 import { workRoutes } from '../modules/work/routes.ts';
@@ -84,6 +85,7 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   await app.register(planRoutes, { services });
   await app.register(needsAnalysisRoutes, { services });
   await app.register(identificationRoutes, { services });
+  await app.register(costRoutes, { services });
   await app.register(workRoutes, { services });
   await app.register(referralRoutes, { services });
   await app.register(casePages, { services });

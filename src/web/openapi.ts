@@ -6,6 +6,7 @@ import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts'
 import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
 import { identificationApiPaths } from '../modules/identification/openapi.ts';
+import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { paths } from './urls.ts';
 
 
@@ -38,6 +39,7 @@ export function openApiDocument() {
         FollowUpRecord: json(followUpRecordSchema),
         ...planApiSchemas(),
         ...contactApiSchemas(),
+        ...costApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -128,6 +130,7 @@ export function openApiDocument() {
       ...planApiPaths(),
       ...contactApiPaths(),
       ...identificationApiPaths(),
+      ...costApiPaths(),
     },
   };
 }

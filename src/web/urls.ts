@@ -109,6 +109,19 @@ export const paths = {
   chronology: '/families/:familyId/chronology',
   chronologyPrint: '/families/:familyId/chronology/print',
   newChronologyEntry: '/families/:familyId/chronology/new',
+  // Unit costs, the deflator and cost-benefit analyses (costs module)
+  costs: '/costs',
+  costsCsv: '/costs/unit-costs.csv',
+  newUnitCost: '/costs/new',
+  editUnitCost: '/costs/:unitCostId/edit',
+  deflator: '/costs/deflator',
+  costBenefit: '/cost-benefit',
+  newCostBenefit: '/cost-benefit/new',
+  costBenefitAnalysis: '/cost-benefit/:analysisId',
+  editCostBenefit: '/cost-benefit/:analysisId/edit',
+  deleteCostBenefit: '/cost-benefit/:analysisId/delete',
+  costBenefitCsv: '/cost-benefit/:analysisId/analysis.csv',
+  costBenefitPdf: '/cost-benefit/:analysisId/analysis.pdf',
   api: {
     openapi: '/api/v1/openapi.json',
     families: '/api/v1/families',
@@ -165,6 +178,11 @@ export const paths = {
     letterPdf: '/api/v1/cases/:caseId/letters/:letterId/letter.pdf',
     letterDocx: '/api/v1/cases/:caseId/letters/:letterId/letter.docx',
     chronology: '/api/v1/families/:familyId/chronology',
+    unitCosts: '/api/v1/unit-costs',
+    unitCost: '/api/v1/unit-costs/:unitCostId',
+    deflator: '/api/v1/deflator',
+    costBenefitAnalyses: '/api/v1/cost-benefit',
+    costBenefitAnalysis: '/api/v1/cost-benefit/:analysisId',
   },
 } as const;
 
@@ -273,6 +291,22 @@ export const urls = {
   chronology: (familyId: string, query = '') => fill(paths.chronology, { familyId }) + query,
   chronologyPrint: (familyId: string, query = '') => fill(paths.chronologyPrint, { familyId }) + query,
   newChronologyEntry: (familyId: string) => fill(paths.newChronologyEntry, { familyId }),
+  costs: () => paths.costs,
+  costsCsv: () => paths.costsCsv,
+  newUnitCost: () => paths.newUnitCost,
+  editUnitCost: (unitCostId: string) => fill(paths.editUnitCost, { unitCostId }),
+  deflator: () => paths.deflator,
+  costBenefit: () => paths.costBenefit,
+  newCostBenefit: () => paths.newCostBenefit,
+  /** An analysis, in its own price year or, with `priceYear`, brought to another. */
+  costBenefitAnalysis: (analysisId: string, priceYear?: string) =>
+    fill(paths.costBenefitAnalysis, { analysisId }) + (priceYear ? `?priceYear=${encodeURIComponent(priceYear)}` : ''),
+  editCostBenefit: (analysisId: string) => fill(paths.editCostBenefit, { analysisId }),
+  deleteCostBenefit: (analysisId: string) => fill(paths.deleteCostBenefit, { analysisId }),
+  costBenefitCsv: (analysisId: string, priceYear?: string) =>
+    fill(paths.costBenefitCsv, { analysisId }) + (priceYear ? `?priceYear=${encodeURIComponent(priceYear)}` : ''),
+  costBenefitPdf: (analysisId: string, priceYear?: string) =>
+    fill(paths.costBenefitPdf, { analysisId }) + (priceYear ? `?priceYear=${encodeURIComponent(priceYear)}` : ''),
   api: {
     family: (familyId: string) => fill(paths.api.family, { familyId }),
   },

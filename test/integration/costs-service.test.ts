@@ -46,7 +46,7 @@ describe.each(engines)('unit costs on %s', (engine) => {
   it('gets one cost by key, or null', async () => {
     expect((await costs.get('foster_care_week'))?.amountPence).toBe(70_000);
     expect(await costs.get('no_such_cost')).toBeNull();
-    await expect(costs.unitCost(practitioner, 'no_such_cost')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(costs.unitCost(practitioner, '00000000-0000-4000-8000-000000000000')).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('reads inside another transaction on the same connection', async () => {
@@ -55,12 +55,12 @@ describe.each(engines)('unit costs on %s', (engine) => {
   });
 
   it('lets analysts and administrators change a cost, refuses everyone else, and audits the change with before and after', async () => {
-    const before = await costs.unitCost(analyst, 'ae_attendance');
+    const before = (await costs.get('ae_attendance'))!;
     for (const who of [manager, practitioner]) {
-      await expect(costs.updateUnitCost(who, 'ae_attendance', { label: 'x', amount: '1', unit: 'event', priceYear: '2011/12', source: 's', version: before.version }))
+      await expect(costs.updateUnitCost(who, before.id, { label: 'x', amount: '1', unit: 'event', priceYear: '2011/12', source: 's', version: before.version }))
         .rejects.toThrow(new ForbiddenError('Only analysts and administrators can change unit costs'));
     }
-    const saved = await costs.updateUnitCost(analyst, 'ae_attendance', {
+    const saved = await costs.updateUnitCost(analyst, before.id, {
       label: 'A&E attendance', amount: '1,120.50', unit: 'event', priceYear: '2013-14', source: 'Local acute trust tariff', notes: '', version: before.version,
     });
     expect(saved).toMatchObject({ amountPence: 112_050, priceYear: '2013/14', source: 'Local acute trust tariff', version: before.version + 1, updatedBy: analyst.id });
@@ -69,27 +69,27 @@ describe.each(engines)('unit costs on %s', (engine) => {
     expect(audit).toHaveLength(1);
     expect(audit[0].detail.before.amountPence).toBe(10_900);
     expect(audit[0].detail.after.amountPence).toBe(112_050);
-    const again = await costs.updateUnitCost(admin, 'ae_attendance', { ...saved, amount: '109', version: saved.version });
+    const again = await costs.updateUnitCost(admin, before.id, { ...saved, amount: '109', version: saved.version });
     expect(again.amountPence).toBe(10_900);
   });
 
   it('refuses a stale save with a clear message and keeps the other person’s figure', async () => {
-    const read = await costs.unitCost(analyst, 'foster_care_week');
-    await costs.updateUnitCost(admin, 'foster_care_week', { label: read.label, amount: '750', unit: 'week', priceYear: '2014/15', source: read.source, version: read.version });
-    const stale = costs.updateUnitCost(analyst, 'foster_care_week', { label: read.label, amount: '800', unit: 'week', priceYear: '2015/16', source: read.source, version: read.version });
+    const read = await costs.unitCost(analyst, (await costs.get('foster_care_week'))!.id);
+    await costs.updateUnitCost(admin, read.id, { label: read.label, amount: '750', unit: 'week', priceYear: '2014/15', source: read.source, version: read.version });
+    const stale = costs.updateUnitCost(analyst, read.id, { label: read.label, amount: '800', unit: 'week', priceYear: '2015/16', source: read.source, version: read.version });
     await expect(stale).rejects.toThrow(new ConflictError(staleUnitCostMessage));
     expect((await costs.get('foster_care_week'))?.amountPence).toBe(75_000);
   });
 
   it('says what is wrong with each field', async () => {
-    const bad = costs.updateUnitCost(analyst, 'prison_place_year', { label: '', amount: '12.345', unit: 'fortnight', priceYear: '2013/15', source: '', version: 1 });
+    const bad = costs.updateUnitCost(analyst, (await costs.get('prison_place_year'))!.id, { label: '', amount: '12.345', unit: 'fortnight', priceYear: '2013/15', source: '', version: 1 });
     const error = await bad.catch((e: unknown) => e) as ValidationError;
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.fieldErrors).toEqual({
       label: 'Enter what the cost is of',
       amount: 'The amount must be an amount in pounds, like 856 or 1,053.50',
       unit: 'Select what the amount is per',
-      priceYear: 'The price year must be a financial year, like 2013/14',
+      priceYear: 'Enter the price year as a financial year, like 2013/14',
       source: 'Enter where the figure comes from',
     });
   });

@@ -7,6 +7,8 @@
 -- each with its price year and source; a council edits them or adds its own.
 CREATE TABLE unit_cost (
   key text PRIMARY KEY CHECK (key ~ '^[a-z][a-z0-9_]{0,59}$'),
+  -- Pages and the API address a cost by this id (routes take UUIDs); other modules use the key.
+  id uuid NOT NULL UNIQUE DEFAULT gen_random_uuid(),
   label text NOT NULL CHECK (length(label) BETWEEN 1 AND 200),
   amount_pence bigint NOT NULL CHECK (amount_pence >= 0 AND amount_pence <= 100000000000),
   unit text NOT NULL CHECK (unit IN ('week','month','year','day','event','child','family','place')),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { costBenefit, describeQuantity, familiesPlusExample, formatTenthsPercent, lineTotal, type CostBenefitInput } from './cost-benefit.ts';
 import { applyFactor, deflate, deflationFactor, describeDeflation, MissingDeflatorError, type DeflatorYear } from './deflator.ts';
 import { formatPence, mulDivRound, parsePounds, parseScaled, penceToPounds } from './money.ts';
-import { defaultUnitCosts, isFinancialYear, normaliseFinancialYear, unitCostFieldsSchema } from './unit-costs.ts';
+import { annualPence, defaultUnitCosts, isFinancialYear, normaliseFinancialYear, unitCostFieldsSchema } from './unit-costs.ts';
 
 const index: DeflatorYear[] = [
   { financialYear: '2009/10', indexThousandths: 80_000, source: 'test' },
@@ -58,6 +58,13 @@ describe('financial years', () => {
       expect(Number.isSafeInteger(cost.amountPence), cost.key).toBe(true);
     }
     expect(new Set(defaultUnitCosts.map((c) => c.key)).size).toBe(defaultUnitCosts.length);
+  });
+
+  it('annualises time-based costs and refuses to guess for costs by the event', () => {
+    expect(annualPence({ amountPence: 85_600, unit: 'week' })).toBe(4_451_200);
+    expect(annualPence({ amountPence: 5_108_000, unit: 'year' })).toBe(5_108_000);
+    expect(annualPence({ amountPence: 1_000, unit: 'day' })).toBe(365_000);
+    expect(annualPence({ amountPence: 247_000, unit: 'event' })).toBeNull();
   });
 
   it('validates a unit cost with GOV.UK messages', () => {

@@ -47,6 +47,8 @@ export interface CostBenefitInput {
   optimismBiasBenefitsTenths: number;
   optimismBiasCostsTenths: number;
   lines: readonly CostBenefitLine[];
+  /** How the delivery cost was arrived at, when it is not simply as entered (brought from another price year). */
+  deliverySum?: string;
 }
 
 export interface LineResult extends CostBenefitLine {
@@ -155,7 +157,7 @@ export function costBenefit(input: CostBenefitInput, deflator: readonly Deflator
     const parts = [formatPence(gross), ...(input.deadweightTenths > 0 ? [formatPence(deadweight)] : []), ...(input.optimismBiasBenefitsTenths > 0 ? [formatPence(optimismBenefits)] : [])];
     steps.push({ key: 'avoided', label: 'Cost avoided after adjustments', value: avoided, sum: `${parts.join(' - ')} = ${formatPence(avoided)}` });
   }
-  steps.push({ key: 'delivery', label: 'Delivery cost', value: delivery, sum: `${formatPence(delivery)} (${input.priceYear} prices, as entered)` });
+  steps.push({ key: 'delivery', label: 'Delivery cost', value: delivery, sum: input.deliverySum ?? `${formatPence(delivery)} (${input.priceYear} prices, as entered)` });
   if (input.optimismBiasCostsTenths > 0) {
     steps.push({ key: 'optimismCosts', label: `Plus optimism bias on costs (${formatTenthsPercent(input.optimismBiasCostsTenths)})`, value: optimismCosts, adjustment: 'plus', sum: `${formatPence(delivery)} x ${formatTenthsPercent(input.optimismBiasCostsTenths)} = ${formatPence(optimismCosts)}` });
     steps.push({ key: 'adjustedDelivery', label: 'Delivery cost after adjustment', value: adjustedDelivery, sum: `${formatPence(delivery)} + ${formatPence(optimismCosts)} = ${formatPence(adjustedDelivery)}` });

@@ -32,6 +32,7 @@ export interface UnitCost {
 }
 
 export interface StoredUnitCost extends UnitCost {
+  id: string;
   version: number;
   updatedAt: string | null;
   updatedBy: string | null;
@@ -83,7 +84,7 @@ const text = (required: string, max: number, tooLong: string) =>
 
 export const financialYearSchema = (label: string) =>
   z.string({ error: `Enter ${label}` }).transform(normaliseFinancialYear).pipe(
-    z.string().min(1, `Enter ${label}`).refine(isFinancialYear, `${label.charAt(0).toUpperCase()}${label.slice(1)} must be a financial year, like 2013/14`),
+    z.string().min(1, `Enter ${label}`).refine(isFinancialYear, `Enter ${label} as a financial year, like 2013/14`),
   );
 
 /** Pounds as typed ('1,053.12', '£856') or a number from JSON, to whole pence. */
@@ -130,4 +131,17 @@ export type UnitCostFields = z.output<typeof unitCostFieldsSchema>;
 /** 856 a week in 2013/14: '£856 per week (2013/14)'. */
 export function describeUnitCost(cost: Pick<UnitCost, 'amountPence' | 'unit' | 'priceYear'>, format: (pence: number) => string): string {
   return `${format(cost.amountPence)} ${costUnitLabels[cost.unit]} (${cost.priceYear})`;
+}
+
+/** How many of each time unit make a year; units counted by the event (or child, family, place) have none. */
+export const unitsPerYear: Partial<Record<CostUnit, number>> = { week: 52, month: 12, day: 365, year: 1 };
+
+/**
+ * A time-based cost for a whole year, in pence (£856 a week → £44,512), for estimating what a
+ * household costs in a year; null for costs counted by the event, child, family or place, which
+ * need a count of how many to be annualised.
+ */
+export function annualPence(cost: Pick<UnitCost, 'amountPence' | 'unit'>): number | null {
+  const n = unitsPerYear[cost.unit];
+  return n === undefined ? null : cost.amountPence * n;
 }

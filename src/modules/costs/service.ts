@@ -1,11 +1,15 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
-import { newUnitCostSchema, unitCostUpdateSchema, type StoredUnitCost } from '../../domain/costs/unit-costs.ts';
+import { costBenefit, lineFromUnitCost, type CostBenefitLine, type CostBenefitResult } from '../../domain/costs/cost-benefit.ts';
+import { deflate, deflationFactor, MissingDeflatorError, type DeflatorYear } from '../../domain/costs/deflator.ts';
+import { isFinancialYear, newUnitCostSchema, normaliseFinancialYear, unitCostUpdateSchema, type StoredUnitCost } from '../../domain/costs/unit-costs.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { unitCostRepository as unitCosts } from './repository.ts';
+import { costsRepository as repo, type AnalysisFields, type AnalysisRecord } from './repository.ts';
+import { analysisSchema, analysisUpdateSchema, deflatorSeriesSchema, type AnalysisInput } from './schemas.ts';
 
 /** Who may change unit costs, the deflator and analyses. Everyone signed in may read them: they are aggregate figures. */
 export const costEditorRoles: readonly UserRole[] = ['analyst', 'administrator'];
@@ -26,20 +30,93 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 }
 
 export const staleUnitCostMessage = 'Someone else changed this unit cost after you opened it. Your changes have not been saved: check the figures shown now and make your change again.';
+export const staleDeflatorMessage = 'Someone else changed the deflator after you opened it. Your changes have not been saved: check the series shown now and make your change again.';
+export const staleAnalysisMessage = 'Someone else changed this analysis after you opened it. Your changes have not been saved: check the analysis shown now and make your change again.';
+
+/** A short fingerprint of the whole series: the deflator is saved as one series, so this is its version. */
+export function deflatorVersion(years: readonly DeflatorYear[]): string {
+  return createHash('sha256').update(JSON.stringify(years)).digest('hex').slice(0, 16);
+}
+
+export interface ChangedCost {
+  position: number;
+  key: string;
+  label: string;
+  then: { amountPence: number; priceYear: string };
+  now: { amountPence: number; priceYear: string } | null;
+}
+
+export interface AnalysisView {
+  analysis: AnalysisRecord;
+  lines: CostBenefitLine[];
+  /** The price year the figures are shown in: the analysis's own, or one asked for. */
+  shownPriceYear: string;
+  result: CostBenefitResult | null;
+  /** Why there is no result (a price year with no deflator index). */
+  problem: string | null;
+  /** Price years the figures can be shown in. */
+  priceYears: string[];
+  /** The deflator years the figures used, with their source. */
+  deflatorUsed: DeflatorYear[];
+  /** Lines whose unit cost has changed in the table since the analysis was saved. */
+  changedCosts: ChangedCost[];
+}
+
+function toFields(input: AnalysisInput): AnalysisFields {
+  return {
+    name: input.name, cohort: input.cohort, period: input.period, families: input.families, children: input.children, priceYear: input.priceYear,
+    deliveryCostPence: input.deliveryCost, deliveryCostNote: input.deliveryCostNote, deadweightTenths: input.deadweightPercent,
+    optimismBiasBenefitsTenths: input.optimismBiasBenefitsPercent, optimismBiasCostsTenths: input.optimismBiasCostsPercent, notes: input.notes,
+  };
+}
 
 export function costsService(db: Database) {
-  function allowEdit(actor: Actor) {
-    if (!costEditorRoles.includes(actor.role)) throw new ForbiddenError('Only analysts and administrators can change unit costs');
+  function allowEdit(actor: Actor, what = 'Only analysts and administrators can change unit costs') {
+    if (!costEditorRoles.includes(actor.role)) throw new ForbiddenError(what);
   }
+  const analysisRefusal = 'Only analysts and administrators can build or change cost-benefit analyses';
 
-  /** Writes and their audit row land together. Unit costs are not personal data, so reads are not audited. */
+  /** Writes and their audit row land together. These are aggregate figures, not personal data, so reads are not audited. */
   async function change<T>(actor: Actor, action: string, recordType: string, recordId: string, work: (tx: Queryable) => Promise<{ value: T; detail: Record<string, unknown> }>): Promise<T> {
-    allowEdit(actor);
     return db.transaction(async (tx) => {
       const done = await work(tx);
       await auditRepository.insert(tx, { userId: actor.id, action, recordType, recordId, outcome: 'allowed', ip: actor.ip, detail: done.detail });
       return done.value;
     });
+  }
+
+  /**
+   * The lines as saved: each copies the unit cost as the table has it now. Refuses a line whose
+   * cost does not exist or cannot be brought to the report's price year.
+   */
+  async function buildLines(q: Queryable, input: AnalysisInput): Promise<CostBenefitLine[]> {
+    const costs = new Map((await repo.unitCosts(q)).map((c) => [c.key, c]));
+    const deflator = await repo.deflator(q);
+    const errors: FieldErrors = {};
+    const lines: CostBenefitLine[] = [];
+    input.lines.forEach((line, i) => {
+      const cost = costs.get(line.unitCostKey);
+      if (!cost) {
+        errors[`lines.${i}.unitCostKey`] = 'Select a unit cost from the list';
+        return;
+      }
+      try {
+        deflationFactor(cost.priceYear, input.priceYear, deflator);
+      } catch (error) {
+        if (!(error instanceof MissingDeflatorError)) throw error;
+        const key = error.financialYear === input.priceYear ? 'priceYear' : `lines.${i}.unitCostKey`;
+        errors[key] ??= `${cost.label} is priced in ${cost.priceYear}. ${error.message}`;
+        return;
+      }
+      lines.push(lineFromUnitCost(cost, { description: line.description, count: line.count, countOf: line.countOf, quantityHundredths: line.quantity }));
+    });
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    return lines;
+  }
+
+  async function uniqueName(q: Queryable, name: string, exceptId?: string) {
+    const existing = await repo.analysisIdByName(q, name);
+    if (existing && existing !== exceptId) throw new ValidationError({ name: `There is already an analysis called ${name}` });
   }
 
   return {
@@ -49,17 +126,26 @@ export function costsService(db: Database) {
      * inside one, because PGlite has one connection.
      */
     list(q: Queryable = db): Promise<StoredUnitCost[]> {
-      return unitCosts.list(q);
+      return repo.unitCosts(q);
     },
 
     /** One unit cost by key ('residential_care_week'), or null. Pass `q` from inside a transaction. */
     get(key: string, q: Queryable = db): Promise<StoredUnitCost | null> {
-      return unitCosts.get(q, key);
+      return repo.unitCost(q, key);
     },
 
-    /** One unit cost for a page or the API: NotFoundError when there is no such key. */
-    async unitCost(_actor: Actor, key: string): Promise<StoredUnitCost> {
-      const cost = await unitCosts.get(db, key);
+    /** The deflator series, oldest year first. Pass `q` from inside a transaction. */
+    deflatorSeries(q: Queryable = db): Promise<DeflatorYear[]> {
+      return repo.deflator(q);
+    },
+
+    async unitCosts(_actor: Actor) {
+      return { unitCosts: await repo.unitCosts(db) };
+    },
+
+    /** One unit cost by its id, for a page or the API. */
+    async unitCost(_actor: Actor, unitCostId: string): Promise<StoredUnitCost> {
+      const cost = await repo.unitCostById(db, unitCostId);
       if (!cost) throw new NotFoundError('Unit cost');
       return cost;
     },
@@ -69,24 +155,132 @@ export function costsService(db: Database) {
       const fields = parse(newUnitCostSchema, input);
       const cost = { key: fields.key, label: fields.label, amountPence: fields.amount, unit: fields.unit, priceYear: fields.priceYear, source: fields.source, notes: fields.notes };
       return change(actor, 'unit-cost-add', 'unit_cost', cost.key, async (tx) => {
-        if (await unitCosts.get(tx, cost.key)) throw new ValidationError({ key: `There is already a unit cost with the key ${cost.key}` });
-        await unitCosts.insert(tx, cost, actor.id);
-        return { value: (await unitCosts.get(tx, cost.key))!, detail: { amountPence: cost.amountPence, unit: cost.unit, priceYear: cost.priceYear } };
+        if (await repo.unitCost(tx, cost.key)) throw new ValidationError({ key: `There is already a unit cost with the key ${cost.key}` });
+        await repo.insertUnitCost(tx, cost, actor.id);
+        return { value: (await repo.unitCost(tx, cost.key))!, detail: { amountPence: cost.amountPence, unit: cost.unit, priceYear: cost.priceYear } };
       });
     },
 
     /** Saves a change if nobody else has saved since `version` was read; otherwise refuses with a ConflictError. */
-    async updateUnitCost(actor: Actor, key: string, input: unknown): Promise<StoredUnitCost> {
+    async updateUnitCost(actor: Actor, unitCostId: string, input: unknown): Promise<StoredUnitCost> {
       allowEdit(actor);
       const fields = parse(unitCostUpdateSchema, input);
+      const found = await repo.unitCostById(db, unitCostId);
+      if (!found) throw new NotFoundError('Unit cost');
+      const key = found.key;
       const cost = { key, label: fields.label, amountPence: fields.amount, unit: fields.unit, priceYear: fields.priceYear, source: fields.source, notes: fields.notes };
       return change(actor, 'unit-cost-change', 'unit_cost', key, async (tx) => {
-        const before = await unitCosts.get(tx, key, true);
+        const before = await repo.unitCost(tx, key, true);
         if (!before) throw new NotFoundError('Unit cost');
-        if (!(await unitCosts.update(tx, cost, fields.version, actor.id))) throw new ConflictError(staleUnitCostMessage);
+        if (!(await repo.updateUnitCost(tx, cost, fields.version, actor.id))) throw new ConflictError(staleUnitCostMessage);
         // The audit keeps the figure before and after, so a changed cost can be traced to who changed it and from what.
         const pick = (c: StoredUnitCost | typeof cost) => ({ amountPence: c.amountPence, unit: c.unit, priceYear: c.priceYear, source: c.source });
-        return { value: (await unitCosts.get(tx, key))!, detail: { before: pick(before), after: pick(cost), version: before.version } };
+        return { value: (await repo.unitCost(tx, key))!, detail: { before: pick(before), after: pick(cost), version: before.version } };
+      });
+    },
+
+    // The deflator
+
+    async deflator(_actor: Actor) {
+      const years = await repo.deflator(db);
+      return { years, version: deflatorVersion(years) };
+    },
+
+    /** Replaces the whole series (a council loads the current HM Treasury series), all or nothing. */
+    async saveDeflator(actor: Actor, input: unknown) {
+      allowEdit(actor, 'Only analysts and administrators can change the deflator');
+      const fields = parse(deflatorSeriesSchema, input);
+      const years: DeflatorYear[] = fields.years
+        .map((y) => ({ financialYear: y.financialYear, indexThousandths: y.index, source: fields.source }))
+        .sort((a, b) => a.financialYear.localeCompare(b.financialYear));
+      return change(actor, 'deflator-change', 'deflator_index', 'series', async (tx) => {
+        await repo.lockDeflator(tx);
+        const before = await repo.deflator(tx);
+        if (deflatorVersion(before) !== fields.version) throw new ConflictError(staleDeflatorMessage);
+        await repo.replaceDeflator(tx, years, actor.id);
+        const after = await repo.deflator(tx);
+        return { value: { years: after, version: deflatorVersion(after) }, detail: { before: before.length, after: after.length, source: fields.source } };
+      });
+    },
+
+    // Cost-benefit analyses
+
+    async analyses(_actor: Actor) {
+      return { analyses: await repo.analyses(db) };
+    },
+
+    /** An analysis with its figures worked out, in its own price year or in `priceYear` if given. */
+    async analysis(_actor: Actor, analysisId: string, options: { priceYear?: string } = {}): Promise<AnalysisView> {
+      const analysis = await repo.analysis(db, analysisId);
+      if (!analysis) throw new NotFoundError('Cost-benefit analysis');
+      const [lines, deflator, costs] = await Promise.all([repo.lines(db, analysisId), repo.deflator(db), repo.unitCosts(db)]);
+      const asked = options.priceYear ? normaliseFinancialYear(options.priceYear) : '';
+      const shownPriceYear = asked && isFinancialYear(asked) ? asked : analysis.priceYear;
+      let result: CostBenefitResult | null = null;
+      let problem: string | null = null;
+      // Figures in another price year: the delivery cost moves with the same deflator as the lines.
+      try {
+        const delivery = deflate(analysis.deliveryCostPence, analysis.priceYear, shownPriceYear, deflator);
+        result = costBenefit({
+          ...analysis, priceYear: shownPriceYear, deliveryCostPence: delivery.pence, lines,
+          deliverySum: delivery.sum ? `${delivery.sum}: entered in ${analysis.priceYear} prices` : undefined,
+        }, deflator);
+      } catch (error) {
+        if (!(error instanceof MissingDeflatorError)) throw error;
+        problem = error.message;
+      }
+      const used = new Set([shownPriceYear, analysis.priceYear, ...lines.map((l) => l.priceYear)]);
+      const byKey = new Map(costs.map((c) => [c.key, c]));
+      const changedCosts = lines.flatMap((l, i) => {
+        const now = byKey.get(l.unitCostKey);
+        if (now && now.amountPence === l.amountPence && now.priceYear === l.priceYear) return [];
+        return [{ position: i + 1, key: l.unitCostKey, label: l.unitCostLabel, then: { amountPence: l.amountPence, priceYear: l.priceYear }, now: now ? { amountPence: now.amountPence, priceYear: now.priceYear } : null }];
+      });
+      const needsDeflator = [...used].some((y) => y !== shownPriceYear);
+      return {
+        analysis, lines, shownPriceYear, result, problem,
+        priceYears: [...new Set([analysis.priceYear, ...deflator.map((y) => y.financialYear)])].sort(),
+        deflatorUsed: needsDeflator ? deflator.filter((y) => used.has(y.financialYear)) : [],
+        changedCosts,
+      };
+    },
+
+    async createAnalysis(actor: Actor, input: unknown): Promise<{ id: string }> {
+      allowEdit(actor, analysisRefusal);
+      const fields = parse(analysisSchema, input);
+      const id = randomUUID();
+      return change(actor, 'cost-benefit-add', 'cost_benefit_analysis', id, async (tx) => {
+        await uniqueName(tx, fields.name);
+        const lines = await buildLines(tx, fields);
+        await repo.insertAnalysis(tx, id, toFields(fields), actor.id);
+        await repo.replaceLines(tx, id, lines);
+        return { value: { id }, detail: { name: fields.name, lines: lines.length } };
+      });
+    },
+
+    /** Saves the analysis again from the current unit-cost table, if nobody has saved since `version` was read. */
+    async updateAnalysis(actor: Actor, analysisId: string, input: unknown): Promise<void> {
+      allowEdit(actor, analysisRefusal);
+      const fields = parse(analysisUpdateSchema, input);
+      await change(actor, 'cost-benefit-change', 'cost_benefit_analysis', analysisId, async (tx) => {
+        const current = await repo.analysis(tx, analysisId, true);
+        if (!current) throw new NotFoundError('Cost-benefit analysis');
+        if (current.version !== fields.version) throw new ConflictError(staleAnalysisMessage);
+        await uniqueName(tx, fields.name, analysisId);
+        const lines = await buildLines(tx, fields);
+        if (!(await repo.updateAnalysis(tx, analysisId, toFields(fields), fields.version, actor.id))) throw new ConflictError(staleAnalysisMessage);
+        await repo.replaceLines(tx, analysisId, lines);
+        return { value: undefined, detail: { name: fields.name, lines: lines.length, version: fields.version } };
+      });
+    },
+
+    async deleteAnalysis(actor: Actor, analysisId: string): Promise<void> {
+      allowEdit(actor, analysisRefusal);
+      await change(actor, 'cost-benefit-delete', 'cost_benefit_analysis', analysisId, async (tx) => {
+        const current = await repo.analysis(tx, analysisId, true);
+        if (!current) throw new NotFoundError('Cost-benefit analysis');
+        await repo.deleteAnalysis(tx, analysisId);
+        return { value: undefined, detail: { name: current.name } };
       });
     },
   };

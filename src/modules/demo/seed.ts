@@ -9,6 +9,7 @@
  */
 import type { Database, Queryable } from '../../db/database.ts';
 import { seedNeedsAnalysisDemo } from '../needs-analysis/demo.ts';
+import { seedCostBenefitDemo } from '../costs/demo.ts';
 import { todayIso } from '../../domain/dates.ts';
 import { generateDemoBatches, type DemoData } from '../../domain/demo/generator.ts';
 
@@ -57,6 +58,7 @@ export async function insertDemo(db: Database, data: DemoData | Iterable<DemoDat
     // Later references carry on from the demo's (setval's third argument false: 1 is still unused).
     await tx.query('SELECT setval($1::regclass, $2::bigint, $3::boolean)', ['family_reference_seq', Math.max(highest, 1), highest > 0]);
     await seedNeedsAnalysisDemo(tx);
+    await seedCostBenefitDemo(tx);
   });
   // Fresh statistics, so the first queries over a large demo get sensible plans.
   await db.exec('ANALYZE');
