@@ -143,6 +143,17 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
       expect((await t.db.query("SELECT 1 FROM source_record WHERE source = 'housing'")).length).toBe(0);
     });
 
+    it('streams an upload larger than the form body limit', async () => {
+      await client.get('/identification/upload');
+      const rows = Array.from({ length: 12_000 }, (_, i) => anExtractRow('worklessness', 100_000 + i, { first_name: `Person${i}` }));
+      const csv = extractCsv('worklessness', rows);
+      expect(csv.length).toBeGreaterThan(1_048_576);
+      const response = await upload(app, client, { source: 'worklessness', agreementId }, { filename: 'dwp.csv', content: csv });
+      expect(response.statusCode).toBe(303);
+      const [row] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM source_record WHERE source = 'worklessness'");
+      expect(row.n).toBe(12_000);
+    });
+
     it('refuses the pages to a practitioner with 403', async () => {
       const worker = new PageClient(app);
       await worker.signIn(practitioner.email, testPassword);
