@@ -226,9 +226,14 @@ export function identificationService(db: Database, options: IdentificationDepen
       return run ? { ...run, waiting: await links.reviewCount(db) } : null;
     },
 
+    /** Audited: the queue shows people's names. */
     async reviewQueue(actor: Actor, limit = 100) {
       allow(actor);
-      return links.reviewQueue(db, limit);
+      return db.transaction(async (tx) => {
+        const pairs = await links.reviewQueue(tx, limit);
+        await audit(tx, actor, 'linkage-review-queue-viewed', 'linkage_pair', null, { shown: pairs.length });
+        return pairs;
+      });
     },
 
     /** One pair side by side with the weight each field added or took away. Audited: it shows two people's details. */
