@@ -18,6 +18,7 @@ describe.each(engines)('matching agency records on %s', (engine) => {
   let analyst: Actor & { email: string };
   let worker: Actor & { email: string };
   let familyId: string;
+  let districtId: string;
   let app: LanternApp;
   let client: PageClient;
   const people = async () => t.db.query<{ record_id: string; person_id: string }>('SELECT record_id, person_id FROM linked_person ORDER BY record_id');
@@ -26,6 +27,7 @@ describe.each(engines)('matching agency records on %s', (engine) => {
   beforeAll(async () => {
     t = await testDatabase(engine);
     const p = await makePartnership(t.db);
+    districtId = p.districtId;
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: p.agencies.childrens_social_care });
     worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
     s = buildServices(t.db, { sessionHours: 8, today });
@@ -132,6 +134,9 @@ describe.each(engines)('matching agency records on %s', (engine) => {
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('Rank,Address,District,Members,Problems,Eligible,Level of need,Segment,Estimated annual cost,Reasons,Open to a service');
     expect(lines.find((l) => l.includes('41% attendance'))).toContain('Known to Lantern: family');
+    const inRiverside = await s.identification.households(analyst, { limit: 400, districtId, eligibleOnly: false });
+    expect(inRiverside.map((h) => h.family_id)).toContain(familyId);
+    expect(inRiverside.every((h) => h.district_name === 'Riverside')).toBe(true);
     const level4 = await s.identification.households(analyst, { limit: 400, minimumLevel: 4, eligibleOnly: false });
     expect(level4.every((h) => h.level === 4)).toBe(true);
   });

@@ -254,11 +254,14 @@ export const linkageRepository = {
            AND lower(regexp_replace(f.address_line1, '[^a-zA-Z0-9]+', ' ', 'g')) = lower(regexp_replace(coalesce(h.address, ''), '[^a-zA-Z0-9]+', ' ', 'g'))
          ORDER BY f.created_at LIMIT 1)
       WHERE h.postcode IS NOT NULL`);
-    await q.query(`UPDATE linked_household h SET district_id = coalesce(
-        (SELECT f.district_id FROM family f WHERE f.id = h.family_id),
-        (SELECT f.district_id FROM family f WHERE f.district_id IS NOT NULL AND split_part(f.postcode, ' ', 1) = split_part(h.postcode, ' ', 1)
-          GROUP BY f.district_id ORDER BY count(*) DESC, f.district_id LIMIT 1))
-      WHERE h.postcode IS NOT NULL`);
+    await q.query(`UPDATE linked_household h SET district_id = f.district_id FROM family f WHERE f.id = h.family_id`);
+    // One pass over families, not one per household: each postcode district's most common district.
+    await q.query(`UPDATE linked_household h SET district_id = d.district_id
+      FROM (SELECT DISTINCT ON (outward) outward, district_id FROM (
+              SELECT split_part(postcode, ' ', 1) AS outward, district_id, count(*) AS n FROM family
+               WHERE district_id IS NOT NULL AND postcode <> '' GROUP BY 1, 2) x
+             ORDER BY outward, n DESC, district_id) d
+      WHERE h.district_id IS NULL AND h.postcode IS NOT NULL AND split_part(h.postcode, ' ', 1) = d.outward`);
   },
 
   async insertRun(q: Queryable, id: string, userId: string | null, model: unknown, stats: unknown): Promise<void> {

@@ -187,7 +187,11 @@ export function identificationService(db: Database, options: IdentificationDepen
         return personOfCluster.get(rep)!;
       });
       const recordsOf = new Map<string, RecordRow[]>();
-      rows.forEach((r, i) => recordsOf.set(personOf[i], [...(recordsOf.get(personOf[i]) ?? []), r]));
+      rows.forEach((r, i) => {
+        const list = recordsOf.get(personOf[i]);
+        if (list) list.push(r);
+        else recordsOf.set(personOf[i], [r]);
+      });
       const households = groupHouseholds([...recordsOf].map(([personId, records]) => ({
         personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })),
       })));
