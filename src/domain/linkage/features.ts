@@ -183,6 +183,18 @@ function nameBand(f: Features, a: number, b: number): number {
   return 3;
 }
 
+/** First name and surname the other way round on one record: one exactly, the other exactly or with a typo. */
+function swapped(f: Features, i: number, j: number): boolean {
+  const a = f.first[i];
+  const b = f.first[j];
+  const x = f.last[i];
+  const y = f.last[j];
+  if (a < 0 || b < 0 || x < 0 || y < 0) return false;
+  if (a === y) return b === x || nameBand(f, b, x) <= 1;
+  if (b === x) return nameBand(f, a, y) <= 1;
+  return false;
+}
+
 /**
  * Twins: the same date of birth (or one a typo of the other), and the same family name or home;
  * the caller has already found the given names clearly different.
@@ -213,7 +225,7 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
   }
   if (a === b) return FirstLevel.exact;
   if (sameGroup(f, a, b)) return FirstLevel.nickname;
-  if (a === f.last[j] && b === f.last[i]) return FirstLevel.swapped;
+  if (swapped(f, i, j)) return FirstLevel.swapped;
   const ma = f.middle[i];
   const mb = f.middle[j];
   if ((mb >= 0 && a === mb) || (ma >= 0 && ma === b)) return FirstLevel.middle;
@@ -229,7 +241,7 @@ export function lastNameLevel(f: Features, i: number, j: number): number {
   const b = f.last[j];
   if (a < 0 || b < 0) return LastLevel.missing;
   if (a === b) return LastLevel.exact;
-  if (a === f.first[j] && b === f.first[i]) return LastLevel.swapped;
+  if (swapped(f, i, j)) return LastLevel.swapped;
   const band = nameBand(f, a, b);
   return band === 0 ? LastLevel.jw92 : band === 1 ? LastLevel.jw88 : band === 2 ? LastLevel.phonetic : LastLevel.different;
 }
