@@ -220,7 +220,7 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
     if (mx < 0) return FirstLevel.missing;
     const y = a < 0 ? j : i;
     if (mx === f.first[y] || mx === f.middle[y]) return FirstLevel.middle;
-    if (nameBand(f, mx, f.first[y]) === 3 && twins(f, i, j)) return FirstLevel.twin;
+    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j)) return FirstLevel.twin;
     return FirstLevel.missing;
   }
   if (a === b) return FirstLevel.exact;
@@ -232,8 +232,9 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
   const band = nameBand(f, a, b);
   if (band === 0) return FirstLevel.jw92;
   if (band === 1) return FirstLevel.jw88;
-  if (band === 2) return FirstLevel.phonetic;
-  return twins(f, i, j) ? FirstLevel.twin : FirstLevel.different;
+  // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
+  if (twins(f, i, j)) return FirstLevel.twin;
+  return band === 2 ? FirstLevel.phonetic : FirstLevel.different;
 }
 
 export function lastNameLevel(f: Features, i: number, j: number): number {
