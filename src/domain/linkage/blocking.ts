@@ -77,6 +77,21 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => initial(f, f.last[i])),
   },
   {
+    // first name and surname the other way round on one record
+    name: 'date of birth and both initials in either order',
+    fields: ['dateOfBirth'],
+    keys: (f) =>
+      pairKeys(
+        f.n,
+        (i) => (f.dayNo[i] ? f.dayNo[i] : -1),
+        (i) => {
+          const a = initial(f, f.first[i]);
+          const b = initial(f, f.last[i]);
+          return a < 0 || b < 0 ? -1 : Math.min(a, b) * 65_536 + Math.max(a, b);
+        },
+      ),
+  },
+  {
     name: 'surname sound and year and month of birth',
     fields: ['lastName', 'dateOfBirth'],
     keys: (f) => pairKeys(f.n, (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1), (i) => (f.year[i] ? f.year[i] * 16 + f.month[i] : -1)),
@@ -100,6 +115,16 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
         f.n,
         (i) => groupOrName(f, i),
         (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] * 64 + (f.year[i] ? Math.floor(f.year[i] / 10) % 63 : 63) : -1),
+      ),
+  },
+  {
+    name: 'first name and surname sounds in either order',
+    fields: ['firstName', 'lastName'],
+    keys: (f) =>
+      pairKeys(
+        f.n,
+        (i) => (f.first[i] >= 0 && f.last[i] >= 0 ? Math.min(f.namePhonetic[f.first[i]], f.namePhonetic[f.last[i]]) : -1),
+        (i) => (f.first[i] >= 0 && f.last[i] >= 0 ? Math.max(f.namePhonetic[f.first[i]], f.namePhonetic[f.last[i]]) : -1),
       ),
   },
 ];

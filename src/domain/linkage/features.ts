@@ -183,6 +183,18 @@ function nameBand(f: Features, a: number, b: number): number {
   return 3;
 }
 
+/** First name and surname the other way round on one record: one exactly, the other exactly or with a typo. */
+function swapped(f: Features, i: number, j: number): boolean {
+  const a = f.first[i];
+  const b = f.first[j];
+  const x = f.last[i];
+  const y = f.last[j];
+  if (a < 0 || b < 0 || x < 0 || y < 0) return false;
+  if (a === y) return b === x || nameBand(f, b, x) <= 1;
+  if (b === x) return nameBand(f, a, y) <= 1;
+  return false;
+}
+
 /**
  * Twins: the same date of birth (or one a typo of the other), and the same family name or home;
  * the caller has already found the given names clearly different.
@@ -208,20 +220,21 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
     if (mx < 0) return FirstLevel.missing;
     const y = a < 0 ? j : i;
     if (mx === f.first[y] || mx === f.middle[y]) return FirstLevel.middle;
-    if (nameBand(f, mx, f.first[y]) === 3 && twins(f, i, j)) return FirstLevel.twin;
+    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j)) return FirstLevel.twin;
     return FirstLevel.missing;
   }
   if (a === b) return FirstLevel.exact;
   if (sameGroup(f, a, b)) return FirstLevel.nickname;
-  if (a === f.last[j] && b === f.last[i]) return FirstLevel.swapped;
+  if (swapped(f, i, j)) return FirstLevel.swapped;
   const ma = f.middle[i];
   const mb = f.middle[j];
   if ((mb >= 0 && a === mb) || (ma >= 0 && ma === b)) return FirstLevel.middle;
   const band = nameBand(f, a, b);
   if (band === 0) return FirstLevel.jw92;
   if (band === 1) return FirstLevel.jw88;
-  if (band === 2) return FirstLevel.phonetic;
-  return twins(f, i, j) ? FirstLevel.twin : FirstLevel.different;
+  // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
+  if (twins(f, i, j)) return FirstLevel.twin;
+  return band === 2 ? FirstLevel.phonetic : FirstLevel.different;
 }
 
 export function lastNameLevel(f: Features, i: number, j: number): number {
@@ -229,7 +242,7 @@ export function lastNameLevel(f: Features, i: number, j: number): number {
   const b = f.last[j];
   if (a < 0 || b < 0) return LastLevel.missing;
   if (a === b) return LastLevel.exact;
-  if (a === f.first[j] && b === f.first[i]) return LastLevel.swapped;
+  if (swapped(f, i, j)) return LastLevel.swapped;
   const band = nameBand(f, a, b);
   return band === 0 ? LastLevel.jw92 : band === 1 ? LastLevel.jw88 : band === 2 ? LastLevel.phonetic : LastLevel.different;
 }

@@ -9,7 +9,7 @@ import { type Features, comparePair } from './features.ts';
 import type { PairStore } from './blocking.ts';
 import { ADDRESS, AddressLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, TWIN_GUARD_WEIGHT, levelOf } from './levels.ts';
 
-export const DEFAULT_THRESHOLDS: Thresholds = { link: 6, review: 0 };
+export const DEFAULT_THRESHOLDS: Thresholds = { link: 8, review: 0 };
 
 /** Deterministic PRNG (mulberry32), so training twice on the same records gives the same model. */
 export function mulberry32(seed: number): () => number {
