@@ -166,7 +166,7 @@ export async function main(argv: string[]) {
       const db = await open(config);
       const r = await services(db, config).identification.identify(null);
       console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
-        + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review, ${r.decisionsFedBack} clerical decisions fed back.`);
+        + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review (${r.reviewsKept.toLocaleString('en-GB')} kept), ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();
       return;
     }

@@ -27,6 +27,8 @@ export const identificationRoles: readonly UserRole[] = ['analyst'];
 /** Problems kept to show; the count of all problems is kept too. */
 const problemLimit = 1000;
 const batchSize = 500;
+/** The most review pairs one run keeps for clerical review. */
+const reviewLimit = 20_000;
 
 export interface IngestInput {
   path: string;
@@ -200,7 +202,10 @@ export function identificationService(db: Database, options: IdentificationDepen
 
       const seen = new Set<string>();
       const pairs: [string, string, number, number, string][] = [];
+      // Nobody reviews a million pairs: keep the review pairs nearest the link threshold, and every linked pair.
+      const reviewCut = result.pairs.filter((p) => p.decision === 'review').map((p) => p.weight).sort((a, b) => b - a)[reviewLimit - 1] ?? -Infinity;
       for (const p of result.pairs) {
+        if (p.decision === 'review' && p.weight < reviewCut) continue;
         const [l, r] = orderPair(rows[p.left].id, rows[p.right].id);
         if (seen.has(`${l}${r}`)) continue;
         seen.add(`${l}${r}`);
@@ -208,7 +213,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       }
       const stats = {
         records: rows.length, people: recordsOf.size, households: households.length, comparisons: result.stats.comparisons,
-        links: result.stats.links, reviews: result.stats.reviews, decisionsFedBack: decisions.length, engineSeconds: result.stats.seconds,
+        links: result.stats.links, reviews: result.stats.reviews, reviewsKept: pairs.filter((p) => p[4] === 'review').length, decisionsFedBack: decisions.length, engineSeconds: result.stats.seconds,
       };
       const runId = randomUUID();
       await db.transaction(async (tx) => {
