@@ -36,7 +36,9 @@ if (process.env.DATABASE_URL) {
 }
 await migrate(db);
 const { identification } = services(db, { sessionHours: 8, today });
-const postcodes = Array.from({ length: 400 }, (_, i) => `NV${(i % 20) + 1} ${(i % 9) + 1}${'ABDEFGHJ'[i % 8]}${'LNPQRSTU'[(i >> 3) % 8]}`);
+// About two households a postcode, as on a real street; the demo's name lists are short, so names repeat far more than in life.
+const letters = 'ABDEFGHJLNPQRSTUWXYZ';
+const postcodes = Array.from({ length: Math.max(50, Math.ceil(Number(values.households) / 2)) }, (_, i) => `NV${(i % 40) + 1} ${Math.floor(i / 40) % 10}${letters[Math.floor(i / 400) % 20]}${letters[Math.floor(i / 8000) % 20]}`);
 const extracts = demoExtracts(demoHouseholds(Number(values.households), 11, postcodes, today), 11, today);
 const agreementId = await identification.createAgreement(null, { name: 'Bench', parties: 'Bench', lawfulBasis: 'public_task', article9Condition: 'DPA 2018 Sch 1 para 18', reviewDate: '2099-01-01' });
 const dir = await mkdtemp(path.join(os.tmpdir(), 'lantern-bench-'));
