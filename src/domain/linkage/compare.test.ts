@@ -89,6 +89,9 @@ describe('comparison levels', () => {
   it('keeps twins apart: different first names with the same birth date and surname', () => {
     expect(levels({ firstName: 'Amy' }, { firstName: 'Ava' }).first).toBe(FirstLevel.twin);
     expect(levels({ firstName: 'Amy' }, { firstName: 'Jack', lastName: 'Brown' }).first).toBe(FirstLevel.twin); // same home
+    expect(levels({ firstName: 'John' }, { firstName: 'Joanne', sex: 'F' }).first).toBe(FirstLevel.twin); // they sound alike
+    expect(levels({ firstName: 'Stanley' }, { firstName: 'Stacey', sex: 'F' }).first).toBe(FirstLevel.twin); // spelt alike, other sex
+    expect(levels({ firstName: 'Stanley' }, { firstName: 'Stanely' }).first).toBe(FirstLevel.jw92); // a typo
   });
 
   it('surnames: exact, typo, phonetic, different', () => {

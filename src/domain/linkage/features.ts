@@ -231,7 +231,8 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
   if ((mb >= 0 && a === mb) || (ma >= 0 && ma === b)) return FirstLevel.middle;
   const band = nameBand(f, a, b);
   if (band === 0) return FirstLevel.jw92;
-  if (band === 1) return FirstLevel.jw88;
+  // Stanley and Stacey: a near spelling with the other sex is a twin, not a typo
+  if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? FirstLevel.twin : FirstLevel.jw88;
   // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
   if (twins(f, i, j)) return FirstLevel.twin;
   return band === 2 ? FirstLevel.phonetic : FirstLevel.different;

@@ -7,9 +7,9 @@
 import type { LinkageModel, Thresholds } from './types.ts';
 import { type Features, comparePair } from './features.ts';
 import type { PairStore } from './blocking.ts';
-import { ADDRESS, AddressLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, TWIN_GUARD_WEIGHT, levelOf } from './levels.ts';
+import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, TWIN_GUARD_WEIGHT, levelOf } from './levels.ts';
 
-export const DEFAULT_THRESHOLDS: Thresholds = { link: 8, review: 0 };
+export const DEFAULT_THRESHOLDS: Thresholds = { link: 7, review: 0 };
 
 /** Deterministic PRNG (mulberry32), so training twice on the same records gives the same model. */
 export function mulberry32(seed: number): () => number {
@@ -238,15 +238,28 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
     if (s > 0) for (let l = 1; l < r; l++) out[l] = Math.max(totals[field][l] / s, 1e-6);
     return out;
   });
-  // The match rate over all compared pairs (each counted once), with m and u fixed, gives the
-  // expected number of matches and so the prior.
-  const union = new Float64Array(PATTERNS);
-  for (let k = 0; k < store.length; k++) union[store.code[k]]++;
-  const compared = store.length;
-  const { lambda } = emOnRule(union, FIELDS.map(() => true), u, m, iterations, true);
+  // The prior, as Splink estimates it: count the pairs a strict deterministic rule calls matches
+  // (same first name or nickname, same surname, same date of birth) and divide by that rule's
+  // recall, which the m probabilities give. EM over the blocked pairs would overstate it: the
+  // blocked non-matches agree on the blocking fields far more often than u (from random pairs)
+  // allows, and more so the larger the data.
+  let strict = 0;
+  for (let k = 0; k < store.length; k++) {
+    const c = store.code[k];
+    const first = levelOf[FIRST][c];
+    if ((first === FirstLevel.exact || first === FirstLevel.nickname) && levelOf[LAST][c] === LastLevel.exact && levelOf[DOB][c] === DobLevel.exact) strict++;
+  }
+  const present = (field: number, levels: readonly number[]) => levels.reduce((s, l) => s + m[field][l], 0);
+  const strictRecall = present(FIRST, [FirstLevel.exact, FirstLevel.nickname]) * present(LAST, [LastLevel.exact]) * present(DOB, [DobLevel.exact]) * (1 - missingShare(f));
   const n = f.n;
   const allPairs = Math.max(1, (n * (n - 1)) / 2);
-  const expectedMatches = Math.max(1, lambda * compared);
+  let expectedMatches: number;
+  if (strict > 0 && strictRecall > 0) expectedMatches = strict / strictRecall;
+  else {
+    const union = new Float64Array(PATTERNS);
+    for (let k = 0; k < store.length; k++) union[store.code[k]]++;
+    expectedMatches = Math.max(1, emOnRule(union, FIELDS.map(() => true), u, m, iterations, true).lambda * store.length);
+  }
   const p = Math.min(expectedMatches / allPairs, 0.5);
 
   const fields: LinkageModel['fields'] = {};
@@ -269,6 +282,14 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
     termFrequencyFloor: floors,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
   };
+}
+
+/** The share of record pairs in which first name, surname or date of birth is blank on either side. */
+function missingShare(f: Features): number {
+  let present = 0;
+  for (let i = 0; i < f.n; i++) if (f.first[i] >= 0 && f.last[i] >= 0 && f.dayNo[i] !== 0) present++;
+  const share = f.n ? present / f.n : 1;
+  return 1 - share * share;
 }
 
 /** Relative frequency of each first name and surname seen at least twice; rarer values use the floor (one occurrence). */
