@@ -7,6 +7,8 @@ import { costsService } from './modules/costs/service.ts';
 import { contactsService } from './modules/contacts/service.ts';
 import { familiesService } from './modules/families/service.ts';
 import { outcomesService } from './modules/outcomes/service.ts';
+import { identificationService } from './modules/identification/service.ts';
+import { explain, link } from './domain/linkage/index.ts';
 import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
@@ -19,6 +21,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
   const cases = casesService(db, { today });
   const plans = plansService(db, cases, { today });
   const contacts = contactsService(db, cases, { today });
+  const costs = costsService(db);
   return {
     db,
     access: accessService(db, { sessionHours: config.sessionHours }),
@@ -33,10 +36,16 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
       contactSource: (tx, caseIds) => contacts.lastContacts(tx, caseIds),
     }),
     needsAnalysis: needsAnalysisService(db, { today }),
+    // Identification feeds agency records to the linkage engine and prices households from the unit-cost table.
+    identification: identificationService(db, {
+      today, engine: { link, explain },
+      costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
+      levelRules: () => families.levelOfNeedRules(),
+    }),
     plans,
     contacts,
     // Unit costs, the deflator and cost-benefit analyses; list()/get(key) are reference data for any module.
-    costs: costsService(db),
+    costs,
     outcomes: outcomesService(db, cases, { today }),
   };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
@@ -5,11 +6,13 @@ import { loadConfig, type Config } from '../config.ts';
 import { migrate, openDatabase, type Database } from '../db/database.ts';
 import { userRoles, type UserRole } from '../domain/codes.ts';
 import { ValidationError } from '../domain/errors.ts';
+import { problemMessage } from '../domain/identification/validate.ts';
 import { hashPassword } from '../modules/access/service.ts';
 import { demoSignIns } from '../domain/demo/generator.ts';
 import { seedDemo } from '../modules/demo/seed.ts';
 import { seedDemoCasework } from '../modules/demo/casework.ts';
 import { seedDemoOutcomes } from '../modules/demo/outcomes.ts';
+import { seedIdentificationDemo } from '../modules/demo/identification.ts';
 import { services } from '../services.ts';
 import { buildApp } from '../web/app.ts';
 
@@ -26,6 +29,13 @@ const usage = `Usage: lantern <command> [options]
   token create --email E [--label L]
                                    create an API token for a user and print it once
   level-rules set --file F         replace the level of need rules with the JSON in F
+  agreement create --name N --parties P --lawful-basis B --article9 C --review-date YYYY-MM-DD
+                                   record a data-sharing agreement (B: public_task, legal_obligation, ...)
+  ingest FILE --source S --agreement A [--agency NAME] [--valid-only]
+                                   load an agency extract (CSV or XLSX); S is one of
+                                   police-da, school, drug-alcohol, mental-health, youth-offending,
+                                   social-care, housing, worklessness
+  identify                         match every loaded record into people and households and rank them
 
 The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
 
@@ -43,9 +53,12 @@ async function familyCount(db: Database): Promise<number> {
 async function seed(db: Database, config: Config, families: number, seedNumber: number) {
   const started = Date.now();
   const result = await seedDemo(db, { families, seed: seedNumber, passwordHash: await hashPassword(demoPassword) });
-  const work = await seedDemoCasework(services(db, config));
-  const closed = await seedDemoOutcomes(services(db, config));
-  console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals, ${work.cases} open cases and ${closed.cases} closed cases with outcome measures in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  const built = services(db, config);
+  const work = await seedDemoCasework(built);
+  const closed = await seedDemoOutcomes(built);
+  const identified = await seedIdentificationDemo(built, { today: config.today ?? new Date().toISOString().slice(0, 10) });
+  console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals, ${work.cases} open cases, `
+    + `${closed.cases} closed cases with outcome measures, and ${identified.records} agency records matched into ${identified.households} households, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 function printSignIns(url: string) {
@@ -121,6 +134,41 @@ export async function main(argv: string[]) {
       const db = await open(config);
       const saved = await services(db, config).families.setLevelOfNeedRules(null, rules);
       console.log(`Level of need rules set: ${saved.name}`);
+      await db.close();
+      return;
+    }
+    case 'agreement': {
+      if (sub !== 'create') break;
+      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, parties: { type: 'string' }, 'lawful-basis': { type: 'string' }, article9: { type: 'string' }, 'review-date': { type: 'string' } } });
+      const db = await open(config);
+      const id = await services(db, config).identification.createAgreement(null, {
+        name: values.name, parties: values.parties, lawfulBasis: values['lawful-basis'], article9Condition: values.article9, reviewDate: values['review-date'],
+      });
+      console.log(`Recorded agreement ${values.name} (${id}).`);
+      await db.close();
+      return;
+    }
+    case 'ingest': {
+      const { values, positionals } = parseArgs({ args: argv.slice(1), allowPositionals: true, options: { source: { type: 'string' }, agreement: { type: 'string' }, agency: { type: 'string' }, 'valid-only': { type: 'boolean' } } });
+      const file = positionals[0];
+      if (!file) throw new ValidationError({ file: 'Give the extract file: lantern ingest FILE --source S --agreement A' });
+      const db = await open(config);
+      const identification = services(db, config).identification;
+      const started = Date.now();
+      const agreementId = await identification.agreementId(null, values.agreement ?? '');
+      const result = await identification.ingest(null, { path: file, filename: path.basename(file), source: values.source ?? '', agreementId, agencyName: values.agency, validOnly: values['valid-only'] });
+      for (const p of result.problems) console.error(problemMessage(p));
+      if (result.problemCount > result.problems.length) console.error(`... and ${(result.problemCount - result.problems.length).toLocaleString('en-GB')} more problems`);
+      console.log(`${result.message} (${result.rowsRead.toLocaleString('en-GB')} rows read in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
+      if (result.status === 'refused') process.exitCode = 1;
+      await db.close();
+      return;
+    }
+    case 'identify': {
+      const db = await open(config);
+      const r = await services(db, config).identification.identify(null);
+      console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
+        + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review (${r.reviewsKept.toLocaleString('en-GB')} kept), ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();
       return;
     }

@@ -11,6 +11,7 @@ import { auditRoutes } from '../modules/audit/routes.ts';
 import { contactRoutes } from '../modules/contacts/routes.ts';
 import { costRoutes } from '../modules/costs/routes.ts';
 import { needsAnalysisRoutes } from '../modules/needs-analysis/routes.ts';
+import { identificationRoutes } from '../modules/identification/routes.ts';
 import { workRoutes } from '../modules/work/routes.ts';
 import { casePages } from '../modules/cases/routes.ts';
 import { referralRoutes } from '../modules/referrals/routes.ts';
@@ -84,6 +85,7 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   await app.register(contactRoutes, { services });
   await app.register(planRoutes, { services });
   await app.register(needsAnalysisRoutes, { services });
+  await app.register(identificationRoutes, { services });
   await app.register(costRoutes, { services });
   await app.register(workRoutes, { services });
   await app.register(referralRoutes, { services });

@@ -5,6 +5,7 @@ import { referralSchema, screeningSchema } from '../modules/referrals/schemas.ts
 import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
 import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
+import { identificationApiPaths } from '../modules/identification/openapi.ts';
 import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
 import { paths } from './urls.ts';
@@ -130,6 +131,7 @@ export function openApiDocument() {
       },
       ...planApiPaths(),
       ...contactApiPaths(),
+      ...identificationApiPaths(),
       ...costApiPaths(),
       ...outcomesApiPaths(),
     },

@@ -67,6 +67,8 @@ export interface ScoredPair {
   weight: number;
   probability: number;
   decision: Decision;
+  /** Set when a clerical decision, not the weight, settled the pair. */
+  clerical?: boolean;
 }
 
 /** JSON-serialisable, so a trained model can be stored and reused. */
@@ -77,6 +79,8 @@ export interface LinkageModel {
   fields: Record<string, Record<string, { m: number; u: number }>>;
   /** Term-frequency tables for the fields that use them (field -> value -> relative frequency). */
   termFrequencies: Record<string, Record<string, number>>;
+  /** The frequency assumed for a value missing from termFrequencies (field -> frequency). */
+  termFrequencyFloor?: Record<string, number>;
   thresholds: Thresholds;
 }
 

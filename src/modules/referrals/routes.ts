@@ -62,6 +62,16 @@ async function showForm(services: Services, request: FastifyRequest, reply: Fast
   });
 }
 
+// Another page (the identification list) can open the form with the family's details filled in.
+const prefillFields = new Set(['familyName', 'addressLine1', 'postcode', 'reasons',
+  ...memberRows.flatMap((n) => ['givenName', 'familyName', 'role', 'dateOfBirth-day', 'dateOfBirth-month', 'dateOfBirth-year'].map((f) => `member${n}-${f}`))]);
+
+function prefill(query: unknown): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) if (prefillFields.has(k) && typeof v === 'string') values[k] = v.slice(0, 2000);
+  return values;
+}
+
 function anchors(): Record<string, string> {
   const a: Record<string, string> = { needCodes: 'needCodes', urgency: 'urgency', consent: 'consent', decision: 'decision', familyChoice: 'familyChoice', programmeId: 'programmeId' };
   for (const n of memberRows) a[`member${n}-dateOfBirth`] = `member${n}-dateOfBirth-day`;
@@ -88,7 +98,7 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
   }
 
   app.get(paths.newReferral, { config: { access: referrers } }, async (request, reply) =>
-    showForm(services, request, reply, { pageTitle: 'Refer a family', action: urls.newReferral(), back: urls.myFamilies() }, referrerDefaults(request)));
+    showForm(services, request, reply, { pageTitle: 'Refer a family', action: urls.newReferral(), back: urls.myFamilies() }, { ...referrerDefaults(request), ...prefill(request.query) }));
 
   app.post(paths.newReferral, { config: { access: referrers } }, async (request, reply) => submit(request, reply, urls.newReferral()));
 

@@ -1,0 +1,263 @@
+/**
+ * Blocking: only records that share a key under at least one rule are compared. Each rule
+ * groups records by a dense integer key (counting sort, no comparator); a pair found by rule k is
+ * skipped when an earlier rule already shares a key for it, so every pair is compared once.
+ * Blocks larger than the cap are compared in a sliding window over a secondary order (sorted
+ * neighbourhood) instead of all against all.
+ */
+import { comparePair, type Features } from './features.ts';
+import { PATTERNS, type FieldName, FIELDS } from './levels.ts';
+
+export interface BlockingRule {
+  name: string;
+  /** Fields the rule forces to agree: training on this rule's pairs does not estimate their m. */
+  fields: readonly FieldName[];
+  keys: (f: Features) => Int32Array;
+}
+
+/**
+ * Dense ids for keys made of two non-negative integers (either negative = no key). An
+ * open-addressing table on typed arrays: a Map keyed by doubles boxes every key.
+ */
+function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
+  let size = 1024;
+  while (size < n * 2) size *= 2;
+  const mask = size - 1;
+  const keyA = new Int32Array(size);
+  const keyB = new Int32Array(size);
+  const ids = new Int32Array(size).fill(-1);
+  const out = new Int32Array(n);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a(i);
+    const y = b(i);
+    if (x < 0 || y < 0) {
+      out[i] = -1;
+      continue;
+    }
+    let slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
+    slot = (slot ^ (slot >>> 15)) & mask;
+    for (;;) {
+      const id = ids[slot];
+      if (id < 0) {
+        ids[slot] = next;
+        keyA[slot] = x;
+        keyB[slot] = y;
+        out[i] = next++;
+        break;
+      }
+      if (keyA[slot] === x && keyB[slot] === y) {
+        out[i] = id;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return out;
+}
+
+const initial = (f: Features, id: number) => (id >= 0 ? f.names[id].charCodeAt(0) : -1);
+
+const groupOrName = (f: Features, i: number) => {
+  const id = f.first[i];
+  if (id < 0) return -1;
+  const g = f.nameGroupA[id];
+  return g >= 0 ? g : 100_000 + id;
+};
+
+export const DEFAULT_RULES: readonly BlockingRule[] = [
+  {
+    name: 'date of birth and first initial',
+    fields: ['dateOfBirth'],
+    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => initial(f, f.first[i])),
+  },
+  {
+    name: 'date of birth and surname initial',
+    fields: ['dateOfBirth'],
+    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => initial(f, f.last[i])),
+  },
+  {
+    // first name and surname the other way round on one record
+    name: 'date of birth and both initials in either order',
+    fields: ['dateOfBirth'],
+    keys: (f) =>
+      pairKeys(
+        f.n,
+        (i) => (f.dayNo[i] ? f.dayNo[i] : -1),
+        (i) => {
+          const a = initial(f, f.first[i]);
+          const b = initial(f, f.last[i]);
+          return a < 0 || b < 0 ? -1 : Math.min(a, b) * 65_536 + Math.max(a, b);
+        },
+      ),
+  },
+  {
+    name: 'surname sound and year and month of birth',
+    fields: ['lastName', 'dateOfBirth'],
+    keys: (f) => pairKeys(f.n, (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1), (i) => (f.year[i] ? f.year[i] * 16 + f.month[i] : -1)),
+  },
+  {
+    name: 'first name (or its formal name) and postcode',
+    // the same postcode all but forces the same address, so neither trains on this rule
+    fields: ['firstName', 'postcode', 'address'],
+    keys: (f) => pairKeys(f.n, (i) => groupOrName(f, i), (i) => f.postcode[i]),
+  },
+  {
+    name: 'postcode and house number',
+    fields: ['postcode', 'address'],
+    keys: (f) => pairKeys(f.n, (i) => f.postcode[i], (i) => (f.houseNumber[i] >= 0 ? f.houseNumber[i] : -1)),
+  },
+  {
+    name: 'first name (or its formal name), surname sound and decade of birth',
+    fields: ['firstName', 'lastName'],
+    keys: (f) =>
+      pairKeys(
+        f.n,
+        (i) => groupOrName(f, i),
+        (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] * 64 + (f.year[i] ? Math.floor(f.year[i] / 10) % 63 : 63) : -1),
+      ),
+  },
+  {
+    name: 'first name and surname sounds in either order',
+    fields: ['firstName', 'lastName'],
+    keys: (f) =>
+      pairKeys(
+        f.n,
+        (i) => (f.first[i] >= 0 && f.last[i] >= 0 ? Math.min(f.namePhonetic[f.first[i]], f.namePhonetic[f.last[i]]) : -1),
+        (i) => (f.first[i] >= 0 && f.last[i] >= 0 ? Math.max(f.namePhonetic[f.first[i]], f.namePhonetic[f.last[i]]) : -1),
+      ),
+  },
+];
+
+export interface BlockingOptions {
+  rules?: readonly BlockingRule[];
+  /** Blocks with more records than this are compared in a sliding window. */
+  maxBlock?: number;
+  /** Window size for oversized blocks. */
+  window?: number;
+}
+
+/** The compared pairs and their comparison vectors, in growable typed arrays. */
+export interface PairStore {
+  length: number;
+  left: Int32Array;
+  right: Int32Array;
+  code: Uint16Array;
+  /** Which rule found each pair. */
+  rule: Uint8Array;
+  /** Comparison-vector counts per rule, for training. */
+  counts: Float64Array[];
+  rules: readonly BlockingRule[];
+  /** For each rule, the indexes of FIELDS it forces to agree. */
+  ruleFields: number[][];
+}
+
+function grow(store: PairStore): void {
+  const size = store.left.length * 2;
+  const left = new Int32Array(size);
+  left.set(store.left);
+  const right = new Int32Array(size);
+  right.set(store.right);
+  const code = new Uint16Array(size);
+  code.set(store.code);
+  const rule = new Uint8Array(size);
+  rule.set(store.rule);
+  store.left = left;
+  store.right = right;
+  store.code = code;
+  store.rule = rule;
+}
+
+export function blockAndCompare(f: Features, options: BlockingOptions = {}): PairStore {
+  const rules = options.rules ?? DEFAULT_RULES;
+  const maxBlock = options.maxBlock ?? 400;
+  const window = options.window ?? 40;
+  const n = f.n;
+  const initial = Math.max(1024, n * 4);
+  const store: PairStore = {
+    length: 0,
+    left: new Int32Array(initial),
+    right: new Int32Array(initial),
+    code: new Uint16Array(initial),
+    rule: new Uint8Array(initial),
+    counts: rules.map(() => new Float64Array(PATTERNS)),
+    rules,
+    ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))),
+  };
+  // Every rule's keys up front: a pair counts towards the training counts of each rule that
+  // would block it (Splink trains each rule on all its pairs), though it is compared only once.
+  const allKeys = rules.map((rule) => rule.keys(f));
+  const order = new Int32Array(n);
+  const secondary = new Float64Array(n);
+  for (let r = 0; r < rules.length; r++) {
+    const keys = allKeys[r];
+    // counting sort by key
+    let k = 0;
+    for (let i = 0; i < n; i++) if (keys[i] + 1 > k) k = keys[i] + 1;
+    const start = new Int32Array(k + 1);
+    for (let i = 0; i < n; i++) if (keys[i] >= 0) start[keys[i] + 1]++;
+    for (let b = 0; b < k; b++) start[b + 1] += start[b];
+    const fill = start.slice(0, k);
+    for (let i = 0; i < n; i++) if (keys[i] >= 0) order[fill[keys[i]]++] = i;
+
+    const emit = (i: number, j: number) => {
+      for (let e = 0; e < r; e++) {
+        const ke = allKeys[e];
+        if (ke[i] >= 0 && ke[i] === ke[j]) return;
+      }
+      if (store.length === store.left.length) grow(store);
+      const c = comparePair(f, i, j);
+      const at = store.length++;
+      store.left[at] = i;
+      store.right[at] = j;
+      store.code[at] = c;
+      store.rule[at] = r;
+      store.counts[r][c]++;
+      for (let e = r + 1; e < rules.length; e++) {
+        const ke = allKeys[e];
+        if (ke[i] >= 0 && ke[i] === ke[j]) store.counts[e][c]++;
+      }
+    };
+
+    for (let b = 0; b < k; b++) {
+      const lo = start[b];
+      const hi = start[b + 1];
+      const size = hi - lo;
+      if (size < 2) continue;
+      if (size <= maxBlock) {
+        for (let x = lo; x < hi; x++) {
+          const i = order[x];
+          for (let y = x + 1; y < hi; y++) {
+            const j = order[y];
+            if (i < j) emit(i, j);
+            else emit(j, i);
+          }
+        }
+      } else {
+        // sorted neighbourhood: order the block by name, then date of birth, and compare neighbours
+        const members = order.subarray(lo, hi);
+        for (let x = 0; x < size; x++) {
+          const i = members[x];
+          secondary[x] = ((f.last[i] + 1) * 65_536 + (f.first[i] + 1)) * 65_536 + (f.dayNo[i] % 65_536);
+        }
+        const idx = Array.from({ length: size }, (_, x) => x).sort((p, q) => secondary[p] - secondary[q]);
+        const sorted = idx.map((x) => members[x]);
+        for (let x = 0; x < size; x++) {
+          const i = sorted[x];
+          const end = Math.min(size, x + 1 + window);
+          for (let y = x + 1; y < end; y++) {
+            const j = sorted[y];
+            if (i < j) emit(i, j);
+            else emit(j, i);
+          }
+        }
+      }
+    }
+  }
+  return store;
+}
+
+/** Fields (by index into FIELDS) each rule leaves free to train. */
+export function trainableFields(store: PairStore): boolean[][] {
+  return store.ruleFields.map((forced) => FIELDS.map((_, f) => !forced.includes(f)));
+}

@@ -1,0 +1,316 @@
+/**
+ * Per-record features, computed once: interned ids in typed arrays so that comparing two records
+ * is integer equality plus, at most, a few Jaro–Winkler calls on short strings.
+ */
+import type { PersonRecord } from './types.ts';
+import { AddressLevel, DobLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
+import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
+
+class Interner {
+  readonly ids = new Map<string, number>();
+  readonly values: string[] = [];
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(s, id);
+      this.values.push(s);
+    }
+    return id;
+  }
+}
+
+export interface Features {
+  n: number;
+  /** Given and family names share one dictionary so a swap is id equality. -1 = missing. */
+  first: Int32Array;
+  last: Int32Array;
+  middle: Int32Array;
+  names: string[];
+  /** Phonetic code id of each name id. */
+  namePhonetic: Int32Array;
+  /** Up to two nickname groups of each name id (-1 = none). */
+  nameGroupA: Int32Array;
+  nameGroupB: Int32Array;
+  year: Int16Array;
+  month: Int8Array;
+  day: Int8Array;
+  /** Days since 1800 (0 = missing). */
+  dayNo: Int32Array;
+  /** 0 missing, 1 F, 2 M. */
+  sex: Int8Array;
+  postcode: Int32Array;
+  outward: Int32Array;
+  postcodes: string[];
+  /** House number id (-1 when the address has none), street id, whole address id; -1 = missing. */
+  houseNumber: Int32Array;
+  street: Int32Array;
+  address: Int32Array;
+  streets: string[];
+}
+
+export function buildFeatures(records: readonly PersonRecord[]): Features {
+  const n = records.length;
+  const names = new Interner();
+  const phonetics = new Interner();
+  const postcodes = new Interner();
+  const numbers = new Interner();
+  const streets = new Interner();
+  const addresses = new Interner();
+  const f: Features = {
+    n,
+    first: new Int32Array(n),
+    last: new Int32Array(n),
+    middle: new Int32Array(n),
+    names: names.values,
+    namePhonetic: new Int32Array(0),
+    nameGroupA: new Int32Array(0),
+    nameGroupB: new Int32Array(0),
+    year: new Int16Array(n),
+    month: new Int8Array(n),
+    day: new Int8Array(n),
+    dayNo: new Int32Array(n),
+    sex: new Int8Array(n),
+    postcode: new Int32Array(n),
+    outward: new Int32Array(n),
+    postcodes: postcodes.values,
+    houseNumber: new Int32Array(n),
+    street: new Int32Array(n),
+    address: new Int32Array(n),
+    streets: streets.values,
+  };
+  // Raw strings repeat a great deal; caching their normalised form skips the regular expressions.
+  const nameCache = new Map<string, number>();
+  const nameId = (raw: string | null | undefined): number => {
+    if (!raw) return -1;
+    let id = nameCache.get(raw);
+    if (id === undefined) {
+      const key = normaliseNameKey(raw);
+      id = key ? names.id(key) : -1;
+      nameCache.set(raw, id);
+    }
+    return id;
+  };
+  const postcodeCache = new Map<string, [number, number] | null>();
+  const cachePostcode = (raw: string) => {
+    const pc = splitPostcode(raw);
+    const ids: [number, number] | null = pc ? [postcodes.id(pc.full), postcodes.id(pc.outward)] : null;
+    postcodeCache.set(raw, ids);
+    return ids;
+  };
+  const addressCache = new Map<string, number>();
+  // the house number and street ids of each distinct address id
+  const addressParts: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const r = records[i];
+    f.first[i] = nameId(r.firstName);
+    f.last[i] = nameId(r.lastName);
+    f.middle[i] = nameId(r.middleName);
+    const d = splitDate(r.dateOfBirth);
+    if (d) {
+      f.year[i] = d.year;
+      f.month[i] = d.month;
+      f.day[i] = d.day;
+      f.dayNo[i] = dayNumber(d.year, d.month, d.day);
+    }
+    f.sex[i] = r.sex === 'F' ? 1 : r.sex === 'M' ? 2 : 0;
+    const pc = r.postcode ? (postcodeCache.get(r.postcode) ?? cachePostcode(r.postcode)) : null;
+    if (pc) {
+      f.postcode[i] = pc[0];
+      f.outward[i] = pc[1];
+    } else {
+      f.postcode[i] = -1;
+      f.outward[i] = -1;
+    }
+    const raw = r.address;
+    if (!raw) {
+      f.houseNumber[i] = f.street[i] = f.address[i] = -1;
+      continue;
+    }
+    let a = addressCache.get(raw);
+    if (a === undefined) {
+      const parts = splitAddress(raw);
+      a = parts && (parts.number || parts.street) ? addresses.id(parts.full) : -1;
+      if (a >= 0 && parts) {
+        // remember the parts of each distinct address once
+        if (a === addressParts.length) addressParts.push([parts.number ? numbers.id(parts.number) : -1, parts.street ? streets.id(parts.street) : -1]);
+      }
+      addressCache.set(raw, a);
+    }
+    f.address[i] = a;
+    if (a >= 0) {
+      f.houseNumber[i] = addressParts[a][0];
+      f.street[i] = addressParts[a][1];
+    } else {
+      f.houseNumber[i] = f.street[i] = -1;
+    }
+  }
+  const k = names.values.length;
+  f.namePhonetic = new Int32Array(k);
+  f.nameGroupA = new Int32Array(k).fill(-1);
+  f.nameGroupB = new Int32Array(k).fill(-1);
+  for (let id = 0; id < k; id++) {
+    const name = names.values[id];
+    f.namePhonetic[id] = phonetics.id(nysiis(name));
+    const groups = nicknameGroupsOf(name);
+    if (groups.length > 0) f.nameGroupA[id] = groups[0];
+    if (groups.length > 1) f.nameGroupB[id] = groups[1];
+  }
+  return f;
+}
+function sameGroup(f: Features, a: number, b: number): boolean {
+  const a1 = f.nameGroupA[a];
+  if (a1 < 0) return false;
+  const b1 = f.nameGroupA[b];
+  if (b1 < 0) return false;
+  const a2 = f.nameGroupB[a];
+  const b2 = f.nameGroupB[b];
+  return a1 === b1 || (b2 >= 0 && a1 === b2) || (a2 >= 0 && (a2 === b1 || a2 === b2));
+}
+
+/** Similarity band of two different name ids: 0 >= 0.92, 1 >= 0.88 or one typo, 2 phonetic, 3 none. */
+function nameBand(f: Features, a: number, b: number): number {
+  const sa = f.names[a];
+  const sb = f.names[b];
+  if (jaroWinklerBound(sa.length, sb.length) >= 0.88) {
+    const jw = jaroWinkler(sa, sb);
+    if (jw >= 0.92) return 0;
+    if (jw >= 0.88) return 1;
+  }
+  // one typo in a name of four letters or more (Catl, Carl); in shorter names one letter is a different name (Amy, Ava)
+  if (sa.length >= 4 && sb.length >= 4 && withinOneEdit(sa, sb)) return 1;
+  if (f.namePhonetic[a] === f.namePhonetic[b]) return 2;
+  return 3;
+}
+
+/** First name and surname the other way round on one record: one exactly, the other exactly or with a typo. */
+function swapped(f: Features, i: number, j: number): boolean {
+  const a = f.first[i];
+  const b = f.first[j];
+  const x = f.last[i];
+  const y = f.last[j];
+  if (a < 0 || b < 0 || x < 0 || y < 0) return false;
+  if (a === y) return b === x || nameBand(f, b, x) <= 1;
+  if (b === x) return nameBand(f, a, y) <= 1;
+  return false;
+}
+
+/**
+ * Twins: the same date of birth (or one a typo of the other), and the same family name or home;
+ * the caller has already found the given names clearly different.
+ */
+function twins(f: Features, i: number, j: number): boolean {
+  const dob = dobLevel(f, i, j);
+  if (dob !== DobLevel.exact && dob !== DobLevel.dayMonthSwapped && dob !== DobLevel.onePartDifferent) return false;
+  const ln = lastNameLevel(f, i, j);
+  return (
+    (ln !== LastLevel.different && ln !== LastLevel.missing) ||
+    (f.address[i] >= 0 && f.address[i] === f.address[j]) ||
+    (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j])
+  );
+}
+
+export function firstNameLevel(f: Features, i: number, j: number): number {
+  const a = f.first[i];
+  const b = f.first[j];
+  if (a < 0 || b < 0) {
+    if (a < 0 && b < 0) return FirstLevel.missing;
+    // One record has no first name: its middle name may be the name the person goes by.
+    const mx = a < 0 ? f.middle[i] : f.middle[j];
+    if (mx < 0) return FirstLevel.missing;
+    const y = a < 0 ? j : i;
+    if (mx === f.first[y] || mx === f.middle[y]) return FirstLevel.middle;
+    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j)) return FirstLevel.twin;
+    return FirstLevel.missing;
+  }
+  if (a === b) return FirstLevel.exact;
+  if (sameGroup(f, a, b)) return FirstLevel.nickname;
+  if (swapped(f, i, j)) return FirstLevel.swapped;
+  const ma = f.middle[i];
+  const mb = f.middle[j];
+  if ((mb >= 0 && a === mb) || (ma >= 0 && ma === b)) return FirstLevel.middle;
+  const band = nameBand(f, a, b);
+  if (band === 0) return FirstLevel.jw92;
+  // Stanley and Stacey: a near spelling with the other sex is a twin, not a typo
+  if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? FirstLevel.twin : FirstLevel.jw88;
+  // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
+  if (twins(f, i, j)) return FirstLevel.twin;
+  return band === 2 ? FirstLevel.phonetic : FirstLevel.different;
+}
+
+export function lastNameLevel(f: Features, i: number, j: number): number {
+  const a = f.last[i];
+  const b = f.last[j];
+  if (a < 0 || b < 0) return LastLevel.missing;
+  if (a === b) return LastLevel.exact;
+  if (swapped(f, i, j)) return LastLevel.swapped;
+  const band = nameBand(f, a, b);
+  return band === 0 ? LastLevel.jw92 : band === 1 ? LastLevel.jw88 : band === 2 ? LastLevel.phonetic : LastLevel.different;
+}
+
+export function dobLevel(f: Features, i: number, j: number): number {
+  const a = f.dayNo[i];
+  const b = f.dayNo[j];
+  if (a === 0 || b === 0) return DobLevel.missing;
+  if (a === b) return DobLevel.exact;
+  const sameYear = f.year[i] === f.year[j];
+  if (sameYear && f.day[i] === f.month[j] && f.month[i] === f.day[j]) return DobLevel.dayMonthSwapped;
+  const agree = (sameYear ? 1 : 0) + (f.month[i] === f.month[j] ? 1 : 0) + (f.day[i] === f.day[j] ? 1 : 0);
+  if (agree === 2) return DobLevel.onePartDifferent;
+  if (Math.abs(a - b) <= 365) return DobLevel.withinYear;
+  return DobLevel.different;
+}
+
+export function sexLevel(f: Features, i: number, j: number): number {
+  const a = f.sex[i];
+  const b = f.sex[j];
+  if (a === 0 || b === 0) return SexLevel.missing;
+  return a === b ? SexLevel.same : SexLevel.different;
+}
+
+export function postcodeLevel(f: Features, i: number, j: number): number {
+  const a = f.postcode[i];
+  const b = f.postcode[j];
+  if (a < 0 || b < 0) return PostcodeLevel.missing;
+  if (a === b) {
+    // The same home is one fact, not two: when the addresses agree the postcode adds nothing.
+    const address = addressLevel(f, i, j);
+    return address === AddressLevel.exact || address === AddressLevel.similar ? PostcodeLevel.withAddress : PostcodeLevel.exact;
+  }
+  return f.outward[i] === f.outward[j] ? PostcodeLevel.outward : PostcodeLevel.different;
+}
+
+export function addressLevel(f: Features, i: number, j: number): number {
+  const a = f.address[i];
+  const b = f.address[j];
+  if (a < 0 || b < 0) return AddressLevel.missing;
+  if (a === b) return AddressLevel.exact;
+  const sa = f.street[i];
+  const sb = f.street[j];
+  const na = f.houseNumber[i];
+  const nb = f.houseNumber[j];
+  const sameNumber = na >= 0 && na === nb;
+  if (sa >= 0 && sb >= 0) {
+    if (sa === sb) return sameNumber || na < 0 || nb < 0 ? AddressLevel.similar : AddressLevel.sameStreet;
+    if (sameNumber) {
+      const s1 = f.streets[sa];
+      const s2 = f.streets[sb];
+      if (jaroWinklerBound(s1.length, s2.length) >= 0.88 && jaroWinkler(s1, s2) >= 0.88) return AddressLevel.similar;
+    }
+  }
+  return AddressLevel.different;
+}
+
+const R1 = RADIX[1];
+const R2 = RADIX[2];
+const R3 = RADIX[3];
+const R4 = RADIX[4];
+const R5 = RADIX[5];
+
+/** The comparison vector of records i and j, packed (see levels.ts). */
+export function comparePair(f: Features, i: number, j: number): number {
+  return (
+    ((((firstNameLevel(f, i, j) * R1 + lastNameLevel(f, i, j)) * R2 + dobLevel(f, i, j)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
+    addressLevel(f, i, j)
+  );
+}

@@ -1,0 +1,259 @@
+/**
+ * train, link, explain and decide: the engine's public operations (see types.ts for the contract).
+ */
+import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
+import { blockAndCompare, type BlockingOptions } from './blocking.ts';
+import { addressLevel, buildFeatures, comparePair, dobLevel, firstNameLevel, lastNameLevel, postcodeLevel, sexLevel, type Features } from './features.ts';
+import { ADDRESS, DOB, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
+import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
+import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
+
+export interface TrainingOptions extends TrainOptions {
+  blocking?: BlockingOptions;
+}
+
+/** Estimates a model (m, u, prior, term frequencies) from unlabelled records. */
+export function train(records: readonly PersonRecord[], options: TrainingOptions = {}): LinkageModel {
+  const f = buildFeatures(records);
+  const store = blockAndCompare(f, options.blocking);
+  return estimateModel(f, store, options);
+}
+
+export function decide(weight: number, thresholds: Thresholds): Decision {
+  if (weight >= thresholds.link) return 'link';
+  if (weight >= thresholds.review) return 'review';
+  return 'apart';
+}
+
+export function probabilityOf(weight: number): number {
+  const odds = 2 ** weight;
+  return Number.isFinite(odds) ? odds / (1 + odds) : 1;
+}
+
+export interface LinkOptions extends TrainingOptions {
+  /** A stored model; without one, link() trains on the records first. */
+  model?: LinkageModel;
+  thresholds?: Thresholds;
+  /** Clerical decisions: accepted pairs are joined, rejected pairs are never joined directly. */
+  decisions?: PairDecision[];
+}
+
+/** Per-name term-frequency adjustments (by name id), computed once per distinct name. */
+function tfByName(c: CompiledModel, f: Features, which: 0 | 1): Float64Array {
+  const out = new Float64Array(f.names.length);
+  const used = new Uint8Array(f.names.length);
+  const ids = which === 0 ? f.first : f.last;
+  for (let i = 0; i < f.n; i++) {
+    const id = ids[i];
+    if (id < 0 || used[id]) continue;
+    used[id] = 1;
+    out[id] = tfAdjustment(c, which, f.names[id]);
+  }
+  return out;
+}
+
+class UnionFind {
+  readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+  find(i: number): number {
+    const p = this.parent;
+    while (p[i] !== i) {
+      p[i] = p[p[i]];
+      i = p[i];
+    }
+    return i;
+  }
+  /** The smaller index becomes the root, so each cluster's representative is its first record. */
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra < rb) this.parent[rb] = ra;
+    else if (rb < ra) this.parent[ra] = rb;
+  }
+}
+
+export function link(records: readonly PersonRecord[], options: LinkOptions = {}): LinkageResult {
+  const started = performance.now();
+  const f = buildFeatures(records);
+  const store = blockAndCompare(f, options.blocking);
+  const trained = options.model ?? estimateModel(f, store, options);
+  const thresholds = options.thresholds ?? trained.thresholds;
+  const model: LinkageModel = { ...trained, thresholds };
+  const c = compile(model);
+  const tfFirst = tfByName(c, f, 0);
+  const tfLast = tfByName(c, f, 1);
+  const [t0, t1, t2, t3, t4, t5] = c.table;
+  const [l0, l1, l2, l3, l4, l5] = levelOf;
+  const prior = c.prior;
+  const review = thresholds.review;
+  const linkAt = thresholds.link;
+  const n = f.n;
+
+  // clerical decisions by record index; a rejected pair is a key i * n + j (i < j)
+  const rejected = new Set<number>();
+  const accepted: [number, number][] = [];
+  if (options.decisions?.length) {
+    const index = new Map<string, number>();
+    records.forEach((r, i) => index.set(r.key, i));
+    for (const d of options.decisions) {
+      const a = index.get(d.left);
+      const b = index.get(d.right);
+      if (a === undefined || b === undefined || a === b) continue;
+      const [i, j] = a < b ? [a, b] : [b, a];
+      if (d.match) accepted.push([i, j]);
+      else rejected.add(i * n + j);
+    }
+  }
+  const acceptedKeys = new Set(accepted.map(([i, j]) => i * n + j));
+
+  const uf = new UnionFind(n);
+  const pairs: ScoredPair[] = [];
+  let links = 0;
+  let reviews = 0;
+  const { left, right, code } = store;
+  for (let k = 0; k < store.length; k++) {
+    const p = code[k];
+    const i = left[k];
+    const j = right[k];
+    const a = l0[p];
+    const b = l1[p];
+    const w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
+    const w1 = b === LastLevel.exact ? t1[b] + tfLast[f.last[i]] : t1[b];
+    const weight = prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]];
+    if (weight < review && !acceptedKeys.has(i * n + j)) continue;
+    let decision: Decision = weight >= linkAt ? 'link' : 'review';
+    let clerical: boolean | undefined;
+    if (rejected.size && rejected.has(i * n + j)) {
+      decision = 'apart';
+      clerical = true;
+    } else if (acceptedKeys.size && acceptedKeys.has(i * n + j)) {
+      decision = 'link';
+      clerical = true;
+      acceptedKeys.delete(i * n + j);
+    }
+    const pair: ScoredPair = { left: i, right: j, weight, probability: probabilityOf(weight), decision };
+    if (clerical) pair.clerical = true;
+    pairs.push(pair);
+    if (decision === 'link') {
+      links++;
+      uf.union(i, j);
+    } else if (decision === 'review') reviews++;
+  }
+  // accepted pairs that blocking never compared still join their records
+  for (const key of acceptedKeys) {
+    const i = Math.floor(key / n);
+    const j = key - i * n;
+    const weight = scorePair(c, f, i, j);
+    pairs.push({ left: i, right: j, weight, probability: probabilityOf(weight), decision: 'link', clerical: true });
+    links++;
+    uf.union(i, j);
+  }
+  const clusterOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) clusterOf[i] = uf.find(i);
+  return {
+    model,
+    pairs,
+    clusterOf,
+    stats: { records: n, comparisons: store.length, links, reviews, seconds: (performance.now() - started) / 1000 },
+  };
+}
+
+/** Field weights of one pair, in FIELDS order, computed exactly as link() computes them. */
+function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { levels: number[]; weights: number[] } {
+  const p = comparePair(f, i, j);
+  const levels = FIELDS.map((_, field) => levelOf[field][p]);
+  const weights = levels.map((l, field) => c.table[field][l]);
+  if (levels[FIRST] === FirstLevel.exact) weights[FIRST] = c.table[FIRST][levels[FIRST]] + tfAdjustment(c, 0, f.names[f.first[i]]);
+  if (levels[LAST] === LastLevel.exact) weights[LAST] = c.table[LAST][levels[LAST]] + tfAdjustment(c, 1, f.names[f.last[i]]);
+  return { levels, weights };
+}
+
+function scorePair(c: CompiledModel, f: Features, i: number, j: number): number {
+  const { weights } = fieldWeights(c, f, i, j);
+  return c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5];
+}
+
+const compiled = new WeakMap<LinkageModel, CompiledModel>();
+
+/** The waterfall for one pair: the prior and each field's weight, with plain words for the review page. */
+export function explain(model: LinkageModel, left: PersonRecord, right: PersonRecord): Explanation {
+  let c = compiled.get(model);
+  if (!c) {
+    c = compile(model);
+    compiled.set(model, c);
+  }
+  const f = buildFeatures([left, right]);
+  const { levels, weights } = fieldWeights(c, f, 0, 1);
+  const fields: FieldWeight[] = FIELDS.map((field, k) => ({
+    field,
+    level: LEVEL_NAMES[k][levels[k]],
+    label: labelFor(k, levels[k], left, right, c),
+    weight: weights[k],
+  }));
+  const weight = c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5];
+  return { prior: c.prior, fields, weight, probability: probabilityOf(weight) };
+}
+
+const FIELD_WORDS = ['first name', 'surname', 'date of birth', 'sex', 'postcode', 'address'];
+
+function show(v: string | null | undefined): string {
+  return v && v.trim() ? v.trim() : 'blank';
+}
+
+function valuesOf(field: number, r: PersonRecord): string | null | undefined {
+  switch (field) {
+    case FIRST:
+      return r.firstName;
+    case LAST:
+      return r.lastName;
+    case DOB:
+      return r.dateOfBirth;
+    case SEX:
+      return r.sex === 'F' ? 'female' : r.sex === 'M' ? 'male' : null;
+    case POSTCODE:
+      return r.postcode;
+    case ADDRESS:
+      return r.address;
+    default:
+      return null;
+  }
+}
+
+function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel): string {
+  const what = FIELD_WORDS[field];
+  const a = show(valuesOf(field, left));
+  const b = show(valuesOf(field, right));
+  const name = LEVEL_NAMES[field][level];
+  if (level === 0) return `${what}: blank on ${a === 'blank' && b === 'blank' ? 'both records' : 'one record'}, so it counts neither way`;
+  if (field === FIRST && level === FirstLevel.nickname) {
+    const groups = nicknameGroupsOf(normaliseNameKey(left.firstName)).filter((g) => nicknameGroupsOf(normaliseNameKey(right.firstName)).includes(g));
+    const formal = groups.length ? formalNameOf(groups[0]) : '';
+    return `${what}: ${a} and ${b} are forms of the same name${formal ? ` (${formal})` : ''}`;
+  }
+  if (field === FIRST && level === FirstLevel.middle) return `${what}: one record's first name is the other's middle name (${[left, right].map((r) => [r.firstName, r.middleName].filter(Boolean).join(' ') || 'blank').join(' and ')})`;
+  if (field === FIRST && level === FirstLevel.twin) return `${what}: ${a} and ${b} are different names with the same date of birth and the same surname or home, so they are treated as different people (twins)`;
+  if ((field === FIRST || field === LAST) && name === 'first and last name swapped') return `${what}: first name and surname appear the other way round on one record`;
+  if ((field === FIRST || field === LAST) && name === 'exact') {
+    const value = normaliseNameKey(field === FIRST ? left.firstName : left.lastName);
+    const tf = c.tf[field === FIRST ? 0 : 1].get(value);
+    const rarity = tf === undefined ? 'a rare name' : tf >= 0.005 ? 'a common name' : 'an uncommon name';
+    return `${what}: ${a} on both records (${rarity})`;
+  }
+  if (name.startsWith('jaro-winkler')) return `${what}: ${a} and ${b} are spelt very similarly`;
+  if (name === 'phonetic') return `${what}: ${a} and ${b} sound alike`;
+  if (field === DOB) {
+    if (level === 1) return `${what}: ${a} on both records`;
+    if (level === 2) return `${what}: ${a} and ${b} have the day and month swapped`;
+    if (level === 3) return `${what}: ${a} and ${b} differ in one of day, month or year`;
+    if (level === 4) return `${what}: ${a} and ${b} are within a year of each other`;
+    return `${what}: ${a} and ${b} are different`;
+  }
+  if (field === POSTCODE && level === 2) return `${what}: ${a} and ${b} are in the same postcode district`;
+  if (field === ADDRESS && level === 2) return `${what}: ${a} and ${b} are similar`;
+  if (field === ADDRESS && level === 3) return `${what}: ${a} and ${b} are on the same street with different house numbers`;
+  if (name === 'exact' || name === 'same') return `${what}: ${a} on both records`;
+  return `${what}: ${a} and ${b} are different`;
+}

@@ -1,0 +1,191 @@
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { decide, explain, link, train } from './index.ts';
+import type { LinkageModel, PersonRecord } from './types.ts';
+import { generateRecords } from './synthetic.ts';
+import { buildFeatures, comparePair } from './features.ts';
+import { blockAndCompare } from './blocking.ts';
+import { FIELDS, LEVEL_NAMES, levelOf } from './levels.ts';
+import { mulberry32 } from './model.ts';
+
+const base: PersonRecord = { key: 'a', firstName: 'William', lastName: 'Smith', dateOfBirth: '1980-03-14', sex: 'M', postcode: 'CM1 2AB', address: '12 High Street' };
+const record = (key: string, over: Partial<PersonRecord> = {}): PersonRecord => ({ ...base, key, ...over });
+
+/** Pairwise precision and recall of clusters against the truth. */
+function accuracy(clusterOf: ArrayLike<number>, truth: ArrayLike<number>) {
+  let tp = 0;
+  let predicted = 0;
+  let actual = 0;
+  for (let i = 0; i < truth.length; i++)
+    for (let j = i + 1; j < truth.length; j++) {
+      const same = truth[i] === truth[j];
+      const together = clusterOf[i] === clusterOf[j];
+      if (same) actual++;
+      if (together) predicted++;
+      if (same && together) tp++;
+    }
+  const precision = tp / predicted;
+  const recall = tp / actual;
+  return { precision, recall, f1: (2 * precision * recall) / (precision + recall) };
+}
+
+const synthetic = generateRecords({ records: 3000, seed: 7 });
+const model = train(synthetic.records);
+
+describe('training', () => {
+  it('recovers m and u close to their true values on generated data', () => {
+    const f = buildFeatures(synthetic.records);
+    const store = blockAndCompare(f);
+    // true m: the share of each level among blocked pairs of one person
+    const matchCounts = FIELDS.map((_, k) => new Float64Array(LEVEL_NAMES[k].length));
+    for (let p = 0; p < store.length; p++) {
+      if (synthetic.personOf[store.left[p]] !== synthetic.personOf[store.right[p]]) continue;
+      FIELDS.forEach((_, k) => matchCounts[k][levelOf[k][store.code[p]]]++);
+    }
+    // true u: the share of each level among random pairs of different people
+    const random = mulberry32(3);
+    const nonMatchCounts = FIELDS.map((_, k) => new Float64Array(LEVEL_NAMES[k].length));
+    for (let s = 0; s < 200_000; s++) {
+      const i = Math.floor(random() * f.n);
+      const j = Math.floor(random() * f.n);
+      if (i === j || synthetic.personOf[i] === synthetic.personOf[j]) continue;
+      const code = comparePair(f, Math.min(i, j), Math.max(i, j));
+      FIELDS.forEach((_, k) => nonMatchCounts[k][levelOf[k][code]]++);
+    }
+    const share = (counts: Float64Array, level: number) => counts[level] / counts.slice(1).reduce((a, b) => a + b, 0);
+    const checks: [number, string, number][] = [
+      [0, 'exact', 1],
+      [0, 'nickname', 2],
+      [1, 'exact', 1],
+      [2, 'exact', 1],
+      [2, 'different', 5],
+      [3, 'same', 1],
+      [5, 'exact', 1],
+    ];
+    for (const [k, name, level] of checks) {
+      const estimated = model.fields[FIELDS[k]][name];
+      expect(Math.abs(estimated.m - share(matchCounts[k], level)), `m of ${FIELDS[k]} ${name}`).toBeLessThan(0.05);
+      expect(Math.abs(estimated.u - share(nonMatchCounts[k], level)), `u of ${FIELDS[k]} ${name}`).toBeLessThan(0.01);
+    }
+  });
+
+  it('is deterministic and JSON-serialisable', () => {
+    const again = train(synthetic.records);
+    expect(JSON.parse(JSON.stringify(again))).toEqual(JSON.parse(JSON.stringify(model)));
+  });
+});
+
+describe('decide', () => {
+  const thresholds = { link: 6, review: 0 };
+  it('links at or above the link threshold, reviews between, keeps apart below', () => {
+    expect(decide(6, thresholds)).toBe('link');
+    expect(decide(12.5, thresholds)).toBe('link');
+    expect(decide(5.99, thresholds)).toBe('review');
+    expect(decide(0, thresholds)).toBe('review');
+    expect(decide(-0.01, thresholds)).toBe('apart');
+  });
+});
+
+describe('explain', () => {
+  it('gives a prior and field weights that add up exactly to the weight link() scored', () => {
+    const result = link(synthetic.records, { model });
+    const sample = result.pairs.slice(0, 200);
+    expect(sample.length).toBeGreaterThan(50);
+    for (const pair of sample) {
+      const e = explain(model, synthetic.records[pair.left], synthetic.records[pair.right]);
+      const sum = e.fields.reduce((w, field) => w + field.weight, e.prior);
+      expect(sum).toBe(e.weight);
+      expect(e.weight).toBe(pair.weight);
+      expect(e.probability).toBeCloseTo(pair.probability, 12);
+    }
+  });
+
+  it('labels each field in plain words', () => {
+    const e = explain(model, record('a'), record('b', { firstName: 'Bill', dateOfBirth: '1980-14-03'.replace('14-03', '03-41') }));
+    const first = e.fields.find((f) => f.field === 'firstName')!;
+    expect(first.level).toBe('nickname');
+    expect(first.label).toBe('first name: William and Bill are forms of the same name (william)');
+    expect(e.fields.find((f) => f.field === 'dateOfBirth')!.label).toBe('date of birth: blank on one record, so it counts neither way');
+    expect(e.fields.map((f) => f.field)).toEqual([...FIELDS]);
+  });
+
+  it('weighs a match on a rare surname more than on Smith (term frequencies)', () => {
+    const tfModel: LinkageModel = { ...model, termFrequencies: { ...model.termFrequencies, lastName: { smith: 0.02, entwistle: 0.0001 } } };
+    const smith = explain(tfModel, record('a'), record('b'));
+    const rare = explain(tfModel, record('a', { lastName: 'Entwistle' }), record('b', { lastName: 'Entwistle' }));
+    const weightOf = (e: typeof smith) => e.fields.find((f) => f.field === 'lastName')!.weight;
+    expect(weightOf(rare)).toBeGreaterThan(weightOf(smith) + 5);
+    expect(rare.weight).toBeGreaterThan(smith.weight);
+  });
+});
+
+describe('link', () => {
+  it('finds the people in generated agency data (F1 at least 0.95 on 3,000 records)', () => {
+    const result = link(synthetic.records, { model });
+    const a = accuracy(result.clusterOf, synthetic.personOf);
+    expect(a.f1).toBeGreaterThan(0.95);
+    expect(result.stats.comparisons).toBeLessThan((3000 * 2999) / 2 / 50);
+  });
+
+  it('keeps twins apart and links the same child across agencies', () => {
+    const twinA = record('a', { firstName: 'Amy', lastName: 'Entwistle', dateOfBirth: '2015-06-01', sex: 'F' });
+    const twinB = record('b', { firstName: 'Ava', lastName: 'Entwistle', dateOfBirth: '2015-06-01', sex: 'F' });
+    const amyAgain = record('c', { firstName: 'AMY', lastName: 'Entwistle', dateOfBirth: '2015-01-06', sex: null, address: '12 High St' });
+    const result = link([...synthetic.records, twinA, twinB, amyAgain], { model });
+    const n = synthetic.records.length;
+    expect(result.clusterOf[n]).not.toBe(result.clusterOf[n + 1]);
+    expect(result.clusterOf[n]).toBe(result.clusterOf[n + 2]);
+    const e = explain(model, twinA, twinB);
+    expect(decide(e.weight, model.thresholds)).toBe('apart');
+    expect(e.fields[0].label).toContain('twins');
+  });
+
+  it('joins accepted pairs and never joins a rejected pair directly', () => {
+    const records = [record('a'), record('b', { firstName: 'Bill' }), record('c', { firstName: 'Zebedee', lastName: 'Quinn', dateOfBirth: '1999-09-09', address: '1 Low Road', postcode: 'SS1 1AA' })];
+    const all = [...synthetic.records, ...records];
+    const n = synthetic.records.length;
+    const plain = link(all, { model });
+    expect(plain.clusterOf[n]).toBe(plain.clusterOf[n + 1]);
+    expect(plain.clusterOf[n]).not.toBe(plain.clusterOf[n + 2]);
+    const decided = link(all, { model, decisions: [{ left: 'b', right: 'a', match: false }, { left: 'a', right: 'c', match: true }] });
+    expect(decided.clusterOf[n]).not.toBe(decided.clusterOf[n + 1]);
+    expect(decided.clusterOf[n]).toBe(decided.clusterOf[n + 2]);
+    const rejected = decided.pairs.find((p) => p.left === n && p.right === n + 1)!;
+    expect(rejected).toMatchObject({ decision: 'apart', clerical: true });
+    expect(decided.pairs.find((p) => p.left === n && p.right === n + 2)).toMatchObject({ decision: 'link', clerical: true });
+  });
+
+  it('uses the given thresholds', () => {
+    const strict = link(synthetic.records, { model, thresholds: { link: 1000, review: 999 } });
+    expect(strict.stats.links).toBe(0);
+    expect(strict.pairs).toHaveLength(0);
+    expect(new Set(strict.clusterOf).size).toBe(synthetic.records.length);
+  });
+});
+
+describe('FEBRL dataset1 (public labelled data)', () => {
+  it('links the duplicates with F1 above the measured floor', () => {
+    const file = fileURLToPath(new URL('./testdata/febrl-dataset1.csv', import.meta.url));
+    const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+    const truth: string[] = [];
+    const records: PersonRecord[] = lines.map((line) => {
+      const c = line.split(',').map((s) => s.trim());
+      truth.push(c[0].split('-')[1]);
+      const d = c[9];
+      return {
+        key: c[0],
+        firstName: c[1] || null,
+        lastName: c[2] || null,
+        dateOfBirth: d.length === 8 ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}` : null,
+        postcode: c[7] || null,
+        address: [c[3], c[4]].filter(Boolean).join(' ') || null,
+      };
+    });
+    const ids = truth.map((t) => Number(t));
+    const result = link(records);
+    const a = accuracy(result.clusterOf, ids);
+    expect(a.precision).toBeGreaterThan(0.98);
+    expect(a.f1).toBeGreaterThan(0.88);
+  });
+});

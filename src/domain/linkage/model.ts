@@ -1,0 +1,360 @@
+/**
+ * Estimating the Fellegi–Sunter model from the data, as Splink does: u (how often a level occurs
+ * between two records of different people) from random pairs and value frequencies; m (how often
+ * it occurs between two records of one person) and the prior by expectation maximisation over the
+ * blocked pairs, one blocking rule at a time, leaving out the fields each rule forces to agree.
+ */
+import type { LinkageModel, Thresholds } from './types.ts';
+import { type Features, comparePair } from './features.ts';
+import type { PairStore } from './blocking.ts';
+import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, TWIN_GUARD_WEIGHT, levelOf } from './levels.ts';
+
+export const DEFAULT_THRESHOLDS: Thresholds = { link: 7, review: 0 };
+
+/** Deterministic PRNG (mulberry32), so training twice on the same records gives the same model. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const FLOOR = 1e-9;
+
+/** Per field, per level: u estimated from random pairs, with the exact level taken from value frequencies. */
+export function estimateU(f: Features, samples: number, seed: number): Float64Array[] {
+  const n = f.n;
+  const counts = RADIX.map((r) => new Float64Array(r));
+  const total = (n * (n - 1)) / 2;
+  const random = mulberry32(seed);
+  if (n >= 2) {
+    if (total <= samples) {
+      for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) tally(counts, comparePair(f, i, j));
+    } else {
+      for (let s = 0; s < samples; s++) {
+        const i = Math.floor(random() * n);
+        let j = Math.floor(random() * (n - 1));
+        if (j >= i) j++;
+        tally(counts, comparePair(f, Math.min(i, j), Math.max(i, j)));
+      }
+    }
+  }
+  // Exact agreement between two random records is sum(p^2) over values: far more precise than a sample.
+  const exact: (number | null)[] = [
+    sumSquares(f.first, n),
+    sumSquares(f.last, n),
+    sumSquares(f.dayNo, n, 0),
+    null,
+    sumSquares(f.postcode, n),
+    sumSquares(f.address, n),
+  ];
+  return counts.map((c, field) => {
+    const u = new Float64Array(c.length);
+    let present = 0;
+    for (let l = 1; l < c.length; l++) present += c[l] + 0.5;
+    for (let l = 1; l < c.length; l++) u[l] = (c[l] + 0.5) / present;
+    const e = exact[field];
+    if (e !== null && e > 0) {
+      const rest = 1 - u[1];
+      u[1] = e;
+      for (let l = 2; l < c.length; l++) u[l] = rest > 0 ? (u[l] * (1 - e)) / rest : (1 - e) / (c.length - 2);
+    }
+    u[0] = 1;
+    for (let l = 1; l < c.length; l++) u[l] = Math.max(u[l], FLOOR);
+    return u;
+  });
+}
+
+function tally(counts: Float64Array[], code: number): void {
+  for (let field = 0; field < counts.length; field++) counts[field][levelOf[field][code]]++;
+}
+
+function sumSquares(values: Int32Array, n: number, missing = -1): number {
+  const freq = new Map<number, number>();
+  let present = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === missing || v < 0) continue;
+    present++;
+    freq.set(v, (freq.get(v) ?? 0) + 1);
+  }
+  if (present < 2) return 0;
+  let s = 0;
+  for (const c of freq.values()) s += (c / present) * (c / present);
+  return s;
+}
+
+/** Pairs the twin guard keeps apart are non-matches by rule: they take no part in estimating m. */
+function isTwin(code: number): boolean {
+  return levelOf[FIRST][code] === FirstLevel.twin;
+}
+
+/** The level the training counts a pattern's field under (0 = takes no part). */
+function trainingLevel(field: number, code: number): number {
+  const l = levelOf[field][code];
+  if (field === POSTCODE && l === PostcodeLevel.withAddress) return 0;
+  return l;
+}
+
+function initialM(): Float64Array[] {
+  return RADIX.map((r, field) => {
+    const m = new Float64Array(r);
+    const last = field === FIRST ? FirstLevel.different : field === POSTCODE ? PostcodeLevel.different : r - 1;
+    m[0] = 1;
+    m[1] = 0.85;
+    const middle = last - 2;
+    for (let l = 2; l < last; l++) m[l] = 0.1 / middle;
+    m[last] = middle > 0 ? 0.05 : 0.15;
+    if (field === FIRST) m[FirstLevel.middle] = 0.02;
+    return m;
+  });
+}
+
+/**
+ * The third class: two different people of one household (parent and child, siblings, a couple).
+ * They share a surname and a home far more often than two random records do, so without a class
+ * of their own EM mistakes them for matches and learns that a match often has a different first
+ * name and date of birth.
+ */
+function initialH(u: Float64Array[]): Float64Array[] {
+  const h = u.map((a) => a.slice());
+  const set = (field: number, level: number, p: number) => {
+    const other = 1 - p;
+    let rest = 0;
+    for (let l = 1; l < h[field].length; l++) if (l !== level) rest += h[field][l];
+    for (let l = 1; l < h[field].length; l++) h[field][l] = l === level ? p : rest > 0 ? (h[field][l] * other) / rest : 0;
+  };
+  set(LAST, LastLevel.exact, 0.8);
+  set(POSTCODE, PostcodeLevel.exact, 0.8);
+  set(ADDRESS, AddressLevel.exact, 0.8);
+  return h;
+}
+
+interface EmResult {
+  /** Expected match counts per field and level (numerators of m). */
+  matched: Float64Array[];
+  lambda: number;
+}
+
+/**
+ * EM over one rule's pattern counts with three classes: match (m, estimated), same household
+ * (h, fixed: unrelated people who share a surname and a home) and unrelated (u, fixed from
+ * random pairs). Were h estimated too, the class would wander off to model any subgroup (people
+ * who moved house, say) rather than households. Only the rule's trainable fields
+ * take part.
+ */
+function emOnRule(counts: Float64Array, trainable: boolean[], u: Float64Array[], mStart: Float64Array[], iterations: number, fixM = false): EmResult {
+  const m = mStart.map((a) => a.slice());
+  const h = initialH(u);
+  const patterns: number[] = [];
+  let total = 0;
+  for (let p = 0; p < PATTERNS; p++)
+    if (counts[p] > 0 && !isTwin(p)) {
+      patterns.push(p);
+      total += counts[p];
+    }
+  let lambda = 0.05;
+  let eta = 0.05;
+  let matched = RADIX.map((r) => new Float64Array(r));
+  for (let it = 0; it < iterations; it++) {
+    matched = RADIX.map((r) => new Float64Array(r));
+    let sumMatch = 0;
+    let sumHousehold = 0;
+    for (const p of patterns) {
+      let pm = lambda;
+      let ph = eta;
+      let pu = 1 - lambda - eta;
+      for (let field = 0; field < FIELDS.length; field++) {
+        if (!trainable[field]) continue;
+        const l = trainingLevel(field, p);
+        if (l === 0) continue;
+        pm *= m[field][l];
+        ph *= h[field][l];
+        pu *= u[field][l];
+      }
+      const z = pm + ph + pu;
+      if (!(z > 0)) continue;
+      const cm = (counts[p] * pm) / z;
+      const ch = (counts[p] * ph) / z;
+      sumMatch += cm;
+      sumHousehold += ch;
+      for (let field = 0; field < FIELDS.length; field++) {
+        if (!trainable[field]) continue;
+        const l = trainingLevel(field, p);
+        if (l === 0) continue;
+        matched[field][l] += cm;
+      }
+    }
+    for (let field = 0; field < FIELDS.length; field++) {
+      if (!trainable[field]) continue;
+      if (!fixM) normaliseInto(m[field], matched[field]);
+    }
+    if (total > 0) {
+      lambda = Math.min(Math.max(sumMatch / total, 1e-9), 0.98);
+      eta = Math.min(Math.max(sumHousehold / total, 1e-9), 0.99 - lambda);
+    }
+  }
+  return { matched, lambda };
+}
+
+function normaliseInto(target: Float64Array, counts: Float64Array): void {
+  let s = 0;
+  for (let l = 1; l < counts.length; l++) s += counts[l];
+  if (s <= 0) return;
+  for (let l = 1; l < counts.length; l++) target[l] = Math.max(counts[l] / s, 1e-6);
+}
+
+export interface TrainOptions {
+  thresholds?: Thresholds;
+  /** Seed for the random pairs that estimate u. */
+  seed?: number;
+  /** How many random pairs estimate u. */
+  uSamples?: number;
+  iterations?: number;
+}
+
+/** Estimates m, u, the prior and the term frequencies from the records' blocked pairs. */
+export function estimateModel(f: Features, store: PairStore, options: TrainOptions = {}): LinkageModel {
+  const u = estimateU(f, options.uSamples ?? 400_000, options.seed ?? 1);
+  const iterations = options.iterations ?? 25;
+  const start = initialM();
+  const totals = RADIX.map((r) => new Float64Array(r));
+  const trainable = store.ruleFields.map((forced) => FIELDS.map((_, field) => !forced.includes(field)));
+  store.counts.forEach((counts, r) => {
+    const { matched } = emOnRule(counts, trainable[r], u, start, iterations);
+    for (let field = 0; field < FIELDS.length; field++) {
+      if (!trainable[r][field]) continue;
+      for (let l = 1; l < RADIX[field]; l++) totals[field][l] += matched[field][l];
+    }
+  });
+  const m = RADIX.map((r, field) => {
+    const out = start[field].slice();
+    let s = 0;
+    for (let l = 1; l < r; l++) s += totals[field][l];
+    if (s > 0) for (let l = 1; l < r; l++) out[l] = Math.max(totals[field][l] / s, 1e-6);
+    return out;
+  });
+  // The prior, as Splink estimates it: count the pairs a strict deterministic rule calls matches
+  // (same first name or nickname, same surname, same date of birth) and divide by that rule's
+  // recall, which the m probabilities give. EM over the blocked pairs would overstate it: the
+  // blocked non-matches agree on the blocking fields far more often than u (from random pairs)
+  // allows, and more so the larger the data.
+  let strict = 0;
+  for (let k = 0; k < store.length; k++) {
+    const c = store.code[k];
+    const first = levelOf[FIRST][c];
+    if ((first === FirstLevel.exact || first === FirstLevel.nickname) && levelOf[LAST][c] === LastLevel.exact && levelOf[DOB][c] === DobLevel.exact) strict++;
+  }
+  const present = (field: number, levels: readonly number[]) => levels.reduce((s, l) => s + m[field][l], 0);
+  const strictRecall = present(FIRST, [FirstLevel.exact, FirstLevel.nickname]) * present(LAST, [LastLevel.exact]) * present(DOB, [DobLevel.exact]) * (1 - missingShare(f));
+  const n = f.n;
+  const allPairs = Math.max(1, (n * (n - 1)) / 2);
+  let expectedMatches: number;
+  if (strict > 0 && strictRecall > 0) expectedMatches = strict / strictRecall;
+  else {
+    const union = new Float64Array(PATTERNS);
+    for (let k = 0; k < store.length; k++) union[store.code[k]]++;
+    expectedMatches = Math.max(1, emOnRule(union, FIELDS.map(() => true), u, m, iterations, true).lambda * store.length);
+  }
+  const p = Math.min(expectedMatches / allPairs, 0.5);
+
+  const fields: LinkageModel['fields'] = {};
+  FIELDS.forEach((name, field) => {
+    const levels: Record<string, { m: number; u: number }> = {};
+    LEVEL_NAMES[field].forEach((level, l) => {
+      if (l === 0) levels[level] = { m: 1, u: 1 };
+      else if (field === FIRST && l === FirstLevel.twin) levels[level] = { m: 2 ** TWIN_GUARD_WEIGHT, u: 1 };
+      else if (field === POSTCODE && l === PostcodeLevel.withAddress) levels[level] = { m: 1, u: 1 };
+      else levels[level] = { m: m[field][l], u: u[field][l] };
+    });
+    fields[name] = levels;
+  });
+  const { tables, floors } = termFrequencies(f);
+  return {
+    version: 1,
+    prior: Math.log2(p / (1 - p)),
+    fields,
+    termFrequencies: tables,
+    termFrequencyFloor: floors,
+    thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
+  };
+}
+
+/** The share of record pairs in which first name, surname or date of birth is blank on either side. */
+function missingShare(f: Features): number {
+  let present = 0;
+  for (let i = 0; i < f.n; i++) if (f.first[i] >= 0 && f.last[i] >= 0 && f.dayNo[i] !== 0) present++;
+  const share = f.n ? present / f.n : 1;
+  return 1 - share * share;
+}
+
+/** Relative frequency of each first name and surname seen at least twice; rarer values use the floor (one occurrence). */
+function termFrequencies(f: Features): { tables: Record<string, Record<string, number>>; floors: Record<string, number> } {
+  const tables: Record<string, Record<string, number>> = {};
+  const floors: Record<string, number> = {};
+  for (const [field, ids] of [
+    ['firstName', f.first],
+    ['lastName', f.last],
+  ] as const) {
+    const counts = new Int32Array(f.names.length);
+    let present = 0;
+    for (let i = 0; i < f.n; i++) {
+      if (ids[i] < 0) continue;
+      counts[ids[i]]++;
+      present++;
+    }
+    const table: Record<string, number> = {};
+    for (let id = 0; id < counts.length; id++) if (counts[id] >= 2) table[f.names[id]] = counts[id] / present;
+    tables[field] = table;
+    floors[field] = 1 / Math.max(1, present);
+  }
+  return { tables, floors };
+}
+
+/** A model compiled for scoring: weight per field and level, and term-frequency lookups. */
+export interface CompiledModel {
+  prior: number;
+  /** log2(m/u) by field then level. */
+  table: Float64Array[];
+  uExact: [number, number];
+  tf: [Map<string, number>, Map<string, number>];
+  tfFloor: [number, number];
+  thresholds: Thresholds;
+}
+
+export function compile(model: LinkageModel): CompiledModel {
+  const table = FIELDS.map((name, field) => {
+    const w = new Float64Array(RADIX[field]);
+    LEVEL_NAMES[field].forEach((level, l) => {
+      const mu = model.fields[name]?.[level];
+      w[l] = l === 0 || !mu ? 0 : Math.log2(mu.m / mu.u);
+    });
+    return w;
+  });
+  const tfMap = (field: string) => new Map(Object.entries(model.termFrequencies[field] ?? {}));
+  const uExact = (field: number) => model.fields[FIELDS[field]]?.exact?.u ?? 0;
+  return {
+    prior: model.prior,
+    table,
+    uExact: [uExact(FIRST), uExact(LAST)],
+    tf: [tfMap('firstName'), tfMap('lastName')],
+    tfFloor: [model.termFrequencyFloor?.firstName ?? 1e-6, model.termFrequencyFloor?.lastName ?? 1e-6],
+    thresholds: model.thresholds,
+  };
+}
+
+/**
+ * The term-frequency adjustment for an exact match on a name (which: 0 first name, 1 surname):
+ * log2(u / tf), so the exact level's weight becomes log2(m / tf(value)): a match on a rare
+ * surname counts for more than on a common one.
+ */
+export function tfAdjustment(c: CompiledModel, which: 0 | 1, value: string): number {
+  const u = c.uExact[which];
+  if (!(u > 0)) return 0;
+  const tf = c.tf[which].get(value) ?? c.tfFloor[which];
+  return Math.log2(u / tf);
+}

@@ -1,0 +1,227 @@
+/**
+ * String measures and normalisers for record linkage. Allocation-free where they run once per
+ * compared pair (Jaro–Winkler); the rest run once per distinct value, not per record.
+ */
+import { nicknameGroups, normaliseName } from '../names.ts';
+
+// Scratch buffers for Jaro–Winkler: names and streets are short, so one pair of buffers serves
+// every call and the hot loop allocates nothing. Longer strings fall back to fresh buffers.
+let hitA = new Uint8Array(128);
+let hitB = new Uint8Array(128);
+
+/** Jaro–Winkler similarity in [0, 1] (prefix scale 0.1, up to 4 characters, applied when Jaro exceeds 0.7). */
+export function jaroWinkler(a: string, b: string): number {
+  if (a === b) return a.length ? 1 : 0;
+  const la = a.length;
+  const lb = b.length;
+  if (!la || !lb) return 0;
+  if (la > hitA.length || lb > hitB.length) {
+    hitA = new Uint8Array(Math.max(la, lb) * 2);
+    hitB = new Uint8Array(Math.max(la, lb) * 2);
+  }
+  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
+  hitA.fill(0, 0, la);
+  hitB.fill(0, 0, lb);
+  let m = 0;
+  for (let i = 0; i < la; i++) {
+    const ca = a.charCodeAt(i);
+    const hi = Math.min(lb - 1, i + window);
+    for (let j = i > window ? i - window : 0; j <= hi; j++) {
+      if (hitB[j] === 0 && b.charCodeAt(j) === ca) {
+        hitA[i] = 1;
+        hitB[j] = 1;
+        m++;
+        break;
+      }
+    }
+  }
+  if (m === 0) return 0;
+  let t = 0;
+  for (let i = 0, j = 0; i < la; i++) {
+    if (hitA[i] === 0) continue;
+    while (hitB[j] === 0) j++;
+    if (a.charCodeAt(i) !== b.charCodeAt(j++)) t++;
+  }
+  const jaro = (m / la + m / lb + (m - t / 2) / m) / 3;
+  if (jaro <= 0.7) return jaro;
+  let l = 0;
+  while (l < 4 && l < la && l < lb && a.charCodeAt(l) === b.charCodeAt(l)) l++;
+  return jaro + l * 0.1 * (1 - jaro);
+}
+
+/**
+ * An upper bound on Jaro–Winkler from the lengths alone: lets the hot loop skip the full measure
+ * when two strings differ too much in length to reach a band.
+ */
+export function jaroWinklerBound(la: number, lb: number): number {
+  if (!la || !lb) return 0;
+  const m = Math.min(la, lb);
+  const jaro = (m / la + m / lb + 1) / 3;
+  return jaro + 0.4 * (1 - jaro);
+}
+
+/** At most one insertion, deletion, substitution or swap of neighbouring letters apart (Damerau). */
+export function withinOneEdit(a: string, b: string): boolean {
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i === la && i === lb) return true;
+  if (la === lb) {
+    // one substitution, or two neighbours swapped
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Lower case, accents and punctuation stripped, letters only, no spaces ("O'Brien-Smith" -> "obriensmith"). */
+export function normaliseNameKey(s: string | null | undefined): string {
+  if (!s) return '';
+  return normaliseName(s).replace(/ /g, '');
+}
+
+/**
+ * NYSIIS (New York State Identification and Intelligence System) phonetic code of a normalised
+ * name, untruncated, with Y inside a name read as a vowel. Chosen over Soundex because it keeps vowel positions and handles the
+ * English spellings (MAC/MC, KN, PH, SCH) that agency data is full of.
+ */
+export function nysiis(name: string): string {
+  let s = name.toUpperCase().replace(/[^A-Z]/g, '');
+  if (!s) return '';
+  if (s.startsWith('MAC')) s = 'MCC' + s.slice(3);
+  else if (s.startsWith('KN')) s = 'NN' + s.slice(2);
+  else if (s.startsWith('K')) s = 'C' + s.slice(1);
+  else if (s.startsWith('PH') || s.startsWith('PF')) s = 'FF' + s.slice(2);
+  else if (s.startsWith('SCH')) s = 'SSS' + s.slice(3);
+  if (s.endsWith('EE') || s.endsWith('IE')) s = s.slice(0, -2) + 'Y';
+  else if (/(DT|RT|RD|NT|ND)$/.test(s)) s = s.slice(0, -2) + 'D';
+  const first = s[0];
+  const chars = s.split('');
+  let key = first;
+  const isVowel = (c: string | undefined) => c === 'A' || c === 'E' || c === 'I' || c === 'O' || c === 'U';
+  for (let i = 1; i < chars.length; i++) {
+    const c = chars[i];
+    let rep: string;
+    if (c === 'E' && chars[i + 1] === 'V') {
+      rep = 'AF';
+      chars[i + 1] = 'F';
+    } else if (isVowel(c) || (c === 'Y' && i < chars.length - 1)) rep = 'A'; // a Y inside a name is a vowel (Smyth, Smith)
+    else if (c === 'Q') rep = 'G';
+    else if (c === 'Z') rep = 'S';
+    else if (c === 'M') rep = 'N';
+    else if (c === 'K') {
+      if (chars[i + 1] === 'N') rep = 'N';
+      else rep = 'C';
+    } else if (c === 'S' && chars[i + 1] === 'C' && chars[i + 2] === 'H') {
+      rep = 'SSS';
+      chars[i + 1] = 'S';
+      chars[i + 2] = 'S';
+    } else if (c === 'P' && chars[i + 1] === 'H') {
+      rep = 'FF';
+      chars[i + 1] = 'F';
+    } else if (c === 'H' && (!isVowel(chars[i - 1]) || !isVowel(chars[i + 1]))) rep = chars[i - 1];
+    else if (c === 'W' && isVowel(chars[i - 1])) rep = chars[i - 1];
+    else rep = c;
+    chars[i] = rep[rep.length - 1];
+    for (const r of rep) if (key[key.length - 1] !== r) key += r;
+  }
+  if (key.length > 1 && key.endsWith('S')) key = key.slice(0, -1);
+  if (key.endsWith('AY')) key = key.slice(0, -2) + 'Y';
+  if (key.length > 1 && key.endsWith('A')) key = key.slice(0, -1);
+  return key;
+}
+
+// Each given name's nickname groups (a name may stand for several formal names: Chris, Sam, Alex).
+const groupsOfName = new Map<string, number[]>();
+nicknameGroups.forEach(({ formal, short }, group) => {
+  for (const name of [...formal, ...short]) {
+    const list = groupsOfName.get(name) ?? [];
+    if (!list.includes(group)) list.push(group);
+    groupsOfName.set(name, list);
+  }
+});
+
+/** The nickname groups a normalised given name belongs to (empty when the table does not know it). */
+export function nicknameGroupsOf(name: string): readonly number[] {
+  return groupsOfName.get(name) ?? [];
+}
+
+/** The first formal name of a nickname group ("bill" -> "william"), for labels and blocking keys. */
+export function formalNameOf(group: number): string {
+  return nicknameGroups[group]?.formal[0] ?? '';
+}
+
+/** Do two normalised given names share a nickname group (Bill and William, Peggy and Margaret)? */
+export function sameNickname(a: string, b: string): boolean {
+  const ga = groupsOfName.get(a);
+  const gb = groupsOfName.get(b);
+  if (!ga || !gb) return false;
+  for (const g of ga) if (gb.includes(g)) return true;
+  return false;
+}
+
+/** Upper case without spaces; outward code is everything before the final three characters of a UK postcode. */
+export function splitPostcode(s: string | null | undefined): { full: string; outward: string } | null {
+  if (!s) return null;
+  const full = s.toUpperCase().replace(/[^A-Z0-9]/g, '');
+  if (!full) return null;
+  // UK postcodes end in digit-letter-letter; other formats (FEBRL's four digits) drop the last character.
+  const outward = /^[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][A-Z]{2}$/.test(full) ? full.slice(0, -3) : full.slice(0, Math.max(1, full.length - 1));
+  return { full, outward };
+}
+
+const STREET_WORDS: Record<string, string> = {
+  rd: 'road', st: 'street', str: 'street', ave: 'avenue', av: 'avenue', ln: 'lane', cl: 'close', dr: 'drive',
+  cres: 'crescent', cr: 'crescent', ct: 'court', crt: 'court', pl: 'place', gdns: 'gardens', gdn: 'gardens',
+  sq: 'square', tce: 'terrace', ter: 'terrace', gr: 'grove', gro: 'grove', pk: 'park', wy: 'way', hse: 'house',
+  mt: 'mount', cir: 'circuit', cct: 'circuit', pde: 'parade', hwy: 'highway', blvd: 'boulevard', est: 'estate',
+};
+const UNIT_WORDS = new Set(['flat', 'apartment', 'apt', 'unit', 'no', 'number']);
+
+/** The house number (digits and letters, as written: "12a", "3 12") and the street words of a first address line. */
+export function splitAddress(s: string | null | undefined): { number: string; street: string; full: string } | null {
+  if (!s) return null;
+  const tokens = s
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .split(' ')
+    .filter(Boolean);
+  if (!tokens.length) return null;
+  const numbers: string[] = [];
+  const words: string[] = [];
+  for (const t of tokens) {
+    if (/[0-9]/.test(t)) numbers.push(t);
+    else if (!UNIT_WORDS.has(t)) words.push(STREET_WORDS[t] ?? t);
+  }
+  const number = numbers.join(' ');
+  const street = words.join(' ');
+  return { number, street, full: `${number}|${street}` };
+}
+
+/** Year, month and day of an ISO date (YYYY-MM-DD; YYYYMMDD also accepted); null when not a date. */
+export function splitDate(s: string | null | undefined): { year: number; month: number; day: number } | null {
+  if (!s) return null;
+  // digits by hand: this runs once per record, and a regular expression costs more than the rest
+  let at = 0;
+  while (at < s.length && s.charCodeAt(at) === 32) at++;
+  const digit = (k: number) => {
+    const c = s.charCodeAt(k) - 48;
+    return c >= 0 && c <= 9 ? c : -1000;
+  };
+  const year = digit(at) * 1000 + digit(at + 1) * 100 + digit(at + 2) * 10 + digit(at + 3);
+  at += 4;
+  if (s.charCodeAt(at) === 45) at++;
+  const month = digit(at) * 10 + digit(at + 1);
+  at += 2;
+  if (s.charCodeAt(at) === 45) at++;
+  const day = digit(at) * 10 + digit(at + 1);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return null;
+  return { year, month, day };
+}
+
+/** Days since 1 January 1800 (civil calendar), for "within a year" comparisons. */
+export function dayNumber(year: number, month: number, day: number): number {
+  return Math.floor(Date.UTC(year, month - 1, day) / 86_400_000) + 62_091;
+}

@@ -1,0 +1,278 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
+import { extractFormats, isSourceKey, sourceKeys } from '../../domain/identification/formats.ts';
+import { problemMessage } from '../../domain/identification/validate.ts';
+import type { Services } from '../../services.ts';
+import { redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
+import { isUuid } from '../../web/plugins/id-params.ts';
+import { paths, urls } from '../../web/urls.ts';
+import { toCsv } from '../../domain/needs-analysis/csv.ts';
+import { identificationApi } from './api.ts';
+import { householdLine, money, problemLabel, waterfall } from './present.ts';
+import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
+import { identificationRoles, listRoles } from './service.ts';
+import { removeUpload, streamUpload, type UploadForm } from './upload.ts';
+
+const analysts = identificationRoles;
+
+export const sourceOptions = sourceKeys.map((key) => ({ value: key, text: extractFormats[key].label }));
+
+/** The GOV.UK error summary: each message linked to its field; row problems link to the file input. */
+function errorLinks(errors: FieldErrors, limit = 60) {
+  const entries = Object.entries(errors);
+  const anchor = (key: string) => (key.startsWith('row') || key === 'form' ? 'file' : key.startsWith('mapping.') ? key.slice(8) : key);
+  return entries.slice(0, limit).map(([key, message]) => ({ text: message, href: `#${anchor(key)}` }));
+}
+
+async function saveOrReturn(services: Services, request: FastifyRequest, reply: FastifyReply, back: string, values: Record<string, unknown>, save: () => Promise<string>) {
+  try {
+    return reply.redirect(await save(), 303);
+  } catch (error) {
+    if (error instanceof ValidationError) return redirectWithErrors(services, request, reply, back, { errors: error.fieldErrors, values });
+    throw error;
+  }
+}
+
+/** Upload, agreements, column mappings and the format documentation. */
+export async function ingestPages(app: FastifyInstance, { services }: { services: Services }) {
+  const { identification } = services;
+
+  // Extracts stream to a temporary file: a large upload is never held in memory. Only this scope accepts multipart.
+  app.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: NodeJS.ReadableStream) =>
+    streamUpload(request.headers, payload as unknown as import('node:stream').Readable));
+  app.addHook('onResponse', async (request) => {
+    if (request.headers['content-type']?.startsWith('multipart/form-data')) await removeUpload(request.body as UploadForm | undefined);
+  });
+
+  app.get(paths.identificationFormats, { config: { access: analysts } }, async (_request, reply) =>
+    reply.view('identification/views/formats.njk', { pageTitle: 'Extract formats', formats: sourceKeys.map((k) => extractFormats[k]) }));
+
+  app.get(paths.identificationUpload, { config: { access: analysts } }, async (request, reply) => {
+    const state = await takeFormState(services, request);
+    const agreements = await identification.agreements(request.actor!);
+    const q = request.query as Record<string, string | undefined>;
+    return reply.view('identification/views/upload.njk', {
+      pageTitle: 'Load an agency extract',
+      sourceOptions, agreements, errors: state?.errors ?? {}, errorList: state ? errorLinks(state.errors) : [],
+      values: state?.values ?? { source: q.source && isSourceKey(q.source) ? q.source : '' },
+    });
+  });
+
+  app.post(paths.identificationUpload, { config: { access: analysts } }, async (request, reply) => {
+    const form = request.body as UploadForm;
+    const f = form.fields ?? {};
+    const values = { source: f.source ?? '', agreementId: f.agreementId ?? '', agencyName: f.agencyName ?? '', validOnly: f.validOnly === 'yes' };
+    const back = paths.identificationUpload;
+    if (!form.file || form.file.bytes === 0) {
+      const errors: FieldErrors = {};
+      if (!isSourceKey(values.source)) errors.source = 'Select the kind of extract';
+      if (!isUuid(values.agreementId)) errors.agreementId = 'Select the data-sharing agreement that allows this extract';
+      errors.file = 'Select a CSV or XLSX file';
+      return redirectWithErrors(services, request, reply, back, { errors, values });
+    }
+    return saveOrReturn(services, request, reply, back, values, async () => {
+      const result = await identification.ingest(request.actor!, { path: form.file!.path, filename: form.file!.filename, ...values });
+      if (result.status === 'refused') {
+        const errors: FieldErrors = { file: `${form.file!.filename}: ${result.message}` };
+        for (const p of result.problems.slice(0, 50)) errors[`row${p.row}.${p.field}`] ??= problemMessage(p);
+        const more = result.problemCount - Object.keys(errors).length + 1;
+        if (more > 0) errors.form = `and ${more.toLocaleString('en-GB')} more problems`;
+        throw new ValidationError(errors);
+      }
+      return `${paths.identification}?extractId=${result.extractId}&status=${result.status}`;
+    });
+  });
+
+  app.get(paths.identificationAgreements, { config: { access: analysts } }, async (request, reply) => {
+    const state = await takeFormState(services, request);
+    return reply.view('identification/views/agreements.njk', {
+      pageTitle: 'Data-sharing agreements',
+      agreements: await identification.agreements(request.actor!), lawfulBasisLabels,
+      lawfulBasisOptions: lawfulBases.map((b) => ({ value: b, text: lawfulBasisLabels[b] })),
+      errors: state?.errors ?? {}, errorList: state ? errorLinks(state.errors) : [],
+      values: state?.values ?? { article9Condition: 'Data Protection Act 2018, Schedule 1, paragraph 18 (safeguarding of children and individuals at risk)' },
+    });
+  });
+
+  app.post(paths.identificationAgreements, { config: { access: analysts } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown>;
+    const values = { name: text(body, 'name'), parties: text(body, 'parties'), lawfulBasis: text(body, 'lawfulBasis'), article9Condition: text(body, 'article9Condition'), reviewDate: text(body, 'reviewDate') };
+    return saveOrReturn(services, request, reply, paths.identificationAgreements, values, async () => {
+      await identification.createAgreement(request.actor!, { ...values, lawfulBasis: values.lawfulBasis || undefined });
+      return `${paths.identificationAgreements}?saved=yes`;
+    });
+  });
+
+  app.get(paths.identificationMappings, { config: { access: analysts } }, async (request, reply) => {
+    const state = await takeFormState(services, request);
+    const q = request.query as Record<string, string | undefined>;
+    const source = q.source && isSourceKey(q.source) ? q.source : (state?.values.source as string | undefined) ?? 'police-da';
+    return reply.view('identification/views/mappings.njk', {
+      pageTitle: 'Column mappings',
+      mappings: (await identification.mappings(request.actor!)).map((m) => ({ ...m, label: isSourceKey(m.source) ? extractFormats[m.source].label : m.source })),
+      sourceOptions, source, format: isSourceKey(source) ? extractFormats[source] : extractFormats['police-da'],
+      errors: state?.errors ?? {}, errorList: state ? errorLinks(state.errors) : [], values: state?.values ?? { source },
+      saved: q.saved === 'yes',
+    });
+  });
+
+  app.post(paths.identificationMappings, { config: { access: analysts } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown>;
+    const source = text(body, 'source');
+    const mapping: Record<string, string> = {};
+    if (isSourceKey(source)) for (const c of extractFormats[source].columns) mapping[c.name] = text(body, `map-${c.name}`);
+    const values: Record<string, unknown> = { source, agencyName: text(body, 'agencyName') };
+    for (const [k, v] of Object.entries(mapping)) values[`map-${k}`] = v;
+    return saveOrReturn(services, request, reply, `${paths.identificationMappings}?source=${encodeURIComponent(source)}`, values, async () => {
+      await identification.saveMapping(request.actor!, { source, agencyName: values.agencyName, mapping });
+      return `${paths.identificationMappings}?source=${encodeURIComponent(source)}&saved=yes`;
+    });
+  });
+}
+
+export async function identificationRoutes(app: FastifyInstance, options: { services: Services }) {
+  await app.register(ingestPages, options);
+  await app.register(identificationPages, options);
+  await app.register(identificationApi, options);
+}
+
+/** Whole-number query values within a range, or the default. */
+function whole(value: string | undefined, min: number, max: number, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}
+
+function listFilter(request: FastifyRequest) {
+  const q = request.query as Record<string, string | undefined>;
+  return {
+    limit: whole(q.top, 1, 5000, 50),
+    districtId: q.districtId && isUuid(q.districtId) ? q.districtId : null,
+    minimumLevel: whole(q.level, 1, 4, 0) || null,
+    eligibleOnly: q.eligible !== 'all',
+  };
+}
+
+function filterQuery(f: ReturnType<typeof listFilter>): string {
+  const params = new URLSearchParams({ top: String(f.limit) });
+  if (f.districtId) params.set('districtId', f.districtId);
+  if (f.minimumLevel) params.set('level', String(f.minimumLevel));
+  if (!f.eligibleOnly) params.set('eligible', 'all');
+  return params.toString();
+}
+
+/** The referral form filled in from a household (the referral journey reads these from the query). */
+function referralLink(view: { address: string | null; postcode: string | null; reasons: string; assessment: { members: { name: string; dateOfBirth: string | null; isChild: boolean; relation: string }[] } }): string {
+  const params = new URLSearchParams();
+  const members = view.assessment.members.slice(0, 5);
+  const surname = members[0]?.name.split(' ').slice(-1)[0] ?? '';
+  params.set('familyName', surname);
+  if (view.address) params.set('addressLine1', view.address);
+  if (view.postcode) params.set('postcode', view.postcode);
+  params.set('reasons', `Identified from partner agencies' data: ${view.reasons}`);
+  const roleOf: Record<string, string> = { mother: 'mother', father: 'father', son: 'child', daughter: 'child', child: 'child', parent: 'other_carer', adult: 'other_adult' };
+  members.forEach((m, i) => {
+    const n = i + 1;
+    const parts = m.name.split(' ');
+    params.set(`member${n}-givenName`, parts.slice(0, -1).join(' ') || m.name);
+    params.set(`member${n}-familyName`, parts.slice(-1)[0]);
+    params.set(`member${n}-role`, roleOf[m.relation] ?? 'other_adult');
+    if (m.dateOfBirth) {
+      const [y, mo, d] = m.dateOfBirth.split('-');
+      params.set(`member${n}-dateOfBirth-day`, String(Number(d)));
+      params.set(`member${n}-dateOfBirth-month`, String(Number(mo)));
+      params.set(`member${n}-dateOfBirth-year`, y);
+    }
+  });
+  return `${paths.newReferral}?${params.toString()}`;
+}
+
+const csvColumns = ['Rank', 'Address', 'District', 'Members', 'Problems', 'Eligible', 'Level of need', 'Segment', 'Estimated annual cost', 'Reasons', 'Open to a service'];
+
+/** The overview, matching, clerical review and the prioritised list. */
+export async function identificationPages(app: FastifyInstance, { services }: { services: Services }) {
+  const { identification } = services;
+  const listReaders = listRoles;
+
+  app.get(paths.identification, { config: { access: analysts } }, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const extracts = await identification.extracts(request.actor!);
+    const loaded = q.extractId ? extracts.find((e) => e.id === q.extractId) : undefined;
+    return reply.view('identification/views/overview.njk', {
+      pageTitle: 'Identification', extracts: extracts.map((e) => ({ ...e, label: isSourceKey(e.source) ? extractFormats[e.source].label : e.source })),
+      loaded, alreadyLoaded: q.status === 'already-loaded', run: await identification.latestRun(request.actor!), matched: q.matched === 'yes',
+    });
+  });
+
+  app.post(paths.identificationRun, { config: { access: analysts } }, async (request, reply) => {
+    await identification.identify(request.actor!);
+    return reply.redirect(`${paths.identification}?matched=yes`, 303);
+  });
+
+  app.get(paths.identificationReview, { config: { access: analysts } }, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const pairs = await identification.reviewQueue(request.actor!);
+    return reply.view('identification/views/review-queue.njk', {
+      pageTitle: 'Clerical review', decided: q.decided, run: await identification.latestRun(request.actor!),
+      pairs: pairs.map((p) => ({ ...p, href: urls.identificationPair(p.left_record_id, p.right_record_id), weight: p.weight.toFixed(2), probability: `${Math.round(p.probability * 100)}%`,
+        leftSource: isSourceKey(p.left_source) ? extractFormats[p.left_source].label : p.left_source, rightSource: isSourceKey(p.right_source) ? extractFormats[p.right_source].label : p.right_source })),
+    });
+  });
+
+  type PairParams = { leftRecordId: string; rightRecordId: string };
+  app.get<{ Params: PairParams }>(paths.identificationPair, { config: { access: analysts } }, async (request, reply) => {
+    const { pair, left, right, explanation } = await identification.pair(request.actor!, request.params.leftRecordId, request.params.rightRecordId);
+    const state = await takeFormState(services, request);
+    const label = (src: string) => (isSourceKey(src) ? extractFormats[src].label : src);
+    const rows = [
+      ['Source', label(left.source), label(right.source)], ['Agency reference', left.record_ref, right.record_ref],
+      ['First name', left.first_name, right.first_name], ['Last name', left.last_name, right.last_name],
+      ['Date of birth', left.date_of_birth ?? 'Not recorded', right.date_of_birth ?? 'Not recorded'], ['Sex', left.sex ?? 'Not recorded', right.sex ?? 'Not recorded'],
+      ['Postcode', left.postcode ?? 'Not recorded', right.postcode ?? 'Not recorded'], ['Address', left.address ?? 'Not recorded', right.address ?? 'Not recorded'],
+      ['Event date', left.event_date, right.event_date],
+    ];
+    return reply.view('identification/views/pair.njk', {
+      pageTitle: 'Are these the same person?', rows, steps: waterfall(explanation), weight: explanation.weight.toFixed(2),
+      probability: `${(explanation.probability * 100).toFixed(1)}%`, pair, action: urls.identificationPair(pair.left_record_id, pair.right_record_id),
+      errors: state?.errors ?? {}, errorList: state ? errorLinks(state.errors) : [],
+    });
+  });
+
+  app.post<{ Params: PairParams }>(paths.identificationPair, { config: { access: analysts } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown>;
+    const answer = text(body, 'decision');
+    const back = urls.identificationPair(request.params.leftRecordId, request.params.rightRecordId);
+    if (answer !== 'match' && answer !== 'not_match') {
+      await identification.pair(request.actor!, request.params.leftRecordId, request.params.rightRecordId);
+      return redirectWithErrors(services, request, reply, back, { errors: { decision: 'Select whether these records are the same person' }, values: {} });
+    }
+    await identification.decide(request.actor!, request.params.leftRecordId, request.params.rightRecordId, answer === 'match');
+    return reply.redirect(`${paths.identificationReview}?decided=${answer}`, 303);
+  });
+
+  app.get(paths.identificationHouseholds, { config: { access: listReaders } }, async (request, reply) => {
+    const filter = listFilter(request);
+    const rows = await identification.households(request.actor!, filter);
+    return reply.view('identification/views/households.njk', {
+      pageTitle: 'Prioritised list of households', filter, districts: await identification.districts(request.actor!),
+      households: rows.map((h, i) => ({ ...householdLine(h, i + 1), href: urls.identificationHousehold(h.id) })),
+      csvHref: `${paths.identificationHouseholdsCsv}?${filterQuery(filter)}`, isAnalyst: request.actor!.role === 'analyst',
+    });
+  });
+
+  app.get(paths.identificationHouseholdsCsv, { config: { access: listReaders } }, async (request, reply) => {
+    const rows = await identification.households(request.actor!, listFilter(request));
+    const lines = rows.map((h, i) => householdLine(h, i + 1)).map((l) => [l.rank, l.address, l.district, l.members, l.problems, l.eligible, l.level, l.segment, l.cost, l.reasons, l.openTo]);
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="prioritised-households.csv"').send(`\uFEFF${toCsv(csvColumns, lines)}`);
+  });
+
+  app.get<{ Params: { householdId: string } }>(paths.identificationHousehold, { config: { access: listReaders } }, async (request, reply) => {
+    const view = await identification.household(request.actor!, request.params.householdId);
+    const role = request.actor!.role;
+    const mayRefer = role === 'practitioner' || role === 'manager';
+    return reply.view('identification/views/household.njk', {
+      pageTitle: `Household at ${view.address ?? 'an unknown address'}`, h: householdLine(view, 0), view,
+      problems: view.assessment.problems.map(problemLabel), costLines: view.assessment.costLines.map((l) => ({ ...l, amount: l.pence === null ? 'No unit cost' : money(l.pence) })),
+      referralHref: view.family_id ? urls.newFamilyReferral(view.family_id) : referralLink(view), mayRefer, isAnalyst: role === 'analyst',
+    });
+  });
+}

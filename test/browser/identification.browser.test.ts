@@ -1,0 +1,71 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeUser } from '../support/factories.ts';
+import { TODAY, startLantern, type Lantern } from '../support/browser.ts';
+import { anAgreement, anExtractRow, extractCsv, writeExtract } from '../support/identification-factories.ts';
+import { HouseholdsPage, IdentificationPage, PairPage, ReviewQueuePage } from '../support/identification-pages.ts';
+import { demoExtracts, demoHouseholds } from '../../src/domain/identification/demo-extracts.ts';
+import { sourceKeys } from '../../src/domain/identification/formats.ts';
+
+describe('identification in the browser', () => {
+  let lantern: Lantern;
+  let analyst: { email: string };
+  let file: string;
+
+  beforeAll(async () => {
+    lantern = await startLantern();
+    const { agencies } = lantern.partnership;
+    const a = await makeUser(lantern.db, { role: 'analyst', agencyId: agencies.childrens_social_care, name: 'Ruth Evans', email: 'ruth.evans@test.example' });
+    analyst = a;
+    const { identification } = lantern.services;
+    const agreementId = await identification.createAgreement(a, anAgreement({ name: 'Testshire early help agreement' }));
+    const extracts = demoExtracts(demoHouseholds(50, 5, ['NV2 1AA', 'NV3 2BB'], TODAY), 5, TODAY);
+    for (const source of sourceKeys) {
+      if (!extracts[source].length) continue;
+      await identification.ingest(a, { path: await writeExtract(`${source}.csv`, extractCsv(source, extracts[source])), filename: `${source}.csv`, source, agreementId });
+    }
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lantern-browser-'));
+    file = path.join(dir, 'attendance.csv');
+    await writeFile(file, extractCsv('school', [anExtractRow('school', 1, { first_name: 'Tyler', date_of_birth: '31/02/2015' }), anExtractRow('school', 2, { first_name: 'Ruby', date_of_birth: '2016-04-02' })]));
+  }, 120_000);
+  afterAll(async () => lantern?.close());
+
+  it('loads an extract, runs matching, reviews a pair and ranks the households', async () => {
+    const home = await lantern.signedIn(analyst);
+    const extracts = await IdentificationPage.fromMenu(home);
+    const upload = await extracts.upload();
+
+    const refused = await upload.loadExpectingErrors({ source: 'School attendance and exclusions', agreement: 'Testshire early help agreement', file });
+    expect(await refused.title()).toMatch(/^Error: Load an agency extract/);
+    expect((await refused.errorSummary()).map((e) => e.text)).toEqual([
+      'attendance.csv: 1 of 2 rows have problems: nothing was loaded. Correct them, or choose to load only the valid rows',
+      "row 2: date_of_birth '31/02/2015' is not a date",
+    ]);
+    const loaded = await refused.loadExpectingSuccess({ source: 'School attendance and exclusions', agreement: 'Testshire early help agreement', file, validOnly: true });
+    expect(await loaded.successBanner()).toBe('attendance.csv: 1 rows loaded, 1 rows with problems left out, 0 rows already loaded.');
+
+    const matched = await loaded.runMatching();
+    expect(await matched.successBanner()).toMatch(/^Matching finished: \d+ records, \d+ people, \d+ households; \d+ pairs wait for clerical review\.$/);
+
+    const queue = await matched.section('Clerical review', 'Clerical review', ReviewQueuePage);
+    const [pair] = await lantern.db.query<{ left_record_id: string; right_record_id: string }>("SELECT left_record_id, right_record_id FROM linkage_pair ORDER BY decision = 'review' DESC, weight LIMIT 1");
+    await queue.goto(`/identification/review/${pair.left_record_id}/${pair.right_record_id}`);
+    const pairPage = await new PairPage(queue.page).arrive('Are these the same person?');
+    const waterfall = await pairPage.rows(/^How the match weight was reached/);
+    expect(waterfall[0][0]).toMatch(/^Prior/);
+    expect(waterfall.at(-1)![0]).toBe('Match weight (prior plus every field)');
+    const back = await pairPage.decide('Same person: join these records');
+    expect(await back.successBanner()).toBe('Recorded as the same person: their records are joined.');
+
+    const list = await back.section('Prioritised list', 'Prioritised list of households', HouseholdsPage);
+    const top = await list.show({ top: '10', eligibility: 'All households' });
+    const rows = await top.rows(/^Top \d+ households/);
+    expect(rows.length).toBe(10);
+    expect(rows[0][0]).toBe('1');
+    expect(rows[0][6]).not.toBe('');
+    const household = await top.open(1);
+    expect(await household.page.locator('main').innerText()).toContain('Estimated annual cost to public services');
+  }, 180_000);
+});
