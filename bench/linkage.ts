@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { link } from '../src/domain/linkage/index.ts';
 import type { PersonRecord } from '../src/domain/linkage/types.ts';
 import { generateRecords } from '../src/domain/linkage/synthetic.ts';
@@ -125,6 +126,8 @@ function runSynthetic(size: number, seed: number): void {
       precision: Number(fmt(accuracy.precision)),
       recall: Number(fmt(accuracy.recall)),
       f1: Number(fmt(accuracy.f1)),
+      // the machine is shared: a load average above the 2 cores means the wall time is inflated
+      loadAverage: Number(loadavg()[0].toFixed(1)),
     }),
   );
 }
