@@ -155,14 +155,14 @@ function febrl(file: string): { records: PersonRecord[]; truth: Int32Array } {
   return { records, truth };
 }
 
-/** Splink's fake_1000: no postcode or address, so the city stands in as the address line. */
+/** Splink's fake_1000: no postcode or address, so the city stands in as the address line; the email is compared as itself. */
 function fake1000(file: string): { records: PersonRecord[]; truth: Int32Array } {
   const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
   const records: PersonRecord[] = [];
   const truth = new Int32Array(lines.length);
   lines.forEach((line, i) => {
     const c = line.split(',');
-    records.push({ key: c[0], firstName: c[1] || null, lastName: c[2] || null, dateOfBirth: c[3] || null, postcode: null, address: c[4] || null });
+    records.push({ key: c[0], firstName: c[1] || null, lastName: c[2] || null, dateOfBirth: c[3] || null, postcode: null, address: c[4] || null, email: c[5] || null });
     truth[i] = Number(c[6]);
   });
   return { records, truth };
