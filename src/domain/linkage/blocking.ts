@@ -127,6 +127,17 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
         (i) => (f.first[i] >= 0 && f.last[i] >= 0 ? Math.max(f.namePhonetic[f.first[i]], f.namePhonetic[f.last[i]]) : -1),
       ),
   },
+  {
+    name: 'email',
+    fields: ['email'],
+    keys: (f) => f.email,
+  },
+  {
+    // the same handle at another provider, or the same address with a typo in the domain
+    name: 'email local part',
+    fields: ['email'],
+    keys: (f) => f.emailLocal,
+  },
 ];
 
 export interface BlockingOptions {
@@ -142,7 +153,7 @@ export interface PairStore {
   length: number;
   left: Int32Array;
   right: Int32Array;
-  code: Uint16Array;
+  code: Uint32Array;
   /** Which rule found each pair. */
   rule: Uint8Array;
   /** Comparison-vector counts per rule, for training. */
@@ -158,7 +169,7 @@ function grow(store: PairStore): void {
   left.set(store.left);
   const right = new Int32Array(size);
   right.set(store.right);
-  const code = new Uint16Array(size);
+  const code = new Uint32Array(size);
   code.set(store.code);
   const rule = new Uint8Array(size);
   rule.set(store.rule);
@@ -178,7 +189,7 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
     length: 0,
     left: new Int32Array(initial),
     right: new Int32Array(initial),
-    code: new Uint16Array(initial),
+    code: new Uint32Array(initial),
     rule: new Uint8Array(initial),
     counts: rules.map(() => new Float64Array(PATTERNS)),
     rules,

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { jaroWinkler, nysiis, sameNickname, splitAddress, splitPostcode } from './strings.ts';
-import { addressLevel, buildFeatures, dobLevel, firstNameLevel, lastNameLevel, postcodeLevel, sexLevel } from './features.ts';
-import { AddressLevel, DobLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel } from './levels.ts';
+import { addressLevel, buildFeatures, dobLevel, emailLevel, firstNameLevel, lastNameLevel, postcodeLevel, sexLevel } from './features.ts';
+import { AddressLevel, DobLevel, EmailLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel } from './levels.ts';
 import type { PersonRecord } from './types.ts';
 
 const person = (over: Partial<PersonRecord>): PersonRecord => ({
@@ -12,6 +12,7 @@ const person = (over: Partial<PersonRecord>): PersonRecord => ({
   sex: 'M',
   postcode: 'CM1 2AB',
   address: '12 High Street',
+  email: 'will.smith80@example.com',
   ...over,
 });
 
@@ -25,6 +26,7 @@ function levels(a: Partial<PersonRecord>, b: Partial<PersonRecord>) {
     sex: sexLevel(f, 0, 1),
     postcode: postcodeLevel(f, 0, 1),
     address: addressLevel(f, 0, 1),
+    email: emailLevel(f, 0, 1),
   };
 }
 
@@ -123,5 +125,16 @@ describe('comparison levels', () => {
     expect(levels({}, { address: '14 High Street' }).address).toBe(AddressLevel.sameStreet);
     expect(levels({}, { address: '3 Mill Lane' }).address).toBe(AddressLevel.different);
     expect(levels({}, { address: null }).address).toBe(AddressLevel.missing);
+  });
+
+  it('email', () => {
+    expect(levels({}, { email: ' Will.Smith80@EXAMPLE.com ' }).email).toBe(EmailLevel.exact); // case and spaces do not count
+    expect(levels({}, { email: 'will.smith80@mail.co.uk' }).email).toBe(EmailLevel.localPart);
+    expect(levels({}, { email: 'will.smith8@example.com' }).email).toBe(EmailLevel.similar);
+    expect(levels({}, { email: 'will.smith80@exmaple.com' }).email).toBe(EmailLevel.localPart); // a typo in the domain
+    expect(levels({}, { email: 'wil.smiht80@example.com' }).email).toBe(EmailLevel.different); // two typos
+    expect(levels({}, { email: 'billy.smith@example.com' }).email).toBe(EmailLevel.different);
+    expect(levels({}, { email: null }).email).toBe(EmailLevel.missing);
+    expect(levels({ email: undefined }, { email: undefined }).email).toBe(EmailLevel.missing);
   });
 });

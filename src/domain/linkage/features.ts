@@ -3,7 +3,7 @@
  * is integer equality plus, at most, a few Jaro–Winkler calls on short strings.
  */
 import type { PersonRecord } from './types.ts';
-import { AddressLevel, DobLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
+import { AddressLevel, DobLevel, EmailLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
 import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
 
 class Interner {
@@ -47,6 +47,10 @@ export interface Features {
   street: Int32Array;
   address: Int32Array;
   streets: string[];
+  /** Whole email address id and its local part's id (-1 = missing); both index `emails`. */
+  email: Int32Array;
+  emailLocal: Int32Array;
+  emails: string[];
 }
 
 export function buildFeatures(records: readonly PersonRecord[]): Features {
@@ -57,6 +61,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
   const numbers = new Interner();
   const streets = new Interner();
   const addresses = new Interner();
+  const emails = new Interner();
   const f: Features = {
     n,
     first: new Int32Array(n),
@@ -78,6 +83,9 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     street: new Int32Array(n),
     address: new Int32Array(n),
     streets: streets.values,
+    email: new Int32Array(n).fill(-1),
+    emailLocal: new Int32Array(n).fill(-1),
+    emails: emails.values,
   };
   // Raw strings repeat a great deal; caching their normalised form skips the regular expressions.
   const nameCache = new Map<string, number>();
@@ -114,6 +122,14 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
       f.dayNo[i] = dayNumber(d.year, d.month, d.day);
     }
     f.sex[i] = r.sex === 'F' ? 1 : r.sex === 'M' ? 2 : 0;
+    const mail = r.email ? r.email.trim().toLowerCase() : '';
+    if (mail) {
+      f.email[i] = emails.id(mail);
+      const at = mail.lastIndexOf('@');
+      const local = at > 0 ? mail.slice(0, at) : '';
+      // the local part is a separate string from any whole address (it has no '@')
+      if (local) f.emailLocal[i] = emails.id(local);
+    }
     const pc = r.postcode ? (postcodeCache.get(r.postcode) ?? cachePostcode(r.postcode)) : null;
     if (pc) {
       f.postcode[i] = pc[0];
@@ -301,16 +317,33 @@ export function addressLevel(f: Features, i: number, j: number): number {
   return AddressLevel.different;
 }
 
+/**
+ * Email: exact; the same local part at another domain (a person moves provider but keeps
+ * their handle); one typo in the whole address; different.
+ */
+export function emailLevel(f: Features, i: number, j: number): number {
+  const a = f.email[i];
+  const b = f.email[j];
+  if (a < 0 || b < 0) return EmailLevel.missing;
+  if (a === b) return EmailLevel.exact;
+  if (f.emailLocal[i] >= 0 && f.emailLocal[i] === f.emailLocal[j]) return EmailLevel.localPart;
+  if (withinOneEdit(f.emails[a], f.emails[b])) return EmailLevel.similar;
+  return EmailLevel.different;
+}
+
 const R1 = RADIX[1];
 const R2 = RADIX[2];
 const R3 = RADIX[3];
 const R4 = RADIX[4];
 const R5 = RADIX[5];
+const R6 = RADIX[6];
 
 /** The comparison vector of records i and j, packed (see levels.ts). */
 export function comparePair(f: Features, i: number, j: number): number {
   return (
-    ((((firstNameLevel(f, i, j) * R1 + lastNameLevel(f, i, j)) * R2 + dobLevel(f, i, j)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
-    addressLevel(f, i, j)
+    (((((firstNameLevel(f, i, j) * R1 + lastNameLevel(f, i, j)) * R2 + dobLevel(f, i, j)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
+      addressLevel(f, i, j)) *
+      R6 +
+    emailLevel(f, i, j)
   );
 }

@@ -3,8 +3,8 @@
  */
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
 import { blockAndCompare, type BlockingOptions } from './blocking.ts';
-import { addressLevel, buildFeatures, comparePair, dobLevel, firstNameLevel, lastNameLevel, postcodeLevel, sexLevel, type Features } from './features.ts';
-import { ADDRESS, DOB, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
+import { buildFeatures, comparePair, type Features } from './features.ts';
+import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
 import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
 
@@ -85,8 +85,8 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
   const c = compile(model);
   const tfFirst = tfByName(c, f, 0);
   const tfLast = tfByName(c, f, 1);
-  const [t0, t1, t2, t3, t4, t5] = c.table;
-  const [l0, l1, l2, l3, l4, l5] = levelOf;
+  const [t0, t1, t2, t3, t4, t5, t6] = c.table;
+  const [l0, l1, l2, l3, l4, l5, l6] = levelOf;
   const prior = c.prior;
   const review = thresholds.review;
   const linkAt = thresholds.link;
@@ -122,7 +122,7 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
     const b = l1[p];
     const w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
     const w1 = b === LastLevel.exact ? t1[b] + tfLast[f.last[i]] : t1[b];
-    const weight = prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]];
+    const weight = prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]];
     if (weight < review && !acceptedKeys.has(i * n + j)) continue;
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
     let clerical: boolean | undefined;
@@ -173,7 +173,7 @@ function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { le
 
 function scorePair(c: CompiledModel, f: Features, i: number, j: number): number {
   const { weights } = fieldWeights(c, f, i, j);
-  return c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5];
+  return c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5] + weights[6];
 }
 
 const compiled = new WeakMap<LinkageModel, CompiledModel>();
@@ -193,11 +193,11 @@ export function explain(model: LinkageModel, left: PersonRecord, right: PersonRe
     label: labelFor(k, levels[k], left, right, c),
     weight: weights[k],
   }));
-  const weight = c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5];
+  const weight = c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5] + weights[6];
   return { prior: c.prior, fields, weight, probability: probabilityOf(weight) };
 }
 
-const FIELD_WORDS = ['first name', 'surname', 'date of birth', 'sex', 'postcode', 'address'];
+const FIELD_WORDS = ['first name', 'surname', 'date of birth', 'sex', 'postcode', 'address', 'email'];
 
 function show(v: string | null | undefined): string {
   return v && v.trim() ? v.trim() : 'blank';
@@ -217,6 +217,8 @@ function valuesOf(field: number, r: PersonRecord): string | null | undefined {
       return r.postcode;
     case ADDRESS:
       return r.address;
+    case EMAIL:
+      return r.email;
     default:
       return null;
   }
@@ -254,6 +256,8 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
   if (field === POSTCODE && level === 2) return `${what}: ${a} and ${b} are in the same postcode district`;
   if (field === ADDRESS && level === 2) return `${what}: ${a} and ${b} are similar`;
   if (field === ADDRESS && level === 3) return `${what}: ${a} and ${b} are on the same street with different house numbers`;
+  if (field === EMAIL && level === EmailLevel.localPart) return `${what}: ${a} and ${b} have the same name before the @ at different providers`;
+  if (field === EMAIL && level === EmailLevel.similar) return `${what}: ${a} and ${b} differ by one character`;
   if (name === 'exact' || name === 'same') return `${what}: ${a} on both records`;
   return `${what}: ${a} and ${b} are different`;
 }

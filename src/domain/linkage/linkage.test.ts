@@ -120,6 +120,58 @@ describe('explain', () => {
   });
 });
 
+describe('email', () => {
+  const mail = (key: string, over: Partial<PersonRecord>): PersonRecord => ({ ...base, key, postcode: null, address: null, ...over });
+  const people = [
+    mail('a', { email: 'robert255@smith.net' }),
+    mail('b', { firstName: 'Rob', lastName: 'Alan', dateOfBirth: '1971-05-24', email: 'robert255@smith.net' }),
+    mail('c', { firstName: 'Roberta', lastName: 'Allen', dateOfBirth: '1990-01-02', sex: 'F', email: 'roberta25@smith.net' }),
+    mail('d', { firstName: 'Grace', lastName: 'Kelly', dateOfBirth: '1997-04-26', sex: 'F', email: 'grace.kelly52@jones.com' }),
+    mail('e', { firstName: 'Grace', lastName: null, dateOfBirth: '1991-04-26', sex: 'F', email: 'grace.kelly52@gmail.com' }),
+  ];
+
+  // generated records with an email for most people: their handle, sometimes at another provider or with a typo
+  const random = mulberry32(11);
+  const providers = ['example.com', 'mail.co.uk', 'post.net', 'inbox.org'];
+  const withEmail = synthetic.records.map((r, i) => {
+    const p = synthetic.personOf[i];
+    const roll = random();
+    if (roll < 0.3) return r;
+    const local = `person${p}`;
+    let email = `${local}@${providers[p % providers.length]}`;
+    if (roll < 0.38) email = `${local}@${providers[(p + 1) % providers.length]}`;
+    else if (roll < 0.42) email = `${local}x@${providers[p % providers.length]}`;
+    return { ...r, email };
+  });
+  const emailModel = train(withEmail);
+
+  it('counts the same address, the same local part or one typo for a match and a different address against', () => {
+    const weightOf = (left: string, right: string) => explain(emailModel, record('a', { email: left }), record('b', { email: right })).fields.find((f) => f.field === 'email')!;
+    const exact = weightOf('a.b@x.com', 'a.b@x.com');
+    const local = weightOf('a.b@x.com', 'a.b@y.org');
+    const typo = weightOf('a.b@x.com', 'a.c@x.com');
+    const different = weightOf('a.b@x.com', 'zed@y.org');
+    expect([exact.level, local.level, typo.level, different.level]).toEqual(['exact', 'same local part', 'one typo', 'different']);
+    // (the data decide their order: a one-typo pair is rarer between strangers than a shared address)
+    expect(Math.min(exact.weight, local.weight, typo.weight)).toBeGreaterThan(3);
+    expect(different.weight).toBeLessThan(0);
+    expect(local.label).toBe('email: a.b@x.com and a.b@y.org have the same name before the @ at different providers');
+    expect(weightOf('a.b@x.com', '').level).toBe('missing');
+  });
+
+  it('blocks on the email, so records whose names and birth dates disagree are still compared', () => {
+    const f = buildFeatures(people);
+    const store = blockAndCompare(f);
+    const compared = new Set(Array.from({ length: store.length }, (_, k) => `${store.left[k]}-${store.right[k]}`));
+    expect(compared.has('0-1')).toBe(true); // same address, nickname and a different surname and birth date
+    expect(compared.has('3-4')).toBe(true); // same local part at another provider
+    // and explain still adds up to the weight link() scores with an email in play
+    const result = link(people, { model: emailModel, thresholds: { link: 7, review: -1000 } });
+    for (const pair of result.pairs) expect(explain(emailModel, people[pair.left], people[pair.right]).weight).toBe(pair.weight);
+    expect(result.pairs.length).toBeGreaterThan(0);
+  });
+});
+
 describe('link', () => {
   it('finds the people in generated agency data (F1 at least 0.95 on 3,000 records)', () => {
     const result = link(synthetic.records, { model });

@@ -51,6 +51,7 @@ export function estimateU(f: Features, samples: number, seed: number): Float64Ar
     null,
     sumSquares(f.postcode, n),
     sumSquares(f.address, n),
+    sumSquares(f.email, n),
   ];
   return counts.map((c, field) => {
     const u = new Float64Array(c.length);

@@ -22,6 +22,8 @@ export interface PersonRecord {
   postcode: string | null;
   /** First address line: house number and street. */
   address: string | null;
+  /** Email address, when the agency holds one. */
+  email?: string | null;
 }
 
 /** Match weights are log2 Bayes factors: the prior weight plus one weight per field. */
@@ -36,7 +38,7 @@ export type Decision = 'link' | 'review' | 'apart';
 
 /** How much one field added to, or took away from, a pair's match weight. */
 export interface FieldWeight {
-  field: 'firstName' | 'lastName' | 'dateOfBirth' | 'sex' | 'postcode' | 'address';
+  field: 'firstName' | 'lastName' | 'dateOfBirth' | 'sex' | 'postcode' | 'address' | 'email';
   /** The comparison level that applied, for example 'exact', 'nickname', 'jaro-winkler >= 0.92', 'day and month swapped', 'missing'. */
   level: string;
   /** Plain words for the review page, for example "first name: Bill and William are the same name". */
