@@ -94,7 +94,7 @@ export const demoSignIns: readonly DemoSignIn[] = [
   { email: 'dsl.amina.begum@northvale.example', displayName: 'Amina Begum', role: 'practitioner', jobTitle: 'Designated safeguarding lead',
     description: 'School designated safeguarding lead, Northvale Schools: in the team around several Ashby Vale families' },
   { email: 'analyst.sam.whitfield@northvale.example', displayName: 'Sam Whitfield', role: 'analyst', jobTitle: 'Performance analyst',
-    description: 'Analyst, performance and intelligence team: needs analysis and reports across the partnership' },
+    description: 'Analyst, performance and intelligence team: identification, needs analysis, programme evaluation and costs across the partnership' },
   { email: 'admin.jo.mercer@northvale.example', displayName: 'Jo Mercer', role: 'administrator', jobTitle: 'Systems administrator',
     description: 'Administrator, business support team: users, teams and settings' },
 ];
