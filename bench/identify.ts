@@ -6,12 +6,11 @@
  *
  * With DATABASE_URL set it uses a throwaway database on that server; otherwise an in-memory PGlite.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { migrate, openDatabase, type Database } from '../src/db/database.ts';
+import { benchDatabase } from './database.ts';
 import { demoExtracts, demoHouseholds } from '../src/domain/identification/demo-extracts.ts';
 import { extractFormats, sourceKeys } from '../src/domain/identification/formats.ts';
 import { toCsv } from '../src/domain/needs-analysis/csv.ts';
@@ -22,19 +21,7 @@ const today = '2026-11-25';
 let peak = 0;
 const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
 
-let db: Database;
-let admin: Database | null = null;
-const name = `lantern_bench_${randomBytes(4).toString('hex')}`;
-if (process.env.DATABASE_URL) {
-  admin = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(process.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  db = await openDatabase({ databaseUrl: url.toString() });
-} else {
-  db = await openDatabase({});
-}
-await migrate(db);
+const { db, drop } = await benchDatabase();
 const { identification } = services(db, { sessionHours: 8, today });
 // About two households a postcode, as on a real street; the demo's name lists are short, so names repeat far more than in life.
 const letters = 'ABDEFGHJLNPQRSTUWXYZ';
@@ -59,9 +46,5 @@ clearInterval(sample);
 peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
 console.log(`identify: ${run.records.toLocaleString('en-GB')} records -> ${run.people.toLocaleString('en-GB')} people, ${run.households.toLocaleString('en-GB')} households, `
   + `${run.links.toLocaleString('en-GB')} links, ${run.reviews.toLocaleString('en-GB')} for review in ${((performance.now() - t0) / 1000).toFixed(1)} s (engine ${run.engineSeconds.toFixed(1)} s); peak resident memory ${(peak / 1024 ** 2).toFixed(0)} MiB`);
-await db.close();
-if (admin) {
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.close();
-}
+await drop();
 await rm(dir, { recursive: true, force: true });

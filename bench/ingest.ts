@@ -8,14 +8,13 @@
  * uses a throwaway database on that server; otherwise an in-memory PGlite. Peak memory is this
  * process's resident set (which includes PGlite's own memory when PGlite is used).
  */
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { migrate, openDatabase, type Database } from '../src/db/database.ts';
+import { benchDatabase } from './database.ts';
 import { identificationService } from '../src/modules/identification/service.ts';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' } } });
@@ -47,19 +46,7 @@ await generate(file);
 const size = (await stat(file)).size;
 console.log(`Generated ${rows.toLocaleString('en-GB')} rows (${(size / 1024 ** 2).toFixed(0)} MiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-let db: Database;
-let admin: Database | null = null;
-const name = `lantern_bench_${randomBytes(4).toString('hex')}`;
-if (process.env.DATABASE_URL) {
-  admin = await openDatabase({ databaseUrl: process.env.DATABASE_URL });
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(process.env.DATABASE_URL);
-  url.pathname = `/${name}`;
-  db = await openDatabase({ databaseUrl: url.toString() });
-} else {
-  db = await openDatabase({});
-}
-await migrate(db);
+const { db, drop } = await benchDatabase();
 const service = identificationService(db, { today: () => '2026-11-25' });
 const agreementId = await service.createAgreement(null, { name: 'Bench', parties: 'Bench', lawfulBasis: 'public_task', article9Condition: 'DPA 2018 Sch 1 para 18', reviewDate: '2099-01-01' });
 peak = 0;
@@ -73,9 +60,5 @@ peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS 
 console.log(`${result.message}`);
 console.log(`engine ${db.engine}: ${result.rowsLoaded.toLocaleString('en-GB')} rows in ${seconds.toFixed(1)} s = ${Math.round(result.rowsLoaded / seconds).toLocaleString('en-GB')} rows/s (checked and inserted)`);
 console.log(`peak resident memory ${(peak / 1024 ** 2).toFixed(0)} MiB (${(before / 1024 ** 2).toFixed(0)} MiB before loading; file ${(size / 1024 ** 2).toFixed(0)} MiB)`);
-await db.close();
-if (admin) {
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.close();
-}
+await drop();
 await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,17 @@
 /** Errors a use case may raise; the web layer turns each into the right page or status. */
+import type { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
+
+/** zod issues as { field: message }, keeping the first message for each field. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || 'form';
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}
 
 export class ValidationError extends Error {
   constructor(readonly fieldErrors: FieldErrors) {

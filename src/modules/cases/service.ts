@@ -7,7 +7,7 @@ import { todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { accessRepository } from '../access/repository.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import { casesRepository as repo, type CaseRow } from './repository.ts';
 
 export const managers = new Set(['manager']);

@@ -12,7 +12,7 @@ import { chronologyEntryFromForm, contactFromForm, fieldAnchors, fieldOrder, let
 import { contactApi, sendLetter } from './api.ts';
 import { letterFormats } from './letters.ts';
 import { chronologyEntrySchema, contactSchema } from './schemas.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 
 const writers = ['practitioner', 'manager'] as const;
 type CaseParams = { caseId: string };

@@ -22,7 +22,7 @@ import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '.
 import { auditRepository } from '../audit/repository.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import type { CasesService } from '../cases/service.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import { renderLetter, type LetterFormat } from './letters.ts';
 import { contactsRepository as repo, type ContactRow, type LetterRow, type MemberRow, type PractitionerRow } from './repository.ts';
 import { chronologyEntrySchema, contactSchema, letterSchema } from './schemas.ts';

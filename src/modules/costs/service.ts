@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
 import { costBenefit, lineFromUnitCost, type CostBenefitLine, type CostBenefitResult } from '../../domain/costs/cost-benefit.ts';
 import { deflate, deflationFactor, MissingDeflatorError, type DeflatorYear } from '../../domain/costs/deflator.ts';
 import { isFinancialYear, newUnitCostSchema, normaliseFinancialYear, unitCostUpdateSchema, type StoredUnitCost } from '../../domain/costs/unit-costs.ts';
@@ -14,14 +14,6 @@ import { analysisSchema, analysisUpdateSchema, deflatorSeriesSchema, type Analys
 /** Who may change unit costs, the deflator and analyses. Everyone signed in may read them: they are aggregate figures. */
 export const costEditorRoles: readonly UserRole[] = ['analyst', 'administrator'];
 
-export function fieldErrors(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || 'form';
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);

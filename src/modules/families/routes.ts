@@ -6,7 +6,8 @@ import { ConflictError, ValidationError, type FieldErrors } from '../../domain/e
 import type { Services } from '../../services.ts';
 import { dateParts, errorList, redirectWithErrors, setSessionValue, takeFormState } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
-import { familySchema, fieldErrors, memberSchema, needSchema, statusSchema } from './schemas.ts';
+import { familySchema, memberSchema, needSchema, statusSchema } from './schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import { familyFromForm, fieldAnchors, fieldOrder, memberFromForm, needFromForm, statusFromForm } from './forms.ts';
 
 const writers = ['practitioner', 'manager'] as const;

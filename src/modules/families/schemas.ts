@@ -90,12 +90,3 @@ export const statusSchema = z.object({
 });
 export type StatusFields = z.infer<typeof statusSchema>;
 
-/** zod issues as { field: message }, keeping the first message for each field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || 'form';
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}

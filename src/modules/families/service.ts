@@ -5,14 +5,14 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { factorSubjectFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
 import { describeAge, todayIso } from '../../domain/dates.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors } from '../../domain/errors.ts';
 import { impliedRelationships, memberTypeFor, relationshipLabels } from '../../domain/household.ts';
 import { defaultLevelOfNeedRules, levelOfNeed, levelOfNeedRulesSchema, type LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import { nameScore, parseSearchQuery, personSearchKeys, postcodeKey, searchKeyGroups } from '../../domain/names.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { familiesRepository as repo, type FamilyInput, type PersonInput } from './repository.ts';
 import {
-  familySchema, familyUpdateSchema, fieldErrors, memberSchema, memberUpdateSchema, needSchema, statusSchema,
+  familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema,
   type FamilyFields, type MemberFields,
 } from './schemas.ts';
 

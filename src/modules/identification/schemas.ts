@@ -39,11 +39,3 @@ export const mappingSchema = z.object({
   for (const key of Object.keys(m.mapping)) if (!names.has(key)) ctx.addIssue({ code: 'custom', path: ['mapping', key], message: `${key} is not a column of this format` });
 });
 
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || 'form';
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}

@@ -19,7 +19,8 @@ import { fileKindOf, hashFile, readRows } from './reader.ts';
 import {
   identificationRepository as repo, linkageRepository as links, orderPair, type ExtractRow, type HouseholdFilter, type HouseholdInsert, type RecordRow,
 } from './repository.ts';
-import { agreementSchema, fieldErrors, ingestSchema, mappingSchema } from './schemas.ts';
+import { agreementSchema, ingestSchema, mappingSchema } from './schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 
 /** Who may load extracts, run matching and review pairs: the linked data of the whole partnership. */
 export const identificationRoles: readonly UserRole[] = ['analyst'];

@@ -62,12 +62,3 @@ export const recordedAuditSchema = z.object({
   }
 });
 
-/** zod issues as { field: message }, keeping the first message for each field. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const errors: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const key = issue.path.map(String).join('.') || 'form';
-    errors[key] ??= issue.message;
-  }
-  return errors;
-}

@@ -15,7 +15,8 @@ import {
 import { essexPrevalenceRates, prevalenceTable, type PopulationRow, type PrevalenceRate } from '../../domain/needs-analysis/prevalence.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { needsAnalysisRepository as repo, type AuditRow, type Eligibility, type PopulationSetRow } from './repository.ts';
-import { countSetSchema, fieldErrors, ratesSchema, recordedAuditSchema, sampleAuditSchema } from './schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
+import { countSetSchema, ratesSchema, recordedAuditSchema, sampleAuditSchema } from './schemas.ts';
 
 /** Who may use needs analysis: the figures are aggregates, but they come from families' needs. */
 export const needsAnalysisRoles: readonly UserRole[] = ['analyst', 'manager', 'administrator'];

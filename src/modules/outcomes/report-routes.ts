@@ -12,7 +12,7 @@ import { sendCsv } from '../needs-analysis/csv.ts';
 import { cellText, type DataTable } from '../../web/data-table.ts';
 import { evaluationPdf } from './pdf.ts';
 import { claimSettingsSchema } from './schemas.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import {
   beforeAfterChart, beforeAfterTable, claimStatusLabels, claimsTable, claimTotalsTable, figuresChart, figuresTable, headlineFigures, statusChart, statusTable,
   transitionsTable,

@@ -17,7 +17,7 @@ import type { CaseRow } from '../cases/repository.ts';
 import { casesRepository } from '../cases/repository.ts';
 import type { CasesService } from '../cases/service.ts';
 import { familiesRepository } from '../families/repository.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import { outcomesRepository as repo, type MeasureRow, type MeasureWrite } from './repository.ts';
 import { claimSettingsSchema, recordMeasuresSchema, reportQuerySchema } from './schemas.ts';
 

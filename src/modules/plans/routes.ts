@@ -7,7 +7,7 @@ import { formatDate } from '../../domain/dates.ts';
 import type { Services } from '../../services.ts';
 import { redirectWithErrors, takeFormState } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import {
   actionErrors, actionFromForm, contractFromForm, dateValues, errorSummary, familyViewFromForm, gapErrors, goalFromForm, memberAssessmentFromForm,
   ownerValue, reviewDateFromForm, rowErrors, safetyPlanFromForm,

@@ -15,7 +15,7 @@ import {
 import type { CaseRow } from '../cases/repository.ts';
 import type { CasesService } from '../cases/service.ts';
 import { familiesRepository } from '../families/repository.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import { plansRepository as repo, type ActionRow, type GoalRow, type PlanRow } from './repository.ts';
 import {
   actionSchema, actionStatusSchema, contractSchema, familyViewSchema, goalSchema, memberAssessmentSchema, reviewDateSchema, safetyPlanSchema,

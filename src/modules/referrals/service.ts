@@ -11,7 +11,7 @@ import { accessRepository } from '../access/repository.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { casesRepository } from '../cases/repository.ts';
 import type { FamiliesService } from '../families/service.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import { referralsRepository as repo, type ReferralRow } from './repository.ts';
 import { referralSchema, screeningSchema } from './schemas.ts';
 

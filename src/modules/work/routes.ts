@@ -5,7 +5,7 @@ import { ConflictError, RuleViolation, ValidationError, type FieldErrors } from 
 import type { Services } from '../../services.ts';
 import { dateFromParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import { followUpRecordSchema } from './schemas.ts';
 import { workApi } from './api.ts';
 

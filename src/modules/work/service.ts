@@ -13,7 +13,7 @@ import { formatDate } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
 import type { CasesService } from '../cases/service.ts';
-import { fieldErrors } from '../families/schemas.ts';
+import { fieldErrors } from '../../domain/errors.ts';
 import { workRepository as repo, type FollowUpRow, type WorkCaseRow } from './repository.ts';
 import { closureSchema, followUpRecordSchema } from './schemas.ts';
 
