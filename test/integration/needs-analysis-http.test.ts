@@ -119,6 +119,14 @@ describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
     expect(page.body).not.toContain('value="1000"');
   });
 
+  it('answers a broken upload form with 400 and a plain message, never a server error', async () => {
+    for (const contentType of ['multipart/form-data', 'multipart/form-data; boundary=xyz']) {
+      const response = await app.inject({ method: 'POST', url: '/needs-analysis/counts/new', payload: 'not a form', headers: { 'content-type': contentType, cookie: analyst.cookie } });
+      expect(response.statusCode).toBe(400);
+      expect(response.body).toContain('The form could not be read');
+    }
+  });
+
   it('saves the figures typed into the table and lists problems by row', async () => {
     const set = (await t.db.query<{ id: string }>("SELECT id FROM population_set WHERE by_district"))[0];
     const url = `/needs-analysis/populations/${set.id}`;

@@ -11,7 +11,7 @@ import { identificationApi } from './api.ts';
 import { householdLine, money, problemLabel, waterfall } from './present.ts';
 import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
 import { identificationRoles, listRoles } from './service.ts';
-import { removeUpload, streamUpload, type UploadForm } from './upload.ts';
+import { removeUpload, streamUpload, type UploadForm } from '../../web/upload.ts';
 
 const analysts = identificationRoles;
 

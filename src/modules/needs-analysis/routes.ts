@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { todayIso } from '../../domain/dates.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
@@ -12,7 +14,7 @@ import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { needsAnalysisApi } from './api.ts';
 import { sendCsv } from './csv.ts';
-import { boundaryOf, parseMultipart, type MultipartFields } from './multipart.ts';
+import { removeUpload, streamUpload } from '../../web/upload.ts';
 import { reportPdf } from './pdf.ts';
 import {
   areaRateChart, areaShareChart, areaTable, auditChart, auditTable, baseNouns, cellText, overlapCombinationChart, overlapCombinationTable,
@@ -22,6 +24,10 @@ import {
 import { auditSampleRoles, eligibilityLabels, essexPopulationName, needsAnalysisRoles, type PrevalenceView } from './service.ts';
 
 const readers = needsAnalysisRoles;
+const maxCsvBytes = 5 * 1024 ** 2;
+
+/** A form's text fields, and its file (if one was chosen) as text. */
+type MultipartFields = Record<string, string | { filename: string; text: string }>;
 const samplers = auditSampleRoles;
 type Params = { populationSetId: string; auditId: string };
 type Query = Record<string, string | undefined>;
@@ -113,14 +119,15 @@ function ratesFromForm(body: Record<string, unknown>) {
 export async function needsAnalysisPages(app: FastifyInstance, { services }: { services: Services }) {
   const { needsAnalysis } = services;
 
-  // One small CSV upload per form, read without a multipart dependency. Only these routes accept it.
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (request, body, done) => {
-    const boundary = boundaryOf(request.headers['content-type']);
+  // One small CSV per form (a population table or a count per district): read whole, then the temporary file goes.
+  app.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
+    const form = await streamUpload(request.headers, payload as unknown as Readable, maxCsvBytes);
     try {
-      if (!boundary) throw new Error('The form could not be read');
-      done(null, parseMultipart(body as Buffer, boundary));
-    } catch (error) {
-      done(Object.assign(error as Error, { statusCode: 400 }), undefined);
+      if (form.file?.truncated) throw Object.assign(new Error(`The file must be smaller than ${maxCsvBytes / 1024 ** 2} MB`), { statusCode: 400 });
+      const file = form.file ? { [form.file.field]: { filename: form.file.filename, text: await readFile(form.file.path, 'utf8') } } : {};
+      return { ...form.fields, ...file } satisfies MultipartFields;
+    } finally {
+      await removeUpload(form);
     }
   });
 
