@@ -36,6 +36,8 @@ const usage = `Usage: lantern <command> [options]
                                    police-da, school, drug-alcohol, mental-health, youth-offending,
                                    social-care, housing, worklessness
   identify                         match every loaded record into people and households and rank them
+  identification-rules set --file F
+                                   replace the eligibility and segment rules with the JSON in F (used from the next identify)
 
 The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
 
@@ -134,6 +136,17 @@ export async function main(argv: string[]) {
       const db = await open(config);
       const saved = await services(db, config).families.setLevelOfNeedRules(null, rules);
       console.log(`Level of need rules set: ${saved.name}`);
+      await db.close();
+      return;
+    }
+    case 'identification-rules': {
+      if (sub !== 'set') break;
+      const { values } = parseArgs({ args: rest, options: { file: { type: 'string' } } });
+      if (!values.file) throw new ValidationError({ file: 'Give the rules file with --file' });
+      const rules = JSON.parse(await readFile(values.file, 'utf8'));
+      const db = await open(config);
+      const saved = await services(db, config).identification.setRules(null, rules);
+      console.log(`Identification rules set: ${saved.name}. Run identify to rank households by them.`);
       await db.close();
       return;
     }

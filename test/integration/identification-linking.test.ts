@@ -190,4 +190,19 @@ describe.each(engines)('matching agency records on %s', (engine) => {
     expect((await get('/api/v1/identification/extracts', workerToken)).statusCode).toBe(403);
     expect((await get('/api/v1/identification/extracts', analystToken)).json()).toMatchObject({ extracts: expect.arrayContaining([expect.objectContaining({ filename: 'school.csv', rowsLoaded: expect.any(Number) })]) });
   });
+  it('ranks by the configured eligibility rule, refusing bad rules with the field and the reason', async () => {
+    const eligibleCount = async () => (await s.identification.households(analyst, { limit: 5000, eligibleOnly: true })).length;
+    const before = await eligibleCount();
+    const defaults = await s.identification.rules();
+    expect(defaults.minimumProblems).toBe(2);
+    await expect(s.identification.setRules(worker, { ...defaults, minimumProblems: 1 })).rejects.toThrow('Only analysts and administrators can change the identification rules');
+    await expect(s.identification.setRules(analyst, { ...defaults, minimumProblems: 9 })).rejects.toMatchObject({ fieldErrors: { minimumProblems: 'minimumProblems must be a whole number from 1 to 6' } });
+    await expect(s.identification.setRules(analyst, { ...defaults, notCopingFrom: 5, chaoticFrom: 3 })).rejects.toMatchObject({ fieldErrors: { notCopingFrom: 'notCopingFrom must not be more than chaoticFrom' } });
+    await s.identification.setRules(analyst, { ...defaults, name: 'One problem is enough', minimumProblems: 1 });
+    await s.identification.identify(analyst);
+    expect(await eligibleCount()).toBeGreaterThan(before);
+    await s.identification.setRules(analyst, defaults);
+    await s.identification.identify(analyst);
+    expect(await eligibleCount()).toBe(before);
+  });
 });

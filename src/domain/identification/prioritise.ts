@@ -27,18 +27,22 @@ export type Segment = (typeof segments)[number];
 export const segmentLabels: Record<Segment, string> = { thriving: 'Thriving', coping: 'Coping', not_coping: 'Not coping', chaotic: 'Chaotic' };
 
 /** Local policy, so data: the defaults are Troubled Families phase 2 (two or more of the six problems). */
+const whole = (field: string, min: number, max: number) =>
+  z.number({ error: `${field} must be a whole number from ${min} to ${max}` }).int(`${field} must be a whole number from ${min} to ${max}`)
+    .min(min, `${field} must be a whole number from ${min} to ${max}`).max(max, `${field} must be a whole number from ${min} to ${max}`);
+
 export const identificationRulesSchema = z.object({
-  name: z.string().min(1),
-  minimumProblems: z.number().int().min(1).max(6),
-  problems: z.array(z.enum(tfProblems)).min(1),
-  requireChildren: z.boolean(),
+  name: z.string({ error: 'name must be text' }).min(1, 'Give the rules a name'),
+  minimumProblems: whole('minimumProblems', 1, 6),
+  problems: z.array(z.enum(tfProblems, { error: `problems must be from: ${tfProblems.join(', ')}` })).min(1, 'problems must list at least one problem'),
+  requireChildren: z.boolean({ error: 'requireChildren must be true or false' }),
   /** School attendance below this percentage counts as not attending regularly. */
-  attendanceBelow: z.number().min(0).max(100),
+  attendanceBelow: z.number({ error: 'attendanceBelow must be a percentage from 0 to 100' }).min(0, 'attendanceBelow must be a percentage from 0 to 100').max(100, 'attendanceBelow must be a percentage from 0 to 100'),
   /** How far back an event counts as current, in days. */
-  windowDays: z.number().int().min(30).max(1095),
+  windowDays: whole('windowDays', 30, 1095),
   /** Problems at or above which a household is "not coping" and "chaotic". */
-  notCopingFrom: z.number().int().min(1).max(6),
-  chaoticFrom: z.number().int().min(1).max(6),
+  notCopingFrom: whole('notCopingFrom', 1, 6),
+  chaoticFrom: whole('chaoticFrom', 1, 6),
 });
 export type IdentificationRules = z.infer<typeof identificationRulesSchema>;
 

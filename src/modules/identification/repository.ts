@@ -362,5 +362,17 @@ export const linkageRepository = {
   async districts(q: Queryable): Promise<{ id: string; name: string }[]> {
     return q.query('SELECT id, name FROM district ORDER BY name');
   },
+
+  async rules(q: Queryable): Promise<unknown> {
+    return (await q.query<{ value: unknown }>('SELECT value FROM setting WHERE key = $1', [rulesKey]))[0]?.value;
+  },
+
+  async saveRules(q: Queryable, rules: unknown) {
+    await q.query(
+      `INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [rulesKey, JSON.stringify(rules)]);
+  },
 };
+
+const rulesKey = 'identification_rules';
 

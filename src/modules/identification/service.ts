@@ -7,7 +7,7 @@ import { todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { groupHouseholds } from '../../domain/identification/households.ts';
 import {
-  assessHousehold, defaultIdentificationRules, type CostRate, type HouseholdAssessment, type MemberFacts,
+  assessHousehold, defaultIdentificationRules, identificationRulesSchema, type CostRate, type IdentificationRules, type HouseholdAssessment, type MemberFacts,
 } from '../../domain/identification/prioritise.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import type { Explanation, LinkageModel, LinkageResult, PairDecision, PersonRecord } from '../../domain/linkage/types.ts';
@@ -114,7 +114,13 @@ export function identificationService(db: Database, options: IdentificationDepen
   async function assessor() {
     const costs = await costMap();
     const levelRules = options.levelRules ? await options.levelRules() : undefined;
-    return (householdId: string, members: MemberFacts[]) => assessHousehold({ householdId, members }, { today: today(), rules: defaultIdentificationRules, levelRules, costs });
+    const rules = await rulesIn(db);
+    return (householdId: string, members: MemberFacts[]) => assessHousehold({ householdId, members }, { today: today(), rules, levelRules, costs });
+  }
+
+  async function rulesIn(q: Queryable): Promise<IdentificationRules> {
+    const stored = await links.rules(q);
+    return stored ? identificationRulesSchema.parse(stored) : defaultIdentificationRules;
   }
 
   function needEngine(): LinkageEngine {
@@ -318,6 +324,22 @@ export function identificationService(db: Database, options: IdentificationDepen
       if (!row.family_id) throw new ForbiddenError();
       await withFamilyAccess(db, actor, row.family_id, 'identification-household-viewed', async () => undefined, { type: 'linked_household', id: householdId });
       return view;
+    },
+
+    /** The eligibility and segment rules in force (local policy; Troubled Families phase 2 by default). */
+    rules: () => rulesIn(db),
+
+    /** Replaces the rules; the next matching run ranks households by them. Analysts and administrators (and the command line). */
+    async setRules(actor: Caller, input: unknown): Promise<IdentificationRules> {
+      if (actor && actor.role !== 'analyst' && actor.role !== 'administrator') throw new ForbiddenError('Only analysts and administrators can change the identification rules');
+      const result = identificationRulesSchema.safeParse(input);
+      if (!result.success) throw new ValidationError(fieldErrors(result.error));
+      if (result.data.notCopingFrom > result.data.chaoticFrom) throw new ValidationError({ notCopingFrom: 'notCopingFrom must not be more than chaoticFrom' });
+      await db.transaction(async (tx) => {
+        await links.saveRules(tx, result.data);
+        await audit(tx, actor, 'set-identification-rules', 'setting', 'identification_rules', { name: result.data.name });
+      });
+      return result.data;
     },
 
     async districts(actor: Actor) {
