@@ -166,8 +166,6 @@ export const familiesRepository = {
     return (await q.query<PersonRow>(`SELECT ${personColumns} FROM person WHERE id = $1 AND family_id = $2`, [personId, familyId]))[0];
   },
 
-  relationships: (q: Queryable, familyId: string) => q.query<RelationshipRow>(relationshipsSql, [familyId]),
-  statuses: (q: Queryable, familyId: string) => q.query<StatusRow>(statusesSql, [familyId]),
   needs: (q: Queryable, familyId: string) => q.query<NeedRow>(needsSql, [familyId]),
   professionals: (q: Queryable, familyId: string) => q.query<ProfessionalRow>(professionalsSql, [familyId]),
 
