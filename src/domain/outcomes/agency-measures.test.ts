@@ -55,6 +55,11 @@ describe('measures from linked agency records', () => {
     expect(bySource('2026-10-01', [tyler]).school.members).toEqual([{ personId: 'tyler', measures: { attendancePercent: 41, exclusions: 4 } }]);
   });
 
+  it('takes a school return that reports no exclusions as zero exclusions', () => {
+    const tyler = person('p3', 'Tyler', '2014-08-09', [rec('school', '2026-07-20', { attendance_percent: 96, suspensions: 0, permanent_exclusion: false })]);
+    expect(bySource('2026-10-01', [tyler]).school.members[0].measures).toEqual({ attendancePercent: 96, exclusions: 0 });
+  });
+
   it('counts proven offences and anti-social behaviour in 6 and 12 months', () => {
     const tyler = person('p3', 'Tyler', '2014-08-09', [
       rec('youth-offending', '2026-09-01', { kind: 'proven_offence' }), rec('youth-offending', '2026-02-01', { kind: 'proven_offence' }),
