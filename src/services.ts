@@ -22,6 +22,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
   const plans = plansService(db, cases, { today });
   const contacts = contactsService(db, cases, { today });
   const costs = costsService(db);
+  const outcomes = outcomesService(db, cases, { today });
   return {
     db,
     access: accessService(db, { sessionHours: config.sessionHours }),
@@ -41,12 +42,16 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
       today, engine: { link, explain },
       costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
       levelRules: () => families.levelOfNeedRules(),
+      // Measures that arrive through agency data fill the matched family's cases (empty fields only, audited).
+      afterRun: async (matched) => {
+        for (const f of matched) await outcomes.fillFromLinkedRecords(f.familyId, f.people);
+      },
     }),
     plans,
     contacts,
     // Unit costs, the deflator and cost-benefit analyses; list()/get(key) are reference data for any module.
     costs,
-    outcomes: outcomesService(db, cases, { today }),
+    outcomes,
   };
 }
 

@@ -133,6 +133,8 @@ export function mergeAgencyMeasures<T extends object>(current: T, incoming: Part
     const empty = existing === null || existing === undefined || (Array.isArray(existing) && existing.length === 0);
     const typedByPractitioner = !empty && nextSources[key] === undefined;
     if (typedByPractitioner) continue;
+    // The same value again (a second matching run) is not a new fill: keep it quiet and keep its source.
+    if (!empty && JSON.stringify(existing) === JSON.stringify(value)) continue;
     merged[key] = value;
     nextSources[key] = label;
     filled.push(key);

@@ -325,6 +325,15 @@ export const linkageRepository = {
     }
   },
 
+  /** Every record of every linked person in a household matched to a Lantern family, for what follows a run. */
+  async matchedFamilyRecords(q: Queryable): Promise<(RecordRow & { person_id: string; family_id: string })[]> {
+    return q.query(
+      `SELECT h.family_id, lp.person_id, ${recordColumns.split(', ').map((c) => `r.${c}`).join(', ')}
+         FROM linked_household h JOIN linked_household_member m ON m.household_id = h.id
+         JOIN linked_person lp ON lp.person_id = m.person_id JOIN source_record r ON r.id = lp.record_id
+        WHERE h.family_id IS NOT NULL ORDER BY h.family_id, lp.person_id, r.event_date, r.id`);
+  },
+
   /** The household's members' records, for assessing it again. */
   async householdRecords(q: Queryable, householdId: string): Promise<(RecordRow & { person_id: string })[]> {
     return q.query(

@@ -79,6 +79,34 @@ export interface IdentificationDependencies {
   costRates?: () => Promise<CostRate[]>;
   /** The configured level of need rules (families module). */
   levelRules?: () => Promise<LevelOfNeedRules>;
+  /** Called after a matching run is stored, with each matched family's linked people and records (outcomes fills measures from them). */
+  afterRun?: (families: MatchedFamily[]) => Promise<void>;
+}
+
+/** A Lantern family a linked household was matched to, with the linked people in that household. */
+export interface MatchedFamily {
+  familyId: string;
+  people: {
+    personId: string; firstName: string; lastName: string; dateOfBirth: string | null;
+    records: { source: string; eventDate: string; fields: Record<string, string | number | boolean | null> }[];
+  }[];
+}
+
+/** Groups a run's matched records by family and linked person; a person's name and date of birth from their latest record that has them. */
+function matchedFamilies(rows: readonly (RecordRow & { person_id: string; family_id: string })[]): MatchedFamily[] {
+  const byFamily = new Map<string, Map<string, RecordRow[]>>();
+  for (const r of rows) {
+    const people = byFamily.get(r.family_id) ?? new Map<string, RecordRow[]>();
+    people.set(r.person_id, [...(people.get(r.person_id) ?? []), r]);
+    byFamily.set(r.family_id, people);
+  }
+  return [...byFamily].map(([familyId, people]) => ({
+    familyId,
+    people: [...people].map(([personId, records]) => {
+      const facts = memberFacts(personId, records);
+      return { personId, firstName: facts.firstName, lastName: facts.lastName, dateOfBirth: facts.dateOfBirth, records: facts.records.map(({ source, eventDate, fields }) => ({ source, eventDate, fields })) };
+    }),
+  }));
 }
 
 function personRecord(r: RecordRow): PersonRecord {
@@ -233,6 +261,8 @@ export function identificationService(db: Database, options: IdentificationDepen
         await links.insertRun(tx, runId, actor?.id ?? null, result.model, { ...stats, seconds: (performance.now() - started) / 1000 });
         await audit(tx, actor, 'linkage-run', 'linkage_run', runId, stats);
       });
+      // After the run is committed: what follows reads the stored linkage, and its own writes are its own transactions.
+      if (options.afterRun) await options.afterRun(matchedFamilies(await links.matchedFamilyRecords(db)));
       return { runId, ...stats, seconds: (performance.now() - started) / 1000 };
     },
 

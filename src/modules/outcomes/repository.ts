@@ -136,6 +136,12 @@ export const outcomesRepository = {
         WHERE ($1::uuid IS NULL OR c.programme_id = $1::uuid) AND c.opened_at::date BETWEEN $2::date AND $3::date
         ORDER BY c.opened_at, c.reference`, [f.programmeId, f.from, f.to]),
 
+  /** A family's cases with the dates their time points fall on (referral: opened; closure and follow-ups: closed). */
+  familyCases: (q: Queryable, familyId: string) =>
+    q.query<{ id: string; opened_on: string; closed_on: string | null; follow_up_months: number[] }>(
+      `SELECT c.id, (c.opened_at AT TIME ZONE 'UTC')::date::text AS opened_on, (c.closed_at AT TIME ZONE 'UTC')::date::text AS closed_on, p.follow_up_months
+         FROM casefile c JOIN programme p ON p.id = c.programme_id WHERE c.family_id = $1 ORDER BY c.opened_at`, [familyId]),
+
   people: (q: Queryable, familyIds: string[]) =>
     q.query<CohortPersonRow>('SELECT id, family_id, member_type FROM person WHERE family_id = ANY($1::uuid[])', [familyIds]),
 

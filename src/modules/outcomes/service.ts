@@ -8,6 +8,8 @@ import { describeAge, todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { assessClaim, claimTotals, defaultClaimSettings, problemAreasFromMeasures, type ClaimCase, type ClaimSettings } from '../../domain/outcomes/claims.ts';
 import { evaluate, type CohortCase } from '../../domain/outcomes/evaluation.ts';
+import { agencyMeasures, type LinkedPersonRecords } from '../../domain/outcomes/agency-measures.ts';
+import { addMonths } from '../../domain/casework/due.ts';
 import {
   emptyHouseholdMeasures, emptyMemberMeasures, followUpTimePoint, mergeAgencyMeasures, monthsAfterClosure, timePointLabels, timePoints, timePointSlugs,
   type HouseholdMeasures, type MemberMeasures, type TimePoint,
@@ -122,7 +124,7 @@ export function outcomesService(db: Database, cases: CasesService, options: { to
     return parse(reportQuerySchema, input);
   }
 
-  return {
+  const service = {
     /** Which time points have measures, which can be recorded now, and what each member's measures say. */
     overview: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'view-outcome-measures', async (tx, c) => {
       const { programme, rows, people } = await caseMeasures(tx, c);
@@ -219,12 +221,51 @@ export function outcomesService(db: Database, cases: CasesService, options: { to
         };
         if (measures.household) await write(null, measures.household);
         for (const m of measures.members ?? []) await write(m.personId, m.measures);
+        // Nothing new (the same linked data again): nothing written, so nothing to audit.
+        if (!filled.length) return { filled };
         await auditRepository.insert(tx, {
           userId: null, action: 'outcome-measures-from-agency-data', recordType: 'case', recordId: caseId, familyId: c.family_id, outcome: 'allowed', ip: null,
           detail: { timePoint, source: source.label, filled },
         });
         return { filled };
       });
+    },
+
+    /**
+     * Fills a family's cases from the linked agency records of the household matched to it: for
+     * each time point whose date has passed, what each source says about the window before that
+     * date, through recordFromAgencyData (empty fields only, source kept, audited). Runs as the
+     * system after a matching run; a second run with the same records fills nothing.
+     */
+    async fillFromLinkedRecords(familyId: string, people: readonly LinkedPersonRecords[]) {
+      const { caseRows, members, measured } = await db.transaction(async (tx) => {
+        const caseRows = await repo.familyCases(tx, familyId);
+        const members = (await familiesRepository.members(tx, familyId)).filter((p) => p.member_type !== 'unborn')
+          .map((p) => ({ id: p.id, givenName: p.given_name, familyName: p.family_name, dateOfBirth: p.date_of_birth }));
+        return { caseRows, members, measured: await repo.measures(tx, caseRows.map((c) => c.id)) };
+      });
+      const day = today();
+      let filled = 0;
+      for (const c of caseRows) {
+        const dates: [TimePoint, string][] = [['referral', c.opened_on]];
+        if (c.closed_on) {
+          dates.push(['closure', c.closed_on]);
+          for (const months of c.follow_up_months) {
+            const t = followUpTimePoint(months);
+            if (t) dates.push([t, addMonths(c.closed_on, months)]);
+          }
+        }
+        for (const [timePoint, due] of dates) {
+          // Measures already taken on a date are about the window before that date, not the nominal one.
+          const on = measured.find((r) => r.case_id === c.id && r.time_point === timePoint)?.recorded_on ?? due;
+          if (on > day) continue;
+          for (const set of agencyMeasures(on, people, members)) {
+            const result = await service.recordFromAgencyData(c.id, timePoint, on, { household: set.household, members: set.members }, { kind: 'agency_data', label: set.label });
+            filled += result.filled.length;
+          }
+        }
+      }
+      return { cases: caseRows.length, filled };
     },
 
     /** The programme evaluation for a programme (or all) and a period. Case lists only for people who may open those cases. */
@@ -298,6 +339,7 @@ export function outcomesService(db: Database, cases: CasesService, options: { to
     programmes: () => casesRepository.programmes(db),
     followUpTimePoint,
   };
+  return service;
 }
 
 /** Whole months from one date to another (a follow-up 6 months after closure is due on the same day 6 months on). */
