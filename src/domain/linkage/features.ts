@@ -277,6 +277,34 @@ export function dobLevel(f: Features, i: number, j: number): number {
   return DobLevel.different;
 }
 
+/** Days in twelve years: no parent and child of one name are closer in age. */
+const GENERATION_DAYS = 4383;
+
+/**
+ * The namesake guard: the same given and family name at the same home, born a generation apart,
+ * is a parent and a child named after them (John Smith senior and junior), not one person with
+ * a wrong birth date. They agree on everything else, as twins do, so no learnt weight keeps them
+ * apart.
+ */
+function namesakes(f: Features, i: number, j: number, first: number): boolean {
+  // Only with the sex recorded alike on both: a guard this strong wants positive evidence of a
+  // parent and child of one sex, and data without sex (FEBRL) replace whole birth dates of one
+  // person often enough that the guard would split true pairs there.
+  if (f.sex[i] === 0 || f.sex[i] !== f.sex[j]) return false;
+  if (Math.abs(f.dayNo[i] - f.dayNo[j]) < GENERATION_DAYS) return false;
+  if (first !== FirstLevel.exact && first !== FirstLevel.nickname && first !== FirstLevel.jw92 && first !== FirstLevel.jw88) return false;
+  const last = lastNameLevel(f, i, j);
+  if (last !== LastLevel.exact && last !== LastLevel.jw92 && last !== LastLevel.jw88) return false;
+  const home = addressLevel(f, i, j);
+  return home === AddressLevel.exact || home === AddressLevel.similar || (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j]);
+}
+
+/** The date-of-birth level as the comparison vector records it: dobLevel, or the namesake guard. */
+export function dobComparison(f: Features, i: number, j: number, first: number): number {
+  const dob = dobLevel(f, i, j);
+  return dob === DobLevel.different && namesakes(f, i, j, first) ? DobLevel.namesake : dob;
+}
+
 export function sexLevel(f: Features, i: number, j: number): number {
   const a = f.sex[i];
   const b = f.sex[j];
@@ -340,8 +368,9 @@ const R6 = RADIX[6];
 
 /** The comparison vector of records i and j, packed (see levels.ts). */
 export function comparePair(f: Features, i: number, j: number): number {
+  const first = firstNameLevel(f, i, j);
   return (
-    (((((firstNameLevel(f, i, j) * R1 + lastNameLevel(f, i, j)) * R2 + dobLevel(f, i, j)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
+    (((((first * R1 + lastNameLevel(f, i, j)) * R2 + dobComparison(f, i, j, first)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
       addressLevel(f, i, j)) *
       R6 +
     emailLevel(f, i, j)

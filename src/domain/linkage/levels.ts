@@ -22,7 +22,7 @@ export const MISSING = 0;
 
 export const FirstLevel = { missing: 0, exact: 1, nickname: 2, swapped: 3, jw92: 4, jw88: 5, phonetic: 6, different: 7, twin: 8, middle: 9 } as const;
 export const LastLevel = { missing: 0, exact: 1, swapped: 2, jw92: 3, jw88: 4, phonetic: 5, different: 6 } as const;
-export const DobLevel = { missing: 0, exact: 1, dayMonthSwapped: 2, onePartDifferent: 3, withinYear: 4, different: 5 } as const;
+export const DobLevel = { missing: 0, exact: 1, dayMonthSwapped: 2, onePartDifferent: 3, withinYear: 4, different: 5, namesake: 6 } as const;
 export const SexLevel = { missing: 0, same: 1, different: 2 } as const;
 export const PostcodeLevel = { missing: 0, exact: 1, outward: 2, different: 3, withAddress: 4 } as const;
 export const AddressLevel = { missing: 0, exact: 1, similar: 2, sameStreet: 3, different: 4 } as const;
@@ -35,7 +35,7 @@ export const LEVEL_NAMES: readonly (readonly string[])[] = [
     'different, same birth date and surname or home', 'first name is the other record\'s middle name',
   ],
   ['missing', 'exact', 'first and last name swapped', 'jaro-winkler >= 0.92', 'jaro-winkler >= 0.88 or one typo', 'phonetic', 'different'],
-  ['missing', 'exact', 'day and month swapped', 'one of day, month or year different', 'within a year', 'different'],
+  ['missing', 'exact', 'day and month swapped', 'one of day, month or year different', 'within a year', 'different', 'a generation apart, same name and home'],
   ['missing', 'same', 'different'],
   ['missing', 'exact', 'same outward code', 'different', 'same, counted with the address'],
   ['missing', 'exact', 'similar', 'same street, different number', 'different'],

@@ -251,6 +251,7 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
     if (level === 2) return `${what}: ${a} and ${b} have the day and month swapped`;
     if (level === 3) return `${what}: ${a} and ${b} differ in one of day, month or year`;
     if (level === 4) return `${what}: ${a} and ${b} are within a year of each other`;
+    if (level === 6) return `${what}: ${a} and ${b} are a generation apart for the same name at the same home, so they are treated as different people (a parent and a child named after them)`;
     return `${what}: ${a} and ${b} are different`;
   }
   if (field === POSTCODE && level === 2) return `${what}: ${a} and ${b} are in the same postcode district`;

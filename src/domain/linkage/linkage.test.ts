@@ -120,6 +120,20 @@ describe('explain', () => {
   });
 });
 
+describe('namesake guard', () => {
+  it('explains why a father and son of one name at one home are kept apart', () => {
+    const son = record('b', { dateOfBirth: '2006-09-21' });
+    const e = explain(model, record('a'), son);
+    const dob = e.fields.find((f) => f.field === 'dateOfBirth')!;
+    expect(dob.level).toBe('a generation apart, same name and home');
+    expect(dob.weight).toBe(-60);
+    expect(dob.label).toBe('date of birth: 1980-03-14 and 2006-09-21 are a generation apart for the same name at the same home, so they are treated as different people (a parent and a child named after them)');
+    expect(decide(e.weight, model.thresholds)).toBe('apart');
+    const result = link([record('a'), son], { model });
+    expect(result.clusterOf[1]).toBe(1);
+  });
+});
+
 describe('email', () => {
   const mail = (key: string, over: Partial<PersonRecord>): PersonRecord => ({ ...base, key, postcode: null, address: null, ...over });
   const people = [

@@ -89,9 +89,9 @@ function sumSquares(values: Int32Array, n: number, missing = -1): number {
   return s;
 }
 
-/** Pairs the twin guard keeps apart are non-matches by rule: they take no part in estimating m. */
+/** Pairs the twin and namesake guards keep apart are non-matches by rule: they take no part in estimating m. */
 function isTwin(code: number): boolean {
-  return levelOf[FIRST][code] === FirstLevel.twin;
+  return levelOf[FIRST][code] === FirstLevel.twin || levelOf[DOB][code] === DobLevel.namesake;
 }
 
 /** The level the training counts a pattern's field under (0 = takes no part). */
@@ -104,7 +104,7 @@ function trainingLevel(field: number, code: number): number {
 function initialM(): Float64Array[] {
   return RADIX.map((r, field) => {
     const m = new Float64Array(r);
-    const last = field === FIRST ? FirstLevel.different : field === POSTCODE ? PostcodeLevel.different : r - 1;
+    const last = field === FIRST ? FirstLevel.different : field === POSTCODE ? PostcodeLevel.different : field === DOB ? DobLevel.different : r - 1;
     m[0] = 1;
     m[1] = 0.85;
     const middle = last - 2;
@@ -269,6 +269,7 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
     LEVEL_NAMES[field].forEach((level, l) => {
       if (l === 0) levels[level] = { m: 1, u: 1 };
       else if (field === FIRST && l === FirstLevel.twin) levels[level] = { m: 2 ** TWIN_GUARD_WEIGHT, u: 1 };
+      else if (field === DOB && l === DobLevel.namesake) levels[level] = { m: 2 ** TWIN_GUARD_WEIGHT, u: 1 };
       else if (field === POSTCODE && l === PostcodeLevel.withAddress) levels[level] = { m: 1, u: 1 };
       else levels[level] = { m: m[field][l], u: u[field][l] };
     });
