@@ -149,4 +149,12 @@ describe('comparison levels', () => {
     expect(dob({}, { dateOfBirth: '1989-09-21' })).toBe(DobLevel.different); // under twelve years apart: a wrong date, perhaps
     expect(dob({}, { dateOfBirth: '2006-03-14' })).toBe(DobLevel.onePartDifferent); // only the year wrong: a typo, not a guard
   });
+
+  it('does not take a typo of a nickname for a twin', () => {
+    expect(levels({ firstName: 'Joseph' }, { firstName: 'Joeqy' }).first).toBe(FirstLevel.jw88); // Joey with a typo
+    expect(levels({ firstName: 'Beatrice', sex: 'F' }, { firstName: 'Triqxie', sex: 'F' }).first).toBe(FirstLevel.jw88); // Trixie
+    expect(levels({ firstName: 'Thomas' }, { firstName: 'Tcm' }).first).toBe(FirstLevel.twin); // in a three-letter name one letter makes another name
+    expect(levels({ firstName: 'Joanne', sex: 'F' }, { firstName: 'Johnny', sex: 'M' }).first).toBe(FirstLevel.twin); // the other sex: twins
+    expect(levels({ firstName: 'Joseph' }, { firstName: 'Jacob' }).first).toBe(FirstLevel.twin);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import type { PersonRecord } from './types.ts';
 import { AddressLevel, DobLevel, EmailLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
-import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
+import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupMembers, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
 
 class Interner {
   readonly ids = new Map<string, number>();
@@ -211,6 +211,18 @@ function swapped(f: Features, i: number, j: number): boolean {
   return false;
 }
 
+/** One name a typo of a form of the other (Joeqy and Joseph through Joey; Triqxie and Beatrice through Trixie). */
+function typoOfNickname(f: Features, a: number, b: number): boolean {
+  const near = (x: number, y: number) => {
+    const name = f.names[x];
+    if (name.length < 4) return false;
+    for (const g of nicknameGroupsOf(f.names[y]))
+      for (const form of nicknameGroupMembers(g)) if (form.length >= 4 && withinOneEdit(name, form)) return true;
+    return false;
+  };
+  return near(a, b) || near(b, a);
+}
+
 /**
  * Twins: the same date of birth (or one a typo of the other), and the same family name or home;
  * the caller has already found the given names clearly different.
@@ -250,7 +262,11 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
   // Stanley and Stacey: a near spelling with the other sex is a twin, not a typo
   if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? FirstLevel.twin : FirstLevel.jw88;
   // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
-  if (twins(f, i, j)) return FirstLevel.twin;
+  if (twins(f, i, j)) {
+    // but a typo of a form of the same name, with no other sex recorded, is one person mis-keyed
+    const otherSex = f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j];
+    return !otherSex && typoOfNickname(f, a, b) ? FirstLevel.jw88 : FirstLevel.twin;
+  }
   return band === 2 ? FirstLevel.phonetic : FirstLevel.different;
 }
 
