@@ -375,6 +375,14 @@ export function emailLevel(f: Features, i: number, j: number): number {
   return EmailLevel.different;
 }
 
+/** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see SURNAME_AT_HOME_U). */
+export function lastNameComparison(f: Features, i: number, j: number): number {
+  const last = lastNameLevel(f, i, j);
+  if (last !== LastLevel.exact) return last;
+  const home = addressLevel(f, i, j);
+  return home === AddressLevel.exact || home === AddressLevel.similar ? LastLevel.exactAtHome : last;
+}
+
 const R1 = RADIX[1];
 const R2 = RADIX[2];
 const R3 = RADIX[3];
@@ -386,7 +394,7 @@ const R6 = RADIX[6];
 export function comparePair(f: Features, i: number, j: number): number {
   const first = firstNameLevel(f, i, j);
   return (
-    (((((first * R1 + lastNameLevel(f, i, j)) * R2 + dobComparison(f, i, j, first)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
+    (((((first * R1 + lastNameComparison(f, i, j)) * R2 + dobComparison(f, i, j, first)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
       addressLevel(f, i, j)) *
       R6 +
     emailLevel(f, i, j)
