@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { jaroWinkler, nysiis, sameNickname, splitAddress, splitPostcode } from './strings.ts';
-import { addressLevel, buildFeatures, dobLevel, emailLevel, firstNameLevel, lastNameLevel, postcodeLevel, sexLevel } from './features.ts';
-import { AddressLevel, DobLevel, EmailLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel } from './levels.ts';
+import { addressLevel, buildFeatures, comparePair, dobLevel, emailLevel, firstNameLevel, lastNameLevel, postcodeLevel, sexLevel } from './features.ts';
+import { AddressLevel, DOB, DobLevel, EmailLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel, levelOf } from './levels.ts';
 import type { PersonRecord } from './types.ts';
 
 const person = (over: Partial<PersonRecord>): PersonRecord => ({
@@ -136,5 +136,25 @@ describe('comparison levels', () => {
     expect(levels({}, { email: 'billy.smith@example.com' }).email).toBe(EmailLevel.different);
     expect(levels({}, { email: null }).email).toBe(EmailLevel.missing);
     expect(levels({ email: undefined }, { email: undefined }).email).toBe(EmailLevel.missing);
+  });
+
+  it('keeps a parent and a child of one name at one home apart (the namesake guard)', () => {
+    const dob = (a: Partial<PersonRecord>, b: Partial<PersonRecord>) => levelOf[DOB][comparePair(buildFeatures([person(a), person(b)]), 0, 1)];
+    const junior = { dateOfBirth: '2006-09-21' };
+    expect(dob({}, junior)).toBe(DobLevel.namesake);
+    expect(dob({}, { ...junior, firstName: 'Bill' })).toBe(DobLevel.namesake); // a nickname of the father's name
+    expect(dob({}, { ...junior, address: '3 Mill Lane', postcode: 'SS7 1AA' })).toBe(DobLevel.different); // not one home
+    expect(dob({}, { ...junior, firstName: 'George' })).toBe(DobLevel.different); // not one name
+    expect(dob({}, { ...junior, sex: null })).toBe(DobLevel.different); // the sex is not known on both
+    expect(dob({}, { dateOfBirth: '1989-09-21' })).toBe(DobLevel.different); // under twelve years apart: a wrong date, perhaps
+    expect(dob({}, { dateOfBirth: '2006-03-14' })).toBe(DobLevel.onePartDifferent); // only the year wrong: a typo, not a guard
+  });
+
+  it('does not take a typo of a nickname for a twin', () => {
+    expect(levels({ firstName: 'Joseph' }, { firstName: 'Joeqy' }).first).toBe(FirstLevel.jw88); // Joey with a typo
+    expect(levels({ firstName: 'Beatrice', sex: 'F' }, { firstName: 'Triqxie', sex: 'F' }).first).toBe(FirstLevel.jw88); // Trixie
+    expect(levels({ firstName: 'Thomas' }, { firstName: 'Tcm' }).first).toBe(FirstLevel.twin); // in a three-letter name one letter makes another name
+    expect(levels({ firstName: 'Joanne', sex: 'F' }, { firstName: 'Johnny', sex: 'M' }).first).toBe(FirstLevel.twin); // the other sex: twins
+    expect(levels({ firstName: 'Joseph' }, { firstName: 'Jacob' }).first).toBe(FirstLevel.twin);
   });
 });

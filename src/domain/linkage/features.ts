@@ -4,7 +4,7 @@
  */
 import type { PersonRecord } from './types.ts';
 import { AddressLevel, DobLevel, EmailLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
-import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
+import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupMembers, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
 
 class Interner {
   readonly ids = new Map<string, number>();
@@ -211,6 +211,18 @@ function swapped(f: Features, i: number, j: number): boolean {
   return false;
 }
 
+/** One name a typo of a form of the other (Joeqy and Joseph through Joey; Triqxie and Beatrice through Trixie). */
+function typoOfNickname(f: Features, a: number, b: number): boolean {
+  const near = (x: number, y: number) => {
+    const name = f.names[x];
+    if (name.length < 4) return false;
+    for (const g of nicknameGroupsOf(f.names[y]))
+      for (const form of nicknameGroupMembers(g)) if (form.length >= 4 && withinOneEdit(name, form)) return true;
+    return false;
+  };
+  return near(a, b) || near(b, a);
+}
+
 /**
  * Twins: the same date of birth (or one a typo of the other), and the same family name or home;
  * the caller has already found the given names clearly different.
@@ -250,7 +262,11 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
   // Stanley and Stacey: a near spelling with the other sex is a twin, not a typo
   if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? FirstLevel.twin : FirstLevel.jw88;
   // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
-  if (twins(f, i, j)) return FirstLevel.twin;
+  if (twins(f, i, j)) {
+    // but a typo of a form of the same name, with no other sex recorded, is one person mis-keyed
+    const otherSex = f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j];
+    return !otherSex && typoOfNickname(f, a, b) ? FirstLevel.jw88 : FirstLevel.twin;
+  }
   return band === 2 ? FirstLevel.phonetic : FirstLevel.different;
 }
 
@@ -275,6 +291,34 @@ export function dobLevel(f: Features, i: number, j: number): number {
   if (agree === 2) return DobLevel.onePartDifferent;
   if (Math.abs(a - b) <= 365) return DobLevel.withinYear;
   return DobLevel.different;
+}
+
+/** Days in twelve years: no parent and child of one name are closer in age. */
+const GENERATION_DAYS = 4383;
+
+/**
+ * The namesake guard: the same given and family name at the same home, born a generation apart,
+ * is a parent and a child named after them (John Smith senior and junior), not one person with
+ * a wrong birth date. They agree on everything else, as twins do, so no learnt weight keeps them
+ * apart.
+ */
+function namesakes(f: Features, i: number, j: number, first: number): boolean {
+  // Only with the sex recorded alike on both: a guard this strong wants positive evidence of a
+  // parent and child of one sex, and data without sex (FEBRL) replace whole birth dates of one
+  // person often enough that the guard would split true pairs there.
+  if (f.sex[i] === 0 || f.sex[i] !== f.sex[j]) return false;
+  if (Math.abs(f.dayNo[i] - f.dayNo[j]) < GENERATION_DAYS) return false;
+  if (first !== FirstLevel.exact && first !== FirstLevel.nickname && first !== FirstLevel.jw92 && first !== FirstLevel.jw88) return false;
+  const last = lastNameLevel(f, i, j);
+  if (last !== LastLevel.exact && last !== LastLevel.jw92 && last !== LastLevel.jw88) return false;
+  const home = addressLevel(f, i, j);
+  return home === AddressLevel.exact || home === AddressLevel.similar || (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j]);
+}
+
+/** The date-of-birth level as the comparison vector records it: dobLevel, or the namesake guard. */
+export function dobComparison(f: Features, i: number, j: number, first: number): number {
+  const dob = dobLevel(f, i, j);
+  return dob === DobLevel.different && namesakes(f, i, j, first) ? DobLevel.namesake : dob;
 }
 
 export function sexLevel(f: Features, i: number, j: number): number {
@@ -331,6 +375,14 @@ export function emailLevel(f: Features, i: number, j: number): number {
   return EmailLevel.different;
 }
 
+/** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see SURNAME_AT_HOME_U). */
+export function lastNameComparison(f: Features, i: number, j: number): number {
+  const last = lastNameLevel(f, i, j);
+  if (last !== LastLevel.exact) return last;
+  const home = addressLevel(f, i, j);
+  return home === AddressLevel.exact || home === AddressLevel.similar ? LastLevel.exactAtHome : last;
+}
+
 const R1 = RADIX[1];
 const R2 = RADIX[2];
 const R3 = RADIX[3];
@@ -340,8 +392,9 @@ const R6 = RADIX[6];
 
 /** The comparison vector of records i and j, packed (see levels.ts). */
 export function comparePair(f: Features, i: number, j: number): number {
+  const first = firstNameLevel(f, i, j);
   return (
-    (((((firstNameLevel(f, i, j) * R1 + lastNameLevel(f, i, j)) * R2 + dobLevel(f, i, j)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
+    (((((first * R1 + lastNameComparison(f, i, j)) * R2 + dobComparison(f, i, j, first)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
       addressLevel(f, i, j)) *
       R6 +
     emailLevel(f, i, j)

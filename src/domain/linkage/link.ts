@@ -88,6 +88,7 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
   const [t0, t1, t2, t3, t4, t5, t6] = c.table;
   const [l0, l1, l2, l3, l4, l5, l6] = levelOf;
   const prior = c.prior;
+  const tfAtHome = c.tfAtHome;
   const review = thresholds.review;
   const linkAt = thresholds.link;
   const n = f.n;
@@ -121,7 +122,7 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
     const a = l0[p];
     const b = l1[p];
     const w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
-    const w1 = b === LastLevel.exact ? t1[b] + tfLast[f.last[i]] : t1[b];
+    const w1 = b === LastLevel.exact || (b === LastLevel.exactAtHome && tfAtHome) ? t1[b] + tfLast[f.last[i]] : t1[b];
     const weight = prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]];
     if (weight < review && !acceptedKeys.has(i * n + j)) continue;
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
@@ -167,7 +168,7 @@ function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { le
   const levels = FIELDS.map((_, field) => levelOf[field][p]);
   const weights = levels.map((l, field) => c.table[field][l]);
   if (levels[FIRST] === FirstLevel.exact) weights[FIRST] = c.table[FIRST][levels[FIRST]] + tfAdjustment(c, 0, f.names[f.first[i]]);
-  if (levels[LAST] === LastLevel.exact) weights[LAST] = c.table[LAST][levels[LAST]] + tfAdjustment(c, 1, f.names[f.last[i]]);
+  if (levels[LAST] === LastLevel.exact || (levels[LAST] === LastLevel.exactAtHome && c.tfAtHome)) weights[LAST] = c.table[LAST][levels[LAST]] + tfAdjustment(c, 1, f.names[f.last[i]]);
   return { levels, weights };
 }
 
@@ -238,6 +239,7 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
   if (field === FIRST && level === FirstLevel.middle) return `${what}: one record's first name is the other's middle name (${[left, right].map((r) => [r.firstName, r.middleName].filter(Boolean).join(' ') || 'blank').join(' and ')})`;
   if (field === FIRST && level === FirstLevel.twin) return `${what}: ${a} and ${b} are different names with the same date of birth and the same surname or home, so they are treated as different people (twins)`;
   if ((field === FIRST || field === LAST) && name === 'first and last name swapped') return `${what}: first name and surname appear the other way round on one record`;
+  if (field === LAST && level === LastLevel.exactAtHome) return `${what}: ${a} on both records, who share a home, so it counts for less (families share both)`;
   if ((field === FIRST || field === LAST) && name === 'exact') {
     const value = normaliseNameKey(field === FIRST ? left.firstName : left.lastName);
     const tf = c.tf[field === FIRST ? 0 : 1].get(value);
@@ -251,6 +253,7 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
     if (level === 2) return `${what}: ${a} and ${b} have the day and month swapped`;
     if (level === 3) return `${what}: ${a} and ${b} differ in one of day, month or year`;
     if (level === 4) return `${what}: ${a} and ${b} are within a year of each other`;
+    if (level === 6) return `${what}: ${a} and ${b} are a generation apart for the same name at the same home, so they are treated as different people (a parent and a child named after them)`;
     return `${what}: ${a} and ${b} are different`;
   }
   if (field === POSTCODE && level === 2) return `${what}: ${a} and ${b} are in the same postcode district`;

@@ -6,7 +6,7 @@ import type { LinkageModel, PersonRecord } from './types.ts';
 import { generateRecords } from './synthetic.ts';
 import { buildFeatures, comparePair } from './features.ts';
 import { blockAndCompare } from './blocking.ts';
-import { FIELDS, LEVEL_NAMES, levelOf } from './levels.ts';
+import { FIELDS, LAST, LastLevel, LEVEL_NAMES, levelOf } from './levels.ts';
 import { mulberry32 } from './model.ts';
 
 const base: PersonRecord = { key: 'a', firstName: 'William', lastName: 'Smith', dateOfBirth: '1980-03-14', sex: 'M', postcode: 'CM1 2AB', address: '12 High Street' };
@@ -39,9 +39,11 @@ describe('training', () => {
     const store = blockAndCompare(f);
     // true m: the share of each level among blocked pairs of one person
     const matchCounts = FIELDS.map((_, k) => new Float64Array(LEVEL_NAMES[k].length));
+    // an exact surname is exact to m and u wherever the records live
+    const levelAt = (k: number, code: number) => (k === LAST && levelOf[k][code] === LastLevel.exactAtHome ? LastLevel.exact : levelOf[k][code]);
     for (let p = 0; p < store.length; p++) {
       if (synthetic.personOf[store.left[p]] !== synthetic.personOf[store.right[p]]) continue;
-      FIELDS.forEach((_, k) => matchCounts[k][levelOf[k][store.code[p]]]++);
+      FIELDS.forEach((_, k) => matchCounts[k][levelAt(k, store.code[p])]++);
     }
     // true u: the share of each level among random pairs of different people
     const random = mulberry32(3);
@@ -51,7 +53,7 @@ describe('training', () => {
       const j = Math.floor(random() * f.n);
       if (i === j || synthetic.personOf[i] === synthetic.personOf[j]) continue;
       const code = comparePair(f, Math.min(i, j), Math.max(i, j));
-      FIELDS.forEach((_, k) => nonMatchCounts[k][levelOf[k][code]]++);
+      FIELDS.forEach((_, k) => nonMatchCounts[k][levelAt(k, code)]++);
     }
     const share = (counts: Float64Array, level: number) => counts[level] / counts.slice(1).reduce((a, b) => a + b, 0);
     const checks: [number, string, number][] = [
@@ -112,11 +114,49 @@ describe('explain', () => {
 
   it('weighs a match on a rare surname more than on Smith (term frequencies)', () => {
     const tfModel: LinkageModel = { ...model, termFrequencies: { ...model.termFrequencies, lastName: { smith: 0.02, entwistle: 0.0001 } } };
-    const smith = explain(tfModel, record('a'), record('b'));
-    const rare = explain(tfModel, record('a', { lastName: 'Entwistle' }), record('b', { lastName: 'Entwistle' }));
+    const elsewhere = { postcode: 'SS7 1AA', address: '3 Mill Lane' };
+    const smith = explain(tfModel, record('a'), record('b', elsewhere));
+    const rare = explain(tfModel, record('a', { lastName: 'Entwistle' }), record('b', { lastName: 'Entwistle', ...elsewhere }));
     const weightOf = (e: typeof smith) => e.fields.find((f) => f.field === 'lastName')!.weight;
     expect(weightOf(rare)).toBeGreaterThan(weightOf(smith) + 5);
     expect(rare.weight).toBeGreaterThan(smith.weight);
+  });
+});
+
+describe('surname at the same home', () => {
+  it('counts for less, without term frequency, where training found households', () => {
+    expect(model.householdsSeen).toBe(true);
+    const home = explain(model, record('a'), record('b')).fields.find((f) => f.field === 'lastName')!;
+    const away = explain(model, record('a'), record('b', { postcode: 'SS7 1AA', address: '3 Mill Lane' })).fields.find((f) => f.field === 'lastName')!;
+    expect(home.level).toBe('exact, at the same home');
+    expect(home.label).toBe('surname: Smith on both records, who share a home, so it counts for less (families share both)');
+    expect(home.weight).toBeCloseTo(Math.log2(model.fields.lastName.exact.m / 0.03), 12);
+    expect(away.level).toBe('exact');
+    expect(away.weight).toBeGreaterThan(home.weight);
+  });
+
+  it('counts as any exact surname where every record lives alone (FEBRL), or in a model stored before the level', () => {
+    const alone = { ...model, householdsSeen: false, fields: { ...model.fields, lastName: { ...model.fields.lastName, 'exact, at the same home': { ...model.fields.lastName.exact } } } };
+    const old: LinkageModel = { ...model, householdsSeen: undefined, fields: { ...model.fields, lastName: Object.fromEntries(Object.entries(model.fields.lastName).filter(([l]) => l !== 'exact, at the same home')) } };
+    const away = explain(model, record('a'), record('b', { postcode: 'SS7 1AA', address: '3 Mill Lane' })).fields.find((f) => f.field === 'lastName')!;
+    for (const m of [alone, old]) {
+      const home = explain(m, record('a'), record('b')).fields.find((f) => f.field === 'lastName')!;
+      expect(home.weight).toBeCloseTo(away.weight, 12);
+    }
+  });
+});
+
+describe('namesake guard', () => {
+  it('explains why a father and son of one name at one home are kept apart', () => {
+    const son = record('b', { dateOfBirth: '2006-09-21' });
+    const e = explain(model, record('a'), son);
+    const dob = e.fields.find((f) => f.field === 'dateOfBirth')!;
+    expect(dob.level).toBe('a generation apart, same name and home');
+    expect(dob.weight).toBe(-60);
+    expect(dob.label).toBe('date of birth: 1980-03-14 and 2006-09-21 are a generation apart for the same name at the same home, so they are treated as different people (a parent and a child named after them)');
+    expect(decide(e.weight, model.thresholds)).toBe('apart');
+    const result = link([record('a'), son], { model });
+    expect(result.clusterOf[1]).toBe(1);
   });
 });
 

@@ -153,6 +153,12 @@ export function formalNameOf(group: number): string {
   return nicknameGroups[group]?.formal[0] ?? '';
 }
 
+/** Every name of a nickname group, formal and short ("william", "bill", "will", ...). */
+export function nicknameGroupMembers(group: number): readonly string[] {
+  const g = nicknameGroups[group];
+  return g ? [...g.formal, ...g.short] : [];
+}
+
 /** Do two normalised given names share a nickname group (Bill and William, Peggy and Margaret)? */
 export function sameNickname(a: string, b: string): boolean {
   const ga = groupsOfName.get(a);

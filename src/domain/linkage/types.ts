@@ -84,6 +84,12 @@ export interface LinkageModel {
   /** The frequency assumed for a value missing from termFrequencies (field -> frequency). */
   termFrequencyFloor?: Record<string, number>;
   thresholds: Thresholds;
+  /**
+   * Set when training found households (different people at one home who share a surname): an
+   * exact surname at the same home then counts for less and without term frequency. Absent or
+   * false: it counts as any exact surname.
+   */
+  householdsSeen?: boolean;
 }
 
 export interface LinkageResult {
