@@ -67,31 +67,45 @@ export function soundex(s: string): string {
   return soundexOf(normaliseName(s));
 }
 
-/** Jaro–Winkler similarity in [0, 1]: prefix scale 0.1 up to 4 characters, applied when Jaro exceeds 0.7 (Winkler's threshold). */
+// Scratch buffers for Jaro–Winkler: names and streets are short, so one pair of buffers serves
+// every call and the hot loop allocates nothing. Longer strings fall back to fresh buffers.
+let hitA = new Uint8Array(128);
+let hitB = new Uint8Array(128);
+
+/**
+ * Jaro–Winkler similarity in [0, 1]: prefix scale 0.1 up to 4 characters, applied when Jaro exceeds 0.7
+ * (Winkler's threshold). Allocation-free: record linkage calls it once per compared pair.
+ */
 export function jaroWinkler(a: string, b: string): number {
   if (a === b) return 1;
   const la = a.length;
   const lb = b.length;
   if (!la || !lb) return 0;
+  if (la > hitA.length || lb > hitB.length) {
+    hitA = new Uint8Array(Math.max(la, lb) * 2);
+    hitB = new Uint8Array(Math.max(la, lb) * 2);
+  }
   const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
-  const aHit = new Uint8Array(la);
-  const bHit = new Uint8Array(lb);
+  hitA.fill(0, 0, la);
+  hitB.fill(0, 0, lb);
   let m = 0;
   for (let i = 0; i < la; i++) {
     const ca = a.charCodeAt(i);
-    for (let j = Math.max(0, i - window), hi = Math.min(lb - 1, i + window); j <= hi; j++) {
-      if (!bHit[j] && b.charCodeAt(j) === ca) {
-        aHit[i] = bHit[j] = 1;
+    const hi = Math.min(lb - 1, i + window);
+    for (let j = i > window ? i - window : 0; j <= hi; j++) {
+      if (hitB[j] === 0 && b.charCodeAt(j) === ca) {
+        hitA[i] = 1;
+        hitB[j] = 1;
         m++;
         break;
       }
     }
   }
-  if (!m) return 0;
+  if (m === 0) return 0;
   let t = 0;
   for (let i = 0, j = 0; i < la; i++) {
-    if (!aHit[i]) continue;
-    while (!bHit[j]) j++;
+    if (hitA[i] === 0) continue;
+    while (hitB[j] === 0) j++;
     if (a.charCodeAt(i) !== b.charCodeAt(j++)) t++;
   }
   const jaro = (m / la + m / lb + (m - t / 2) / m) / 3;

@@ -2,51 +2,11 @@
  * String measures and normalisers for record linkage. Allocation-free where they run once per
  * compared pair (Jaro–Winkler); the rest run once per distinct value, not per record.
  */
-import { nicknameGroups, normaliseName } from '../names.ts';
+import { jaroWinkler as nameJaroWinkler, nicknameGroups, normaliseName } from '../names.ts';
 
-// Scratch buffers for Jaro–Winkler: names and streets are short, so one pair of buffers serves
-// every call and the hot loop allocates nothing. Longer strings fall back to fresh buffers.
-let hitA = new Uint8Array(128);
-let hitB = new Uint8Array(128);
-
-/** Jaro–Winkler similarity in [0, 1] (prefix scale 0.1, up to 4 characters, applied when Jaro exceeds 0.7). */
+/** Jaro–Winkler as search uses it (names.ts), except that two blank values are not alike: blank is missing. */
 export function jaroWinkler(a: string, b: string): number {
-  if (a === b) return a.length ? 1 : 0;
-  const la = a.length;
-  const lb = b.length;
-  if (!la || !lb) return 0;
-  if (la > hitA.length || lb > hitB.length) {
-    hitA = new Uint8Array(Math.max(la, lb) * 2);
-    hitB = new Uint8Array(Math.max(la, lb) * 2);
-  }
-  const window = Math.max(0, (Math.max(la, lb) >> 1) - 1);
-  hitA.fill(0, 0, la);
-  hitB.fill(0, 0, lb);
-  let m = 0;
-  for (let i = 0; i < la; i++) {
-    const ca = a.charCodeAt(i);
-    const hi = Math.min(lb - 1, i + window);
-    for (let j = i > window ? i - window : 0; j <= hi; j++) {
-      if (hitB[j] === 0 && b.charCodeAt(j) === ca) {
-        hitA[i] = 1;
-        hitB[j] = 1;
-        m++;
-        break;
-      }
-    }
-  }
-  if (m === 0) return 0;
-  let t = 0;
-  for (let i = 0, j = 0; i < la; i++) {
-    if (hitA[i] === 0) continue;
-    while (hitB[j] === 0) j++;
-    if (a.charCodeAt(i) !== b.charCodeAt(j++)) t++;
-  }
-  const jaro = (m / la + m / lb + (m - t / 2) / m) / 3;
-  if (jaro <= 0.7) return jaro;
-  let l = 0;
-  while (l < 4 && l < la && l < lb && a.charCodeAt(l) === b.charCodeAt(l)) l++;
-  return jaro + l * 0.1 * (1 - jaro);
+  return a.length || b.length ? nameJaroWinkler(a, b) : 0;
 }
 
 /**
