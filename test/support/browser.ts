@@ -23,6 +23,9 @@ const chromiumArgs = [
   '--disable-sync', '--no-first-run', '--disable-quic',
 ];
 
+/** A phone's width in CSS pixels: every page must fit it without scrolling sideways. */
+export const phoneWidth = 375;
+
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 /** axe-core's browser bundle (the minified build of what `axe.source` holds: it parses faster on every page). */
@@ -231,7 +234,32 @@ export class LanternPage {
     const failed = failedAssets(this.page);
     if (failed.length) throw new Error(`Assets failed to load by ${this.page.url()}:\n  ${failed.join('\n  ')}`);
     await this.expectNoAxeViolations();
+    await this.expectFitsPhoneWidth();
     return this;
+  }
+
+  /**
+   * At 375 CSS pixels wide (a phone, as practitioners use on home visits) the page must not
+   * scroll sideways. Names the widest elements that stick out when it does.
+   */
+  async expectFitsPhoneWidth(): Promise<void> {
+    const viewport = this.page.viewportSize() ?? { width: 1280, height: 900 };
+    await this.page.setViewportSize({ width: phoneWidth, height: viewport.height });
+    try {
+      const found = await this.page.evaluate((limit) => {
+        const width = document.documentElement.scrollWidth;
+        if (width <= limit) return { width, culprits: [] as string[] };
+        const culprits = Array.from(document.body.querySelectorAll('*'))
+          .filter((e) => e.getBoundingClientRect().right > limit && !Array.from(e.children).some((c) => c.getBoundingClientRect().right > limit))
+          .slice(0, 5).map((e) => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') ?? ''}"> ${(e.textContent ?? '').trim().slice(0, 60)}`);
+        return { width, culprits };
+      }, phoneWidth);
+      if (found.width > phoneWidth) {
+        throw new Error(`${this.page.url()} is ${found.width} pixels wide on a ${phoneWidth}-pixel screen:\n  ${found.culprits.join('\n  ')}`);
+      }
+    } finally {
+      await this.page.setViewportSize(viewport);
+    }
   }
 
   /** Clicks something that loads a new page (a link or a form's button) and waits for it to load. */

@@ -284,6 +284,24 @@ export function caseloadStatus(open: number, limit: number): CaseloadStatus {
   return open > limit ? 'over' : open === limit ? 'at' : 'under';
 }
 
+export interface Caseload {
+  open: number;
+  /** The lowest caseload limit among the programmes of these cases; null with no open cases. */
+  limit: number | null;
+  status: CaseloadStatus;
+}
+
+/**
+ * The one caseload rule, used at allocation and on Team work: all of a worker's open cases,
+ * counted against the lowest caseload limit among the programmes of those cases (a worker
+ * holding one Option 2 case, limit 2, is over the limit with three cases of any programme).
+ * `programmeLimits` holds one limit per open case.
+ */
+export function caseload(programmeLimits: readonly number[]): Caseload {
+  const limit = programmeLimits.length ? Math.min(...programmeLimits) : null;
+  return { open: programmeLimits.length, limit, status: limit === null ? 'under' : caseloadStatus(programmeLimits.length, limit) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Closure: the follow-up schedule and re-referrals
 

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
+import { caseload } from '../../domain/casework/due.ts';
 import { caseStateLabels, transition, type CaseEvent } from '../../domain/casework/lifecycle.ts';
 import { todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { accessRepository } from '../access/repository.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { fieldErrors } from '../../domain/errors.ts';
-import { casesRepository as repo, type CaseRow } from './repository.ts';
+import { casesRepository as repo, type CaseRow, type WorkerCaseloadRow } from './repository.ts';
 
 export const managers = new Set(['manager']);
 
@@ -22,6 +23,13 @@ const joinTeamSchema = z.object({
   roleInFamily: z.string({ error: 'Enter their role with this family' }).trim().min(1, 'Enter their role with this family')
     .max(100, 'Their role must be 100 characters or fewer'),
 });
+
+/** A possible key worker's caseload now and if they took a case of a programme with this limit. */
+function workerCaseload(w: WorkerCaseloadRow, programmeLimit: number) {
+  const now = caseload(w.open_case_limits);
+  const after = caseload([...w.open_case_limits, programmeLimit]);
+  return { id: w.id, name: w.display_name, jobTitle: w.job_title, teamName: w.team_name, agencyName: w.agency_name, now, after, overAfter: after.status === 'over' };
+}
 
 export function casesService(db: Database, options: { today?: () => string } = {}) {
   const today = options.today ?? (() => todayIso());
@@ -73,15 +81,23 @@ export function casesService(db: Database, options: { today?: () => string } = {
       return (await repo.casesForFamily(db, familyId)).map((c) => ({ ...c, stateLabel: caseStateLabels[c.state] }));
     },
 
-    /** Key workers with their open cases against this case's programme limit. */
-    async allocationOptions(actor: Actor, caseId: string) {
+    /**
+     * Key workers for this case: the manager's own teams first, then, when asked for, one other
+     * team's. Each shows their caseload now and after taking this case, by the caseload rule.
+     */
+    async allocationOptions(actor: Actor, caseId: string, filter: { teamId?: string | null } = {}) {
       if (!managers.has(actor.role)) throw new ForbiddenError('Only managers allocate cases');
       return withCase(actor, caseId, 'view-allocation', async (tx, c) => {
         const programme = (await repo.programme(tx, c.programme_id))!;
-        const workers = await repo.workersWithCaseloads(tx);
+        const ownTeamIds = await repo.managedTeamIds(tx, actor.id);
+        const otherTeams = (await repo.teamsWithPractitioners(tx)).filter((t) => !ownTeamIds.includes(t.id));
+        const otherTeam = otherTeams.find((t) => t.id === filter.teamId) ?? null;
+        const withCaseloads = (rows: WorkerCaseloadRow[]) => rows.map((w) => workerCaseload(w, programme.caseload_limit));
         return {
           case: c, programme,
-          workers: workers.map((w) => ({ ...w, limit: programme.caseload_limit, atOrOverLimit: w.open_cases >= programme.caseload_limit })),
+          team: withCaseloads(ownTeamIds.length ? await repo.workersWithCaseloads(tx, { exceptCaseId: caseId, teamIds: ownTeamIds }) : []),
+          otherTeams, otherTeam,
+          others: withCaseloads(otherTeam ? await repo.workersWithCaseloads(tx, { exceptCaseId: caseId, teamIds: [otherTeam.id] }) : []),
         };
       });
     },
@@ -95,13 +111,13 @@ export function casesService(db: Database, options: { today?: () => string } = {
         const worker = await repo.user(tx, keyWorkerId);
         if (!worker || !worker.active || worker.role !== 'practitioner') throw new ValidationError({ keyWorkerId: 'Select a practitioner who can be a key worker' });
         const programme = (await repo.programme(tx, c.programme_id))!;
-        const open = await repo.openCaseCount(tx, keyWorkerId);
-        const alreadyTheirs = c.key_worker_id === keyWorkerId;
-        if (!alreadyTheirs && open >= programme.caseload_limit && !overCaseloadReason) {
-          throw new ValidationError({ overCaseloadReason: `${worker.display_name} already has ${open} open cases (the ${programme.name} limit is ${programme.caseload_limit}). Give a reason to allocate over the limit` });
+        const [row] = await repo.workersWithCaseloads(tx, { exceptCaseId: caseId, userId: keyWorkerId });
+        const load = workerCaseload(row, programme.caseload_limit);
+        if (load.overAfter && !overCaseloadReason) {
+          throw new ValidationError({ overCaseloadReason: `Give a reason to allocate over the caseload limit: ${worker.display_name} would have ${load.after.open} open cases and their limit is ${load.after.limit}` });
         }
         await applyEvent(tx, c, 'allocate', actor, `Allocated to ${worker.display_name}`);
-        await repo.setKeyWorker(tx, caseId, keyWorkerId, open >= programme.caseload_limit ? overCaseloadReason : '');
+        await repo.setKeyWorker(tx, caseId, keyWorkerId, load.overAfter ? overCaseloadReason : '');
         await repo.makeLead(tx, c.family_id, keyWorkerId, randomUUID(), today());
         return { keyWorker: worker.display_name };
       });

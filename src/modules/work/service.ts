@@ -4,7 +4,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { closureReasonLabel, closureReasonLabels, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
 import {
-  assess, bySoonest, caseloadStatus, countBySeverity, defaultFollowUpMonths, driftSignals, dueItems, followUpSchedule,
+  assess, bySoonest, caseload, countBySeverity, defaultFollowUpMonths, driftSignals, dueItems, followUpSchedule,
   latestClosureWithin12Months, toDueItem, ukDate, addDays, dueSoonDays,
   type CaseFacts, type DriftSignal, type DueItem, type DueSourceItem,
 } from '../../domain/casework/due.ts';
@@ -164,24 +164,27 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
         const all = rows.map((r) => caseSummary(r, facts.get(r.id)!, at));
         const caseloads = workers.map((w) => {
           const theirs = all.filter((c) => c.keyWorkerId === w.id);
-          const limit = theirs.length ? Math.min(...theirs.map((c) => c.caseloadLimit)) : null;
+          const load = caseload(theirs.map((c) => c.caseloadLimit));
           return {
-            id: w.id, name: w.display_name, team: w.team_name, openCases: theirs.length, limit,
-            status: limit === null ? 'under' as const : caseloadStatus(theirs.length, limit),
+            id: w.id, name: w.display_name, team: w.team_name, openCases: load.open, limit: load.limit, status: load.status,
             overdue: theirs.reduce((n, c) => n + c.counts.overdue, 0),
             drifting: theirs.filter((c) => c.drift.length > 0).length,
           };
         });
+        const awaiting = (await repo.awaitingAllocationFor(tx, actor.id)).map((r) => ({
+          id: r.id, reference: r.reference, familyName: r.family_name, programmeName: r.programme_name, referredOn: ukDate(r.referred_at),
+          firstVisitDueBy: r.first_visit_due_at,
+        }));
         const workerId = filter.workerId && workers.some((w) => w.id === filter.workerId) ? filter.workerId : null;
         const driftingOnly = Boolean(filter.driftingOnly);
         const shown = all
           .filter((c) => (!workerId || c.keyWorkerId === workerId) && (!driftingOnly || c.drift.length > 0))
           .sort((a, b) => b.counts.overdue - a.counts.overdue || b.drift.length - a.drift.length || soonestFirst(a, b));
         await auditRepository.insert(tx, {
-          userId: actor.id, action: 'view-team-work', recordType: 'case', outcome: 'allowed', ip: actor.ip, detail: { cases: shown.length, workerId, driftingOnly },
+          userId: actor.id, action: 'view-team-work', recordType: 'case', outcome: 'allowed', ip: actor.ip, detail: { cases: shown.length, awaiting: awaiting.length, workerId, driftingOnly },
         });
         return {
-          today: ukDate(at), filter: { workerId, driftingOnly }, workers: caseloads, cases: shown,
+          today: ukDate(at), filter: { workerId, driftingOnly }, workers: caseloads, cases: shown, awaiting,
           totals: {
             openCases: all.length, overdue: all.reduce((n, c) => n + c.counts.overdue, 0),
             drifting: all.filter((c) => c.drift.length > 0).length, reReferrals: all.filter((c) => c.reReferral).length,

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLantern, type Lantern } from '../support/browser.ts';
+import { makeDatedCase, option2Id } from '../support/casework-factories.ts';
+import { aFamily, aMember, makeUser } from '../support/factories.ts';
+import { TeamWorkPage } from '../support/work-pages.ts';
+
+/**
+ * What a practitioner and a manager hit in a working day (issue 15), in Chromium: every page is
+ * checked with axe and at a phone's width as it arrives. The app's today is 25 November 2026.
+ */
+describe('the casework journey’s rough edges, in a real browser', { timeout: 180_000 }, () => {
+  let lantern: Lantern;
+  let manager: Awaited<ReturnType<typeof makeUser>>;
+  let priya: Awaited<ReturnType<typeof makeUser>>;
+  const family = async (name: string) =>
+    (await lantern.services.families.createFamily(priya, { family: aFamily({ familyName: name }), members: [aMember({ familyName: name })] })).id;
+
+  beforeAll(async () => {
+    lantern = await startLantern();
+    const { agencies, teamId, otherTeamId } = lantern.partnership;
+    priya = await makeUser(lantern.db, { agencyId: agencies.childrens_social_care, teamId, name: 'Priya Shah' });
+    manager = await makeUser(lantern.db, { role: 'manager', agencyId: agencies.childrens_social_care, teamId, manages: [teamId], name: 'Mo Khan' });
+    await makeUser(lantern.db, { agencyId: agencies.childrens_social_care, teamId: otherTeamId, name: 'Hana Ito' });
+    await makeUser(lantern.db, { agencyId: agencies.police, name: 'PC Dana Reid' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await lantern?.close();
+  });
+
+  it('lists an accepted referral awaiting allocation on Team work, offers the manager’s own team first, and asks for a reason over the caseload rule', async () => {
+    // Priya holds an Option 2 case (limit 2) and an early intervention case (limit 6): at her limit of 2.
+    await makeDatedCase(lantern.db, { familyId: await family('Walsh'), referredAt: '2026-11-02T10:00:00Z', programmeId: option2Id, keyWorkerId: priya.id });
+    await makeDatedCase(lantern.db, { familyId: await family('Okafor'), referredAt: '2026-11-03T10:00:00Z', keyWorkerId: priya.id });
+    const waiting = await makeDatedCase(lantern.db, { familyId: await family('Brennan'), referredAt: '2026-11-24T09:00:00Z', state: 'awaiting_allocation', acceptedBy: manager.id });
+
+    let team = await TeamWorkPage.fromMenu(await lantern.signedIn(manager));
+    expect(await team.awaitingAllocation()).toEqual([
+      [`Brennan family ${waiting.reference}`, 'Early intervention (Families Plus)', '24 November 2026', `Allocate a key worker to the Brennan family case (${waiting.reference})`],
+    ]);
+    expect((await team.caseloads()).find((r) => r[0] === 'Priya Shah')?.slice(2, 5)).toEqual(['2', '2', 'At the limit']);
+
+    let allocate = await team.allocate('Brennan', waiting.reference);
+    // Her own team only, with caseloads by the one rule: the new case counts, against the lowest limit.
+    expect(await allocate.workerCaseloads()).toEqual([
+      { worker: 'Priya Shah (Riverside family support)', caseload: '2 open cases, limit 2. With this case: 3 of a limit of 2 – over the limit' },
+    ]);
+    allocate = await allocate.showTeam('Hillside family support, Testshire Children\'s Services');
+    expect((await allocate.workerCaseloads()).map((w) => w.worker)).toEqual(['Priya Shah (Riverside family support)', 'Hana Ito (Hillside family support)']);
+
+    await allocate.chooseWorker('Priya Shah (Riverside family support)');
+    allocate = await allocate.allocateExpectingErrors();
+    const message = 'Give a reason to allocate over the caseload limit: Priya Shah would have 3 open cases and their limit is 2';
+    expect(await allocate.errorSummary()).toEqual([{ text: message, href: '#overCaseloadReason' }]);
+    await allocate.giveReason('Priya knows the family from a previous case');
+    const casePage = await allocate.allocate('Brennan');
+    expect(await casePage.successBanner()).toBe('Key worker allocated');
+
+    team = await TeamWorkPage.fromMenu(casePage);
+    expect(await team.awaitingAllocation()).toEqual([]);
+    expect((await team.caseloads()).find((r) => r[0] === 'Priya Shah')?.slice(2, 5)).toEqual(['3', '2', 'Over the limit']);
+  });
+});
