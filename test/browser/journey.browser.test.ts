@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLantern, type Lantern } from '../support/browser.ts';
+import { ReferralFormPage } from '../support/casework-pages.ts';
 import { makeDatedCase, option2Id } from '../support/casework-factories.ts';
 import { aFamily, aMember, makeUser } from '../support/factories.ts';
 import { TeamWorkPage } from '../support/work-pages.ts';
@@ -59,5 +60,38 @@ describe('the casework journey’s rough edges, in a real browser', { timeout: 1
     team = await TeamWorkPage.fromMenu(casePage);
     expect(await team.awaitingAllocation()).toEqual([]);
     expect((await team.caseloads()).find((r) => r[0] === 'Priya Shah')?.slice(2, 5)).toEqual(['3', '2', 'Over the limit']);
+  });
+
+  it('reports every problem with a referral at once, in GOV.UK wording: a part postcode, a date of birth in the future, a missing name', async () => {
+    const officer = await makeUser(lantern.db, { agencyId: lantern.partnership.agencies.police, name: 'PC Sam Lee' });
+    let form = await ReferralFormPage.fromMenu(await lantern.signedIn(officer));
+    await form.fillReferral({
+      familyName: 'Brennan', postcode: 'ABC',
+      people: [
+        { givenName: 'Lisa', familyName: 'Brennan', role: 'mother', dateOfBirth: ['1', '1', '2030'] },
+        { givenName: 'Callum', familyName: '', role: '', dateOfBirth: ['31', '2', '2016'] },
+      ],
+    });
+    form = await form.sendExpectingErrors();
+    expect(await form.errorSummary()).toEqual([
+      { text: 'Enter a full UK postcode, like NV1 4AB, or leave it blank if you do not know it', href: '#postcode' },
+      { text: 'Person 1: date of birth must be today or in the past', href: '#member1-dateOfBirth-day' },
+      { text: 'Person 2: enter their last name', href: '#member2-familyName' },
+      { text: 'Person 2: select who this person is in the family', href: '#member2-role' },
+      { text: 'Person 2: date of birth must be a real date', href: '#member2-dateOfBirth-day' },
+      { text: 'Describe why you are referring the family', href: '#reasons' },
+      { text: 'Select whether the family has agreed to the referral', href: '#consent' },
+    ]);
+    expect(await form.valueOf('Postcode (if known)')).toBe('ABC');
+
+    await form.fillReferral({
+      postcode: 'NV2 8QT', people: [
+        { givenName: 'Lisa', familyName: 'Brennan', role: 'mother', dateOfBirth: ['1', '1', '1990'] },
+        { givenName: 'Callum', familyName: 'Brennan', role: 'child', dateOfBirth: ['28', '2', '2016'] },
+      ],
+      reasons: 'Police attended a domestic incident at the home.', consent: 'Yes',
+    });
+    const referral = await form.send('Brennan');
+    expect(await referral.successBanner()).toBe('Referral sent. A manager will screen it.');
   });
 });

@@ -276,6 +276,18 @@ export function driftSignals(f: CaseFacts, now: string | Date): DriftSignal[] {
   return signals;
 }
 
+/**
+ * The latest date a plan review may be set for: the day the programme ends (opened plus its
+ * weeks), or, for a case already running past its end, one review interval from today. A review
+ * after the family's programme has ended would never happen.
+ */
+export function latestReviewDate(openedAt: string, programme: { name: string; durationWeeks: number; reviewIntervalDays: number }, today: string): { latest: string; why: string } {
+  const ends = addDays(ukDate(openedAt), programme.durationWeeks * 7);
+  if (ends > today) return { latest: ends, why: `when the ${plural(programme.durationWeeks, 'week')} of ${programme.name} end` };
+  const latest = addDays(today, programme.reviewIntervalDays);
+  return { latest, why: `${plural(programme.reviewIntervalDays, 'day')} from today: the case has run past the ${plural(programme.durationWeeks, 'week')} of ${programme.name}` };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Caseloads
 

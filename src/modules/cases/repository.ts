@@ -45,6 +45,9 @@ export interface CaseRow {
   allocated_at: string | null;
   closed_at: string | null;
   closure_reason: string;
+  closure_reason_other: string;
+  /** Who accepted the referral at screening, opening the case. */
+  accepted_by_name: string | null;
   step_down_tier: number | null;
   step_down_to: string;
   closing_summary: string;
@@ -53,7 +56,8 @@ export interface CaseRow {
 
 const caseColumns = `c.id, c.reference, c.family_id, f.family_name, c.referral_id, c.programme_id, p.name AS programme_name, c.state,
   c.key_worker_id, u.display_name AS key_worker_name, c.opened_at, c.first_visit_due_at, c.allocated_at, c.closed_at,
-  c.closure_reason, c.step_down_tier, c.step_down_to, c.closing_summary, c.version`;
+  c.closure_reason, c.closure_reason_other, c.step_down_tier, c.step_down_to, c.closing_summary, c.version,
+  (SELECT d.display_name FROM referral r JOIN app_user d ON d.id = r.decided_by WHERE r.id = c.referral_id) AS accepted_by_name`;
 const caseJoins = `FROM casefile c JOIN family f ON f.id = c.family_id JOIN programme p ON p.id = c.programme_id
   LEFT JOIN app_user u ON u.id = c.key_worker_id`;
 

@@ -31,7 +31,8 @@ export async function casePages(app: FastifyInstance, { services }: { services: 
   app.get<{ Params: Params }>(paths.case, { config: { access: 'signed-in' } }, async (request, reply) => {
     const view = await cases.case(request.actor!, request.params.caseId);
     const planSummary = await services.plans.summary(request.actor!, view.case.id);
-    return reply.view('cases/views/case.njk', { pageTitle: `Case ${view.case.reference}: ${view.case.family_name} family`, ...view, planSummary, saved: (request.query as Record<string, string>).saved });
+    const firstVisitAt = await services.work.firstVisit(request.actor!, view.case.id);
+    return reply.view('cases/views/case.njk', { pageTitle: `Case ${view.case.reference}: ${view.case.family_name} family`, ...view, planSummary, firstVisitAt, saved: (request.query as Record<string, string>).saved });
   });
 
   app.get<{ Params: Params }>(paths.allocateCase, { config: { access: ['manager'] } }, async (request, reply) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
+import { closureReasonLabel } from '../../domain/casework/closure.ts';
 import { caseload } from '../../domain/casework/due.ts';
 import { caseStateLabels, transition, type CaseEvent } from '../../domain/casework/lifecycle.ts';
 import { todayIso } from '../../domain/dates.ts';
@@ -68,10 +69,14 @@ export function casesService(db: Database, options: { today?: () => string } = {
 
     programmes: () => repo.programmes(db),
 
+    /** The case's programme, inside the caller's access-checked transaction. */
+    programmeOf: async (tx: Queryable, c: CaseRow) => (await repo.programme(tx, c.programme_id))!,
+
     async case(actor: Actor, caseId: string) {
       return withCase(actor, caseId, 'view-case', async (tx, c) => {
         const [programme, events] = await Promise.all([repo.programme(tx, c.programme_id), repo.caseEvents(tx, caseId)]);
-        return { case: { ...c, stateLabel: caseStateLabels[c.state] }, programme: programme!, events };
+        const closureReason = c.closure_reason === 'other' ? c.closure_reason_other || 'Other' : closureReasonLabel(c.closure_reason);
+        return { case: { ...c, stateLabel: caseStateLabels[c.state], closureReasonLabel: closureReason }, programme: programme!, events };
       });
     },
 

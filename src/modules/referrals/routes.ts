@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cinFactorCodes, roles } from '../../domain/codes.ts';
-import { ConflictError, RuleViolation, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, RuleViolation, ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { levelNames } from '../../domain/level-of-need.ts';
 import { referralStatusLabels } from '../../domain/casework/lifecycle.ts';
 import type { Services } from '../../services.ts';
@@ -21,22 +21,22 @@ function list(value: unknown): string[] {
   return value === undefined ? [] : [value].flat().map(String).filter(Boolean);
 }
 
+/** The form's answers as the API's input; only what the three date boxes cannot say goes in `errors`. */
 function referralFromForm(body: Record<string, unknown>) {
   const errors: Record<string, string> = {};
+  const rows: number[] = [];
   const members = memberRows.flatMap((n) => {
     const givenName = text(body, `member${n}-givenName`).trim();
     const familyName = text(body, `member${n}-familyName`).trim();
     const role = text(body, `member${n}-role`);
     const dob = dateFromParts(body, `member${n}-dateOfBirth`, 'Date of birth');
     if (!givenName && !familyName && !role && !dob.value && !dob.error) return [];
-    if (dob.error) errors[`member${n}-dateOfBirth`] = `Person ${n}: ${dob.error}`;
-    if (!givenName) errors[`member${n}-givenName`] = `Person ${n}: enter their first name`;
-    if (!familyName) errors[`member${n}-familyName`] = `Person ${n}: enter their last name`;
-    if (!role) errors[`member${n}-role`] = `Person ${n}: select who they are in the family`;
-    return [{ givenName, familyName, role, dateOfBirth: dob.value }];
+    if (dob.error) errors[`member${n}-dateOfBirth`] = `Person ${n}: ${lowerFirst(dob.error)}`;
+    rows.push(n);
+    return [{ givenName, familyName, role: role || undefined, dateOfBirth: dob.value }];
   });
   return {
-    errors,
+    errors, rows,
     input: {
       familyId: text(body, 'familyId') || null, familyName: text(body, 'familyName'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'),
       members, selfReferral: text(body, 'selfReferral') === 'yes', referrerName: text(body, 'referrerName'), referrerAgency: text(body, 'referrerAgency'),
@@ -44,6 +44,18 @@ function referralFromForm(body: Record<string, unknown>) {
       urgency: text(body, 'urgency') || undefined, consent: text(body, 'consent') || undefined, lawfulBasis: text(body, 'lawfulBasis'),
     },
   };
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** The schema's errors on the page's fields: a member's `members.0.givenName` is the row they were typed in. */
+function onTheForm(errors: FieldErrors, rows: number[]): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([key, message]) => {
+    const member = /^members\.(\d+)\.(\w+)$/.exec(key);
+    if (!member) return [key, message];
+    const n = rows[Number(member[1])];
+    return [`member${n}-${member[2]}`, `Person ${n}: ${lowerFirst(message)}`];
+  }));
 }
 
 function screeningFromForm(body: Record<string, unknown>) {
@@ -88,12 +100,13 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     const body = request.body as Record<string, unknown>;
     const form = referralFromForm(body);
     try {
-      if (Object.keys(form.errors).length) throw new ValidationError({});
+      // A date the boxes cannot make is not sent, but every other problem is still found at once.
+      if (Object.keys(form.errors).length) throw new ValidationError(referrals.referralErrors(form.input));
       const { id } = await referrals.refer(request.actor!, form.input);
       return reply.redirect(`${urls.referral(id)}?saved=referred`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return redirectWithErrors(services, request, reply, back, { errors: { ...error.fieldErrors, ...form.errors }, values: body });
+      return redirectWithErrors(services, request, reply, back, { errors: { ...onTheForm(error.fieldErrors, form.rows), ...form.errors }, values: body });
     }
   }
 

@@ -13,7 +13,7 @@ import { casesRepository } from '../cases/repository.ts';
 import type { FamiliesService } from '../families/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { referralsRepository as repo, type ReferralRow } from './repository.ts';
-import { referralSchema, screeningSchema } from './schemas.ts';
+import { referralSchemaOn, screeningSchema } from './schemas.ts';
 
 const referrers = new Set(['practitioner', 'manager']);
 const screeners = new Set(['manager']);
@@ -45,12 +45,23 @@ export function referralsService(db: Database, families: FamiliesService, option
     return levelOfNeed([...codes, ...(await families.currentNeedsForLevel(referral.family_id, q))], rules);
   }
 
+  /** The referral's fields, or a ValidationError with every problem in it. */
+  function parseReferral(input: unknown) {
+    const parsed = referralSchemaOn(today()).safeParse(input);
+    if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+    return parsed.data;
+  }
+
   return {
+    /** Every problem with a referral, without saving it: for a page that has found problems of its own. */
+    referralErrors(input: unknown) {
+      const parsed = referralSchemaOn(today()).safeParse(input);
+      return parsed.success ? {} : fieldErrors(parsed.error);
+    },
+
     async refer(actor: Actor, input: unknown) {
       if (!referrers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can make referrals');
-      const parsed = referralSchema.safeParse(input);
-      if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
-      const r = parsed.data;
+      const r = parseReferral(input);
       const id = randomUUID();
       const denied = await db.transaction(async (tx) => {
         if (r.familyId && !(await accessRepository.mayOpenFamily(tx, actor.id, r.familyId))) {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { closureReasonLabel, closureReasonLabels, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
+import { closureReasonLabel, closureReasonLabels, closureReasonProblem, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
 import {
   assess, bySoonest, caseload, countBySeverity, defaultFollowUpMonths, driftSignals, dueItems, followUpSchedule,
   latestClosureWithin12Months, toDueItem, ukDate, addDays, dueSoonDays,
@@ -206,6 +206,15 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
       } : null;
     },
 
+    /** The day of the case's first home visit, or null before it: the case page shows the deadline only until then. */
+    async firstVisit(actor: Actor, caseId: string): Promise<string | null> {
+      return cases.withCase(actor, caseId, 'view-case-first-visit', async (tx) => {
+        const r = (await repo.caseForWork(tx, caseId))!;
+        const at = (await factsFor(tx, [r])).get(caseId)!.firstVisitAt;
+        return at ? ukDate(at) : null;
+      });
+    },
+
     /** What the closure page needs: the case, whether it may close now, and the follow-ups closing would schedule. */
     async closureForm(actor: Actor, caseId: string) {
       if (!caseWorkers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can close cases');
@@ -236,6 +245,8 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
       return cases.withCase(actor, caseId, 'close-case', async (tx, c) => {
         const check = transition(c.state, 'close');
         if (!check.ok) throw new RuleViolation(check.reason);
+        const problem = closureReasonProblem(fields.reason, { planAgreed: (await repo.caseForWork(tx, caseId))!.plan_agreed_at !== null });
+        if (problem) throw new ValidationError({ reason: problem });
         const closedAt = now();
         const saved = await repo.recordClosure(tx, caseId, fields.version, {
           closedAt, reason: fields.reason, reasonOther: fields.reason === 'other' ? fields.reasonOther : '', tier: fields.stepDownTier,
