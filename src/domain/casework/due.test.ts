@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addMonths, assess, caseload, caseloadStatus, driftSignals, dueItems, firstVisitDeadline, followUpSchedule, latestClosureWithin12Months,
+  addMonths, assess, caseload, caseloadStatus, latestReviewDate, driftSignals, dueItems, firstVisitDeadline, followUpSchedule, latestClosureWithin12Months,
   reReferralWithin12Months, ukDate, type CaseFacts,
 } from './due.ts';
 
@@ -198,5 +198,16 @@ describe('caseloads', () => {
     // Three early-intervention cases (limit 6) and one Option 2 case (limit 2): over the limit of 2.
     expect(caseload([6, 6, 6, 2])).toEqual({ open: 4, limit: 2, status: 'over' });
     expect(caseload([2, 6])).toEqual({ open: 2, limit: 2, status: 'at' });
+  });
+});
+
+describe('the latest review date', () => {
+  const option2 = { name: 'Option 2 crisis intervention', durationWeeks: 6, reviewIntervalDays: 14 };
+  it('is the day the programme ends, while it has not ended', () => {
+    expect(latestReviewDate('2026-11-20T09:00:00Z', option2, '2026-11-25')).toEqual({ latest: '2027-01-01', why: 'when the 6 weeks of Option 2 crisis intervention end' });
+  });
+  it('is one review interval from today once a case runs past its programme', () => {
+    expect(latestReviewDate('2026-09-01T09:00:00Z', option2, '2026-11-25'))
+      .toEqual({ latest: '2026-12-09', why: '14 days from today: the case has run past the 6 weeks of Option 2 crisis intervention' });
   });
 });
