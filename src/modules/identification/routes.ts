@@ -7,6 +7,7 @@ import { redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { toCsv } from '../../domain/needs-analysis/csv.ts';
+import { formatDate } from '../../domain/dates.ts';
 import { identificationApi } from './api.ts';
 import { householdLine, money, problemLabel, waterfall } from './present.ts';
 import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
@@ -219,6 +220,7 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
   });
 
   type PairParams = { leftRecordId: string; rightRecordId: string };
+  const dateText = (value: unknown) => (value ? formatDate(value instanceof Date ? value.toISOString() : String(value)) : 'Not recorded');
   app.get<{ Params: PairParams }>(paths.identificationPair, { config: { access: analysts } }, async (request, reply) => {
     const { pair, left, right, explanation } = await identification.pair(request.actor!, request.params.leftRecordId, request.params.rightRecordId);
     const state = await takeFormState(services, request);
@@ -226,9 +228,9 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     const rows = [
       ['Source', label(left.source), label(right.source)], ['Agency reference', left.record_ref, right.record_ref],
       ['First name', left.first_name, right.first_name], ['Last name', left.last_name, right.last_name],
-      ['Date of birth', left.date_of_birth ?? 'Not recorded', right.date_of_birth ?? 'Not recorded'], ['Sex', left.sex ?? 'Not recorded', right.sex ?? 'Not recorded'],
+      ['Date of birth', dateText(left.date_of_birth), dateText(right.date_of_birth)], ['Sex', left.sex ?? 'Not recorded', right.sex ?? 'Not recorded'],
       ['Postcode', left.postcode ?? 'Not recorded', right.postcode ?? 'Not recorded'], ['Address', left.address ?? 'Not recorded', right.address ?? 'Not recorded'],
-      ['Event date', left.event_date, right.event_date],
+      ['Event date', dateText(left.event_date), dateText(right.event_date)],
     ];
     return reply.view('identification/views/pair.njk', {
       pageTitle: 'Are these the same person?', rows, steps: waterfall(explanation), weight: explanation.weight.toFixed(2),

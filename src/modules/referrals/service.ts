@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { cinFactorCodes, type Role } from '../../domain/codes.ts';
+import { ukDate } from '../../domain/casework/due.ts';
 import { screen } from '../../domain/casework/lifecycle.ts';
 import { todayIso } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
@@ -144,6 +145,7 @@ export function referralsService(db: Database, families: FamiliesService, option
           if (referral.referred_by && referral.referred_by !== actor.id) {
             await casesRepository.joinTeam(tx, { id: randomUUID(), familyId, userId: referral.referred_by, roleInFamily: 'Referrer', today: today() });
           }
+          await families.recordReferralNeedsWithin(tx, actor, familyId, referral.need_codes, ukDate(referral.received_at), `Coded at referral ${referral.reference}`);
           caseId = randomUUID();
           const due = new Date(new Date(referral.received_at).getTime() + programme.first_visit_hours * 3_600_000).toISOString();
           await casesRepository.insertCase(tx, { id: caseId, familyId, referralId: id, programmeId: programme.id, firstVisitDueAt: due });
