@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLantern, type Lantern } from '../support/browser.ts';
-import { ReferralFormPage } from '../support/casework-pages.ts';
+import { CasePage, ReferralFormPage, ReferralsQueuePage } from '../support/casework-pages.ts';
+import { FamilyPage } from '../support/browser.ts';
 import { makeDatedCase, option2Id } from '../support/casework-factories.ts';
 import { aFamily, aMember, makeUser } from '../support/factories.ts';
 import { TeamWorkPage } from '../support/work-pages.ts';
@@ -93,5 +94,29 @@ describe('the casework journey’s rough edges, in a real browser', { timeout: 1
     });
     const referral = await form.send('Brennan');
     expect(await referral.successBanner()).toBe('Referral sent. A manager will screen it.');
+  });
+
+  it('carries screening to the family record: the needs coded at referral and the manager’s level with its reason; the case history says who accepted it', async () => {
+    const officer = await makeUser(lantern.db, { agencyId: lantern.partnership.agencies.police, name: 'PC Ann Roe' });
+    const { id } = await lantern.services.referrals.refer(officer, {
+      familyName: 'Moss', addressLine1: '3 Quay Street', postcode: 'NV3 1AA',
+      members: [{ givenName: 'Gail', familyName: 'Moss', role: 'mother', dateOfBirth: '1989-02-03' }, { givenName: 'Finn', familyName: 'Moss', role: 'child', dateOfBirth: '2017-06-01' }],
+      referrerName: 'PC Ann Roe', referrerAgency: 'Testshire Police', referrerContact: 'ann.roe@police.example',
+      needCodes: ['1B'], reasons: 'Gail was found drunk while caring for Finn.', urgency: 'urgent', consent: 'given',
+    });
+    const [{ reference }] = await lantern.db.query<{ reference: string }>('SELECT reference FROM referral WHERE id = $1', [id]);
+    const queue = await ReferralsQueuePage.fromMenu(await lantern.signedIn(manager));
+    const referral = await queue.openReferral(reference, 'Moss');
+    await referral.fillScreening({ familyChoice: 'Create a new family record', decision: 'Accept into a programme', programme: 'Early intervention (Families Plus)', reason: 'Meets the threshold' });
+    await referral.select('Level of need', 'Level 4: high-level needs');
+    await referral.fill('Reason for changing the level (if changed)', 'Finn is 9 and alone with Gail most evenings');
+    const casePage: CasePage = await referral.accept('Moss');
+    expect((await casePage.history())[0].slice(1)).toEqual(['Referral accepted; case opened', 'Mo Khan']);
+
+    await casePage.clickAndLoad(casePage.page.locator('main .govuk-summary-list').getByRole('link', { name: 'Moss family', exact: true }));
+    const family = await FamilyPage.arrived(casePage.page, 'Moss');
+    expect(await family.levelOfNeed()).toBe('Level 4: high-level needs');
+    expect(await family.levelOfNeedReason()).toMatch(new RegExp(`^Level 4: high-level needs at screening of referral ${reference} on \\d{1,2} \\w+ 20\\d\\d \\(set by Mo Khan: Finn is 9 and alone with Gail most evenings\\)\\. The needs on the family record give Level \\d`));
+    expect((await family.member('Gail Moss')).needs.map((n) => n.code)).toEqual(['1B']);
   });
 });
