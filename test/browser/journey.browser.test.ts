@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLantern, type Lantern } from '../support/browser.ts';
 import { CasePage, ReferralFormPage, ReferralsQueuePage } from '../support/casework-pages.ts';
 import { FamilyPage } from '../support/browser.ts';
-import { makeDatedCase, option2Id } from '../support/casework-factories.ts';
+import { makeContact, makeDatedCase, option2Id } from '../support/casework-factories.ts';
 import { aFamily, aMember, makeUser } from '../support/factories.ts';
-import { TeamWorkPage } from '../support/work-pages.ts';
+import { ClosePage, TeamWorkPage } from '../support/work-pages.ts';
 
 /**
  * What a practitioner and a manager hit in a working day (issue 15), in Chromium: every page is
@@ -118,5 +118,28 @@ describe('the casework journey’s rough edges, in a real browser', { timeout: 1
     expect(await family.levelOfNeed()).toBe('Level 4: high-level needs');
     expect(await family.levelOfNeedReason()).toMatch(new RegExp(`^Level 4: high-level needs at screening of referral ${reference} on \\d{1,2} \\w+ 20\\d\\d \\(set by Mo Khan: Finn is 9 and alone with Gail most evenings\\)\\. The needs on the family record give Level \\d`));
     expect((await family.member('Gail Moss')).needs.map((n) => n.code)).toEqual(['1B']);
+  });
+
+  it('shows the first visit once it happened, refuses “goals achieved” for a case never planned, and names the closure reason in words', async () => {
+    const hart = await makeDatedCase(lantern.db, { familyId: await family('Hart'), referredAt: '2026-11-10T09:00:00Z', keyWorkerId: priya.id });
+    const home = await lantern.signedIn(manager);
+    let casePage = await CasePage.open(home.page, hart.caseId, 'Hart');
+    expect((await casePage.details())['First visit due by']).toBe('13 November 2026');
+    await makeContact(lantern.db, { caseId: hart.caseId, recordedBy: priya.id, date: '2026-11-12', startTime: '10:00', endTime: '11:00' });
+    casePage = await CasePage.open(home.page, hart.caseId, 'Hart');
+    const details = await casePage.details();
+    expect(details['First visit']).toBe('12 November 2026');
+    expect(details['First visit due by']).toBeUndefined();
+
+    let close = await ClosePage.open(home.page, hart.caseId);
+    await close.fillClosure({ reason: 'Goals achieved', tier: 'Tier 1: universal services', service: 'Riverside Primary School', summary: 'The family moved on.' });
+    close = await close.closeExpectingErrors();
+    expect(await close.errorSummary()).toEqual([{
+      text: 'This case never had an agreed family plan, so it cannot close as goals achieved: choose another reason, or Other and say why', href: '#reason',
+    }]);
+    await close.fillClosure({ reason: 'Family moved away' });
+    await close.close();
+    casePage = await CasePage.open(home.page, hart.caseId, 'Hart');
+    expect((await casePage.details()).Closed).toBe('25 November 2026: Family moved away');
   });
 });
