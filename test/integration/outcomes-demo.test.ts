@@ -8,6 +8,7 @@ import { services, type Services } from '../../src/services.ts';
 import { describeFigure, transitionLabel } from '../../src/domain/outcomes/evaluation.ts';
 import { demoSignIns } from '../../src/domain/demo/generator.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { testClock } from '../support/clock.ts';
 
 /** The demo's closed cases carry measures, so the evaluation and the claims show figures after `npm start`. */
 describe.each(engines)('the demo’s outcomes on %s', (engine) => {
@@ -22,9 +23,9 @@ describe.each(engines)('the demo’s outcomes on %s', (engine) => {
   beforeAll(async () => {
     t = await testDatabase(engine);
     await seedDemo(t.db, { families: 120, seed: 7, passwordHash: await hashPassword('lantern-demo-password'), today: '2026-11-25' });
-    s = services(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = services(t.db, { sessionHours: 8, clock: testClock('2026-11-25') });
     await seedDemoCasework(s);
-    expect(await seedDemoOutcomes(s, '2026-11-25')).toEqual({ cases: 50 });
+    expect(await seedDemoOutcomes(s)).toEqual({ cases: 50 });
   });
   afterAll(async () => {
     await t.drop();
