@@ -6,8 +6,8 @@ import { seedDemoOutcomes } from '../../src/modules/demo/outcomes.ts';
 import { services, type Services } from '../../src/services.ts';
 import { demoSignIns } from '../../src/domain/demo/generator.ts';
 import { addDays } from '../../src/domain/casework/due.ts';
-import type { Actor } from '../../src/domain/actor.ts';
 import { testClock } from '../support/clock.ts';
+import { actorByEmail } from '../support/factories.ts';
 
 /**
  * The demo is laid out around the clock's today, so a demo started on any day is alive: referrals
@@ -16,11 +16,7 @@ import { testClock } from '../support/clock.ts';
 describe.each(['2027-08-17', '2028-02-29'])('the demo started on %s', (today) => {
   let t: TestDatabase;
   let s: Services;
-  const actor = async (email: string): Promise<Actor> => {
-    const [u] = await t.db.query<{ id: string; role: Actor['role']; display_name: string; agency_id: string; team_id: string | null }>(
-      'SELECT id, role, display_name, agency_id, team_id FROM app_user WHERE email = $1', [email]);
-    return { id: u.id, role: u.role, displayName: u.display_name, agencyId: u.agency_id, teamId: u.team_id, ip: 'test' };
-  };
+  const actor = (email: string) => actorByEmail(t.db, email);
 
   beforeAll(async () => {
     t = await testDatabase('pglite');
