@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { testClock } from '../support/clock.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser } from '../support/factories.ts';
 import { brokenWords, overlappingText, textBoxes, wordsOf } from '../support/pdf-layout.ts';
@@ -64,7 +65,7 @@ describe('the PDF reports’ layout', { timeout: 120_000 }, () => {
     t = await testDatabase('pglite');
     const p = await makePartnership(t.db);
     const analyst = await makeUser(t.db, { role: 'analyst', agencyId: p.agencies.childrens_social_care });
-    const needs = needsAnalysisService(t.db, { today: () => '2026-11-25' });
+    const needs = needsAnalysisService(t.db, { clock: testClock('2026-11-25') });
     const populationSetId = await needs.loadEssexExample(analyst);
     const auditId = await needs.loadEssexAudit(analyst);
     let spy = writing('needs analysis');

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { closureReasonLabel } from '../../domain/casework/closure.ts';
 import { caseload } from '../../domain/casework/due.ts';
 import { caseStateLabels, transition, type CaseEvent } from '../../domain/casework/lifecycle.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { accessRepository } from '../access/repository.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -32,8 +32,8 @@ function workerCaseload(w: WorkerCaseloadRow, programmeLimit: number) {
   return { id: w.id, name: w.display_name, jobTitle: w.job_title, teamName: w.team_name, agencyName: w.agency_name, now, after, overAfter: after.status === 'over' };
 }
 
-export function casesService(db: Database, options: { today?: () => string } = {}) {
-  const today = options.today ?? (() => todayIso());
+export function casesService(db: Database, { clock }: { clock: Clock }) {
+  const today = () => clock.today();
 
   /**
    * Runs a use case on one case after checking the actor may open the case's family. The audit
@@ -59,7 +59,7 @@ export function casesService(db: Database, options: { today?: () => string } = {
   async function applyEvent(tx: Queryable, c: CaseRow, event: CaseEvent, actor: Actor, note = '') {
     const result = transition(c.state, event);
     if (!result.ok) throw new RuleViolation(result.reason);
-    await repo.setState(tx, c.id, c.state, result.state, event, actor.id, note);
+    await repo.setState(tx, c.id, c.state, result.state, event, actor.id, clock.now(), note);
     c.state = result.state;
   }
 
@@ -122,7 +122,7 @@ export function casesService(db: Database, options: { today?: () => string } = {
           throw new ValidationError({ overCaseloadReason: `Give a reason to allocate over the caseload limit: ${worker.display_name} would have ${load.after.open} open cases and their limit is ${load.after.limit}` });
         }
         await applyEvent(tx, c, 'allocate', actor, `Allocated to ${worker.display_name}`);
-        await repo.setKeyWorker(tx, caseId, keyWorkerId, load.overAfter ? overCaseloadReason : '');
+        await repo.setKeyWorker(tx, caseId, keyWorkerId, load.overAfter ? overCaseloadReason : '', clock.now());
         await repo.makeLead(tx, c.family_id, keyWorkerId, randomUUID(), today());
         return { keyWorker: worker.display_name };
       });
