@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLantern, type Lantern } from '../support/browser.ts';
+import { LanternPage, startLantern, type Lantern } from '../support/browser.ts';
 import { CasePage, ReferralFormPage, ReferralsQueuePage } from '../support/casework-pages.ts';
 import { FamilyPage } from '../support/browser.ts';
 import { makeContact, makeDatedCase, option2Id } from '../support/casework-factories.ts';
@@ -141,5 +141,37 @@ describe('the casework journey’s rough edges, in a real browser', { timeout: 1
     await close.close();
     casePage = await CasePage.open(home.page, hart.caseId, 'Hart');
     expect((await casePage.details()).Closed).toBe('25 November 2026: Family moved away');
+  });
+
+  it('lets the screener correct the address a referral gave before making the family record', async () => {
+    const officer = await makeUser(lantern.db, { agencyId: lantern.partnership.agencies.police, name: 'PC Raj Bell' });
+    const { id } = await lantern.services.referrals.refer(officer, {
+      familyName: 'Quinn', members: [{ givenName: 'Rose', familyName: 'Quinn', role: 'mother', dateOfBirth: '1992-04-05' }],
+      referrerName: 'PC Raj Bell', referrerAgency: 'Testshire Police', referrerContact: 'raj.bell@police.example',
+      reasons: 'Rose asked for help with her son’s behaviour.', urgency: 'routine', consent: 'given',
+    });
+    const [{ reference }] = await lantern.db.query<{ reference: string }>('SELECT reference FROM referral WHERE id = $1', [id]);
+    const queue = await ReferralsQueuePage.fromMenu(await lantern.signedIn(manager));
+    let referral = await queue.openReferral(reference, 'Quinn');
+    await referral.fillScreening({ familyChoice: 'Create a new family record', decision: 'Accept into a programme', programme: 'Early intervention (Families Plus)', reason: 'Early help fits' });
+    referral = await referral.recordDecisionExpectingErrors('Quinn');
+    expect(await referral.errorSummary()).toEqual([{ text: 'Enter a postcode', href: '#postcode' }]);
+    expect(await referral.followErrorLink('Enter a postcode')).toBe('postcode');
+    await referral.fill('Address line 1', '9 Dock Road');
+    await referral.fill('Postcode', 'NV4 2BB');
+    await referral.fillScreening({ familyChoice: 'Create a new family record', decision: 'Accept into a programme', programme: 'Early intervention (Families Plus)', reason: 'Early help fits' });
+    const casePage = await referral.accept('Quinn');
+    await casePage.clickAndLoad(casePage.page.locator('main .govuk-summary-list').getByRole('link', { name: 'Quinn family', exact: true }));
+    const family = await FamilyPage.arrived(casePage.page, 'Quinn');
+    expect(await family.page.locator('main').innerText()).toContain('NV4 2BB');
+  });
+
+  it('refuses a page with a sentence that ends in a full stop', async () => {
+    const hidden = await makeDatedCase(lantern.db, { familyId: await family('Nash'), referredAt: '2026-11-10T09:00:00Z', keyWorkerId: priya.id });
+    const stranger = await makeUser(lantern.db, { agencyId: lantern.partnership.agencies.police, name: 'PC Lee Cole' });
+    const home = await lantern.signedIn(stranger);
+    await home.goto(`/cases/${hidden.caseId}`);
+    const refused = await LanternPage.expectAt(home.page, 'You cannot see this page');
+    expect(await refused.page.locator('main p').first().innerText()).toMatch(/^[^.]+\. If you think you should have access, ask your team manager\.$/);
   });
 });

@@ -94,6 +94,10 @@ export const referralsRepository = {
         GROUP BY f.id, f.reference, f.family_name, f.postcode ORDER BY matching_people DESC LIMIT 10`, params);
   },
 
+  async correctSubject(q: Queryable, id: string, subject: ReferralSubject) {
+    await q.query('UPDATE referral SET subject = $2 WHERE id = $1', [id, JSON.stringify(subject)]);
+  },
+
   async decide(q: Queryable, id: string, version: number, d: {
     status: string; decidedBy: string; reason: string; signpostedTo: string; programmeId: string | null; familyId: string | null;
     level: number; levelRule: string; levelOverride: number | null; levelOverrideReason: string; decidedAt: Date;

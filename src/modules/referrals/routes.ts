@@ -61,7 +61,7 @@ function onTheForm(errors: FieldErrors, rows: number[]): FieldErrors {
 function screeningFromForm(body: Record<string, unknown>) {
   return {
     decision: text(body, 'decision') || undefined, reason: text(body, 'reason'), programmeId: text(body, 'programmeId') || null,
-    familyChoice: text(body, 'familyChoice'), signpostedTo: text(body, 'signpostedTo'),
+    familyChoice: text(body, 'familyChoice'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'), signpostedTo: text(body, 'signpostedTo'),
     levelOverride: text(body, 'levelOverride') || null, levelOverrideReason: text(body, 'levelOverrideReason'), version: text(body, 'version'),
   };
 }

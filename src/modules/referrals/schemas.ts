@@ -59,6 +59,9 @@ export const screeningSchema = z.object({
   reason: z.string({ error: 'Give the reason for the decision' }).trim().min(1, 'Give the reason for the decision').max(2000),
   programmeId: z.uuid({ error: 'Select a programme' }).nullable().default(null),
   familyChoice: z.string().trim().default(''),
+  /** The referrer's address for the family, as the screener corrects it for a new family record (blank: as referred). */
+  addressLine1: z.string().trim().max(200, 'Address line 1 must be 200 characters or fewer').default(''),
+  postcode: z.string().trim().max(10, 'Enter a full UK postcode, like NV1 4AB').default(''),
   signpostedTo: z.string().trim().max(200).default(''),
   levelOverride: z.coerce.number().int().min(1).max(4).nullable().default(null),
   levelOverrideReason: z.string().trim().max(2000).default(''),

@@ -128,7 +128,9 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
           if (!programme) throw new ValidationError({ programmeId: 'Select a programme' });
           if (!familyId) {
             if (s.familyChoice === 'new') {
-              const subject = referral.subject;
+              // The screener may correct the address the referrer gave: the corrected one is kept on the referral too.
+              const subject = { ...referral.subject, addressLine1: s.addressLine1 || referral.subject.addressLine1, postcode: s.postcode || referral.subject.postcode };
+              if (subject.addressLine1 !== referral.subject.addressLine1 || subject.postcode !== referral.subject.postcode) await repo.correctSubject(tx, id, subject);
               familyId = (await families.createFamilyWithin(tx, actor, {
                 family: { familyName: subject.familyName, addressLine1: subject.addressLine1 || 'Not known', postcode: subject.postcode, districtId: null },
                 members: subject.members.map((m) => ({ ...m, sex: 'not_known', expectedDate: null })),
