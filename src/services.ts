@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { accessService } from './modules/access/service.ts';
+import { adminService } from './modules/admin/service.ts';
 import { auditService } from './modules/audit/service.ts';
 import { casesService } from './modules/cases/service.ts';
 import { costsService } from './modules/costs/service.ts';
@@ -27,6 +28,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
     db,
     access: accessService(db, { sessionHours: config.sessionHours }),
     audit: auditService(db),
+    admin: adminService(db),
     families,
     cases,
     referrals: referralsService(db, families, { today }),
