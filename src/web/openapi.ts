@@ -8,6 +8,7 @@ import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.
 import { identificationApiPaths } from '../modules/identification/openapi.ts';
 import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
+import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
 import { paths } from './urls.ts';
 
 
@@ -42,6 +43,7 @@ export function openApiDocument() {
         ...contactApiSchemas(),
         ...costApiSchemas(),
         ...outcomesApiSchemas(),
+        ...adminApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -134,6 +136,7 @@ export function openApiDocument() {
       ...identificationApiPaths(),
       ...costApiPaths(),
       ...outcomesApiPaths(),
+      ...adminApiPaths(),
     },
   };
 }

@@ -171,9 +171,9 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     expect(made.statusCode).toBe(201);
     const team = made.json();
     expect(team).toMatchObject({ name: 'Youth team', agency_name: 'Testshire Police', version: 1 });
-    const renamed = await app.inject({ method: 'PATCH', url: `/api/v1/teams/${team.id}`, headers, payload: { name: 'Youth justice team', agencyId: p.agencies.police, version: 1 } });
+    const renamed = await app.inject({ method: 'PUT', url: `/api/v1/teams/${team.id}`, headers, payload: { name: 'Youth justice team', agencyId: p.agencies.police, version: 1 } });
     expect(renamed.json()).toMatchObject({ name: 'Youth justice team', version: 2 });
-    const stale = await app.inject({ method: 'PATCH', url: `/api/v1/teams/${team.id}`, headers, payload: { name: 'Again', agencyId: p.agencies.police, version: 1 } });
+    const stale = await app.inject({ method: 'PUT', url: `/api/v1/teams/${team.id}`, headers, payload: { name: 'Again', agencyId: p.agencies.police, version: 1 } });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().message).toMatch(/^Someone else changed this team while you were editing it/);
   });

@@ -33,7 +33,7 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
     return reply.code(201).send({ id: userId, invitationLink: link(request, invitation) });
   });
   app.get(api.user, admins, async (request) => user(await admin.user(request.actor, param(request, 'userId'))));
-  app.patch(api.user, admins, async (request) => {
+  app.put(api.user, admins, async (request) => {
     const id = param(request, 'userId');
     await admin.updateUser(request.actor, id, body(request.body));
     return user(await admin.user(request.actor, id));
@@ -61,7 +61,7 @@ export async function adminApi(app: FastifyInstance, { services }: { services: S
       return reply.code(201).send(await r.get(request.actor, id));
     });
     app.get(r.one, admins, async (request) => r.get(request.actor, param(request, r.param)));
-    app.patch(r.one, admins, async (request) => {
+    app.put(r.one, admins, async (request) => {
       const id = param(request, r.param);
       await r.update(request.actor, id, body(request.body));
       return r.get(request.actor, id);
