@@ -145,7 +145,7 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     const sent = await client.post('/admin/users/new', { displayName: 'Jo Bloggs', email: 'jo@test.example', role: 'manager', agencyId: p.agencies.childrens_social_care, teamId: p.teamId, managedTeamIds: [p.teamId, p.otherTeamId] });
     expect(sent.statusCode).toBe(303);
     const linkPage = await client.get(sent.headers.location as string);
-    expect(linkPage.body).toContain('Invitation link for Jo Bloggs');
+    expect(linkPage.body).toContain('<h1 class="govuk-heading-l">Invitation link for Jo Bloggs</h1>');
     expect(linkPage.body).toMatch(/id="invitation-link">http:\/\/localhost:80\/invitations\/[0-9a-f-]{36}</);
     expect((await client.get(sent.headers.location as string)).body).toContain('The link has already been shown');
     const users = await client.get('/admin/users');

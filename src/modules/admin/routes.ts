@@ -89,7 +89,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     // The link is shown once: after this page only its hash remains.
     const link = stored?.userId === userId ? stored.link : null;
     if (stored) await setSessionValue(services, request, 'invitationLink', null);
-    return reply.view('admin/views/invitation-link.njk', { pageTitle: `Invitation link for ${user.display_name}`, user, link, invitationDays });
+    return reply.view('admin/views/invitation-link.njk', { pageTitle: `Invitation link for ${user.display_name}`, person: user, link, invitationDays });
   });
 
   app.post(paths.adminUserReinvite, admins, async (request, reply) => {
@@ -108,7 +108,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, version: String(user.version),
     };
     return form(request, reply, 'admin/views/user.njk', {
-      pageTitle: user.display_name, user, status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',
+      pageTitle: user.display_name, person: user, status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',
       ...(await userChoices(request)), action: urls.adminUser(user.id),
     }, saved, userFields);
   });
