@@ -28,7 +28,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
     db,
     access: accessService(db, { sessionHours: config.sessionHours }),
     audit: auditService(db),
-    admin: adminService(db),
+    admin: adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }),
     families,
     cases,
     referrals: referralsService(db, families, { today }),

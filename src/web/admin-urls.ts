@@ -23,6 +23,7 @@ export const adminPaths = {
   adminProgrammes: '/admin/programmes',
   adminNewProgramme: '/admin/programmes/new',
   adminProgramme: '/admin/programmes/:programmeId',
+  adminLevelRules: '/admin/level-of-need-rules',
   // The id is the invitation's secret itself (a random UUID), handed to the person by their administrator.
   invitation: '/invitations/:invitationId',
 } as const;
@@ -66,5 +67,6 @@ export const adminUrls = {
   adminProgrammes: () => adminPaths.adminProgrammes,
   adminNewProgramme: () => adminPaths.adminNewProgramme,
   adminProgramme: one(adminPaths.adminProgramme, 'programmeId'),
+  adminLevelRules: () => adminPaths.adminLevelRules,
   invitation: one(adminPaths.invitation, 'invitationId'),
 };

@@ -201,3 +201,66 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     expect(audit.detail).toEqual({ before: { active: true }, after: { active: false } });
   });
 });
+
+/** The level-of-need rules as a plain form: no JSON, locked against a stale copy, audited with before and after. */
+describe('level of need rules from the web', () => {
+  let t: TestDatabase;
+  let app: LanternApp;
+  let client: PageClient;
+
+  beforeAll(async () => {
+    t = await testDatabase('pglite');
+    const p = await makePartnership(t.db);
+    const ada = await makeUser(t.db, { role: 'administrator', agencyId: p.agencies.childrens_social_care });
+    app = await testApp(t.db);
+    client = new PageClient(app);
+    await client.signIn(ada.email, testPassword);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.drop();
+  });
+
+  const formOf = (html: string) => {
+    const values: Record<string, string | string[]> = {};
+    for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
+      const tag = m[0];
+      const name = m[1];
+      if (name === '_csrf') continue;
+      const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
+      if (/type="(checkbox|radio)"/.test(tag)) {
+        if (tag.includes('checked')) values[name] = [...[values[name] ?? []].flat(), value];
+      } else values[name] = value.replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    }
+    for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[\s\S]*?<\/select>/g)) {
+      values[m[1]] = /<option value="([^"]*)" selected/.exec(m[0])?.[1] ?? '';
+    }
+    return values;
+  };
+
+  it('shows the rules as a form and saves a change, refusing bad answers and stale copies', async () => {
+    const page = await client.get('/admin/level-of-need-rules');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('factorNumbers');
+    const form = formOf(page.body);
+    expect(form).toMatchObject({ name: 'Essex threshold guidance (default)', v0label: 'mental health', v0factors: ['4'], v1factors: ['1', '2'], v3offending: ['yes'], b0min: '2', b0level: '4', levelWithNoNeeds: '1' });
+
+    const bad = await client.post('/admin/level-of-need-rules', { ...form, v4label: '', v4factors: ['5'], b1explanation: '' });
+    expect(bad.headers.location).toBe('/admin/level-of-need-rules');
+    const shown = await client.get('/admin/level-of-need-rules');
+    expect(shown.body).toContain('Enter a name for vulnerability 5, or untick its factors to remove it');
+    expect(shown.body).toContain('Enter the explanation practitioners see for this level');
+
+    const saved = await client.post('/admin/level-of-need-rules', { ...form, v4label: 'learning disability', v4factors: ['5'] });
+    expect(saved.statusCode).toBe(303);
+    const rules = await buildServices(t.db, { sessionHours: 8 }).families.levelOfNeedRules();
+    expect(rules.vulnerabilities.map((v) => v.label)).toEqual(['mental health', 'substance misuse', 'domestic abuse', 'crime', 'learning disability']);
+    const [audit] = await auditRows(t, 'update-level-of-need-rules');
+    expect((audit.detail.before as { vulnerabilities: unknown[] }).vulnerabilities).toHaveLength(4);
+    expect((audit.detail.after as { vulnerabilities: unknown[] }).vulnerabilities).toHaveLength(5);
+
+    const stale = await client.post('/admin/level-of-need-rules', form);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('Someone else changed this set of rules while you were editing it');
+  });
+});

@@ -3,6 +3,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, setSessionValue, takeFormState } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
+import { factorOptions, rulesToForm } from './level-rules-form.ts';
 import { invitationDays } from './service.ts';
 import { agencyKindOptions, roleOptions, ukDateTime, userRoleLabels, userStatus } from './present.ts';
 
@@ -198,6 +199,27 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       });
     });
   }
+
+  // Level-of-need rules: one form for the whole set.
+  app.get(paths.adminLevelRules, admins, async (request, reply) => {
+    const saved = rulesToForm(await admin.levelRules(request.actor));
+    const state = await takeFormState(services, request);
+    const values = state?.values ?? saved;
+    const count = (prefix: string, suffix: string) => Object.keys(values).filter((k) => k.startsWith(prefix) && k.endsWith(suffix)).length;
+    const rows = { vulnerabilities: Math.max(count('v', 'key'), 1), bands: count('b', 'min') };
+    return reply.view('admin/views/level-rules.njk', {
+      pageTitle: 'Level of need rules', values, factorOptions, notice: await takeNotice(request),
+      vulnerabilityRows: [...Array(rows.vulnerabilities).keys()], bandRows: [...Array(rows.bands).keys()],
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, Object.fromEntries([...Array(rows.vulnerabilities).keys()].map((i) => [`v${i}factors`, `v${i}factors`]))) : [],
+    });
+  });
+
+  app.post(paths.adminLevelRules, admins, async (request, reply) => submit(request, reply, urls.adminLevelRules(), async (body) => {
+    const rows = { vulnerabilities: Number(body.vulnerabilityRows) || 0, bands: Number(body.bandRows) || 0 };
+    await admin.setLevelRules(request.actor, body, rows);
+    await notice(request, 'Level of need rules saved. They apply to the next referral screened and to every family page.');
+    return urls.adminLevelRules();
+  }));
 
   // The invitation link: public, because the person has no password yet; the link's secret is the key.
   app.get(paths.invitation, { config: { access: 'public' } }, async (request, reply) => {

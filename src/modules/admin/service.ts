@@ -6,6 +6,8 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { hashPassword, hashToken } from '../access/service.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { adminRepository as repo, type ProgrammeFields } from './repository.ts';
+import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
+import { rulesFromForm, rulesVersion } from './level-rules-form.ts';
 import { parseAgency, parseDistrict, parsePassword, parseProgramme, parseTeam, parseUser, version } from './schemas.ts';
 
 /** How long an invitation link works. */
@@ -25,7 +27,13 @@ function keyFrom(name: string): string {
   return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'programme';
 }
 
-export function adminService(db: Database) {
+/** The level-of-need rules live with families; the admin area reads and saves them through these. */
+export interface LevelRulesStore {
+  get(): Promise<LevelOfNeedRules>;
+  set(actor: Admin, rules: LevelOfNeedRules): Promise<unknown>;
+}
+
+export function adminService(db: Database, levelRules: LevelRulesStore) {
   /** Every change is audited with what it was and what it became, in the change's transaction. */
   const audited = (tx: Queryable, actor: Admin, action: string, recordType: string, recordId: string, before: unknown, after: unknown) =>
     auditRepository.insert(tx, { userId: actor?.id ?? null, action, recordType, recordId, outcome: 'allowed', ip: actor?.ip ?? null, detail: { before, after } });
@@ -293,6 +301,21 @@ export function adminService(db: Database) {
         const { id: _i, key: _k, version: _v, ...was } = before;
         await audited(tx, actor, 'update-programme', 'programme', id, was, input);
       });
+    },
+
+    async levelRules(actor: Admin) {
+      requireAdministrator(actor);
+      return levelRules.get();
+    },
+
+    /** Saves the rules from the form unless someone saved others since this form was opened; audited with before and after. */
+    async setLevelRules(actor: Admin, body: Record<string, unknown>, rows: { vulnerabilities: number; bands: number }) {
+      requireAdministrator(actor);
+      const rules = rulesFromForm(body, rows);
+      const before = await levelRules.get();
+      if (body.version !== rulesVersion(before)) throw stale('set of rules');
+      await levelRules.set(actor, rules);
+      await audited(db, actor, 'update-level-of-need-rules', 'setting', 'level_of_need_rules', before, rules);
     },
   };
 }
