@@ -24,6 +24,8 @@ export const adminPaths = {
   adminNewProgramme: '/admin/programmes/new',
   adminProgramme: '/admin/programmes/:programmeId',
   adminLevelRules: '/admin/level-of-need-rules',
+  auditLogCsv: '/audit/events.csv',
+  auditLogPage: '/audit',
   // The id is the invitation's secret itself (a random UUID), handed to the person by their administrator.
   invitation: '/invitations/:invitationId',
 } as const;
@@ -43,6 +45,11 @@ export const adminApiPaths = {
   adminProgrammes: '/api/v1/admin/programmes',
   adminProgramme: '/api/v1/admin/programmes/:programmeId',
 } as const;
+
+function withQuery(path: string, query: Record<string, string>): string {
+  const q = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '' && v !== undefined)).toString();
+  return q ? `${path}?${q}` : path;
+}
 
 const one = (pattern: string, name: string) => (id: string) => pattern.replace(`:${name}`, encodeURIComponent(id));
 
@@ -68,5 +75,8 @@ export const adminUrls = {
   adminNewProgramme: () => adminPaths.adminNewProgramme,
   adminProgramme: one(adminPaths.adminProgramme, 'programmeId'),
   adminLevelRules: () => adminPaths.adminLevelRules,
+  /** The audit viewer's filters carried into a CSV download or the next page. */
+  auditLogCsv: (query: Record<string, string> = {}) => withQuery(adminPaths.auditLogCsv, query),
+  auditLogPage: (query: Record<string, string> = {}) => withQuery(adminPaths.auditLogPage, query),
   invitation: one(adminPaths.invitation, 'invitationId'),
 };
