@@ -25,6 +25,9 @@ export const adminPaths = {
   adminProgramme: '/admin/programmes/:programmeId',
   adminLevelRules: '/admin/level-of-need-rules',
   auditLogCsv: '/audit/events.csv',
+  sessions: '/sessions',
+  endSession: '/sessions/:sessionId/end',
+  adminUserEndSessions: '/admin/users/:userId/sessions/end',
   auditLogPage: '/audit',
   // The id is the invitation's secret itself (a random UUID), handed to the person by their administrator.
   invitation: '/invitations/:invitationId',
@@ -75,6 +78,9 @@ export const adminUrls = {
   adminNewProgramme: () => adminPaths.adminNewProgramme,
   adminProgramme: one(adminPaths.adminProgramme, 'programmeId'),
   adminLevelRules: () => adminPaths.adminLevelRules,
+  sessions: () => adminPaths.sessions,
+  endSession: one(adminPaths.endSession, 'sessionId'),
+  adminUserEndSessions: one(adminPaths.adminUserEndSessions, 'userId'),
   /** The audit viewer's filters carried into a CSV download or the next page. */
   auditLogCsv: (query: Record<string, string> = {}) => withQuery(adminPaths.auditLogCsv, query),
   auditLogPage: (query: Record<string, string> = {}) => withQuery(adminPaths.auditLogPage, query),

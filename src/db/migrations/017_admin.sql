@@ -18,8 +18,10 @@ CREATE TABLE user_invitation (
 );
 CREATE INDEX user_invitation_user ON user_invitation(user_id);
 
--- Sessions a person can see and end.
-ALTER TABLE session ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now();
+-- Sessions a person can see and end: a public id for the page (the primary key is the secret's
+-- hash), and the browser and address it was signed in from.
+ALTER TABLE session ADD COLUMN public_id uuid NOT NULL DEFAULT gen_random_uuid();
+CREATE UNIQUE INDEX session_public_id ON session(public_id);
 ALTER TABLE session ADD COLUMN user_agent text NOT NULL DEFAULT '';
 ALTER TABLE session ADD COLUMN ip text NOT NULL DEFAULT '';
 CREATE INDEX session_by_user ON session(user_id);

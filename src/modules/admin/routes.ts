@@ -109,7 +109,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, version: String(user.version),
     };
     return form(request, reply, 'admin/views/user.njk', {
-      pageTitle: user.display_name, person: user, status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',
+      pageTitle: user.display_name, person: user, sessionCount: await services.sessions.count(request.actor!, user.id), status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',
       ...(await userChoices(request)), action: urls.adminUser(user.id),
     }, saved, userFields);
   });
