@@ -1,3 +1,4 @@
+import { testClock } from '../support/clock.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, ValidationError } from '../../src/domain/errors.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
@@ -25,7 +26,7 @@ describe.each(engines)('administration on %s', (engine) => {
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
   });
   afterAll(async () => {
     await t?.drop();
@@ -120,7 +121,7 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     p = await makePartnership(t.db);
     const ada = await makeUser(t.db, { role: 'administrator', agencyId: p.agencies.childrens_social_care, name: 'Ada Admin' });
     app = await testApp(t.db);
-    adminToken = await buildServices(t.db, { sessionHours: 8 }).access.createApiToken(ada.email, 'test');
+    adminToken = await buildServices(t.db, { sessionHours: 8, clock: testClock() }).access.createApiToken(ada.email, 'test');
     client = new PageClient(app);
     await client.signIn(ada.email, testPassword);
   });
@@ -157,7 +158,7 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     const other = new PageClient(app);
     await other.signIn(worker.email, testPassword);
     expect((await other.get('/admin/users')).statusCode).toBe(403);
-    const token = await buildServices(t.db, { sessionHours: 8 }).access.createApiToken(worker.email, 'test');
+    const token = await buildServices(t.db, { sessionHours: 8, clock: testClock() }).access.createApiToken(worker.email, 'test');
     const api = await app.inject({ method: 'GET', url: '/api/v1/users', headers: { authorization: `Bearer ${token}` } });
     expect(api.statusCode).toBe(403);
   });
@@ -179,7 +180,7 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
   });
 
   it('signs a disabled person out of their open session on the next page, and stops their token', async () => {
-    const s = buildServices(t.db, { sessionHours: 8 });
+    const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
     const worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
     const token = await s.access.createApiToken(worker.email, 'test');
     const browser = new PageClient(app);
@@ -253,7 +254,7 @@ describe('level of need rules from the web', () => {
 
     const saved = await client.post('/admin/level-of-need-rules', { ...form, v4label: 'learning disability', v4factors: ['5'] });
     expect(saved.statusCode).toBe(303);
-    const rules = await buildServices(t.db, { sessionHours: 8 }).families.levelOfNeedRules();
+    const rules = await buildServices(t.db, { sessionHours: 8, clock: testClock() }).families.levelOfNeedRules();
     expect(rules.vulnerabilities.map((v) => v.label)).toEqual(['mental health', 'substance misuse', 'domestic abuse', 'crime', 'learning disability']);
     const [audit] = await auditRows(t, 'update-level-of-need-rules');
     expect((audit.detail.before as { vulnerabilities: unknown[] }).vulnerabilities).toHaveLength(4);

@@ -1,3 +1,4 @@
+import { testClock } from '../support/clock.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services as buildServices } from '../../src/services.ts';
@@ -28,7 +29,7 @@ describe.each(engines)('the audit viewer on %s', (engine) => {
     const ada = await makeUser(t.db, { role: 'administrator', agencyId: p.agencies.childrens_social_care, name: 'Ada Admin' });
     const priya = await makeUser(t.db, { agencyId: p.agencies.police, teamId: p.teamId, name: 'Priya Shah' });
     priyaId = priya.id;
-    const s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+    const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
     const family = await s.families.createFamily(priya, { family: aFamily(), members: [aMember()] });
     reference = family.reference;
     // 60 reads by Priya across October and November (London time), and refusals on 3 November.
