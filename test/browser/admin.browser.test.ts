@@ -114,4 +114,29 @@ describe('setting up a partnership from the web, in a real browser', { timeout: 
     const refused = await signedOut.signInExpectingError('sam.lee@northvale.example', newPassword);
     expect(await refused.errorSummary()).toEqual([{ text: 'Enter a correct email address and password', href: '#email' }]);
   });
+
+  it('shows the level of need rules, the audit log with filters and your sessions as accessible pages', async () => {
+    const page = adminPage.page;
+    await page.goto('/admin/level-of-need-rules');
+    const rules = await new LanternPage(page).arrive('Level of need rules');
+    expect(await rules.valueOf('Name of these rules')).toBe('Essex threshold guidance (default)');
+
+    await page.goto('/audit');
+    const audit = await new LanternPage(page).arrive('Audit log');
+    await audit.select('Action', 'disable-user');
+    await audit.press('Show events');
+    const filtered = await new LanternPage(page).arrive('Audit log');
+    const rows = await page.locator('#audit-events tbody tr').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}(:\d\d)?(am|pm) Ada Admin, Northvale Council Disable user user Allowed/);
+    await filtered.fill('Family reference', 'NV-404404');
+    await filtered.press('Show events');
+    const wrong = await new LanternPage(page).arrive('Audit log');
+    expect(await wrong.errorSummary()).toEqual([{ text: 'No family has the reference NV-404404', href: '#familyReference' }]);
+
+    await page.goto('/sessions');
+    const sessions = await new LanternPage(page).arrive('Your sessions');
+    expect(await page.locator('#sessions tbody tr').count()).toBe(1);
+    expect(await sessions.page.locator('#sessions').innerText()).toContain('This browser');
+  });
 });
