@@ -88,11 +88,10 @@ export const adminRepository = {
   setActive: (q: Queryable, id: string, version: number, active: boolean) =>
     updated(q, 'UPDATE app_user SET active = $3, version = version + 1 WHERE id = $1 AND version = $2', [id, version, active]),
 
-  /** Ends every session and revokes every API token of a user (disabling, or "sign out everywhere"). */
-  async endSessionsAndTokens(q: Queryable, userId: string, revokeTokens: boolean): Promise<number> {
-    const ended = await q.query<{ id_hash: string }>('DELETE FROM session WHERE user_id = $1 RETURNING id_hash', [userId]);
-    if (revokeTokens) await q.query('UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
-    return ended.length;
+  /** Ends every session and revokes every API token of a user being disabled. */
+  async endSessionsAndTokens(q: Queryable, userId: string) {
+    await q.query('DELETE FROM session WHERE user_id = $1', [userId]);
+    await q.query('UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
   },
 
   setPassword: (q: Queryable, userId: string, passwordHash: string) =>

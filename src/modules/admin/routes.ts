@@ -13,8 +13,6 @@ type Body = Record<string, unknown>;
 const userFields = ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds', 'active', 'version'];
 const programmeFields = ['name', 'description', 'durationWeeks', 'maxHoursPerWeek', 'minVisitsPerWeek', 'maxVisitsPerWeek', 'firstVisitHours',
   'reviewIntervalDays', 'caseloadLimit', 'followUpMonths', 'noContactAlertDays', 'safetyPlanAtStart', 'availability', 'active', 'version'];
-// Error summary links go to the first input of a group of radios or checkboxes.
-const anchors = { role: 'role', kind: 'kind', managedTeamIds: 'managedTeamIds', safetyPlanAtStart: 'safetyPlanAtStart', active: 'active' };
 
 export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const admin = services.admin;
@@ -35,7 +33,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     return reply.view(template, {
       ...context,
       errors: state?.errors ?? {},
-      errorList: state ? errorList(state.errors, anchors, order) : [],
+      errorList: state ? errorList(state.errors, {}, order) : [],
       values: state?.values ?? saved,
       notice: await takeNotice(request),
     });

@@ -148,7 +148,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
         if (!before) throw new NotFoundError('User');
         if (!active && actor?.id === id) throw new ValidationError({ active: 'You cannot disable your own account' });
         if (!(await repo.setActive(tx, id, expected, active))) throw stale('person');
-        if (!active) await repo.endSessionsAndTokens(tx, id, true);
+        if (!active) await repo.endSessionsAndTokens(tx, id);
         await audited(tx, actor, active ? 'enable-user' : 'disable-user', 'user', id, { active: before.active }, { active });
       });
     },
