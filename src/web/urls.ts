@@ -337,3 +337,25 @@ export const urls = {
   },
 };
 export type Urls = typeof urls;
+
+/**
+ * A path the app itself serves (letters, digits, - . _ ~ % in the path; a plain query), so it can
+ * never leave the site: no scheme, no `//host`, no backslash (browsers read `/\host` as `//host`),
+ * no control characters. Characters outside the shape are refused, not repaired.
+ */
+const ownPath = /^\/(?:[A-Za-z0-9\-._~%]+\/?)*(?:\?[A-Za-z0-9\-._~%=&+]*)?$/;
+
+/** The one check for a return address (`next`) taken from a request; anything else gives `fallback`. */
+export function safeReturnPath(value: unknown, fallback: string = paths.myFamilies): string {
+  if (typeof value !== 'string' || value.length > 2000 || !ownPath.test(value) || value.startsWith('//')) return fallback;
+  // Percent-decoding must not produce a way off the site either (`/%2F%2Fhost`, `/%5Chost`).
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return fallback;
+  }
+  if (decoded.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(decoded)) return fallback;
+  const resolved = new URL(value, 'http://lantern.invalid');
+  return resolved.origin === 'http://lantern.invalid' ? value : fallback;
+}

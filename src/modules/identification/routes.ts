@@ -39,7 +39,7 @@ export async function ingestPages(app: FastifyInstance, { services }: { services
 
   // Extracts stream to a temporary file: a large upload is never held in memory. Only this scope accepts multipart.
   app.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: NodeJS.ReadableStream) =>
-    streamUpload(request.headers, payload as unknown as import('node:stream').Readable));
+    streamUpload(request.headers, payload as unknown as import('node:stream').Readable, { limitBytes: app.uploadLimits.extractBytes, csrfToken: request.session?.csrfToken ?? '' }));
   app.addHook('onResponse', async (request) => {
     if (request.headers['content-type']?.startsWith('multipart/form-data')) await removeUpload(request.body as UploadForm | undefined);
   });
