@@ -26,6 +26,7 @@ const usage = `Usage: lantern <command> [options]
   seed [--families N] [--seed N]   add a demo partnership to an empty database (default 300 families)
   user create --email E --name N --role R --agency A [--team T] [--job-title J]
                                    create a user; the password is read from LANTERN_PASSWORD
+  user unlock --email E            let an email sign in again after it was locked for too many failed attempts
   token create --email E [--label L]
                                    create an API token for a user and print it once
   level-rules set --file F         replace the level of need rules with the JSON in F
@@ -113,6 +114,14 @@ export async function main(argv: string[]) {
       return;
     }
     case 'user': {
+      if (sub === 'unlock') {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+        const db = await open(config);
+        const { wasLocked } = await services(db, config).access.unlockSignIn(null, values.email ?? '');
+        console.log(wasLocked ? `Unlocked ${values.email}: it can sign in again.` : `${values.email} was not locked; its failed attempts are forgiven.`);
+        await db.close();
+        return;
+      }
       if (sub !== 'create') break;
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
       if (!values.role || !userRoles.includes(values.role as UserRole)) throw new ValidationError({ role: `--role must be one of ${userRoles.join(', ')}` });

@@ -26,7 +26,7 @@ export interface UploadOptions {
   csrfToken: string;
 }
 
-const megabytes = (bytes: number) => `${Math.round(bytes / 1024 ** 2).toLocaleString('en-GB')} MB`;
+const megabytes = (bytes: number) => `${(bytes / 1024 ** 2).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`;
 
 const refusal = (statusCode: number, message: string) => Object.assign(new Error(message), { statusCode, refused: true });
 

@@ -400,8 +400,13 @@ export interface SearchResultRow {
 }
 
 export class SearchPage extends LanternPage {
+  /** The search page; with a query, typed into its form and searched (searches are posted, never in the URL). */
   static async open(page: Page, query?: string): Promise<SearchPage> {
-    await page.goto(query ? `/search?q=${encodeURIComponent(query)}` : '/search');
+    await page.goto('/search');
+    const searchPage = await new SearchPage(page).arrive('Search');
+    if (query === undefined) return searchPage;
+    await page.locator('#q').fill(query);
+    await searchPage.clickAndLoad(page.locator('main').getByRole('button', { name: 'Search', exact: true }));
     return new SearchPage(page).arrive(/^Search( results)?$/);
   }
 

@@ -39,6 +39,12 @@ export async function accessRoutes(app: FastifyInstance, { services, sessionHour
     return reply.redirect(next || urls.myFamilies(), 303);
   });
 
+  // An administrator lets a locked email sign in again (also: lantern user unlock --email E).
+  app.post(paths.api.unlockSignIn, { config: { access: ['administrator'] } }, async (request) => {
+    const email = text((request.body ?? {}) as Record<string, unknown>, 'email');
+    return services.access.unlockSignIn(request.actor!, email);
+  });
+
   app.post(paths.signOut, { config: { access: 'signed-in' } }, async (request, reply) => {
     await services.access.signOut(request.session!.idHash, request.actor);
     clearSessionCookie(reply);
