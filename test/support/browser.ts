@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
 import type axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
@@ -48,13 +49,16 @@ export interface Lantern {
   close(): Promise<void>;
 }
 
-/** Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll. */
-export async function startLantern(): Promise<Lantern> {
+/**
+ * Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll.
+ * logStream: receives the app's request log, as `npm start` would write it.
+ */
+export async function startLantern(options: { logStream?: Writable } = {}): Promise<Lantern> {
   const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   launching.catch(() => undefined); // awaited below; this only stops an unhandled rejection meanwhile
   const { db, drop } = await testDatabase('pglite');
   const services = buildServices(db, { sessionHours: 8, today: TODAY });
-  const app = await buildApp({ services, sessionHours: 8 });
+  const app = await buildApp({ services, sessionHours: 8, ...(options.logStream ? { logger: { level: 'info', stream: options.logStream } } : {}) });
   let browser: Browser;
   let baseUrl: string;
   let partnership: Lantern['partnership'];
