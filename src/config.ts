@@ -16,6 +16,7 @@ export interface Config {
   /** The PostgreSQL role migrations run as (owns the tables); the app's own role when not set. */
   databaseOwnerUrl?: string;
   uploadLimits: UploadLimits;
+  /** LANTERN_TODAY: start the clock on this date ('YYYY-MM-DD'), for training sites and demos that must look the same every day. */
   today?: string;
 }
 
@@ -46,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     databaseOwnerUrl: env.DATABASE_OWNER_URL || env.DATABASE_URL || undefined,
     uploadLimits: { extractBytes: megabytes(env.UPLOAD_EXTRACT_MAX_MB, 500), formBytes: megabytes(env.UPLOAD_FORM_MAX_MB, 1) },
+    today: env.LANTERN_TODAY || undefined,
   };
 }

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser } from '../support/factories.ts';
-import { migrate } from '../../src/db/database.ts';
+import { migrate, openMigrated } from '../../src/db/database.ts';
 import { appRole } from '../../src/db/roles.ts';
 
 describe.each(engines)('least privilege in the database on %s', (engine) => {
@@ -42,5 +44,29 @@ describe.each(engines)('least privilege in the database on %s', (engine) => {
     expect(await t.db.query('SELECT note FROM later_feature')).toEqual([{ note: 'changed' }]);
     expect(await migrate(t.owner)).toEqual([]);
     await expect(t.db.query('DELETE FROM audit_event')).rejects.toThrow(/permission denied/);
+  });
+});
+
+// Only with a PostgreSQL server (DATABASE_URL); PGlite's own switch is covered above.
+describe.each(engines.filter((e) => e === 'postgres'))('a single-login install on %s', () => {
+  it('migrates as the login it is given and serves as the app role on every connection', async () => {
+    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await admin.connect();
+    const name = `lantern_single_${randomBytes(6).toString('hex')}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = `/${name}`;
+    const opened = await openMigrated({ databaseUrl: url.toString() });
+    try {
+      expect(opened.applied.length).toBeGreaterThan(0);
+      const users = await Promise.all([1, 2, 3].map(() => opened.db.query<{ user: string }>('SELECT current_user AS user')));
+      expect(users.flat().map((r) => r.user)).toEqual([appRole, appRole, appRole]);
+      await expect(opened.db.exec('ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_update')).rejects.toThrow(/must be owner/);
+      expect((await opened.owner.query<{ user: string }>('SELECT current_user AS user'))[0].user).not.toBe(appRole);
+    } finally {
+      await opened.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    }
   });
 });

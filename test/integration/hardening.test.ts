@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
+import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { services as buildServices } from '../../src/services.ts';
 import { safeReturnPath } from '../../src/web/urls.ts';
 import { signInDelayMinutes, signInLimits } from '../../src/modules/access/service.ts';
@@ -44,7 +45,7 @@ describe.each(engines)('hardening on %s', (engine) => {
     t = await testDatabase(engine);
     partnership = await makePartnership(t.db);
     const stream = new Writable({ write(chunk, _encoding, done) { log.push(String(chunk)); done(); } });
-    app = await testApp(t.db, '2026-11-25', { logger: { level: 'info', stream } });
+    app = await testApp(t.db, TEST_TODAY, { logger: { level: 'info', stream } });
   });
   afterAll(async () => {
     await app?.close();
@@ -73,7 +74,7 @@ describe.each(engines)('hardening on %s', (engine) => {
       });
     };
     await attempt(app);
-    const proxied = await testApp(t.db, '2026-11-25', { trustedProxies: ['10.9.0.0/16'] });
+    const proxied = await testApp(t.db, TEST_TODAY, { trustedProxies: ['10.9.0.0/16'] });
     await attempt(proxied);
     await proxied.close();
     const ips = await t.db.query<{ ip: string }>('SELECT ip FROM login_attempt WHERE email = $1 ORDER BY id', [email]);
@@ -109,7 +110,7 @@ describe.each(engines)('hardening on %s', (engine) => {
     });
 
     it('refuses an upload over the route’s configured limit with a plain message', async () => {
-      const small = await testApp(t.db, '2026-11-25', { uploadLimits: { extractBytes: 100_000, formBytes: 1024 ** 2 } });
+      const small = await testApp(t.db, TEST_TODAY, { uploadLimits: { extractBytes: 100_000, formBytes: 1024 ** 2 } });
       const analyst = await makeUser(t.db, { role: 'analyst', agencyId: partnership.agencies.police });
       const client = new PageClient(small);
       await client.signIn(analyst.email, testPassword);
@@ -125,7 +126,7 @@ describe.each(engines)('hardening on %s', (engine) => {
   describe('personal data in URLs and the log', () => {
     it('searches by POST under a server-side id: the name is in neither the URL nor the log', async () => {
       const worker = await makeUser(t.db, { agencyId: partnership.agencies.childrens_social_care, teamId: partnership.teamId });
-      const s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+      const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
       await s.families.createFamily(worker, {
         family: aFamily({ familyName: 'Richardson', districtId: partnership.districtId }),
         members: [aMember({ givenName: 'Adam', familyName: 'Richardson', role: 'father', sex: 'male', dateOfBirth: '1980-02-03' })],
@@ -160,7 +161,7 @@ describe.each(engines)('hardening on %s', (engine) => {
     it('slows one address for one email, without locking the owner out elsewhere', async () => {
       expect([4, 5, 6, 7, 8, 9, 20].map(signInDelayMinutes)).toEqual([0, 1, 2, 4, 8, 15, 15]);
       const user = await makeUser(t.db, { agencyId: partnership.agencies.police });
-      const s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+      const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
       for (let i = 0; i < 5; i += 1) await s.access.signIn(user.email, 'wrong password', '198.51.100.1');
       expect(await s.access.signIn(user.email, testPassword, '198.51.100.1')).toEqual({ ok: false, message: 'Too many failed attempts to sign in. Wait 1 minute and try again.' });
       expect((await s.access.signIn(user.email, testPassword, '198.51.100.2')).ok).toBe(true);
@@ -169,7 +170,7 @@ describe.each(engines)('hardening on %s', (engine) => {
     it(`locks an email after ${signInLimits.lockAfterFailures} failures from anywhere until an administrator unlocks it`, async () => {
       const user = await makeUser(t.db, { agencyId: partnership.agencies.police });
       const admin = await makeUser(t.db, { role: 'administrator', agencyId: partnership.agencies.police });
-      const s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+      const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
       // All but the last failure as rows (each real one costs an argon2 hash), from many addresses.
       await t.db.query(`INSERT INTO login_attempt (email, ip, succeeded) SELECT $1, '192.0.2.' || n, false FROM generate_series(1, $2::int) n`,
         [user.email, signInLimits.lockAfterFailures - 1]);

@@ -7,6 +7,6 @@ CREATE TABLE referral_draft (
   source_type text NOT NULL,
   source_id uuid,
   fields jsonb NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
+  created_at timestamptz NOT NULL
 );
 CREATE INDEX referral_draft_created_at ON referral_draft(created_at);

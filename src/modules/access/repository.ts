@@ -73,7 +73,7 @@ export const accessRepository = {
    * for any email. Each counts from the email's last unlock at the earliest.
    */
   async failedSignIns(q: Queryable, email: string, ip: string, windows: { pairHours: number; emailHours: number; ipMinutes: number }) {
-    const rows = await q.query<{ by_pair: number; last_failure: Date | null; by_email: number; by_ip: number; locked_until: Date | null }>(
+    const rows = await q.query<{ by_pair: number; seconds_since_failure: number | null; by_email: number; by_ip: number; locked_until: Date | null }>(
       `WITH lock AS (SELECT locked_until, unlocked_at FROM sign_in_lock WHERE email = lower($1)),
             since AS (SELECT coalesce((SELECT unlocked_at FROM lock), '-infinity'::timestamptz) AS t),
             pair_success AS (SELECT coalesce(max(la.at), '-infinity'::timestamptz) AS t FROM login_attempt la
@@ -82,13 +82,14 @@ export const accessRepository = {
          (SELECT count(*)::int FROM login_attempt la
            WHERE lower(la.email) = lower($1) AND la.ip = $2 AND NOT la.succeeded AND la.at > now() - make_interval(hours => $3)
              AND la.at > (SELECT t FROM since) AND la.at > (SELECT t FROM pair_success)) AS by_pair,
-         (SELECT max(la.at) FROM login_attempt la WHERE lower(la.email) = lower($1) AND la.ip = $2 AND NOT la.succeeded) AS last_failure,
+         (SELECT extract(epoch FROM now() - max(la.at))::float8 FROM login_attempt la
+           WHERE lower(la.email) = lower($1) AND la.ip = $2 AND NOT la.succeeded) AS seconds_since_failure,
          (SELECT count(*)::int FROM login_attempt la
            WHERE lower(la.email) = lower($1) AND NOT la.succeeded AND la.at > now() - make_interval(hours => $4) AND la.at > (SELECT t FROM since)) AS by_email,
          (SELECT count(*)::int FROM login_attempt la WHERE la.ip = $2 AND NOT la.succeeded AND la.at > now() - make_interval(mins => $5)) AS by_ip,
          (SELECT locked_until FROM lock WHERE locked_until > now() AND unlocked_at IS NULL) AS locked_until`,
       [email, ip, windows.pairHours, windows.emailHours, windows.ipMinutes]);
-    return { byPair: rows[0].by_pair, lastFailure: rows[0].last_failure, byEmail: rows[0].by_email, byIp: rows[0].by_ip, lockedUntil: rows[0].locked_until };
+    return { byPair: rows[0].by_pair, secondsSinceFailure: rows[0].seconds_since_failure, byEmail: rows[0].by_email, byIp: rows[0].by_ip, lockedUntil: rows[0].locked_until };
   },
 
   async lockEmail(q: Queryable, email: string, hours: number): Promise<Date> {

@@ -88,10 +88,9 @@ export function accessService(db: Database, options: { sessionHours: number }) {
       });
       if (failures.lockedUntil) return { ok: false, message: lockedMessage };
       const delay = signInDelayMinutes(failures.byPair);
-      const [{ now }] = await db.query<{ now: Date }>('SELECT now() AS now');
-      const waitMs = failures.lastFailure ? failures.lastFailure.getTime() + delay * 60_000 - new Date(now).getTime() : 0;
-      if (delay && waitMs > 0) {
-        return { ok: false, message: `Too many failed attempts to sign in. Wait ${minutes(Math.ceil(waitMs / 60_000))} and try again.` };
+      const waitSeconds = delay * 60 - (failures.secondsSinceFailure ?? Infinity);
+      if (waitSeconds > 0) {
+        return { ok: false, message: `Too many failed attempts to sign in. Wait ${minutes(Math.ceil(waitSeconds / 60))} and try again.` };
       }
       if (failures.byIp >= signInLimits.maxFailuresPerIp) {
         return { ok: false, message: `Too many failed attempts to sign in from this network. Wait ${minutes(signInLimits.ipWindowMinutes)} and try again.` };
