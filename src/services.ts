@@ -13,6 +13,8 @@ import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
+import { directoryService } from './modules/directory/service.ts';
+import { makeClock } from './clock.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
 export function services(db: Database, config: Pick<Config, 'sessionHours' | 'today'>) {
@@ -23,6 +25,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
   const contacts = contactsService(db, cases, { today });
   const costs = costsService(db);
   const outcomes = outcomesService(db, cases, { today });
+  const clock = makeClock({ today: config.today });
   return {
     db,
     access: accessService(db, { sessionHours: config.sessionHours }),
@@ -52,6 +55,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'to
     // Unit costs, the deflator and cost-benefit analyses; list()/get(key) are reference data for any module.
     costs,
     outcomes,
+    // The service directory (Families Information Service): public search, Open Referral UK API and feeds.
+    directory: directoryService(db, { clock }),
   };
 }
 

@@ -13,6 +13,7 @@ import { seedDemo } from '../modules/demo/seed.ts';
 import { seedDemoCasework } from '../modules/demo/casework.ts';
 import { seedDemoOutcomes } from '../modules/demo/outcomes.ts';
 import { seedIdentificationDemo } from '../modules/demo/identification.ts';
+import { seedDirectoryDemo } from '../modules/demo/directory.ts';
 import { services } from '../services.ts';
 import { buildApp } from '../web/app.ts';
 
@@ -59,8 +60,10 @@ async function seed(db: Database, config: Config, families: number, seedNumber: 
   const work = await seedDemoCasework(built);
   const closed = await seedDemoOutcomes(built);
   const identified = await seedIdentificationDemo(built, { today: config.today ?? new Date().toISOString().slice(0, 10) });
+  const directory = await seedDirectoryDemo(db, built.directory);
   console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals, ${work.cases} open cases, `
-    + `${closed.cases} closed cases with outcome measures, and ${identified.records} agency records matched into ${identified.households} households, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    + `${closed.cases} closed cases with outcome measures, ${identified.records} agency records matched into ${identified.households} households, `
+    + `and ${directory.services} directory services with ${directory.postcodes.toLocaleString('en-GB')} postcodes, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 function printSignIns(url: string) {

@@ -9,6 +9,8 @@ export type RouteAccess = 'public' | 'signed-in' | readonly UserRole[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** A public form that only reads (the directory search): posted to keep its terms out of URLs, so no CSRF token. */
+    readOnlyPost?: boolean;
   }
   interface FastifyRequest {
     cspNonce: string;
