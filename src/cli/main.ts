@@ -14,6 +14,7 @@ import { seedDemoCasework } from '../modules/demo/casework.ts';
 import { seedDemoOutcomes } from '../modules/demo/outcomes.ts';
 import { seedIdentificationDemo } from '../modules/demo/identification.ts';
 import { seedDirectoryDemo } from '../modules/demo/directory.ts';
+import { ImportRefused } from '../modules/directory/service.ts';
 import { services } from '../services.ts';
 import { buildApp } from '../web/app.ts';
 
@@ -39,6 +40,8 @@ const usage = `Usage: lantern <command> [options]
   identify                         match every loaded record into people and households and rank them
   identification-rules set --file F
                                    replace the eligibility and segment rules with the JSON in F (used from the next identify)
+  directory import FILE            import an Open Referral UK feed (JSON) into the service directory, all or nothing;
+                                   services already held (same ids) are updated
 
 The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
 
@@ -186,6 +189,25 @@ export async function main(argv: string[]) {
       console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
         + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review (${r.reviewsKept.toLocaleString('en-GB')} kept), ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();
+      return;
+    }
+    case 'directory': {
+      if (sub !== 'import' || !rest[0]) break;
+      const db = await open(config);
+      try {
+        const feed = JSON.parse(await readFile(rest[0], 'utf8')) as unknown;
+        const result = await services(db, config).directory.importFeed(null, feed);
+        console.log(`Imported the feed: ${result.created} services added, ${result.updated} updated.`);
+      } catch (error) {
+        if (error instanceof SyntaxError) throw new ValidationError({ file: `${rest[0]} is not JSON: ${error.message}` });
+        if (!(error instanceof ImportRefused)) throw error;
+        for (const problem of error.problems) console.error(problem);
+        if (error.problemCount > error.problems.length) console.error(`... and ${(error.problemCount - error.problems.length).toLocaleString('en-GB')} more problems`);
+        console.error(error.message);
+        process.exitCode = 1;
+      } finally {
+        await db.close();
+      }
       return;
     }
     default:

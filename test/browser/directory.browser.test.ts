@@ -29,7 +29,7 @@ describe('the public service directory on a phone, signed out, in a real browser
     expect(await search.scrollsSideways()).toBe(false);
 
     // Step 1: postcode and kind of help, then Search.
-    const results = await search.search({ where: 'NV1 5SE', kind: 'Parenting' });
+    const results = await search.find({ where: 'NV1 5SE', kind: 'Parenting' });
     expect(await results.resultsHeading()).toMatch(/^\d+ services? within 10 miles of NV1 5SE$/);
     expect(new URL(page.url()).search).toBe('');
     expect(page.url()).not.toContain('NV1');

@@ -9,7 +9,7 @@ export class DirectorySearchPage extends LanternPage {
   }
 
   /** Fills the search form and submits it: one step for a family. */
-  async search(form: { where: string; kind?: string }): Promise<DirectoryResultsPage> {
+  async find(form: { where: string; kind?: string }): Promise<DirectoryResultsPage> {
     await this.fill('Postcode or town', form.where);
     if (form.kind) await this.page.getByLabel('Kind of help', { exact: true }).selectOption({ label: form.kind });
     await this.clickAndLoad(this.page.getByRole('button', { name: 'Search', exact: true }));
