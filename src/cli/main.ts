@@ -40,6 +40,8 @@ const usage = `Usage: lantern <command> [options]
   identify                         match every loaded record into people and households and rank them
   identification-rules set --file F
                                    replace the eligibility and segment rules with the JSON in F (used from the next identify)
+  postcodes import FILE            import postcode centroids from an ONS Postcode Directory CSV (streamed; terminated
+                                   postcodes and those with no grid reference are skipped)
   directory import FILE            import an Open Referral UK feed (JSON) into the service directory, all or nothing;
                                    services already held (same ids) are updated
 
@@ -189,6 +191,26 @@ export async function main(argv: string[]) {
       console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
         + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review (${r.reviewsKept.toLocaleString('en-GB')} kept), ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();
+      return;
+    }
+    case 'postcodes': {
+      if (sub !== 'import' || !rest[0]) break;
+      const db = await open(config);
+      const started = Date.now();
+      try {
+        const c = await services(db, config).directory.importPostcodes(null, rest[0]);
+        const seconds = (Date.now() - started) / 1000;
+        console.log(`Imported ${c.postcodes.toLocaleString('en-GB')} postcodes from ${c.rows.toLocaleString('en-GB')} rows in ${seconds.toFixed(1)} s `
+          + `(${Math.round(c.rows / seconds).toLocaleString('en-GB')} rows/s); skipped ${c.terminated.toLocaleString('en-GB')} terminated and ${c.noGridReference.toLocaleString('en-GB')} with no grid reference.`);
+      } catch (error) {
+        if (!(error instanceof ImportRefused)) throw error;
+        for (const problem of error.problems) console.error(problem);
+        if (error.problemCount > error.problems.length) console.error(`... and ${(error.problemCount - error.problems.length).toLocaleString('en-GB')} more problems`);
+        console.error(error.message);
+        process.exitCode = 1;
+      } finally {
+        await db.close();
+      }
       return;
     }
     case 'directory': {

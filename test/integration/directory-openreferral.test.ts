@@ -135,7 +135,7 @@ describe.each(engines)('the Open Referral UK API and feeds on %s', (engine) => {
       'service 3: status: expected active, inactive, defunct or temporarily closed',
       'service 4: id: expected a different id from service 1',
     ]);
-    expect((refused as ImportRefused).message).toBe('The feed was not imported: 4 problems. Nothing was changed.');
+    expect((refused as ImportRefused).message).toBe('The file was not imported: 4 problems. Nothing was changed.');
     expect((await s.directory.exportFeed()).total_items).toBe(before);
     const notAFeed = await s.directory.importFeed(null, { hello: 'world' }).catch((e: unknown) => e);
     expect((notAFeed as ImportRefused).problems).toEqual(['feed: expected a list of services, or an object with the services in "contents"']);

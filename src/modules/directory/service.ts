@@ -1,9 +1,12 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { addMonths } from '../../domain/casework/due.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { boundingBox, normalisePostcode, postcodeDistrict, postcodeKey } from '../../domain/directory/geo.ts';
+import { onspdColumns, onspdRow, type OnspdColumns } from '../../domain/directory/onspd.ts';
 import { feedServiceSchema, type FeedService } from '../../domain/directory/record.ts';
 import { isStale } from '../../domain/directory/rules.ts';
 import { categoryByCode } from '../../domain/directory/taxonomy.ts';
@@ -18,7 +21,7 @@ const maxPerPage = 200;
 
 export class ImportRefused extends Error {
   constructor(readonly problems: string[], readonly problemCount: number) {
-    super(`The feed was not imported: ${problemCount} ${problemCount === 1 ? 'problem' : 'problems'}. Nothing was changed.`);
+    super(`The file was not imported: ${problemCount} ${problemCount === 1 ? 'problem' : 'problems'}. Nothing was changed.`);
   }
 }
 
@@ -298,6 +301,49 @@ export function directoryService(db: Database, { clock }: { clock: Clock }) {
     /** Loads the demo's directory services (with their hidden refuge addresses). */
     async seedServices(q: Queryable, services: (FeedService & { hideAddress: boolean })[]) {
       for (const s of services) await repo.save(q, s, { hideAddress: s.hideAddress, lastModified: s.last_modified ?? clock.now().toISOString(), updatedBy: null });
+    },
+
+    /**
+     * Imports postcode centroids from an ONS Postcode Directory CSV, streamed, in one transaction:
+     * any bad row refuses the whole file ("row N: field: what was expected"). Terminated postcodes
+     * and those with no grid reference are skipped and counted.
+     */
+    async importPostcodes(actor: Actor | null, file: string) {
+      const counts = { rows: 0, postcodes: 0, terminated: 0, noGridReference: 0 };
+      const problems: string[] = [];
+      let problemCount = 0;
+      await db.transaction(async (tx) => {
+        const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
+        let columns: OnspdColumns | null = null;
+        let batch: { postcode: string; key: string; latitude: number; longitude: number }[] = [];
+        for await (const record of parser as AsyncIterable<string[]>) {
+          if (!columns) {
+            const found = onspdColumns(record);
+            if ('problem' in found) throw new ImportRefused([found.problem], 1);
+            columns = found;
+            continue;
+          }
+          counts.rows += 1;
+          const row = onspdRow(columns, record, counts.rows + 1);
+          if (row.kind === 'terminated') counts.terminated += 1;
+          else if (row.kind === 'no_grid_reference') counts.noGridReference += 1;
+          else if (row.kind === 'problem') {
+            problemCount += 1;
+            if (problems.length < 1000) problems.push(row.message);
+          } else if (problemCount === 0) {
+            batch.push(row);
+            if (batch.length === 10_000) { await repo.savePostcodes(tx, batch); counts.postcodes += batch.length; batch = []; }
+          }
+        }
+        if (!columns) throw new ImportRefused(['row 1: header: expected the ONSPD columns pcds, doterm, lat, long'], 1);
+        if (problemCount) throw new ImportRefused(problems, problemCount);
+        await repo.savePostcodes(tx, batch);
+        counts.postcodes += batch.length;
+        await auditRepository.insert(tx, {
+          userId: actor?.id ?? null, action: 'import-postcodes', recordType: 'postcode_centroid', outcome: 'allowed', ip: actor?.ip ?? null, detail: counts,
+        });
+      });
+      return counts;
     },
 
     /** Entries not checked for 12 months, for editors. */
