@@ -157,3 +157,24 @@ INSERT INTO directory_taxonomy_term (id, taxonomy_id, code, name, description) V
   ('6c1b3f0e-2f4a-4d8e-9a51-0d7a3c2b1a10', '6c1b3f0e-2f4a-4d8e-9a51-0d7a3c2b1e01', 'family_learning', 'Family learning', 'Courses parents and children take together.'),
   ('6c1b3f0e-2f4a-4d8e-9a51-0d7a3c2b1a11', '6c1b3f0e-2f4a-4d8e-9a51-0d7a3c2b1e01', 'youth_services', 'Youth services', 'Youth clubs, activities and youth work.'),
   ('6c1b3f0e-2f4a-4d8e-9a51-0d7a3c2b1a12', '6c1b3f0e-2f4a-4d8e-9a51-0d7a3c2b1e01', 'health_visiting', 'Health visiting', 'Health visitors and baby clinics for families with children under five.');
+
+-- The distance search's index: one row per public location (hidden addresses never appear), with
+-- the public search's filters copied in, so a search near a point reads one indexed table instead of
+-- joining several. The repository rewrites a service's rows whenever it saves the service.
+CREATE TABLE directory_search_point (
+  sal_id uuid PRIMARY KEY,
+  service_id uuid NOT NULL REFERENCES directory_service(id) ON DELETE CASCADE,
+  latitude double precision NOT NULL,
+  longitude double precision NOT NULL,
+  name text NOT NULL,
+  active boolean NOT NULL,
+  term_ids uuid[] NOT NULL,
+  minimum_age integer,
+  maximum_age integer,
+  is_free boolean NOT NULL,
+  weekends boolean NOT NULL,
+  evenings boolean NOT NULL
+);
+CREATE INDEX directory_search_point_lat_lon ON directory_search_point(latitude, longitude);
+CREATE INDEX directory_search_point_service ON directory_search_point(service_id);
+CREATE INDEX directory_service_area_service ON directory_service_area(service_id);

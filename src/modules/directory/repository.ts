@@ -88,27 +88,16 @@ function filterSql(f: SearchFilters, start: number, activeOnly: boolean) {
   return { sql, params };
 }
 
-/** The services near a point (bounding box on the indexed columns, then haversine), and those serving its area. */
-function nearSql(start: number) {
+const haversineFrom = (table: string, lat: string, lon: string) => haversine(lat, lon).replace(/\bl\./g, `${table}.`);
+
+/** The public filters on the search index's copies of them, numbered from $start. */
+function pointFilterSql(f: SearchFilters, start: number) {
   const p = (i: number) => `$${start + i}`;
   return {
-    sql: `WITH near AS (
-        SELECT sal.service_id, min(${haversine(`${p(4)}::float8`, `${p(5)}::float8`)}) AS metres
-        FROM directory_location l
-        JOIN directory_service_at_location sal ON sal.location_id = l.id
-        JOIN directory_service hs ON hs.id = sal.service_id AND NOT hs.hide_address
-        WHERE l.latitude BETWEEN ${p(0)}::float8 AND ${p(1)}::float8 AND l.longitude BETWEEN ${p(2)}::float8 AND ${p(3)}::float8
-        GROUP BY sal.service_id
-      ), hits AS (
-        SELECT service_id, metres FROM near WHERE metres <= ${p(6)}::float8
-        UNION
-        SELECT d.service_id, NULL::float8 FROM directory_service_area_district d
-        WHERE d.district = ${p(7)}::text AND NOT EXISTS (SELECT 1 FROM near WHERE near.service_id = d.service_id AND near.metres <= ${p(6)}::float8)
-        UNION
-        SELECT a.service_id, NULL::float8 FROM directory_service_area a
-        WHERE lower(a.name) = lower(${p(8)}::text) AND NOT EXISTS (SELECT 1 FROM near WHERE near.service_id = a.service_id AND near.metres <= ${p(6)}::float8)
-      )`,
-    params: (n: Near) => [n.box.minLatitude, n.box.maxLatitude, n.box.minLongitude, n.box.maxLongitude, n.latitude, n.longitude, n.metres, n.district, n.areaName],
+    sql: `p.active AND (${p(0)}::uuid IS NULL OR p.term_ids @> ARRAY[${p(0)}::uuid])
+      AND (${p(1)}::int IS NULL OR (coalesce(p.minimum_age, 0) <= ${p(1)}::int AND coalesce(p.maximum_age, 130) >= ${p(1)}::int))
+      AND (${p(2)}::boolean IS NULL OR p.is_free = ${p(2)}::boolean) AND (NOT ${p(3)}::boolean OR p.weekends) AND (NOT ${p(4)}::boolean OR p.evenings)`,
+    params: [f.termId, f.age, f.free, f.weekends, f.evenings],
   };
 }
 
@@ -128,18 +117,36 @@ export interface ServiceChildren {
 }
 
 export const directoryRepository = {
-  /** Public search: near a point when given (nearest first), else alphabetical; active services only. */
-  async search(q: Queryable, near: Near | null, f: SearchFilters, page: { limit: number; offset: number }): Promise<ServiceRow[]> {
-    if (near) {
-      const n = nearSql(1);
-      const filters = filterSql(f, 10, true);
-      return q.query<ServiceRow>(`${n.sql}
-        SELECT ${serviceColumns}, hits.metres, count(*) OVER ()::int AS total
-        FROM hits JOIN directory_service s ON s.id = hits.service_id LEFT JOIN directory_organization o ON o.id = s.organization_id
-        WHERE ${filters.sql}
-        ORDER BY hits.metres ASC NULLS LAST, s.name, s.id LIMIT $22 OFFSET $23`,
-      [...n.params(near), ...filters.params, page.limit, page.offset], { prepare: false });
-    }
+  /**
+   * Public search near a point: the bounding box on the search index's indexed latitude and
+   * longitude, then haversine, nearest first; then services with no public location that serve the
+   * postcode district or the named area. One page of ids, distances and the total.
+   */
+  async searchNear(q: Queryable, near: Near, f: SearchFilters, page: { limit: number; offset: number }) {
+    const points = pointFilterSql(f, 8);
+    const filters = filterSql(f, 13, true);
+    return q.query<{ id: string; metres: number | null; total: number }>(`WITH near AS (
+        SELECT p.service_id, min(${haversineFrom('p', '$5::float8', '$6::float8')}) AS metres, min(p.name) AS name
+        FROM directory_search_point p
+        WHERE p.latitude BETWEEN $1::float8 AND $2::float8 AND p.longitude BETWEEN $3::float8 AND $4::float8 AND ${points.sql}
+        GROUP BY p.service_id
+      ), hits AS (
+        SELECT service_id, metres, name FROM near WHERE metres <= $7::float8
+        UNION ALL
+        SELECT s.id, NULL::float8, s.name FROM directory_service s
+        WHERE s.id IN (SELECT d.service_id FROM directory_service_area_district d WHERE d.district = $25::text
+                       UNION SELECT a.service_id FROM directory_service_area a WHERE lower(a.name) = lower($26::text))
+          AND NOT EXISTS (SELECT 1 FROM near WHERE near.service_id = s.id AND near.metres <= $7::float8)
+          AND ${filters.sql}
+      )
+      SELECT service_id AS id, metres, count(*) OVER ()::int AS total FROM hits
+      ORDER BY metres ASC NULLS LAST, name, service_id LIMIT $27 OFFSET $28`,
+    [near.box.minLatitude, near.box.maxLatitude, near.box.minLongitude, near.box.maxLongitude, near.latitude, near.longitude, near.metres,
+      ...points.params, ...filters.params, near.district, near.areaName, page.limit, page.offset], { prepare: false });
+  },
+
+  /** Public search with no place: active services by name. */
+  async search(q: Queryable, f: SearchFilters, page: { limit: number; offset: number }): Promise<ServiceRow[]> {
     const filters = filterSql(f, 1, true);
     return q.query<ServiceRow>(`SELECT ${serviceColumns}, NULL::float8 AS metres, count(*) OVER ()::int AS total
       FROM directory_service s LEFT JOIN directory_organization o ON o.id = s.organization_id
@@ -156,20 +163,24 @@ export const directoryRepository = {
       ORDER BY s.name, s.id LIMIT $13 OFFSET $14`, [...filters.params, page.limit, page.offset], { prepare: false });
   },
 
-  /** Service-at-location rows (API), optionally within `near`; hidden addresses are never listed. */
+  /** Service-at-location rows (API), optionally within `near` (through the search index); hidden addresses are never listed. */
   async serviceAtLocations(q: Queryable, near: Near | null, f: SearchFilters, page: { limit: number; offset: number }) {
-    const filters = filterSql(f, near ? 10 : 1, false);
-    const base = near ? 22 : 13;
-    const nearParams = near ? [near.box.minLatitude, near.box.maxLatitude, near.box.minLongitude, near.box.maxLongitude, near.latitude, near.longitude, near.metres] : [];
-    const distance = near ? `${haversine('$5::float8', '$6::float8')}` : 'NULL::float8';
-    const within = near ? `AND l.latitude BETWEEN $1::float8 AND $2::float8 AND l.longitude BETWEEN $3::float8 AND $4::float8 AND ${distance} <= $7::float8` : '';
-    // Numbering: the near parameters take $1..$7 (+2 unused slots keep filters at $10, as in search).
-    const params = near ? [...nearParams, null, null, ...filters.params, page.limit, page.offset] : [...filters.params, page.limit, page.offset];
+    let within: { sal_id: string; metres: number }[] | null = null;
+    if (near) {
+      within = await q.query<{ sal_id: string; metres: number }>(`SELECT sal_id, metres FROM (
+          SELECT p.sal_id, ${haversineFrom('p', '$5::float8', '$6::float8')} AS metres FROM directory_search_point p
+          WHERE p.latitude BETWEEN $1::float8 AND $2::float8 AND p.longitude BETWEEN $3::float8 AND $4::float8) x WHERE metres <= $7::float8`,
+      [near.box.minLatitude, near.box.maxLatitude, near.box.minLongitude, near.box.maxLongitude, near.latitude, near.longitude, near.metres], { prepare: false });
+    }
+    const filters = filterSql(f, 3, false);
     return q.query<{ id: string; service_id: string; location_id: string; metres: number | null; total: number }>(
-      `SELECT sal.id, sal.service_id, sal.location_id, ${distance} AS metres, count(*) OVER ()::int AS total
-       FROM directory_service_at_location sal JOIN directory_service s ON s.id = sal.service_id JOIN directory_location l ON l.id = sal.location_id
-       WHERE NOT s.hide_address ${within} ${near ? 'AND $8::text IS NULL AND $9::text IS NULL' : ''} AND ${filters.sql}
-       ORDER BY ${near ? 'metres,' : ''} s.name, sal.id LIMIT $${base} OFFSET $${base + 1}`, params, { prepare: false });
+      `SELECT sal.id, sal.service_id, sal.location_id, n.metres, count(*) OVER ()::int AS total
+       FROM directory_service_at_location sal
+       JOIN directory_service s ON s.id = sal.service_id
+       LEFT JOIN unnest($1::uuid[], $2::float8[]) AS n(sal_id, metres) ON n.sal_id = sal.id
+       WHERE NOT s.hide_address AND ($1::uuid[] IS NULL OR sal.id = ANY($1::uuid[])) AND ${filters.sql}
+       ORDER BY n.metres, s.name, sal.id LIMIT $15 OFFSET $16`,
+      [within ? within.map((w) => w.sal_id) : null, within ? within.map((w) => w.metres) : null, ...filters.params, page.limit, page.offset], { prepare: false });
   },
 
   async serviceAtLocation(q: Queryable, id: string) {
@@ -279,11 +290,23 @@ export const directoryRepository = {
       await q.query('INSERT INTO directory_service_term (id, service_id, term_id, link_type) VALUES ($1, $2, $3, $4) ON CONFLICT (service_id, term_id) DO NOTHING',
         [a.id, s.id, a.taxonomy_term.id, a.link_type]);
     }
+    await directoryRepository.refreshSearchPoints(q, [s.id]);
+  },
+
+  /** Rewrites the search index rows of these services (null: of every service). */
+  async refreshSearchPoints(q: Queryable, ids: string[] | null) {
+    await q.query('DELETE FROM directory_search_point WHERE $1::uuid[] IS NULL OR service_id = ANY($1::uuid[])', [ids]);
+    await q.query(`INSERT INTO directory_search_point (sal_id, service_id, latitude, longitude, name, active, term_ids, minimum_age, maximum_age, is_free, weekends, evenings)
+      SELECT sal.id, s.id, l.latitude, l.longitude, s.name, s.status = 'active',
+        ARRAY(SELECT st.term_id FROM directory_service_term st WHERE st.service_id = s.id), s.minimum_age, s.maximum_age, s.is_free, s.weekends, s.evenings
+      FROM directory_service s JOIN directory_service_at_location sal ON sal.service_id = s.id JOIN directory_location l ON l.id = sal.location_id
+      WHERE NOT s.hide_address AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL AND ($1::uuid[] IS NULL OR s.id = ANY($1::uuid[]))`, [ids]);
   },
 
   async setStatus(q: Queryable, id: string, status: string, lastModified: string, updatedBy: string) {
     await q.query('UPDATE directory_service SET status = $2, last_modified = $3::timestamptz, updated_by = $4, version = version + 1 WHERE id = $1',
       [id, status, lastModified, updatedBy]);
+    await directoryRepository.refreshSearchPoints(q, [id]);
   },
 
   async taxonomies(q: Queryable, page: { limit: number; offset: number }) {
@@ -322,7 +345,9 @@ export const directoryRepository = {
   },
 
   /** Adds or replaces postcode centroids, one statement per batch. */
-  async savePostcodes(q: Queryable, rows: { postcode: string; key: string; latitude: number; longitude: number }[]) {
+  async savePostcodes(q: Queryable, given: { postcode: string; key: string; latitude: number; longitude: number }[]) {
+    // One statement cannot update a key twice: a postcode repeated in a batch keeps its last row.
+    const rows = [...new Map(given.map((r) => [r.key, r])).values()];
     if (rows.length === 0) return;
     await q.query(`INSERT INTO postcode_centroid (key, postcode, latitude, longitude)
       SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::float8[])

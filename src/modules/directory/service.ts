@@ -140,7 +140,15 @@ export function directoryService(db: Database, { clock }: { clock: Clock }) {
         ...noFilters, termId: category?.id ?? null, age, free: input.cost === 'free' ? true : input.cost === 'paid' ? false : null,
         weekends: input.when.includes('weekends'), evenings: input.when.includes('evenings'),
       };
-      const rows = await repo.search(db, located.near, filters, { limit: publicPageSize, offset: (input.page - 1) * publicPageSize });
+      const page = { limit: publicPageSize, offset: (input.page - 1) * publicPageSize };
+      let rows: ServiceRow[];
+      if (located.near) {
+        const hits = await repo.searchNear(db, located.near, filters, page);
+        const byId = new Map((await repo.services(db, hits.map((h) => h.id))).map((r) => [r.id, r]));
+        rows = hits.map((h) => ({ ...byId.get(h.id)!, metres: h.metres, total: h.total }));
+      } else {
+        rows = await repo.search(db, filters, page);
+      }
       const json = await full(db, rows);
       return { errors, results: rows.map((row, i) => ({ row, json: json[i] })), total: rows[0]?.total ?? 0, label: located.label };
     },
