@@ -26,6 +26,7 @@ import { seedDirectoryDemo } from '../src/modules/demo/directory.ts';
 import { directoryRepository } from '../src/modules/directory/repository.ts';
 import { services as buildServices } from '../src/services.ts';
 import { buildApp } from '../src/web/app.ts';
+import { makeClock } from '../src/clock.ts';
 import { benchDatabase } from './database.ts';
 
 const { values } = parseArgs({ options: {
@@ -37,7 +38,8 @@ const connections = Number(values.connections);
 const seconds = Number(values.seconds);
 const think = Number(values.think);
 const onspdRows = Number(values['onspd-rows']);
-const today = '2026-11-25';
+const clock = makeClock();
+const today = clock.today();
 
 /** A seeded pseudo-random sequence, so every run loads the same services. */
 function random(seed: number) {
@@ -152,7 +154,7 @@ async function main() {
   const { db, drop } = await benchDatabase();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lantern-directory-bench-'));
   try {
-    const s = buildServices(db, { sessionHours: 8, today });
+    const s = buildServices(db, { sessionHours: 8, clock });
     let started = Date.now();
     await seedDirectoryDemo(db, s.directory);
     await db.transaction((tx) => loadServices(tx, serviceCount - 144));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
+import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { testApp } from '../support/http.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services as buildServices } from '../../src/services.ts';
@@ -8,7 +9,7 @@ import { northvaleDemoServices, northvalePoint } from '../../src/domain/director
 import { haversineMetres, metresPerMile } from '../../src/domain/directory/geo.ts';
 import { categories, categoryByCode } from '../../src/domain/directory/taxonomy.ts';
 
-const today = '2026-11-25';
+const today = TEST_TODAY;
 const unescape = (html: string) => html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
 
 describe.each(engines)('the public service directory on %s', (engine) => {
@@ -25,7 +26,7 @@ describe.each(engines)('the public service directory on %s', (engine) => {
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    const s = buildServices(t.db, { sessionHours: 8, today });
+    const s = buildServices(t.db, { sessionHours: 8, clock: testClock(today) });
     await seedDirectoryDemo(t.db, s.directory);
     app = await testApp(t.db, today);
   });

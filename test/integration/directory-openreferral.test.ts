@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
+import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { testApp } from '../support/http.ts';
 import { openApi, validateAnswer, validateCompiled } from '../support/open-referral-schemas.ts';
 import type { LanternApp } from '../../src/web/app.ts';
@@ -10,7 +11,7 @@ import { northvaleDemoServices, northvalePoint } from '../../src/domain/director
 import { categoryByCode, lanternTaxonomyId } from '../../src/domain/directory/taxonomy.ts';
 import { haversineMetres } from '../../src/domain/directory/geo.ts';
 
-const today = '2026-11-25';
+const today = TEST_TODAY;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe.each(engines)('the Open Referral UK API and feeds on %s', (engine) => {
@@ -27,7 +28,7 @@ describe.each(engines)('the Open Referral UK API and feeds on %s', (engine) => {
   beforeAll(async () => {
     t = await testDatabase(engine);
     fresh = await testDatabase(engine);
-    s = buildServices(t.db, { sessionHours: 8, today });
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock(today) });
     await seedDirectoryDemo(t.db, s.directory);
     app = await testApp(t.db, today);
   });
@@ -109,7 +110,7 @@ describe.each(engines)('the Open Referral UK API and feeds on %s', (engine) => {
     const exported = (await get('/openreferral/export')).body;
     expect(exported.total_items).toBe(demo.length);
     for (const service of exported.contents) expect(validateCompiled('service.json', service)).toBe('');
-    const other = buildServices(fresh.db, { sessionHours: 8, today });
+    const other = buildServices(fresh.db, { sessionHours: 8, clock: testClock(today) });
     expect(await other.directory.importFeed(null, JSON.parse(JSON.stringify(exported)))).toEqual({ created: demo.length, updated: 0 });
     expect(await other.directory.exportFeed()).toEqual(exported);
     // Again: the same ids update what is there instead of adding to it.

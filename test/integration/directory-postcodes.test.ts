@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
+import { testClock } from '../support/clock.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import { ImportRefused } from '../../src/modules/directory/service.ts';
 
@@ -17,7 +18,7 @@ describe.each(engines)('importing the ONS Postcode Directory on %s', (engine) =>
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
     dir = await mkdtemp(path.join(os.tmpdir(), 'lantern-onspd-'));
   });
   afterAll(async () => {
