@@ -174,7 +174,17 @@ async function main() {
     for (const r of [...searches.slice(0, 20), ...api.slice(0, 20)]) await fetch(`${base}${r.path}`, { method: r.method, body: r.body, headers: r.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {} });
     const show = (title: string, f: Awaited<ReturnType<typeof users>>) =>
       console.log(`${db.engine} ${title.padEnd(62)} ${f.rps.toFixed(0).padStart(4)} req/s  p50 ${f.p50} ms  p95 ${f.p95} ms  p99 ${f.p99} ms  ${f.errors} errors of ${f.total}`);
-    console.log(`${connections} users, a request every ${think} s each (exponential pauses), ${seconds} s per route, server in this process:`);
+    // The machine's load says how far these figures are from a quiet machine's.
+    console.log(`${connections} users, a request every ${think} s each (exponential pauses), ${seconds} s per route, server in this process; `
+      + `load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} on ${os.cpus().length} cores:`);
+    const serial: number[] = [];
+    for (const r of searches.slice(20, 60)) {
+      const started = performance.now();
+      await fetch(`${base}${r.path}`, { method: r.method, body: r.body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then((x) => x.text());
+      serial.push(performance.now() - started);
+    }
+    const one = percentiles(serial);
+    console.log(`${db.engine} POST /services, one request at a time (40): p50 ${one.p50} ms  p95 ${one.p95} ms`);
     show('POST /services (postcode, nearest first, 10 miles)', await users(base, searches, connections));
     show('GET /openreferral/service_at_locations (postcode, 8 km)', await users(base, api, connections));
     await app.close();
