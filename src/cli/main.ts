@@ -74,6 +74,15 @@ async function seed(db: Database, config: Config, clock: Clock, families: number
     + `and ${directory.services} directory services with ${directory.postcodes.toLocaleString('en-GB')} postcodes, in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }
 
+/** An import refused whole: each problem, then what happened; exit code 1. Anything else is rethrown. */
+function reportRefusal(error: unknown) {
+  if (!(error instanceof ImportRefused)) throw error;
+  for (const problem of error.problems) console.error(problem);
+  if (error.problemCount > error.problems.length) console.error(`... and ${(error.problemCount - error.problems.length).toLocaleString('en-GB')} more problems`);
+  console.error(error.message);
+  process.exitCode = 1;
+}
+
 function printSignIns(url: string) {
   console.log(`\nLantern is running at ${url}\n\nDemo sign-ins (password for all: ${demoPassword}):`);
   for (const s of demoSignIns) console.log(`  ${s.email.padEnd(44)} ${s.role.padEnd(13)} ${s.description}`);
@@ -221,11 +230,7 @@ export async function main(args: string[]) {
         console.log(`Imported ${c.postcodes.toLocaleString('en-GB')} postcodes from ${c.rows.toLocaleString('en-GB')} rows in ${seconds.toFixed(1)} s `
           + `(${Math.round(c.rows / seconds).toLocaleString('en-GB')} rows/s); skipped ${c.terminated.toLocaleString('en-GB')} terminated and ${c.noGridReference.toLocaleString('en-GB')} with no grid reference.`);
       } catch (error) {
-        if (!(error instanceof ImportRefused)) throw error;
-        for (const problem of error.problems) console.error(problem);
-        if (error.problemCount > error.problems.length) console.error(`... and ${(error.problemCount - error.problems.length).toLocaleString('en-GB')} more problems`);
-        console.error(error.message);
-        process.exitCode = 1;
+        reportRefusal(error);
       } finally {
         await db.close();
       }
@@ -240,11 +245,7 @@ export async function main(args: string[]) {
         console.log(`Imported the feed: ${result.created} services added, ${result.updated} updated.`);
       } catch (error) {
         if (error instanceof SyntaxError) throw new ValidationError({ file: `${rest[0]} is not JSON: ${error.message}` });
-        if (!(error instanceof ImportRefused)) throw error;
-        for (const problem of error.problems) console.error(problem);
-        if (error.problemCount > error.problems.length) console.error(`... and ${(error.problemCount - error.problems.length).toLocaleString('en-GB')} more problems`);
-        console.error(error.message);
-        process.exitCode = 1;
+        reportRefusal(error);
       } finally {
         await db.close();
       }

@@ -93,11 +93,6 @@ export const feedServiceSchema = z.object({
 
 export type FeedService = z.output<typeof feedServiceSchema>;
 
-export interface StoredService extends FeedService {
-  version: number;
-  hideAddress: boolean;
-}
-
 /** Postcode districts listed in a service area's extent ('NV1 NV2', or 'NV1, NV2'). */
 export function extentDistricts(extent: string | null): string[] {
   if (!extent) return [];

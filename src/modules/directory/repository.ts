@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import { extentDistricts, type FeedService, type StoredService } from '../../domain/directory/record.ts';
+import { extentDistricts, type FeedService } from '../../domain/directory/record.ts';
 import { isFree, opensAtWeekends, opensInEvenings } from '../../domain/directory/rules.ts';
 
 // Great-circle distance in metres from ($lat, $lon) parameters to a location row `l`.
@@ -145,18 +145,9 @@ export const directoryRepository = {
       ...points.params, ...filters.params, near.district, near.areaName, page.limit, page.offset], { prepare: false });
   },
 
-  /** Public search with no place: active services by name. */
-  async search(q: Queryable, f: SearchFilters, page: { limit: number; offset: number }): Promise<ServiceRow[]> {
-    const filters = filterSql(f, 1, true);
-    return q.query<ServiceRow>(`SELECT ${serviceColumns}, NULL::float8 AS metres, count(*) OVER ()::int AS total
-      FROM directory_service s LEFT JOIN directory_organization o ON o.id = s.organization_id
-      WHERE ${filters.sql}
-      ORDER BY s.name, s.id LIMIT $13 OFFSET $14`, [...filters.params, page.limit, page.offset], { prepare: false });
-  },
-
-  /** The API's list: every status, the filters of openapi.json. */
-  async list(q: Queryable, f: SearchFilters, page: { limit: number; offset: number }): Promise<ServiceRow[]> {
-    const filters = filterSql(f, 1, false);
+  /** Services by name: the public search with no place (active only), and the API's list (every status). */
+  async list(q: Queryable, f: SearchFilters, page: { limit: number; offset: number }, activeOnly = false): Promise<ServiceRow[]> {
+    const filters = filterSql(f, 1, activeOnly);
     return q.query<ServiceRow>(`SELECT ${serviceColumns}, NULL::float8 AS metres, count(*) OVER ()::int AS total
       FROM directory_service s LEFT JOIN directory_organization o ON o.id = s.organization_id
       WHERE ${filters.sql}
@@ -303,12 +294,6 @@ export const directoryRepository = {
       WHERE NOT s.hide_address AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL AND ($1::uuid[] IS NULL OR s.id = ANY($1::uuid[]))`, [ids]);
   },
 
-  async setStatus(q: Queryable, id: string, status: string, lastModified: string, updatedBy: string) {
-    await q.query('UPDATE directory_service SET status = $2, last_modified = $3::timestamptz, updated_by = $4, version = version + 1 WHERE id = $1',
-      [id, status, lastModified, updatedBy]);
-    await directoryRepository.refreshSearchPoints(q, [id]);
-  },
-
   async taxonomies(q: Queryable, page: { limit: number; offset: number }) {
     return q.query<{ id: string; name: string; description: string; uri: string | null; version: string | null; total: number }>(
       'SELECT id, name, description, uri, version, count(*) OVER ()::int AS total FROM directory_taxonomy ORDER BY name, id LIMIT $1 OFFSET $2', [page.limit, page.offset]);
@@ -360,15 +345,9 @@ export const directoryRepository = {
       SELECT lower(n), n, la, lo FROM unnest($1::text[], $2::float8[], $3::float8[]) AS p(n, la, lo)
       ON CONFLICT (key) DO NOTHING`, [rows.map((r) => r.name), rows.map((r) => r.latitude), rows.map((r) => r.longitude)]);
   },
-
-  async staleCount(q: Queryable, cutoff: string) {
-    const [row] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM directory_service WHERE status = 'active' AND (assured_date IS NULL OR assured_date <= $1::date)`, [cutoff]);
-    return row.n;
-  },
 };
 
 export interface TermRow {
   id: string; code: string | null; name: string; description: string; parent_id: string | null; taxonomy_id: string | null; taxonomy_name: string | null; term_uri: string | null;
 }
 
-export type { StoredService };

@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { addMonths } from '../../domain/casework/due.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { boundingBox, normalisePostcode, postcodeDistrict, postcodeKey } from '../../domain/directory/geo.ts';
@@ -26,7 +25,7 @@ export class ImportRefused extends Error {
 }
 
 /** A search's place: found, or a message for the family about what they typed. */
-export type Located = { near: Near | null; label: string | null; problem: string | null };
+type Located = { near: Near | null; label: string | null; problem: string | null };
 
 export interface PublicSearch {
   where: string;
@@ -147,7 +146,7 @@ export function directoryService(db: Database, { clock }: { clock: Clock }) {
         const byId = new Map((await repo.services(db, hits.map((h) => h.id))).map((r) => [r.id, r]));
         rows = hits.map((h) => ({ ...byId.get(h.id)!, metres: h.metres, total: h.total }));
       } else {
-        rows = await repo.search(db, filters, page);
+        rows = await repo.list(db, filters, page, true);
       }
       const json = await full(db, rows);
       return { errors, results: rows.map((row, i) => ({ row, json: json[i] })), total: rows[0]?.total ?? 0, label: located.label };
@@ -352,11 +351,6 @@ export function directoryService(db: Database, { clock }: { clock: Clock }) {
         });
       });
       return counts;
-    },
-
-    /** Entries not checked for 12 months, for editors. */
-    async staleCount() {
-      return repo.staleCount(db, addMonths(clock.today(), -12));
     },
   };
 
