@@ -36,10 +36,10 @@ describe('the route table', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('keeps public routes to sign-in, health, the home redirect, the API description and the service directory', () => {
+  it('keeps public routes to sign-in, invitation links, health, the home redirect, the API description and the service directory', () => {
     const publicRoutes = [...new Set(app.routeTable.filter((r) => r.access === 'public').map((r) => r.url))].sort();
     expect(publicRoutes).toEqual([
-      '/', '/api/v1/openapi.json', '/health',
+      '/', '/api/v1/openapi.json', '/health', '/invitations/:invitationId',
       // The public service directory (no personal data) and its Open Referral UK API, all read-only.
       '/openreferral/', '/openreferral/export', '/openreferral/openapi.json', '/openreferral/service_at_locations',
       '/openreferral/service_at_locations/:serviceAtLocationId', '/openreferral/services', '/openreferral/services/:serviceId',
@@ -47,6 +47,12 @@ describe('the route table', () => {
       '/services', '/services/:serviceId',
       '/sign-in',
     ]);
+  });
+
+  it('keeps the admin area and the admin API to administrators', () => {
+    const adminRoutes = app.routeTable.filter((r) => r.method !== 'HEAD' && /^\/(admin|api\/v1\/(users|agencies|teams|districts|admin))(\/|$)/.test(r.url));
+    expect(adminRoutes.length).toBeGreaterThan(30);
+    expect(adminRoutes.filter((r) => JSON.stringify(r.access) !== '["administrator"]')).toEqual([]);
   });
 
   it('names every route parameter as an id', () => {
