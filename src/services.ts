@@ -16,6 +16,7 @@ import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
+import { directoryService } from './modules/directory/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
 export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock }) {
@@ -59,6 +60,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
     // Unit costs, the deflator and cost-benefit analyses; list()/get(key) are reference data for any module.
     costs,
     outcomes,
+    // The service directory (Families Information Service): public search, Open Referral UK API and feeds.
+    directory: directoryService(db, { clock }),
   };
 }
 

@@ -13,6 +13,8 @@ import { seedDemo } from '../modules/demo/seed.ts';
 import { seedDemoCasework } from '../modules/demo/casework.ts';
 import { seedDemoOutcomes } from '../modules/demo/outcomes.ts';
 import { seedIdentificationDemo } from '../modules/demo/identification.ts';
+import { seedDirectoryDemo } from '../modules/demo/directory.ts';
+import { ImportRefused } from '../modules/directory/service.ts';
 import { services } from '../services.ts';
 import { makeClock, type Clock } from '../clock.ts';
 import { isIsoDate } from '../domain/dates.ts';
@@ -49,6 +51,10 @@ const usage = `Usage: lantern <command> [options]
   identify                         match every loaded record into people and households and rank them
   identification-rules set --file F
                                    replace the eligibility and segment rules with the JSON in F (used from the next identify)
+  postcodes import FILE            import postcode centroids from an ONS Postcode Directory CSV (streamed; terminated
+                                   postcodes and those with no grid reference are skipped)
+  directory import FILE            import an Open Referral UK feed (JSON) into the service directory, all or nothing;
+                                   services already held (same ids) are updated
 
 Any command takes --today YYYY-MM-DD (or LANTERN_TODAY): the clock starts on that date and runs on from there.
 The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
@@ -71,8 +77,19 @@ async function seed(db: Database & { owner: Database }, config: Config, clock: C
   const work = await seedDemoCasework(built);
   const closed = await seedDemoOutcomes(built);
   const identified = await seedIdentificationDemo(built);
+  const directory = await seedDirectoryDemo(db, built.directory);
   console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals, ${work.cases} open cases, `
-    + `${closed.cases} closed cases with outcome measures, and ${identified.records} agency records matched into ${identified.households} households, in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    + `${closed.cases} closed cases with outcome measures, ${identified.records} agency records matched into ${identified.households} households, `
+    + `and ${directory.services} directory services with ${directory.postcodes.toLocaleString('en-GB')} postcodes, in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+}
+
+/** An import refused whole: each problem, then what happened; exit code 1. Anything else is rethrown. */
+function reportRefusal(error: unknown) {
+  if (!(error instanceof ImportRefused)) throw error;
+  for (const problem of error.problems) console.error(problem);
+  if (error.problemCount > error.problems.length) console.error(`... and ${(error.problemCount - error.problems.length).toLocaleString('en-GB')} more problems`);
+  console.error(error.message);
+  process.exitCode = 1;
 }
 
 function printSignIns(url: string) {
@@ -263,6 +280,37 @@ export async function main(args: string[]) {
       console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
         + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review (${r.reviewsKept.toLocaleString('en-GB')} kept), ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();
+      return;
+    }
+    case 'postcodes': {
+      if (sub !== 'import' || !rest[0]) break;
+      const db = await open(config);
+      const started = performance.now();
+      try {
+        const c = await services(db, { ...config, clock }).directory.importPostcodes(null, rest[0]);
+        const seconds = (performance.now() - started) / 1000;
+        console.log(`Imported ${c.postcodes.toLocaleString('en-GB')} postcodes from ${c.rows.toLocaleString('en-GB')} rows in ${seconds.toFixed(1)} s `
+          + `(${Math.round(c.rows / seconds).toLocaleString('en-GB')} rows/s); skipped ${c.terminated.toLocaleString('en-GB')} terminated and ${c.noGridReference.toLocaleString('en-GB')} with no grid reference.`);
+      } catch (error) {
+        reportRefusal(error);
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case 'directory': {
+      if (sub !== 'import' || !rest[0]) break;
+      const db = await open(config);
+      try {
+        const feed = JSON.parse(await readFile(rest[0], 'utf8')) as unknown;
+        const result = await services(db, { ...config, clock }).directory.importFeed(null, feed);
+        console.log(`Imported the feed: ${result.created} services added, ${result.updated} updated.`);
+      } catch (error) {
+        if (error instanceof SyntaxError) throw new ValidationError({ file: `${rest[0]} is not JSON: ${error.message}` });
+        reportRefusal(error);
+      } finally {
+        await db.close();
+      }
       return;
     }
     default:

@@ -13,6 +13,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /** A public form that only reads (the directory search): posted to keep its terms out of URLs, so no CSRF token. */
+    readOnlyPost?: boolean;
   }
   interface FastifyRequest {
     cspNonce: string;

@@ -36,9 +36,17 @@ describe('the route table', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('keeps public routes to sign-in, invitation links, health, the home redirect and the API description', () => {
+  it('keeps public routes to sign-in, invitation links, health, the home redirect, the API description and the service directory', () => {
     const publicRoutes = [...new Set(app.routeTable.filter((r) => r.access === 'public').map((r) => r.url))].sort();
-    expect(publicRoutes).toEqual(['/', '/api/v1/openapi.json', '/health', '/invitations/:invitationId', '/sign-in']);
+    expect(publicRoutes).toEqual([
+      '/', '/api/v1/openapi.json', '/health', '/invitations/:invitationId',
+      // The public service directory (no personal data) and its Open Referral UK API, all read-only.
+      '/openreferral/', '/openreferral/export', '/openreferral/openapi.json', '/openreferral/service_at_locations',
+      '/openreferral/service_at_locations/:serviceAtLocationId', '/openreferral/services', '/openreferral/services/:serviceId',
+      '/openreferral/taxonomies', '/openreferral/taxonomies/:taxonomyId', '/openreferral/taxonomy_terms', '/openreferral/taxonomy_terms/:taxonomyTermId',
+      '/services', '/services/:serviceId',
+      '/sign-in',
+    ]);
   });
 
   it('keeps the admin area and the admin API to administrators', () => {

@@ -10,6 +10,9 @@ const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export async function csrf(app: FastifyInstance) {
   app.addHook('preHandler', async (request, reply) => {
     if (!unsafeMethods.has(request.method) || request.url.startsWith('/api/')) return;
+    // A public search posts its terms (a postcode, a child's age) to keep them out of the URL; it
+    // changes nothing and the visitor has no session, so there is nothing to forge.
+    if (request.routeOptions.config?.readOnlyPost) return;
     const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
     if (!request.session || typeof sent !== 'string' || !sameSecret(sent, request.session.csrfToken)) {
       request.log.warn({ route: request.routeOptions.url }, 'CSRF token missing or wrong');

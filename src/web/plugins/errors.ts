@@ -4,7 +4,7 @@ import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, Validation
 /** One place that turns a failure into a page or a JSON answer: never a stack trace, never a 500 for bad input. */
 export async function errors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const api = request.url.startsWith('/api/');
+    const api = request.url.startsWith('/api/') || request.url.startsWith('/openreferral/');
     if (error instanceof ValidationError) {
       return reply.code(400).send({ error: 'validation', message: error.message, fields: error.fieldErrors });
     }
@@ -30,7 +30,7 @@ export async function errors(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/')) return reply.code(404).send({ error: 'not_found', message: 'No such endpoint' });
+    if (request.url.startsWith('/api/') || request.url.startsWith('/openreferral/')) return reply.code(404).send({ error: 'not_found', message: 'No such endpoint' });
     return reply.code(404).view('errors/not-found.njk', { pageTitle: 'Page not found' });
   });
 }
