@@ -15,6 +15,7 @@ import { seedDemoOutcomes } from '../modules/demo/outcomes.ts';
 import { seedIdentificationDemo } from '../modules/demo/identification.ts';
 import { services } from '../services.ts';
 import { buildApp } from '../web/app.ts';
+import { fixed, fixedFraction } from '../domain/rounding.ts';
 
 /** The one password every demo account shares. Demo data only: never used for real accounts. */
 export const demoPassword = 'lantern-demo-password';
@@ -60,7 +61,7 @@ async function seed(db: Database, config: Config, families: number, seedNumber: 
   const closed = await seedDemoOutcomes(built);
   const identified = await seedIdentificationDemo(built, { today: config.today ?? new Date().toISOString().slice(0, 10) });
   console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals, ${work.cases} open cases, `
-    + `${closed.cases} closed cases with outcome measures, and ${identified.records} agency records matched into ${identified.households} households, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    + `${closed.cases} closed cases with outcome measures, and ${identified.records} agency records matched into ${identified.households} households, in ${fixedFraction(Date.now() - started, 1000, 1)} s.`);
 }
 
 function printSignIns(url: string) {
@@ -172,7 +173,7 @@ export async function main(argv: string[]) {
       const result = await identification.ingest(null, { path: file, filename: path.basename(file), source: values.source ?? '', agreementId, agencyName: values.agency, validOnly: values['valid-only'] });
       for (const p of result.problems) console.error(problemMessage(p));
       if (result.problemCount > result.problems.length) console.error(`... and ${(result.problemCount - result.problems.length).toLocaleString('en-GB')} more problems`);
-      console.log(`${result.message} (${result.rowsRead.toLocaleString('en-GB')} rows read in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
+      console.log(`${result.message} (${result.rowsRead.toLocaleString('en-GB')} rows read in ${fixedFraction(Date.now() - started, 1000, 1)} s).`);
       if (result.status === 'refused') process.exitCode = 1;
       await db.close();
       return;
@@ -180,7 +181,7 @@ export async function main(argv: string[]) {
     case 'identify': {
       const db = await open(config);
       const r = await services(db, config).identification.identify(null);
-      console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
+      console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${fixed(r.seconds, 1)} s: `
         + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review (${r.reviewsKept.toLocaleString('en-GB')} kept), ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();
       return;

@@ -5,7 +5,7 @@ import { todayIso } from '../../domain/dates.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { auditVulnerabilities } from '../../domain/needs-analysis/case-file-audit.ts';
 import { describeKnownRule, parseKnownRule } from '../../domain/needs-analysis/known.ts';
-import { formatCount, formatRate } from '../../domain/needs-analysis/numbers.ts';
+import { formatCount, formatDecimal, formatRate } from '../../domain/needs-analysis/numbers.ts';
 import { countColumns, type RawPopulationRow } from '../../domain/needs-analysis/population.ts';
 import { populationBases, roundingSteps } from '../../domain/needs-analysis/prevalence.ts';
 import type { Services } from '../../services.ts';
@@ -207,8 +207,8 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
       table: pageTable(areaTable(view), link(paths.needsAnalysisAreasCsv, selection)),
       shareChart: areaShareChart(view), rateChart: areaRateChart(view),
       hasPopulation: view.comparison.totalPeople > 0,
-      overall: view.comparison.overallRatePer1000 === null ? null : view.comparison.overallRatePer1000.toFixed(2),
-      top: top && top.ratePer1000 !== null ? { area: top.area, rate: top.ratePer1000.toFixed(2) } : null,
+      overall: view.comparison.overallRatePer1000 === null ? null : formatDecimal(view.comparison.overallRatePer1000),
+      top: top && top.ratePer1000 !== null ? { area: top.area, rate: formatDecimal(top.ratePer1000) } : null,
       pdfHref: link(paths.needsAnalysisReport, { measure: view.measure.value }),
     });
   });
