@@ -7,21 +7,9 @@
  * numbers, so a half is a true half and rounds up on every machine.
  */
 
-interface Rational { n: bigint; d: bigint }
+import { rational } from './exact.ts';
 
 const TEN = 10n;
-
-/** A finite number as a decimal to 15 significant figures: 1.725 → 1725/1000; whole numbers and bigints exactly. */
-function rational(value: number | bigint): Rational {
-  if (typeof value === 'bigint') return { n: value, d: 1n };
-  if (!Number.isFinite(value)) throw new RangeError(`Cannot round ${value}`);
-  if (Number.isSafeInteger(value)) return { n: BigInt(value), d: 1n };
-  const [mantissa, exponentText = '0'] = value.toPrecision(15).toLowerCase().split('e');
-  const [whole, fraction = ''] = mantissa.split('.');
-  const exponent = Number(exponentText) - fraction.length;
-  const digits = BigInt(whole + fraction);
-  return exponent >= 0 ? { n: digits * TEN ** BigInt(exponent), d: 1n } : { n: digits, d: TEN ** BigInt(-exponent) };
-}
 
 /** numerator / denominator x 10^places rounded half away from zero, as a whole number. */
 function scaledHalfUp(numerator: number | bigint, denominator: number | bigint, places: number): bigint {

@@ -208,7 +208,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       expect(page.body).not.toContain('Okafor');
       const csv = await client.get(`/outcomes-report/figures.csv?${period}`);
       expect(csv.headers['content-type']).toContain('text/csv');
-      expect(csv.body).toContain('Children no longer on a Child Protection Plan at closure,children on a Child Protection Plan at referral,1 of 1 (100%),1,1,100');
+      expect(csv.body).toContain('Children no longer on a Child Protection Plan at closure,children on a Child Protection Plan at referral,1 of 1 (100%): 1 to Child in Need,1,1,100');
       const pdf = await client.get(`/outcomes-report/report.pdf?${period}`);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
@@ -220,7 +220,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       expect(page.body).toContain('Cases behind “Children no longer on a Child Protection Plan at closure”');
       expect(page.body).toContain(`href="/cases/${ids.okaforCase}"`);
       expect(page.body).toContain('Okafor family');
-      expect(page.body).toContain('Cases behind “Median change in school attendance”');
+      expect(page.body).toContain('Cases behind the median changes in school attendance');
       expect(page.body).toContain('Cases behind “Police call-outs” before and after');
     });
 

@@ -8,6 +8,7 @@
 import { outcomeAreaKeys, outcomeAreaLabels, type OutcomeAreaKey } from '../casework/outcome-areas.ts';
 import type { LegalStatus } from '../codes.ts';
 import { numericMeasures, type HouseholdMeasures, type MemberMeasures, type NumericMeasure, type TimePoint } from './measures.ts';
+import { reducedByAtLeast, sixMonthlyRateBefore } from './reduction.ts';
 
 export type CriterionKind = 'at_most' | 'at_least' | 'fall_by_percent';
 
@@ -143,9 +144,10 @@ function valuesAt(c: ClaimCase, measure: Criterion['measure'], t: TimePoint, are
   if (numericMeasures[measure].scope === 'household') return [(c.household[t]?.[measure as keyof HouseholdMeasures] as number | null | undefined) ?? null];
   return c.members.map((m) => {
     const value = (m.measures[t]?.[measure as keyof MemberMeasures] as number | null | undefined) ?? null;
-    // At referral a 6-month count may be missing where the 12-month one is known: use its 6-monthly rate.
-    const yearly = measure === 'offences6m' ? m.measures[t]?.offences12m : measure === 'asb6m' ? m.measures[t]?.asb12m : null;
-    return value === null && t === 'referral' && yearly !== null && yearly !== undefined ? yearly / 2 : value;
+    // Before the work, offending and ASB are the six-monthly rate of the 12 months before referral, as in the evaluation.
+    if (t === 'referral' && measure === 'offences6m') return sixMonthlyRateBefore(m.measures.referral?.offences12m, value);
+    if (t === 'referral' && measure === 'asb6m') return sixMonthlyRateBefore(m.measures.referral?.asb12m, value);
+    return value;
   });
 }
 
@@ -161,8 +163,7 @@ function hadProblem(measure: Criterion['measure'], before: number | null, criter
 function passes(c: Criterion, before: number | null, after: number): boolean {
   if (c.kind === 'at_most') return after <= c.value;
   if (c.kind === 'at_least') return after >= c.value;
-  if (before === null || before === 0) return after === 0;
-  return after <= before * (1 - c.value / 100);
+  return reducedByAtLeast(c.value, before ?? 0, after);
 }
 
 function checkAt(c: ClaimCase, r: AreaRule, t: TimePoint): { ok: boolean | null; why: string } {

@@ -3,7 +3,7 @@ import { outcomeAreas, outcomeAreaLabels } from '../../domain/casework/outcome-a
 import { todayIso } from '../../domain/dates.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { describeCriterion, measureLabel, type ClaimSettings, type Criterion } from '../../domain/outcomes/claims.ts';
-import { describeFigure, transitionLabel } from '../../domain/outcomes/evaluation.ts';
+import { transitionLabel } from '../../domain/outcomes/evaluation.ts';
 import { numericMeasureKeys } from '../../domain/outcomes/measures.ts';
 import type { Services } from '../../services.ts';
 import { dateFromParts, dateParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
@@ -14,7 +14,7 @@ import { evaluationPdf } from './pdf.ts';
 import { claimSettingsSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import {
-  beforeAfterChart, beforeAfterTable, claimStatusLabels, claimsTable, claimTotalsTable, figuresChart, figuresTable, headlineFigures, statusChart, statusTable,
+  beforeAfterChart, beforeAfterTable, claimStatusLabels, claimsTable, claimTotalsTable, figureResult, figuresChart, figuresTable, headlineFigures, methodNotes, statusChart, statusTable,
   transitionsTable,
 } from './present.ts';
 
@@ -104,7 +104,7 @@ export async function reportPages(app: FastifyInstance, { services }: { services
     });
     return reply.view('outcomes/views/report.njk', {
       ...base, errors: {}, errorList: [], report, query: f.query,
-      figures: headlineFigures(e).map((fig) => ({ ...fig, text: describeFigure(fig), cases: caseList(fig.caseIds), cohortCases: caseList(fig.cohortCaseIds) })),
+      figures: headlineFigures(e).map((fig) => ({ ...fig, text: figureResult(fig), cases: caseList(fig.caseIds), cohortCases: caseList(fig.cohortCaseIds) })),
       transitions: e.transitions.map((t) => ({ ...t, label: transitionLabel(t), cases: caseList(t.caseIds) })),
       attendanceCases: caseList(e.attendance.caseIds),
       beforeAfter: e.beforeAfter.map((b) => ({ ...b, cases: caseList(b.caseIds) })),
@@ -112,7 +112,7 @@ export async function reportPages(app: FastifyInstance, { services }: { services
       statusTable: pageTable(statusTable(e), urls.outcomesReportFiguresCsv(`${f.query}&table=statuses`)),
       transitionsTable: pageTable(transitionsTable(e), urls.outcomesReportTransitionsCsv(f.query)),
       beforeAfterTable: pageTable(beforeAfterTable(e), urls.outcomesReportFiguresCsv(`${f.query}&table=before-after`)),
-      charts: { figures: figuresChart(e), statuses: statusChart(e), beforeAfter: beforeAfterChart(e) },
+      charts: { figures: figuresChart(e), statuses: statusChart(e), beforeAfter: beforeAfterChart(e) }, methodNotes,
     });
   });
 
