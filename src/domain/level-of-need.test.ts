@@ -58,6 +58,10 @@ describe('level of need (Essex defaults)', () => {
     expect(levelOfNeedRulesSchema.parse({ ...defaultLevelOfNeedRules, vulnerabilities: [old] }).vulnerabilities[0].whose).toBe('parents');
   });
 
+  it('does not count 21 "No factors identified" as a need', () => {
+    expect(levelOfNeed([need({ code: '21', role: 'child', personName: 'Mia Walsh' })]).level).toBe(1);
+  });
+
   it('applies locally configured rules', () => {
     const strict = levelOfNeedRulesSchema.parse({
       ...defaultLevelOfNeedRules,

@@ -76,7 +76,8 @@ function factorNumber(code: string): string {
 }
 
 export function levelOfNeed(needs: readonly NeedForLevel[], rules: LevelOfNeedRules = defaultLevelOfNeedRules): LevelOfNeed {
-  const current = needs.filter((n) => n.isCurrent);
+  // 21 "No factors identified" records that an assessment found none: it is not a need.
+  const current = needs.filter((n) => n.isCurrent && n.code !== '21');
   const parental = current.filter((n) => parentOrCarerRoles.includes(n.role));
   const found = rules.vulnerabilities
     .map((v) => {

@@ -3,7 +3,7 @@ import { withFamilyAccess } from '../access/family-access.ts';
 import type { z } from 'zod';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { factorSubjectFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
+import { factorCodesFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
 import { describeAge, todayIso } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors } from '../../domain/errors.ts';
 import { impliedRelationships, memberTypeFor, relationshipLabels } from '../../domain/household.ts';
@@ -213,13 +213,9 @@ export function familiesService(db: Database, options: { today?: () => string } 
       onFamily(actor, familyId, 'add-need', async (tx) => {
         const person = await memberOf(tx, familyId, personId);
         const need = parse(needSchema, input);
-        if (need.needType === 'cin_factor' && need.code && need.code !== '20') {
-          const subject = factorSubjectFor(person.role);
-          const letter = need.code.slice(-1);
-          const fostering = /^8[B-F]$/.test(need.code);
-          if ((fostering && subject !== 'A') || (!fostering && letter !== subject)) {
-            throw new ValidationError({ code: `${need.code} does not apply to a ${roleLabels[person.role].toLowerCase()}: use a code ending in ${subject}` });
-          }
+        if (need.needType === 'cin_factor' && need.code && !factorCodesFor(person.role).includes(need.code)) {
+          const role = roleLabels[person.role].toLowerCase();
+          throw new ValidationError({ code: `${need.code} does not apply to a ${role}: choose one of the codes listed for a ${role}` });
         }
         const id = randomUUID();
         await repo.insertNeed(tx, { id, personId, needType: need.needType, code: need.needType === 'offending' ? null : need.code, sourceAgencyId: need.sourceAgencyId, identifiedOn: need.identifiedOn, isCurrent: need.isCurrent, notes: need.notes, recordedBy: actor.id });
