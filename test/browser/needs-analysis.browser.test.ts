@@ -67,7 +67,7 @@ class HiddenHarmPage extends NeedsAnalysisPage {
 
 class PopulationsPage extends NeedsAnalysisPage {
   async createPopulation(): Promise<NewPopulationPage> {
-    await this.clickAndLoad(this.page.locator('main').getByRole('link', { name: 'Create a population', exact: true }));
+    await this.clickAndLoad(this.page.locator('main').getByRole('button', { name: 'Create a population', exact: true }));
     return new NewPopulationPage(this.page).arrive('Create a population');
   }
 }
@@ -191,7 +191,7 @@ describe('needs analysis, in a real browser', () => {
     expect(await imported.successBanner()).toBe('The CSV file’s figures have been imported');
 
     const own = await imported.estimates();
-    expect(await own.page.locator('main .govuk-summary-list').innerText()).toContain('ONS mid-2024 estimates');
+    expect(await own.page.locator('main .govuk-summary-list').first().innerText()).toContain('ONS mid-2024 estimates');
     const ownEstimates = await own.estimates();
     expect(ownEstimates[0]).toEqual({ vulnerability: 'Children of dependent drug misusing parents', rate: '2.8%', appliedTo: '4,000 children', estimated: '100', known: '1', gap: '99' });
     expect(ownEstimates[2]).toMatchObject({ estimated: '712', known: '1', gap: '711' });

@@ -81,6 +81,6 @@ describe('recording outcomes and reading the programme evaluation, in a real bro
     const claims = await ClaimsPage.open(managerPage);
     expect(await claims.groups()).toContain('Not eligible (1)');
     const rules = await claims.openRules();
-    expect(await rules.valueOf('Attachment fee')).toBe('1000');
+    expect(await rules.chosen('How is the programme paid?')).toBe('Troubled Families phase 2 (2015 to 2020)');
   });
 });

@@ -5,7 +5,7 @@
 import { barChart, groupedBarChart } from '../../domain/charts/svg.ts';
 import { outcomeAreaLabels } from '../../domain/casework/outcome-areas.ts';
 import { legalStatusLabels, legalStatuses, type LegalStatus } from '../../domain/codes.ts';
-import type { ClaimResult, ClaimTotals } from '../../domain/outcomes/claims.ts';
+import { paymentModels, type ClaimResult, type ClaimSettings, type ClaimTotals } from '../../domain/outcomes/claims.ts';
 import { describeFigure, statusOrder, transitionLabel, wholePercent, type Evaluation, type Figure } from '../../domain/outcomes/evaluation.ts';
 import { fixed, roundFraction } from '../../domain/rounding.ts';
 import { timePointLabels } from '../../domain/outcomes/measures.ts';
@@ -145,12 +145,13 @@ export function claimsTable(results: (ClaimResult & { reference: string; problem
   };
 }
 
-export function claimTotalsTable(t: ClaimTotals, settings: { attachmentFee: number; resultsPayment: number }): DataTable {
+export function claimTotalsTable(t: ClaimTotals, settings: Pick<ClaimSettings, 'paymentModel' | 'attachmentFee' | 'resultsPayment'>): DataTable {
+  const phase2 = settings.paymentModel === 'troubled_families_phase_2';
   return {
-    id: 'claim-totals', caption: 'Payment', csvName: 'claim-totals.csv',
+    id: 'claim-totals', caption: `Payment: ${paymentModels[settings.paymentModel].label}`, csvName: 'claim-totals.csv',
     columns: [{ text: 'Payment' }, { text: 'Families', numeric: true }, { text: 'Each', numeric: true }, { text: 'Total', numeric: true }],
     rows: [
-      ['Attachment fee', count(t.attached), pounds(settings.attachmentFee), pounds(t.attachmentFees)],
+      phase2 ? ['Attachment fee', count(t.attached), pounds(settings.attachmentFee), pounds(t.attachmentFees)] : ['Upfront funding (the council’s grant)', null, null, pounds(t.upfrontFunding)],
       ['Results payment', count(t.eligible), pounds(settings.resultsPayment), pounds(t.resultsPayments)],
       ['Total', count(t.families), null, pounds(t.total)],
     ],

@@ -117,8 +117,9 @@ export function outcomesService(db: Database, cases: CasesService, options: { to
   }
 
   async function settingsIn(tx: Queryable): Promise<ClaimSettings> {
-    const saved = await repo.setting<ClaimSettings>(tx, claimSettingsKey);
-    return saved ?? defaultClaimSettings;
+    const saved = await repo.setting<unknown>(tx, claimSettingsKey);
+    // Settings saved before the payment models existed read as the phase 2 preset they were.
+    return saved ? claimSettingsSchema.parse(saved) : defaultClaimSettings;
   }
 
   function checkQuery(input: unknown): ReportQuery {
