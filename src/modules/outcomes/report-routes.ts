@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { outcomeAreas, outcomeAreaLabels } from '../../domain/casework/outcome-areas.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { describeCriterion, measureLabel, paymentModels, type ClaimSettings, type Criterion } from '../../domain/outcomes/claims.ts';
 import { transitionLabel } from '../../domain/outcomes/evaluation.ts';
@@ -82,7 +81,7 @@ function settingsValues(s: ClaimSettings) {
 /** The programme evaluation report, Supporting Families claims and the claim rules. */
 export async function reportPages(app: FastifyInstance, { services }: { services: Services }) {
   const { outcomes } = services;
-  const today = () => todayIso();
+  const today = () => services.clock.today();
 
   app.get(paths.outcomesReport, { config: { access: readers } }, async (request, reply) => {
     const f = filters(request, today());
