@@ -193,6 +193,26 @@ export const costsRepository = {
     }
   },
 
+  async deliveryLine(q: Queryable, analysisId: string): Promise<CostBenefitLine | null> {
+    const [r] = await q.query<Omit<LineRow, 'position'>>(
+      `SELECT description, count, count_of, unit_cost_key, unit_cost_label, amount_pence, unit, price_year, source, quantity_hundredths
+         FROM cost_benefit_delivery_line WHERE analysis_id = $1`, [analysisId]);
+    return r ? {
+      description: r.description, count: r.count, countOf: r.count_of, unitCostKey: r.unit_cost_key, unitCostLabel: r.unit_cost_label,
+      amountPence: Number(r.amount_pence), unit: r.unit, priceYear: r.price_year, source: r.source, quantityHundredths: r.quantity_hundredths,
+    } : null;
+  },
+
+  async replaceDeliveryLine(q: Queryable, analysisId: string, l: CostBenefitLine | null): Promise<void> {
+    await q.query('DELETE FROM cost_benefit_delivery_line WHERE analysis_id = $1', [analysisId]);
+    if (!l) return;
+    await q.query(
+      `INSERT INTO cost_benefit_delivery_line (analysis_id, description, count, count_of, unit_cost_key, unit_cost_label, amount_pence, unit,
+              price_year, source, quantity_hundredths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [analysisId, l.description, l.count, l.countOf, l.unitCostKey, l.unitCostLabel, l.amountPence, l.unit, l.priceYear, l.source, l.quantityHundredths],
+    );
+  },
+
   async deleteAnalysis(q: Queryable, id: string): Promise<void> {
     await q.query('DELETE FROM cost_benefit_analysis WHERE id = $1', [id]);
   },
