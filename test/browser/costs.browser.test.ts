@@ -49,7 +49,7 @@ describe('unit costs and a cost-benefit analysis, in a real browser', () => {
 
     const result = await new AnalysisPage(more.page).arrive('Families Plus 2009/10 sample');
     expect(await result.successBanner()).toBe('Analysis saved');
-    expect(await result.headline()).toBe('£502,080 of cost avoided against a delivery cost of £114,000: a net saving of £388,080 (£19,404 a family, £17,640 a child), £4.40 for every £1 spent. In 2009/10 prices.');
+    expect(await result.headline()).toBe('£502,080 of cost avoided against a delivery cost of £114,000: a net saving of £388,080 (£19,404 a family), £4.40 for every £1 spent. In 2009/10 prices.');
     expect(await result.lineSums()).toEqual([
       '10 children x £856 per week x 52 weeks = £445,120',
       '8 children x £63 per week x 52 weeks = £26,208',
