@@ -108,6 +108,11 @@ export const cinFactorCodes: Readonly<Record<string, string>> = Object.fromEntri
 
 const aboutByCode = new Map(cinFactorList.map((f) => [f.code, f.about]));
 
+/** Each factor number once, with its heading ('18' Physical abuse), for rules that count a factor whatever its letter. */
+export const cinFactorNumbers: readonly { number: string; label: string }[] = [
+  ...new Map(cinFactorList.map((f) => [f.code.replace(/[A-F]$/, ''), f.label.replace(/ \(.*\)$/, '').replace(/:.*$/, '')])),
+].map(([number, label]) => ({ number, label }));
+
 export function isCinFactorCode(code: string): boolean {
   return Object.hasOwn(cinFactorCodes, code);
 }
