@@ -19,6 +19,7 @@ import { services } from '../services.ts';
 import { makeClock, type Clock } from '../clock.ts';
 import { isIsoDate } from '../domain/dates.ts';
 import { buildApp } from '../web/app.ts';
+import { fixed } from '../domain/rounding.ts';
 import { urls } from '../web/urls.ts';
 
 /** The one password every demo account shares. Demo data only: never used for real accounts. */
@@ -80,7 +81,7 @@ async function seed(db: Database & { owner: Database }, config: Config, clock: C
   const directory = await seedDirectoryDemo(db, built.directory);
   console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals, ${work.cases} open cases, `
     + `${closed.cases} closed cases with outcome measures, ${identified.records} agency records matched into ${identified.households} households, `
-    + `and ${directory.services} directory services with ${directory.postcodes.toLocaleString('en-GB')} postcodes, in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    + `and ${directory.services} directory services with ${directory.postcodes.toLocaleString('en-GB')} postcodes, in ${fixed((performance.now() - started) / 1000, 1)} s.`);
 }
 
 /** An import refused whole: each problem, then what happened; exit code 1. Anything else is rethrown. */
@@ -269,7 +270,7 @@ export async function main(args: string[]) {
       const result = await identification.ingest(null, { path: file, filename: path.basename(file), source: values.source ?? '', agreementId, agencyName: values.agency, validOnly: values['valid-only'] });
       for (const p of result.problems) console.error(problemMessage(p));
       if (result.problemCount > result.problems.length) console.error(`... and ${(result.problemCount - result.problems.length).toLocaleString('en-GB')} more problems`);
-      console.log(`${result.message} (${result.rowsRead.toLocaleString('en-GB')} rows read in ${((performance.now() - started) / 1000).toFixed(1)} s).`);
+      console.log(`${result.message} (${result.rowsRead.toLocaleString('en-GB')} rows read in ${fixed((performance.now() - started) / 1000, 1)} s).`);
       if (result.status === 'refused') process.exitCode = 1;
       await db.close();
       return;
@@ -277,7 +278,7 @@ export async function main(args: string[]) {
     case 'identify': {
       const db = await open(config);
       const r = await services(db, { ...config, clock }).identification.identify(null);
-      console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
+      console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${fixed(r.seconds, 1)} s: `
         + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review (${r.reviewsKept.toLocaleString('en-GB')} kept), ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();
       return;

@@ -48,81 +48,93 @@ export const agencyKindLabels: Record<AgencyKind, string> = {
 export const userRoles = ['practitioner', 'manager', 'analyst', 'administrator'] as const;
 export type UserRole = (typeof userRoles)[number];
 
-/** Who the factor is about: A the child, B a parent or carer, C another person in the household. */
+/** Which letter a member's needs take for factors 1 to 6: A the child, B a parent or carer, C another person in the household. */
 export type FactorSubject = 'A' | 'B' | 'C';
 
-export interface CinFactor {
-  number: string;
+/** Whose record a code belongs on: the child's, a parent's or carer's, another household member's, or anyone's (20 Other). */
+export type FactorAbout = 'child' | 'parent' | 'other' | 'anyone';
+
+export interface CinFactorCode {
+  code: string;
   label: string;
-  subjects: readonly FactorSubject[];
+  about: FactorAbout;
 }
 
-// Children in Need census, factors identified at the end of assessment.
-export const cinFactors: readonly CinFactor[] = [
-  { number: '1', label: 'Alcohol misuse', subjects: ['A', 'B', 'C'] },
-  { number: '2', label: 'Drug misuse', subjects: ['A', 'B', 'C'] },
-  { number: '3', label: 'Domestic abuse', subjects: ['A', 'B', 'C'] },
-  { number: '4', label: 'Mental health', subjects: ['A', 'B', 'C'] },
-  { number: '5', label: 'Learning disability', subjects: ['A', 'B', 'C'] },
-  { number: '6', label: 'Physical disability or illness', subjects: ['A', 'B', 'C'] },
-  { number: '7', label: 'Young carer', subjects: ['A'] },
-  { number: '9', label: 'Unaccompanied asylum-seeking child', subjects: ['A'] },
-  { number: '10', label: 'Going or being missing', subjects: ['A'] },
-  { number: '11', label: 'Child sexual exploitation', subjects: ['A'] },
-  { number: '12', label: 'Trafficking', subjects: ['A'] },
-  { number: '13', label: 'Gangs', subjects: ['A'] },
-  { number: '14', label: 'Socially unacceptable behaviour', subjects: ['A'] },
-  { number: '15', label: 'Self-harm', subjects: ['A'] },
-  { number: '16', label: 'Neglect', subjects: ['A'] },
-  { number: '17', label: 'Emotional abuse', subjects: ['A'] },
-  { number: '18', label: 'Physical abuse', subjects: ['B', 'C'] },
-  { number: '19', label: 'Sexual abuse', subjects: ['B', 'C'] },
-  { number: '20', label: 'Other', subjects: [] },
-  { number: '22', label: 'Female genital mutilation', subjects: ['A'] },
-  { number: '23', label: 'Abuse linked to faith or belief', subjects: ['A'] },
-  { number: '24', label: 'Child criminal exploitation', subjects: ['A'] },
+/**
+ * Children in Need census assessment factors, as the DfE schema (CIN_schema_2024.xsd,
+ * `assessmentfactorstype`) lists them: its codes, its words and its subjects. For 1 to 6 the
+ * letter says whose concern it is (A the child, B the parent(s)/carer(s), C another person in the
+ * household); 18 and 19 are different: B is abuse of the child by another child, C abuse of the
+ * child by an adult, so both sit on the child's record.
+ */
+const lettered: readonly [string, string][] = [
+  ['1', 'Alcohol misuse'], ['2', 'Drug misuse'], ['3', 'Domestic violence'], ['4', 'Mental health'],
+  ['5', 'Learning disability'], ['6', 'Physical disability or illness'],
 ];
-
-// Privately fostered (8B-8F) carries its own letters rather than A/B/C.
-export const privateFosteringCodes: Record<string, string> = {
-  '8B': 'Privately fostered: overseas child intending to return',
-  '8C': 'Privately fostered: overseas child intending to stay',
-  '8D': 'Privately fostered: UK child in educational placement',
-  '8E': 'Privately fostered: UK child making alternative family arrangements',
-  '8F': 'Privately fostered: other',
+const subjectWords: Record<FactorSubject, [FactorAbout, string]> = {
+  A: ['child', 'child'], B: ['parent', 'parent or carer'], C: ['other', 'another person in the household'],
 };
 
-const subjectWords: Record<FactorSubject, string> = { A: 'child', B: 'parent or carer', C: 'another person in the household' };
+export const cinFactorList: readonly CinFactorCode[] = [
+  ...lettered.flatMap(([n, label]) => (['A', 'B', 'C'] as const).map((letter) => ({ code: n + letter, label: `${label} (${subjectWords[letter][1]})`, about: subjectWords[letter][0] }))),
+  { code: '7A', label: 'Young carer', about: 'child' },
+  { code: '8B', label: 'Privately fostered: overseas child intending to return', about: 'child' },
+  { code: '8C', label: 'Privately fostered: overseas child intending to stay', about: 'child' },
+  { code: '8D', label: 'Privately fostered: UK child in educational placement', about: 'child' },
+  { code: '8E', label: 'Privately fostered: UK child making alternative family arrangements', about: 'child' },
+  { code: '8F', label: 'Privately fostered: other', about: 'child' },
+  { code: '9A', label: 'Unaccompanied asylum-seeking child', about: 'child' },
+  { code: '10A', label: 'Missing (going or being missing)', about: 'child' },
+  { code: '11A', label: 'Child sexual exploitation', about: 'child' },
+  { code: '12A', label: 'Trafficking', about: 'child' },
+  { code: '13A', label: 'Gangs', about: 'child' },
+  { code: '14A', label: 'Socially unacceptable behaviour', about: 'child' },
+  { code: '15A', label: 'Self-harm', about: 'child' },
+  { code: '16A', label: 'Neglect', about: 'child' },
+  { code: '17A', label: 'Emotional abuse', about: 'child' },
+  { code: '18B', label: 'Physical abuse (child on child)', about: 'child' },
+  { code: '18C', label: 'Physical abuse (adult on child)', about: 'child' },
+  { code: '19B', label: 'Sexual abuse (child on child)', about: 'child' },
+  { code: '19C', label: 'Sexual abuse (adult on child)', about: 'child' },
+  { code: '20', label: 'Other', about: 'anyone' },
+  { code: '21', label: 'No factors identified', about: 'child' },
+  { code: '22A', label: 'Female genital mutilation', about: 'child' },
+  { code: '23A', label: 'Abuse linked to faith or belief', about: 'child' },
+  { code: '24A', label: 'Child criminal exploitation', about: 'child' },
+];
 
 /** Every valid CIN assessment-factor code with its label, e.g. '2B' → 'Drug misuse (parent or carer)'. */
-export const cinFactorCodes: Readonly<Record<string, string>> = (() => {
-  const codes: Record<string, string> = {};
-  for (const factor of cinFactors) {
-    if (factor.subjects.length === 0) codes[factor.number] = factor.label;
-    for (const subject of factor.subjects) {
-      codes[factor.number + subject] = `${factor.label} (${subjectWords[subject]})`;
-    }
-  }
-  return { ...codes, ...privateFosteringCodes };
-})();
+export const cinFactorCodes: Readonly<Record<string, string>> = Object.fromEntries(cinFactorList.map((f) => [f.code, f.label]));
+
+const aboutByCode = new Map(cinFactorList.map((f) => [f.code, f.about]));
+
+/** Each factor number once, with its heading ('18' Physical abuse), for rules that count a factor whatever its letter. */
+export const cinFactorNumbers: readonly { number: string; label: string }[] = [
+  ...new Map(cinFactorList.map((f) => [f.code.replace(/[A-F]$/, ''), f.label.replace(/ \(.*\)$/, '').replace(/:.*$/, '')])),
+].map(([number, label]) => ({ number, label }));
 
 export function isCinFactorCode(code: string): boolean {
   return Object.hasOwn(cinFactorCodes, code);
 }
 
-/** Which letter a member's needs take: children A, parents and carers B, anyone else C. */
+/** A concern about a parent or carer (1B to 6B): the parental vulnerabilities. */
+export function isParentalFactor(code: string): boolean {
+  return aboutByCode.get(code) === 'parent';
+}
+
+/** Which letter a member's factors 1 to 6 take: children A, parents and carers B, anyone else C. */
 export function factorSubjectFor(role: Role): FactorSubject {
   if (childRoles.includes(role)) return 'A';
   if (parentOrCarerRoles.includes(role)) return 'B';
   return 'C';
 }
 
-/** The factor codes that apply to a member in the given role (the form's options). */
+const aboutFor = (role: Role): FactorAbout => ({ A: 'child', B: 'parent', C: 'other' } as const)[factorSubjectFor(role)];
+
+/** The factor codes that apply to a member in the given role (the form's options), in the schema's order. */
 export function factorCodesFor(role: Role): string[] {
-  const subject = factorSubjectFor(role);
-  const fostering = subject === 'A' ? Object.keys(privateFosteringCodes) : [];
-  const lettered = Object.keys(cinFactorCodes).filter((code) => !(code in privateFosteringCodes) && code.endsWith(subject));
-  return [...lettered, ...fostering, '20'];
+  const about = aboutFor(role);
+  return cinFactorList.filter((f) => f.about === about || f.about === 'anyone').map((f) => f.code);
 }
 
 export const needTypes = ['cin_factor', 'offending'] as const;

@@ -39,6 +39,29 @@ describe('level of need (Essex defaults)', () => {
     expect(result.level).toBe(2);
   });
 
+  it('counts domestic abuse wherever it is recorded in the household, as the Essex threshold text says (seed 001)', () => {
+    // "where parents have mental health problems, substance misuse, involvement in crime, or there is domestic abuse ... Level 3".
+    const child = levelOfNeed([need({ code: '3A', role: 'child', personName: 'Mia Walsh' })]);
+    expect(child.level).toBe(3);
+    expect(child.vulnerabilities).toEqual([{ key: 'domestic_abuse', label: 'domestic abuse', people: ['Mia Walsh'] }]);
+    expect(levelOfNeed([need({ code: '3C', role: 'other_adult', personName: 'Lee Brown' })]).level).toBe(3);
+    expect(levelOfNeed([need({ code: '3A', role: 'child', personName: 'Mia Walsh' }), need({ code: '4B' })]).level).toBe(4);
+  });
+
+  it('still counts mental health, substance misuse and crime only on a parent or carer', () => {
+    expect(levelOfNeed([need({ code: '4C', role: 'other_adult', personName: 'Lee Brown' })]).level).toBe(2);
+    expect(levelOfNeed([need({ needType: 'offending', code: null, role: 'child', personName: 'Mia Walsh' })]).level).toBe(2);
+  });
+
+  it('reads stored rules written before "whose" existed as parents only', () => {
+    const { whose: _whose, ...old } = defaultLevelOfNeedRules.vulnerabilities[2];
+    expect(levelOfNeedRulesSchema.parse({ ...defaultLevelOfNeedRules, vulnerabilities: [old] }).vulnerabilities[0].whose).toBe('parents');
+  });
+
+  it('does not count 21 "No factors identified" as a need', () => {
+    expect(levelOfNeed([need({ code: '21', role: 'child', personName: 'Mia Walsh' })]).level).toBe(1);
+  });
+
   it('applies locally configured rules', () => {
     const strict = levelOfNeedRulesSchema.parse({
       ...defaultLevelOfNeedRules,

@@ -14,6 +14,12 @@ export const levelOfNeedRulesSchema = z.object({
     /** CIN factor numbers (without the letter) that count as this vulnerability. */
     factorNumbers: z.array(z.string()).default([]),
     needTypes: z.array(z.enum(['offending'])).default([]),
+    /**
+     * Whose needs count: parents and carers only, or anyone in the household. Essex: "where
+     * parents have mental health problems, substance misuse, involvement in crime, or there is
+     * domestic abuse", so domestic abuse counts whoever it is recorded on (3A, 3B or 3C).
+     */
+    whose: z.enum(['parents', 'household']).default('parents'),
   })).min(1),
   /** Checked in order: the first band whose minimum the count reaches decides the level. */
   bands: z.array(z.object({
@@ -29,10 +35,10 @@ export type LevelOfNeedRules = z.infer<typeof levelOfNeedRulesSchema>;
 export const defaultLevelOfNeedRules: LevelOfNeedRules = {
   name: 'Essex threshold guidance (default)',
   vulnerabilities: [
-    { key: 'mental_health', label: 'mental health', factorNumbers: ['4'], needTypes: [] },
-    { key: 'substance_misuse', label: 'substance misuse', factorNumbers: ['1', '2'], needTypes: [] },
-    { key: 'domestic_abuse', label: 'domestic abuse', factorNumbers: ['3'], needTypes: [] },
-    { key: 'crime', label: 'crime', factorNumbers: [], needTypes: ['offending'] },
+    { key: 'mental_health', label: 'mental health', factorNumbers: ['4'], needTypes: [], whose: 'parents' },
+    { key: 'substance_misuse', label: 'substance misuse', factorNumbers: ['1', '2'], needTypes: [], whose: 'parents' },
+    { key: 'domestic_abuse', label: 'domestic abuse', factorNumbers: ['3'], needTypes: [], whose: 'household' },
+    { key: 'crime', label: 'crime', factorNumbers: [], needTypes: ['offending'], whose: 'parents' },
   ],
   bands: [
     { minimumVulnerabilities: 2, level: 4, explanation: 'more than one parental vulnerability puts the child at Level 4' },
@@ -70,11 +76,12 @@ function factorNumber(code: string): string {
 }
 
 export function levelOfNeed(needs: readonly NeedForLevel[], rules: LevelOfNeedRules = defaultLevelOfNeedRules): LevelOfNeed {
-  const current = needs.filter((n) => n.isCurrent);
+  // 21 "No factors identified" records that an assessment found none: it is not a need.
+  const current = needs.filter((n) => n.isCurrent && n.code !== '21');
   const parental = current.filter((n) => parentOrCarerRoles.includes(n.role));
   const found = rules.vulnerabilities
     .map((v) => {
-      const people = parental
+      const people = (v.whose === 'household' ? current : parental)
         .filter((n) => (n.needType === 'offending' ? v.needTypes.includes('offending') : n.code !== null && v.factorNumbers.includes(factorNumber(n.code))))
         .map((n) => n.personName);
       return { key: v.key, label: v.label, people: [...new Set(people)] };

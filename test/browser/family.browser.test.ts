@@ -56,7 +56,7 @@ describe('the family page, in a real browser', { timeout: 120_000 }, () => {
     expect(kerry.needs.map((n) => `${n.code} ${n.tag}`).sort()).toEqual(['2B Current', '3B Current', '4B Past']);
     const need = (code: string) => kerry.needs.find((n) => n.code === code)!;
     expect(need('2B').text).toBe('2B Drug misuse (parent or carer) – Testshire Recovery, 2 March 2026 Current');
-    expect(need('3B').text).toBe('3B Domestic abuse (parent or carer) – Testshire Police, 11 June 2026 Current');
+    expect(need('3B').text).toBe('3B Domestic violence (parent or carer) – Testshire Police, 11 June 2026 Current');
     expect(need('4B').text).toBe('4B Mental health (parent or carer) – Testshire Police, 15 January 2024 Past Resolved after treatment');
 
     const jayden = await page.member('Jayden Walsh');

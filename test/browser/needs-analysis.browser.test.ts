@@ -66,9 +66,20 @@ class HiddenHarmPage extends NeedsAnalysisPage {
 }
 
 class PopulationsPage extends NeedsAnalysisPage {
-  async enterDistrictFigures(): Promise<PopulationPage> {
-    await this.pressSecondary('Enter figures for the districts');
-    return new PopulationPage(this.page).arrive('Population by district');
+  async createPopulation(): Promise<NewPopulationPage> {
+    await this.clickAndLoad(this.page.locator('main').getByRole('button', { name: 'Create a population', exact: true }));
+    return new NewPopulationPage(this.page).arrive('Create a population');
+  }
+}
+
+class NewPopulationPage extends LanternPage {
+  /** Names and describes the population; arrives at its figures, or back here when `name` is blank. */
+  async submit(name: string, description: string, covers: string): Promise<LanternPage> {
+    await this.fill('Name', name);
+    await this.fill('Description (optional)', description);
+    await this.choose('What do the figures cover?', covers);
+    await this.press('Create population');
+    return name ? new PopulationPage(this.page).arrive(name) : new NewPopulationPage(this.page).arrive('Create a population');
   }
 }
 
@@ -78,11 +89,11 @@ class PopulationPage extends NeedsAnalysisPage {
     return new HiddenHarmPage(this.page).arrive('Hidden harm estimates');
   }
 
-  async importCsv(file: string, outcome: 'saved' | 'errors'): Promise<PopulationPage> {
+  async importCsv(name: string, file: string, outcome: 'saved' | 'errors'): Promise<PopulationPage> {
     await this.page.getByLabel('CSV file', { exact: true }).setInputFiles(file);
     await this.pressSecondary('Import figures');
-    const next = await new PopulationPage(this.page).arrive('Population by district');
-    expect(await next.title()).toMatch(outcome === 'errors' ? /^Error: / : /^Population by district/);
+    const next = await new PopulationPage(this.page).arrive(name);
+    expect(await next.title()).toMatch(outcome === 'errors' ? /^Error: / : new RegExp(`^${name}`));
     return next;
   }
 }
@@ -162,19 +173,25 @@ describe('needs analysis, in a real browser', () => {
     expect((await chart.boundingBox())!.height).toBeGreaterThan(100);
     expect(await chart.locator('text', { hasText: '57,902' }).count()).toBe(1);
 
-    // The partnership's own districts: enter figures from a CSV file, with a bad row first.
+    // The partnership's own districts, named and described by the analyst: a blank name is refused first.
     const populations = await essex.section('Populations', 'Populations', PopulationsPage);
-    const district = await populations.enterDistrictFigures();
-    const withErrors = await district.importCsv(await csvFile('bad.csv', 'district,age_band,children,births,families,people\nRiverside,0-4,1000,100,0,0\nRiverside,5-15,lots,0,0,0\nAtlantis,0-4,1,1,1,1\n'), 'errors');
+    const form = await populations.createPopulation();
+    const unnamed = await form.submit('', 'ONS mid-2024 estimates', 'The partnership’s districts') as NewPopulationPage;
+    expect(await unnamed.errorSummary()).toEqual([{ text: 'Enter a name for the population, for example Northvale districts, mid-2024', href: '#name' }]);
+    expect(await unnamed.valueOf('Description (optional)')).toBe('ONS mid-2024 estimates');
+    const district = await unnamed.submit('Testshire districts, mid-2024', 'ONS mid-2024 estimates', 'The partnership’s districts') as PopulationPage;
+    // Then figures from a CSV file, with a bad row first.
+    const withErrors = await district.importCsv('Testshire districts, mid-2024', await csvFile('bad.csv', 'district,age_band,children,births,families,people\nRiverside,0-4,1000,100,0,0\nRiverside,5-15,lots,0,0,0\nAtlantis,0-4,1,1,1,1\n'), 'errors');
     expect(await withErrors.errorSummary()).toEqual([
       { text: "row 3: children 'lots' is not a whole number", href: '#csvFile' },
       { text: "row 4: district 'Atlantis' is not one of the partnership’s districts (Riverside)", href: '#csvFile' },
     ]);
     expect(await withErrors.followErrorLink("row 3: children 'lots' is not a whole number")).toBe('csvFile');
-    const imported = await withErrors.importCsv(await csvFile('good.csv', 'district,age_band,children,births,families,people\nRiverside,0-4,1000,100,0,0\nRiverside,5-15,3000,0,2000,20000\n'), 'saved');
+    const imported = await withErrors.importCsv('Testshire districts, mid-2024', await csvFile('good.csv', 'district,age_band,children,births,families,people\nRiverside,0-4,1000,100,0,0\nRiverside,5-15,3000,0,2000,20000\n'), 'saved');
     expect(await imported.successBanner()).toBe('The CSV file’s figures have been imported');
 
     const own = await imported.estimates();
+    expect(await own.page.locator('main .govuk-summary-list').first().innerText()).toContain('ONS mid-2024 estimates');
     const ownEstimates = await own.estimates();
     expect(ownEstimates[0]).toEqual({ vulnerability: 'Children of dependent drug misusing parents', rate: '2.8%', appliedTo: '4,000 children', estimated: '100', known: '1', gap: '99' });
     expect(ownEstimates[2]).toMatchObject({ estimated: '712', known: '1', gap: '711' });

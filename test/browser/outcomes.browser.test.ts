@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aFamily, aMember, makeUser, testPassword } from '../support/factories.ts';
 import { makeDatedCase } from '../support/casework-factories.ts';
@@ -21,6 +22,10 @@ describe('recording outcomes and reading the programme evaluation, in a real bro
       members: [aMember(), aMember({ givenName: 'Tyler', role: 'child', sex: 'male', dateOfBirth: '2014-08-09' })],
     });
     ({ caseId, reference } = await makeDatedCase(lantern.db, { familyId: family.id, referredAt: '2026-04-01T10:00:00Z', state: 'closed', keyWorkerId: worker.id, closedAt: '2026-10-01T10:00:00Z' }));
+    // Education was a reason for the work (a plan goal), so Tyler is in the attendance cohort.
+    const planId = randomUUID();
+    await lantern.db.query(`INSERT INTO family_plan (id, case_id, number, status, agreed_at) VALUES ($1, $2, 1, 'agreed', '2026-04-20')`, [planId, caseId]);
+    await lantern.db.query(`INSERT INTO plan_goal (id, plan_id, lineage_id, position, goal, outcome_area) VALUES ($1, $2, $3, 1, 'Tyler gets to school every day', 'education')`, [randomUUID(), planId, randomUUID()]);
   });
 
   afterAll(async () => {
@@ -65,16 +70,17 @@ describe('recording outcomes and reading the programme evaluation, in a real bro
     await (await SignInPage.open(managerPage)).signIn(manager.email, testPassword);
     const report = await EvaluationPage.open(managerPage);
     const figures = await report.figures();
-    expect(figures).toContainEqual({ measure: 'Children no longer on a Child Protection Plan at closure', result: '1 of 1 (100%)' });
+    expect(figures).toContainEqual({ measure: 'Children no longer on a Child Protection Plan at closure', result: '1 of 1 (100%): 1 to Child in Need' });
     expect(figures).toContainEqual({ measure: 'Families taking steps towards work', result: '1 of 1 (100%)' });
+    expect(figures).toContainEqual({ measure: 'Median change in school attendance (relative, %)', result: '+32.9% (1 child)' });
     expect(figures).toContainEqual({ measure: 'Median change in school attendance (percentage points)', result: '+23 points (1 child)' });
     expect(await report.chartTitles()).toEqual(['Outcomes at closure', 'Children’s statuses at referral and at closure', 'Before and after the work']);
     expect(await report.casesBehind('Children no longer on a Child Protection Plan at closure')).toEqual([`${reference}, Walsh family`, `${reference}, Walsh family`]);
 
-    // The claims page and the rules pass axe too; with no plan agreed, the family is not yet claimable.
+    // The claims page and the rules pass axe too; with no assessment completed, the family is not yet claimable.
     const claims = await ClaimsPage.open(managerPage);
     expect(await claims.groups()).toContain('Not eligible (1)');
     const rules = await claims.openRules();
-    expect(await rules.valueOf('Attachment fee')).toBe('1000');
+    expect(await rules.chosen('How is the programme paid?')).toBe('Troubled Families phase 2 (2015 to 2020)');
   });
 });

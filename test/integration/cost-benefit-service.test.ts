@@ -94,6 +94,20 @@ describe.each(engines)('cost-benefit analyses and the deflator on %s', (engine) 
     expect(empty.fieldErrors).toEqual({ lines: 'Add at least one line: what would have happened without the service' });
   });
 
+  it('builds the delivery cost from a unit cost x a count, and shows the saving per child (Option 2, £2,194 a child)', async () => {
+    const option2 = { name: 'Option 2 delivery', priceYear: '2010/11', families: '4', children: '10', deliveryCost: undefined,
+      lines: [{ description: 'Two placements a child avoided', count: '10', countOf: 'children', unitCostKey: 'option2_per_child', quantity: '2' }],
+      deliveryLine: { unitCostKey: 'option2_per_child', count: '10', countOf: 'children', quantity: '1' } };
+    const { id } = await costs.createAnalysis(analyst, familiesPlusInput(option2));
+    const view = await costs.analysis(analyst, id);
+    expect(view.deliveryLine).toMatchObject({ unitCostKey: 'option2_per_child', count: 10, amountPence: 219_400 });
+    expect(view.result).toMatchObject({ deliveryCostPence: 2_194_000, netSavingPence: 2_194_000, savingPerChildPence: 219_400, savingPerFamilyPence: 548_500 });
+    expect(view.result!.steps.find((s) => s.key === 'delivery')!.sum).toBe('10 children x £2,194 per child x 1 time = £21,940');
+    const neither = await costs.createAnalysis(analyst, familiesPlusInput({ ...option2, name: 'No delivery cost', deliveryLine: null })).catch((e: unknown) => e) as ValidationError;
+    expect(neither.fieldErrors).toEqual({ deliveryCost: 'Enter the delivery cost, or build it from a unit cost' });
+    await costs.deleteAnalysis(analyst, id);
+  });
+
   it('refuses a line whose price year cannot be brought to the report’s, naming the year to add', async () => {
     const error = await costs.createAnalysis(analyst, familiesPlusInput({ name: 'Needs deflator', priceYear: '2013/14', lines: [{ description: 'Foster care', count: '1', countOf: 'children', unitCostKey: 'residential_care_week', quantity: '1' }] }))
       .catch((e: unknown) => e) as ValidationError;

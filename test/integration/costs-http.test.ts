@@ -120,7 +120,7 @@ describe.each(engines)('costs and cost-benefit over HTTP on %s', (engine) => {
     const page = await worker.get(href);
     expect(page.statusCode).toBe(200);
     const body = unescape(page.body);
-    expect(body).toContain('£502,080 of cost avoided against a delivery cost of £114,000: a net saving of £388,080 (£19,404 a family), £4.40 for every £1 spent.');
+    expect(body).toContain('£502,080 of cost avoided against a delivery cost of £114,000: a net saving of £388,080 (£19,404 a family, £17,640 a child), £4.40 for every £1 spent.');
     for (const sum of ['10 children x £856 per week x 52 weeks = £445,120', '8 children x £63 per week x 52 weeks = £26,208', '2 children x £164 per week x 52 weeks = £17,056',
       '2 children x £856 per week x 8 weeks = £13,696', '£445,120 + £26,208 + £17,056 + £13,696 = £502,080', '£502,080 - £114,000 = £388,080']) {
       expect(body).toContain(sum);

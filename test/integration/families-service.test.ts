@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, joinFamily, makePartnership, makeUser } from '../support/factories.ts';
@@ -104,7 +106,36 @@ describe.each(engines)('families service on %s', (engine) => {
     const child = view.members.find((m) => m.role === 'child')!;
     const error = await families.addNeed(keyWorker, familyId, child.id, { code: '2B', sourceAgencyId: partnership.agencies.police, identifiedOn: '2026-10-01' }).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
-    expect(error.fieldErrors).toEqual({ code: '2B does not apply to a child: use a code ending in A' });
+    expect(error.fieldErrors).toEqual({ code: '2B does not apply to a child: choose one of the codes listed for a child' });
+  });
+
+  it('records abuse of a child by a child or an adult (18B, 18C, 19B, 19C) and "no factors identified" (21) on the child, never on a parent', async () => {
+    const view = await families.family(keyWorker, familyId);
+    const child = view.members.find((m) => m.role === 'child')!;
+    const parent = view.members.find((m) => m.role === 'mother')!;
+    for (const code of ['18B', '18C', '19B', '19C', '21']) {
+      await families.addNeed(keyWorker, familyId, child.id, { code, sourceAgencyId: partnership.agencies.police, identifiedOn: '2026-10-01', isCurrent: false });
+    }
+    const error = await families.addNeed(keyWorker, familyId, parent.id, { code: '18B', sourceAgencyId: partnership.agencies.police, identifiedOn: '2026-10-01' }).catch((e) => e);
+    expect(error.fieldErrors).toEqual({ code: '18B does not apply to a mother: choose one of the codes listed for a mother' });
+    const needs = (await families.family(keyWorker, familyId)).members.find((m) => m.id === child.id)!.needs;
+    expect(needs.filter((n) => ['18B', '18C', '19B', '19C', '21'].includes(n.code ?? '')).map((n) => n.label).sort()).toEqual([
+      'No factors identified', 'Physical abuse (adult on child)', 'Physical abuse (child on child)', 'Sexual abuse (adult on child)', 'Sexual abuse (child on child)',
+    ]);
+  });
+
+  it('tells practitioners what to do with an 18B recorded on a parent before Lantern followed the census (migration 013)', async () => {
+    const view = await families.family(keyWorker, familyId);
+    const father = view.members.find((m) => m.role === 'father')!;
+    const child = view.members.find((m) => m.role === 'child')!;
+    const [oldId, childId] = [randomUUID(), randomUUID()];
+    await t.db.query(`INSERT INTO need (id, person_id, need_type, code, identified_on, notes) VALUES ($1, $2, 'cin_factor', '18B', '2025-01-01', 'Hit Tyler'), ($3, $4, 'cin_factor', '18C', '2025-01-01', '')`,
+      [oldId, father.id, childId, child.id]);
+    await t.db.exec(await readFile(new URL('../../src/db/migrations/013_cin_factor_subjects.sql', import.meta.url), 'utf8'));
+    const notes = new Map((await t.db.query<{ id: string; notes: string }>('SELECT id, notes FROM need WHERE id = ANY($1::uuid[])', [[oldId, childId]])).map((r) => [r.id, r.notes]));
+    expect(notes.get(oldId)).toBe('Hit Tyler Recorded before Lantern followed the Children in Need census: 18B now means physical abuse of a child by another child and belongs on the child\'s record. Record it on the child (18C for abuse by an adult) and end this need.');
+    expect(notes.get(childId)).toBe('');
+    await t.db.query('DELETE FROM need WHERE id = ANY($1::uuid[])', [[oldId, childId]]);
   });
 
   it('records legal statuses, ending the previous one when a new one starts', async () => {

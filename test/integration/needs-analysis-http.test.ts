@@ -86,13 +86,15 @@ describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
     expect(rows[0].fields.slice(0, 6)).toEqual(['Parental vulnerability', 'Prevalence (national rate)', 'Applied to', 'Estimated number', 'Known to services', 'Gap (hidden harm)']);
     expect(rows.slice(1).map((r) => r.fields[3])).toEqual(['7300', '57902', '46636', '2620', '26200', '732', '3200']);
 
-    // An area named like a formula comes out defused.
-    const imported = await upload(app, analyst, `/needs-analysis/populations/${sets[0].id}/import`, {}, {
+    // An area named like a formula comes out defused (in a population of the analyst's own: the Essex example stays as it is).
+    const created = await analyst.post('/needs-analysis/populations', { name: 'Formula test', source: '', covers: 'area' });
+    const ownId = (created.headers.location as string).split('/').pop()!;
+    const imported = await upload(app, analyst, `/needs-analysis/populations/${ownId}/import`, {}, {
       name: 'csvFile', filename: 'essex.csv', text: 'district,age_band,children,births,families,people\r\n"=HYPERLINK(""http://evil.example"",""x"")",0-15,262000,16264,160000,1300000\r\n',
     });
     expect(imported.statusCode).toBe(303);
-    expect(imported.headers.location).toBe(`/needs-analysis/populations/${sets[0].id}?saved=imported`);
-    const districts = await analyst.get(`/needs-analysis/districts.csv?populationSetId=${sets[0].id}`);
+    expect(imported.headers.location).toBe(`/needs-analysis/populations/${ownId}?saved=imported`);
+    const districts = await analyst.get(`/needs-analysis/districts.csv?populationSetId=${ownId}`);
     expect(districts.body).toContain(`"'=HYPERLINK(""http://evil.example"",""x"")",Children of dependent drug misusing parents,children,262000,7300`);
     for (const url of ['/needs-analysis/overlap/numbers.csv', '/needs-analysis/overlap/combinations.csv', '/needs-analysis/areas.csv', `/needs-analysis/age-bands.csv?populationSetId=${sets[0].id}`, `/needs-analysis/populations/${sets[0].id}/population.csv`]) {
       const response = await analyst.get(url);
@@ -101,7 +103,11 @@ describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
   });
 
   it('imports a CSV file all or nothing, listing each bad row in the error summary', async () => {
-    const created = await analyst.post('/needs-analysis/populations', {});
+    const unnamed = await analyst.post('/needs-analysis/populations', { name: '', source: 'ONS', covers: 'districts' });
+    expect(unnamed.headers.location).toBe('/needs-analysis/populations/new');
+    const form = await analyst.get('/needs-analysis/populations/new');
+    expect(form.body).toContain('<a href="#name">Enter a name for the population, for example Northvale districts, mid-2024</a>');
+    const created = await analyst.post('/needs-analysis/populations', { name: 'Riverside figures', source: 'ONS', covers: 'districts' });
     expect(created.statusCode).toBe(303);
     const url = created.headers.location as string;
     await analyst.get(url);
@@ -158,11 +164,20 @@ describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
 
   it('records an audit with an error summary for bad answers, then shows its results and a PDF report', async () => {
     await analyst.get('/needs-analysis/audits/record');
-    const bad = await analyst.post('/needs-analysis/audits/record', { name: '', sampleSize: '42', populationLabel: 'children looked after', population: '1,475', 'counts-mental_health': '50' });
-    expect(bad.headers.location).toBe('/needs-analysis/audits/record');
-    const form = await analyst.get('/needs-analysis/audits/record');
+    // A blank count is refused, never taken as 0.
+    const blank = await analyst.post('/needs-analysis/audits/record', { name: '', sampleSize: '42', populationLabel: 'children looked after', population: '1,475', 'counts-mental_health': '50' });
+    expect(blank.headers.location).toBe('/needs-analysis/audits/record');
+    let form = await analyst.get('/needs-analysis/audits/record');
     expect(form.body).toContain('<a href="#name">Enter a name for the audit</a>');
+    expect(form.body).toContain('<a href="#counts-offending">Enter the number of files showing offending</a>');
+    const counts = { 'counts-substance_misuse': '14', 'counts-alcohol_misuse': '6', 'counts-domestic_abuse': '15', 'counts-offending': '11' };
+    await analyst.post('/needs-analysis/audits/record', { name: 'Too many', sampleSize: '42', populationLabel: 'children looked after', population: '1,475', 'counts-mental_health': '50', ...counts });
+    form = await analyst.get('/needs-analysis/audits/record');
     expect(form.body).toContain('<a href="#counts-mental_health">The number of files cannot be more than the 42 audited</a>');
+    // More files than the population holds is refused.
+    await analyst.post('/needs-analysis/audits/record', { name: 'Too few', sampleSize: '31', populationLabel: 'children looked after', population: '20', 'counts-mental_health': '5', ...counts });
+    form = await analyst.get('/needs-analysis/audits/record');
+    expect(form.body).toContain('<a href="#sampleSize">The number of case files audited (31) cannot be more than the whole population (20)</a>');
     const saved = await analyst.post('/needs-analysis/audits/record', {
       name: 'Essex again', sampleSize: '42', populationLabel: 'children looked after', population: '1,475', source: '',
       'counts-mental_health': '12', 'counts-substance_misuse': '14', 'counts-alcohol_misuse': '6', 'counts-domestic_abuse': '15', 'counts-offending': '11',

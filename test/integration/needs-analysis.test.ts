@@ -73,7 +73,7 @@ describe.each(engines)('needs analysis on %s', (engine) => {
     await make(null, [father, child('Dot')], [[0, '2B']]);
     // Riverside: a past need only, and a child's own factor: neither is a current parental vulnerability.
     await make(riversideId, [mother, child('Eve')], [[0, '4B', false], [1, '2A']]);
-    setId = await service.createDistrictPopulation(analyst);
+    setId = await service.createPopulationSet(analyst, { name: 'Testshire districts, mid-2024', source: 'ONS mid-2024 estimates', covers: 'districts' });
     await service.importPopulation(analyst, setId, population);
   });
   afterAll(async () => t.drop());
@@ -132,8 +132,26 @@ describe.each(engines)('needs analysis on %s', (engine) => {
     expect(after.rows).toEqual(before.rows);
   });
 
+  it('lets users name and describe their own populations, and keeps the Essex example as the report gives it', async () => {
+    const own = await service.createPopulationSet(analyst, { name: 'Neighbouring county', source: '', covers: 'area' });
+    await service.describePopulationSet(analyst, own, { name: 'Southshire, 2023', source: 'Southshire JSNA 2023' });
+    const view = await service.prevalence(analyst, { populationSetId: own });
+    expect(view.set).toMatchObject({ name: 'Southshire, 2023', source: 'Southshire JSNA 2023', example: null });
+    await expect(service.createPopulationSet(analyst, { name: 'Southshire, 2023', covers: 'area' })).rejects.toMatchObject({
+      fieldErrors: { name: 'There is already a population called Southshire, 2023: choose another name' },
+    });
+    await expect(service.createPopulationSet(analyst, { name: ' ', covers: '' })).rejects.toMatchObject({
+      fieldErrors: { name: 'Enter a name for the population, for example Northvale districts, mid-2024', covers: 'Select what the figures cover' },
+    });
+    const essexId = await service.loadEssexExample(analyst);
+    const refusal = 'Essex (Hidden Harm report, 2010) is the Essex report’s example and is kept as the report gives it: create a population of your own to enter other figures';
+    await expect(service.importPopulation(analyst, essexId, 'district,age_band,children,births,families,people\nSouthshire,0-15,1,1,1,1\n')).rejects.toMatchObject({ fieldErrors: { csv: refusal } });
+    await expect(service.describePopulationSet(analyst, essexId, { name: 'Mine', source: '' })).rejects.toMatchObject({ fieldErrors: { name: refusal } });
+    expect((await service.population(analyst, essexId)).set).toMatchObject({ name: 'Essex (Hidden Harm report, 2010)', example: 'essex' });
+  });
+
   it('saves figures typed on the page, dropping rows of zeros', async () => {
-    const other = await service.loadEssexExample(analyst);
+    const other = await service.createPopulationSet(analyst, { name: 'Essex, typed in', source: 'Essex Hidden Harm report (2010)', covers: 'area' });
     await service.savePopulation(analyst, other, [
       { row: 1, district: 'Essex', ageBand: '0-15', children: '262,000', births: '16264', families: '160000', people: '1300000' },
       { row: 2, district: 'Essex', ageBand: '16-17', children: '0', births: '', families: '', people: '' },
@@ -251,7 +269,7 @@ describe.each(engines)('needs analysis on %s', (engine) => {
       await fresh.db.transaction((tx) => seedNeedsAnalysisDemo(tx, testClock().now()));
       const sets = await fresh.db.query<{ name: string; rows: number; people: number }>(
         'SELECT s.name, count(*)::int AS rows, sum(p.people)::int AS people FROM population_set s JOIN population p ON p.population_set_id = s.id GROUP BY s.name');
-      expect(sets).toEqual([{ name: 'Population by district', rows: northvaleDistricts.length * 4, people: northvaleDistricts.reduce((s, d) => s + d.population, 0) }]);
+      expect(sets).toEqual([{ name: 'Northvale districts (demo figures)', rows: northvaleDistricts.length * 4, people: northvaleDistricts.reduce((s, d) => s + d.population, 0) }]);
       const counts = await fresh.db.query<{ name: string; n: number }>('SELECT s.name, count(*)::int AS n FROM area_count_set s JOIN area_count c ON c.area_count_set_id = s.id GROUP BY s.name');
       expect(counts).toEqual([{ name: demoIncidentsName, n: northvaleDistricts.length }]);
     } finally {

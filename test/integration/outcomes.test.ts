@@ -209,7 +209,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       expect(page.body).not.toContain('Okafor');
       const csv = await client.get(`/outcomes-report/figures.csv?${period}`);
       expect(csv.headers['content-type']).toContain('text/csv');
-      expect(csv.body).toContain('Children no longer on a Child Protection Plan at closure,children on a Child Protection Plan at referral,1 of 1 (100%),1,1,100');
+      expect(csv.body).toContain('Children no longer on a Child Protection Plan at closure,children on a Child Protection Plan at referral,1 of 1 (100%): 1 to Child in Need,1,1,100');
       const pdf = await client.get(`/outcomes-report/report.pdf?${period}`);
       expect(pdf.headers['content-type']).toBe('application/pdf');
       expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
@@ -221,7 +221,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       expect(page.body).toContain('Cases behind “Children no longer on a Child Protection Plan at closure”');
       expect(page.body).toContain(`href="/cases/${ids.okaforCase}"`);
       expect(page.body).toContain('Okafor family');
-      expect(page.body).toContain('Cases behind “Median change in school attendance”');
+      expect(page.body).toContain('Cases behind the median changes in school attendance');
       expect(page.body).toContain('Cases behind “Police call-outs” before and after');
     });
 
@@ -263,21 +263,28 @@ describe.each(engines)('outcomes on %s', (engine) => {
       const client = await signedIn(manager.email);
       const page = await client.get('/supporting-families/settings');
       expect(page.body).toContain('attendancePercent at_least 90');
-      const form: Record<string, string> = { attachmentFee: '1000', resultsPayment: '£900', minimumProblems: '3', employmentRoute: 'no' };
+      expect(page.body).toContain('Troubled Families phase 2 (2015 to 2020)');
+      const form: Record<string, string> = { paymentModel: 'supporting_families_2022_25', upfrontFunding: '£250,000', resultsPayment: '£900', minimumProblems: '3', employmentRoute: 'no' };
       for (const area of ['education', 'early_years', 'health', 'substance_use', 'family_relationships', 'children_safe', 'crime', 'domestic_abuse', 'housing', 'financial_stability']) {
         form[`criteria-${area}`] = 'goalDistance at_least 4';
         form[`sustained-${area}`] = '6';
       }
-      const bad = await client.post('/supporting-families/settings', { ...form, minimumProblems: '0', 'criteria-crime': 'offences6m falls 33' });
+      const bad = await client.post('/supporting-families/settings', { ...form, upfrontFunding: '', minimumProblems: '0', 'criteria-crime': 'offences6m falls 33' });
       expect(bad.statusCode).toBe(303);
       const errorPage = await client.get('/supporting-families/settings');
       expect(errorPage.body).toContain('<a href="#minimumProblems">Enter the number of problems needed to attach, from 1 to 10</a>');
+      // No amounts are invented for 2022 to 2025: the council's own are required.
+      expect(errorPage.body).toContain('<a href="#upfrontFunding">Enter the council’s upfront funding for the period, from its grant</a>');
       expect(errorPage.body).toContain('Families diverted from crime: Line 1: write each test as a measure');
       expect(errorPage.body).toContain('offences6m falls 33');
       const good = await client.post('/supporting-families/settings', { ...form, 'criteria-education': 'attendancePercent at_least 90\nexclusions at_most 0' });
       expect(good.headers.location).toBe('/supporting-families/settings?saved=yes');
       const settings = await s.outcomes.claimSettings(manager);
-      expect(settings.settings.resultsPayment).toBe(900);
+      expect(settings.settings).toMatchObject({ paymentModel: 'supporting_families_2022_25', attachmentFee: 0, upfrontFunding: 250000, resultsPayment: 900 });
+      const claims = await client.get(`/supporting-families/claims?${period}`);
+      expect(claims.body).toContain('Payment: Supporting Families (2022 to 2025)');
+      expect(claims.body).toContain('Upfront funding (the council’s grant)');
+      expect(claims.body).toContain('>£250,000<');
       expect(settings.settings.rules[0].criteria).toHaveLength(2);
     });
 

@@ -35,7 +35,7 @@ const moved = (from: LegalStatus, to: LegalStatus) => ({ referral: { legalStatus
 /** A small cohort with every kind of figure the evaluation reports. */
 function cohort(): CohortCase[] {
   return Array.from({ length: 12 }, (_, i) => ({
-    caseId: `case-${i}`, familyId: `family-${i}`, household: {},
+    caseId: `case-${i}`, familyId: `family-${i}`, household: {}, reasonAreas: ['education'],
     members: [
       member(`parent-${i}`, 'adult', { referral: { asb12m: 6 + i, workSteps: [] }, closure: { asb6m: i % 3, workSteps: i % 2 ? ['course'] : [] } }),
       member(`child-${i}`, 'child', i < 4 ? moved('child_protection_plan', i < 2 ? 'child_in_need' : 'looked_after')

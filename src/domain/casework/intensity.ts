@@ -3,6 +3,8 @@
  * Pure functions: dates are 'YYYY-MM-DD', clock times 'HH:MM' (UK local time, as the
  * practitioner typed them). No database, no clock.
  */
+import { fixed, roundFraction } from '../rounding.ts';
+
 
 export const contactTypes = ['home_visit', 'office_visit', 'phone_call', 'video_call', 'meeting', 'other'] as const;
 export type ContactType = (typeof contactTypes)[number];
@@ -157,7 +159,7 @@ function plural(n: number, one: string, many: string): string {
 }
 
 function formatHours(hours: number): string {
-  return Number.isInteger(hours) ? String(hours) : hours.toFixed(1);
+  return Number.isInteger(hours) ? String(hours) : fixed(hours, 1);
 }
 
 /**
@@ -169,7 +171,7 @@ export function weeklyIntensity(contacts: readonly IntensityContact[], programme
   const week = isoWeek(day);
   const inWeek = contacts.filter((c) => c.date >= week.start && c.date <= week.end);
   const minutes = inWeek.reduce((sum, c) => sum + durationMinutes(c.startTime, c.endTime), 0);
-  const hours = Math.round((minutes / 60) * 10) / 10;
+  const hours = roundFraction(minutes, 60, 1);
   const visits = inWeek.filter((c) => visitTypes.includes(c.type)).length;
   const maxHours = programme.maxHoursPerWeek;
   const { minVisitsPerWeek: minVisits, maxVisitsPerWeek: maxVisits } = programme;

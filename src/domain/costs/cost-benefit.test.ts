@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costBenefit, describeQuantity, familiesPlusExample, formatTenthsPercent, lineTotal, type CostBenefitInput } from './cost-benefit.ts';
+import { costBenefit, describeQuantity, familiesPlusExample, formatTenthsPercent, lineFromUnitCost, lineTotal, type CostBenefitInput } from './cost-benefit.ts';
 import { applyFactor, deflate, deflationFactor, describeDeflation, MissingDeflatorError, type DeflatorYear } from './deflator.ts';
 import { formatPence, mulDivRound, parsePounds, parseScaled, penceToPounds } from './money.ts';
 import { annualPence, defaultUnitCosts, isFinancialYear, normaliseFinancialYear, unitCostFieldsSchema } from './unit-costs.ts';
@@ -121,9 +121,34 @@ describe('cost-benefit', () => {
       '£114,000 (2009/10 prices, as entered)',
       '£502,080 - £114,000 = £388,080',
       '£388,080 ÷ 20 families = £19,404',
+      '£388,080 ÷ 22 children = £17,640',
       '£502,080 ÷ £114,000 = £4.40 avoided for every £1 spent',
     ]);
+    expect(result.savingPerChildPence).toBe(1_764_000);
     expect(result.lines.every((l) => l.deflationSum === null && l.factor === 10_000)).toBe(true);
+  });
+
+  it('shows the saving per child beside the saving per family, and builds the delivery cost from a unit cost x a count (Option 2, £2,194 a child)', () => {
+    const option2 = defaultUnitCosts.find((c) => c.key === 'option2_per_child')!;
+    // Option 2's placements avoided: its £2,194 a child plus the £3,372 a child it saved.
+    const placements = { ...option2, key: 'placements', label: 'Placements avoided', amountPence: 556_600 };
+    const result = costBenefit({
+      families: 4, children: 10, priceYear: '2010/11', deliveryCostPence: 0, deadweightTenths: 0, optimismBiasBenefitsTenths: 0, optimismBiasCostsTenths: 0,
+      lines: [lineFromUnitCost(placements, { description: 'Children kept out of care placements', count: 10, countOf: 'children', quantityHundredths: 100 })],
+      deliveryLine: lineFromUnitCost(option2, { description: 'Option 2 for each child', count: 10, countOf: 'children', quantityHundredths: 100 }),
+    });
+    expect(result.deliveryCostPence).toBe(2_194_000);
+    expect(result.deliveryLine!.sum).toBe('10 children x £2,194 per child x 1 time = £21,940');
+    expect(result.steps.find((s) => s.key === 'delivery')!.sum).toBe('10 children x £2,194 per child x 1 time = £21,940');
+    expect(result.savingPerChildPence).toBe(337_200);
+    expect(result.steps.find((s) => s.key === 'perChild')!.sum).toBe('£33,720 ÷ 10 children = £3,372');
+    expect(result.savingPerFamilyPence).toBe(843_000);
+  });
+
+  it('has no saving per child when the number of children is not known', () => {
+    const result = costBenefit({ ...familiesPlusExample, children: null });
+    expect(result.savingPerChildPence).toBeNull();
+    expect(result.steps.map((s) => s.key)).not.toContain('perChild');
   });
 
   it('applies deadweight, then optimism bias on benefits, and optimism bias on costs, each as its own line', () => {
@@ -146,6 +171,7 @@ describe('cost-benefit', () => {
       ['adjustedDelivery', '', '£114,000 + £17,100 = £131,100'],
       ['net', '', '£361,497.60 - £131,100 = £230,397.60'],
       ['perFamily', '', '£230,397.60 ÷ 20 families = £11,519.88'],
+      ['perChild', '', '£230,397.60 ÷ 22 children = £10,472.62'],
       ['returnPerPound', '', '£361,497.60 ÷ £131,100 = £2.76 avoided for every £1 spent'],
     ]);
   });

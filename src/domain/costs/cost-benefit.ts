@@ -49,6 +49,11 @@ export interface CostBenefitInput {
   lines: readonly CostBenefitLine[];
   /** How the delivery cost was arrived at, when it is not simply as entered (brought from another price year). */
   deliverySum?: string;
+  /**
+   * The delivery cost built like a counterfactual line, a unit cost x a count (Option 2: 22
+   * children x £2,194 per child); when given it replaces deliveryCostPence.
+   */
+  deliveryLine?: CostBenefitLine | null;
 }
 
 export interface LineResult extends CostBenefitLine {
@@ -64,7 +69,7 @@ export interface LineResult extends CostBenefitLine {
 }
 
 export interface Step {
-  key: 'gross' | 'deadweight' | 'optimismBenefits' | 'avoided' | 'delivery' | 'optimismCosts' | 'adjustedDelivery' | 'net' | 'perFamily' | 'returnPerPound';
+  key: 'gross' | 'deadweight' | 'optimismBenefits' | 'avoided' | 'delivery' | 'optimismCosts' | 'adjustedDelivery' | 'net' | 'perFamily' | 'perChild' | 'returnPerPound';
   label: string;
   /** Pence, or for the return per pound, pence per £1. */
   value: number;
@@ -86,6 +91,10 @@ export interface CostBenefitResult {
   adjustedDeliveryCostPence: number;
   netSavingPence: number;
   savingPerFamilyPence: number;
+  /** Null when the number of children is not known (or none). */
+  savingPerChildPence: number | null;
+  /** The delivery cost's unit cost x count, when it was built that way. */
+  deliveryLine: LineResult | null;
   /** Avoided cost for every £1 of delivery cost, in pence (440 is £4.40); null when nothing was spent. */
   returnPerPoundPence: number | null;
   steps: Step[];
@@ -122,26 +131,29 @@ function divideSigned(pence: number, by: number): number {
 /** The whole analysis; throws MissingDeflatorError when a line's price year has no index. */
 export function costBenefit(input: CostBenefitInput, deflator: readonly DeflatorYear[] = []): CostBenefitResult {
   const index = new Map(deflator.map((y) => [y.financialYear, y.indexThousandths]));
-  const lines: LineResult[] = input.lines.map((line, i) => {
+  const priced = (line: CostBenefitLine, position: number): LineResult => {
     const factor = deflationFactor(line.priceYear, input.priceYear, index);
     const unitNow = applyFactor(line.amountPence, factor);
     const totalPence = lineTotal(line.count, unitNow, line.quantityHundredths);
     const deflationSum = line.priceYear === input.priceYear ? null
       : `${formatPence(line.amountPence)} (${line.priceYear}) x ${formatFactor(factor)} = ${formatPence(unitNow)} (${input.priceYear})`;
     const sum = `${describeCount(line.count, line.countOf)} x ${formatPence(unitNow)} ${costUnitLabels[line.unit]} x ${describeQuantity(line.unit, line.quantityHundredths)} = ${formatPence(totalPence)}`;
-    return { ...line, position: i + 1, factor, unitCostInReportYearPence: unitNow, totalPence, deflationSum, sum };
-  });
+    return { ...line, position, factor, unitCostInReportYearPence: unitNow, totalPence, deflationSum, sum };
+  };
+  const lines = input.lines.map((line, i) => priced(line, i + 1));
+  const deliveryLine = input.deliveryLine ? priced(input.deliveryLine, 0) : null;
 
   const gross = lines.reduce((s, l) => s + l.totalPence, 0);
   const deadweight = mulDivRound(gross, input.deadweightTenths, 1000);
   const afterDeadweight = gross - deadweight;
   const optimismBenefits = mulDivRound(afterDeadweight, input.optimismBiasBenefitsTenths, 1000);
   const avoided = afterDeadweight - optimismBenefits;
-  const delivery = input.deliveryCostPence;
+  const delivery = deliveryLine ? deliveryLine.totalPence : input.deliveryCostPence;
   const optimismCosts = mulDivRound(delivery, input.optimismBiasCostsTenths, 1000);
   const adjustedDelivery = delivery + optimismCosts;
   const net = avoided - adjustedDelivery;
   const perFamily = divideSigned(net, input.families);
+  const perChild = input.children ? divideSigned(net, input.children) : null;
   const returnPerPound = adjustedDelivery > 0 ? mulDivRound(avoided, 100, adjustedDelivery) : null;
 
   const steps: Step[] = [];
@@ -157,13 +169,17 @@ export function costBenefit(input: CostBenefitInput, deflator: readonly Deflator
     const parts = [formatPence(gross), ...(input.deadweightTenths > 0 ? [formatPence(deadweight)] : []), ...(input.optimismBiasBenefitsTenths > 0 ? [formatPence(optimismBenefits)] : [])];
     steps.push({ key: 'avoided', label: 'Cost avoided after adjustments', value: avoided, sum: `${parts.join(' - ')} = ${formatPence(avoided)}` });
   }
-  steps.push({ key: 'delivery', label: 'Delivery cost', value: delivery, sum: input.deliverySum ?? `${formatPence(delivery)} (${input.priceYear} prices, as entered)` });
+  const deliverySum = deliveryLine ? [deliveryLine.deflationSum, deliveryLine.sum].filter(Boolean).join('; ') : input.deliverySum ?? `${formatPence(delivery)} (${input.priceYear} prices, as entered)`;
+  steps.push({ key: 'delivery', label: 'Delivery cost', value: delivery, sum: deliverySum });
   if (input.optimismBiasCostsTenths > 0) {
     steps.push({ key: 'optimismCosts', label: `Plus optimism bias on costs (${formatTenthsPercent(input.optimismBiasCostsTenths)})`, value: optimismCosts, adjustment: 'plus', sum: `${formatPence(delivery)} x ${formatTenthsPercent(input.optimismBiasCostsTenths)} = ${formatPence(optimismCosts)}` });
     steps.push({ key: 'adjustedDelivery', label: 'Delivery cost after adjustment', value: adjustedDelivery, sum: `${formatPence(delivery)} + ${formatPence(optimismCosts)} = ${formatPence(adjustedDelivery)}` });
   }
   steps.push({ key: 'net', label: 'Net saving', value: net, sum: `${formatPence(avoided)} - ${formatPence(adjustedDelivery)} = ${formatPence(net)}` });
   steps.push({ key: 'perFamily', label: 'Net saving per family', value: perFamily, sum: `${formatPence(net)} ÷ ${describeCount(input.families, 'families')} = ${formatPence(perFamily)}` });
+  if (perChild !== null) {
+    steps.push({ key: 'perChild', label: 'Net saving per child', value: perChild, sum: `${formatPence(net)} ÷ ${describeCount(input.children!, 'children')} = ${formatPence(perChild)}` });
+  }
   steps.push({
     key: 'returnPerPound', label: 'Return for every £1 spent', value: returnPerPound ?? 0,
     sum: returnPerPound === null ? 'No delivery cost entered, so there is no return per £1' : `${formatPence(avoided)} ÷ ${formatPence(adjustedDelivery)} = ${formatPence(returnPerPound)} avoided for every £1 spent`,
@@ -172,7 +188,7 @@ export function costBenefit(input: CostBenefitInput, deflator: readonly Deflator
   return {
     priceYear: input.priceYear, lines, grossAvoidedPence: gross, deadweightPence: deadweight, optimismBiasBenefitsPence: optimismBenefits, avoidedPence: avoided,
     deliveryCostPence: delivery, optimismBiasCostsPence: optimismCosts, adjustedDeliveryCostPence: adjustedDelivery, netSavingPence: net,
-    savingPerFamilyPence: perFamily, returnPerPoundPence: returnPerPound, steps,
+    savingPerFamilyPence: perFamily, savingPerChildPence: perChild, deliveryLine, returnPerPoundPence: returnPerPound, steps,
   };
 }
 

@@ -2,6 +2,7 @@
  * Money in whole pence, so every sum is exact and the same on every machine; rounding happens
  * once, half up, at the step that divides.
  */
+import { roundFraction } from '../rounding.ts';
 
 /** a * b / c rounded half up, for non-negative whole numbers (BigInt so large products stay exact). */
 export function mulDivRound(a: number, b: number, c: number): number {
@@ -9,9 +10,7 @@ export function mulDivRound(a: number, b: number, c: number): number {
     if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`mulDivRound needs non-negative whole numbers (got ${a} * ${b} / ${c})`);
   }
   if (c === 0) throw new RangeError('mulDivRound cannot divide by 0');
-  const num = BigInt(a) * BigInt(b);
-  const den = BigInt(c);
-  return Number((2n * num + den) / (2n * den));
+  return roundFraction(BigInt(a) * BigInt(b), BigInt(c));
 }
 
 const pounds = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 0, maximumFractionDigits: 0 });

@@ -3,6 +3,7 @@ import { ageOn } from '../dates.ts';
 import { levelOfNeed, type LevelOfNeed, type LevelOfNeedRules, type NeedForLevel } from '../level-of-need.ts';
 import type { Role } from '../codes.ts';
 import { extractFormats, isSourceKey } from './formats.ts';
+import { roundHalfUp } from '../rounding.ts';
 
 /**
  * From a household's linked records to what an analyst ranks on: each member's vulnerabilities
@@ -135,7 +136,7 @@ function daysBetween(from: string, to: string): number {
 
 const year = (iso: string) => iso.slice(0, 4);
 const times = (n: number) => (n === 1 ? '' : ` x${n}`);
-const pounds = (n: number) => `£${Math.round(n).toLocaleString('en-GB')}`;
+const pounds = (n: number) => `£${roundHalfUp(n).toLocaleString('en-GB')}`;
 
 interface Derived {
   flags: Flag[];
@@ -178,7 +179,7 @@ function derive(member: MemberFacts, isChild: boolean, today: string, rules: Ide
     const attendance = Number(lastTerm.fields.attendance_percent);
     const suspensions = school.filter((r) => recent(r.eventDate)).reduce((s, r) => s + Number(r.fields.suspensions ?? 0), 0);
     const excluded = school.some((r) => recent(r.eventDate) && r.fields.permanent_exclusion === true);
-    const parts = [`${Math.round(attendance)}% attendance`];
+    const parts = [`${roundHalfUp(attendance)}% attendance`];
     if (suspensions) parts.push(`suspended${times(suspensions)}`);
     if (excluded) parts.push('permanently excluded');
     const problem = current && (attendance < rules.attendanceBelow || suspensions > 0 || excluded);
@@ -283,7 +284,7 @@ export function assessHousehold(
     }
     const [word, perYear] = unitWords[rate.unit] ?? ['', 1];
     const quantity = word ? count * perYear : count;
-    costLines.push({ key, label: rate.label, quantity, unit: word || rate.unit, pence: Math.round(quantity * rate.amountPence), who });
+    costLines.push({ key, label: rate.label, quantity, unit: word || rate.unit, pence: roundHalfUp(quantity * rate.amountPence), who });
   };
   // One incident is one police call-out, whoever in the household was the victim or the perpetrator.
   const incidents = new Map<string, Set<string>>();

@@ -44,4 +44,10 @@ describe('area comparison', () => {
     expect(result.lines.map((l) => [l.area, l.rank])).toEqual([['A', 1], ['B', 1], ['D', 3], ['C', null]]);
     expect(result.lines[3]).toMatchObject({ ratePer1000: null, populationShare: null, ratio: null });
   });
+
+  it('shows rates per 1,000 rounded half up from the exact fraction (issue 15, item 22)', () => {
+    const result = compareAreas([{ area: 'A', count: 69, people: 40_000 }, { area: 'B', count: 35, people: 200_000 }]);
+    expect(result.lines.map((l) => [l.area, formatDecimal(l.ratePer1000!)])).toEqual([['A', '1.73'], ['B', '0.18']]);
+    expect(formatDecimal(result.overallRatePer1000!)).toBe('0.43');
+  });
 });

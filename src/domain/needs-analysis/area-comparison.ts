@@ -43,7 +43,7 @@ export function compareAreas(inputs: readonly AreaInput[]): AreaComparison {
     return {
       ...a, countShare, populationShare,
       ratio: populationShare ? countShare / populationShare : null,
-      ratePer1000: hasPeople ? (a.count / a.people) * 1000 : null,
+      ratePer1000: hasPeople ? (a.count * 1000) / a.people : null,
       rank: null,
     };
   });
@@ -57,5 +57,5 @@ export function compareAreas(inputs: readonly AreaInput[]): AreaComparison {
     line.rank = previous !== null && line.ratePer1000 === lines[i - 1].ratePer1000 ? previous : i + 1;
     previous = line.rank;
   });
-  return { totalCount, totalPeople, overallRatePer1000: totalPeople > 0 ? (totalCount / totalPeople) * 1000 : null, lines };
+  return { totalCount, totalPeople, overallRatePer1000: totalPeople > 0 ? (totalCount * 1000) / totalPeople : null, lines };
 }

@@ -4,6 +4,7 @@
  * indicates in the whole population (Essex: 42 looked-after children's files, 1,475 looked after).
  */
 import { roundRatio } from './numbers.ts';
+import { roundHalfUp } from '../rounding.ts';
 
 /** The vulnerabilities the Essex audit recorded from each file, in the report's order. */
 export const auditVulnerabilities = [
@@ -67,7 +68,7 @@ export function extrapolate(sampleSize: number, population: number, counts: Read
     return {
       key, label, files, proportion: files / sampleSize, interval,
       indicated: roundRatio(files * population, sampleSize),
-      indicatedRange: { lower: Math.round(interval.lower * population), upper: Math.round(interval.upper * population) },
+      indicatedRange: { lower: roundHalfUp(interval.lower * population), upper: roundHalfUp(interval.upper * population) },
     };
   });
   return { sampleSize, population, lines };

@@ -5,7 +5,7 @@
  * the mother's codes, the number of distinct needs across members) and returns only how many
  * families, children and unborn babies share each profile. The rules below run on those counts.
  */
-import { cinFactorCodes, privateFosteringCodes } from '../codes.ts';
+import { isParentalFactor } from '../codes.ts';
 
 /** Families sharing one profile, as counted by the database. */
 export interface FamilyProfile {
@@ -38,7 +38,7 @@ export type KnownRule =
 /** Codes a rule may use: parental (B) assessment factors, and offending. */
 export function isParentalCode(code: string): boolean {
   if (code === 'offending') return true;
-  return /^\d+B$/.test(code) && Object.hasOwn(cinFactorCodes, code) && !Object.hasOwn(privateFosteringCodes, code);
+  return isParentalFactor(code);
 }
 
 /** Parses the rule as written on the rates page: '2B', '1B/2B + 4B + 3B', 'offending', '4+ needs' or '' (not counted). */

@@ -11,6 +11,7 @@ import type { LegalStatus } from '../codes.ts';
 import { extractFormats, isSourceKey, type SourceKey } from '../identification/formats.ts';
 import { nameScore } from '../names.ts';
 import type { HouseholdMeasures, MemberMeasures } from './measures.ts';
+import { roundHalfUp } from '../rounding.ts';
 
 export type FieldValue = string | number | boolean | null;
 
@@ -132,7 +133,7 @@ function householdMeasures(source: SourceKey, records: readonly AgencyRecord[], 
     const recent = own.filter((r) => inWindow(r.eventDate, asOf, 6)).sort((a, b) => (a.eventDate < b.eventDate ? 1 : -1));
     const latest = recent.find((r) => typeof r.fields.arrears_amount === 'number');
     const notices = new Set(own.map((r) => str(r.fields.eviction_notice_date)).filter((d): d is string => d !== null && inWindow(d, asOf, 6)));
-    return dropUndefined({ rentArrears: latest ? Math.round(latest.fields.arrears_amount as number) : undefined, evictionNotices: positive(notices.size) });
+    return dropUndefined({ rentArrears: latest ? roundHalfUp(latest.fields.arrears_amount as number) : undefined, evictionNotices: positive(notices.size) });
   }
   return {};
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessClaim, claimTotals, defaultClaimSettings, evaluateArea, problemAreasFromMeasures, type ClaimCase } from './claims.ts';
+import { assessClaim, claimTotals, defaultClaimSettings, evaluateArea, problemAreasFromMeasures, type ClaimCase, paymentModels, type ClaimResult } from './claims.ts';
 import { emptyHouseholdMeasures, emptyMemberMeasures, mergeAgencyMeasures, type MemberMeasures, type TimePoint } from './measures.ts';
 
 const at = (values: Partial<Record<TimePoint, Partial<MemberMeasures>>>) =>
@@ -73,7 +73,7 @@ describe('Supporting Families claims', () => {
     const attachedOnly = assessClaim(aFamily({ caseId: 'c2', assessmentComplete: false }), defaultClaimSettings);
     const notAttached = assessClaim(aFamily({ caseId: 'c3', hasDependentChildren: false }), defaultClaimSettings);
     expect(claimTotals([eligible, attachedOnly, notAttached], defaultClaimSettings)).toEqual({
-      families: 3, attached: 2, eligible: 1, close: 1, attachmentFees: 2000, resultsPayments: 800, total: 2800,
+      families: 3, attached: 2, eligible: 1, close: 1, attachmentFees: 2000, resultsPayments: 800, upfrontFunding: 0, total: 2800,
     });
   });
 });
@@ -101,5 +101,20 @@ describe('the crime rule at referral', () => {
     family.members[1].measures.follow_up_6!.offences6m = 3;
     expect(evaluateArea(family, defaultClaimSettings.rules.find((r) => r.area === 'crime')!).reason)
       .toBe('6 months after closure: Proven offences (last 6 months) falls by at least 33%: not met (3 at referral, 3 now)');
+  });
+});
+
+describe('how the programme pays', () => {
+  it('names the £1,000 + £800 default as the Troubled Families phase 2 preset, with its source', () => {
+    expect(defaultClaimSettings).toMatchObject({ paymentModel: 'troubled_families_phase_2', attachmentFee: 1000, resultsPayment: 800, upfrontFunding: 0 });
+    expect(paymentModels.troubled_families_phase_2.label).toBe('Troubled Families phase 2 (2015 to 2020)');
+    expect(paymentModels.troubled_families_phase_2.source).toContain('£1,000 attachment fee and then an additional £800 per family');
+  });
+
+  it('has no amounts of its own for Supporting Families 2022 to 2025: upfront funding plus the council’s results payment', () => {
+    expect(paymentModels.supporting_families_2022_25.amounts).toBeUndefined();
+    const settings = { ...defaultClaimSettings, paymentModel: 'supporting_families_2022_25' as const, attachmentFee: 0, upfrontFunding: 250_000, resultsPayment: 900 };
+    const results = [{ attached: true, status: 'eligible' }, { attached: true, status: 'close' }] as ClaimResult[];
+    expect(claimTotals(results, settings)).toMatchObject({ attachmentFees: 0, upfrontFunding: 250_000, resultsPayments: 900, total: 250_900 });
   });
 });

@@ -8,6 +8,7 @@
 import { outcomeAreaKeys, outcomeAreaLabels, type OutcomeAreaKey } from '../casework/outcome-areas.ts';
 import type { LegalStatus } from '../codes.ts';
 import { numericMeasures, type HouseholdMeasures, type MemberMeasures, type NumericMeasure, type TimePoint } from './measures.ts';
+import { reducedByAtLeast, sixMonthlyRateBefore } from './reduction.ts';
 
 export type CriterionKind = 'at_most' | 'at_least' | 'fall_by_percent';
 
@@ -25,11 +26,42 @@ export interface AreaRule {
   sustainedMonths: number;
 }
 
+export const paymentModelKeys = ['troubled_families_phase_2', 'supporting_families_2022_25'] as const;
+export type PaymentModel = (typeof paymentModelKeys)[number];
+
+/**
+ * How the programme pays, each named with its source. Troubled Families phase 2 is a preset with
+ * the source's amounts; Supporting Families 2022-25 funds councils upfront plus results payments
+ * at amounts in each council's own grant, so Lantern holds none: the council enters them.
+ */
+export const paymentModels: Record<PaymentModel, { label: string; description: string; source: string; amounts?: { attachmentFee: number; resultsPayment: number } }> = {
+  troubled_families_phase_2: {
+    label: 'Troubled Families phase 2 (2015 to 2020)',
+    description: '£1,000 attachment fee for each family, and £800 more for each family with significant and sustained progress or a move into continuous employment',
+    source: 'Family Action, Intensive Family Support: “The cost is £1,000 attachment fee and then an additional £800 per family (PBR) for successful outcomes” (Think Family IFS service specification, phase 2, year 1)',
+    amounts: { attachmentFee: 1000, resultsPayment: 800 },
+  },
+  supporting_families_2022_25: {
+    label: 'Supporting Families (2022 to 2025)',
+    description: 'Upfront funding for the council, plus a results payment for each family with a successful outcome, at the amounts in the council’s own grant',
+    source: 'Supporting Families programme guidance 2022 to 2025: councils are funded upfront plus results payments',
+  },
+};
+
 export interface ClaimSettings {
+  paymentModel: PaymentModel;
+  /** Whole pounds per family attached: the phase 2 preset's £1,000; none under 2022-25. */
   attachmentFee: number;
+  /** Whole pounds per family with a successful outcome. */
   resultsPayment: number;
+  /** Whole pounds of upfront funding for the period (2022-25, entered by the council); 0 under phase 2. */
+  upfrontFunding: number;
   minimumProblems: number;
-  /** A move into continuous employment also earns the results payment (ended October 2022; off by default). */
+  /**
+   * A move into continuous employment also earns the results payment. Troubled Families phase 2
+   * paid for it (seed 003: "as well as a move into continuous employment"); whether 2022-25 does
+   * is not confirmed here, so it is the council's choice.
+   */
   employmentRoute: boolean;
   rules: AreaRule[];
 }
@@ -41,12 +73,13 @@ export const treatmentRank = { not_needed: 0, not_engaged: 1, engaged: 2, comple
 
 const rule = (area: OutcomeAreaKey, criteria: Criterion[]): AreaRule => ({ area, criteria, sustainedMonths: 6 });
 
-/** Defaults from DOMAIN.md ("Standards"): every identified problem shows progress sustained 6 months after closure. */
+/** Defaults: the Troubled Families phase 2 preset; every identified problem shows progress sustained 6 months after closure. */
 export const defaultClaimSettings: ClaimSettings = {
-  attachmentFee: 1000,
-  resultsPayment: 800,
+  paymentModel: 'troubled_families_phase_2',
+  ...paymentModels.troubled_families_phase_2.amounts!,
+  upfrontFunding: 0,
   minimumProblems: 3,
-  employmentRoute: false,
+  employmentRoute: true,
   rules: [
     rule('education', [{ measure: 'attendancePercent', kind: 'at_least', value: 90 }, { measure: 'exclusions', kind: 'at_most', value: 0 }]),
     rule('early_years', [{ measure: 'goalDistance', kind: 'at_least', value: 4 }]),
@@ -143,9 +176,10 @@ function valuesAt(c: ClaimCase, measure: Criterion['measure'], t: TimePoint, are
   if (numericMeasures[measure].scope === 'household') return [(c.household[t]?.[measure as keyof HouseholdMeasures] as number | null | undefined) ?? null];
   return c.members.map((m) => {
     const value = (m.measures[t]?.[measure as keyof MemberMeasures] as number | null | undefined) ?? null;
-    // At referral a 6-month count may be missing where the 12-month one is known: use its 6-monthly rate.
-    const yearly = measure === 'offences6m' ? m.measures[t]?.offences12m : measure === 'asb6m' ? m.measures[t]?.asb12m : null;
-    return value === null && t === 'referral' && yearly !== null && yearly !== undefined ? yearly / 2 : value;
+    // Before the work, offending and ASB are the six-monthly rate of the 12 months before referral, as in the evaluation.
+    if (t === 'referral' && measure === 'offences6m') return sixMonthlyRateBefore(m.measures.referral?.offences12m, value);
+    if (t === 'referral' && measure === 'asb6m') return sixMonthlyRateBefore(m.measures.referral?.asb12m, value);
+    return value;
   });
 }
 
@@ -161,8 +195,7 @@ function hadProblem(measure: Criterion['measure'], before: number | null, criter
 function passes(c: Criterion, before: number | null, after: number): boolean {
   if (c.kind === 'at_most') return after <= c.value;
   if (c.kind === 'at_least') return after >= c.value;
-  if (before === null || before === 0) return after === 0;
-  return after <= before * (1 - c.value / 100);
+  return reducedByAtLeast(c.value, before ?? 0, after);
 }
 
 function checkAt(c: ClaimCase, r: AreaRule, t: TimePoint): { ok: boolean | null; why: string } {
@@ -237,6 +270,7 @@ export interface ClaimTotals {
   close: number;
   attachmentFees: number;
   resultsPayments: number;
+  upfrontFunding: number;
   total: number;
 }
 
@@ -245,7 +279,7 @@ export function claimTotals(results: readonly ClaimResult[], settings: ClaimSett
   const eligible = results.filter((r) => r.status === 'eligible').length;
   return {
     families: results.length, attached, eligible, close: results.filter((r) => r.status === 'close').length,
-    attachmentFees: attached * settings.attachmentFee, resultsPayments: eligible * settings.resultsPayment,
-    total: attached * settings.attachmentFee + eligible * settings.resultsPayment,
+    attachmentFees: attached * settings.attachmentFee, resultsPayments: eligible * settings.resultsPayment, upfrontFunding: settings.upfrontFunding,
+    total: settings.upfrontFunding + attached * settings.attachmentFee + eligible * settings.resultsPayment,
   };
 }

@@ -3,8 +3,11 @@
  * figures commissioners read (the shape of Family Action's and Families Plus's outcome reports).
  * Every percentage carries its cohort (numerator and denominator) and the cases behind it.
  */
+import type { OutcomeAreaKey } from '../casework/outcome-areas.ts';
 import { legalStatuses, legalStatusLabels, type LegalStatus } from '../codes.ts';
+import { roundFraction, wholePercentOf } from '../rounding.ts';
 import type { HouseholdMeasures, MemberMeasures, TimePoint } from './measures.ts';
+import { reducedByAtLeast, sixMonthlyRateBefore } from './reduction.ts';
 
 export interface CohortMember {
   personId: string;
@@ -17,6 +20,8 @@ export interface CohortCase {
   familyId: string;
   members: CohortMember[];
   household: Partial<Record<TimePoint, HouseholdMeasures>>;
+  /** Outcome areas the work was for (the plan's goals): "education a reason for referral" reads this. */
+  reasonAreas: readonly OutcomeAreaKey[];
 }
 
 export interface Figure {
@@ -30,16 +35,18 @@ export interface Figure {
   /** The cases in the numerator, and every case in the cohort. */
   caseIds: string[];
   cohortCaseIds: string[];
+  /** Where the numerator went, for status figures: "1 to Looked After" beside "no longer on a plan". */
+  movements?: { to: LegalStatus; count: number }[];
 }
 
 /** "9 of 14 (64%)": the cohort always beside the percentage. */
 export function describeFigure(f: Pick<Figure, 'numerator' | 'denominator'>): string {
   if (f.denominator === 0) return 'None in the cohort';
-  return `${f.numerator} of ${f.denominator} (${Math.round((f.numerator / f.denominator) * 100)}%)`;
+  return `${f.numerator} of ${f.denominator} (${wholePercentOf(f.numerator, f.denominator)}%)`;
 }
 
 export function wholePercent(f: Pick<Figure, 'numerator' | 'denominator'>): number | null {
-  return f.denominator === 0 ? null : Math.round((f.numerator / f.denominator) * 100);
+  return f.denominator === 0 ? null : wholePercentOf(f.numerator, f.denominator);
 }
 
 export function median(values: readonly number[]): number | null {
@@ -92,6 +99,15 @@ export interface BeforeAfter {
   caseIds: string[];
 }
 
+export interface Attendance {
+  children: number;
+  /** Median change in percentage points (70% to 89% is +19 points), to one decimal place. */
+  medianChange: number | null;
+  /** Median relative change in percent (70% to 89% is +27.1%), to one decimal place: the source's "increased by 19%". */
+  medianRelativeChange: number | null;
+  caseIds: string[];
+}
+
 export interface Evaluation {
   cases: number;
   casesWithClosure: number;
@@ -100,7 +116,7 @@ export interface Evaluation {
   noLongerCp: Figure;
   noLongerCin: Figure;
   atRiskStillAtHome: Figure;
-  attendance: { children: number; medianChange: number | null; caseIds: string[] };
+  attendance: Attendance;
   offending: Figure;
   asb: Figure;
   work: Figure;
@@ -113,14 +129,17 @@ const recorded = (v: number | null | undefined): v is number => v !== null && v 
 /**
  * The rules, stated once:
  * - statuses are children's; transitions compare referral with closure for children with both;
- * - "no longer on a CP plan": on a plan at referral, Child in Need or no involvement at closure;
- * - "no longer Child in Need": Child in Need at referral, no involvement at closure;
+ * - "no longer on a CP plan": on a plan at referral and not at closure, wherever the child went
+ *   (Looked After included, as Family Action counts it); the movements are shown beside it;
+ * - "no longer Child in Need": Child in Need at referral and not at closure, the same way;
  * - at risk of removal still at home: flagged at referral, not looked after at closure;
- * - attendance: children under 85% at referral, median change in percentage points to closure;
- * - offending fell by at least a third: proven offences in the 6 months before closure against
- *   the 6-monthly rate of the 12 months before referral (3 x after <= 12-month count);
- * - ASB fell by at least 60%: the family's incidents in the 6 months before closure against its
- *   6-monthly rate in the 12 months before referral (5 x after <= 12-month count);
+ * - attendance: children of families referred for education (a plan goal under "Getting a good
+ *   education") with attendance under 85% at referral: the median change in percentage points and
+ *   the median relative change (the source's "increased by 19%"), both to closure;
+ * - offending reduced by at least 33%: children's proven offences in the 6 months before closure
+ *   against the 6-monthly rate of the 12 months before referral (reduction.ts, shared with claims);
+ * - ASB reduced by at least 60%: the family's incidents in the 6 months before closure against
+ *   its 6-monthly rate in the 12 months before referral (the same rule);
  * - steps towards work: a member holds a step at closure they did not hold at referral;
  * - before and after: the 6 months before referral against the 6 months before closure.
  */
@@ -153,40 +172,55 @@ export function evaluate(cohort: readonly CohortCase[]): Evaluation {
   }
   const transitions = [...cells.values()].sort((a, b) => statusOrder.indexOf(a.from) - statusOrder.indexOf(b.from) || statusOrder.indexOf(a.to) - statusOrder.indexOf(b.to));
 
+  /** Children with `status` at referral and a status at closure; the numerator left it, wherever they went. */
+  const statusLeft = (key: string, label: string, cohortWords: string, status: LegalStatus): Figure => {
+    const moved: LegalStatus[] = [];
+    const f = figure(key, label, cohortWords, childRows((m) => {
+      const to = statusAt(m, 'closure');
+      if (statusAt(m, 'referral') !== status || !to) return null;
+      if (to !== status) moved.push(to);
+      return to !== status;
+    }));
+    const movements = statusOrder.filter((s) => moved.includes(s)).map((to) => ({ to, count: moved.filter((s) => s === to).length }));
+    return { ...f, movements };
+  };
   const childRows = (pick: (m: CohortMember) => boolean | null) =>
     cohort.flatMap((c) => children(c).map((m) => ({ caseId: c.caseId, hit: pick(m) })).filter((r): r is { caseId: string; hit: boolean } => r.hit !== null));
 
-  const noLongerCp = figure('no-longer-cp', 'Children no longer on a Child Protection Plan at closure', 'children on a Child Protection Plan at referral',
-    childRows((m) => (statusAt(m, 'referral') === 'child_protection_plan' && statusAt(m, 'closure') ? ['child_in_need', 'none'].includes(statusAt(m, 'closure')!) : null)));
-  const noLongerCin = figure('no-longer-cin', 'Children no longer Child in Need at closure', 'children who were Child in Need at referral',
-    childRows((m) => (statusAt(m, 'referral') === 'child_in_need' && statusAt(m, 'closure') ? statusAt(m, 'closure') === 'none' : null)));
+  const noLongerCp = statusLeft('no-longer-cp', 'Children no longer on a Child Protection Plan at closure', 'children on a Child Protection Plan at referral', 'child_protection_plan');
+  const noLongerCin = statusLeft('no-longer-cin', 'Children no longer Child in Need at closure', 'children who were Child in Need at referral', 'child_in_need');
   const atRiskStillAtHome = figure('at-risk-at-home', 'Children at risk of removal still at home at closure', 'children at risk of removal (or removed) at referral',
     childRows((m) => (m.measures.referral?.atRiskOfRemoval && statusAt(m, 'closure') ? statusAt(m, 'closure') !== 'looked_after' : null)));
 
-  const attendanceChanges: number[] = [];
+  const attendancePoints: number[] = [];
+  const attendanceRelative: number[] = [];
   const attendanceCases: string[] = [];
-  for (const c of cohort) for (const m of children(c)) {
-    const before = m.measures.referral?.attendancePercent;
-    const after = m.measures.closure?.attendancePercent;
-    if (recorded(before) && recorded(after) && before < 85) {
-      attendanceChanges.push(Math.round((after - before) * 10) / 10);
+  for (const c of cohort) {
+    if (!c.reasonAreas.includes('education')) continue;
+    for (const m of children(c)) {
+      const before = m.measures.referral?.attendancePercent;
+      const after = m.measures.closure?.attendancePercent;
+      if (!recorded(before) || !recorded(after) || before >= 85) continue;
+      attendancePoints.push(after - before);
+      if (before > 0) attendanceRelative.push(((after - before) * 100) / before);
       attendanceCases.push(c.caseId);
     }
   }
+  const oneDecimal = (v: number | null) => (v === null ? null : roundFraction(v, 1, 1));
 
-  const offending = figure('offending', 'Offenders whose offending fell by at least a third', 'people with a proven offence in the 12 months before referral',
-    cohort.flatMap((c) => c.members.flatMap((m) => {
+  const offending = figure('offending', 'Children whose offending reduced by at least 33%', 'children with a proven offence in the 12 months before referral',
+    cohort.flatMap((c) => children(c).flatMap((m) => {
       const before = m.measures.referral?.offences12m;
       const after = m.measures.closure?.offences6m;
-      return recorded(before) && before > 0 && recorded(after) ? [{ caseId: c.caseId, hit: 3 * after <= before }] : [];
+      return recorded(before) && before > 0 && recorded(after) ? [{ caseId: c.caseId, hit: reducedByAtLeast(33, sixMonthlyRateBefore(before, null)!, after) }] : [];
     })));
 
-  const asb = figure('asb', 'Families whose anti-social behaviour fell by at least 60%', 'families with anti-social behaviour in the 12 months before referral',
+  const asb = figure('asb', 'Families whose anti-social behaviour reduced by at least 60%', 'families with anti-social behaviour in the 12 months before referral',
     cohort.flatMap((c) => {
       const before = c.members.map((m) => m.measures.referral?.asb12m);
       const after = c.members.map((m) => m.measures.closure?.asb6m);
       if (sum(before) === 0 || !after.some(recorded)) return [];
-      return [{ caseId: c.caseId, hit: 5 * sum(after) <= sum(before) }];
+      return [{ caseId: c.caseId, hit: reducedByAtLeast(60, sixMonthlyRateBefore(sum(before), null)!, sum(after)) }];
     }));
 
   const work = figure('work', 'Families taking steps towards work', 'families with measures recorded at closure',
@@ -222,7 +256,10 @@ export function evaluate(cohort: readonly CohortCase[]): Evaluation {
     cases: cohort.length,
     casesWithClosure: cohort.filter((c) => c.members.some((m) => m.measures.closure) || c.household.closure).length,
     statusCounts, transitions, noLongerCp, noLongerCin, atRiskStillAtHome,
-    attendance: { children: attendanceChanges.length, medianChange: median(attendanceChanges), caseIds: unique(attendanceCases) },
+    attendance: {
+      children: attendancePoints.length, medianChange: oneDecimal(median(attendancePoints)),
+      medianRelativeChange: oneDecimal(median(attendanceRelative)), caseIds: unique(attendanceCases),
+    },
     offending, asb, work, beforeAfter,
   };
 }

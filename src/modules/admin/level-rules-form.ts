@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { cinFactors } from '../../domain/codes.ts';
+import { cinFactorNumbers } from '../../domain/codes.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { levelOfNeedRulesSchema, type LevelOfNeedRules } from '../../domain/level-of-need.ts';
 
@@ -14,14 +14,17 @@ export function rulesVersion(rules: LevelOfNeedRules): string {
   return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 16);
 }
 
-export const factorOptions = cinFactors.map((f) => ({ value: f.number, text: f.label }));
+export const factorOptions = cinFactorNumbers.map((f) => ({ value: f.number, text: f.label }));
 
 export function rulesToForm(rules: LevelOfNeedRules): Record<string, unknown> {
   const values: Record<string, unknown> = {
     name: rules.name, levelWithOtherNeeds: String(rules.levelWithOtherNeeds), levelWithNoNeeds: String(rules.levelWithNoNeeds), version: rulesVersion(rules),
   };
-  [...rules.vulnerabilities, { key: '', label: '', factorNumbers: [], needTypes: [] }].forEach((v, i) => {
-    Object.assign(values, { [`v${i}key`]: v.key, [`v${i}label`]: v.label, [`v${i}factors`]: v.factorNumbers, [`v${i}offending`]: v.needTypes.includes('offending') ? 'yes' : '' });
+  [...rules.vulnerabilities, { key: '', label: '', factorNumbers: [], needTypes: [], whose: 'parents' as const }].forEach((v, i) => {
+    Object.assign(values, {
+      [`v${i}key`]: v.key, [`v${i}label`]: v.label, [`v${i}factors`]: v.factorNumbers, [`v${i}offending`]: v.needTypes.includes('offending') ? 'yes' : '',
+      [`v${i}household`]: v.whose === 'household' ? 'yes' : '',
+    });
   });
   rules.bands.forEach((b, i) => {
     Object.assign(values, { [`b${i}min`]: String(b.minimumVulnerabilities), [`b${i}level`]: String(b.level), [`b${i}explanation`]: b.explanation });
@@ -41,7 +44,7 @@ export function rulesFromForm(body: Record<string, unknown>, rows: { vulnerabili
   const keys = new Set<string>();
   for (let i = 0; i < rows.vulnerabilities; i++) {
     const label = str(body[`v${i}label`]);
-    const factorNumbers = list(body[`v${i}factors`]).filter((n) => cinFactors.some((f) => f.number === n));
+    const factorNumbers = list(body[`v${i}factors`]).filter((n) => cinFactorNumbers.some((f) => f.number === n));
     const offending = body[`v${i}offending`] === 'yes';
     if (!label) {
       if (factorNumbers.length || offending) errors[`v${i}label`] = `Enter a name for vulnerability ${i + 1}, or untick its factors to remove it`;
@@ -51,7 +54,7 @@ export function rulesFromForm(body: Record<string, unknown>, rows: { vulnerabili
     const key = str(body[`v${i}key`]) || label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
     if (keys.has(key)) errors[`v${i}label`] = `There is already a vulnerability called ${label}`;
     keys.add(key);
-    vulnerabilities.push({ key, label, factorNumbers, needTypes: offending ? ['offending'] : [] });
+    vulnerabilities.push({ key, label, factorNumbers, needTypes: offending ? ['offending'] : [], whose: body[`v${i}household`] === 'yes' ? 'household' : 'parents' });
   }
   if (!vulnerabilities.length && !errors.v0label) errors.v0label = 'Enter at least one parental vulnerability';
   const level = (field: string) => {

@@ -56,7 +56,7 @@ export function deflatorErrors(errors: FieldErrors, rows: readonly number[]): Fi
   return out;
 }
 
-export const analysisFieldOrder = ['name', 'cohort', 'period', 'families', 'children', 'priceYear', 'deliveryCost', 'deliveryCostNote', 'deadweightPercent', 'optimismBiasBenefitsPercent', 'optimismBiasCostsPercent', 'notes'];
+export const analysisFieldOrder = ['name', 'cohort', 'period', 'families', 'children', 'priceYear', 'deliveryCost', 'deliveryCount', 'deliveryCountOf', 'deliveryQuantity', 'deliveryUnitCostKey', 'deliveryCostNote', 'deadweightPercent', 'optimismBiasBenefitsPercent', 'optimismBiasCostsPercent', 'notes'];
 const lineFields = ['description', 'count', 'countOf', 'unitCostKey', 'quantity'] as const;
 
 /** How many line rows the form shows: the rows posted (at least one). */
@@ -81,10 +81,15 @@ export function analysisFromForm(body: Body) {
     rows.push(r);
   }
   const field = (name: string) => text(body, name);
+  // A unit cost chosen for delivery builds the delivery cost; otherwise the amount typed is it.
+  const deliveryLine = field('deliveryUnitCostKey').trim()
+    ? { unitCostKey: field('deliveryUnitCostKey').trim(), count: field('deliveryCount').trim(), countOf: field('deliveryCountOf'), quantity: field('deliveryQuantity').trim() }
+    : null;
   return {
     input: {
       name: field('name'), cohort: field('cohort'), period: field('period'), families: field('families'), children: field('children'),
-      priceYear: field('priceYear'), deliveryCost: field('deliveryCost'), deliveryCostNote: field('deliveryCostNote'),
+      priceYear: field('priceYear'), deliveryCost: deliveryLine || field('deliveryCost').trim() ? field('deliveryCost') || undefined : undefined,
+      deliveryLine, deliveryCostNote: field('deliveryCostNote'),
       deadweightPercent: field('deadweightPercent'), optimismBiasBenefitsPercent: field('optimismBiasBenefitsPercent'),
       optimismBiasCostsPercent: field('optimismBiasCostsPercent'), notes: field('notes'), version: field('version'), lines,
     },
@@ -97,7 +102,9 @@ export function analysisErrors(errors: FieldErrors, rows: readonly number[]): Fi
   const out: FieldErrors = {};
   for (const [key, message] of Object.entries(errors)) {
     const m = /^lines\.(\d+)\.(\w+)$/.exec(key);
+    const delivery = /^deliveryLine\.(\w+)$/.exec(key);
     if (m) out[`line-${rows[Number(m[1])] ?? 0}-${m[2]}`] ??= message;
+    else if (delivery) out[`delivery${delivery[1].charAt(0).toUpperCase()}${delivery[1].slice(1)}`] ??= message;
     else if (key === 'lines') out['line-0-description'] ??= message;
     else out[key] ??= message;
   }
@@ -112,10 +119,12 @@ export function analysisErrorOrder(rowCount: number): string[] {
 }
 
 /** A saved analysis as form values, for the edit page. */
-export function analysisValues(a: AnalysisRecord, lines: readonly CostBenefitLine[]) {
+export function analysisValues(a: AnalysisRecord, lines: readonly CostBenefitLine[], deliveryLine: CostBenefitLine | null = null) {
   const values: Record<string, string> = {
     name: a.name, cohort: a.cohort, period: a.period, families: String(a.families), children: a.children === null ? '' : String(a.children),
-    priceYear: a.priceYear, deliveryCost: penceToPounds(a.deliveryCostPence), deliveryCostNote: a.deliveryCostNote,
+    priceYear: a.priceYear, deliveryCost: deliveryLine ? '' : penceToPounds(a.deliveryCostPence), deliveryCostNote: a.deliveryCostNote,
+    deliveryUnitCostKey: deliveryLine?.unitCostKey ?? '', deliveryCount: deliveryLine ? String(deliveryLine.count) : '',
+    deliveryCountOf: deliveryLine?.countOf ?? 'children', deliveryQuantity: deliveryLine ? formatScaled(deliveryLine.quantityHundredths, 2) : '',
     deadweightPercent: a.deadweightTenths ? formatScaled(a.deadweightTenths, 1) : '',
     optimismBiasBenefitsPercent: a.optimismBiasBenefitsTenths ? formatScaled(a.optimismBiasBenefitsTenths, 1) : '',
     optimismBiasCostsPercent: a.optimismBiasCostsTenths ? formatScaled(a.optimismBiasCostsTenths, 1) : '',

@@ -6,6 +6,7 @@ import PDFDocument from 'pdfkit';
 import { formatDate } from '../../domain/dates.ts';
 import { adjustmentsText, headline, lineRows, stepRows } from './present.ts';
 import type { AnalysisView } from './service.ts';
+import { fixedFraction } from '../../domain/rounding.ts';
 
 const margin = 42;
 const black = '#0b0c0c';
@@ -60,7 +61,7 @@ export function analysisPdf(view: AnalysisView, meta: { generatedOn: string; gen
   if (a.deliveryCostNote) text(doc, `Delivery cost: ${a.deliveryCostNote}`, { size: 9, colour: grey });
   if (view.deflatorUsed.length) {
     text(doc, 'Deflator used', { bold: true, size: 12, gap: 0.2 });
-    for (const y of view.deflatorUsed) text(doc, `${y.financialYear}: ${(y.indexThousandths / 1000).toFixed(3)} (${y.source})`, { size: 9 });
+    for (const y of view.deflatorUsed) text(doc, `${y.financialYear}: ${fixedFraction(y.indexThousandths, 1000, 3)} (${y.source})`, { size: 9 });
   }
   if (a.notes) {
     text(doc, 'Notes', { bold: true, size: 12, gap: 0.2 });

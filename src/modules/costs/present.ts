@@ -49,7 +49,9 @@ export function headline(view: AnalysisView): string | null {
   const r = view.result;
   if (!r) return null;
   const per = r.returnPerPoundPence === null ? '' : `, ${formatPence(r.returnPerPoundPence)} for every £1 spent`;
-  const saving = r.netSavingPence >= 0 ? `a net saving of ${formatPence(r.netSavingPence)} (${formatPence(r.savingPerFamilyPence)} a family)` : `a net cost of ${formatPence(-r.netSavingPence)} (${formatPence(-r.savingPerFamilyPence)} a family)`;
+  const sign = r.netSavingPence >= 0 ? 1 : -1;
+  const each = `${formatPence(sign * r.savingPerFamilyPence)} a family${r.savingPerChildPence === null ? '' : `, ${formatPence(sign * r.savingPerChildPence)} a child`}`;
+  const saving = `a net ${sign > 0 ? 'saving' : 'cost'} of ${formatPence(sign * r.netSavingPence)} (${each})`;
   return `${formatPence(r.avoidedPence)} of cost avoided against a delivery cost of ${formatPence(r.adjustedDeliveryCostPence)}: ${saving}${per}. In ${r.priceYear} prices.`;
 }
 

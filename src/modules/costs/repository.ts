@@ -55,6 +55,11 @@ interface AnalysisRow {
   optimism_bias_costs_tenths: number; notes: string; version: number; created_by: string | null; updated_at: string | Date | null; updated_by_name: string | null;
 }
 
+const toLine = (r: Omit<LineRow, 'position'>): CostBenefitLine => ({
+  description: r.description, count: r.count, countOf: r.count_of, unitCostKey: r.unit_cost_key, unitCostLabel: r.unit_cost_label,
+  amountPence: Number(r.amount_pence), unit: r.unit, priceYear: r.price_year, source: r.source, quantityHundredths: r.quantity_hundredths,
+});
+
 const toAnalysis = (r: AnalysisRow): AnalysisRecord => ({
   id: r.id, name: r.name, cohort: r.cohort, period: r.period, families: r.families, children: r.children, priceYear: r.price_year,
   deliveryCostPence: Number(r.delivery_cost_pence), deliveryCostNote: r.delivery_cost_note, deadweightTenths: r.deadweight_tenths,
@@ -152,10 +157,7 @@ export const costsRepository = {
     const rows = await q.query<LineRow>(
       `SELECT position, description, count, count_of, unit_cost_key, unit_cost_label, amount_pence, unit, price_year, source, quantity_hundredths
          FROM cost_benefit_line WHERE analysis_id = $1 ORDER BY position`, [analysisId]);
-    return rows.map((r) => ({
-      description: r.description, count: r.count, countOf: r.count_of, unitCostKey: r.unit_cost_key, unitCostLabel: r.unit_cost_label,
-      amountPence: Number(r.amount_pence), unit: r.unit, priceYear: r.price_year, source: r.source, quantityHundredths: r.quantity_hundredths,
-    }));
+    return rows.map(toLine);
   },
 
   async insertAnalysis(q: Queryable, id: string, a: AnalysisFields, userId: string | null): Promise<void> {
@@ -191,6 +193,23 @@ export const costsRepository = {
         [analysisId, position, l.description, l.count, l.countOf, l.unitCostKey, l.unitCostLabel, l.amountPence, l.unit, l.priceYear, l.source, l.quantityHundredths],
       );
     }
+  },
+
+  async deliveryLine(q: Queryable, analysisId: string): Promise<CostBenefitLine | null> {
+    const [r] = await q.query<Omit<LineRow, 'position'>>(
+      `SELECT description, count, count_of, unit_cost_key, unit_cost_label, amount_pence, unit, price_year, source, quantity_hundredths
+         FROM cost_benefit_delivery_line WHERE analysis_id = $1`, [analysisId]);
+    return r ? toLine(r) : null;
+  },
+
+  async replaceDeliveryLine(q: Queryable, analysisId: string, l: CostBenefitLine | null): Promise<void> {
+    await q.query('DELETE FROM cost_benefit_delivery_line WHERE analysis_id = $1', [analysisId]);
+    if (!l) return;
+    await q.query(
+      `INSERT INTO cost_benefit_delivery_line (analysis_id, description, count, count_of, unit_cost_key, unit_cost_label, amount_pence, unit,
+              price_year, source, quantity_hundredths) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [analysisId, l.description, l.count, l.countOf, l.unitCostKey, l.unitCostLabel, l.amountPence, l.unit, l.priceYear, l.source, l.quantityHundredths],
+    );
   },
 
   async deleteAnalysis(q: Queryable, id: string): Promise<void> {

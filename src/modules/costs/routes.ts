@@ -190,7 +190,7 @@ export async function costPages(app: FastifyInstance, { services }: { services: 
     return analysisForm(request, reply, {
       pageTitle: `Change the analysis: ${view.analysis.name}`, action: urls.editCostBenefit(id), back: urls.costBenefitAnalysis(id), isNew: false,
       deleteAction: urls.deleteCostBenefit(id),
-    }, analysisValues(view.analysis, view.lines));
+    }, analysisValues(view.analysis, view.lines, view.deliveryLine));
   });
 
   app.post<{ Params: Params }>(paths.editCostBenefit, { config: { access: costEditorRoles } }, async (request, reply) => {

@@ -62,7 +62,9 @@ export const lineSchema = z.object({
   quantity: scaled('the quantity', 2, 0, 100_000),
 });
 
-export const analysisSchema = z.object({
+export const deliveryLineSchema = lineSchema.omit({ description: true });
+
+const analysisFields = z.object({
   name: requiredText('Enter a name for the analysis', 150, 'the name'),
   cohort: optionalText(500, 'the cohort'),
   period: optionalText(100, 'the period'),
@@ -78,7 +80,9 @@ export const analysisSchema = z.object({
     return parsed.data;
   }),
   priceYear: financialYearSchema('the price year of the report'),
-  deliveryCost: poundsSchema('the delivery cost'),
+  /** Typed as a total, or (deliveryLine) built from a unit cost x a count; one of the two. */
+  deliveryCost: poundsSchema('the delivery cost').optional(),
+  deliveryLine: deliveryLineSchema.nullable().default(null),
   deliveryCostNote: optionalText(500, 'the note on the delivery cost'),
   deadweightPercent: scaled('deadweight', 1, 0, 100, 0),
   optimismBiasBenefitsPercent: scaled('optimism bias on benefits', 1, 0, 100, 0),
@@ -88,9 +92,15 @@ export const analysisSchema = z.object({
     .min(1, 'Add at least one line: what would have happened without the service').max(50, 'Use 50 lines or fewer'),
 });
 
-export const analysisUpdateSchema = analysisSchema.extend({
+function deliveryGiven(a: { deliveryCost?: number; deliveryLine: unknown }, ctx: z.RefinementCtx) {
+  if (a.deliveryCost === undefined && !a.deliveryLine) ctx.addIssue({ code: 'custom', path: ['deliveryCost'], message: 'Enter the delivery cost, or build it from a unit cost' });
+}
+
+export const analysisSchema = analysisFields.superRefine(deliveryGiven);
+
+export const analysisUpdateSchema = analysisFields.extend({
   version: z.coerce.number({ error: 'The version you read is missing' }).int('The version you read is missing').min(1, 'The version you read is missing'),
-});
+}).superRefine(deliveryGiven);
 
 export type AnalysisInput = z.output<typeof analysisSchema>;
 

@@ -42,6 +42,8 @@ export interface ChangedCost {
 export interface AnalysisView {
   analysis: AnalysisRecord;
   lines: CostBenefitLine[];
+  /** The delivery cost's unit cost x count, when it was built that way. */
+  deliveryLine: CostBenefitLine | null;
   /** The price year the figures are shown in: the analysis's own, or one asked for. */
   shownPriceYear: string;
   result: CostBenefitResult | null;
@@ -58,7 +60,7 @@ export interface AnalysisView {
 function toFields(input: AnalysisInput): AnalysisFields {
   return {
     name: input.name, cohort: input.cohort, period: input.period, families: input.families, children: input.children, priceYear: input.priceYear,
-    deliveryCostPence: input.deliveryCost, deliveryCostNote: input.deliveryCostNote, deadweightTenths: input.deadweightPercent,
+    deliveryCostPence: input.deliveryLine ? 0 : input.deliveryCost!, deliveryCostNote: input.deliveryCostNote, deadweightTenths: input.deadweightPercent,
     optimismBiasBenefitsTenths: input.optimismBiasBenefitsPercent, optimismBiasCostsTenths: input.optimismBiasCostsPercent, notes: input.notes,
   };
 }
@@ -82,7 +84,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
    * The lines as saved: each copies the unit cost as the table has it now. Refuses a line whose
    * cost does not exist or cannot be brought to the report's price year.
    */
-  async function buildLines(q: Queryable, input: AnalysisInput): Promise<CostBenefitLine[]> {
+  async function buildLines(q: Queryable, input: AnalysisInput): Promise<{ lines: CostBenefitLine[]; deliveryLine: CostBenefitLine | null }> {
     const costs = new Map((await repo.unitCosts(q)).map((c) => [c.key, c]));
     const deflator = await repo.deflator(q);
     const errors: FieldErrors = {};
@@ -103,8 +105,23 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
       }
       lines.push(lineFromUnitCost(cost, { description: line.description, count: line.count, countOf: line.countOf, quantityHundredths: line.quantity }));
     });
+    let deliveryLine: CostBenefitLine | null = null;
+    if (input.deliveryLine) {
+      const d = input.deliveryLine;
+      const cost = costs.get(d.unitCostKey);
+      if (!cost) errors['deliveryLine.unitCostKey'] = 'Select a unit cost from the list';
+      else {
+        try {
+          deflationFactor(cost.priceYear, input.priceYear, deflator);
+          deliveryLine = lineFromUnitCost(cost, { description: 'Delivery cost', count: d.count, countOf: d.countOf, quantityHundredths: d.quantity });
+        } catch (error) {
+          if (!(error instanceof MissingDeflatorError)) throw error;
+          errors['deliveryLine.unitCostKey'] = `${cost.label} is priced in ${cost.priceYear}. ${error.message}`;
+        }
+      }
+    }
     if (Object.keys(errors).length) throw new ValidationError(errors);
-    return lines;
+    return { lines, deliveryLine };
   }
 
   async function uniqueName(q: Queryable, name: string, exceptId?: string) {
@@ -206,7 +223,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
     async analysis(_actor: Actor, analysisId: string, options: { priceYear?: string } = {}): Promise<AnalysisView> {
       const analysis = await repo.analysis(db, analysisId);
       if (!analysis) throw new NotFoundError('Cost-benefit analysis');
-      const [lines, deflator, costs] = await Promise.all([repo.lines(db, analysisId), repo.deflator(db), repo.unitCosts(db)]);
+      const [lines, deliveryLine, deflator, costs] = await Promise.all([repo.lines(db, analysisId), repo.deliveryLine(db, analysisId), repo.deflator(db), repo.unitCosts(db)]);
       const asked = options.priceYear ? normaliseFinancialYear(options.priceYear) : '';
       const shownPriceYear = asked && isFinancialYear(asked) ? asked : analysis.priceYear;
       let result: CostBenefitResult | null = null;
@@ -215,14 +232,14 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
       try {
         const delivery = deflate(analysis.deliveryCostPence, analysis.priceYear, shownPriceYear, deflator);
         result = costBenefit({
-          ...analysis, priceYear: shownPriceYear, deliveryCostPence: delivery.pence, lines,
+          ...analysis, priceYear: shownPriceYear, deliveryCostPence: delivery.pence, lines, deliveryLine,
           deliverySum: delivery.sum ? `${delivery.sum}: entered in ${analysis.priceYear} prices` : undefined,
         }, deflator);
       } catch (error) {
         if (!(error instanceof MissingDeflatorError)) throw error;
         problem = error.message;
       }
-      const used = new Set([shownPriceYear, analysis.priceYear, ...lines.map((l) => l.priceYear)]);
+      const used = new Set([shownPriceYear, analysis.priceYear, ...[...lines, ...(deliveryLine ? [deliveryLine] : [])].map((l) => l.priceYear)]);
       const byKey = new Map(costs.map((c) => [c.key, c]));
       const changedCosts = lines.flatMap((l, i) => {
         const now = byKey.get(l.unitCostKey);
@@ -231,7 +248,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
       });
       const needsDeflator = [...used].some((y) => y !== shownPriceYear);
       return {
-        analysis, lines, shownPriceYear, result, problem,
+        analysis, lines, deliveryLine, shownPriceYear, result, problem,
         priceYears: [...new Set([analysis.priceYear, ...deflator.map((y) => y.financialYear)])].sort(),
         deflatorUsed: needsDeflator ? deflator.filter((y) => used.has(y.financialYear)) : [],
         changedCosts,
@@ -244,9 +261,10 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
       const id = randomUUID();
       return change(actor, 'cost-benefit-add', 'cost_benefit_analysis', id, async (tx) => {
         await uniqueName(tx, fields.name);
-        const lines = await buildLines(tx, fields);
+        const { lines, deliveryLine } = await buildLines(tx, fields);
         await repo.insertAnalysis(tx, id, toFields(fields), actor.id);
         await repo.replaceLines(tx, id, lines);
+        await repo.replaceDeliveryLine(tx, id, deliveryLine);
         return { value: { id }, detail: { name: fields.name, lines: lines.length } };
       });
     },
@@ -260,9 +278,10 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
         if (!current) throw new NotFoundError('Cost-benefit analysis');
         if (current.version !== fields.version) throw new ConflictError(staleAnalysisMessage);
         await uniqueName(tx, fields.name, analysisId);
-        const lines = await buildLines(tx, fields);
+        const { lines, deliveryLine } = await buildLines(tx, fields);
         if (!(await repo.updateAnalysis(tx, analysisId, toFields(fields), fields.version, actor.id, clock.now()))) throw new ConflictError(staleAnalysisMessage);
         await repo.replaceLines(tx, analysisId, lines);
+        await repo.replaceDeliveryLine(tx, analysisId, deliveryLine);
         return { value: undefined, detail: { name: fields.name, lines: lines.length, version: fields.version } };
       });
     },

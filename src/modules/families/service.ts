@@ -231,13 +231,9 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
       onFamily(actor, familyId, 'add-need', async (tx) => {
         const person = await memberOf(tx, familyId, personId);
         const need = parse(needSchema(today()), input);
-        if (need.needType === 'cin_factor' && need.code && need.code !== '20') {
-          const subject = factorSubjectFor(person.role);
-          const letter = need.code.slice(-1);
-          const fostering = /^8[B-F]$/.test(need.code);
-          if ((fostering && subject !== 'A') || (!fostering && letter !== subject)) {
-            throw new ValidationError({ code: `${need.code} does not apply to a ${roleLabels[person.role].toLowerCase()}: use a code ending in ${subject}` });
-          }
+        if (need.needType === 'cin_factor' && need.code && !factorCodesFor(person.role).includes(need.code)) {
+          const role = roleLabels[person.role].toLowerCase();
+          throw new ValidationError({ code: `${need.code} does not apply to a ${role}: choose one of the codes listed for a ${role}` });
         }
         const id = randomUUID();
         await repo.insertNeed(tx, { id, personId, needType: need.needType, code: need.needType === 'offending' ? null : need.code, sourceAgencyId: need.sourceAgencyId, identifiedOn: need.identifiedOn, isCurrent: need.isCurrent, notes: need.notes, recordedBy: actor.id });

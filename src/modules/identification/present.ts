@@ -2,6 +2,7 @@ import type { Explanation } from '../../domain/linkage/types.ts';
 import { levelNames } from '../../domain/level-of-need.ts';
 import { segmentLabels, tfProblemLabels, type Segment, type TfProblem } from '../../domain/identification/prioritise.ts';
 import type { HouseholdRow } from './repository.ts';
+import { fixed, roundFraction } from '../../domain/rounding.ts';
 
 /** One step of the waterfall: the weight a field added or took away, and the running total after it. */
 export interface WaterfallStep {
@@ -14,7 +15,7 @@ export interface WaterfallStep {
   svg: string;
 }
 
-const signed = (n: number) => `${n >= 0 ? '+' : '−'}${Math.abs(n).toFixed(2)}`;
+const signed = (n: number) => `${n >= 0 ? '+' : '−'}${fixed(Math.abs(n), 2)}`;
 
 /** The prior, then each field, as a waterfall: bars run from the running total before to the total after. */
 export function waterfall(e: Explanation, width = 240): WaterfallStep[] {
@@ -40,7 +41,7 @@ export function waterfall(e: Explanation, width = 240): WaterfallStep[] {
 }
 
 export function money(pence: number): string {
-  return `£${Math.round(pence / 100).toLocaleString('en-GB')}`;
+  return `£${roundFraction(pence, 100).toLocaleString('en-GB')}`;
 }
 
 /** A list row as the page and the CSV show it. */

@@ -13,6 +13,7 @@ import { householdLine, money, problemLabel, waterfall } from './present.ts';
 import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
 import { identificationRoles, listRoles } from './service.ts';
 import { removeUpload, streamUpload, type UploadForm } from '../../web/upload.ts';
+import { fixed, roundHalfUp } from '../../domain/rounding.ts';
 
 const analysts = identificationRoles;
 
@@ -214,7 +215,7 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     const pairs = await identification.reviewQueue(request.actor!);
     return reply.view('identification/views/review-queue.njk', {
       pageTitle: 'Clerical review', decided: q.decided, run: await identification.latestRun(request.actor!),
-      pairs: pairs.map((p) => ({ ...p, href: urls.identificationPair(p.left_record_id, p.right_record_id), weight: p.weight.toFixed(2), probability: `${Math.round(p.probability * 100)}%`,
+      pairs: pairs.map((p) => ({ ...p, href: urls.identificationPair(p.left_record_id, p.right_record_id), weight: fixed(p.weight, 2), probability: `${roundHalfUp(p.probability * 100)}%`,
         leftSource: isSourceKey(p.left_source) ? extractFormats[p.left_source].label : p.left_source, rightSource: isSourceKey(p.right_source) ? extractFormats[p.right_source].label : p.right_source })),
     });
   });
@@ -233,8 +234,8 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
       ['Event date', dateText(left.event_date), dateText(right.event_date)],
     ];
     return reply.view('identification/views/pair.njk', {
-      pageTitle: 'Are these the same person?', rows, steps: waterfall(explanation), weight: explanation.weight.toFixed(2),
-      probability: `${(explanation.probability * 100).toFixed(1)}%`, pair, action: urls.identificationPair(pair.left_record_id, pair.right_record_id),
+      pageTitle: 'Are these the same person?', rows, steps: waterfall(explanation), weight: fixed(explanation.weight, 2),
+      probability: `${fixed(explanation.probability * 100, 1)}%`, pair, action: urls.identificationPair(pair.left_record_id, pair.right_record_id),
       errors: state?.errors ?? {}, errorList: state ? errorLinks(state.errors) : [],
     });
   });

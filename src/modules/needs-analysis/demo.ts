@@ -8,10 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import { northvaleDistricts } from '../../domain/demo/generator.ts';
 import type { PopulationRow } from '../../domain/needs-analysis/prevalence.ts';
-import { districtPopulationName } from './service.ts';
 import { needsAnalysisRepository as repo } from './repository.ts';
 
 export const demoIncidentsName = 'Domestic abuse incidents notified by the police';
+export const demoPopulationName = 'Northvale districts (demo figures)';
 
 // Per-district variation in the share of children and in incidents per 1,000 people: fixed, so the demo is the same every time.
 const childShare = [0.182, 0.201, 0.176, 0.188, 0.195, 0.171, 0.184, 0.19];
@@ -36,12 +36,12 @@ export function demoPopulation(districts: readonly { id: string; name: string }[
 
 /** Seeds the demo figures once; does nothing if a district population already exists. */
 export async function seedNeedsAnalysisDemo(tx: Queryable, at: Date): Promise<void> {
-  if (await repo.populationSetIdByName(tx, districtPopulationName)) return;
+  if (await repo.populationSetIdByName(tx, demoPopulationName)) return;
   const districts = await repo.districts(tx);
   const rows = demoPopulation(districts);
   if (!rows.length) return;
   const id = randomUUID();
-  await repo.insertPopulationSet(tx, { id, name: districtPopulationName, byDistrict: true, source: 'Demo figures for the fictional county of Northvale' });
+  await repo.insertPopulationSet(tx, { id, name: demoPopulationName, byDistrict: true, source: 'Demo figures for the fictional county of Northvale' });
   await repo.replacePopulationRows(tx, id, rows, at);
   const counts = northvaleDistricts.flatMap((info, i) => {
     const district = districts.find((d) => d.name === info.name);

@@ -8,14 +8,15 @@ import { describeKnownRule } from '../../domain/needs-analysis/known.ts';
 import { formatCount, formatDecimal, formatPercent, formatRate } from '../../domain/needs-analysis/numbers.ts';
 import type { AreaView, OverlapView, PrevalenceView } from './service.ts';
 import type { Cell, Column, DataTable } from '../../web/data-table.ts';
+import { roundHalfUp } from '../../domain/rounding.ts';
 
 export { cellText, cellValue, type Cell, type Column, type DataTable } from '../../web/data-table.ts';
 
 const count = (n: number | null | undefined): Cell => (n === null || n === undefined ? null : { value: n, text: formatCount(n) });
-const percent = (p: number | null, dp = 1): Cell => (p === null ? null : { value: Number((p * 100).toFixed(dp)), text: formatPercent(p, dp) });
+const percent = (p: number | null, dp = 1): Cell => (p === null ? null : { value: roundHalfUp(p * 100, dp), text: formatPercent(p, dp) });
 /** '1 family', '2 families'. */
 export const familiesText = (n: number) => `${formatCount(n)} ${n === 1 ? 'family' : 'families'}`;
-const decimal = (n: number | null, dp = 2): Cell => (n === null ? null : { value: Number(n.toFixed(dp)), text: formatDecimal(n, dp) });
+const decimal = (n: number | null, dp = 2): Cell => (n === null ? null : { value: roundHalfUp(n, dp), text: formatDecimal(n, dp) });
 
 export const baseNouns = { children: 'children', births: 'births', families: 'families' } as const;
 const roundingWords = (step: number) => (step === 1 ? 'to the nearest whole number' : `to the nearest ${formatCount(step)}`);

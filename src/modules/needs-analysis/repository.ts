@@ -18,6 +18,8 @@ export interface PopulationSetRow {
   name: string;
   by_district: boolean;
   source: string;
+  /** 'essex' for the Essex report's worked example, kept as the report gives it; null for the partnership's own. */
+  example: 'essex' | null;
   updated_at: string;
   rows: number;
   children: number;
@@ -96,14 +98,14 @@ export const needsAnalysisRepository = {
 
   populationSets: (q: Queryable) =>
     q.query<PopulationSetRow>(
-      `SELECT s.id, s.name, s.by_district, s.source, s.updated_at,
+      `SELECT s.id, s.name, s.by_district, s.source, s.example, s.updated_at,
               count(p.area)::int AS rows, COALESCE(sum(p.children), 0)::int AS children, COALESCE(sum(p.people), 0)::int AS people
          FROM population_set s LEFT JOIN population p ON p.population_set_id = s.id
         GROUP BY s.id ORDER BY s.by_district DESC, s.name`),
 
   async populationSet(q: Queryable, id: string): Promise<PopulationSetRow | undefined> {
     return (await q.query<PopulationSetRow>(
-      `SELECT s.id, s.name, s.by_district, s.source, s.updated_at,
+      `SELECT s.id, s.name, s.by_district, s.source, s.example, s.updated_at,
               count(p.area)::int AS rows, COALESCE(sum(p.children), 0)::int AS children, COALESCE(sum(p.people), 0)::int AS people
          FROM population_set s LEFT JOIN population p ON p.population_set_id = s.id
         WHERE s.id = $1 GROUP BY s.id`, [id]))[0];
@@ -113,8 +115,12 @@ export const needsAnalysisRepository = {
     return (await q.query<{ id: string }>('SELECT id FROM population_set WHERE name = $1', [name]))[0]?.id;
   },
 
-  async insertPopulationSet(q: Queryable, s: { id: string; name: string; byDistrict: boolean; source: string }) {
-    await q.query('INSERT INTO population_set (id, name, by_district, source) VALUES ($1, $2, $3, $4)', [s.id, s.name, s.byDistrict, s.source]);
+  async insertPopulationSet(q: Queryable, s: { id: string; name: string; byDistrict: boolean; source: string; example?: 'essex' }) {
+    await q.query('INSERT INTO population_set (id, name, by_district, source, example) VALUES ($1, $2, $3, $4, $5)', [s.id, s.name, s.byDistrict, s.source, s.example ?? null]);
+  },
+
+  async describePopulationSet(q: Queryable, id: string, s: { name: string; source: string }) {
+    await q.query('UPDATE population_set SET name = $2, source = $3 WHERE id = $1', [id, s.name, s.source]);
   },
 
   async populationRows(q: Queryable, setId: string): Promise<PopulationRow[]> {

@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { auditVulnerabilities } from '../../domain/needs-analysis/case-file-audit.ts';
 import { describeKnownRule, parseKnownRule } from '../../domain/needs-analysis/known.ts';
-import { formatCount, formatRate } from '../../domain/needs-analysis/numbers.ts';
+import { formatCount, formatDecimal, formatRate } from '../../domain/needs-analysis/numbers.ts';
 import { countColumns, type RawPopulationRow } from '../../domain/needs-analysis/population.ts';
 import { populationBases, roundingSteps } from '../../domain/needs-analysis/prevalence.ts';
 import type { Services } from '../../services.ts';
@@ -20,7 +20,7 @@ import {
   overlapNumberChart, overlapNumberTable, prevalenceAgeBandTable, prevalenceAllDistrictsTable, prevalenceChart, prevalenceDistrictChart,
   prevalenceDistrictTable, prevalenceEstimatesTable, type DataTable,
 } from './present.ts';
-import { auditSampleRoles, eligibilityLabels, essexPopulationName, needsAnalysisRoles, type PrevalenceView } from './service.ts';
+import { auditSampleRoles, eligibilityLabels, needsAnalysisRoles, type PrevalenceView } from './service.ts';
 
 const readers = needsAnalysisRoles;
 
@@ -154,7 +154,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
         totals: { children: formatCount(v.table.totals.children), births: formatCount(v.table.totals.births), families: formatCount(v.table.totals.families), people: formatCount(v.table.totals.people) },
         knownWithoutDistrict: formatCount(view.knownWithoutDistrict),
         pdfHref: link(paths.needsAnalysisReport, setQuery),
-        isEssex: view.set.name === essexPopulationName,
+        isEssex: view.set.example === 'essex',
       });
     }
     return reply.view('needs-analysis/views/prevalence.njk', context);
@@ -204,8 +204,8 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
       table: pageTable(areaTable(view), link(paths.needsAnalysisAreasCsv, selection)),
       shareChart: areaShareChart(view), rateChart: areaRateChart(view),
       hasPopulation: view.comparison.totalPeople > 0,
-      overall: view.comparison.overallRatePer1000 === null ? null : view.comparison.overallRatePer1000.toFixed(2),
-      top: top && top.ratePer1000 !== null ? { area: top.area, rate: top.ratePer1000.toFixed(2) } : null,
+      overall: view.comparison.overallRatePer1000 === null ? null : formatDecimal(view.comparison.overallRatePer1000),
+      top: top && top.ratePer1000 !== null ? { area: top.area, rate: formatDecimal(top.ratePer1000) } : null,
       pdfHref: link(paths.needsAnalysisReport, { measure: view.measure.value }),
     });
   });
@@ -254,9 +254,29 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
     });
   });
 
+  app.get(paths.needsAnalysisNewPopulation, { config: { access: readers } }, async (request, reply) => {
+    const state = await formState(services, request);
+    const errors = state?.errors ?? {};
+    return reply.view('needs-analysis/views/population-form.njk', {
+      pageTitle: 'Create a population', sections: nav('populations'), values: state?.values ?? {}, errors, errorList: errorLinks(errors, (key) => key),
+    });
+  });
+
   app.post(paths.needsAnalysisPopulations, { config: { access: readers } }, async (request, reply) => {
-    const id = await needsAnalysis.createDistrictPopulation(request.actor!);
-    return reply.redirect(urls.needsAnalysisPopulation(id), 303);
+    const body = request.body as Record<string, unknown>;
+    const values = { name: text(body, 'name'), source: text(body, 'source'), covers: text(body, 'covers') };
+    return saveOrReturn(services, request, reply, paths.needsAnalysisNewPopulation, values, async () =>
+      urls.needsAnalysisPopulation(await needsAnalysis.createPopulationSet(request.actor!, { ...values, covers: values.covers || undefined })));
+  });
+
+  app.post<{ Params: Params }>(paths.needsAnalysisPopulationDetails, { config: { access: readers } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown>;
+    const back = urls.needsAnalysisPopulation(request.params.populationSetId);
+    const values = { name: text(body, 'name'), source: text(body, 'source'), details: true };
+    return saveOrReturn(services, request, reply, back, values, async () => {
+      await needsAnalysis.describePopulationSet(request.actor!, request.params.populationSetId, values);
+      return `${back}?saved=details`;
+    });
   });
 
   app.post(paths.needsAnalysisEssexPopulation, { config: { access: readers } }, async (request, reply) => {
@@ -269,9 +289,10 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
     const state = await formState(services, request);
     const errors = state?.errors ?? {};
     const imported = state?.values.imported === true;
+    const details = state?.values.details === true;
     // An empty district set starts with one row per district, age band 0-15.
     const shown = rows.length ? rows : set.by_district ? districts.map((d) => ({ area: d.name, districtId: d.id, ageBand: '0-15', children: 0, births: 0, families: 0, people: 0 })) : [];
-    const values = state && !imported ? state.values : Object.fromEntries(shown.flatMap((r, i) => [
+    const values = state && !imported && !details ? state.values : Object.fromEntries(shown.flatMap((r, i) => [
       [`p${i + 1}-district`, r.area], [`p${i + 1}-age_band`, r.ageBand],
       ...countColumns.map((c) => [`p${i + 1}-${c}`, r[c] ? String(r[c]) : '']),
     ]));
@@ -279,6 +300,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
     const totals = shown.reduce((s, r) => ({ children: s.children + r.children, births: s.births + r.births, families: s.families + r.families, people: s.people + r.people }), { children: 0, births: 0, families: 0, people: 0 });
     return reply.view('needs-analysis/views/population.njk', {
       pageTitle: set.name, sections: nav('populations'), set, districts, values, errors: imported ? { csvFile: errors.csvFile } : errors, rowCount,
+      detailValues: details ? state!.values : { name: set.name, source: set.source },
       rowNumbers: Array.from({ length: rowCount }, (_, i) => i + 1), newRow: rowCount + 1,
       totals: { children: formatCount(totals.children), births: formatCount(totals.births), families: formatCount(totals.families), people: formatCount(totals.people) },
       imported, saved: (request.query as Query).saved,
@@ -425,11 +447,10 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
 
   app.post(paths.needsAnalysisNewRecordedAudit, { config: { access: readers } }, async (request, reply) => {
     const body = request.body as Record<string, unknown>;
-    const blankToUndefined = (v: string) => (v.trim() === '' ? undefined : v.trim().replace(/,/g, ''));
     const input = {
-      name: text(body, 'name'), populationLabel: text(body, 'populationLabel'), population: blankToUndefined(text(body, 'population')),
-      sampleSize: blankToUndefined(text(body, 'sampleSize')), source: text(body, 'source'),
-      counts: Object.fromEntries(auditVulnerabilities.map((v) => [v.key, blankToUndefined(text(body, `counts-${v.key}`)) ?? '0'])),
+      name: text(body, 'name'), populationLabel: text(body, 'populationLabel'), population: text(body, 'population'),
+      sampleSize: text(body, 'sampleSize'), source: text(body, 'source'),
+      counts: Object.fromEntries(auditVulnerabilities.map((v) => [v.key, text(body, `counts-${v.key}`)])),
     };
     return saveOrReturn(services, request, reply, paths.needsAnalysisNewRecordedAudit, body, async () =>
       urls.needsAnalysisAudit(await needsAnalysis.recordAudit(request.actor!, input)));

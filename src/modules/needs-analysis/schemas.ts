@@ -1,14 +1,17 @@
 import { z } from 'zod';
-import { auditVulnerabilityKeys } from '../../domain/needs-analysis/case-file-audit.ts';
+import { auditVulnerabilities, auditVulnerabilityKeys } from '../../domain/needs-analysis/case-file-audit.ts';
 import { parseKnownRule } from '../../domain/needs-analysis/known.ts';
 import { populationBases, roundingSteps } from '../../domain/needs-analysis/prevalence.ts';
 
 /** What is valid for needs analysis, defined once for the pages and the API. */
 
 const number = (label: string) => z.coerce.number({ error: `${label} must be a number` });
-const whole = (label: string, min: number, max: number) =>
-  z.coerce.number({ error: `${label} must be a whole number` }).int(`${label} must be a whole number`)
-    .min(min, `${label} must be ${min.toLocaleString('en-GB')} or more`).max(max, `${label} must be ${max.toLocaleString('en-GB')} or fewer`);
+/** A whole number typed into a form or sent as JSON; blank is missing (never 0), and '1,475' is 1475. */
+const whole = (label: string, min: number, max: number) => z.preprocess(
+  (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : Number(v.trim().replace(/,/g, ''))) : v),
+  z.number({ error: (issue) => (issue.input === undefined ? `Enter ${label.charAt(0).toLowerCase()}${label.slice(1)}` : `${label} must be a whole number`) })
+    .int(`${label} must be a whole number`)
+    .min(min, `${label} must be ${min.toLocaleString('en-GB')} or more`).max(max, `${label} must be ${max.toLocaleString('en-GB')} or fewer`));
 
 export const rateSchema = z.object({
   key: z.string().regex(/^[a-z0-9-]{1,40}$/, 'The rate’s key is not valid'),
@@ -40,6 +43,16 @@ export const countSetSchema = z.object({
   source: z.string().trim().max(500, 'The source must be 500 characters or fewer').default(''),
 });
 
+/** A population the partnership names and describes itself. */
+export const populationSetSchema = z.object({
+  name: z.string({ error: 'Enter a name for the population' }).trim().min(1, 'Enter a name for the population, for example Northvale districts, mid-2024').max(100, 'The name must be 100 characters or fewer'),
+  source: z.string().trim().max(500, 'The description must be 500 characters or fewer').default(''),
+});
+
+export const newPopulationSetSchema = populationSetSchema.extend({
+  covers: z.enum(['districts', 'area'], { error: 'Select what the figures cover' }),
+});
+
 export const eligibilities = ['all', 'looked_after', 'child_protection_plan', 'child_in_need'] as const;
 
 export const sampleAuditSchema = z.object({
@@ -54,8 +67,11 @@ export const recordedAuditSchema = z.object({
   population: whole('The whole population', 1, 100_000_000),
   sampleSize: whole('The number of case files audited', 1, 100_000),
   source: z.string().trim().max(500, 'The source must be 500 characters or fewer').default(''),
-  counts: z.object(Object.fromEntries(auditVulnerabilityKeys.map((k) => [k, whole('The number of files', 0, 100_000)]))),
+  counts: z.object(Object.fromEntries(auditVulnerabilities.map((v) => [v.key, whole(`The number of files showing ${v.label.toLowerCase()}`, 0, 100_000)]))),
 }).superRefine((a, ctx) => {
+  if (a.sampleSize > a.population) {
+    ctx.addIssue({ code: 'custom', path: ['sampleSize'], message: `The number of case files audited (${a.sampleSize.toLocaleString('en-GB')}) cannot be more than the whole population (${a.population.toLocaleString('en-GB')})` });
+  }
   for (const key of auditVulnerabilityKeys) {
     const files = (a.counts as Record<string, number>)[key];
     if (files > a.sampleSize) ctx.addIssue({ code: 'custom', path: ['counts', key], message: `The number of files cannot be more than the ${a.sampleSize} audited` });

@@ -16,14 +16,13 @@ import { essexPrevalenceRates, prevalenceTable, type PopulationRow, type Prevale
 import { auditRepository } from '../audit/repository.ts';
 import { needsAnalysisRepository as repo, type AuditRow, type Eligibility, type PopulationSetRow } from './repository.ts';
 import { fieldErrors } from '../../domain/errors.ts';
-import { countSetSchema, ratesSchema, recordedAuditSchema, sampleAuditSchema } from './schemas.ts';
+import { countSetSchema, newPopulationSetSchema, populationSetSchema, ratesSchema, recordedAuditSchema, sampleAuditSchema } from './schemas.ts';
 
 /** Who may use needs analysis: the figures are aggregates, but they come from families' needs. */
 export const needsAnalysisRoles: readonly UserRole[] = ['analyst', 'manager', 'administrator'];
 /** Who may see which families an audit sampled (their references) and record what each file shows. */
 export const auditSampleRoles: readonly UserRole[] = ['analyst', 'manager'];
 
-export const districtPopulationName = 'Population by district';
 export const essexPopulationName = 'Essex (Hidden Harm report, 2010)';
 export const essexPopulation: PopulationRow[] = [
   { area: 'Essex', districtId: null, ageBand: '0-15', children: 262_000, births: 16_264, families: 160_000, people: 1_300_000 },
@@ -188,6 +187,18 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     return set;
   }
 
+  /** The partnership's own population, to change: the Essex example stays as the report gives it. */
+  async function ownPopulationSet(q: Queryable, setId: string, field: string) {
+    const set = await populationSetOrNotFound(q, setId);
+    if (set.example) throw new ValidationError({ [field]: `${set.name} is the Essex report’s example and is kept as the report gives it: create a population of your own to enter other figures` });
+    return set;
+  }
+
+  async function uniqueName(q: Queryable, name: string, setId?: string) {
+    const existing = await repo.populationSetIdByName(q, name);
+    if (existing && existing !== setId) throw new ValidationError({ name: `There is already a population called ${name}: choose another name` });
+  }
+
   return {
     /** Prevalence estimates of hidden harm beside the numbers known to services, for a population. */
     prevalence: (actor: Actor, opts: { populationSetId?: string } = {}) =>
@@ -245,23 +256,34 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
       return { set, rows, districts };
     },
 
-    /** The partnership's own population set (one row per district), created empty the first time. */
-    createDistrictPopulation: (actor: Actor) =>
+    /** A population of the partnership's own, named and described by its users: by district, or for any area. */
+    createPopulationSet: (actor: Actor, input: unknown) =>
       change(actor, 'needs-analysis-create-population', 'population_set', async (tx) => {
-        const existing = await repo.populationSetIdByName(tx, districtPopulationName);
-        if (existing) return { value: existing, recordId: existing };
+        const fields = parse(newPopulationSetSchema, input);
+        await uniqueName(tx, fields.name);
         const id = randomUUID();
-        await repo.insertPopulationSet(tx, { id, name: districtPopulationName, byDistrict: true, source: '' });
+        await repo.insertPopulationSet(tx, { id, name: fields.name, byDistrict: fields.covers === 'districts', source: fields.source });
         return { value: id, recordId: id };
+      }),
+
+    /** Renames a population and says what it covers and where its figures come from. */
+    describePopulationSet: (actor: Actor, setId: string, input: unknown) =>
+      change(actor, 'needs-analysis-describe-population', 'population_set', async (tx) => {
+        await ownPopulationSet(tx, setId, 'name');
+        const fields = parse(populationSetSchema, input);
+        await uniqueName(tx, fields.name, setId);
+        await repo.describePopulationSet(tx, setId, fields);
+        return { value: undefined, recordId: setId };
       }),
 
     /** The Essex report's inputs as a population, so its Table 1 can be seen (and checked) in Lantern. */
     loadEssexExample: (actor: Actor) =>
       change(actor, 'needs-analysis-create-population', 'population_set', async (tx) => {
-        let id = await repo.populationSetIdByName(tx, essexPopulationName);
+        let id = (await repo.populationSets(tx)).find((s) => s.example === 'essex')?.id;
         if (!id) {
           id = randomUUID();
-          await repo.insertPopulationSet(tx, { id, name: essexPopulationName, byDistrict: false, source: essexPopulationSource });
+          await uniqueName(tx, essexPopulationName);
+          await repo.insertPopulationSet(tx, { id, name: essexPopulationName, byDistrict: false, source: essexPopulationSource, example: 'essex' });
         }
         await repo.replacePopulationRows(tx, id, essexPopulation, clock.now(), essexPopulationSource);
         return { value: id, recordId: id, detail: { example: 'essex' } };
@@ -270,7 +292,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     /** Saves the figures typed into the page's table: all or nothing. */
     savePopulation: (actor: Actor, setId: string, raw: readonly RawPopulationRow[], source?: string) =>
       change(actor, 'needs-analysis-save-population', 'population_set', async (tx) => {
-        const set = await populationSetOrNotFound(tx, setId);
+        const set = await ownPopulationSet(tx, setId, 'row1.district');
         const checked = validatePopulation(raw, await areaRule(tx, set));
         if ('problems' in checked) throw new ValidationError(problemErrors(checked.problems));
         const rows = checked.rows.filter((r) => r.children || r.births || r.families || r.people);
@@ -281,7 +303,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     /** Replaces a set's figures with a CSV file's: all or nothing, every problem reported with its row and field. */
     importPopulation: (actor: Actor, setId: string, csv: string) =>
       change(actor, 'needs-analysis-import-population', 'population_set', async (tx) => {
-        const set = await populationSetOrNotFound(tx, setId);
+        const set = await ownPopulationSet(tx, setId, 'csv');
         const parsed = parsePopulationCsv(csv, await areaRule(tx, set));
         if ('problems' in parsed) throw new ValidationError(problemErrors(parsed.problems));
         await repo.replacePopulationRows(tx, setId, parsed.rows, clock.now());

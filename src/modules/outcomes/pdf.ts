@@ -4,7 +4,7 @@
 import { formatDate } from '../../domain/dates.ts';
 import { black, chart, grey, heading, margin, paragraph, pdfReport, table } from '../../web/pdf-report.ts';
 import type { Evaluation } from '../../domain/outcomes/evaluation.ts';
-import { beforeAfterChart, beforeAfterTable, figuresChart, figuresTable, statusChart, statusTable, transitionsTable } from './present.ts';
+import { beforeAfterChart, beforeAfterTable, figuresChart, figuresTable, methodNotes, statusChart, statusTable, transitionsTable } from './present.ts';
 
 export function evaluationPdf(report: { programmeName: string; query: { from: string; to: string }; evaluation: Evaluation },
   meta: { generatedOn: string; generatedBy: string }, options: { compress?: boolean } = {}): Promise<Buffer> {
@@ -24,7 +24,8 @@ export function evaluationPdf(report: { programmeName: string; query: { from: st
   heading(doc, 'Before and after');
   chart(doc, beforeAfterChart(e));
   table(doc, beforeAfterTable(e));
-  paragraph(doc, 'How the figures are worked out: offending compares proven offences in the 6 months before closure with half the count for the 12 months before referral (a fall of at least a third); anti-social behaviour compares the family’s incidents the same way (a fall of at least 60%); steps towards work count families where someone holds a step at closure they did not hold at referral.', 8, grey);
+  heading(doc, 'How the figures are worked out');
+  for (const note of methodNotes) paragraph(doc, note, 8, grey);
   doc.end();
   return done;
 }

@@ -4,9 +4,10 @@
  */
 import { barChart, groupedBarChart } from '../../domain/charts/svg.ts';
 import { outcomeAreaLabels } from '../../domain/casework/outcome-areas.ts';
-import { legalStatusLabels, legalStatuses } from '../../domain/codes.ts';
-import type { ClaimResult, ClaimTotals } from '../../domain/outcomes/claims.ts';
+import { legalStatusLabels, legalStatuses, type LegalStatus } from '../../domain/codes.ts';
+import { paymentModels, type ClaimResult, type ClaimSettings, type ClaimTotals } from '../../domain/outcomes/claims.ts';
 import { describeFigure, statusOrder, transitionLabel, wholePercent, type Evaluation, type Figure } from '../../domain/outcomes/evaluation.ts';
+import { fixed, roundFraction } from '../../domain/rounding.ts';
 import { timePointLabels } from '../../domain/outcomes/measures.ts';
 import type { Cell, DataTable } from '../../web/data-table.ts';
 
@@ -18,17 +19,37 @@ export function headlineFigures(e: Evaluation): Figure[] {
   return [e.noLongerCp, e.noLongerCin, e.atRiskStillAtHome, e.offending, e.asb, e.work];
 }
 
+const statusWords = (s: LegalStatus) => (s === 'none' ? 'no statutory involvement' : legalStatusLabels[s]);
+
+/** "9 of 14 (64%): 1 to Looked After, 8 to Child in Need": where the children went, beside the figure. */
+export function figureResult(f: Figure): string {
+  const moves = (f.movements ?? []).map((m) => `${m.count} to ${statusWords(m.to)}`);
+  return moves.length ? `${describeFigure(f)}: ${moves.join(', ')}` : describeFigure(f);
+}
+
+const signedText = (n: number, unit: string) => `${n > 0 ? '+' : ''}${fixed(n, 1).replace(/\.0$/, '')}${unit}`;
+
+/** The two attendance figures, labelled: the source's relative rise ("increased by 19%") and the rise in points. */
+export function attendanceRows(e: Evaluation): Cell[][] {
+  const { children, medianChange, medianRelativeChange } = e.attendance;
+  const cohort = 'children referred for education with attendance under 85% at referral and recorded at closure';
+  const who = `${children} ${children === 1 ? 'child' : 'children'}`;
+  return [
+    ['Median change in school attendance (relative, %)', cohort,
+      medianRelativeChange === null ? 'None in the cohort' : `${signedText(medianRelativeChange, '%')} (${who})`,
+      medianRelativeChange === null ? null : { value: medianRelativeChange, text: signedText(medianRelativeChange, '%') }, count(children), null],
+    ['Median change in school attendance (percentage points)', cohort,
+      medianChange === null ? 'None in the cohort' : `${signedText(medianChange, ' points')} (${who})`,
+      medianChange === null ? null : { value: medianChange, text: signedText(medianChange, '') }, count(children), null],
+  ];
+}
+
 export function figuresTable(e: Evaluation): DataTable {
   const rows: Cell[][] = headlineFigures(e).map((f) => [
-    f.label, f.cohort, describeFigure(f), count(f.numerator), count(f.denominator),
+    f.label, f.cohort, figureResult(f), count(f.numerator), count(f.denominator),
     f.denominator ? { value: wholePercent(f)!, text: `${wholePercent(f)}%` } : null,
   ]);
-  const median = e.attendance.medianChange;
-  rows.push([
-    'Median change in school attendance (percentage points)', 'children under 85% attendance at referral, with attendance at closure',
-    median === null ? 'None in the cohort' : `${median > 0 ? '+' : ''}${median} points (${e.attendance.children} ${e.attendance.children === 1 ? 'child' : 'children'})`,
-    median === null ? null : { value: median, text: String(median) }, count(e.attendance.children), null,
-  ]);
+  rows.push(...attendanceRows(e));
   return {
     id: 'figures', caption: 'Outcomes at closure against referral', csvName: 'outcome-figures.csv',
     columns: [{ text: 'Measure' }, { text: 'Cohort' }, { text: 'Result' }, { text: 'Number', numeric: true }, { text: 'Of', numeric: true }, { text: 'Percentage', numeric: true }],
@@ -57,12 +78,29 @@ export function transitionsTable(e: Evaluation): DataTable {
   };
 }
 
+function changeCell(b: Evaluation['beforeAfter'][number]): Cell {
+  if (!b.before) return null;
+  const percent = roundFraction((b.after - b.before) * 100, b.before);
+  return { value: percent, text: `${percent > 0 ? '+' : ''}${percent}%` };
+}
+
+/** How each figure is worked out, in the same words on the page and in the PDF. */
+export const methodNotes: readonly string[] = [
+  'No longer on a Child Protection Plan: children on a plan at referral who are not on one at closure, wherever they went (Looked After included, as Family Action counts it); the movements are shown beside the figure.',
+  'No longer Child in Need: children who were Child in Need at referral and are not at closure, counted the same way.',
+  'Still at home: children at risk of removal (or removed) at referral who are not looked after at closure.',
+  'Offending reduced by at least 33%: children’s proven offences in the 6 months before closure against half the count for the 12 months before referral, compared exactly (200 a year to 67 counts). The claims use the same rule.',
+  'Anti-social behaviour reduced by at least 60%: the family’s incidents compared the same way.',
+  'Steps towards work: someone in the family volunteering, on a course, going to interviews or in work at closure who was not at referral.',
+  'School attendance: children of families referred for education (a plan goal under “Getting a good education”) with attendance under 85% at referral and recorded at closure; the median relative change (70% to 89% is +27.1%, the source’s “increased by 19%”) and the median change in percentage points (+19 points).',
+];
+
 export function beforeAfterTable(e: Evaluation): DataTable {
   return {
     id: 'before-after', caption: 'Before and after: the 6 months before referral against the 6 months before closure', csvName: 'before-after.csv',
     columns: [{ text: 'Measure' }, { text: 'Cases with both', numeric: true }, { text: 'Before', numeric: true }, { text: 'After', numeric: true }, { text: 'Change', numeric: true }],
     rows: e.beforeAfter.map((b) => [b.label, count(b.cases), count(b.before), count(b.after),
-      b.change === null ? null : { value: Math.round(b.change * 100), text: `${b.change > 0 ? '+' : ''}${Math.round(b.change * 100)}%` }]),
+      changeCell(b)]),
   };
 }
 
@@ -107,12 +145,13 @@ export function claimsTable(results: (ClaimResult & { reference: string; problem
   };
 }
 
-export function claimTotalsTable(t: ClaimTotals, settings: { attachmentFee: number; resultsPayment: number }): DataTable {
+export function claimTotalsTable(t: ClaimTotals, settings: Pick<ClaimSettings, 'paymentModel' | 'attachmentFee' | 'resultsPayment'>): DataTable {
+  const phase2 = settings.paymentModel === 'troubled_families_phase_2';
   return {
-    id: 'claim-totals', caption: 'Payment', csvName: 'claim-totals.csv',
+    id: 'claim-totals', caption: `Payment: ${paymentModels[settings.paymentModel].label}`, csvName: 'claim-totals.csv',
     columns: [{ text: 'Payment' }, { text: 'Families', numeric: true }, { text: 'Each', numeric: true }, { text: 'Total', numeric: true }],
     rows: [
-      ['Attachment fee', count(t.attached), pounds(settings.attachmentFee), pounds(t.attachmentFees)],
+      phase2 ? ['Attachment fee', count(t.attached), pounds(settings.attachmentFee), pounds(t.attachmentFees)] : ['Upfront funding (the council’s grant)', null, null, pounds(t.upfrontFunding)],
       ['Results payment', count(t.eligible), pounds(settings.resultsPayment), pounds(t.resultsPayments)],
       ['Total', count(t.families), null, pounds(t.total)],
     ],

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { outcomeAreas, outcomeAreaLabels } from '../../domain/casework/outcome-areas.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
-import { describeCriterion, measureLabel, type ClaimSettings, type Criterion } from '../../domain/outcomes/claims.ts';
-import { describeFigure, transitionLabel } from '../../domain/outcomes/evaluation.ts';
+import { describeCriterion, measureLabel, paymentModels, type ClaimSettings, type Criterion } from '../../domain/outcomes/claims.ts';
+import { transitionLabel } from '../../domain/outcomes/evaluation.ts';
 import { numericMeasureKeys } from '../../domain/outcomes/measures.ts';
 import type { Services } from '../../services.ts';
 import { dateFromParts, dateParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
@@ -13,7 +13,7 @@ import { evaluationPdf } from './pdf.ts';
 import { claimSettingsSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import {
-  beforeAfterChart, beforeAfterTable, claimStatusLabels, claimsTable, claimTotalsTable, figuresChart, figuresTable, headlineFigures, statusChart, statusTable,
+  beforeAfterChart, beforeAfterTable, claimStatusLabels, claimsTable, claimTotalsTable, figureResult, figuresChart, figuresTable, headlineFigures, methodNotes, statusChart, statusTable,
   transitionsTable,
 } from './present.ts';
 
@@ -66,8 +66,10 @@ function criteriaFromText(value: string): { criteria: Criterion[]; error?: strin
 const criteriaText = (criteria: Criterion[]) => criteria.map((c) => `${c.measure} ${c.kind} ${c.value}`).join('\n');
 
 function settingsValues(s: ClaimSettings) {
+  const phase2 = s.paymentModel === 'troubled_families_phase_2';
   const values: Record<string, unknown> = {
-    attachmentFee: String(s.attachmentFee), resultsPayment: String(s.resultsPayment), minimumProblems: String(s.minimumProblems), employmentRoute: s.employmentRoute ? 'yes' : 'no',
+    paymentModel: s.paymentModel, resultsPayment: phase2 ? '' : String(s.resultsPayment), upfrontFunding: phase2 ? '' : String(s.upfrontFunding),
+    minimumProblems: String(s.minimumProblems), employmentRoute: s.employmentRoute ? 'yes' : 'no',
   };
   for (const r of s.rules) {
     values[`sustained-${r.area}`] = String(r.sustainedMonths);
@@ -103,7 +105,7 @@ export async function reportPages(app: FastifyInstance, { services }: { services
     });
     return reply.view('outcomes/views/report.njk', {
       ...base, errors: {}, errorList: [], report, query: f.query,
-      figures: headlineFigures(e).map((fig) => ({ ...fig, text: describeFigure(fig), cases: caseList(fig.caseIds), cohortCases: caseList(fig.cohortCaseIds) })),
+      figures: headlineFigures(e).map((fig) => ({ ...fig, text: figureResult(fig), cases: caseList(fig.caseIds), cohortCases: caseList(fig.cohortCaseIds) })),
       transitions: e.transitions.map((t) => ({ ...t, label: transitionLabel(t), cases: caseList(t.caseIds) })),
       attendanceCases: caseList(e.attendance.caseIds),
       beforeAfter: e.beforeAfter.map((b) => ({ ...b, cases: caseList(b.caseIds) })),
@@ -111,7 +113,7 @@ export async function reportPages(app: FastifyInstance, { services }: { services
       statusTable: pageTable(statusTable(e), urls.outcomesReportFiguresCsv(`${f.query}&table=statuses`)),
       transitionsTable: pageTable(transitionsTable(e), urls.outcomesReportTransitionsCsv(f.query)),
       beforeAfterTable: pageTable(beforeAfterTable(e), urls.outcomesReportFiguresCsv(`${f.query}&table=before-after`)),
-      charts: { figures: figuresChart(e), statuses: statusChart(e), beforeAfter: beforeAfterChart(e) },
+      charts: { figures: figuresChart(e), statuses: statusChart(e), beforeAfter: beforeAfterChart(e) }, methodNotes,
     });
   });
 
@@ -156,7 +158,7 @@ export async function reportPages(app: FastifyInstance, { services }: { services
     }));
     return reply.view('outcomes/views/claims.njk', {
       ...base, errors: {}, errorList: [], claims, query: f.query, eligible: group('eligible'), close: group('close'), notEligible: group('not_eligible'),
-      claimStatusLabels, totalsTable: pageTable(claimTotalsTable(claims.totals, claims.settings), urls.claimsCsv(f.query)),
+      claimStatusLabels, totalsTable: pageTable(claimTotalsTable(claims.totals, claims.settings), urls.claimsCsv(f.query)), paymentModel: paymentModels[claims.settings.paymentModel],
       canEdit: editors.includes(request.actor!.role as 'manager'),
     });
   });
@@ -170,12 +172,12 @@ export async function reportPages(app: FastifyInstance, { services }: { services
   app.get(paths.claimSettings, { config: { access: readers } }, async (request, reply) => {
     const { settings, canEdit } = await outcomes.claimSettings(request.actor!);
     const state = await takeFormState(services, request);
-    const order = ['attachmentFee', 'resultsPayment', 'minimumProblems', 'employmentRoute', ...outcomeAreas.flatMap((a) => [`criteria-${a.key}`, `sustained-${a.key}`])];
+    const order = ['paymentModel', 'upfrontFunding', 'resultsPayment', 'minimumProblems', 'employmentRoute', ...outcomeAreas.flatMap((a) => [`criteria-${a.key}`, `sustained-${a.key}`])];
     return reply.view('outcomes/views/settings.njk', {
-      pageTitle: 'Supporting Families claim rules', settings, canEdit, outcomeAreas,
+      pageTitle: 'Supporting Families claim rules', settings, canEdit, outcomeAreas, paymentModels, paymentModel: paymentModels[settings.paymentModel],
       rules: settings.rules.map((r) => ({ ...r, label: outcomeAreaLabels[r.area], described: r.criteria.map(describeCriterion) })),
       measures: [...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'].map((m) => ({ key: m, label: measureLabel(m as Criterion['measure']) })),
-      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, { employmentRoute: 'employmentRoute' }, order) : [], values: state?.values ?? settingsValues(settings),
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, { employmentRoute: 'employmentRoute', paymentModel: 'paymentModel' }, order) : [], values: state?.values ?? settingsValues(settings),
       saved: (request.query as Query).saved === 'yes',
     });
   });
@@ -184,14 +186,18 @@ export async function reportPages(app: FastifyInstance, { services }: { services
     const body = request.body ?? {};
     const { _csrf: _, ...values } = body;
     const errors: FieldErrors = {};
-    const number = (name: string) => (/^\d+$/.test(text(body, name).trim().replace(/^£/, '').replace(/,/g, '')) ? Number(text(body, name).trim().replace(/^£/, '').replace(/,/g, '')) : text(body, name));
+    // Whole pounds as typed ('£250,000'); blank is missing, anything else goes to the schema to be refused.
+    const number = (name: string) => {
+      const typed = text(body, name).trim().replace(/^£/, '').replace(/,/g, '');
+      return typed === '' ? undefined : /^\d+$/.test(typed) ? Number(typed) : typed;
+    };
     const rules = outcomeAreas.map((a) => {
       const parsed = criteriaFromText(text(body, `criteria-${a.key}`));
       if (parsed.error) errors[`criteria-${a.key}`] = `${a.label}: ${parsed.error}`;
       return { area: a.key, criteria: parsed.criteria, sustainedMonths: Number(text(body, `sustained-${a.key}`) || 6) };
     });
     const input = {
-      attachmentFee: number('attachmentFee'), resultsPayment: number('resultsPayment'), minimumProblems: number('minimumProblems'),
+      paymentModel: text(body, 'paymentModel') || undefined, resultsPayment: number('resultsPayment'), upfrontFunding: number('upfrontFunding'), minimumProblems: number('minimumProblems'),
       employmentRoute: text(body, 'employmentRoute') === 'yes' ? true : text(body, 'employmentRoute') === 'no' ? false : null, rules,
     };
     try {

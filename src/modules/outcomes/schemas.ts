@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { outcomeAreaKeys } from '../../domain/casework/outcome-areas.ts';
+import { paymentModelKeys, paymentModels, type ClaimSettings } from '../../domain/outcomes/claims.ts';
 import { legalStatuses } from '../../domain/codes.ts';
 import { familyStarAreas, numericMeasureKeys, timePoints, treatmentStates, workSteps, type FamilyStarArea } from '../../domain/outcomes/measures.ts';
 
@@ -58,9 +59,13 @@ const criterionSchema = z.object({
   value: z.number({ error: 'Give the value as a number' }).min(0, 'The value must be 0 or more'),
 });
 
+const pounds = (what: string) => z.number({ error: `Enter ${what} in whole pounds` }).int(`Enter ${what} in whole pounds`).min(0, `Enter ${what} in whole pounds`);
+
 export const claimSettingsSchema = z.object({
-  attachmentFee: z.number({ error: 'Enter the attachment fee in whole pounds' }).int('Enter the attachment fee in whole pounds').min(0, 'Enter the attachment fee in whole pounds').max(100000, 'The attachment fee must be £100,000 or less'),
-  resultsPayment: z.number({ error: 'Enter the results payment in whole pounds' }).int('Enter the results payment in whole pounds').min(0, 'Enter the results payment in whole pounds').max(100000, 'The results payment must be £100,000 or less'),
+  paymentModel: z.enum(paymentModelKeys, { error: 'Select how the programme pays' }).default('troubled_families_phase_2'),
+  attachmentFee: pounds('the attachment fee').max(100000, 'The attachment fee must be £100,000 or less').default(0),
+  resultsPayment: pounds('the results payment').max(100000, 'The results payment must be £100,000 or less').optional(),
+  upfrontFunding: pounds('the upfront funding').max(1_000_000_000, 'The upfront funding must be £1,000,000,000 or less').optional(),
   minimumProblems: z.number({ error: 'Enter the number of problems needed to attach, from 1 to 10' }).int('Enter the number of problems needed to attach, from 1 to 10').min(1, 'Enter the number of problems needed to attach, from 1 to 10').max(10, 'Enter the number of problems needed to attach, from 1 to 10'),
   employmentRoute: z.boolean({ error: 'Say whether continuous employment earns the results payment' }),
   rules: z.array(z.object({
@@ -69,4 +74,12 @@ export const claimSettingsSchema = z.object({
     sustainedMonths: z.union([z.literal(0), z.literal(6), z.literal(12)], { error: 'Sustained for 0, 6 or 12 months after closure' }),
   })).length(10, 'Give a rule for each of the ten headline outcomes')
     .refine((rules) => new Set(rules.map((r) => r.area)).size === rules.length, 'Give one rule for each headline outcome'),
-});
+}).superRefine((s, ctx) => {
+  if (s.paymentModel !== 'supporting_families_2022_25') return;
+  // No amounts are invented for 2022-25: the council enters its own.
+  if (s.resultsPayment === undefined) ctx.addIssue({ code: 'custom', path: ['resultsPayment'], message: 'Enter the results payment for each family, from the council’s grant' });
+  if (s.upfrontFunding === undefined) ctx.addIssue({ code: 'custom', path: ['upfrontFunding'], message: 'Enter the council’s upfront funding for the period, from its grant' });
+// The phase 2 preset keeps its source's amounts; 2022-25 has no attachment fee.
+}).transform((s): ClaimSettings => (s.paymentModel === 'troubled_families_phase_2'
+  ? { ...s, ...paymentModels.troubled_families_phase_2.amounts!, upfrontFunding: 0 }
+  : { ...s, attachmentFee: 0, resultsPayment: s.resultsPayment!, upfrontFunding: s.upfrontFunding! }));

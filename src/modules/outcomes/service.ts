@@ -95,6 +95,7 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
       const own = rows.filter((r) => r.case_id === c.id);
       return {
         caseId: c.id, familyId: c.family_id,
+        reasonAreas: [...new Set(goals.filter((g) => g.case_id === c.id).map((g) => g.outcome_area))],
         household: Object.fromEntries(own.filter((r) => r.person_id === null).map((r) => [r.time_point, rowToHousehold(r)])),
         members: people.filter((p) => p.family_id === c.family_id && p.member_type !== 'unborn').map((p) => ({
           personId: p.id, memberType: p.member_type as 'adult' | 'child',
@@ -117,8 +118,9 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
   }
 
   async function settingsIn(tx: Queryable): Promise<ClaimSettings> {
-    const saved = await repo.setting<ClaimSettings>(tx, claimSettingsKey);
-    return saved ?? defaultClaimSettings;
+    const saved = await repo.setting<unknown>(tx, claimSettingsKey);
+    // Settings saved before the payment models existed read as the phase 2 preset they were.
+    return saved ? claimSettingsSchema.parse(saved) : defaultClaimSettings;
   }
 
   function checkQuery(input: unknown): ReportQuery {
