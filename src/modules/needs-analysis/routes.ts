@@ -13,7 +13,7 @@ import { redirectWithErrors, takeFormState, text, type FormState } from '../../w
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { needsAnalysisApi } from './api.ts';
-import { sendCsv } from './csv.ts';
+import { csvInputLimits, maxCsvBytes, sendCsv } from './csv.ts';
 import { removeUpload, streamUpload } from '../../web/upload.ts';
 import { reportPdf } from './pdf.ts';
 import {
@@ -24,7 +24,6 @@ import {
 import { auditSampleRoles, eligibilityLabels, essexPopulationName, needsAnalysisRoles, type PrevalenceView } from './service.ts';
 
 const readers = needsAnalysisRoles;
-const maxCsvBytes = 5 * 1024 ** 2;
 
 /** A form's text fields, and its file (if one was chosen) as text. */
 type MultipartFields = Record<string, string | { filename: string; text: string }>;
@@ -233,7 +232,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
     });
   });
 
-  app.post(paths.needsAnalysisNewCounts, { config: { access: readers } }, async (request, reply) => {
+  app.post(paths.needsAnalysisNewCounts, { config: { access: readers, inputLimits: csvInputLimits } }, async (request, reply) => {
     const body = request.body as MultipartFields;
     const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
     const file = typeof body.csvFile === 'object' ? body.csvFile.text : '';
@@ -319,7 +318,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
     });
   });
 
-  app.post<{ Params: Params }>(paths.needsAnalysisPopulationImport, { config: { access: readers } }, async (request, reply) => {
+  app.post<{ Params: Params }>(paths.needsAnalysisPopulationImport, { config: { access: readers, inputLimits: csvInputLimits } }, async (request, reply) => {
     const body = request.body as MultipartFields;
     const { populationSetId } = request.params;
     const back = urls.needsAnalysisPopulation(populationSetId);
