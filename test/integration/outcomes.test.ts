@@ -61,7 +61,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       await t.db.query(`INSERT INTO plan_goal (id, plan_id, lineage_id, position, goal, outcome_area) VALUES ($1, $2, $3, $4, 'A goal', $5)`, [randomUUID(), planId, randomUUID(), i + 1, area]);
     }
     const measures = (timePoint: string, recordedOn: string, grace: object, daniel: object, household: object = {}) =>
-      s.outcomes.record(priya, ids.okaforCase, { timePoint, recordedOn, household, members: [{ personId: ids.Grace, ...grace }, { personId: ids.Daniel, ...daniel }] });
+      s.outcomes.record(priya, ids.okaforCase, { timePoint, recordedOn, household, members: [{ personId: ids.Grace, ...grace }, { personId: ids.Daniel, ...daniel }], version: 0 });
     await measures('referral', '2026-02-02', { substanceTreatment: 'not_engaged' }, { legalStatus: 'child_protection_plan', atRiskOfRemoval: true, attendancePercent: 70, offences12m: 3 }, { policeCallOuts: 6 });
     await measures('closure', '2026-05-01', { substanceTreatment: 'engaged', workSteps: ['course'] }, { legalStatus: 'child_in_need', attendancePercent: 92, exclusions: 0, offences6m: 0 }, { policeCallOuts: 1 });
     await measures('follow_up_6', '2026-11-01', { substanceTreatment: 'completed' }, { legalStatus: 'none', attendancePercent: 94, exclusions: 0, offences6m: 0 });
@@ -124,7 +124,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       const page = await client.get(`/cases/${ids.walshCase}/outcomes/closure`);
       expect(page.body).toContain('Record these once the case is closed');
       expect(page.body).not.toContain('Save outcome measures');
-      const response = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'closure', recordedOn: '2026-11-20', members: [] });
+      const response = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'closure', recordedOn: '2026-11-20', members: [], version: 0 });
       expect(response.statusCode).toBe(409);
       expect(response.json().message).toBe('Measures at closure cannot be recorded on this case: record these once the case is closed');
     });
@@ -142,7 +142,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
 
     it('answers the API with 400 and field errors', async () => {
       const response = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, {
-        timePoint: 'sometime', recordedOn: '2026-10-02', members: [{ personId: ids.Tyler, sdqTotal: 41, legalStatus: 'adopted' }],
+        timePoint: 'sometime', recordedOn: '2026-10-02', members: [{ personId: ids.Tyler, sdqTotal: 41, legalStatus: 'adopted' }], version: 0,
       });
       expect(response.statusCode).toBe(400);
       expect(response.json().fields).toEqual({
@@ -150,7 +150,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
         'members.0.legalStatus': 'Select the child’s status',
         'members.0.sdqTotal': 'Enter the SDQ total difficulties score as a whole number from 0 to 40',
       });
-      const stranger = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'referral', recordedOn: '2026-10-02', members: [{ personId: ids.Daniel }] });
+      const stranger = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'referral', recordedOn: '2026-10-02', members: [{ personId: ids.Daniel }], version: 0 });
       expect(stranger.statusCode).toBe(400);
       expect(stranger.json().fields).toEqual({ 'members.0.personId': 'This person is not a member of the family' });
       const read = await api('GET', `/api/v1/cases/${ids.okaforCase}/outcomes`, priyaToken);

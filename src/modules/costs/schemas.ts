@@ -1,3 +1,4 @@
+import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
 import { countOfs } from '../../domain/costs/cost-benefit.ts';
 import { parseScaled } from '../../domain/costs/money.ts';
@@ -89,7 +90,7 @@ export const analysisSchema = z.object({
 });
 
 export const analysisUpdateSchema = analysisSchema.extend({
-  version: z.coerce.number({ error: 'The version you read is missing' }).int('The version you read is missing').min(1, 'The version you read is missing'),
+  version: versionSchema(),
 });
 
 export type AnalysisInput = z.output<typeof analysisSchema>;

@@ -1,3 +1,4 @@
+import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
 import { isCinFactorCode, legalStatuses, needTypes, roles, sexes } from '../../domain/codes.ts';
 import { isIsoDate } from '../../domain/dates.ts';
@@ -32,7 +33,7 @@ export const familySchema = z.object({
 export type FamilyFields = z.infer<typeof familySchema>;
 
 export const familyUpdateSchema = familySchema.extend({
-  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+  version: versionSchema(),
 });
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -65,7 +66,7 @@ export const memberSchema = z.object({
 export type MemberFields = z.infer<typeof memberSchema>;
 
 export const memberUpdateSchema = z.intersection(memberSchema, z.object({
-  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+  version: versionSchema(),
 }));
 
 export const needSchema = z.object({

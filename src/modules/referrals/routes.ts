@@ -1,3 +1,4 @@
+import { formVersion } from '../../domain/input.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cinFactorCodes, roles } from '../../domain/codes.ts';
 import { ConflictError, RuleViolation, ValidationError } from '../../domain/errors.ts';
@@ -50,7 +51,7 @@ function screeningFromForm(body: Record<string, unknown>) {
   return {
     decision: text(body, 'decision') || undefined, reason: text(body, 'reason'), programmeId: text(body, 'programmeId') || null,
     familyChoice: text(body, 'familyChoice'), signpostedTo: text(body, 'signpostedTo'),
-    levelOverride: text(body, 'levelOverride') || null, levelOverrideReason: text(body, 'levelOverrideReason'), version: text(body, 'version'),
+    levelOverride: text(body, 'levelOverride') || null, levelOverrideReason: text(body, 'levelOverrideReason'), version: formVersion(text(body, 'version')),
   };
 }
 

@@ -1,3 +1,4 @@
+import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
 import { isCinFactorCode, roles } from '../../domain/codes.ts';
 import { isIsoDate } from '../../domain/dates.ts';
@@ -45,7 +46,7 @@ export const screeningSchema = z.object({
   signpostedTo: z.string().trim().max(200).default(''),
   levelOverride: z.coerce.number().int().min(1).max(4).nullable().default(null),
   levelOverrideReason: z.string().trim().max(2000).default(''),
-  version: z.coerce.number().int().min(1),
+  version: versionSchema(),
 }).superRefine((s, ctx) => {
   if (s.decision === 'accepted') {
     if (!s.programmeId) ctx.addIssue({ code: 'custom', path: ['programmeId'], message: 'Select a programme' });

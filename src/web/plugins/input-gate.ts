@@ -61,7 +61,9 @@ export function inputProblems(request: Pick<FastifyRequest, 'body' | 'query' | '
 /** 'lines.0.unitCostKey' → 'Unit cost key (line 1)'; 'email' → 'Email'. */
 function label(path: string): string {
   const parts = path.split('.');
-  const name = [...parts].reverse().find((p) => !/^\d+$/.test(p)) ?? 'This field';
+  const named = parts.filter((p) => !/^\d+$/.test(p));
+  // An uploaded file's text is named after the file field (csvFile.text → 'Csv file').
+  const name = (named.at(-1) === 'text' && named.length > 1 ? named.at(-2) : named.at(-1)) ?? 'This field';
   const words = name.replace(/[_-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
   const position = parts.find((p) => /^\d+$/.test(p));
   return `${words.charAt(0).toUpperCase()}${words.slice(1)}${position !== undefined ? ` (item ${Number(position) + 1})` : ''}`;
