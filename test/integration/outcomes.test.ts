@@ -80,7 +80,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       expect(form.body).toContain('Kerry Walsh');
       expect(form.body).toContain('Tyler Walsh');
       const post = await client.post(`/cases/${ids.walshCase}/outcomes/referral`, {
-        'recordedOn-day': '2', 'recordedOn-month': '10', 'recordedOn-year': '2026', [`legalStatus-${ids.Tyler}`]: 'child_in_need', [`attendancePercent-${ids.Tyler}`]: '78.5%',
+        version: '0', 'recordedOn-day': '2', 'recordedOn-month': '10', 'recordedOn-year': '2026', [`legalStatus-${ids.Tyler}`]: 'child_in_need', [`attendancePercent-${ids.Tyler}`]: '78.5%',
         [`workSteps-${ids.Kerry}`]: 'volunteering', policeCallOuts: '3', 'star-wellbeing': '4',
       });
       expect(post.statusCode).toBe(303);
@@ -102,7 +102,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       const client = await signedIn(priya.email);
       await client.get(`/cases/${ids.walshCase}/outcomes/referral`);
       const post = await client.post(`/cases/${ids.walshCase}/outcomes/referral`, {
-        'recordedOn-day': '31', 'recordedOn-month': '2', 'recordedOn-year': '2026', [`attendancePercent-${ids.Tyler}`]: '120', [`exclusions-${ids.Tyler}`]: 'two', 'star-wellbeing': '11',
+        version: '0', 'recordedOn-day': '31', 'recordedOn-month': '2', 'recordedOn-year': '2026', [`attendancePercent-${ids.Tyler}`]: '120', [`exclusions-${ids.Tyler}`]: 'two', 'star-wellbeing': '11',
       });
       expect(post.statusCode).toBe(303);
       const page = await client.get(post.headers.location!);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 
 export type FileKind = 'csv' | 'xlsx';
@@ -73,13 +73,14 @@ export class FileFormatError extends Error {
 }
 
 function fileFormatError(error: unknown, row: number, kind: FileKind): FileFormatError {
-  const e = error as { code?: string; lines?: number; message?: string };
-  if (kind === 'csv' && typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-    // csv-parse: 'Invalid Opening Quote: a quote is found on field 1 at line 2, value is "ab"'; keep the reason, not the value.
-    const reason = (e.message ?? e.code).split(':')[0].toLowerCase();
-    const hint = e.code === 'CSV_INVALID_OPENING_QUOTE' || e.code === 'CSV_INVALID_CLOSING_QUOTE' || e.code === 'CSV_QUOTE_NOT_CLOSED'
+  if (error instanceof CsvError) {
+    // 'Invalid Opening Quote: a quote is found on field 1 at line 2, value is "ab"': keep the reason, not the value.
+    const reason = error.message.split(':')[0].toLowerCase();
+    const hint = ['INVALID_OPENING_QUOTE', 'INVALID_CLOSING_QUOTE', 'QUOTE_NOT_CLOSED'].includes(error.code)
       ? ': a cell has a stray double quote; put the whole cell in double quotes and double the quote inside ("ab""c")' : '';
-    return new FileFormatError(e.lines ?? row, `cannot be read as CSV (${reason})${hint}`);
+    // The line csv-parse reached is the spreadsheet row (records already read may not have been handed on yet).
+    const at = (error as CsvError & { lines?: number }).lines;
+    return new FileFormatError(typeof at === 'number' && at > 0 ? at : row, `cannot be read as CSV (${reason})${hint}`);
   }
   return new FileFormatError(row, kind === 'csv' ? 'cannot be read as CSV' : 'cannot be read as an XLSX spreadsheet: save it again from the spreadsheet program as .xlsx');
 }
