@@ -109,5 +109,5 @@ export const deflatorSeriesSchema = z.object({
       seen.add(y.financialYear);
     });
   }),
-  version: z.string({ error: 'The version you read is missing' }),
+  version: z.string({ error: 'The version you read is missing' }).max(100, 'The version you read is missing'),
 });

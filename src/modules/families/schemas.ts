@@ -10,7 +10,7 @@ import { looksLikePostcode } from '../../domain/names.ts';
  */
 
 const isoDate = (label: string) =>
-  z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).refine(isIsoDate, `${capitalise(label)} must be a real date`);
+  z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).max(40, `${capitalise(label)} must be a real date`).refine(isIsoDate, `${capitalise(label)} must be a real date`);
 
 function capitalise(s: string) {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -71,7 +71,7 @@ export const memberUpdateSchema = z.intersection(memberSchema, z.object({
 
 export const needSchema = z.object({
   needType: z.enum(needTypes, { error: 'Select the type of need' }).default('cin_factor'),
-  code: z.string().trim().nullable().default(null),
+  code: z.string().trim().max(10, 'Select the need or vulnerability from the list').nullable().default(null),
   sourceAgencyId: z.uuid({ error: 'Select the agency that identified this need' }),
   identifiedOn: isoDate('the date the need was identified'),
   isCurrent: z.boolean({ error: 'Select whether this need is current' }).default(true),

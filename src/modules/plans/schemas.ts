@@ -19,7 +19,7 @@ const required = (max: number, missing: string, label: string) =>
 const version = versionSchema(0);
 
 const isoDate = (missing: string, label: string) =>
-  z.string({ error: missing }).trim().min(1, missing).refine(isIsoDate, `${label} must be a real date`);
+  z.string({ error: missing }).trim().min(1, missing).max(40, `${label} must be a real date`).refine(isIsoDate, `${label} must be a real date`);
 
 export const memberAssessmentSchema = z.object({
   strengths: text(5000, 'Strengths'),

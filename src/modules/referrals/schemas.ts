@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isCinFactorCode, roles } from '../../domain/codes.ts';
 import { isIsoDate } from '../../domain/dates.ts';
 
-const date = (label: string) => z.string().trim().refine(isIsoDate, `${label} must be a real date`);
+const date = (label: string) => z.string().trim().max(40, `${label} must be a real date`).refine(isIsoDate, `${label} must be a real date`);
 
 export const referralMemberSchema = z.object({
   givenName: z.string({ error: 'Enter their first name' }).trim().min(1, 'Enter their first name').max(100),
@@ -22,7 +22,7 @@ export const referralSchema = z.object({
   referrerName: z.string({ error: 'Enter the referrer’s name' }).trim().min(1, 'Enter the referrer’s name').max(200),
   referrerAgency: z.string({ error: 'Enter the referrer’s agency, or “Self-referral”' }).trim().min(1, 'Enter the referrer’s agency, or “Self-referral”').max(200),
   referrerContact: z.string({ error: 'Enter a phone number or email address for the referrer' }).trim().min(1, 'Enter a phone number or email address for the referrer').max(200),
-  needCodes: z.array(z.string().refine(isCinFactorCode, 'Select needs from the list')).default([]),
+  needCodes: z.array(z.string().max(10, 'Select needs from the list').refine(isCinFactorCode, 'Select needs from the list')).max(100, 'Select needs from the list').default([]),
   reasons: z.string({ error: 'Describe why you are referring the family' }).trim().min(1, 'Describe why you are referring the family').max(5000, 'The reasons must be 5,000 characters or fewer'),
   urgency: z.enum(['routine', 'urgent', 'emergency'], { error: 'Select how urgent this is' }),
   consent: z.enum(['given', 'not_given'], { error: 'Select whether the family has agreed to the referral' }),
@@ -42,7 +42,7 @@ export const screeningSchema = z.object({
   decision: z.enum(['accepted', 'signposted', 'declined'], { error: 'Select a decision' }),
   reason: z.string({ error: 'Give the reason for the decision' }).trim().min(1, 'Give the reason for the decision').max(2000),
   programmeId: z.uuid({ error: 'Select a programme' }).nullable().default(null),
-  familyChoice: z.string().trim().default(''),
+  familyChoice: z.string().trim().max(40, 'Select a family from the list, or a new family').default(''),
   signpostedTo: z.string().trim().max(200).default(''),
   levelOverride: z.coerce.number().int().min(1).max(4).nullable().default(null),
   levelOverrideReason: z.string().trim().max(2000).default(''),
