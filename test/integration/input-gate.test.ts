@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
+import { testClock } from '../support/clock.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services } from '../../src/services.ts';
 
@@ -18,7 +19,7 @@ describe.each(engines)('the input gate on %s', (engine) => {
     const user = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId, email: 'gate@test.example' });
     email = user.email;
     app = await testApp(t.db);
-    const s = services(t.db, { sessionHours: 8 });
+    const s = services(t.db, { sessionHours: 8, clock: testClock() });
     token = await s.access.createApiToken(email, 'test');
     familyId = (await s.families.createFamily(user, { family: aFamily(), members: [aMember()] })).id;
   });

@@ -5,6 +5,7 @@ import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../su
 import { makeDatedCase } from '../support/casework-factories.ts';
 import { anAgreement, anExtractRow, extractCsv } from '../support/identification-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
+import { testClock } from '../support/clock.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services, type Services } from '../../src/services.ts';
 import { seedCostBenefitDemo } from '../../src/modules/costs/demo.ts';
@@ -37,7 +38,7 @@ describe.each(engines)('limits on input on %s', (engine) => {
     const csc = p.agencies.childrens_social_care;
     const worker = await makeUser(t.db, { agencyId: csc, teamId: p.teamId, email: 'kw@test.example' });
     analystActor = await makeUser(t.db, { role: 'analyst', agencyId: csc, email: 'analyst@test.example' });
-    s = services(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = services(t.db, { sessionHours: 8, clock: testClock() });
     analystToken = await s.access.createApiToken('analyst@test.example', 'test');
     workerToken = await s.access.createApiToken(worker.email, 'test');
     await t.db.transaction((tx) => seedCostBenefitDemo(tx));

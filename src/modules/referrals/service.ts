@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { cinFactorCodes, type Role } from '../../domain/codes.ts';
 import { screen } from '../../domain/casework/lifecycle.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { levelOfNeed, type NeedForLevel } from '../../domain/level-of-need.ts';
 import { searchKeyGroups } from '../../domain/names.ts';
@@ -24,8 +24,8 @@ function needsFromCodes(codes: string[]): NeedForLevel[] {
   return codes.map((code) => ({ personName: 'referral', role: roleFor[code.slice(-1)] ?? 'other_adult', needType: 'cin_factor', code, isCurrent: true }));
 }
 
-export function referralsService(db: Database, families: FamiliesService, options: { today?: () => string } = {}) {
-  const today = options.today ?? (() => todayIso());
+export function referralsService(db: Database, families: FamiliesService, { clock }: { clock: Clock }) {
+  const today = () => clock.today();
 
   /** The referral if the actor may read it (the referrer or a screening manager), else null; either way audited. */
   async function readable(tx: Queryable, actor: Actor, id: string, action: string): Promise<ReferralRow | null> {
@@ -60,7 +60,7 @@ export function referralsService(db: Database, families: FamiliesService, option
         const reference = await repo.insert(tx, {
           id, familyId: r.familyId, referredBy: actor.id, subject: { familyName: r.familyName, addressLine1: r.addressLine1, postcode: r.postcode, members: r.members },
           referrerName: r.referrerName, referrerAgency: r.referrerAgency, referrerContact: r.referrerContact, selfReferral: r.selfReferral,
-          needCodes: r.needCodes, reasons: r.reasons, urgency: r.urgency, consent: r.consent, lawfulBasis: r.lawfulBasis,
+          needCodes: r.needCodes, reasons: r.reasons, urgency: r.urgency, consent: r.consent, lawfulBasis: r.lawfulBasis, receivedAt: clock.now(),
         });
         await auditRepository.insert(tx, { userId: actor.id, action: 'create-referral', recordType: 'referral', recordId: id, familyId: r.familyId, outcome: 'allowed', ip: actor.ip, detail: { reference } });
         return false;
@@ -71,7 +71,7 @@ export function referralsService(db: Database, families: FamiliesService, option
 
     async queue(actor: Actor) {
       if (!screeners.has(actor.role)) throw new ForbiddenError('Only managers screen referrals');
-      const rows = await repo.queue(db);
+      const rows = await repo.queue(db, new Date(clock.now().getTime() - 30 * 86_400_000));
       await auditRepository.insert(db, { userId: actor.id, action: 'list-referrals', recordType: 'referral', outcome: 'allowed', ip: actor.ip, detail: { count: rows.length } });
       return rows;
     },
@@ -135,13 +135,14 @@ export function referralsService(db: Database, families: FamiliesService, option
           }
           caseId = randomUUID();
           const due = new Date(new Date(referral.received_at).getTime() + programme.first_visit_hours * 3_600_000).toISOString();
-          await casesRepository.insertCase(tx, { id: caseId, familyId, referralId: id, programmeId: programme.id, firstVisitDueAt: due });
+          await casesRepository.insertCase(tx, { id: caseId, familyId, referralId: id, programmeId: programme.id, firstVisitDueAt: due, openedAt: clock.now() });
           await auditRepository.insert(tx, { userId: actor.id, action: 'open-case', recordType: 'case', recordId: caseId, familyId, outcome: 'allowed', ip: actor.ip });
         }
         const decided = await repo.decide(tx, id, s.version, {
           status: s.decision, decidedBy: actor.id, reason: s.reason, signpostedTo: s.signpostedTo, programmeId: s.decision === 'accepted' ? s.programmeId : null,
           familyId, level: computed.level, levelRule: computed.reason, levelOverride: s.levelOverride !== null && s.levelOverride !== computed.level ? s.levelOverride : null,
           levelOverrideReason: s.levelOverride !== null && s.levelOverride !== computed.level ? s.levelOverrideReason : '',
+          decidedAt: clock.now(),
         });
         if (!decided) throw new ConflictError('Someone else screened this referral after you opened it. Your decision has not been saved.');
         return { decision: s.decision, familyId, caseId };
