@@ -19,7 +19,8 @@ import type { UserRole } from '../../src/domain/codes.ts';
  * OpenAPI document and every page form (the POST routes of the app's route table), signed in as
  * each role of a small demo partnership with real ids, so most requests reach the handlers.
  *
- * FUZZ_SEED reproduces a run (the seed is printed); FUZZ_REQUESTS sets how many (10,000 by default).
+ * FUZZ_SEED reproduces a run (the seed is printed); FUZZ_REQUESTS sets how many (10,000 by default);
+ * FUZZ_ENGINE picks one engine.
  */
 
 const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
@@ -66,7 +67,10 @@ const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 
 const uuidLike = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe.each(engines)('fuzzing every route on %s', (engine) => {
+// FUZZ_ENGINE=pglite or postgres runs one engine only.
+const fuzzEngines = process.env.FUZZ_ENGINE ? engines.filter((e) => e === process.env.FUZZ_ENGINE) : engines;
+
+describe.each(fuzzEngines)('fuzzing every route on %s', (engine) => {
   let t: TestDatabase;
   let app: LanternApp;
   let s: Services;
