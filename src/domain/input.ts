@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
 /**
- * What every string that enters Lantern must be, checked once at the gate (src/web/plugins/
- * input-gate.ts) and again by the schemas that read it: no NUL character (PostgreSQL cannot
- * store one in text or jsonb) and no lone surrogate (half of a character, which jsonb refuses),
- * and no longer than its field allows.
+ * What every string that enters Lantern must be, checked once at the gate for requests
+ * (src/web/plugins/input-gate.ts) and for each cell of an agency extract: no NUL character
+ * (PostgreSQL cannot store one in text or jsonb), no lone surrogate (half of a character, which
+ * jsonb refuses), and no longer than its field allows. The schemas set each field's own limit.
  */
 
 /** The longest a string may be when its field sets no lower limit (a free-text note is 5,000). */
@@ -19,15 +19,6 @@ export function unsafeTextReason(value: string, maxLength = defaultMaxLength): s
   if (loneSurrogate.test(value)) return 'contains a broken character (half of an emoji or symbol): type it again';
   if (value.length > maxLength) return `must be ${maxLength.toLocaleString('en-GB')} characters or fewer`;
   return null;
-}
-
-/** A zod string that refuses what the gate refuses; `label` starts the message ("Notes must ..."). */
-export function safeString(label: string, maxLength = defaultMaxLength, required = `Enter ${label.toLowerCase()}`) {
-  return z.string({ error: required }).max(maxLength, `${label} must be ${maxLength.toLocaleString('en-GB')} characters or fewer`)
-    .superRefine((value, ctx) => {
-      const reason = unsafeTextReason(value, maxLength);
-      if (reason) ctx.addIssue({ code: 'custom', message: `${label} ${reason}` });
-    });
 }
 
 /** The largest version number a record can have (PostgreSQL integer). */
