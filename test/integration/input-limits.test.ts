@@ -166,6 +166,23 @@ describe.each(engines)('limits on input on %s', (engine) => {
       expect(await count('source_record')).toBe(before);
     });
 
+    it('answers an extract with a NUL in its header or cells with row problems, never a 500', async () => {
+      const agreementId = await s.identification.createAgreement(analystActor, anAgreement({ name: 'NUL test agreement' }));
+      const [header, row] = extractCsv('police-da', [anExtractRow('police-da', 2)]).split('\n');
+      const send = async (name: string, content: string) => {
+        await analyst.get('/identification/upload');
+        const response = await app.inject({ method: 'POST', url: '/identification/upload', ...multipart(analyst, { source: 'police-da', agreementId }, { name: 'file', filename: name, content }) });
+        expect(response.statusCode).toBe(303);
+        const page = await analyst.get('/identification/upload');
+        expect(page.statusCode).toBe(200);
+        return page.body;
+      };
+      expect(await send('header.csv', `x\u0000${header}\n${row}\n`)).toContain('header.csv: The file’s columns do not match the format: nothing was loaded');
+      const cell = await send('cell.csv', `${header}\n${row.replace(/^([^,]*),/, '$1\u0000,')}\n`);
+      expect(cell).toContain('cell.csv: 1 of 1 rows have problems: nothing was loaded');
+      expect(cell).toContain('must not contain a hidden NUL character');
+    });
+
     it('answers a population CSV with a stray quote or an impossible number with row messages (400), changing nothing', async () => {
       const created = await analyst.post('/needs-analysis/populations', {});
       const set = { id: (created.headers.location as string).split('/').at(-1)!.split('?')[0] };
