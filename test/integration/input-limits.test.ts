@@ -12,14 +12,6 @@ import { seedCostBenefitDemo } from '../../src/modules/costs/demo.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { staleMeasuresMessage } from '../../src/modules/outcomes/service.ts';
 
-/** A multipart form as a browser sends it: the CSRF token first, then the fields, then the file. */
-function multipart(client: PageClient, fields: Record<string, string>, file: { name: string; filename: string; content: string }) {
-  const boundary = `----lantern${randomUUID()}`;
-  const head = Object.entries({ _csrf: client.csrf, ...fields }).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join('');
-  const payload = `${head}--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n--${boundary}--\r\n`;
-  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: client.cookie } };
-}
-
 describe.each(engines)('limits on input on %s', (engine) => {
   let t: TestDatabase;
   let app: LanternApp;
@@ -157,7 +149,7 @@ describe.each(engines)('limits on input on %s', (engine) => {
       const broken = `${header}\nQ1,ab"c,X,${csv[1].split(',').slice(3).join(',')}\n`;
       await analyst.get('/identification/upload');
       const before = await count('source_record');
-      const response = await app.inject({ method: 'POST', url: '/identification/upload', ...multipart(analyst, { source: 'police-da', agreementId }, { name: 'file', filename: 'broken.csv', content: broken }) });
+      const response = await analyst.upload('/identification/upload', { source: 'police-da', agreementId }, { name: 'file', filename: 'broken.csv', text: broken });
       expect(response.statusCode).toBe(303);
       const page = await analyst.get('/identification/upload');
       expect(page.body).toContain('<title>Error: ');
@@ -171,7 +163,7 @@ describe.each(engines)('limits on input on %s', (engine) => {
       const [header, row] = extractCsv('police-da', [anExtractRow('police-da', 2)]).split('\n');
       const send = async (name: string, content: string) => {
         await analyst.get('/identification/upload');
-        const response = await app.inject({ method: 'POST', url: '/identification/upload', ...multipart(analyst, { source: 'police-da', agreementId }, { name: 'file', filename: name, content }) });
+        const response = await analyst.upload('/identification/upload', { source: 'police-da', agreementId }, { name: 'file', filename: name, text: content });
         expect(response.statusCode).toBe(303);
         const page = await analyst.get('/identification/upload');
         expect(page.statusCode).toBe(200);
