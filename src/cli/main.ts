@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { loadConfig, type Config } from '../config.ts';
-import { migrate, openDatabase, type Database } from '../db/database.ts';
+import { openMigrated, type Database } from '../db/database.ts';
 import { userRoles, type UserRole } from '../domain/codes.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { problemMessage } from '../domain/identification/validate.ts';
@@ -17,6 +17,7 @@ import { services } from '../services.ts';
 import { makeClock, type Clock } from '../clock.ts';
 import { isIsoDate } from '../domain/dates.ts';
 import { buildApp } from '../web/app.ts';
+import { urls } from '../web/urls.ts';
 
 /** The one password every demo account shares. Demo data only: never used for real accounts. */
 export const demoPassword = 'lantern-demo-password';
@@ -25,9 +26,17 @@ const usage = `Usage: lantern <command> [options]
 
   start [--port N] [--no-demo]     migrate, seed a demo partnership into an empty embedded database, and serve
   migrate                          apply database migrations
+  setup --partnership P --agency A --agency-type T --email E --name N
+                                   first run on an empty database: the partnership, its first agency and
+                                   first administrator (password from LANTERN_PASSWORD); the rest is done at /admin
   seed [--families N] [--seed N]   add a demo partnership to an empty database (default 300 families)
   user create --email E --name N --role R --agency A [--team T] [--job-title J]
                                    create a user; the password is read from LANTERN_PASSWORD
+  user invite --email E --name N --role R --agency A [--team T]
+                                   add a user and print a one-time link for them to choose a password
+  user disable --email E | user enable --email E
+                                   disable (ends sessions, revokes API tokens) or enable an account
+  user unlock --email E            let an email sign in again after it was locked for too many failed attempts
   token create --email E [--label L]
                                    create an API token for a user and print it once
   level-rules set --file F         replace the level of need rules with the JSON in F
@@ -44,20 +53,20 @@ const usage = `Usage: lantern <command> [options]
 Any command takes --today YYYY-MM-DD (or LANTERN_TODAY): the clock starts on that date and runs on from there.
 The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
 
-async function open(config: Config): Promise<Database> {
+/** The app's database, migrated; `owner` is the migrating role, for the demo seed's bulk load. */
+async function open(config: Config): Promise<Database & { owner: Database }> {
   if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrate(db);
-  return db;
+  const opened = await openMigrated({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, dataDir: config.dataDir });
+  return { ...opened.db, owner: opened.owner, close: opened.close };
 }
 
 async function familyCount(db: Database): Promise<number> {
   return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM family'))[0].n;
 }
 
-async function seed(db: Database, config: Config, clock: Clock, families: number, seedNumber: number) {
+async function seed(db: Database & { owner: Database }, config: Config, clock: Clock, families: number, seedNumber: number) {
   const started = performance.now();
-  const result = await seedDemo(db, { families, seed: seedNumber, today: clock.today(), passwordHash: await hashPassword(demoPassword) });
+  const result = await seedDemo(db.owner, { families, seed: seedNumber, today: clock.today(), passwordHash: await hashPassword(demoPassword) });
   const built = services(db, { ...config, clock });
   const work = await seedDemoCasework(built);
   const closed = await seedDemoOutcomes(built);
@@ -70,6 +79,26 @@ function printSignIns(url: string) {
   console.log(`\nLantern is running at ${url}\n\nDemo sign-ins (password for all: ${demoPassword}):`);
   for (const s of demoSignIns) console.log(`  ${s.email.padEnd(44)} ${s.role.padEnd(13)} ${s.description}`);
   console.log('\nPress Ctrl+C to stop.');
+}
+
+/** `user invite|disable|enable`: by email and names on the command line, through the admin use cases. */
+async function userCommand(built: ReturnType<typeof services>, sub: 'invite' | 'disable' | 'enable', values: Record<string, string | undefined>, port: number) {
+  const admin = built.admin;
+  if (sub === 'invite') {
+    const agency = (await admin.agencies(null)).find((a) => a.name.toLowerCase() === (values.agency ?? '').toLowerCase());
+    if (!agency) throw new ValidationError({ agency: `No agency is called ${values.agency ?? ''}: give its name with --agency` });
+    const team = values.team ? (await admin.teams(null)).find((t) => t.agency_id === agency.id && t.name.toLowerCase() === values.team!.toLowerCase()) : undefined;
+    if (values.team && !team) throw new ValidationError({ team: `${agency.name} has no team called ${values.team}` });
+    const { invitation } = await admin.inviteUser(null, {
+      email: values.email, displayName: values.name, jobTitle: values['job-title'], role: values.role, agencyId: agency.id, teamId: team?.id,
+    });
+    console.log(`Give this link to ${values.name}; it works once, for a week:\n  ${process.env.LANTERN_BASE_URL ?? `http://localhost:${port}`}${urls.invitation(invitation)}`);
+    return;
+  }
+  const user = (await admin.users(null)).find((u) => u.email.toLowerCase() === (values.email ?? '').toLowerCase());
+  if (!user) throw new ValidationError({ email: `No user has the email address ${values.email ?? ''}` });
+  await admin.setUserActive(null, user.id, { version: user.version }, sub === 'enable');
+  console.log(sub === 'enable' ? `Enabled ${user.email}.` : `Disabled ${user.email}: their sessions are ended and their API tokens revoked.`);
 }
 
 /** `--today YYYY-MM-DD` (or `--today=YYYY-MM-DD`) anywhere on the line, for any command; LANTERN_TODAY otherwise. */
@@ -101,19 +130,26 @@ export async function main(args: string[]) {
       await built.access.deleteExpiredSessions();
       // Expired sessions are swept hourly; unref so the timer never keeps the process alive.
       setInterval(() => void built.access.deleteExpiredSessions().catch(() => undefined), 3_600_000).unref();
-      const app = await buildApp({ services: built, sessionHours: config.sessionHours, logger: { level: config.logLevel } });
+      // Request logs go to a file by default, so the console keeps the sign-in list readable.
+      const logFile = config.logFile === 'stdout' ? undefined : config.logFile;
+      if (logFile) await mkdir(path.dirname(logFile), { recursive: true });
+      const app = await buildApp({
+        services: built, sessionHours: config.sessionHours, logger: { level: config.logLevel, file: logFile },
+        trustedProxies: config.trustedProxies, uploadLimits: config.uploadLimits,
+      });
       await app.listen({ port: config.port, host: config.host });
       printSignIns(`http://localhost:${config.port}`);
+      console.log(logFile ? `Request log: ${logFile}` : 'Request log: this console');
       const stop = async () => { await app.close(); await db.close(); process.exit(0); };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
       return;
     }
     case 'migrate': {
-      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      const applied = await migrate(db);
-      console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
-      await db.close();
+      if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
+      const opened = await openMigrated({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, dataDir: config.dataDir });
+      console.log(opened.applied.length ? `Applied ${opened.applied.join(', ')}` : 'The database is up to date.');
+      await opened.close();
       return;
     }
     case 'seed': {
@@ -123,7 +159,33 @@ export async function main(args: string[]) {
       await db.close();
       return;
     }
+    case 'setup': {
+      const { values } = parseArgs({ args: argv.slice(1), options: { partnership: { type: 'string' }, agency: { type: 'string' }, 'agency-type': { type: 'string' }, email: { type: 'string' }, name: { type: 'string' } } });
+      const db = await open(config);
+      const made = await services(db, { ...config, clock }).admin.setup({
+        partnershipName: values.partnership ?? '', agencyName: values.agency ?? '', agencyKind: values['agency-type'] ?? '',
+        email: values.email ?? '', displayName: values.name ?? '', password: process.env.LANTERN_PASSWORD ?? '',
+      });
+      console.log(`Set up ${values.partnership} with ${values.agency} and the administrator ${values.email} (${made.userId}). Sign in and go to /admin to add the rest.`);
+      await db.close();
+      return;
+    }
     case 'user': {
+      if (sub === 'invite' || sub === 'disable' || sub === 'enable') {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
+        const db = await open(config);
+        await userCommand(services(db, { ...config, clock }), sub, values, config.port);
+        await db.close();
+        return;
+      }
+      if (sub === 'unlock') {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+        const db = await open(config);
+        const { wasLocked } = await services(db, { ...config, clock }).access.unlockSignIn(null, values.email ?? '');
+        console.log(wasLocked ? `Unlocked ${values.email}: it can sign in again.` : `${values.email} was not locked; its failed attempts are forgiven.`);
+        await db.close();
+        return;
+      }
       if (sub !== 'create') break;
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
       if (!values.role || !userRoles.includes(values.role as UserRole)) throw new ValidationError({ role: `--role must be one of ${userRoles.join(', ')}` });

@@ -7,7 +7,10 @@ import fastifyStatic from '@fastify/static';
 import qs from 'node:querystring';
 import type { Services } from '../services.ts';
 import { accessRoutes } from '../modules/access/routes.ts';
+import { adminApi } from '../modules/admin/api.ts';
+import { adminRoutes } from '../modules/admin/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
+import { describeSessions, sessionRoutes } from '../modules/sessions/routes.ts';
 import { contactRoutes } from '../modules/contacts/routes.ts';
 import { costRoutes } from '../modules/costs/routes.ts';
 import { needsAnalysisRoutes } from '../modules/needs-analysis/routes.ts';
@@ -29,6 +32,8 @@ import { session } from './plugins/session.ts';
 import { openApi } from './openapi.ts';
 import { views } from './views.ts';
 import type { RouteAccess } from './types.ts';
+import type { UploadLimits } from '../config.ts';
+import { requestLogger, type LoggerOptions } from './logger.ts';
 import './types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -36,7 +41,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface AppOptions {
   services: Services;
   sessionHours: number;
-  logger?: boolean | { level: string };
+  logger?: boolean | LoggerOptions;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
+  trustedProxies?: string[];
+  uploadLimits?: UploadLimits;
 }
 
 export interface RouteRecord {
@@ -48,8 +56,16 @@ export interface RouteRecord {
 /** Builds the web app from the services. Cross-cutting concerns are registered here, in this order. */
 export type LanternApp = FastifyInstance & { routeTable: RouteRecord[] };
 
-export async function buildApp({ services, sessionHours, logger = false }: AppOptions): Promise<LanternApp> {
-  const app = Fastify({ logger, trustProxy: true, bodyLimit: 1_048_576 });
+export const defaultUploadLimits: UploadLimits = { extractBytes: 500 * 1024 ** 2, formBytes: 1024 ** 2 };
+
+export async function buildApp({ services, sessionHours, logger = false, trustedProxies = [], uploadLimits = defaultUploadLimits }: AppOptions): Promise<LanternApp> {
+  const app = Fastify({
+    logger: logger && requestLogger(logger),
+    // Without a trusted proxy the address is the socket's: a client cannot choose what the sign-in limit and the audit see.
+    trustProxy: trustedProxies.length ? trustedProxies : false,
+    bodyLimit: uploadLimits.formBytes,
+  });
+  app.decorate('uploadLimits', uploadLimits);
   const routeTable: RouteRecord[] = [];
   app.addHook('onRoute', (route) => {
     // Static files (CSS, JavaScript, images) are public: declared here, as every route declares who may call it.
@@ -70,7 +86,7 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   await app.register(formbody, { parser: (body: string) => qs.parse(body) });
   await app.register(cookie);
 
-  // 1 security headers, 2 session, 3 views, 4 errors, 5 the input gate, 6 ids, 7 auth (who may call), 8 CSRF.
+  // 1 security headers, 2 session, 3 views, 4 errors, 5 the input gate (once the body is parsed), 6 ids, 7 auth (who may call; both before the body is read), 8 CSRF.
   await app.register(wrap(securityHeaders));
   await app.register(wrap(session), { services, sessionHours });
   await app.register(wrap(views));
@@ -79,11 +95,15 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   await app.register(wrap(idParams));
   await app.register(wrap(auth), { services });
   await app.register(wrap(csrf));
+  await app.register(describeSessions, { services });
 
   app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
   await app.register(accessRoutes, { services, sessionHours });
   await app.register(familyPages, { services });
   await app.register(auditRoutes, { services });
+  await app.register(adminRoutes, { services });
+  await app.register(adminApi, { services });
+  await app.register(sessionRoutes, { services });
   await app.register(contactRoutes, { services });
   await app.register(planRoutes, { services });
   await app.register(needsAnalysisRoutes, { services });

@@ -8,6 +8,7 @@ import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.
 import { identificationApiPaths } from '../modules/identification/openapi.ts';
 import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
+import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
 import { paths } from './urls.ts';
 import { defaultMaxLength } from '../domain/input.ts';
 import type { Services } from '../services.ts';
@@ -45,6 +46,7 @@ export function openApiDocument(today: string) {
         ...contactApiSchemas(),
         ...costApiSchemas(),
         ...outcomesApiSchemas(),
+        ...adminApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -55,7 +57,18 @@ export function openApiDocument(today: string) {
         post: { summary: 'Add a family with its members', requestBody: requestBody('NewFamily'), responses: { 201: { description: 'Created: id and reference' }, ...errorResponses } },
       },
       [oa(paths.api.search)]: {
-        get: { summary: 'Find people by name (typos and nicknames tolerated), date of birth or postcode', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'Matches in families you may open' }, 400: errorResponses[400] } },
+        post: {
+          summary: 'Find people by name (typos and nicknames tolerated), date of birth or postcode. POST, so personal data never appears in a URL or a log',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['q'], properties: { q: { type: 'string', maxLength: 200 } } } } } },
+          responses: { 200: { description: 'Matches in families you may open' }, 400: errorResponses[400] },
+        },
+      },
+      [oa(paths.api.unlockSignIn)]: {
+        post: {
+          summary: 'Administrators: let an email sign in again after it was locked for too many failed attempts (the failures before are forgiven)',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['email'], properties: { email: { type: 'string', maxLength: 320 } } } } } },
+          responses: { 200: { description: 'Done: wasLocked says whether it was locked' }, 400: errorResponses[400], 401: unauthorised, 403: { description: 'Only administrators' } },
+        },
       },
       [oa(paths.api.family)]: {
         get: { summary: 'A family: members, relationships, legal statuses, needs, level of need, team around the family', parameters: [idParam('familyId')], responses: { 200: { description: 'The family' }, ...errorResponses } },
@@ -137,6 +150,7 @@ export function openApiDocument(today: string) {
       ...identificationApiPaths(),
       ...costApiPaths(),
       ...outcomesApiPaths(),
+      ...adminApiPaths(),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
 import type axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
@@ -49,20 +50,24 @@ export interface Lantern {
   close(): Promise<void>;
 }
 
-/** Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll. */
-export async function startLantern(): Promise<Lantern> {
+/**
+ * Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll.
+ * `empty` leaves the database as a first run finds it (no partnership; `partnership` is then unset).
+ * logStream: receives the app's request log, as `npm start` would write it.
+ */
+export async function startLantern(options: { empty?: boolean; logStream?: Writable } = {}): Promise<Lantern> {
   const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   launching.catch(() => undefined); // awaited below; this only stops an unhandled rejection meanwhile
   const { db, drop } = await testDatabase('pglite');
   const services = buildServices(db, { sessionHours: 8, clock: testClock(TODAY) });
-  const app = await buildApp({ services, sessionHours: 8 });
+  const app = await buildApp({ services, sessionHours: 8, ...(options.logStream ? { logger: { level: 'info', stream: options.logStream } } : {}) });
   let browser: Browser;
   let baseUrl: string;
   let partnership: Lantern['partnership'];
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-    partnership = await makePartnership(db);
+    partnership = options.empty ? (undefined as unknown as Lantern['partnership']) : await makePartnership(db);
     browser = await launching;
   } catch (error) {
     await launching.then((b) => b.close()).catch(() => undefined);
@@ -401,8 +406,13 @@ export interface SearchResultRow {
 }
 
 export class SearchPage extends LanternPage {
+  /** The search page; with a query, typed into its form and searched (searches are posted, never in the URL). */
   static async open(page: Page, query?: string): Promise<SearchPage> {
-    await page.goto(query ? `/search?q=${encodeURIComponent(query)}` : '/search');
+    await page.goto('/search');
+    const searchPage = await new SearchPage(page).arrive('Search');
+    if (query === undefined) return searchPage;
+    await page.locator('#q').fill(query);
+    await searchPage.clickAndLoad(page.locator('main').getByRole('button', { name: 'Search', exact: true }));
     return new SearchPage(page).arrive(/^Search( results)?$/);
   }
 

@@ -5,6 +5,7 @@ import { ConflictError, RuleViolation, ValidationError } from '../../domain/erro
 import { levelNames } from '../../domain/level-of-need.ts';
 import { referralStatusLabels } from '../../domain/casework/lifecycle.ts';
 import type { Services } from '../../services.ts';
+import { isUuid } from '../../web/plugins/id-params.ts';
 import { dateFromParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 
@@ -67,9 +68,9 @@ async function showForm(services: Services, request: FastifyRequest, reply: Fast
 const prefillFields = new Set(['familyName', 'addressLine1', 'postcode', 'reasons',
   ...memberRows.flatMap((n) => ['givenName', 'familyName', 'role', 'dateOfBirth-day', 'dateOfBirth-month', 'dateOfBirth-year'].map((f) => `member${n}-${f}`))]);
 
-function prefill(query: unknown): Record<string, string> {
+function prefill(fields: Record<string, unknown>): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) if (prefillFields.has(k) && typeof v === 'string') values[k] = v.slice(0, 2000);
+  for (const [k, v] of Object.entries(fields)) if (prefillFields.has(k) && typeof v === 'string') values[k] = v.slice(0, 2000);
   return values;
 }
 
@@ -98,8 +99,12 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     }
   }
 
-  app.get(paths.newReferral, { config: { access: referrers } }, async (request, reply) =>
-    showForm(services, request, reply, { pageTitle: 'Refer a family', action: urls.newReferral(), back: urls.myFamilies() }, { ...referrerDefaults(request), ...prefill(request.query) }));
+  // Filled in from a draft (an identified household) by id: the answers never travel in the URL.
+  app.get(paths.newReferral, { config: { access: referrers } }, async (request, reply) => {
+    const draftId = (request.query as Record<string, unknown>).draftId;
+    const draft = typeof draftId === 'string' && isUuid(draftId) ? prefill(await referrals.draft(request.actor!, draftId)) : {};
+    return showForm(services, request, reply, { pageTitle: 'Refer a family', action: urls.newReferral(), back: urls.myFamilies() }, { ...referrerDefaults(request), ...draft });
+  });
 
   app.post(paths.newReferral, { config: { access: referrers } }, async (request, reply) => submit(request, reply, urls.newReferral()));
 

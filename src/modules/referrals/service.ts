@@ -17,6 +17,8 @@ import { referralSchema, screeningSchema } from './schemas.ts';
 
 const referrers = new Set(['practitioner', 'manager']);
 const screeners = new Set(['manager']);
+/** How long a referral form filled in from a household stays available. */
+const referralDraftDays = 30;
 
 /** A referral's coded needs as needs of a parent (B), a child (A) or someone else (C), for the level of need. */
 function needsFromCodes(codes: string[]): NeedForLevel[] {
@@ -46,6 +48,42 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
   }
 
   return {
+    /**
+     * Keeps a filled-in referral form (from an identified household) under a new id, so the
+     * answers never travel in a URL. Anyone who may read the source has already been checked by
+     * its service; the copy is audited here.
+     */
+    async saveDraft(actor: Actor, draft: { sourceType: string; sourceId: string | null; fields: Record<string, string> }): Promise<string> {
+      const id = randomUUID();
+      await db.transaction(async (tx) => {
+        await repo.insertDraft(tx, { id, createdBy: actor.id, createdAt: clock.now(), ...draft });
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'create-referral-draft', recordType: 'referral-draft', recordId: id, outcome: 'allowed', ip: actor.ip,
+          detail: { sourceType: draft.sourceType, sourceId: draft.sourceId },
+        });
+      });
+      return id;
+    },
+
+    /**
+     * A draft's answers, for the referral form. Its maker may open it; so may any practitioner or
+     * manager, to whom an analyst sends it (analysts find households, referrers refer them).
+     * Drafts last referralDraftDays. Every attempt is audited.
+     */
+    async draft(actor: Actor, draftId: string): Promise<Record<string, string>> {
+      return db.transaction(async (tx) => {
+        const draft = await repo.draft(tx, draftId, new Date(clock.now().getTime() - referralDraftDays * 86_400_000));
+        if (!draft) throw new NotFoundError('Referral draft');
+        const allowed = draft.created_by === actor.id || referrers.has(actor.role);
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'read-referral-draft', recordType: 'referral-draft', recordId: draftId, outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,
+          detail: { sourceType: draft.source_type, sourceId: draft.source_id },
+        });
+        if (!allowed) throw new ForbiddenError('Only practitioners and managers can open a referral form filled in from a household');
+        return draft.fields;
+      });
+    },
+
     async refer(actor: Actor, input: unknown) {
       if (!referrers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can make referrals');
       const parsed = referralSchema.safeParse(input);
