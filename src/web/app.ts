@@ -27,6 +27,7 @@ import { auth } from './plugins/auth.ts';
 import { csrf } from './plugins/csrf.ts';
 import { errors } from './plugins/errors.ts';
 import { idParams } from './plugins/id-params.ts';
+import { inputGate } from './plugins/input-gate.ts';
 import { securityHeaders } from './plugins/security-headers.ts';
 import { session } from './plugins/session.ts';
 import { openApi } from './openapi.ts';
@@ -86,11 +87,12 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(formbody, { parser: (body: string) => qs.parse(body) });
   await app.register(cookie);
 
-  // 1 security headers, 2 session, 3 views, 4 errors, 5 ids, 6 auth (who may call), 7 CSRF.
+  // 1 security headers, 2 session, 3 views, 4 errors, 5 the input gate (once the body is parsed), 6 ids, 7 auth (who may call; both before the body is read), 8 CSRF.
   await app.register(wrap(securityHeaders));
   await app.register(wrap(session), { services, sessionHours });
   await app.register(wrap(views));
   await app.register(wrap(errors));
+  await app.register(wrap(inputGate));
   await app.register(wrap(idParams));
   await app.register(wrap(auth), { services });
   await app.register(wrap(csrf));

@@ -17,9 +17,21 @@ type SessionData = { forms?: Record<string, FormState>; [key: string]: unknown }
 export async function redirectWithErrors(services: Services, request: FastifyRequest, reply: FastifyReply, to: string, state: FormState) {
   const session = request.session!;
   const data = session.data as SessionData;
-  data.forms = { ...(data.forms ?? {}), [to]: state };
+  data.forms = { ...(data.forms ?? {}), [to]: storable(state) as FormState };
   await services.access.saveSessionData(session.idHash, data);
   return reply.redirect(to, 303);
+}
+
+/**
+ * The session is stored as jsonb, which cannot hold a NUL or a lone surrogate. The input gate
+ * refuses both before a handler runs; this keeps a message quoting a file's contents (an
+ * extract's header, say) from breaking the error path all the same.
+ */
+function storable(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\u0000|[\ud800-\udfff]/gu, '\ufffd');
+  if (Array.isArray(value)) return value.map(storable);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k) as string, storable(v)]));
+  return value;
 }
 
 /** The stored state for this page, removed once read so a refresh shows a clean form. */
@@ -36,7 +48,7 @@ export async function takeFormState(services: Services, request: FastifyRequest)
 
 export async function setSessionValue(services: Services, request: FastifyRequest, key: string, value: unknown) {
   const session = request.session!;
-  (session.data as SessionData)[key] = value;
+  (session.data as SessionData)[key] = storable(value);
   await services.access.saveSessionData(session.idHash, session.data);
 }
 

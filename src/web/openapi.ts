@@ -10,6 +10,7 @@ import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
 import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
 import { paths } from './urls.ts';
+import { defaultMaxLength } from '../domain/input.ts';
 import type { Services } from '../services.ts';
 
 
@@ -24,7 +25,7 @@ const errorResponses = {
 export function openApiDocument(today: string) {
   return {
     openapi: '3.1.0',
-    info: { title: 'Lantern API', version: '1', description: 'Whole-family casework. Authenticate with `Authorization: Bearer <token>` (create one with `npm run lantern -- token create --email ...`). Every call is authorised against your relationship to the family and audited.' },
+    info: { title: 'Lantern API', version: '1', description: `Whole-family casework. Authenticate with \`Authorization: Bearer <token>\` (create one with \`npm run lantern -- token create --email ...\`). Every call is authorised against your relationship to the family and audited. Every string sent (body, query, headers) is refused with 400 and a field error if it holds a NUL character or a lone surrogate, or is longer than its field allows: \`maxLength\` where a schema gives one, otherwise ${defaultMaxLength.toLocaleString('en-GB')} characters. Numbers outside a field's \`minimum\`/\`maximum\` are refused the same way; versions are whole numbers, never strings or booleans.` },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
@@ -36,8 +37,8 @@ export function openApiDocument(today: string) {
         LegalStatus: json(statusSchema),
         Referral: json(referralSchema),
         Screening: json(screeningSchema),
-        Allocation: { type: 'object', required: ['keyWorkerId'], properties: { keyWorkerId: { type: 'string', format: 'uuid' }, overCaseloadReason: { type: 'string', description: 'Required when the worker is at or over the programme caseload limit' } } },
-        TeamMember: { type: 'object', required: ['userId', 'roleInFamily'], properties: { userId: { type: 'string', format: 'uuid' }, roleInFamily: { type: 'string' } } },
+        Allocation: { type: 'object', required: ['keyWorkerId'], properties: { keyWorkerId: { type: 'string', format: 'uuid' }, overCaseloadReason: { type: 'string', maxLength: 1000, description: 'Required when the worker is at or over the programme caseload limit' } } },
+        TeamMember: { type: 'object', required: ['userId', 'roleInFamily'], properties: { userId: { type: 'string', format: 'uuid' }, roleInFamily: { type: 'string', minLength: 1, maxLength: 100 } } },
         NewFamily: { type: 'object', required: ['family', 'members'], properties: { family: { $ref: '#/components/schemas/Family' }, members: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/Member' } } } },
         Closure: json(closureSchema),
         FollowUpRecord: json(followUpRecordSchema),

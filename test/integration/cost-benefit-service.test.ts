@@ -131,7 +131,7 @@ describe.each(engines)('cost-benefit analyses and the deflator on %s', (engine) 
     expect(bad.fieldErrors).toEqual({
       source: 'Enter where the index comes from',
       'years.0.financialYear': 'Enter the year as a financial year, like 2013/14',
-      'years.0.index': 'The index must be between 0.001 and 100000',
+      'years.0.index': 'The index must be between 0.001 and 100,000',
     });
     const twice = await costs.saveDeflator(analyst, { source: 's', version: saved.version, years: [{ financialYear: '2009/10', index: '1' }, { financialYear: '2009-10', index: '2' }] })
       .catch((e: unknown) => e) as ValidationError;

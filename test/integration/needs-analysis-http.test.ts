@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../support/factories.ts';
@@ -7,15 +6,6 @@ import type { LanternApp } from '../../src/web/app.ts';
 import { services as buildServices } from '../../src/services.ts';
 import { parseCsv } from '../../src/domain/needs-analysis/csv.ts';
 import { testClock } from '../support/clock.ts';
-
-/** Posts a multipart form (a file upload) the way a browser does, with the session cookie and CSRF token. */
-async function upload(app: LanternApp, client: PageClient, url: string, fields: Record<string, string>, file: { name: string; filename: string; text: string }) {
-  const boundary = `----lantern${randomUUID()}`;
-  const parts = Object.entries({ _csrf: client.csrf, ...fields }).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: text/csv\r\n\r\n${file.text}\r\n`);
-  const payload = `${parts.join('')}--${boundary}--\r\n`;
-  return app.inject({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: client.cookie } });
-}
 
 describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
   let t: TestDatabase;
@@ -89,7 +79,7 @@ describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
     // An area named like a formula comes out defused (in a population of the analyst's own: the Essex example stays as it is).
     const created = await analyst.post('/needs-analysis/populations', { name: 'Formula test', source: '', covers: 'area' });
     const ownId = (created.headers.location as string).split('/').pop()!;
-    const imported = await upload(app, analyst, `/needs-analysis/populations/${ownId}/import`, {}, {
+    const imported = await analyst.upload(`/needs-analysis/populations/${ownId}/import`, {}, {
       name: 'csvFile', filename: 'essex.csv', text: 'district,age_band,children,births,families,people\r\n"=HYPERLINK(""http://evil.example"",""x"")",0-15,262000,16264,160000,1300000\r\n',
     });
     expect(imported.statusCode).toBe(303);
@@ -111,9 +101,9 @@ describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
     expect(created.statusCode).toBe(303);
     const url = created.headers.location as string;
     await analyst.get(url);
-    const good = await upload(app, analyst, `${url}/import`, {}, { name: 'csvFile', filename: 'p.csv', text: 'district,age_band,children,births,families,people\nRiverside,0-15,4000,150,3000,30000\n' });
+    const good = await analyst.upload(`${url}/import`, {}, { name: 'csvFile', filename: 'p.csv', text: 'district,age_band,children,births,families,people\nRiverside,0-15,4000,150,3000,30000\n' });
     expect(good.statusCode).toBe(303);
-    const bad = await upload(app, analyst, `${url}/import`, {}, {
+    const bad = await analyst.upload(`${url}/import`, {}, {
       name: 'csvFile', filename: 'p.csv', text: 'district,age_band,children,births,families,people\nRiverside,0-4,1000,150,3000,30000\nRiverside,5-15,abc,0,0,0\n',
     });
     expect(bad.statusCode).toBe(303);

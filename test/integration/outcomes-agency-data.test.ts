@@ -32,7 +32,7 @@ describe.each(engines)('outcome measures from linked agency data on %s', (engine
     ids.case = (await makeDatedCase(t.db, { familyId: family.id, referredAt: '2026-10-01T10:00:00Z', state: 'intervention', keyWorkerId: worker.id })).caseId;
     for (const person of await t.db.query<{ id: string; given_name: string }>('SELECT id, given_name FROM person WHERE family_id = $1', [family.id])) ids[person.given_name] = person.id;
     // The practitioner has already typed Tyler's attendance at referral: agency data must not replace it.
-    await s.outcomes.record(worker, ids.case, { timePoint: 'referral', recordedOn: '2026-10-01', household: {}, members: [{ personId: ids.Tyler, attendancePercent: 55 }] });
+    await s.outcomes.record(worker, ids.case, { timePoint: 'referral', recordedOn: '2026-10-01', household: {}, members: [{ personId: ids.Tyler, attendancePercent: 55 }], version: 0 });
 
     const agreementId = await s.identification.createAgreement(analyst, anAgreement());
     const walsh: Partial<Record<SourceKey, ExtractRowInput[]>> = {

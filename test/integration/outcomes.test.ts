@@ -62,7 +62,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       await t.db.query(`INSERT INTO plan_goal (id, plan_id, lineage_id, position, goal, outcome_area) VALUES ($1, $2, $3, $4, 'A goal', $5)`, [randomUUID(), planId, randomUUID(), i + 1, area]);
     }
     const measures = (timePoint: string, recordedOn: string, grace: object, daniel: object, household: object = {}) =>
-      s.outcomes.record(priya, ids.okaforCase, { timePoint, recordedOn, household, members: [{ personId: ids.Grace, ...grace }, { personId: ids.Daniel, ...daniel }] });
+      s.outcomes.record(priya, ids.okaforCase, { timePoint, recordedOn, household, members: [{ personId: ids.Grace, ...grace }, { personId: ids.Daniel, ...daniel }], version: 0 });
     await measures('referral', '2026-02-02', { substanceTreatment: 'not_engaged' }, { legalStatus: 'child_protection_plan', atRiskOfRemoval: true, attendancePercent: 70, offences12m: 3 }, { policeCallOuts: 6 });
     await measures('closure', '2026-05-01', { substanceTreatment: 'engaged', workSteps: ['course'] }, { legalStatus: 'child_in_need', attendancePercent: 92, exclusions: 0, offences6m: 0 }, { policeCallOuts: 1 });
     await measures('follow_up_6', '2026-11-01', { substanceTreatment: 'completed' }, { legalStatus: 'none', attendancePercent: 94, exclusions: 0, offences6m: 0 });
@@ -81,7 +81,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       expect(form.body).toContain('Kerry Walsh');
       expect(form.body).toContain('Tyler Walsh');
       const post = await client.post(`/cases/${ids.walshCase}/outcomes/referral`, {
-        'recordedOn-day': '2', 'recordedOn-month': '10', 'recordedOn-year': '2026', [`legalStatus-${ids.Tyler}`]: 'child_in_need', [`attendancePercent-${ids.Tyler}`]: '78.5%',
+        version: '0', 'recordedOn-day': '2', 'recordedOn-month': '10', 'recordedOn-year': '2026', [`legalStatus-${ids.Tyler}`]: 'child_in_need', [`attendancePercent-${ids.Tyler}`]: '78.5%',
         [`workSteps-${ids.Kerry}`]: 'volunteering', policeCallOuts: '3', 'star-wellbeing': '4',
       });
       expect(post.statusCode).toBe(303);
@@ -103,7 +103,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       const client = await signedIn(priya.email);
       await client.get(`/cases/${ids.walshCase}/outcomes/referral`);
       const post = await client.post(`/cases/${ids.walshCase}/outcomes/referral`, {
-        'recordedOn-day': '31', 'recordedOn-month': '2', 'recordedOn-year': '2026', [`attendancePercent-${ids.Tyler}`]: '120', [`exclusions-${ids.Tyler}`]: 'two', 'star-wellbeing': '11',
+        version: '0', 'recordedOn-day': '31', 'recordedOn-month': '2', 'recordedOn-year': '2026', [`attendancePercent-${ids.Tyler}`]: '120', [`exclusions-${ids.Tyler}`]: 'two', 'star-wellbeing': '11',
       });
       expect(post.statusCode).toBe(303);
       const page = await client.get(post.headers.location!);
@@ -125,7 +125,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
       const page = await client.get(`/cases/${ids.walshCase}/outcomes/closure`);
       expect(page.body).toContain('Record these once the case is closed');
       expect(page.body).not.toContain('Save outcome measures');
-      const response = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'closure', recordedOn: '2026-11-20', members: [] });
+      const response = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'closure', recordedOn: '2026-11-20', members: [], version: 0 });
       expect(response.statusCode).toBe(409);
       expect(response.json().message).toBe('Measures at closure cannot be recorded on this case: record these once the case is closed');
     });
@@ -143,7 +143,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
 
     it('answers the API with 400 and field errors', async () => {
       const response = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, {
-        timePoint: 'sometime', recordedOn: '2026-10-02', members: [{ personId: ids.Tyler, sdqTotal: 41, legalStatus: 'adopted' }],
+        timePoint: 'sometime', recordedOn: '2026-10-02', members: [{ personId: ids.Tyler, sdqTotal: 41, legalStatus: 'adopted' }], version: 0,
       });
       expect(response.statusCode).toBe(400);
       expect(response.json().fields).toEqual({
@@ -151,7 +151,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
         'members.0.legalStatus': 'Select the child’s status',
         'members.0.sdqTotal': 'Enter the SDQ total difficulties score as a whole number from 0 to 40',
       });
-      const stranger = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'referral', recordedOn: '2026-10-02', members: [{ personId: ids.Daniel }] });
+      const stranger = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'referral', recordedOn: '2026-10-02', members: [{ personId: ids.Daniel }], version: 0 });
       expect(stranger.statusCode).toBe(400);
       expect(stranger.json().fields).toEqual({ 'members.0.personId': 'This person is not a member of the family' });
       const read = await api('GET', `/api/v1/cases/${ids.okaforCase}/outcomes`, priyaToken);

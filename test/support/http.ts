@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppOptions, type LanternApp } from '../../src/web/app.ts';
 import { services } from '../../src/services.ts';
@@ -38,6 +39,15 @@ export class PageClient {
       method: 'POST', url, payload: fields.toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}) },
     }));
+  }
+
+  /** Posts a multipart form (a file upload) the way a browser does: the CSRF token first, then the fields, then the file. */
+  async upload(url: string, fields: Record<string, string>, file: { name: string; filename: string; text: string }) {
+    const boundary = `----lantern${randomUUID()}`;
+    const parts = Object.entries({ _csrf: this.csrf, ...fields }).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+    parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="${file.name}"; filename="${file.filename}"\r\nContent-Type: text/csv\r\n\r\n${file.text}\r\n`);
+    const payload = `${parts.join('')}--${boundary}--\r\n`;
+    return this.remember(await this.app.inject({ method: 'POST', url, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, cookie: this.cookie } }));
   }
 
   async signIn(email: string, password: string) {

@@ -1,5 +1,5 @@
 import { applyFactor, deflationFactor, formatFactor, type DeflatorYear } from './deflator.ts';
-import { formatPence, formatScaled, mulDivRound } from './money.ts';
+import { AmountTooLargeError, formatPence, formatScaled, mulDivRound } from './money.ts';
 import { costUnitLabels, defaultUnitCosts, quantityNouns, type CostUnit, type UnitCost } from './unit-costs.ts';
 
 /**
@@ -116,10 +116,25 @@ export function describeCount(count: number, countOf: CountOf): string {
   return `${count.toLocaleString('en-GB')} ${plural(countNouns[countOf], count)}`;
 }
 
-/** count x unit cost x quantity, rounded half up to the penny (quantities may have two decimals). */
-export function lineTotal(count: number, unitPence: number, quantityHundredths: number): number {
+/**
+ * The most one line may come to: £10 billion. With 50 lines, adjustments and the delivery cost
+ * every figure of the analysis stays well inside what a number holds exactly (2^53 pence).
+ */
+export const maxLineTotalPence = 1_000_000_000_000;
+
+/** A line (position 0: the delivery cost built from a unit cost) whose count x unit cost x quantity is beyond `maxLineTotalPence`. */
+export class LineTooLargeError extends AmountTooLargeError {
+  constructor(readonly position: number) {
+    super(`${position === 0 ? 'The delivery cost' : `Line ${position}`} comes to more than ${formatPence(maxLineTotalPence)} (number x unit cost x quantity): check the number, the unit cost and the quantity`);
+  }
+}
+
+/** count x unit cost x quantity, rounded half up to the penny (quantities may have two decimals); BigInt, so it is exact before the limit is checked. */
+export function lineTotal(count: number, unitPence: number, quantityHundredths: number, position = 1): number {
   const exact = BigInt(count) * BigInt(unitPence) * BigInt(quantityHundredths);
-  return Number((2n * exact + 100n) / 200n);
+  const rounded = (2n * exact + 100n) / 200n;
+  if (rounded > BigInt(maxLineTotalPence)) throw new LineTooLargeError(position);
+  return Number(rounded);
 }
 
 /** Rounds a signed amount divided by a positive whole number, half away from zero. */
@@ -128,13 +143,16 @@ function divideSigned(pence: number, by: number): number {
   return pence < 0 ? -magnitude : magnitude;
 }
 
-/** The whole analysis; throws MissingDeflatorError when a line's price year has no index. */
+/**
+ * The whole analysis; throws MissingDeflatorError when a line's price year has no index, and
+ * AmountTooLargeError (LineTooLargeError for a line) when a figure is beyond the limits.
+ */
 export function costBenefit(input: CostBenefitInput, deflator: readonly DeflatorYear[] = []): CostBenefitResult {
   const index = new Map(deflator.map((y) => [y.financialYear, y.indexThousandths]));
   const priced = (line: CostBenefitLine, position: number): LineResult => {
     const factor = deflationFactor(line.priceYear, input.priceYear, index);
     const unitNow = applyFactor(line.amountPence, factor);
-    const totalPence = lineTotal(line.count, unitNow, line.quantityHundredths);
+    const totalPence = lineTotal(line.count, unitNow, line.quantityHundredths, position);
     const deflationSum = line.priceYear === input.priceYear ? null
       : `${formatPence(line.amountPence)} (${line.priceYear}) x ${formatFactor(factor)} = ${formatPence(unitNow)} (${input.priceYear})`;
     const sum = `${describeCount(line.count, line.countOf)} x ${formatPence(unitNow)} ${costUnitLabels[line.unit]} x ${describeQuantity(line.unit, line.quantityHundredths)} = ${formatPence(totalPence)}`;

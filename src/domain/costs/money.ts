@@ -4,13 +4,27 @@
  */
 import { roundFraction } from '../rounding.ts';
 
+/**
+ * An amount too large to work out exactly (beyond 2^53 pence, about £90 trillion), or beyond a
+ * limit Lantern sets. Records saved before the limits existed show this as a problem to fix.
+ */
+export class AmountTooLargeError extends RangeError {}
+
 /** a * b / c rounded half up, for non-negative whole numbers (BigInt so large products stay exact). */
 export function mulDivRound(a: number, b: number, c: number): number {
   for (const n of [a, b, c]) {
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`mulDivRound needs non-negative whole numbers (got ${a} * ${b} / ${c})`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new AmountTooLargeError(`mulDivRound needs non-negative whole numbers up to 2^53 (got ${a} * ${b} / ${c})`);
   }
   if (c === 0) throw new RangeError('mulDivRound cannot divide by 0');
-  return roundFraction(BigInt(a) * BigInt(b), BigInt(c));
+  const rounded = roundFraction(BigInt(a) * BigInt(b), BigInt(c));
+  if (!Number.isSafeInteger(rounded)) throw new AmountTooLargeError(`${a} * ${b} / ${c} pence is too large to work out exactly`);
+  return rounded;
+}
+
+/** A BigInt as a number, refusing one that a number cannot hold exactly. */
+export function exactNumber(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) throw new AmountTooLargeError(`${value} pence is too large to work out exactly`);
+  return Number(value);
 }
 
 const pounds = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 0, maximumFractionDigits: 0 });

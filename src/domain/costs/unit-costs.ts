@@ -1,3 +1,4 @@
+import { versionSchema } from '../input.ts';
 import { z } from 'zod';
 import { parsePounds } from './money.ts';
 
@@ -123,7 +124,7 @@ export const unitCostKeySchema = z.string({ error: 'Enter a key' }).trim().min(1
 export const newUnitCostSchema = unitCostFieldsSchema.extend({ key: unitCostKeySchema });
 
 export const unitCostUpdateSchema = unitCostFieldsSchema.extend({
-  version: z.coerce.number({ error: 'The version you read is missing' }).int('The version you read is missing').min(1, 'The version you read is missing'),
+  version: versionSchema(),
 });
 
 export type UnitCostFields = z.output<typeof unitCostFieldsSchema>;

@@ -1,7 +1,11 @@
+import { unsafeTextReason } from '../input.ts';
 import { isIsoDate } from '../dates.ts';
 import { extractFormats, type Column, type ExtractFormat, type SourceKey } from './formats.ts';
 
 /** One problem in an extract: the spreadsheet row (the header is row 1), the column and why. */
+/** The longest a cell of an extract may be. */
+const maxCellLength = 1_000;
+
 export interface RowProblem {
   row: number;
   field: string;
@@ -134,6 +138,12 @@ export function validateRow(format: ExtractFormat, cells: readonly string[], ind
   for (const column of format.columns) {
     const at = index[column.name];
     const raw = at === undefined ? '' : String(cells[at] ?? '').trim();
+    const unsafe = unsafeTextReason(raw, maxCellLength);
+    if (unsafe) {
+      // The value is left out of the problem: it is what cannot be shown or stored.
+      problems.push({ row, field: column.name, value: '', reason: unsafe });
+      continue;
+    }
     if (raw === '') {
       if (column.required) problems.push({ row, field: column.name, value: '', reason: 'is empty' });
       values[column.name] = null;

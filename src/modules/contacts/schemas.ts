@@ -14,7 +14,7 @@ function capitalise(s: string) {
 }
 
 const isoDate = (label: string) =>
-  z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).refine(isIsoDate, `${capitalise(label)} must be a real date`);
+  z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).max(40, `${capitalise(label)} must be a real date`).refine(isIsoDate, `${capitalise(label)} must be a real date`);
 
 const clockTime = (label: string) =>
   z.string({ error: `Enter the ${label}` }).trim().min(1, `Enter the ${label}`).transform((v, ctx) => {

@@ -1,3 +1,4 @@
+import { formVersion } from '../../domain/input.ts';
 import type { FieldErrors } from '../../domain/errors.ts';
 import { formatScaled, penceToPounds } from '../../domain/costs/money.ts';
 import type { CostBenefitLine } from '../../domain/costs/cost-benefit.ts';
@@ -18,7 +19,7 @@ export const unitCostFieldOrder = ['key', 'label', 'amount', 'unit', 'priceYear'
 export function unitCostFromForm(body: Body) {
   return {
     key: text(body, 'key').trim(), label: text(body, 'label'), amount: text(body, 'amount'), unit: text(body, 'unit') || undefined,
-    priceYear: text(body, 'priceYear'), source: text(body, 'source'), notes: text(body, 'notes'), version: text(body, 'version'),
+    priceYear: text(body, 'priceYear'), source: text(body, 'source'), notes: text(body, 'notes'), version: formVersion(text(body, 'version')),
   };
 }
 
@@ -91,7 +92,7 @@ export function analysisFromForm(body: Body) {
       priceYear: field('priceYear'), deliveryCost: deliveryLine || field('deliveryCost').trim() ? field('deliveryCost') || undefined : undefined,
       deliveryLine, deliveryCostNote: field('deliveryCostNote'),
       deadweightPercent: field('deadweightPercent'), optimismBiasBenefitsPercent: field('optimismBiasBenefitsPercent'),
-      optimismBiasCostsPercent: field('optimismBiasCostsPercent'), notes: field('notes'), version: field('version'), lines,
+      optimismBiasCostsPercent: field('optimismBiasCostsPercent'), notes: field('notes'), version: formVersion(field('version')), lines,
     },
     rows,
   };

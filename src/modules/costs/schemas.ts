@@ -1,3 +1,4 @@
+import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
 import { countOfs } from '../../domain/costs/cost-benefit.ts';
 import { parseScaled } from '../../domain/costs/money.ts';
@@ -30,7 +31,7 @@ const whole = (label: string, min: number, max: number) =>
       return z.NEVER;
     }
     return n;
-  });
+  }).meta({ description: `A whole number from ${min.toLocaleString('en-GB')} to ${max.toLocaleString('en-GB')} (a number, or text such as "1,000")`, minimum: min, maximum: max });
 
 /** A number with up to `places` decimals, as a whole number of hundredths or tenths. Blank means `blank` when given. */
 const scaled = (label: string, places: number, min: number, max: number, blank?: number) =>
@@ -48,17 +49,17 @@ const scaled = (label: string, places: number, min: number, max: number, blank?:
     }
     const scale = 10 ** places;
     if (n < min * scale || n > max * scale) {
-      ctx.addIssue({ code: 'custom', message: `${capital(label)} must be between ${min} and ${max}` });
+      ctx.addIssue({ code: 'custom', message: `${capital(label)} must be between ${min.toLocaleString('en-GB')} and ${max.toLocaleString('en-GB')}` });
       return z.NEVER;
     }
     return n;
-  });
+  }).meta({ description: `A number from ${min.toLocaleString('en-GB')} to ${max.toLocaleString('en-GB')} with up to ${places} decimal place${places === 1 ? '' : 's'}`, minimum: min, maximum: max });
 
 export const lineSchema = z.object({
   description: requiredText('Enter what would have happened', 300, 'the description'),
   count: whole('how many', 0, 1_000_000),
   countOf: z.enum(countOfs, { error: 'Select children, families or adults' }),
-  unitCostKey: z.string({ error: 'Select a unit cost' }).trim().min(1, 'Select a unit cost'),
+  unitCostKey: z.string({ error: 'Select a unit cost' }).trim().min(1, 'Select a unit cost').max(100, 'Select a unit cost from the list'),
   quantity: scaled('the quantity', 2, 0, 100_000),
 });
 
@@ -99,7 +100,7 @@ function deliveryGiven(a: { deliveryCost?: number; deliveryLine: unknown }, ctx:
 export const analysisSchema = analysisFields.superRefine(deliveryGiven);
 
 export const analysisUpdateSchema = analysisFields.extend({
-  version: z.coerce.number({ error: 'The version you read is missing' }).int('The version you read is missing').min(1, 'The version you read is missing'),
+  version: versionSchema(),
 }).superRefine(deliveryGiven);
 
 export type AnalysisInput = z.output<typeof analysisSchema>;
@@ -118,5 +119,5 @@ export const deflatorSeriesSchema = z.object({
       seen.add(y.financialYear);
     });
   }),
-  version: z.string({ error: 'The version you read is missing' }),
+  version: z.string({ error: 'The version you read is missing' }).max(100, 'The version you read is missing'),
 });

@@ -5,8 +5,9 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
-import { costBenefit, lineFromUnitCost, type CostBenefitLine, type CostBenefitResult } from '../../domain/costs/cost-benefit.ts';
-import { deflate, deflationFactor, MissingDeflatorError, type DeflatorYear } from '../../domain/costs/deflator.ts';
+import { costBenefit, lineFromUnitCost, lineTotal, LineTooLargeError, type CostBenefitLine, type CostBenefitResult } from '../../domain/costs/cost-benefit.ts';
+import { applyFactor, deflate, deflationFactor, MissingDeflatorError, type DeflatorYear } from '../../domain/costs/deflator.ts';
+import { AmountTooLargeError } from '../../domain/costs/money.ts';
 import { isFinancialYear, newUnitCostSchema, normaliseFinancialYear, unitCostUpdateSchema, type StoredUnitCost } from '../../domain/costs/unit-costs.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { costsRepository as repo, type AnalysisFields, type AnalysisRecord } from './repository.ts';
@@ -96,8 +97,13 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
         return;
       }
       try {
-        deflationFactor(cost.priceYear, input.priceYear, deflator);
+        const factor = deflationFactor(cost.priceYear, input.priceYear, deflator);
+        lineTotal(line.count, applyFactor(cost.amountPence, factor), line.quantity, i + 1);
       } catch (error) {
+        if (error instanceof AmountTooLargeError) {
+          errors[`lines.${i}.count`] = error instanceof LineTooLargeError ? error.message : `Line ${i + 1} is too large to work out: check the number, the unit cost and the quantity`;
+          return;
+        }
         if (!(error instanceof MissingDeflatorError)) throw error;
         const key = error.financialYear === input.priceYear ? 'priceYear' : `lines.${i}.unitCostKey`;
         errors[key] ??= `${cost.label} is priced in ${cost.priceYear}. ${error.message}`;
@@ -236,8 +242,11 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
           deliverySum: delivery.sum ? `${delivery.sum}: entered in ${analysis.priceYear} prices` : undefined,
         }, deflator);
       } catch (error) {
-        if (!(error instanceof MissingDeflatorError)) throw error;
-        problem = error.message;
+        // Saved before the limits existed, or moved to a price year where it no longer fits: show why, never fail.
+        if (error instanceof AmountTooLargeError) problem = error instanceof LineTooLargeError ? `${error.message}. Change the analysis to see its figures.`
+          : 'A figure of this analysis is too large to work out exactly in these prices: check the numbers, unit costs and quantities of its lines.';
+        else if (error instanceof MissingDeflatorError) problem = error.message;
+        else throw error;
       }
       const used = new Set([shownPriceYear, analysis.priceYear, ...[...lines, ...(deliveryLine ? [deliveryLine] : [])].map((l) => l.priceYear)]);
       const byKey = new Map(costs.map((c) => [c.key, c]));

@@ -1,3 +1,4 @@
+import { formVersion } from '../../domain/input.ts';
 import { dateFromParts, text } from '../../web/forms.ts';
 
 /** Turns posted form fields into the shape the service validates, plus any date-box errors found on the way. */
@@ -11,7 +12,7 @@ export function memberFromForm(body: Record<string, unknown>) {
     givenName: text(body, 'givenName'), familyName: text(body, 'familyName'),
     role: text(body, 'role') || undefined, sex: text(body, 'sex') || undefined,
     dateOfBirth: dob.value, expectedDate: due.value,
-    version: text(body, 'version') || undefined,
+    version: formVersion(text(body, 'version') || undefined),
   };
   return { input, errors, values: body };
 }
@@ -21,7 +22,7 @@ export function familyFromForm(body: Record<string, unknown>) {
   return {
     familyName: text(body, 'familyName'), addressLine1: text(body, 'addressLine1'), addressLine2: text(body, 'addressLine2'),
     town: text(body, 'town'), postcode: text(body, 'postcode'), districtId: text(body, 'districtId') || null,
-    version: text(body, 'version') || undefined,
+    version: formVersion(text(body, 'version') || undefined),
   };
 }
 

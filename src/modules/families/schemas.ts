@@ -1,3 +1,4 @@
+import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
 import { isCinFactorCode, legalStatuses, needTypes, roles, sexes } from '../../domain/codes.ts';
 import { isIsoDate } from '../../domain/dates.ts';
@@ -9,7 +10,7 @@ import { isFullUkPostcode } from '../../domain/names.ts';
  */
 
 const isoDate = (label: string) =>
-  z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).refine(isIsoDate, `${capitalise(label)} must be a real date`);
+  z.string({ error: `Enter ${label}` }).trim().min(1, `Enter ${label}`).max(40, `${capitalise(label)} must be a real date`).refine(isIsoDate, `${capitalise(label)} must be a real date`);
 
 function capitalise(s: string) {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -32,7 +33,7 @@ export const familySchema = z.object({
 export type FamilyFields = z.infer<typeof familySchema>;
 
 export const familyUpdateSchema = familySchema.extend({
-  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+  version: versionSchema(),
 });
 
 /** A member's details; dates are checked against `today` (the clock's date, 'YYYY-MM-DD'). */
@@ -64,12 +65,12 @@ export const memberSchema = (today: string) => z.object({
 export type MemberFields = z.infer<ReturnType<typeof memberSchema>>;
 
 export const memberUpdateSchema = (today: string) => z.intersection(memberSchema(today), z.object({
-  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+  version: versionSchema(),
 }));
 
 export const needSchema = (today: string) => z.object({
   needType: z.enum(needTypes, { error: 'Select the type of need' }).default('cin_factor'),
-  code: z.string().trim().nullable().default(null),
+  code: z.string().trim().max(10, 'Select the need or vulnerability from the list').nullable().default(null),
   sourceAgencyId: z.uuid({ error: 'Select the agency that identified this need' }),
   identifiedOn: isoDate('the date the need was identified'),
   isCurrent: z.boolean({ error: 'Select whether this need is current' }).default(true),

@@ -19,7 +19,7 @@ export const agreementSchema = z.object({
   parties: required('the parties to the agreement', 500),
   lawfulBasis: z.enum(lawfulBases, { error: 'Select the lawful basis for sharing' }),
   article9Condition: required('the Article 9 condition for special category data', 300),
-  reviewDate: z.string({ error: 'Enter the review date' }).trim().refine(isIsoDate, 'The review date must be a real date'),
+  reviewDate: z.string({ error: 'Enter the review date' }).trim().max(40, 'The review date must be a real date').refine(isIsoDate, 'The review date must be a real date'),
 });
 export type AgreementInput = z.infer<typeof agreementSchema>;
 

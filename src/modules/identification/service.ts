@@ -15,7 +15,7 @@ import { withFamilyAccess } from '../access/family-access.ts';
 import { extractFormats } from '../../domain/identification/formats.ts';
 import { planHeaders, validateRow, type RowProblem, type SourceRow } from '../../domain/identification/validate.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { fileKindOf, hashFile, readRows } from './reader.ts';
+import { FileFormatError, fileKindOf, hashFile, readRows } from './reader.ts';
 import {
   identificationRepository as repo, linkageRepository as links, orderPair, type ExtractRow, type HouseholdFilter, type HouseholdInsert, type RecordRow,
 } from './repository.ts';
@@ -166,6 +166,16 @@ export function identificationService(db: Database, options: IdentificationDepen
 
   /** Reads the whole file once, checking every row, before anything is written. */
   async function check(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, mapping: Record<string, string>) {
+    try {
+      return await checkRows(path, kind, source, mapping);
+    } catch (error) {
+      if (!(error instanceof FileFormatError)) throw error;
+      const unreadable = [{ row: error.row, field: 'file', value: '', reason: error.reason }];
+      return { headerProblems: unreadable, problems: unreadable, problemCount: 1, rowsRead: 0, rowsInvalid: 0 };
+    }
+  }
+
+  async function checkRows(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, mapping: Record<string, string>) {
     const format = extractFormats[source];
     const problems: RowProblem[] = [];
     let problemCount = 0;
@@ -448,7 +458,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       const checked = await check(input.path, kind, fields.source, mapping);
       const summary = { ...base, rowsRead: checked.rowsRead, rowsInvalid: checked.rowsInvalid, problemCount: checked.problemCount, problems: checked.problems };
       const refuse = (message: string): IngestResult => ({ ...summary, status: 'refused', extractId: null, message });
-      if (checked.headerProblems.length) return refuse('The file’s columns do not match the format: nothing was loaded');
+      if (checked.headerProblems.length) return refuse(checked.headerProblems[0].field === 'file' ? 'The file cannot be read: nothing was loaded' : 'The file’s columns do not match the format: nothing was loaded');
       if (checked.rowsInvalid > 0 && !fields.validOnly) {
         return refuse(`${checked.rowsInvalid.toLocaleString('en-GB')} of ${checked.rowsRead.toLocaleString('en-GB')} rows have problems: nothing was loaded. Correct them, or choose to load only the valid rows`);
       }

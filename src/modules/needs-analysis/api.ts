@@ -3,6 +3,7 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths } from '../../web/urls.ts';
+import { csvInputLimits } from './csv.ts';
 import { needsAnalysisRoles } from './service.ts';
 
 type Params = { populationSetId: string; auditId: string };
@@ -53,7 +54,7 @@ export async function needsAnalysisApi(app: FastifyInstance, { services }: { ser
 
   /** Replaces a population's figures: send CSV text (district,age_band,children,births,families,people) as text/csv, or JSON { "csv": "..." }. */
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, { csv: body }));
-  app.put<{ Params: Params }>(paths.api.needsAnalysisPopulation, { config: { access: readers } }, async (request, reply) => {
+  app.put<{ Params: Params }>(paths.api.needsAnalysisPopulation, { config: { access: readers, inputLimits: csvInputLimits } }, async (request, reply) => {
     const body = request.body as Record<string, unknown> | undefined;
     if (!body || typeof body.csv !== 'string') throw new ValidationError({ csv: 'Send the figures as CSV text: district,age_band,children,births,families,people' });
     const rows = await needsAnalysis.importPopulation(request.actor!, request.params.populationSetId, body.csv);

@@ -12,7 +12,7 @@ import { redirectWithErrors, takeFormState, text, type FormState } from '../../w
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { needsAnalysisApi } from './api.ts';
-import { sendCsv } from './csv.ts';
+import { csvInputLimits, maxCsvBytes, sendCsv } from './csv.ts';
 import { removeUpload, streamUpload } from '../../web/upload.ts';
 import { reportPdf } from './pdf.ts';
 import {
@@ -230,7 +230,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
     });
   });
 
-  app.post(paths.needsAnalysisNewCounts, { config: { access: readers } }, async (request, reply) => {
+  app.post(paths.needsAnalysisNewCounts, { config: { access: readers, inputLimits: csvInputLimits } }, async (request, reply) => {
     const body = request.body as MultipartFields;
     const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
     const file = typeof body.csvFile === 'object' ? body.csvFile.text : '';
@@ -338,7 +338,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
     });
   });
 
-  app.post<{ Params: Params }>(paths.needsAnalysisPopulationImport, { config: { access: readers } }, async (request, reply) => {
+  app.post<{ Params: Params }>(paths.needsAnalysisPopulationImport, { config: { access: readers, inputLimits: csvInputLimits } }, async (request, reply) => {
     const body = request.body as MultipartFields;
     const { populationSetId } = request.params;
     const back = urls.needsAnalysisPopulation(populationSetId);

@@ -1,3 +1,4 @@
+import { formVersion } from '../../domain/input.ts';
 import type { FieldErrors } from '../../domain/errors.ts';
 import { familyStarAreas, type HouseholdMeasures, type MemberMeasures, type TimePoint } from '../../domain/outcomes/measures.ts';
 import { dateFromParts, dateParts, errorList, text } from '../../web/forms.ts';
@@ -47,7 +48,7 @@ export function measuresFromForm(body: Body, timePoint: TimePoint, personIds: st
   const formErrors: FieldErrors = {};
   if (date.error) formErrors.recordedOn = date.error;
   else if (!date.value) formErrors.recordedOn = 'Enter the date the measures were taken';
-  return { input: { timePoint, recordedOn: date.value ?? '', household, members }, formErrors };
+  return { input: { timePoint, recordedOn: date.value ?? '', household, members, version: formVersion(text(body, 'version')) }, formErrors };
 }
 
 /** The API's error keys (members.0.attendancePercent, household.familyStar.wellbeing) as the form's field ids, with the member's name on the message. */

@@ -9,6 +9,8 @@ export interface MeasureRow {
   person_id: string | null;
   time_point: TimePoint;
   recorded_on: string;
+  /** The time point's version (on its household row). */
+  version: number;
   legal_status: LegalStatus | null;
   at_risk_of_removal: boolean | null;
   attendance_percent: string | number | null;
@@ -92,12 +94,34 @@ export interface GoalAreaRow {
 
 const measureColumns = `m.id, m.case_id, m.person_id, m.time_point, m.recorded_on::text AS recorded_on, m.legal_status, m.at_risk_of_removal, m.attendance_percent,
   m.exclusions, m.offences_6m, m.offences_12m, m.asb_6m, m.asb_12m, m.emergency_admissions, m.days_in_care, m.substance_treatment, m.work_steps, m.sdq_total,
-  m.domestic_abuse_incidents, m.police_call_outs, m.rent_arrears, m.eviction_notices, m.family_star, m.sources, u.display_name AS recorded_by_name, m.recorded_at`;
+  m.domestic_abuse_incidents, m.police_call_outs, m.rent_arrears, m.eviction_notices, m.family_star, m.sources, u.display_name AS recorded_by_name, m.recorded_at, m.version`;
 
 export const outcomesRepository = {
   measures: (q: Queryable, caseIds: string[]) =>
     q.query<MeasureRow>(`SELECT ${measureColumns} FROM outcome_measure m LEFT JOIN app_user u ON u.id = m.recorded_by
       WHERE m.case_id = ANY($1::uuid[]) ORDER BY m.case_id, m.time_point`, [caseIds]),
+
+  /**
+   * Takes the time point for one save if nobody saved since `version` was read (0: nothing was
+   * recorded yet). The household row carries the version; the row lock (or, for a first save,
+   * the unique index) makes concurrent saves wait, and all but the first then find nothing.
+   */
+  async claimTimePoint(q: Queryable, w: { id: string; caseId: string; timePoint: TimePoint; recordedOn: string; userId: string }, version: number): Promise<boolean> {
+    if (version === 0) {
+      const inserted = await q.query(
+        `INSERT INTO outcome_measure (id, case_id, person_id, time_point, recorded_on, recorded_by) VALUES ($1, $2, NULL, $3, $4, $5)
+         ON CONFLICT (case_id, time_point) WHERE person_id IS NULL DO NOTHING RETURNING id`, [w.id, w.caseId, w.timePoint, w.recordedOn, w.userId]);
+      return inserted.length === 1;
+    }
+    const updated = await q.query(
+      `UPDATE outcome_measure SET version = version + 1 WHERE case_id = $1 AND time_point = $2 AND person_id IS NULL AND version = $3 RETURNING id`,
+      [w.caseId, w.timePoint, version]);
+    return updated.length === 1;
+  },
+
+  /** A change that did not come through a form (linked agency data): forms read before it are out of date. */
+  bumpTimePoint: (q: Queryable, caseId: string, timePoint: TimePoint) =>
+    q.query(`UPDATE outcome_measure SET version = version + 1 WHERE case_id = $1 AND time_point = $2 AND person_id IS NULL`, [caseId, timePoint]),
 
   /** Writes one row (member or household) for a time point, replacing what was there. */
   async upsert(q: Queryable, id: string, w: MeasureWrite) {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { RuleViolation, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { legalStatusLabels, legalStatuses } from '../../domain/codes.ts';
 import {
   familyStarAreas, timePointLabels, timePointSlugs, timePoints, treatmentLabels, treatmentStates, workStepLabels, workSteps,
@@ -68,6 +68,11 @@ export async function outcomeRoutes(app: FastifyInstance, { services }: { servic
           return redirectWithErrors(services, request, reply, back, { errors: { ...formErrors(error.fieldErrors, view.members), ...dateErrors }, values });
         }
         if (error instanceof RuleViolation) return redirectWithErrors(services, request, reply, back, { errors: { form: error.message }, values });
+        // Someone saved first: show their measures (not the stale copy) with the message.
+        if (error instanceof ConflictError) {
+          const fresh = await outcomes.form(request.actor!, caseId, timePoint);
+          return redirectWithErrors(services, request, reply, back, { errors: { form: error.message }, values: formValues(fresh.recordedOn, fresh.members, fresh.household) });
+        }
         throw error;
       }
       return reply.redirect(`${urls.outcomes(caseId)}?saved=${timePointSlugs[timePoint]}`, 303);

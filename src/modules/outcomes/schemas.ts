@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { versionSchema } from '../../domain/input.ts';
 import { outcomeAreaKeys } from '../../domain/casework/outcome-areas.ts';
 import { paymentModelKeys, paymentModels, type ClaimSettings } from '../../domain/outcomes/claims.ts';
 import { legalStatuses } from '../../domain/codes.ts';
@@ -43,7 +44,9 @@ export const recordMeasuresSchema = z.object({
   timePoint: z.enum(timePoints, { error: 'Select when these measures were taken: referral, closure or a follow-up' }),
   recordedOn: z.iso.date({ error: 'Enter the date the measures were taken' }),
   household: householdMeasuresSchema.default({ domesticAbuseIncidents: null, policeCallOuts: null, rentArrears: null, evictionNotices: null, familyStar: {} }),
-  members: z.array(memberMeasuresSchema).default([]),
+  members: z.array(memberMeasuresSchema).max(50, 'Give the measures of 50 family members or fewer').default([]),
+  /** The time point's version you read (0 when nothing was recorded): a save based on an older copy is refused. */
+  version: versionSchema(0),
 });
 export type RecordMeasuresInput = z.infer<typeof recordMeasuresSchema>;
 

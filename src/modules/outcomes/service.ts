@@ -6,7 +6,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { outcomeAreaKeys, type OutcomeAreaKey } from '../../domain/casework/outcome-areas.ts';
 import { roleLabels } from '../../domain/codes.ts';
 import { describeAge } from '../../domain/dates.ts';
-import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { assessClaim, claimTotals, defaultClaimSettings, problemAreasFromMeasures, type ClaimCase, type ClaimSettings } from '../../domain/outcomes/claims.ts';
 import { evaluate, type CohortCase } from '../../domain/outcomes/evaluation.ts';
 import { agencyMeasures, type LinkedPersonRecords } from '../../domain/outcomes/agency-measures.ts';
@@ -29,6 +29,7 @@ const writers = new Set(['practitioner', 'manager']);
 export const reportReaders = new Set(['analyst', 'manager', 'administrator']);
 export const settingsEditors = new Set(['manager', 'administrator']);
 export const claimSettingsKey = 'supporting-families-claims';
+export const staleMeasuresMessage = 'Someone else saved these outcome measures after you opened them. Open them again to see their changes, then make yours.';
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
@@ -67,6 +68,11 @@ export interface ReportQuery {
 
 export function outcomesService(db: Database, cases: CasesService, { clock }: { clock: Clock }) {
   const today = () => clock.today();
+
+  /** The version a save of this time point must send: its household row's, or 0 when nothing is recorded. */
+  function versionOf(rows: MeasureRow[], timePoint: TimePoint): number {
+    return rows.find((r) => r.time_point === timePoint && r.person_id === null)?.version ?? 0;
+  }
 
   /** The time points that can be recorded on this case now, and why the others cannot. */
   function timePointStates(c: CaseRow, followUpMonths: number[], recorded: Set<TimePoint>) {
@@ -133,7 +139,8 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
       const { programme, rows, people } = await caseMeasures(tx, c);
       const recorded = new Set(rows.map((r) => r.time_point));
       return {
-        case: c, canRecord: writers.has(actor.role), timePoints: timePointStates(c, programme.follow_up_months, recorded),
+        case: c, canRecord: writers.has(actor.role),
+        timePoints: timePointStates(c, programme.follow_up_months, recorded).map((s) => ({ ...s, version: versionOf(rows, s.timePoint) })),
         members: people.map((p) => ({
           id: p.id, name: `${p.given_name} ${p.family_name}`, memberType: p.member_type,
           measures: Object.fromEntries(rows.filter((r) => r.person_id === p.id).map((r) => [r.time_point, rowToMember(r)])) as Partial<Record<TimePoint, MemberMeasures>>,
@@ -150,7 +157,7 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
       const household = at.find((r) => r.person_id === null);
       return {
         case: c, timePoint, label: timePointLabels[timePoint], available: state?.available ?? false, reason: state?.reason ?? 'Not in this programme’s follow-up schedule',
-        canRecord: writers.has(actor.role), recordedOn: at[0]?.recorded_on ?? null, recordedBy: at[0]?.recorded_by_name ?? null,
+        canRecord: writers.has(actor.role), version: versionOf(rows, timePoint), recordedOn: at[0]?.recorded_on ?? null, recordedBy: at[0]?.recorded_by_name ?? null,
         household: household ? rowToHousehold(household) : emptyHouseholdMeasures(), householdSources: household?.sources ?? {},
         members: people.map((p) => {
           const row = at.find((r) => r.person_id === p.id);
@@ -181,7 +188,9 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
           if (!byId.has(m.personId)) errors[`members.${i}.personId`] = 'This person is not a member of the family';
         });
         if (Object.keys(errors).length) throw new ValidationError(errors);
-        const at = rows.filter((r) => r.time_point === fields.timePoint);
+        const claim = { id: randomUUID(), caseId: c.id, timePoint: fields.timePoint, recordedOn: fields.recordedOn, userId: actor.id };
+        if (!(await repo.claimTimePoint(tx, claim, fields.version))) throw new ConflictError(staleMeasuresMessage);
+        const at = (await repo.measures(tx, [c.id])).filter((r) => r.time_point === fields.timePoint);
         for (const m of fields.members) {
           const { personId, ...measures } = m;
           const before = at.find((r) => r.person_id === personId);
@@ -226,6 +235,7 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
         for (const m of measures.members ?? []) await write(m.personId, m.measures);
         // Nothing new (the same linked data again): nothing written, so nothing to audit.
         if (!filled.length) return { filled };
+        await repo.bumpTimePoint(tx, caseId, timePoint);
         await auditRepository.insert(tx, {
           userId: null, action: 'outcome-measures-from-agency-data', recordType: 'case', recordId: caseId, familyId: c.family_id, outcome: 'allowed', ip: null,
           detail: { timePoint, source: source.label, filled },

@@ -1,3 +1,4 @@
+import { formVersion } from '../../domain/input.ts';
 import type { FieldErrors } from '../../domain/errors.ts';
 import type { Gap } from '../../domain/casework/plan.ts';
 import { dateFromParts, dateParts, text } from '../../web/forms.ts';
@@ -15,7 +16,7 @@ function list(body: Body, name: string): string[] {
   return typeof value === 'string' && value ? [value] : [];
 }
 
-const version = (body: Body) => text(body, 'version') || '0';
+const version = (body: Body) => formVersion(text(body, 'version') || '0');
 
 export function memberAssessmentFromForm(body: Body) {
   return {

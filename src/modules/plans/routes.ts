@@ -1,3 +1,4 @@
+import { formVersion } from '../../domain/input.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
 import { ConflictError, RuleViolation, ValidationError, type FieldErrors } from '../../domain/errors.ts';
@@ -190,7 +191,7 @@ export async function planPages(app: FastifyInstance, { services }: { services: 
     const { caseId, goalId } = request.params;
     const body = request.body as Body;
     return saveOrReturn(request, reply, {
-      back: urls.planGoal(caseId, goalId), values: {}, save: () => plans.removeGoal(request.actor!, caseId, goalId, { version: body.version }),
+      back: urls.planGoal(caseId, goalId), values: {}, save: () => plans.removeGoal(request.actor!, caseId, goalId, { version: formVersion(body.version) }),
       then: `${urls.plan(caseId)}?saved=goalRemoved`,
     });
   });
@@ -240,7 +241,7 @@ export async function planPages(app: FastifyInstance, { services }: { services: 
     const { caseId, actionId } = request.params;
     const body = request.body as Body;
     return saveOrReturn(request, reply, {
-      back: urls.planAction(caseId, actionId), values: {}, save: () => plans.removeAction(request.actor!, caseId, actionId, { version: body.version }),
+      back: urls.planAction(caseId, actionId), values: {}, save: () => plans.removeAction(request.actor!, caseId, actionId, { version: formVersion(body.version) }),
       then: `${urls.plan(caseId)}?saved=actionRemoved`,
     });
   });
@@ -261,7 +262,7 @@ export async function planPages(app: FastifyInstance, { services }: { services: 
     const body = request.body as Body;
     return saveOrReturn(request, reply, {
       back: urls.planActionStatus(caseId, actionId), values: body,
-      save: () => plans.setActionStatus(request.actor!, caseId, actionId, { status: (body.status as string) || undefined, version: body.version }),
+      save: () => plans.setActionStatus(request.actor!, caseId, actionId, { status: (body.status as string) || undefined, version: formVersion(body.version) }),
       then: `${urls.plan(caseId)}?saved=status`,
     });
   });
@@ -288,7 +289,7 @@ export async function planPages(app: FastifyInstance, { services }: { services: 
     const { caseId } = request.params;
     const body = request.body as Body;
     return saveOrReturn(request, reply, {
-      back: urls.plan(caseId), values: {}, save: () => plans.agreePlan(request.actor!, caseId, { version: body.version }), then: `${urls.plan(caseId)}?saved=agreed`,
+      back: urls.plan(caseId), values: {}, save: () => plans.agreePlan(request.actor!, caseId, { version: formVersion(body.version) }), then: `${urls.plan(caseId)}?saved=agreed`,
     });
   });
 
@@ -303,7 +304,7 @@ export async function planPages(app: FastifyInstance, { services }: { services: 
     const { caseId } = request.params;
     const body = request.body as Body;
     return saveOrReturn(request, reply, {
-      back: urls.plan(caseId), values: {}, save: () => plans.cancelReview(request.actor!, caseId, { version: body.version }), then: `${urls.plan(caseId)}?saved=reviewCancelled`,
+      back: urls.plan(caseId), values: {}, save: () => plans.cancelReview(request.actor!, caseId, { version: formVersion(body.version) }), then: `${urls.plan(caseId)}?saved=reviewCancelled`,
     });
   });
 

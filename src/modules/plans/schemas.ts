@@ -1,3 +1,4 @@
+import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
 import { isIsoDate } from '../../domain/dates.ts';
 import { actionStatuses, contactTimes, ownerTypes } from '../../domain/casework/plan.ts';
@@ -15,10 +16,10 @@ const text = (max: number, label: string) =>
 const required = (max: number, missing: string, label: string) =>
   z.string({ error: missing }).trim().min(1, missing).max(max, `${label} must be ${max.toLocaleString('en-GB')} characters or fewer`);
 
-const version = z.coerce.number({ error: 'Version is missing' }).int('Version is missing').min(0, 'Version is missing');
+const version = versionSchema(0);
 
 const isoDate = (missing: string, label: string) =>
-  z.string({ error: missing }).trim().min(1, missing).refine(isIsoDate, `${label} must be a real date`);
+  z.string({ error: missing }).trim().min(1, missing).max(40, `${label} must be a real date`).refine(isIsoDate, `${label} must be a real date`);
 
 export const memberAssessmentSchema = z.object({
   strengths: text(5000, 'Strengths'),

@@ -1,3 +1,4 @@
+import { formVersion } from '../../domain/input.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cinFactorCodes, roles } from '../../domain/codes.ts';
 import { ConflictError, RuleViolation, ValidationError, type FieldErrors } from '../../domain/errors.ts';
@@ -63,7 +64,7 @@ function screeningFromForm(body: Record<string, unknown>) {
   return {
     decision: text(body, 'decision') || undefined, reason: text(body, 'reason'), programmeId: text(body, 'programmeId') || null,
     familyChoice: text(body, 'familyChoice'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'), signpostedTo: text(body, 'signpostedTo'),
-    levelOverride: text(body, 'levelOverride') || null, levelOverrideReason: text(body, 'levelOverrideReason'), version: text(body, 'version'),
+    levelOverride: text(body, 'levelOverride') || null, levelOverrideReason: text(body, 'levelOverrideReason'), version: formVersion(text(body, 'version')),
   };
 }
 

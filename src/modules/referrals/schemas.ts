@@ -1,9 +1,10 @@
+import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
 import { isCinFactorCode, roles } from '../../domain/codes.ts';
 import { isIsoDate } from '../../domain/dates.ts';
 import { isFullUkPostcode } from '../../domain/names.ts';
 
-const date = (label: string) => z.string().trim().refine(isIsoDate, `${label} must be a real date`);
+const date = (label: string) => z.string().trim().max(40, `${label} must be a real date`).refine(isIsoDate, `${label} must be a real date`);
 
 export const referralMemberSchema = z.object({
   givenName: z.string({ error: 'Enter their first name' }).trim().min(1, 'Enter their first name').max(100, 'First name must be 100 characters or fewer'),
@@ -27,7 +28,7 @@ export const referralSchemaOn = (today?: string) => z.object({
   referrerName: z.string({ error: 'Enter the referrer’s name' }).trim().min(1, 'Enter the referrer’s name').max(200, 'The referrer’s name must be 200 characters or fewer'),
   referrerAgency: z.string({ error: 'Enter the referrer’s agency, or “Self-referral”' }).trim().min(1, 'Enter the referrer’s agency, or “Self-referral”').max(200, 'The referrer’s agency must be 200 characters or fewer'),
   referrerContact: z.string({ error: 'Enter a phone number or email address for the referrer' }).trim().min(1, 'Enter a phone number or email address for the referrer').max(200, 'The referrer’s phone number or email address must be 200 characters or fewer'),
-  needCodes: z.array(z.string().refine(isCinFactorCode, 'Select needs from the list')).default([]),
+  needCodes: z.array(z.string().max(10, 'Select needs from the list').refine(isCinFactorCode, 'Select needs from the list')).max(100, 'Select needs from the list').default([]),
   reasons: z.string({ error: 'Describe why you are referring the family' }).trim().min(1, 'Describe why you are referring the family').max(5000, 'The reasons must be 5,000 characters or fewer'),
   urgency: z.enum(['routine', 'urgent', 'emergency'], { error: 'Select how urgent this is' }),
   consent: z.enum(['given', 'not_given'], { error: 'Select whether the family has agreed to the referral' }),
@@ -58,14 +59,14 @@ export const screeningSchema = z.object({
   decision: z.enum(['accepted', 'signposted', 'declined'], { error: 'Select a decision' }),
   reason: z.string({ error: 'Give the reason for the decision' }).trim().min(1, 'Give the reason for the decision').max(2000),
   programmeId: z.uuid({ error: 'Select a programme' }).nullable().default(null),
-  familyChoice: z.string().trim().default(''),
+  familyChoice: z.string().trim().max(40, 'Select a family from the list, or a new family').default(''),
   /** The referrer's address for the family, as the screener corrects it for a new family record (blank: as referred). */
   addressLine1: z.string().trim().max(200, 'Address line 1 must be 200 characters or fewer').default(''),
   postcode: z.string().trim().max(10, 'Enter a full UK postcode, like NV1 4AB').default(''),
   signpostedTo: z.string().trim().max(200).default(''),
   levelOverride: z.coerce.number().int().min(1).max(4).nullable().default(null),
   levelOverrideReason: z.string().trim().max(2000).default(''),
-  version: z.coerce.number().int().min(1),
+  version: versionSchema(),
 }).superRefine((s, ctx) => {
   if (s.decision === 'accepted') {
     if (!s.programmeId) ctx.addIssue({ code: 'custom', path: ['programmeId'], message: 'Select a programme' });

@@ -1,3 +1,4 @@
+import { formVersion } from '../../domain/input.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { closureReasonFamilyWords, closureReasonLabels, closureReasons, stepDownTierHints, stepDownTierLabels, stepDownTiers } from '../../domain/casework/closure.ts';
 import { severityLabels, driftKindLabels, type Severity } from '../../domain/casework/due.ts';
@@ -82,7 +83,7 @@ export async function workPages(app: FastifyInstance, { services }: { services: 
     const body = request.body as Record<string, unknown>;
     const input = {
       reason: text(body, 'reason') || undefined, reasonOther: text(body, 'reasonOther'), stepDownTier: text(body, 'stepDownTier') || undefined,
-      stepDownTo: text(body, 'stepDownTo'), closingSummary: text(body, 'closingSummary'), version: text(body, 'version') || undefined,
+      stepDownTo: text(body, 'stepDownTo'), closingSummary: text(body, 'closingSummary'), version: formVersion(text(body, 'version') || undefined),
     };
     return saveOrReturn(services, request, reply, {
       back: urls.closeCase(caseId), values: body, formErrors: {},
@@ -115,7 +116,7 @@ export async function workPages(app: FastifyInstance, { services }: { services: 
     const { caseId, followUpId } = request.params;
     const body = request.body as Record<string, unknown>;
     const done = dateFromParts(body, 'doneOn', 'The date of the follow-up');
-    const input = { doneOn: done.value ?? undefined, outcomeNote: text(body, 'outcomeNote'), version: text(body, 'version') || undefined };
+    const input = { doneOn: done.value ?? undefined, outcomeNote: text(body, 'outcomeNote'), version: formVersion(text(body, 'version') || undefined) };
     return saveOrReturn(services, request, reply, {
       back: urls.recordFollowUp(caseId, followUpId), values: body, formErrors: done.error ? { doneOn: done.error } : {},
       check: () => {

@@ -1,3 +1,4 @@
+import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
 import { closureReasons } from '../../domain/casework/closure.ts';
 import { isIsoDate } from '../../domain/dates.ts';
@@ -13,7 +14,7 @@ export const closureSchema = z.object({
     .min(1, 'Enter the name of the service the family is stepping down to').max(200, 'The service name must be 200 characters or fewer'),
   closingSummary: z.string({ error: 'Enter a closing summary' }).trim().min(1, 'Enter a closing summary')
     .max(5000, 'The closing summary must be 5,000 characters or fewer'),
-  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+  version: versionSchema(),
 }).superRefine((c, ctx) => {
   // Runs even when other fields are wrong, so every problem shows at once: the values may not be valid yet.
   if (!c || typeof c !== 'object') return;
@@ -31,6 +32,6 @@ export const followUpRecordSchema = z.object({
     .refine(isIsoDate, 'The date of the follow-up must be a real date'),
   outcomeNote: z.string({ error: 'Enter how the family is doing' }).trim().min(1, 'Enter how the family is doing')
     .max(5000, 'The note must be 5,000 characters or fewer'),
-  version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
+  version: versionSchema(),
 });
 export type FollowUpRecordFields = z.infer<typeof followUpRecordSchema>;
