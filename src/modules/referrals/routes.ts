@@ -143,7 +143,53 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     }
   });
 
+  app.get(paths.myReferrals, { config: { access: referrers } }, async (request, reply) => {
+    const mine = await referrals.mine(request.actor!);
+    return reply.view('referrals/views/mine.njk', { pageTitle: 'Referrals I made', referrals: mine, statusLabels: referralStatusLabels });
+  });
+
+  app.post<{ Params: Params }>(paths.referralJoinRequests, { config: { access: ['manager'] } }, async (request, reply) => {
+    const { referralId } = request.params;
+    try {
+      await referrals.requestJoin(request.actor!, referralId, text(request.body as Record<string, unknown>, 'familyId'));
+      return reply.redirect(`${urls.referral(referralId)}?saved=asked`, 303);
+    } catch (error) {
+      const errors = error instanceof ValidationError ? error.fieldErrors : error instanceof RuleViolation ? { form: error.message } : null;
+      if (!errors) throw error;
+      return redirectWithErrors(services, request, reply, urls.referral(referralId), { errors, values: {} });
+    }
+  });
+
+  app.get<{ Params: Params }>(paths.familySeenBy, { config: { access: referrers } }, async (request, reply) => {
+    const { familyId } = request.params;
+    const events = await services.audit.seenBy(request.actor!, familyId);
+    const view = await families.family(request.actor!, familyId);
+    const state = await takeFormState(services, request);
+    return reply.view('audit/views/seen-by.njk', {
+      pageTitle: 'Who has seen this family', family: view.family, events, joinRequests: await referrals.joinRequestsForFamily(request.actor!, familyId),
+      saved: { accepted: 'Request accepted: the referral is joined to this family', refused: 'Request refused' }[(request.query as Record<string, string>).saved ?? ''],
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors) : [],
+    });
+  });
+
+  app.post<{ Params: Params & { joinRequestId: string } }>(paths.familyJoinRequest, { config: { access: referrers } }, async (request, reply) => {
+    const { familyId, joinRequestId } = request.params;
+    const body = request.body as Record<string, unknown>;
+    const decision = text(body, 'decision');
+    const back = urls.familySeenBy(familyId);
+    try {
+      if (decision !== 'accept' && decision !== 'refuse') throw new ValidationError({ decision: 'Select accept or refuse' });
+      const result = await referrals.decideJoinRequest(request.actor!, familyId, joinRequestId, { accept: decision === 'accept', reason: text(body, 'reason') });
+      return reply.redirect(`${back}?saved=${result.status}`, 303);
+    } catch (error) {
+      const errors = error instanceof ValidationError ? error.fieldErrors : error instanceof RuleViolation ? { decision: error.message } : null;
+      if (!errors) throw error;
+      return redirectWithErrors(services, request, reply, back, { errors, values: body });
+    }
+  });
+
   // API
+  app.get(paths.api.myReferrals, { config: { access: referrers } }, async (request) => ({ referrals: await referrals.mine(request.actor!) }));
   app.post(paths.api.referrals, { config: { access: referrers } }, async (request, reply) =>
     reply.code(201).send(await referrals.refer(request.actor!, request.body)));
   app.get(paths.api.referrals, { config: { access: ['manager'] } }, async (request) => ({ referrals: await referrals.queue(request.actor!) }));

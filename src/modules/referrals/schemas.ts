@@ -13,6 +13,8 @@ export const referralMemberSchema = z.object({
 
 export const referralSchema = z.object({
   familyId: z.uuid().nullable().default(null),
+  // The team the referral is for; none: the partnership's front door.
+  routedTeamId: z.uuid({ error: 'Select the team the referral is for' }).nullable().default(null),
   familyName: z.string().trim().max(100).default(''),
   addressLine1: z.string().trim().max(200).default(''),
   postcode: z.string().trim().max(10).default(''),
