@@ -102,7 +102,8 @@ export function mayJoinTeam(candidate: { role: UserRole; agencyKind: AgencyKind;
  */
 export function familyFilterSql(facts: Pick<AccessFacts, 'role'>, permission: FamilyPermission, user: string): string {
   const rule = familyRules[permission];
-  if (!rule.roles.includes(facts.role)) return 'SELECT NULL::uuid WHERE false';
+  // Still names the parameter, so the statement binds the same parameters whatever the role.
+  if (!rule.roles.includes(facts.role)) return `SELECT fp.family_id FROM family_professional fp WHERE false AND fp.user_id = ${user}`;
   return rule.ties.map((kind) => tieSql[kind](user)).join('\n  UNION\n  ');
 }
 

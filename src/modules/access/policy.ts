@@ -134,6 +134,11 @@ class Refused {
   constructor(readonly error: unknown) {}
 }
 
+/** Raises `error` from inside inTransaction while keeping the audit rows already written (a refusal). */
+export function refusal(error: unknown): Refused {
+  return new Refused(error);
+}
+
 /** A transaction whose audit rows are kept when the work is refused or fails after the access check. */
 export async function inTransaction<T>(db: Database, work: (tx: Queryable) => Promise<T>): Promise<T> {
   const outcome = await db.transaction(async (tx) => {

@@ -7,7 +7,7 @@ import { todayIso } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { levelOfNeed, type NeedForLevel } from '../../domain/level-of-need.ts';
 import { searchKeyGroups } from '../../domain/names.ts';
-import { auditShown, familiesAllowed, familyDecision, guardedWork, inTransaction, referralDecision, visibleReferralsSql, withFamily } from '../access/policy.ts';
+import { auditShown, familiesAllowed, familyDecision, guardedWork, inTransaction, referralDecision, refusal, visibleReferralsSql, withFamily } from '../access/policy.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { casesRepository } from '../cases/repository.ts';
 import type { FamiliesService } from '../families/service.ts';
@@ -135,7 +135,7 @@ export function referralsService(db: Database, families: FamiliesService, option
     async requestJoin(actor: Actor, referralId: string, familyId: string) {
       return inTransaction(db, async (tx) => {
         const referral = await permitted(tx, actor, referralId, 'request-join-to-family', 'referral.screen');
-        if (!referral) throw refused();
+        if (!referral) throw refusal(refused());
         if (referral.family_id || referral.status !== 'received') throw new RuleViolation('This referral is already joined to a family or screened');
         const { known } = await matches(tx, actor, referral);
         if (!known.some((k) => k.family_id === familyId)) throw new ValidationError({ familyChoice: 'Select one of the families already known to Lantern' });
@@ -183,7 +183,7 @@ export function referralsService(db: Database, families: FamiliesService, option
       const s = parsed.data;
       return inTransaction(db, async (tx) => {
         const referral = await permitted(tx, actor, id, 'screen-referral', 'referral.screen');
-        if (!referral) throw refused();
+        if (!referral) throw refusal(refused());
         const allowed = screen(referral.status);
         if (!allowed.ok) throw new RuleViolation(allowed.reason);
         const computed = await level(referral, tx);
