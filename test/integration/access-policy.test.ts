@@ -177,29 +177,33 @@ describe.each(engines)('the policy’s single decision and its SQL agree on the 
   it('for every demo user and referral, routed to teams and to the front door', async () => {
     const teams = (await t.db.query<{ id: string }>('SELECT id FROM team ORDER BY id')).map((r) => r.id);
     const referrer = (await t.db.query<{ id: string }>("SELECT id FROM app_user WHERE role = 'practitioner' ORDER BY email LIMIT 1"))[0].id;
-    const referrals = [null, ...teams.slice(0, 4)].map((team) => ({ id: randomUUID(), team }));
+    const families = (await t.db.query<{ id: string }>('SELECT DISTINCT family_id AS id FROM family_professional ORDER BY family_id LIMIT 40')).map((f) => f.id);
+    // Each routing, once not yet joined to a family and once joined to one of several families.
+    // Each routing, not yet joined to a family and joined to several, waiting for screening and declined.
+    const referrals = [null, ...teams.slice(0, 4)].flatMap((team, i) => [null, ...families.slice(i * 8, i * 8 + 8)].flatMap((familyId) =>
+      (['received', 'declined'] as const).map((status) => ({ id: randomUUID(), team, familyId, status }))));
     for (const [i, r] of referrals.entries()) {
       await t.db.query(
-        `INSERT INTO referral (id, reference, subject, referred_by, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, routed_team_id)
-         VALUES ($1, $2, '{"familyName":"X","addressLine1":"","postcode":"","members":[]}', $3, 'R', 'A', 'C', 'Reasons', 'routine', 'given', $4)`,
-        [r.id, `REF-T${i}`, referrer, r.team]);
+        `INSERT INTO referral (id, reference, family_id, subject, referred_by, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, routed_team_id, status)
+         VALUES ($1, $2, $3, '{"familyName":"X","addressLine1":"","postcode":"","members":[]}', $4, 'R', 'A', 'C', 'Reasons', 'routine', 'given', $5, $6)`,
+        [r.id, `REF-T${i}`, r.familyId, referrer, r.team, r.status]);
     }
-    await t.db.query("UPDATE app_user SET front_door_screener = true WHERE id = (SELECT user_id FROM team_manager ORDER BY user_id LIMIT 1)");
+    await t.db.query('UPDATE app_user SET front_door_screener = true WHERE id IN (SELECT user_id FROM team_manager ORDER BY user_id LIMIT 2)');
     const users = await t.db.query<{ id: string; role: Actor['role']; display_name: string; agency_id: string; team_id: string | null }>(
       'SELECT id, role, display_name, agency_id, team_id FROM app_user ORDER BY email');
     let allowed = 0;
     for (const u of users) {
       const actor: Actor = { id: u.id, role: u.role, displayName: u.display_name, agencyId: u.agency_id, teamId: u.team_id, ip: 'test' };
-      const facts = await loadFacts(t.db, actor);
+      const facts = await loadFacts(t.db, actor, families);
       for (const permission of ['referral.read', 'referral.screen'] as const) {
         const params: unknown[] = [referrals.map((r) => r.id)];
         const where = referralFilterSql(facts, permission, params);
         const bySql = (await t.db.query<{ id: string }>(`SELECT r.id FROM referral r WHERE r.id = ANY($1::uuid[]) AND ${where} ORDER BY r.id`, params)).map((r) => r.id);
-        const byDecision = referrals.filter((r) => decideReferral(facts, permission, { referredBy: referrer, routedTeamId: r.team }).allowed).map((r) => r.id).sort();
+        const byDecision = referrals.filter((r) => decideReferral(facts, permission, { referredBy: referrer, routedTeamId: r.team, familyId: r.familyId, status: r.status }).allowed).map((r) => r.id).sort();
         expect(bySql, `${u.display_name} ${permission}`).toEqual(byDecision);
         allowed += byDecision.length;
       }
     }
-    expect(allowed).toBeGreaterThan(5);
+    expect(allowed).toBeGreaterThan(20);
   });
 });

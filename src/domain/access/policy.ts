@@ -76,10 +76,19 @@ export function decideFamily(facts: AccessFacts, permission: FamilyPermission, f
 export interface ReferralFacts {
   referredBy: string | null;
   routedTeamId: string | null;
+  /** The family the referral is joined to, if any (its tie must be in the facts). */
+  familyId: string | null;
+  status: string;
 }
 
+/**
+ * Routing lets a manager see and screen a referral while it waits for screening; once screened,
+ * only while it is joined to no family or to one they may read (accepting joins the screener to
+ * the family): a screened referral is part of that family's record.
+ */
 export function decideReferral(facts: AccessFacts, permission: ReferralPermission, referral: ReferralFacts): Decision {
-  if (facts.role === 'manager') {
+  const open = referral.status === 'received' || !referral.familyId || decideFamily(facts, 'family.read', referral.familyId).allowed;
+  if (facts.role === 'manager' && open) {
     if (referral.routedTeamId && facts.managedTeamIds.includes(referral.routedTeamId)) return { allowed: true, basis: 'referral routed to your team' };
     if (!referral.routedTeamId && facts.frontDoorScreener) return { allowed: true, basis: 'front door screener' };
   }
@@ -120,8 +129,10 @@ export function referralFilterSql(facts: AccessFacts, permission: ReferralPermis
   const conditions: string[] = [];
   if (facts.role === 'manager') {
     params.push([...facts.managedTeamIds]);
-    conditions.push(`r.routed_team_id = ANY($${params.length}::uuid[])`);
-    if (facts.frontDoorScreener) conditions.push('r.routed_team_id IS NULL');
+    const routed = [`r.routed_team_id = ANY($${params.length}::uuid[])`];
+    if (facts.frontDoorScreener) routed.push('r.routed_team_id IS NULL');
+    params.push(facts.userId);
+    conditions.push(`((${routed.join(' OR ')}) AND (r.status = 'received' OR r.family_id IS NULL OR r.family_id IN (${familyFilterSql(facts, 'family.read', `$${params.length}`)})))`);
   }
   if (permission === 'referral.read') {
     params.push(facts.userId);

@@ -42,7 +42,7 @@ export async function familyDecision(q: Queryable, actor: Actor, permission: Fam
 }
 
 export async function referralDecision(q: Queryable, actor: Actor, permission: ReferralPermission, referral: ReferralFacts): Promise<Decision> {
-  return decideReferral(await loadFacts(q, actor), permission, referral);
+  return decideReferral(await loadFacts(q, actor, referral.familyId ? [referral.familyId] : []), permission, referral);
 }
 
 /** Which of these families the actor holds `permission` on. */

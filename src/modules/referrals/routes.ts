@@ -14,7 +14,7 @@ type Params = { familyId: string; referralId: string };
 export const referralNeedCodes = ['1B', '2B', '3B', '4B', '5B', '6B', '1C', '2C', '3C', '4C', '16A', '17A', '7A', '10A', '11A', '14A', '15A', '24A'];
 const memberRows = [1, 2, 3, 4, 5];
 const fieldOrder = ['familyName', 'addressLine1', 'postcode', 'members', ...memberRows.flatMap((n) => [`member${n}-givenName`, `member${n}-familyName`, `member${n}-role`, `member${n}-dateOfBirth`]),
-  'referrerName', 'referrerAgency', 'referrerContact', 'needCodes', 'reasons', 'urgency', 'consent', 'lawfulBasis',
+  'referrerName', 'referrerAgency', 'referrerContact', 'needCodes', 'reasons', 'routedTeamId', 'urgency', 'consent', 'lawfulBasis',
   'decision', 'familyChoice', 'programmeId', 'signpostedTo', 'reason', 'levelOverride', 'levelOverrideReason', 'form'];
 
 function list(value: unknown): string[] {
@@ -38,7 +38,7 @@ function referralFromForm(body: Record<string, unknown>) {
   return {
     errors,
     input: {
-      familyId: text(body, 'familyId') || null, familyName: text(body, 'familyName'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'),
+      familyId: text(body, 'familyId') || null, routedTeamId: text(body, 'routedTeamId') || null, familyName: text(body, 'familyName'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'),
       members, selfReferral: text(body, 'selfReferral') === 'yes', referrerName: text(body, 'referrerName'), referrerAgency: text(body, 'referrerAgency'),
       referrerContact: text(body, 'referrerContact'), needCodes: list(body.needCodes), reasons: text(body, 'reasons'),
       urgency: text(body, 'urgency') || undefined, consent: text(body, 'consent') || undefined, lawfulBasis: text(body, 'lawfulBasis'),
@@ -57,7 +57,7 @@ function screeningFromForm(body: Record<string, unknown>) {
 async function showForm(services: Services, request: FastifyRequest, reply: FastifyReply, context: Record<string, unknown>, defaults: Record<string, unknown>) {
   const state = await takeFormState(services, request);
   return reply.view('referrals/views/referral-form.njk', {
-    ...context, roles, memberRows, needOptions: referralNeedCodes.map((code) => ({ code, label: cinFactorCodes[code] })),
+    ...context, roles, memberRows, teams: await services.referrals.teams(), needOptions: referralNeedCodes.map((code) => ({ code, label: cinFactorCodes[code] })),
     errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, anchors(), fieldOrder) : [], values: state?.values ?? defaults,
   });
 }

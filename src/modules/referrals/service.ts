@@ -32,7 +32,7 @@ export function referralsService(db: Database, families: FamiliesService, option
   async function permitted(tx: Queryable, actor: Actor, id: string, action: string, permission: 'referral.read' | 'referral.screen'): Promise<ReferralRow | null> {
     const referral = await repo.referral(tx, id);
     if (!referral) throw new NotFoundError('Referral');
-    const decision = await referralDecision(tx, actor, permission, { referredBy: referral.referred_by, routedTeamId: referral.routed_team_id });
+    const decision = await referralDecision(tx, actor, permission, { referredBy: referral.referred_by, routedTeamId: referral.routed_team_id, familyId: referral.family_id, status: referral.status });
     await auditRepository.insert(tx, {
       userId: actor.id, action, recordType: 'referral', recordId: id, familyId: referral.family_id, outcome: decision.allowed ? 'allowed' : 'denied', ip: actor.ip, basis: decision.basis,
     });
@@ -110,7 +110,7 @@ export function referralsService(db: Database, families: FamiliesService, option
     async referral(actor: Actor, id: string) {
       const referral = await db.transaction((tx) => permitted(tx, actor, id, 'view-referral', 'referral.read'));
       if (!referral) throw refused();
-      const mayScreen = (await referralDecision(db, actor, 'referral.screen', { referredBy: referral.referred_by, routedTeamId: referral.routed_team_id })).allowed;
+      const mayScreen = (await referralDecision(db, actor, 'referral.screen', { referredBy: referral.referred_by, routedTeamId: referral.routed_team_id, familyId: referral.family_id, status: referral.status })).allowed;
       const possible = mayScreen && !referral.family_id ? await matches(db, actor, referral) : { openable: [], known: [] };
       // The family's past cases are for those who may open the family.
       const mayOpenFamily = referral.family_id ? (await familyDecision(db, actor, 'family.read', referral.family_id)).allowed : false;
