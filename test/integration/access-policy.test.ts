@@ -139,7 +139,7 @@ describe.each(engines)('one access policy on %s', (engine) => {
     expect(missing).toBeInstanceOf(NotFoundError);
     const rows = await t.db.query<{ outcome: string; detail: { failed?: string } }>(
       "SELECT outcome, detail FROM audit_event WHERE user_id = $1 AND action = 'update-member' ORDER BY id", [lead.id]);
-    expect(rows).toEqual([{ outcome: 'allowed', detail: {} }, { outcome: 'allowed', detail: { failed: 'NotFoundError' } }]);
+    expect(rows).toEqual([{ outcome: 'allowed', detail: {} }, { outcome: 'failed', detail: { failed: 'NotFoundError' } }]);
     const seen = await s.audit.seenBy(lead, familyId);
     expect(seen.filter((e) => e.basis === 'list').map((e) => e.action).sort()).toEqual(['list-families', 'search']);
   });

@@ -36,3 +36,8 @@ CREATE INDEX audit_family_shown_family ON audit_family_shown(family_id, at);
 
 CREATE TRIGGER audit_family_shown_no_update BEFORE UPDATE OR DELETE ON audit_family_shown
   FOR EACH ROW EXECUTE FUNCTION audit_event_is_append_only();
+
+-- A request the policy allowed whose work then failed (404 on a member id, 409, 400): recorded,
+-- with what failed, through a savepoint in the same transaction.
+ALTER TABLE audit_event DROP CONSTRAINT audit_event_outcome_check;
+ALTER TABLE audit_event ADD CONSTRAINT audit_event_outcome_check CHECK (outcome IN ('allowed','denied','failed'));

@@ -92,7 +92,7 @@ export async function guardedWork<T>(tx: Queryable, actor: Actor, familyId: stri
   await auditRepository.insert(tx, { ...event, outcome: decision.allowed ? 'allowed' : 'denied' });
   if (!decision.allowed) throw new Refused(new ForbiddenError());
   return afterCheck(tx, () => work(tx, decision), (error) =>
-    auditRepository.insert(tx, { ...event, outcome: 'allowed', detail: { ...guard.detail, failed: failureName(error) } }).then(() => undefined));
+    auditRepository.insert(tx, { ...event, outcome: 'failed', detail: { ...guard.detail, failed: failureName(error) } }).then(() => undefined));
 }
 
 /** Runs work in a savepoint; on failure rolls back to it, records the failure, and raises it. */

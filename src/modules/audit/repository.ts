@@ -6,7 +6,7 @@ export interface AuditEvent {
   recordType: string;
   recordId?: string | null;
   familyId?: string | null;
-  outcome: 'allowed' | 'denied';
+  outcome: 'allowed' | 'denied' | 'failed';
   ip?: string | null;
   detail?: Record<string, unknown>;
   /** On what basis access was allowed (from the access policy). */
@@ -21,7 +21,7 @@ export interface AuditRow {
   record_type: string;
   record_id: string | null;
   family_id: string | null;
-  outcome: 'allowed' | 'denied';
+  outcome: 'allowed' | 'denied' | 'failed';
   ip: string | null;
 }
 
@@ -29,7 +29,7 @@ export interface SeenByRow {
   at: string;
   action: string;
   record_type: string;
-  outcome: 'allowed' | 'denied';
+  outcome: 'allowed' | 'denied' | 'failed';
   basis: string;
   detail: Record<string, unknown>;
   user_name: string | null;
