@@ -6,6 +6,7 @@
  *
  * With DATABASE_URL set it uses a throwaway database on that server; otherwise an in-memory PGlite.
  */
+import { makeClock } from '../src/clock.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,12 +18,13 @@ import { toCsv } from '../src/domain/needs-analysis/csv.ts';
 import { services } from '../src/services.ts';
 
 const { values } = parseArgs({ options: { households: { type: 'string', default: '20000' } } });
-const today = '2026-11-25';
+const clock = makeClock();
+const today = clock.today();
 let peak = 0;
 const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
 
 const { db, drop } = await benchDatabase();
-const { identification } = services(db, { sessionHours: 8, today });
+const { identification } = services(db, { sessionHours: 8, clock });
 // About two households a postcode, as on a real street; the demo's name lists are short, so names repeat far more than in life.
 const letters = 'ABDEFGHJLNPQRSTUWXYZ';
 const postcodes = Array.from({ length: Math.max(50, Math.ceil(Number(values.households) / 2)) }, (_, i) => `NV${(i % 40) + 1} ${Math.floor(i / 40) % 10}${letters[Math.floor(i / 400) % 20]}${letters[Math.floor(i / 8000) % 20]}`);

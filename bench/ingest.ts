@@ -8,6 +8,7 @@
  * uses a throwaway database on that server; otherwise an in-memory PGlite. Peak memory is this
  * process's resident set (which includes PGlite's own memory when PGlite is used).
  */
+import { makeClock } from '../src/clock.ts';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
@@ -47,7 +48,7 @@ const size = (await stat(file)).size;
 console.log(`Generated ${rows.toLocaleString('en-GB')} rows (${(size / 1024 ** 2).toFixed(0)} MiB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const { db, drop } = await benchDatabase();
-const service = identificationService(db, { today: () => '2026-11-25' });
+const service = identificationService(db, { clock: makeClock() });
 const agreementId = await service.createAgreement(null, { name: 'Bench', parties: 'Bench', lawfulBasis: 'public_task', article9Condition: 'DPA 2018 Sch 1 para 18', reviewDate: '2099-01-01' });
 peak = 0;
 const before = process.memoryUsage().rss;

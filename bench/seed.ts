@@ -8,6 +8,7 @@
  * creates a throwaway database on that server and drops it afterwards; otherwise it uses an
  * in-memory PGlite.
  */
+import { makeClock } from '../src/clock.ts';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ import { seedDemo } from '../src/modules/demo/seed.ts';
 const { values } = parseArgs({ options: { families: { type: 'string', default: '10000' }, seed: { type: 'string', default: '1' } } });
 const families = Number(values.families);
 const seed = Number(values.seed);
-const today = new Date().toISOString().slice(0, 10);
+const today = makeClock().today();
 const adminUrl = process.env.DATABASE_URL;
 
 const elapsed = (from: number) => ((performance.now() - from) / 1000).toFixed(2);

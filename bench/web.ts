@@ -10,6 +10,8 @@
  *
  *   npm run bench:web -- [--families 100000] [--connections 50] [--seconds 20] [--think 1]
  */
+import { assertNoErrors, BenchmarkFailed, runBenchmark } from './guard.ts';
+import { makeClock } from '../src/clock.ts';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -125,13 +127,14 @@ function run(requests: { path: string; cookie: string }[], duration = seconds): 
 
 function report(title: string, f: Figures) {
   console.log(`${title.padEnd(46)} ${f.rps.toFixed(0).padStart(6)} req/s   p50 ${f.p50} ms   p95 ${f.p95} ms   p99 ${f.p99} ms   ${f.errors} errors of ${f.total} requests`);
+  assertNoErrors(title, f.errors, f.total);
 }
 
 async function main() {
   const { db, env, cleanup } = await freshDatabase();
   await migrate(db);
   const started = Date.now();
-  const seeded = await seedDemo(db, { families, seed: 7, passwordHash: await hashPassword(password) });
+  const seeded = await seedDemo(db, { families, seed: 7, today: makeClock().today(), passwordHash: await hashPassword(password) });
   console.log(`Seeded ${seeded.families} families (${seeded.people} people) on ${db.engine} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await db.query('ANALYZE');
 
@@ -148,10 +151,12 @@ async function main() {
     env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
-    for (let i = 0; i < 100; i += 1) {
-      if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-      await new Promise((r) => setTimeout(r, 200));
+    let up = false;
+    for (let i = 0; i < 100 && !up; i += 1) {
+      up = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+      if (!up) await new Promise((r) => setTimeout(r, 200));
     }
+    if (!up || server.exitCode !== null) throw new BenchmarkFailed(`Lantern did not start on port ${port}: is the port taken? Choose another with --port.`);
     const cookies = new Map<string, string>();
     for (const email of practitioners) cookies.set(email, await signIn(email));
     const familyRequests = practitioners.flatMap((email) => byEmail.get(email)!.map((f) => ({ path: `/families/${f.id}`, cookie: cookies.get(email)! })));
@@ -172,7 +177,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

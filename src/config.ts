@@ -9,6 +9,7 @@ export interface Config {
   publicUrl: string;
   sessionHours: number;
   logLevel: string;
+  /** LANTERN_TODAY: start the clock on this date ('YYYY-MM-DD'), for training sites and demos that must look the same every day. */
   today?: string;
 }
 
@@ -22,5 +23,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     sessionHours: Number(env.SESSION_HOURS ?? 8),
     logLevel: env.LOG_LEVEL ?? 'info',
+    today: env.LANTERN_TODAY || undefined,
   };
 }

@@ -1,3 +1,4 @@
+import type { Clock } from './domain/clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { accessService } from './modules/access/service.ts';
@@ -15,31 +16,33 @@ import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
-export function services(db: Database, config: Pick<Config, 'sessionHours' | 'today'>) {
-  const today = config.today ? () => config.today! : undefined;
-  const families = familiesService(db, { today });
-  const cases = casesService(db, { today });
-  const plans = plansService(db, cases, { today });
-  const contacts = contactsService(db, cases, { today });
-  const costs = costsService(db);
-  const outcomes = outcomesService(db, cases, { today });
+export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock }) {
+  const { clock } = config;
+  const families = familiesService(db, { clock });
+  const cases = casesService(db, { clock });
+  const plans = plansService(db, cases, { clock });
+  const contacts = contactsService(db, cases, { clock });
+  const costs = costsService(db, { clock });
+  const outcomes = outcomesService(db, cases, { clock });
   return {
     db,
+    // The one source of "today" and "now" for every route, page, job and command.
+    clock,
     access: accessService(db, { sessionHours: config.sessionHours }),
     audit: auditService(db),
     families,
     cases,
-    referrals: referralsService(db, families, { today }),
+    referrals: referralsService(db, families, { clock }),
     // My work draws due items from the plans and contacts modules through their services.
     work: workService(db, cases, {
-      today,
+      clock,
       dueSources: [(tx, caseIds) => plans.dueItems(tx, caseIds)],
       contactSource: (tx, caseIds) => contacts.lastContacts(tx, caseIds),
     }),
-    needsAnalysis: needsAnalysisService(db, { today }),
+    needsAnalysis: needsAnalysisService(db, { clock }),
     // Identification feeds agency records to the linkage engine and prices households from the unit-cost table.
     identification: identificationService(db, {
-      today, engine: { link, explain },
+      clock, engine: { link, explain },
       costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
       levelRules: () => families.levelOfNeedRules(),
       // Measures that arrive through agency data fill the matched family's cases (empty fields only, audited).

@@ -14,6 +14,8 @@ import { seedDemoCasework } from '../modules/demo/casework.ts';
 import { seedDemoOutcomes } from '../modules/demo/outcomes.ts';
 import { seedIdentificationDemo } from '../modules/demo/identification.ts';
 import { services } from '../services.ts';
+import { makeClock, type Clock } from '../clock.ts';
+import { isIsoDate } from '../domain/dates.ts';
 import { buildApp } from '../web/app.ts';
 
 /** The one password every demo account shares. Demo data only: never used for real accounts. */
@@ -39,6 +41,7 @@ const usage = `Usage: lantern <command> [options]
   identification-rules set --file F
                                    replace the eligibility and segment rules with the JSON in F (used from the next identify)
 
+Any command takes --today YYYY-MM-DD (or LANTERN_TODAY): the clock starts on that date and runs on from there.
 The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
 
 async function open(config: Config): Promise<Database> {
@@ -52,15 +55,15 @@ async function familyCount(db: Database): Promise<number> {
   return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM family'))[0].n;
 }
 
-async function seed(db: Database, config: Config, families: number, seedNumber: number) {
-  const started = Date.now();
-  const result = await seedDemo(db, { families, seed: seedNumber, passwordHash: await hashPassword(demoPassword) });
-  const built = services(db, config);
+async function seed(db: Database, config: Config, clock: Clock, families: number, seedNumber: number) {
+  const started = performance.now();
+  const result = await seedDemo(db, { families, seed: seedNumber, today: clock.today(), passwordHash: await hashPassword(demoPassword) });
+  const built = services(db, { ...config, clock });
   const work = await seedDemoCasework(built);
   const closed = await seedDemoOutcomes(built);
-  const identified = await seedIdentificationDemo(built, { today: config.today ?? new Date().toISOString().slice(0, 10) });
+  const identified = await seedIdentificationDemo(built);
   console.log(`Seeded ${result.families} families, ${result.people} people, ${result.users} users, ${work.referrals} referrals, ${work.cases} open cases, `
-    + `${closed.cases} closed cases with outcome measures, and ${identified.records} agency records matched into ${identified.households} households, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    + `${closed.cases} closed cases with outcome measures, and ${identified.records} agency records matched into ${identified.households} households, in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
 }
 
 function printSignIns(url: string) {
@@ -69,17 +72,32 @@ function printSignIns(url: string) {
   console.log('\nPress Ctrl+C to stop.');
 }
 
-export async function main(argv: string[]) {
+/** `--today YYYY-MM-DD` (or `--today=YYYY-MM-DD`) anywhere on the line, for any command; LANTERN_TODAY otherwise. */
+function takeToday(argv: string[]): { argv: string[]; today?: string } {
+  const i = argv.findIndex((a) => a === '--today' || a.startsWith('--today='));
+  if (i < 0) return { argv };
+  const today = argv[i].includes('=') ? argv[i].slice('--today='.length) : argv[i + 1];
+  return { argv: argv.filter((_, j) => j !== i && !(j === i + 1 && !argv[i].includes('='))), today };
+}
+
+export async function main(args: string[]) {
+  const { argv, today } = takeToday(args);
   const [command, sub, ...rest] = argv;
   const config = loadConfig();
+  if (today !== undefined) config.today = today;
+  if (config.today !== undefined && !isIsoDate(config.today)) {
+    throw new ValidationError({ today: `The date to start the clock on (--today or LANTERN_TODAY) must be a real date like 2027-03-31, not '${config.today}'` });
+  }
+  // The one clock: everything below takes its time from this.
+  const clock = makeClock({ today: config.today });
   switch (command) {
     case 'start': {
       const { values } = parseArgs({ args: argv.slice(1), options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' }, demo: { type: 'boolean' } } });
       if (values.port) config.port = Number(values.port);
       const db = await open(config);
       // Demo data goes only into an empty embedded database, or when asked for explicitly.
-      if (!values['no-demo'] && (values.demo || !config.databaseUrl) && (await familyCount(db)) === 0) await seed(db, config, 300, 1);
-      const built = services(db, config);
+      if (!values['no-demo'] && (values.demo || !config.databaseUrl) && (await familyCount(db)) === 0) await seed(db, config, clock, 300, 1);
+      const built = services(db, { ...config, clock });
       await built.access.deleteExpiredSessions();
       // Expired sessions are swept hourly; unref so the timer never keeps the process alive.
       setInterval(() => void built.access.deleteExpiredSessions().catch(() => undefined), 3_600_000).unref();
@@ -101,7 +119,7 @@ export async function main(argv: string[]) {
     case 'seed': {
       const { values } = parseArgs({ args: argv.slice(1), options: { families: { type: 'string', default: '300' }, seed: { type: 'string', default: '1' } } });
       const db = await open(config);
-      await seed(db, config, Number(values.families), Number(values.seed));
+      await seed(db, config, clock, Number(values.families), Number(values.seed));
       await db.close();
       return;
     }
@@ -111,7 +129,7 @@ export async function main(argv: string[]) {
       if (!values.role || !userRoles.includes(values.role as UserRole)) throw new ValidationError({ role: `--role must be one of ${userRoles.join(', ')}` });
       const password = process.env.LANTERN_PASSWORD ?? '';
       const db = await open(config);
-      const id = await services(db, config).access.createUser({
+      const id = await services(db, { ...config, clock }).access.createUser({
         email: values.email ?? '', displayName: values.name ?? '', jobTitle: values['job-title'], password,
         role: values.role as UserRole, agencyName: values.agency ?? '', teamName: values.team,
       });
@@ -123,7 +141,7 @@ export async function main(argv: string[]) {
       if (sub !== 'create') break;
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, label: { type: 'string', default: 'command line' } } });
       const db = await open(config);
-      const token = await services(db, config).access.createApiToken(values.email ?? '', values.label!);
+      const token = await services(db, { ...config, clock }).access.createApiToken(values.email ?? '', values.label!);
       console.log(token);
       await db.close();
       return;
@@ -134,7 +152,7 @@ export async function main(argv: string[]) {
       if (!values.file) throw new ValidationError({ file: 'Give the rules file with --file' });
       const rules = JSON.parse(await readFile(values.file, 'utf8'));
       const db = await open(config);
-      const saved = await services(db, config).families.setLevelOfNeedRules(null, rules);
+      const saved = await services(db, { ...config, clock }).families.setLevelOfNeedRules(null, rules);
       console.log(`Level of need rules set: ${saved.name}`);
       await db.close();
       return;
@@ -145,7 +163,7 @@ export async function main(argv: string[]) {
       if (!values.file) throw new ValidationError({ file: 'Give the rules file with --file' });
       const rules = JSON.parse(await readFile(values.file, 'utf8'));
       const db = await open(config);
-      const saved = await services(db, config).identification.setRules(null, rules);
+      const saved = await services(db, { ...config, clock }).identification.setRules(null, rules);
       console.log(`Identification rules set: ${saved.name}. Run identify to rank households by them.`);
       await db.close();
       return;
@@ -154,7 +172,7 @@ export async function main(argv: string[]) {
       if (sub !== 'create') break;
       const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, parties: { type: 'string' }, 'lawful-basis': { type: 'string' }, article9: { type: 'string' }, 'review-date': { type: 'string' } } });
       const db = await open(config);
-      const id = await services(db, config).identification.createAgreement(null, {
+      const id = await services(db, { ...config, clock }).identification.createAgreement(null, {
         name: values.name, parties: values.parties, lawfulBasis: values['lawful-basis'], article9Condition: values.article9, reviewDate: values['review-date'],
       });
       console.log(`Recorded agreement ${values.name} (${id}).`);
@@ -166,20 +184,20 @@ export async function main(argv: string[]) {
       const file = positionals[0];
       if (!file) throw new ValidationError({ file: 'Give the extract file: lantern ingest FILE --source S --agreement A' });
       const db = await open(config);
-      const identification = services(db, config).identification;
-      const started = Date.now();
+      const identification = services(db, { ...config, clock }).identification;
+      const started = performance.now();
       const agreementId = await identification.agreementId(null, values.agreement ?? '');
       const result = await identification.ingest(null, { path: file, filename: path.basename(file), source: values.source ?? '', agreementId, agencyName: values.agency, validOnly: values['valid-only'] });
       for (const p of result.problems) console.error(problemMessage(p));
       if (result.problemCount > result.problems.length) console.error(`... and ${(result.problemCount - result.problems.length).toLocaleString('en-GB')} more problems`);
-      console.log(`${result.message} (${result.rowsRead.toLocaleString('en-GB')} rows read in ${((Date.now() - started) / 1000).toFixed(1)} s).`);
+      console.log(`${result.message} (${result.rowsRead.toLocaleString('en-GB')} rows read in ${((performance.now() - started) / 1000).toFixed(1)} s).`);
       if (result.status === 'refused') process.exitCode = 1;
       await db.close();
       return;
     }
     case 'identify': {
       const db = await open(config);
-      const r = await services(db, config).identification.identify(null);
+      const r = await services(db, { ...config, clock }).identification.identify(null);
       console.log(`Matched ${r.records.toLocaleString('en-GB')} records into ${r.people.toLocaleString('en-GB')} people and ${r.households.toLocaleString('en-GB')} households in ${r.seconds.toFixed(1)} s: `
         + `${r.links.toLocaleString('en-GB')} pairs linked, ${r.reviews.toLocaleString('en-GB')} for clerical review (${r.reviewsKept.toLocaleString('en-GB')} kept), ${r.decisionsFedBack} clerical decisions fed back.`);
       await db.close();

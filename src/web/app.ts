@@ -92,7 +92,7 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   await app.register(casePages, { services });
   await app.register(outcomeRoutes, { services });
   await app.register(familyApi, { services });
-  await app.register(openApi);
+  await app.register(openApi, { services });
 
   return Object.assign(app, { routeTable }) as unknown as LanternApp;
 }

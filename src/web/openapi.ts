@@ -9,6 +9,7 @@ import { identificationApiPaths } from '../modules/identification/openapi.ts';
 import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
 import { paths } from './urls.ts';
+import type { Services } from '../services.ts';
 
 
 const errorResponses = {
@@ -18,7 +19,8 @@ const errorResponses = {
   404: { description: 'No such family or person' },
 };
 
-export function openApiDocument() {
+/** `today` is the clock's date: the member and need schemas check dates against it. */
+export function openApiDocument(today: string) {
   return {
     openapi: '3.1.0',
     info: { title: 'Lantern API', version: '1', description: 'Whole-family casework. Authenticate with `Authorization: Bearer <token>` (create one with `npm run lantern -- token create --email ...`). Every call is authorised against your relationship to the family and audited.' },
@@ -27,9 +29,9 @@ export function openApiDocument() {
       schemas: {
         Family: json(familySchema),
         FamilyUpdate: json(familyUpdateSchema),
-        Member: json(memberSchema),
-        MemberUpdate: json(memberUpdateSchema),
-        Need: json(needSchema),
+        Member: json(memberSchema(today)),
+        MemberUpdate: json(memberUpdateSchema(today)),
+        Need: json(needSchema(today)),
         LegalStatus: json(statusSchema),
         Referral: json(referralSchema),
         Screening: json(screeningSchema),
@@ -141,7 +143,6 @@ export function openApiDocument() {
   };
 }
 
-export async function openApi(app: FastifyInstance) {
-  const document = openApiDocument();
-  app.get(paths.api.openapi, { config: { access: 'public' } }, async () => document);
+export async function openApi(app: FastifyInstance, { services }: { services: Services }) {
+  app.get(paths.api.openapi, { config: { access: 'public' } }, async () => openApiDocument(services.clock.today()));
 }

@@ -4,6 +4,7 @@ import { addCaseEvent, makeDatedCase } from '../support/casework-factories.ts';
 import { SignInPage, startLantern, type Lantern } from '../support/browser.ts';
 import { ClosePage, FollowUpsPage, MyWorkPage, RecordFollowUpPage, TeamWorkPage } from '../support/work-pages.ts';
 import { workService } from '../../src/modules/work/service.ts';
+import { testClock } from '../support/clock.ts';
 
 /** Each test walks through several pages, with axe on every one. */
 const journeyTimeout = 180_000;
@@ -32,7 +33,7 @@ describe('my work, team work, closure and follow-ups, in a real browser', () => 
     await addCaseEvent(lantern.db, cases.okafor.caseId, 'record_contact', '2026-11-24T10:00:00Z');
     // Hall: closed a month ago, so its 1-month follow-up is due today.
     cases.hall = await makeDatedCase(lantern.db, { familyId: await family('Hall'), referredAt: '2026-08-01T09:00:00Z', state: 'intervention', keyWorkerId: priya.id });
-    await workService(lantern.db, lantern.services.cases, { today: () => '2026-10-25' }).close(manager, cases.hall.caseId, {
+    await workService(lantern.db, lantern.services.cases, { clock: testClock('2026-10-25') }).close(manager, cases.hall.caseId, {
       reason: 'goals_achieved', stepDownTier: 1, stepDownTo: 'Riverside Primary School', closingSummary: 'Goals met.', version: 1,
     });
   });

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import PDFDocument from 'pdfkit';
 import { Document, Packer, Paragraph } from 'docx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testClock } from '../support/clock.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, joinFamily, makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { makeCase } from '../support/casework-factories.ts';
@@ -56,7 +57,7 @@ describe.each(engines)('the access matrix on %s', (engine) => {
   beforeAll(async () => {
     t = await testDatabase(engine);
     const p = await makePartnership(t.db);
-    const s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+    const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
     const agency = async (kind: AgencyKind, name: string) => {
       const id = randomUUID();
       await t.db.query('INSERT INTO agency (id, partnership_id, name, kind) VALUES ($1, $2, $3, $4)', [id, p.partnershipId, name, kind]);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, joinFamily, makePartnership, makeUser } from '../support/factories.ts';
 import { makeCase } from '../support/casework-factories.ts';
@@ -37,7 +38,7 @@ describe.each(engines)('one access policy on %s', (engine) => {
   beforeAll(async () => {
     t = await testDatabase(engine);
     p = await makePartnership(t.db);
-    s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
     ownManager = await makeUser(t.db, { role: 'manager', agencyId: p.agencies.childrens_social_care, teamId: p.teamId, manages: [p.teamId], name: 'Own Manager' });
     lead = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId, name: 'Lead Worker' });
     frontDoor = await makeUser(t.db, { role: 'manager', agencyId: p.agencies.childrens_social_care, teamId: p.otherTeamId, frontDoorScreener: true, name: 'Front Door' });
@@ -150,7 +151,7 @@ describe.each(engines)('the policy’s single decision and its SQL agree on the 
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    await seedDemo(t.db, { families: 60, seed: 7, today: '2026-11-25', passwordHash: '$argon2id$test' });
+    await seedDemo(t.db, { families: 60, seed: 7, today: TEST_TODAY, passwordHash: '$argon2id$test' });
   }, 120_000);
   afterAll(async () => t.drop());
 

@@ -5,6 +5,7 @@ import { services as buildServices, type Services } from '../../src/services.ts'
 import { makeCase, makeContact } from '../support/casework-factories.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, makePartnership, makeUser } from '../support/factories.ts';
+import { testClock } from '../support/clock.ts';
 
 const TODAY = '2026-11-25'; // a Wednesday: the ISO week is Monday 23 to Sunday 29 November 2026
 
@@ -45,7 +46,7 @@ describe.each(engines)('contacts, letters and the chronology on %s', (engine) =>
     priya = await makeUser(t.db, { agencyId: csc, teamId: p.teamId, name: 'Priya Shah', email: 'priya.shah@test.example' });
     stranger = await makeUser(t.db, { agencyId: csc, teamId: p.otherTeamId });
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: csc });
-    s = buildServices(t.db, { sessionHours: 8, today: TODAY });
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock(TODAY) });
     const family = await s.families.createFamily(priya, {
       family: aFamily(),
       members: [aMember(), aMember({ givenName: 'Dan', role: 'father', sex: 'male', dateOfBirth: '1988-03-01' }), aMember({ givenName: 'Jade', role: 'child', dateOfBirth: '2016-04-02' })],

@@ -7,6 +7,7 @@ import { familiesPlusExample } from '../../src/domain/costs/cost-benefit.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../src/domain/errors.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { analysisPdf } from '../../src/modules/costs/pdf.ts';
+import { testClock } from '../support/clock.ts';
 
 /** The text PDFKit wrote (hex strings in uncompressed content streams), in order. */
 function pdfText(pdf: Buffer): string {
@@ -35,7 +36,7 @@ describe.each(engines)('cost-benefit analyses and the deflator on %s', (engine) 
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: csc });
     admin = await makeUser(t.db, { role: 'administrator', agencyId: csc });
     manager = await makeUser(t.db, { role: 'manager', agencyId: csc, teamId: p.teamId });
-    costs = costsService(t.db);
+    costs = costsService(t.db, { clock: testClock() });
   });
   afterAll(async () => {
     await t.drop();

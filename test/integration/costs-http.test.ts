@@ -7,6 +7,7 @@ import { services as buildServices } from '../../src/services.ts';
 import { parseCsv } from '../../src/domain/needs-analysis/csv.ts';
 import { seedCostBenefitDemo } from '../../src/modules/costs/demo.ts';
 import { familiesPlusExample } from '../../src/domain/costs/cost-benefit.ts';
+import { testClock } from '../support/clock.ts';
 
 /** The page text with the HTML escapes nunjucks adds undone, to compare with plain sums. */
 const unescape = (html: string) => html.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
@@ -29,7 +30,7 @@ describe.each(engines)('costs and cost-benefit over HTTP on %s', (engine) => {
     const csc = p.agencies.childrens_social_care;
     const kw = await makeUser(t.db, { agencyId: csc, teamId: p.teamId, email: 'kw@test.example' });
     await makeUser(t.db, { role: 'analyst', agencyId: csc, email: 'analyst@test.example' });
-    const s = buildServices(t.db, { sessionHours: 8 });
+    const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
     analystToken = await s.access.createApiToken('analyst@test.example', 'test');
     practitionerToken = await s.access.createApiToken(kw.email, 'test');
     fosterId = (await s.costs.get('foster_care_week'))!.id;

@@ -5,6 +5,7 @@ import { costsService, staleUnitCostMessage } from '../../src/modules/costs/serv
 import { defaultUnitCosts } from '../../src/domain/costs/unit-costs.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/domain/errors.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { testClock } from '../support/clock.ts';
 
 describe.each(engines)('unit costs on %s', (engine) => {
   let t: TestDatabase;
@@ -22,7 +23,7 @@ describe.each(engines)('unit costs on %s', (engine) => {
     admin = await makeUser(t.db, { role: 'administrator', agencyId: csc });
     manager = await makeUser(t.db, { role: 'manager', agencyId: csc, teamId: p.teamId });
     practitioner = await makeUser(t.db, { agencyId: csc, teamId: p.teamId });
-    costs = costsService(t.db);
+    costs = costsService(t.db, { clock: testClock() });
   });
   afterAll(async () => {
     await t.drop();

@@ -4,6 +4,7 @@ import { aFamily, aMember, joinFamily, makePartnership, makeUser } from '../supp
 import { familiesService } from '../../src/modules/families/service.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/domain/errors.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { testClock } from '../support/clock.ts';
 
 describe.each(engines)('families service on %s', (engine) => {
   let t: TestDatabase;
@@ -25,7 +26,7 @@ describe.each(engines)('families service on %s', (engine) => {
     stranger = await makeUser(t.db, { agencyId: csc, teamId: partnership.otherTeamId });
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: csc });
     specialist = await makeUser(t.db, { agencyId: partnership.agencies.drug_alcohol_service });
-    families = familiesService(t.db, { today: () => '2026-11-25' });
+    families = familiesService(t.db, { clock: testClock('2026-11-25') });
     const created = await families.createFamily(keyWorker, {
       family: aFamily({ districtId: partnership.districtId }),
       members: [aMember(), aMember({ givenName: 'Jonathan', familyName: 'Smith', role: 'father', sex: 'male', dateOfBirth: '1987-02-03' }),

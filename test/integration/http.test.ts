@@ -5,6 +5,7 @@ import { PageClient, testApp } from '../support/http.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { testClock } from '../support/clock.ts';
 
 describe.each(engines)('HTTP on %s', (engine) => {
   let t: TestDatabase;
@@ -22,7 +23,7 @@ describe.each(engines)('HTTP on %s', (engine) => {
     keyWorker = await makeUser(t.db, { agencyId: partnership.agencies.childrens_social_care, teamId: partnership.teamId, email: 'kw@test.example' });
     stranger = await makeUser(t.db, { agencyId: partnership.agencies.childrens_social_care, teamId: partnership.otherTeamId, email: 'other@test.example' });
     app = await testApp(t.db);
-    const s = services(t.db, { sessionHours: 8 });
+    const s = services(t.db, { sessionHours: 8, clock: testClock() });
     token = await s.access.createApiToken(keyWorker.email, 'test');
     strangerToken = await s.access.createApiToken(stranger.email, 'test');
     familyId = (await s.families.createFamily(keyWorker, { family: aFamily(), members: [aMember()] })).id;

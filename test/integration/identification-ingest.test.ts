@@ -9,6 +9,7 @@ import type { Actor } from '../../src/domain/actor.ts';
 import { ForbiddenError } from '../../src/domain/errors.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import type { LanternApp } from '../../src/web/app.ts';
+import { testClock } from '../support/clock.ts';
 
 async function upload(app: LanternApp, client: PageClient, fields: Record<string, string>, file: { filename: string; content: Buffer | string }) {
   const boundary = `----lantern${randomUUID()}`;
@@ -33,7 +34,7 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
     const p = await makePartnership(t.db);
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: p.agencies.childrens_social_care });
     practitioner = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
-    s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock('2026-11-25') });
     agreementId = await s.identification.createAgreement(analyst, anAgreement({ name: 'Northvale safeguarding' }));
   });
   afterAll(async () => t.drop());

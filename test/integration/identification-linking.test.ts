@@ -9,6 +9,7 @@ import { sourceKeys, type SourceKey } from '../../src/domain/identification/form
 import { ForbiddenError } from '../../src/domain/errors.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import type { LanternApp } from '../../src/web/app.ts';
+import { testClock } from '../support/clock.ts';
 
 const today = '2026-11-25';
 
@@ -30,7 +31,7 @@ describe.each(engines)('matching agency records on %s', (engine) => {
     districtId = p.districtId;
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: p.agencies.childrens_social_care });
     worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
-    s = buildServices(t.db, { sessionHours: 8, today });
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock(today) });
     familyId = (await s.families.createFamily(worker, { family: aFamily({ districtId: p.districtId }), members: [aMember(), aMember({ givenName: 'Tyler', role: 'child', sex: 'male', dateOfBirth: '2014-08-09' })] })).id;
     const agreementId = await s.identification.createAgreement(analyst, anAgreement());
 

@@ -6,6 +6,7 @@ import { PageClient, testApp } from '../support/http.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services as buildServices } from '../../src/services.ts';
 import { parseCsv } from '../../src/domain/needs-analysis/csv.ts';
+import { testClock } from '../support/clock.ts';
 
 /** Posts a multipart form (a file upload) the way a browser does, with the session cookie and CSRF token. */
 async function upload(app: LanternApp, client: PageClient, url: string, fields: Record<string, string>, file: { name: string; filename: string; text: string }) {
@@ -31,7 +32,7 @@ describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
     const worker = await makeUser(t.db, { agencyId: csc, teamId: p.teamId, email: 'kw@test.example' });
     await makeUser(t.db, { role: 'analyst', agencyId: csc, email: 'analyst@test.example' });
     practitionerEmail = worker.email;
-    const s = buildServices(t.db, { sessionHours: 8 });
+    const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
     await s.families.createFamily(worker, { family: aFamily({ districtId: p.districtId }), members: [aMember(), aMember({ givenName: 'Tyler', role: 'child', dateOfBirth: '2016-08-09' })] });
     analystToken = await s.access.createApiToken('analyst@test.example', 'test');
     practitionerToken = await s.access.createApiToken(worker.email, 'test');

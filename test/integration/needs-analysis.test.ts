@@ -10,6 +10,7 @@ import { ForbiddenError, ValidationError } from '../../src/domain/errors.ts';
 import { formatPercent } from '../../src/domain/needs-analysis/numbers.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { reportPdf } from '../../src/modules/needs-analysis/pdf.ts';
+import { testClock } from '../support/clock.ts';
 
 /** The text PDFKit wrote (hex strings in uncompressed content streams), in order. */
 function pdfText(pdf: Buffer): string {
@@ -46,8 +47,8 @@ describe.each(engines)('needs analysis on %s', (engine) => {
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: csc });
     manager = await makeUser(t.db, { role: 'manager', agencyId: csc, teamId: p.teamId, manages: [p.teamId] });
     admin = await makeUser(t.db, { role: 'administrator', agencyId: csc });
-    const families = familiesService(t.db, { today: () => '2026-11-25' });
-    service = needsAnalysisService(t.db, { today: () => '2026-11-25' });
+    const families = familiesService(t.db, { clock: testClock('2026-11-25') });
+    service = needsAnalysisService(t.db, { clock: testClock('2026-11-25') });
 
     const need = (code: string | null, isCurrent = true) => ({
       needType: code ? 'cin_factor' : 'offending', code, sourceAgencyId: p.agencies.police, identifiedOn: '2026-01-10', isCurrent, notes: '',
@@ -246,8 +247,8 @@ describe.each(engines)('needs analysis on %s', (engine) => {
       const partnershipId = randomUUID();
       await fresh.db.query('INSERT INTO partnership (id, name) VALUES ($1, $2)', [partnershipId, 'Northvale']);
       for (const d of northvaleDistricts) await fresh.db.query('INSERT INTO district (id, partnership_id, name) VALUES ($1, $2, $3)', [randomUUID(), partnershipId, d.name]);
-      await fresh.db.transaction((tx) => seedNeedsAnalysisDemo(tx));
-      await fresh.db.transaction((tx) => seedNeedsAnalysisDemo(tx));
+      await fresh.db.transaction((tx) => seedNeedsAnalysisDemo(tx, testClock().now()));
+      await fresh.db.transaction((tx) => seedNeedsAnalysisDemo(tx, testClock().now()));
       const sets = await fresh.db.query<{ name: string; rows: number; people: number }>(
         'SELECT s.name, count(*)::int AS rows, sum(p.people)::int AS people FROM population_set s JOIN population p ON p.population_set_id = s.id GROUP BY s.name');
       expect(sets).toEqual([{ name: 'Population by district', rows: northvaleDistricts.length * 4, people: northvaleDistricts.reduce((s, d) => s + d.population, 0) }]);

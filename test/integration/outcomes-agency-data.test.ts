@@ -7,6 +7,7 @@ import { demoExtracts, demoHouseholds } from '../../src/domain/identification/de
 import { sourceKeys, type SourceKey } from '../../src/domain/identification/formats.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { services, type Services } from '../../src/services.ts';
+import { testClock } from '../support/clock.ts';
 
 const today = '2026-11-25';
 
@@ -25,7 +26,7 @@ describe.each(engines)('outcome measures from linked agency data on %s', (engine
     const p = await makePartnership(t.db);
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: p.agencies.childrens_social_care });
     worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
-    s = services(t.db, { sessionHours: 8, today });
+    s = services(t.db, { sessionHours: 8, clock: testClock(today) });
     const family = await s.families.createFamily(worker, { family: aFamily(), members: [aMember(), aMember({ givenName: 'Tyler', role: 'child', sex: 'male', dateOfBirth: '2014-08-09' })] });
     ids.family = family.id;
     ids.case = (await makeDatedCase(t.db, { familyId: family.id, referredAt: '2026-10-01T10:00:00Z', state: 'intervention', keyWorkerId: worker.id })).caseId;

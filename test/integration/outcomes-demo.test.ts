@@ -7,24 +7,21 @@ import { hashPassword } from '../../src/modules/access/service.ts';
 import { services, type Services } from '../../src/services.ts';
 import { describeFigure, transitionLabel } from '../../src/domain/outcomes/evaluation.ts';
 import { demoSignIns } from '../../src/domain/demo/generator.ts';
-import type { Actor } from '../../src/domain/actor.ts';
+import { testClock } from '../support/clock.ts';
+import { actorByEmail } from '../support/factories.ts';
 
 /** The demo's closed cases carry measures, so the evaluation and the claims show figures after `npm start`. */
 describe.each(engines)('the demo’s outcomes on %s', (engine) => {
   let t: TestDatabase;
   let s: Services;
-  const actor = async (email: string): Promise<Actor> => {
-    const [u] = await t.db.query<{ id: string; role: Actor['role']; display_name: string; agency_id: string; team_id: string | null }>(
-      'SELECT id, role, display_name, agency_id, team_id FROM app_user WHERE email = $1', [email]);
-    return { id: u.id, role: u.role, displayName: u.display_name, agencyId: u.agency_id, teamId: u.team_id, ip: 'test' };
-  };
+  const actor = (email: string) => actorByEmail(t.db, email);
 
   beforeAll(async () => {
     t = await testDatabase(engine);
     await seedDemo(t.db, { families: 120, seed: 7, passwordHash: await hashPassword('lantern-demo-password'), today: '2026-11-25' });
-    s = services(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = services(t.db, { sessionHours: 8, clock: testClock('2026-11-25') });
     await seedDemoCasework(s);
-    expect(await seedDemoOutcomes(s, '2026-11-25')).toEqual({ cases: 50 });
+    expect(await seedDemoOutcomes(s)).toEqual({ cases: 50 });
   });
   afterAll(async () => {
     await t.drop();

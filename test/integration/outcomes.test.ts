@@ -7,6 +7,7 @@ import { PageClient, testApp } from '../support/http.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { testClock } from '../support/clock.ts';
 
 type User = Actor & { email: string };
 
@@ -41,7 +42,7 @@ describe.each(engines)('outcomes on %s', (engine) => {
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: csc, name: 'Sam Whitfield' });
     outsider = await makeUser(t.db, { agencyId: csc, teamId: p.otherTeamId, name: 'Olu Other' });
     app = await testApp(t.db);
-    s = services(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = services(t.db, { sessionHours: 8, clock: testClock('2026-11-25') });
     priyaToken = await s.access.createApiToken(priya.email, 'test');
     analystToken = await s.access.createApiToken(analyst.email, 'test');
     // An open case (Walsh: a mother and a child) and a closed one (Okafor) with its plan agreed and the assessment done.

@@ -7,6 +7,7 @@ import type { LanternApp } from '../../src/web/app.ts';
 import { services, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { urls } from '../../src/web/urls.ts';
+import { testClock } from '../support/clock.ts';
 
 /** The text of the GOV.UK error summary links and where each goes. */
 function errorSummary(html: string): { text: string; href: string }[] {
@@ -34,7 +35,7 @@ describe.each(engines)('plans pages and API on %s', (engine) => {
     colleague = await makeUser(t.db, { agencyId: p.agencies.drug_alcohol_service, name: 'Dan Okoro' });
     stranger = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.otherTeamId });
     app = await testApp(t.db);
-    s = services(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = services(t.db, { sessionHours: 8, clock: testClock('2026-11-25') });
     token = await s.access.createApiToken(keyWorker.email, 'test');
     strangerToken = await s.access.createApiToken(stranger.email, 'test');
     const familyId = (await s.families.createFamily(keyWorker, {

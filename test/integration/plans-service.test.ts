@@ -8,6 +8,7 @@ import { plansService, staleSaveMessage, type PlansService } from '../../src/mod
 import { ConflictError, ForbiddenError, RuleViolation, ValidationError } from '../../src/domain/errors.ts';
 import { IncompleteError } from '../../src/domain/casework/plan.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { testClock } from '../support/clock.ts';
 
 const TODAY = '2026-11-25';
 
@@ -37,9 +38,9 @@ describe.each(engines)('plans service on %s', (engine) => {
     keyWorker = await makeUser(t.db, { agencyId: csc, teamId: p.teamId, name: 'Priya Shah' });
     colleague = await makeUser(t.db, { agencyId: p.agencies.drug_alcohol_service, name: 'Dan Okoro' });
     stranger = await makeUser(t.db, { agencyId: csc, teamId: p.otherTeamId });
-    const families = familiesService(t.db, { today: () => TODAY });
-    const cases = casesService(t.db, { today: () => TODAY });
-    plans = plansService(t.db, cases, { today: () => TODAY });
+    const families = familiesService(t.db, { clock: testClock(TODAY) });
+    const cases = casesService(t.db, { clock: testClock(TODAY) });
+    plans = plansService(t.db, cases, { clock: testClock(TODAY) });
     const created = await families.createFamily(keyWorker, {
       family: aFamily(),
       members: [aMember(), aMember({ givenName: 'Tyler', role: 'child', sex: 'male', dateOfBirth: '2016-08-09' }),
@@ -262,7 +263,7 @@ describe.each(engines)('plans service on %s', (engine) => {
     expect(fromTx).toEqual(summary);
 
     // Later, the breakfast club action (due 5 December) is overdue and the review is due.
-    const later = plansService(t.db, casesService(t.db), { today: () => '2026-12-10' });
+    const later = plansService(t.db, casesService(t.db, { clock: testClock() }), { clock: testClock('2026-12-10') });
     const due = await t.db.transaction((tx) => later.dueItems(tx, [caseId]));
     expect(due).toEqual([
       { caseId, kind: 'plan_action', dueOn: '2026-12-05', label: "Plan action overdue: Talk to the school about a breakfast club place (Priya Shah, Testshire Children's Services)" },

@@ -4,6 +4,7 @@ import { aFamily, aMember, makePartnership, makeUser } from '../support/factorie
 import { services as buildServices, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { ForbiddenError, RuleViolation, ValidationError } from '../../src/domain/errors.ts';
+import { testClock } from '../support/clock.ts';
 
 const earlyIntervention = '5d0c1e4a-0001-4a00-8000-000000000002';
 const option2 = '5d0c1e4a-0001-4a00-8000-000000000001';
@@ -32,7 +33,7 @@ describe.each(engines)('referral, screening and allocation on %s', (engine) => {
     manager = await makeUser(t.db, { role: 'manager', agencyId: p.agencies.childrens_social_care, teamId: p.teamId, manages: [p.teamId], frontDoorScreener: true });
     keyWorker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId, name: 'Priya Shah' });
     busyWorker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId, name: 'Busy Worker' });
-    s = buildServices(t.db, { sessionHours: 8, today: '2026-11-25' });
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock('2026-11-25') });
   });
   afterAll(async () => t.drop());
 

@@ -6,6 +6,7 @@ import { PageClient, testApp } from '../support/http.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
+import { testClock } from '../support/clock.ts';
 
 /** The pages and API of the work module, over HTTP; the app believes it is 25 November 2026. */
 describe.each(engines)('my work, team work and closure over HTTP on %s', (engine) => {
@@ -33,7 +34,7 @@ describe.each(engines)('my work, team work and closure over HTTP on %s', (engine
     priya = await makeUser(t.db, { agencyId: csc, teamId: p.teamId, name: 'Priya Shah' });
     manager = await makeUser(t.db, { role: 'manager', agencyId: csc, teamId: p.teamId, manages: [p.teamId], name: 'Mo Khan' });
     app = await testApp(t.db);
-    const s = services(t.db, { sessionHours: 8 });
+    const s = services(t.db, { sessionHours: 8, clock: testClock() });
     priyaToken = await s.access.createApiToken(priya.email, 'test');
     managerToken = await s.access.createApiToken(manager.email, 'test');
     const family = async (name: string) => (await s.families.createFamily(priya, { family: aFamily({ familyName: name }), members: [aMember({ familyName: name })] })).id;

@@ -8,6 +8,7 @@ import { closeRefusal, workService, type WorkService } from '../../src/modules/w
 import { ConflictError, ForbiddenError, RuleViolation, ValidationError } from '../../src/domain/errors.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import type { DueSourceItem } from '../../src/domain/casework/due.ts';
+import { testClock } from '../support/clock.ts';
 
 const TODAY = '2026-11-25';
 const closure = (over: Record<string, unknown> = {}) => ({
@@ -42,9 +43,9 @@ describe.each(engines)('work service on %s', (engine) => {
     manager = await makeUser(t.db, { role: 'manager', agencyId: csc, teamId: p.teamId, manages: [p.teamId], name: 'Mo Khan' });
     otherManager = await makeUser(t.db, { role: 'manager', agencyId: csc, teamId: p.otherTeamId, manages: [p.otherTeamId] });
     analyst = await makeUser(t.db, { role: 'analyst', agencyId: csc });
-    families = familiesService(t.db, { today: () => TODAY });
-    cases = casesService(t.db, { today: () => TODAY });
-    work = workService(t.db, cases, { today: () => TODAY });
+    families = familiesService(t.db, { clock: testClock(TODAY) });
+    cases = casesService(t.db, { clock: testClock(TODAY) });
+    work = workService(t.db, cases, { clock: testClock(TODAY) });
 
     const family = async (owner: Actor, name: string) =>
       (await families.createFamily(owner, { family: aFamily({ familyName: name }), members: [aMember({ familyName: name })] })).id;
@@ -111,7 +112,7 @@ describe.each(engines)('work service on %s', (engine) => {
         return [{ caseId: ids.okaforCase, kind: 'plan_action', dueOn: TODAY, label: 'Register with a GP (Kerry Okafor)' }];
       };
       const wired = workService(t.db, cases, {
-        today: () => TODAY, dueSources: [planItems],
+        clock: testClock(TODAY), dueSources: [planItems],
         contactSource: async () => new Map([[ids.walshCase, { firstVisitAt: '2026-11-23T15:00:00Z', lastContactAt: '2026-11-23T15:00:00Z' }]]),
       });
       const view = await wired.myWork(priya);
@@ -240,7 +241,7 @@ describe.each(engines)('work service on %s', (engine) => {
 
     it('shows a follow-up on the key worker’s my work when it falls due', async () => {
       // Closed a month ago: the 1-month follow-up is due today.
-      const monthAgo = workService(t.db, cases, { today: () => '2026-10-25' });
+      const monthAgo = workService(t.db, cases, { clock: testClock('2026-10-25') });
       await monthAgo.close(manager, ids.hallCase, closure({ reason: 'family_chose_to_stop', stepDownTier: 1, stepDownTo: 'Their GP and school', version: await version(ids.hallCase) }));
       const view = await work.myWork(priya);
       const due = view.due.find((d) => d.item.kind === 'follow_up')!;

@@ -9,6 +9,7 @@ import { services as buildServices, type Services } from '../../src/services.ts'
 import { buildApp, type LanternApp } from '../../src/web/app.ts';
 import { testDatabase } from './database.ts';
 import { makePartnership, testPassword } from './factories.ts';
+import { TEST_TODAY, testClock } from './clock.ts';
 
 /**
  * Real-browser end-to-end support: the app on an ephemeral port, Debian's Chromium driven by
@@ -16,7 +17,7 @@ import { makePartnership, testPassword } from './factories.ts';
  */
 
 /** The day the app believes it is, so ages and "since" dates are stable. */
-export const TODAY = '2026-11-25';
+export const TODAY = TEST_TODAY;
 
 const chromiumArgs = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -53,7 +54,7 @@ export async function startLantern(): Promise<Lantern> {
   const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   launching.catch(() => undefined); // awaited below; this only stops an unhandled rejection meanwhile
   const { db, drop } = await testDatabase('pglite');
-  const services = buildServices(db, { sessionHours: 8, today: TODAY });
+  const services = buildServices(db, { sessionHours: 8, clock: testClock(TODAY) });
   const app = await buildApp({ services, sessionHours: 8 });
   let browser: Browser;
   let baseUrl: string;

@@ -54,3 +54,11 @@ export const aFamily = (over: Record<string, unknown> = {}) => ({
 export const aMember = (over: Record<string, unknown> = {}) => ({
   givenName: 'Kerry', familyName: 'Walsh', role: 'mother', sex: 'female', dateOfBirth: '1990-05-17', expectedDate: null, ...over,
 });
+
+/** The acting user for an existing account (a demo sign-in, say), as a use case receives it. */
+export async function actorByEmail(db: Database, email: string): Promise<Actor> {
+  const [u] = await db.query<{ id: string; role: Actor['role']; display_name: string; agency_id: string; team_id: string | null }>(
+    'SELECT id, role, display_name, agency_id, team_id FROM app_user WHERE email = $1', [email]);
+  if (!u) throw new Error(`No user ${email}`);
+  return { id: u.id, role: u.role, displayName: u.display_name, agencyId: u.agency_id, teamId: u.team_id, ip: 'test' };
+}

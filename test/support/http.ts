@@ -2,9 +2,10 @@ import type { LightMyRequestResponse } from 'fastify';
 import { buildApp, type LanternApp } from '../../src/web/app.ts';
 import { services } from '../../src/services.ts';
 import type { Database } from '../../src/db/database.ts';
+import { TEST_TODAY, testClock } from './clock.ts';
 
-export async function testApp(db: Database, today = '2026-11-25'): Promise<LanternApp> {
-  const app = await buildApp({ services: services(db, { sessionHours: 8, today }), sessionHours: 8 });
+export async function testApp(db: Database, today = TEST_TODAY): Promise<LanternApp> {
+  const app = await buildApp({ services: services(db, { sessionHours: 8, clock: testClock(today) }), sessionHours: 8 });
   await app.ready();
   return app;
 }

@@ -62,30 +62,24 @@ export const casesRepository = {
   casesForFamily: (q: Queryable, familyId: string) =>
     q.query<CaseRow>(`SELECT ${caseColumns} ${caseJoins} WHERE c.family_id = $1 ORDER BY c.opened_at DESC`, [familyId]),
 
-  async insertCase(q: Queryable, c: { id: string; familyId: string; referralId: string; programmeId: string; firstVisitDueAt: string }): Promise<string> {
+  async insertCase(q: Queryable, c: { id: string; familyId: string; referralId: string; programmeId: string; firstVisitDueAt: string; openedAt: Date }): Promise<string> {
     const rows = await q.query<{ reference: string }>(
-      `INSERT INTO casefile (id, reference, family_id, referral_id, programme_id, state, first_visit_due_at)
-       VALUES ($1, 'CASE-' || lpad(nextval('casefile_reference_seq')::text, 6, '0'), $2, $3, $4, 'awaiting_allocation', $5)
-       RETURNING reference`, [c.id, c.familyId, c.referralId, c.programmeId, c.firstVisitDueAt]);
+      `INSERT INTO casefile (id, reference, family_id, referral_id, programme_id, state, first_visit_due_at, opened_at)
+       VALUES ($1, 'CASE-' || lpad(nextval('casefile_reference_seq')::text, 6, '0'), $2, $3, $4, 'awaiting_allocation', $5, $6)
+       RETURNING reference`, [c.id, c.familyId, c.referralId, c.programmeId, c.firstVisitDueAt, c.openedAt]);
     return rows[0].reference;
   },
 
-  async setState(q: Queryable, caseId: string, from: CaseState, to: CaseState, event: string, byUser: string, note = '') {
+  async setState(q: Queryable, caseId: string, from: CaseState, to: CaseState, event: string, byUser: string, at: Date, note = '') {
     await q.query('UPDATE casefile SET state = $2, version = version + 1 WHERE id = $1', [caseId, to]);
-    await q.query('INSERT INTO case_event (case_id, event, from_state, to_state, by_user, note) VALUES ($1, $2, $3, $4, $5, $6)',
-      [caseId, event, from, to, byUser, note]);
+    await q.query('INSERT INTO case_event (case_id, event, from_state, to_state, by_user, note, at) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [caseId, event, from, to, byUser, note, at]);
   },
 
-  async setKeyWorker(q: Queryable, caseId: string, userId: string, overCaseloadReason: string) {
+  async setKeyWorker(q: Queryable, caseId: string, userId: string, overCaseloadReason: string, at: Date) {
     await q.query(
-      `UPDATE casefile SET key_worker_id = $2, allocated_at = now(), over_caseload_reason = $3, version = version + 1 WHERE id = $1`,
-      [caseId, userId, overCaseloadReason]);
-  },
-
-  async close(q: Queryable, caseId: string, c: { reason: string; tier: number; to: string; summary: string }) {
-    await q.query(
-      `UPDATE casefile SET closed_at = now(), closure_reason = $2, step_down_tier = $3, step_down_to = $4, closing_summary = $5 WHERE id = $1`,
-      [caseId, c.reason, c.tier, c.to, c.summary]);
+      `UPDATE casefile SET key_worker_id = $2, allocated_at = $4, over_caseload_reason = $3, version = version + 1 WHERE id = $1`,
+      [caseId, userId, overCaseloadReason, at]);
   },
 
   /** Each possible key worker's open cases, for allocation against the caseload limit. */

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { caseStateLabels, transition, type CaseEvent } from '../../domain/casework/lifecycle.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { mayJoinTeam } from '../../domain/access/policy.ts';
 import { permissionFor } from '../access/family-access.ts';
@@ -25,8 +25,8 @@ const joinTeamSchema = z.object({
     .max(100, 'Their role must be 100 characters or fewer'),
 });
 
-export function casesService(db: Database, options: { today?: () => string } = {}) {
-  const today = options.today ?? (() => todayIso());
+export function casesService(db: Database, { clock }: { clock: Clock }) {
+  const today = () => clock.today();
 
   /**
    * Runs a use case on one case through the access policy on the case's family: the decision is
@@ -44,7 +44,7 @@ export function casesService(db: Database, options: { today?: () => string } = {
   async function applyEvent(tx: Queryable, c: CaseRow, event: CaseEvent, actor: Actor, note = '') {
     const result = transition(c.state, event);
     if (!result.ok) throw new RuleViolation(result.reason);
-    await repo.setState(tx, c.id, c.state, result.state, event, actor.id, note);
+    await repo.setState(tx, c.id, c.state, result.state, event, actor.id, clock.now(), note);
     c.state = result.state;
   }
 
@@ -95,7 +95,7 @@ export function casesService(db: Database, options: { today?: () => string } = {
           throw new ValidationError({ overCaseloadReason: `${worker.display_name} already has ${open} open cases (the ${programme.name} limit is ${programme.caseload_limit}). Give a reason to allocate over the limit` });
         }
         await applyEvent(tx, c, 'allocate', actor, `Allocated to ${worker.display_name}`);
-        await repo.setKeyWorker(tx, caseId, keyWorkerId, open >= programme.caseload_limit ? overCaseloadReason : '');
+        await repo.setKeyWorker(tx, caseId, keyWorkerId, open >= programme.caseload_limit ? overCaseloadReason : '', clock.now());
         await repo.makeLead(tx, c.family_id, keyWorkerId, randomUUID(), today());
         return { keyWorker: worker.display_name };
       });

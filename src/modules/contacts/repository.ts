@@ -71,6 +71,7 @@ export interface LetterInput extends LetterDraft {
   contactId: string;
   letterDate: string;
   createdBy: string;
+  createdAt: Date;
 }
 
 export interface PractitionerRow {
@@ -144,14 +145,14 @@ export const contactsRepository = {
   async insertContact(q: Queryable, c: {
     id: string; caseId: string; type: ContactType; date: string; startTime: string; endTime: string; durationMinutes: number; location: string;
     othersPresent: string; outOfHours: boolean; outOfHoursByRule: boolean; notes: string; didTogether: string; progress: string; nextSteps: string;
-    recordedBy: string; presentPersonIds: string[];
+    recordedBy: string; presentPersonIds: string[]; recordedAt: Date;
   }) {
     await q.query(
       `INSERT INTO contact (id, case_id, contact_type, contact_date, start_time, end_time, duration_minutes, location, others_present,
-         out_of_hours, out_of_hours_by_rule, notes, did_together, progress, next_steps, recorded_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+         out_of_hours, out_of_hours_by_rule, notes, did_together, progress, next_steps, recorded_by, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
       [c.id, c.caseId, c.type, c.date, c.startTime, c.endTime, c.durationMinutes, c.location, c.othersPresent, c.outOfHours, c.outOfHoursByRule,
-        c.notes, c.didTogether, c.progress, c.nextSteps, c.recordedBy]);
+        c.notes, c.didTogether, c.progress, c.nextSteps, c.recordedBy, c.recordedAt]);
     for (const personId of c.presentPersonIds) {
       await q.query('INSERT INTO contact_person (contact_id, person_id) VALUES ($1, $2)', [c.id, personId]);
     }
@@ -188,10 +189,10 @@ export const contactsRepository = {
   async insertLetter(q: Queryable, l: LetterInput) {
     await q.query(
       `INSERT INTO letter (id, case_id, contact_id, recipient, recipient_name, recipient_address, letter_date, subject, salutation,
-         did_together, progress, next_steps, who_to_contact, signed_by_name, signed_by_role, organisation, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+         did_together, progress, next_steps, who_to_contact, signed_by_name, signed_by_role, organisation, created_by, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
       [l.id, l.caseId, l.contactId, l.recipient, l.recipientName, l.recipientAddress, l.letterDate, l.subject, l.salutation, l.didTogether,
-        l.progress, l.nextSteps, l.whoToContact, l.signedByName, l.signedByRole, l.organisation, l.createdBy]);
+        l.progress, l.nextSteps, l.whoToContact, l.signedByName, l.signedByRole, l.organisation, l.createdBy, l.createdAt]);
   },
 
   letters: (q: Queryable, caseId: string) =>
@@ -208,12 +209,12 @@ export const contactsRepository = {
   },
 
   async insertChronologyEntry(q: Queryable, e: {
-    id: string; familyId: string; personId: string | null; occurredOn: string; agencyId: string; type: ChronologyEntryType; summary: string; source: string; recordedBy: string;
+    id: string; familyId: string; personId: string | null; occurredOn: string; agencyId: string; type: ChronologyEntryType; summary: string; source: string; recordedBy: string; recordedAt: Date;
   }) {
     await q.query(
-      `INSERT INTO chronology_entry (id, family_id, person_id, occurred_on, agency_id, entry_type, summary, source, recorded_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [e.id, e.familyId, e.personId, e.occurredOn, e.agencyId, e.type, e.summary, e.source, e.recordedBy]);
+      `INSERT INTO chronology_entry (id, family_id, person_id, occurred_on, agency_id, entry_type, summary, source, recorded_by, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [e.id, e.familyId, e.personId, e.occurredOn, e.agencyId, e.type, e.summary, e.source, e.recordedBy, e.recordedAt]);
   },
 
   // The chronology's sources. Each takes the family id and the time zone for local dates.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
 import type { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import {
@@ -17,7 +18,7 @@ import {
 } from '../../domain/casework/letters.ts';
 import { caseStateLabels, transition } from '../../domain/casework/lifecycle.ts';
 import { legalStatusLabels, needLabel, parentOrCarerRoles } from '../../domain/codes.ts';
-import { formatDate, todayIso } from '../../domain/dates.ts';
+import { formatDate } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
 import type { CaseRow } from '../cases/repository.ts';
@@ -30,7 +31,7 @@ import { chronologyEntrySchema, contactSchema, letterSchema } from './schemas.ts
 const writers = new Set(['practitioner', 'manager']);
 
 export interface ContactsOptions {
-  today?: () => string;
+  clock: Clock;
   /** Local policy for the out-of-hours default (07:30 to 20:00 on weekdays unless set). */
   outOfHoursRule?: OutOfHoursRule;
   timeZone?: string;
@@ -115,8 +116,8 @@ function fileName(l: LetterRow, familyName: string, format: LetterFormat): strin
   return `progress-letter-${slug}-${l.letter_date}.${format}`;
 }
 
-export function contactsService(db: Database, cases: CasesService, options: ContactsOptions = {}) {
-  const today = options.today ?? (() => todayIso());
+export function contactsService(db: Database, cases: CasesService, options: ContactsOptions) {
+  const today = () => options.clock.today();
   const rule = options.outOfHoursRule ?? outOfHoursRule;
   const timeZone = options.timeZone ?? localTimeZone;
 
@@ -302,7 +303,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
           id, caseId, type: fields.type, date: fields.date, startTime: fields.startTime, endTime: fields.endTime,
           durationMinutes: durationMinutes(fields.startTime, fields.endTime), location: fields.location, othersPresent: fields.othersPresent,
           outOfHours: fields.outOfHours ?? byRule, outOfHoursByRule: byRule, notes: fields.notes, didTogether: fields.didTogether,
-          progress: fields.progress, nextSteps: fields.nextSteps, recordedBy: actor.id, presentPersonIds: [...new Set(fields.presentPersonIds)],
+          progress: fields.progress, nextSteps: fields.nextSteps, recordedBy: actor.id, recordedAt: options.clock.now(), presentPersonIds: [...new Set(fields.presentPersonIds)],
         });
         return { id, outOfHours: fields.outOfHours ?? byRule, outOfHoursByRule: byRule };
       });
@@ -352,7 +353,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
           id, caseId, contactId: fields.contactId, recipient: fields.recipient, recipientName: fields.recipientName, recipientAddress: fields.recipientAddress,
           letterDate: today(), subject: fields.subject, salutation: fields.salutation, didTogether: fields.didTogether, progress: fields.progress,
           nextSteps: fields.nextSteps, whoToContact: fields.whoToContact, signedByName: writer.display_name, signedByRole: writer.job_title,
-          organisation: writer.agency_name, createdBy: actor.id,
+          organisation: writer.agency_name, createdBy: actor.id, createdAt: options.clock.now(),
         });
         await auditRepository.insert(tx, { userId: actor.id, action: 'save-letter', recordType: 'letter', recordId: id, familyId: c.family_id, outcome: 'allowed', ip: actor.ip, detail: { recipient: fields.recipient } });
         return { id };
@@ -421,7 +422,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
         }
         if (!(await repo.agency(tx, fields.agencyId))) throw new ValidationError({ agencyId: 'Select the agency' });
         const id = randomUUID();
-        await repo.insertChronologyEntry(tx, { id, familyId, personId: fields.personId, occurredOn: fields.occurredOn, agencyId: fields.agencyId, type: fields.type, summary: fields.summary, source: fields.source, recordedBy: actor.id });
+        await repo.insertChronologyEntry(tx, { id, familyId, personId: fields.personId, occurredOn: fields.occurredOn, agencyId: fields.agencyId, type: fields.type, summary: fields.summary, source: fields.source, recordedBy: actor.id, recordedAt: options.clock.now() });
         return { id };
       }, { type: 'chronology-entry', id: familyId });
     },

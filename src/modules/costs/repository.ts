@@ -97,12 +97,12 @@ export const costsRepository = {
   },
 
   /** Saves only if nobody has saved since `version` was read; returns whether it did. */
-  async updateUnitCost(q: Queryable, cost: UnitCost, version: number, userId: string): Promise<boolean> {
+  async updateUnitCost(q: Queryable, cost: UnitCost, version: number, userId: string, at: Date): Promise<boolean> {
     const rows = await q.query(
       `UPDATE unit_cost SET label = $2, amount_pence = $3, unit = $4, price_year = $5, source = $6, notes = $7, updated_by = $8,
-              updated_at = now(), version = version + 1
+              updated_at = $10, version = version + 1
         WHERE key = $1 AND version = $9 RETURNING key`,
-      [cost.key, cost.label, cost.amountPence, cost.unit, cost.priceYear, cost.source, cost.notes, userId, version],
+      [cost.key, cost.label, cost.amountPence, cost.unit, cost.priceYear, cost.source, cost.notes, userId, version, at],
     );
     return rows.length === 1;
   },
@@ -168,14 +168,14 @@ export const costsRepository = {
     );
   },
 
-  async updateAnalysis(q: Queryable, id: string, a: AnalysisFields, version: number, userId: string): Promise<boolean> {
+  async updateAnalysis(q: Queryable, id: string, a: AnalysisFields, version: number, userId: string, at: Date): Promise<boolean> {
     const rows = await q.query(
       `UPDATE cost_benefit_analysis SET name = $2, cohort = $3, period = $4, families = $5, children = $6, price_year = $7,
               delivery_cost_pence = $8, delivery_cost_note = $9, deadweight_tenths = $10, optimism_bias_benefits_tenths = $11,
-              optimism_bias_costs_tenths = $12, notes = $13, updated_by = $14, updated_at = now(), version = version + 1
+              optimism_bias_costs_tenths = $12, notes = $13, updated_by = $14, updated_at = $16, version = version + 1
         WHERE id = $1 AND version = $15 RETURNING id`,
       [id, a.name, a.cohort, a.period, a.families, a.children, a.priceYear, a.deliveryCostPence, a.deliveryCostNote,
-        a.deadweightTenths, a.optimismBiasBenefitsTenths, a.optimismBiasCostsTenths, a.notes, userId, version],
+        a.deadweightTenths, a.optimismBiasBenefitsTenths, a.optimismBiasCostsTenths, a.notes, userId, version, at],
     );
     return rows.length === 1;
   },

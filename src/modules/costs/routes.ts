@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { countOfs } from '../../domain/costs/cost-benefit.ts';
 import { formatPence, formatScaled } from '../../domain/costs/money.ts';
 import { costUnitLabels, costUnits } from '../../domain/costs/unit-costs.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ConflictError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, takeFormState } from '../../web/forms.ts';
@@ -214,7 +213,7 @@ export async function costPages(app: FastifyInstance, { services }: { services: 
 
   app.get<{ Params: Params; Querystring: { priceYear?: string } }>(paths.costBenefitPdf, { config: { access: 'signed-in' } }, async (request, reply) => {
     const view = await costs.analysis(request.actor!, request.params.analysisId, { priceYear: request.query.priceYear });
-    const pdf = await analysisPdf(view, { generatedOn: todayIso(), generatedBy: request.actor!.displayName });
+    const pdf = await analysisPdf(view, { generatedOn: services.clock.today(), generatedBy: request.actor!.displayName });
     return reply.type('application/pdf').header('Content-Disposition', `attachment; filename="cost-benefit-${view.analysis.name.replace(/[^a-z0-9.-]/gi, '-')}.pdf"`).send(pdf);
   });
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
@@ -62,7 +63,7 @@ function toFields(input: AnalysisInput): AnalysisFields {
   };
 }
 
-export function costsService(db: Database) {
+export function costsService(db: Database, { clock }: { clock: Clock }) {
   function allowEdit(actor: Actor, what = 'Only analysts and administrators can change unit costs') {
     if (!costEditorRoles.includes(actor.role)) throw new ForbiddenError(what);
   }
@@ -164,7 +165,7 @@ export function costsService(db: Database) {
       return change(actor, 'unit-cost-change', 'unit_cost', key, async (tx) => {
         const before = await repo.unitCost(tx, key, true);
         if (!before) throw new NotFoundError('Unit cost');
-        if (!(await repo.updateUnitCost(tx, cost, fields.version, actor.id))) throw new ConflictError(staleUnitCostMessage);
+        if (!(await repo.updateUnitCost(tx, cost, fields.version, actor.id, clock.now()))) throw new ConflictError(staleUnitCostMessage);
         // The audit keeps the figure before and after, so a changed cost can be traced to who changed it and from what.
         const pick = (c: StoredUnitCost | typeof cost) => ({ amountPence: c.amountPence, unit: c.unit, priceYear: c.priceYear, source: c.source });
         return { value: (await repo.unitCost(tx, key))!, detail: { before: pick(before), after: pick(cost), version: before.version } };
@@ -260,7 +261,7 @@ export function costsService(db: Database) {
         if (current.version !== fields.version) throw new ConflictError(staleAnalysisMessage);
         await uniqueName(tx, fields.name, analysisId);
         const lines = await buildLines(tx, fields);
-        if (!(await repo.updateAnalysis(tx, analysisId, toFields(fields), fields.version, actor.id))) throw new ConflictError(staleAnalysisMessage);
+        if (!(await repo.updateAnalysis(tx, analysisId, toFields(fields), fields.version, actor.id, clock.now()))) throw new ConflictError(staleAnalysisMessage);
         await repo.replaceLines(tx, analysisId, lines);
         return { value: undefined, detail: { name: fields.name, lines: lines.length, version: fields.version } };
       });

@@ -11,8 +11,9 @@ import type { Services } from '../../services.ts';
  * (so the list shows households open to a service), the rest are new to it. Loaded and matched
  * the way an analyst would, so the identification list is there when the demo starts.
  */
-export async function seedIdentificationDemo(services: Services, options: { today: string; known?: number; unknown?: number; seed?: number }) {
+export async function seedIdentificationDemo(services: Services, options: { known?: number; unknown?: number; seed?: number } = {}) {
   const { db, identification } = services;
+  const today = services.clock.today();
   const seed = options.seed ?? 1;
   const families = await db.query<{ id: string; address_line1: string; postcode: string }>(
     `SELECT f.id, f.address_line1, f.postcode FROM family f WHERE f.postcode <> '' AND f.address_line1 <> ''
@@ -28,14 +29,14 @@ export async function seedIdentificationDemo(services: Services, options: { toda
     })),
   })).filter((h) => h.people.some((p) => !p.isChild));
   const postcodes = [...new Set((await db.query<{ postcode: string }>("SELECT DISTINCT postcode FROM family WHERE postcode <> '' ORDER BY postcode LIMIT 200")).map((r) => r.postcode))];
-  const households = [...known, ...demoHouseholds(options.unknown ?? 120, seed, postcodes.length ? postcodes : ['NV1 1AA'], options.today)];
-  const extracts = demoExtracts(households, seed, options.today);
+  const households = [...known, ...demoHouseholds(options.unknown ?? 120, seed, postcodes.length ? postcodes : ['NV1 1AA'], today)];
+  const extracts = demoExtracts(households, seed, today);
 
   const agreementId = await identification.createAgreement(null, {
     name: 'Northvale early help information sharing agreement',
     parties: 'Northvale County Council; Northvale Police; Northvale Schools; Northvale Recovery Partnership; Northvale Adult Mental Health Service; Northvale Youth Justice Service; Northvale Homes; Jobcentre Plus',
     lawfulBasis: 'public_task', article9Condition: 'Data Protection Act 2018, Schedule 1, paragraph 18 (safeguarding of children and individuals at risk)',
-    reviewDate: `${Number(options.today.slice(0, 4)) + 1}-03-31`,
+    reviewDate: `${Number(today.slice(0, 4)) + 1}-03-31`,
   });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'lantern-demo-extracts-'));
   let records = 0;
@@ -44,7 +45,7 @@ export async function seedIdentificationDemo(services: Services, options: { toda
       const columns = extractFormats[source].columns.map((c) => c.name);
       const file = path.join(dir, `${source}.csv`);
       await writeFile(file, toCsv(columns, extracts[source].map((r) => columns.map((c) => r[c] ?? ''))));
-      const result = await identification.ingest(null, { path: file, filename: `northvale-${source}-${options.today}.csv`, source, agreementId, agencyName: '' });
+      const result = await identification.ingest(null, { path: file, filename: `northvale-${source}-${today}.csv`, source, agreementId, agencyName: '' });
       records += result.rowsLoaded;
     }
   } finally {

@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import { problemAreasFromMeasures } from '../../domain/outcomes/claims.ts';
 import { emptyHouseholdMeasures, emptyMemberMeasures, type HouseholdMeasures, type MemberMeasures, type TimePoint, type WorkStep } from '../../domain/outcomes/measures.ts';
-import { todayIso } from '../../domain/dates.ts';
+import { londonInstant } from '../../domain/clock.ts';
+import { followUpSchedule } from '../../domain/casework/due.ts';
 import type { Services } from '../../services.ts';
 import { outcomesRepository } from '../outcomes/repository.ts';
 import { demoSignIns } from '../../domain/demo/generator.ts';
@@ -80,7 +81,7 @@ function earlyPlan(i: number): Plan {
   };
 }
 
-async function closedCase(tx: Queryable, o: { familyId: string; programmeId: string; keyWorkerId: string; referredOn: string; closedOn: string; seq: number }) {
+async function closedCase(tx: Queryable, o: { familyId: string; programmeId: string; keyWorkerId: string; referredOn: string; closedOn: string; seq: number; today: string }) {
   const referralId = randomUUID();
   const caseId = randomUUID();
   await tx.query(
@@ -97,10 +98,21 @@ async function closedCase(tx: Queryable, o: { familyId: string; programmeId: str
   await tx.query(`INSERT INTO assessment (id, case_id, started_at, completed_at) VALUES ($1, $2, $3::date + 5, $3::date + 20)`, [randomUUID(), caseId, o.referredOn]);
   const planId = randomUUID();
   await tx.query(`INSERT INTO family_plan (id, case_id, number, status, created_at, agreed_at) VALUES ($1, $2, 1, 'agreed', $3::date + 25, $3::date + 28)`, [planId, caseId, o.referredOn]);
+  // Follow-ups on the usual schedule, laid out from the clock's today: those more than three weeks
+  // past were done; the rest are due or overdue, so the team's lists have maintenance visits in them.
+  for (const f of followUpSchedule(o.closedOn)) {
+    const done = f.dueOn < addDays(o.today, -21);
+    await tx.query(
+      `INSERT INTO follow_up (id, case_id, months_after, due_on, done_on, outcome_note, done_by, recorded_at)
+       VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8)`,
+      [randomUUID(), caseId, f.monthsAfter, f.dueOn, done ? addDays(f.dueOn, 2) : null, done ? 'Visited at home; the family are managing well and using the early help hub.' : '',
+        done ? o.keyWorkerId : null, done ? londonInstant(addDays(f.dueOn, 2), '15:00') : null]);
+  }
   return { caseId, planId };
 }
 
-export async function seedDemoOutcomes(services: Services, today = todayIso()): Promise<{ cases: number }> {
+export async function seedDemoOutcomes(services: Services): Promise<{ cases: number }> {
+  const today = services.clock.today();
   return services.db.transaction(async (tx) => {
     const [team] = await tx.query<{ team_id: string; id: string }>('SELECT team_id, id FROM app_user WHERE email = $1', [demoSignIns[0].email]);
     // The team's other practitioners held these cases, so the demo key worker's own list stays as the README describes it.
@@ -129,7 +141,7 @@ export async function seedDemoOutcomes(services: Services, today = todayIso()): 
       const referredOn = addDays(today, -(400 + ((i * 37) % 150)));
       const closedOn = addDays(referredOn, cohort.weeks * 7);
       const dates: Partial<Record<TimePoint, string>> = { referral: addDays(referredOn, 2), closure: closedOn, follow_up_6: addDays(closedOn, 183) };
-      const { caseId, planId } = await closedCase(tx, { familyId: f.id, programmeId: cohort.programmeId, keyWorkerId, referredOn, closedOn, seq: i + 1 });
+      const { caseId, planId } = await closedCase(tx, { familyId: f.id, programmeId: cohort.programmeId, keyWorkerId, referredOn, closedOn, seq: i + 1, today });
       await tx.query(`UPDATE family_professional SET is_lead = false WHERE family_id = $1`, [f.id]);
       const lead = await tx.query<{ id: string }>(`UPDATE family_professional SET is_lead = true, left_on = NULL WHERE family_id = $1 AND user_id = $2 RETURNING id`, [f.id, keyWorkerId]);
       if (!lead.length) {
@@ -146,9 +158,10 @@ export async function seedDemoOutcomes(services: Services, today = todayIso()): 
         members[1].measures[t] = child;
         household[t] = home;
         const recordedOn = dates[t]!;
-        await outcomesRepository.upsert(tx, randomUUID(), { caseId, personId: f.adult_id, timePoint: t, recordedOn, ...adult, sources: {}, userId: keyWorkerId });
-        await outcomesRepository.upsert(tx, randomUUID(), { caseId, personId: f.child_id, timePoint: t, recordedOn, ...child, sources: {}, userId: keyWorkerId });
-        await outcomesRepository.upsert(tx, randomUUID(), { caseId, personId: null, timePoint: t, recordedOn, ...home, sources: {}, userId: keyWorkerId });
+        const recordedAt = londonInstant(recordedOn, '16:00');
+        await outcomesRepository.upsert(tx, randomUUID(), { caseId, personId: f.adult_id, timePoint: t, recordedOn, recordedAt, ...adult, sources: {}, userId: keyWorkerId });
+        await outcomesRepository.upsert(tx, randomUUID(), { caseId, personId: f.child_id, timePoint: t, recordedOn, recordedAt, ...child, sources: {}, userId: keyWorkerId });
+        await outcomesRepository.upsert(tx, randomUUID(), { caseId, personId: null, timePoint: t, recordedOn, recordedAt, ...home, sources: {}, userId: keyWorkerId });
       }
       // One goal for each problem the measures show, and family relationships for every family; most reached "mostly there".
       const areas = [...problemAreasFromMeasures({ members, household }), 'family_relationships'];

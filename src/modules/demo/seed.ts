@@ -10,14 +10,14 @@
 import type { Database, Queryable } from '../../db/database.ts';
 import { seedNeedsAnalysisDemo } from '../needs-analysis/demo.ts';
 import { seedCostBenefitDemo } from '../costs/demo.ts';
-import { todayIso } from '../../domain/dates.ts';
+import { londonInstant } from '../../domain/clock.ts';
 import { generateDemoBatches, type DemoData } from '../../domain/demo/generator.ts';
 
 export interface SeedOptions {
   families: number;
   seed: number;
-  /** YYYY-MM-DD; defaults to today. */
-  today?: string;
+  /** The clock's date, 'YYYY-MM-DD': the demo's dates are laid out around it. */
+  today: string;
   /** One argon2id hash shared by every demo user. */
   passwordHash: string;
 }
@@ -30,12 +30,12 @@ export interface SeedResult {
 
 export async function seedDemo(db: Database, options: SeedOptions): Promise<SeedResult> {
   // Generated a batch at a time, so generating the next batch overlaps inserting this one.
-  const batches = generateDemoBatches({ families: options.families, seed: options.seed, today: options.today ?? todayIso() }, 1000);
-  return insertDemo(db, batches, options.passwordHash);
+  const batches = generateDemoBatches({ families: options.families, seed: options.seed, today: options.today }, 1000);
+  return insertDemo(db, batches, options.passwordHash, londonInstant(options.today, '09:00'));
 }
 
 /** Inserts generated rows, whole or in batches; separate from seedDemo so a benchmark can time the two apart. */
-export async function insertDemo(db: Database, data: DemoData | Iterable<DemoData>, passwordHash: string): Promise<SeedResult> {
+export async function insertDemo(db: Database, data: DemoData | Iterable<DemoData>, passwordHash: string, at: Date): Promise<SeedResult> {
   const batches: Iterable<DemoData> = Symbol.iterator in data ? data : [data];
   const result: SeedResult = { families: 0, people: 0, users: 0 };
   await db.transaction(async (tx) => {
@@ -57,7 +57,7 @@ export async function insertDemo(db: Database, data: DemoData | Iterable<DemoDat
     const highest = result.families;
     // Later references carry on from the demo's (setval's third argument false: 1 is still unused).
     await tx.query('SELECT setval($1::regclass, $2::bigint, $3::boolean)', ['family_reference_seq', Math.max(highest, 1), highest > 0]);
-    await seedNeedsAnalysisDemo(tx);
+    await seedNeedsAnalysisDemo(tx, at);
     await seedCostBenefitDemo(tx);
   });
   // Fresh statistics, so the first queries over a large demo get sensible plans.

@@ -232,12 +232,12 @@ export const familiesRepository = {
   },
 
   /** Returns false when the family changed since `version` was read. */
-  async updateFamily(q: Queryable, id: string, version: number, input: FamilyInput): Promise<boolean> {
+  async updateFamily(q: Queryable, id: string, version: number, input: FamilyInput, at: Date): Promise<boolean> {
     const rows = await q.query(
       `UPDATE family SET family_name = $3, address_line1 = $4, address_line2 = $5, town = $6, postcode = $7,
-              postcode_key = $8, district_id = $9, version = version + 1, updated_at = now()
+              postcode_key = $8, district_id = $9, version = version + 1, updated_at = $10
         WHERE id = $1 AND version = $2 RETURNING id`,
-      [id, version, input.familyName, input.addressLine1, input.addressLine2, input.town, input.postcode, input.postcodeKey, input.districtId]);
+      [id, version, input.familyName, input.addressLine1, input.addressLine2, input.town, input.postcode, input.postcodeKey, input.districtId, at]);
     return rows.length === 1;
   },
 
@@ -248,12 +248,12 @@ export const familiesRepository = {
       [id, familyId, p.givenName, p.familyName, p.dateOfBirth, p.expectedDate, p.sex, p.memberType, p.role, p.searchKeys]);
   },
 
-  async updatePerson(q: Queryable, id: string, version: number, p: PersonInput): Promise<boolean> {
+  async updatePerson(q: Queryable, id: string, version: number, p: PersonInput, at: Date): Promise<boolean> {
     const rows = await q.query(
       `UPDATE person SET given_name = $3, family_name = $4, date_of_birth = $5, expected_date = $6, sex = $7,
-              member_type = $8, role = $9, search_keys = $10, version = version + 1, updated_at = now()
+              member_type = $8, role = $9, search_keys = $10, version = version + 1, updated_at = $11
         WHERE id = $1 AND version = $2 RETURNING id`,
-      [id, version, p.givenName, p.familyName, p.dateOfBirth, p.expectedDate, p.sex, p.memberType, p.role, p.searchKeys]);
+      [id, version, p.givenName, p.familyName, p.dateOfBirth, p.expectedDate, p.sex, p.memberType, p.role, p.searchKeys, at]);
     return rows.length === 1;
   },
 
@@ -299,9 +299,9 @@ export const familiesRepository = {
     return (await q.query<{ value: T }>('SELECT value FROM setting WHERE key = $1', [key]))[0]?.value;
   },
 
-  async saveSetting(q: Queryable, key: string, value: unknown) {
+  async saveSetting(q: Queryable, key: string, value: unknown, at: Date) {
     await q.query(
-      `INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [key, JSON.stringify(value)]);
+      `INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = $3`,
+      [key, JSON.stringify(value), at]);
   },
 };

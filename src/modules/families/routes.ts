@@ -119,7 +119,7 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const { familyId } = request.params;
     const form = memberFromForm(request.body as Record<string, unknown>);
     return saveOrReturn(services, request, reply, {
-      back: urls.addMember(familyId), values: form.values, formErrors: form.errors, schema: memberSchema, input: form.input,
+      back: urls.addMember(familyId), values: form.values, formErrors: form.errors, schema: memberSchema(services.clock.today()), input: form.input,
       save: () => families.addMember(request.actor!, familyId, form.input),
       then: `${urls.family(familyId)}?saved=member`,
     });
@@ -138,7 +138,7 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const { familyId, personId } = request.params;
     const form = memberFromForm(request.body as Record<string, unknown>);
     return saveOrReturn(services, request, reply, {
-      back: urls.editMember(familyId, personId), values: form.values, formErrors: form.errors, schema: memberSchema, input: form.input,
+      back: urls.editMember(familyId, personId), values: form.values, formErrors: form.errors, schema: memberSchema(services.clock.today()), input: form.input,
       save: () => families.updateMember(request.actor!, familyId, personId, form.input),
       then: `${urls.family(familyId)}?saved=member`,
     });
@@ -160,7 +160,7 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const body = request.body as Record<string, unknown>;
     const form = needFromForm(body);
     return saveOrReturn(services, request, reply, {
-      back: urls.addNeed(familyId, personId), values: body, formErrors: form.errors, schema: needSchema, input: form.input,
+      back: urls.addNeed(familyId, personId), values: body, formErrors: form.errors, schema: needSchema(services.clock.today()), input: form.input,
       save: () => families.addNeed(request.actor!, familyId, personId, form.input),
       then: `${urls.family(familyId)}?saved=need`,
     });
@@ -220,7 +220,7 @@ export async function familyPages(app: FastifyInstance, { services }: { services
   app.post<{ Params: Params }>(paths.newFamilyMember, { config: { access: writers } }, async (request, reply) => {
     const { memberId } = request.params;
     const form = memberFromForm(request.body as Record<string, unknown>);
-    const parsed = memberSchema.safeParse(form.input);
+    const parsed = memberSchema(services.clock.today()).safeParse(form.input);
     const errors = { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...form.errors };
     if (Object.keys(errors).length) return redirectWithErrors(services, request, reply, urls.newFamilyMember(memberId), { errors, values: form.values });
     const state = journey(request);

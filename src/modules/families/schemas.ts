@@ -35,9 +35,8 @@ export const familyUpdateSchema = familySchema.extend({
   version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
 });
 
-const today = () => new Date().toISOString().slice(0, 10);
-
-export const memberSchema = z.object({
+/** A member's details; dates are checked against `today` (the clock's date, 'YYYY-MM-DD'). */
+export const memberSchema = (today: string) => z.object({
   givenName: z.string({ error: 'Enter their first name' }).trim().min(1, 'Enter their first name')
     .max(100, 'First name must be 100 characters or fewer'),
   familyName: z.string({ error: 'Enter their last name' }).trim().min(1, 'Enter their last name')
@@ -55,20 +54,20 @@ export const memberSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter their date of birth' });
     return;
   }
-  if (m.dateOfBirth > today()) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be in the past' });
-  const years = Number(today().slice(0, 4)) - Number(m.dateOfBirth.slice(0, 4));
+  if (m.dateOfBirth > today) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be in the past' });
+  const years = Number(today.slice(0, 4)) - Number(m.dateOfBirth.slice(0, 4));
   if ((m.role === 'child' || m.role === 'sibling') && years > 18) {
     ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'A child must be under 18: check the date of birth, or choose another role' });
   }
   if (years > 120) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be after 1900' });
 });
-export type MemberFields = z.infer<typeof memberSchema>;
+export type MemberFields = z.infer<ReturnType<typeof memberSchema>>;
 
-export const memberUpdateSchema = z.intersection(memberSchema, z.object({
+export const memberUpdateSchema = (today: string) => z.intersection(memberSchema(today), z.object({
   version: z.coerce.number({ error: 'Version is missing' }).int().min(1),
 }));
 
-export const needSchema = z.object({
+export const needSchema = (today: string) => z.object({
   needType: z.enum(needTypes, { error: 'Select the type of need' }).default('cin_factor'),
   code: z.string().trim().nullable().default(null),
   sourceAgencyId: z.uuid({ error: 'Select the agency that identified this need' }),
@@ -80,9 +79,9 @@ export const needSchema = z.object({
     if (!n.code) ctx.addIssue({ code: 'custom', path: ['code'], message: 'Select the need or vulnerability' });
     else if (!isCinFactorCode(n.code)) ctx.addIssue({ code: 'custom', path: ['code'], message: `${n.code} is not a Children in Need assessment factor code` });
   }
-  if (n.identifiedOn > today()) ctx.addIssue({ code: 'custom', path: ['identifiedOn'], message: 'The date the need was identified must be today or in the past' });
+  if (n.identifiedOn > today) ctx.addIssue({ code: 'custom', path: ['identifiedOn'], message: 'The date the need was identified must be today or in the past' });
 });
-export type NeedFields = z.infer<typeof needSchema>;
+export type NeedFields = z.infer<ReturnType<typeof needSchema>>;
 
 export const statusSchema = z.object({
   status: z.enum(legalStatuses, { error: 'Select the legal status' }),

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
 import { auditShown } from '../access/policy.ts';
 import type { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { factorSubjectFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
-import { describeAge, todayIso } from '../../domain/dates.ts';
+import { describeAge } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors } from '../../domain/errors.ts';
 import { impliedRelationships, memberTypeFor, relationshipLabels } from '../../domain/household.ts';
 import { defaultLevelOfNeedRules, levelOfNeed, levelOfNeedRulesSchema, type LevelOfNeedRules } from '../../domain/level-of-need.ts';
@@ -40,8 +41,8 @@ function personInput(m: MemberFields): PersonInput {
   };
 }
 
-export function familiesService(db: Database, options: { today?: () => string } = {}) {
-  const today = options.today ?? (() => todayIso());
+export function familiesService(db: Database, { clock }: { clock: Clock }) {
+  const today = () => clock.today();
 
   function onFamily<T>(actor: Actor, familyId: string, action: string, work: (tx: Queryable) => Promise<T>, record?: { type: string; id: string }): Promise<T> {
     return withFamilyAccess(db, actor, familyId, action, work, record);
@@ -109,7 +110,7 @@ export function familiesService(db: Database, options: { today?: () => string } 
     const family = parse(familySchema, input.family);
     const memberErrors: Record<string, string> = {};
     const members = input.members.map((m, i) => {
-      const result = memberSchema.safeParse(m);
+      const result = memberSchema(today()).safeParse(m);
       if (!result.success) for (const [k, v] of Object.entries(fieldErrors(result.error))) memberErrors[`members.${i}.${k}`] ??= v;
       return result.success ? result.data : null;
     });
@@ -188,13 +189,13 @@ export function familiesService(db: Database, options: { today?: () => string } 
     updateFamily: (actor: Actor, familyId: string, input: unknown) =>
       onFamily(actor, familyId, 'update-family', async (tx) => {
         const fields = parse(familyUpdateSchema, input);
-        const saved = await repo.updateFamily(tx, familyId, fields.version, familyInput(fields));
+        const saved = await repo.updateFamily(tx, familyId, fields.version, familyInput(fields), clock.now());
         if (!saved) throw new ConflictError('Someone else changed this family’s details after you opened the page. Your changes have not been saved. Check the current details, then make your changes again.');
       }),
 
     addMember: (actor: Actor, familyId: string, input: unknown) =>
       onFamily(actor, familyId, 'add-member', async (tx) => {
-        const member = parse(memberSchema, input);
+        const member = parse(memberSchema(today()), input);
         const existing = await repo.members(tx, familyId);
         const id = randomUUID();
         await repo.insertPerson(tx, id, familyId, personInput(member));
@@ -205,15 +206,15 @@ export function familiesService(db: Database, options: { today?: () => string } 
     updateMember: (actor: Actor, familyId: string, personId: string, input: unknown) =>
       onFamily(actor, familyId, 'update-member', async (tx) => {
         await memberOf(tx, familyId, personId);
-        const fields = parse(memberUpdateSchema, input);
-        const saved = await repo.updatePerson(tx, personId, fields.version, personInput(fields));
+        const fields = parse(memberUpdateSchema(today()), input);
+        const saved = await repo.updatePerson(tx, personId, fields.version, personInput(fields), clock.now());
         if (!saved) throw new ConflictError('Someone else changed this person’s details after you opened the page. Your changes have not been saved. Check the current details, then make your changes again.');
       }, { type: 'person', id: personId }),
 
     addNeed: (actor: Actor, familyId: string, personId: string, input: unknown) =>
       onFamily(actor, familyId, 'add-need', async (tx) => {
         const person = await memberOf(tx, familyId, personId);
-        const need = parse(needSchema, input);
+        const need = parse(needSchema(today()), input);
         if (need.needType === 'cin_factor' && need.code && need.code !== '20') {
           const subject = factorSubjectFor(person.role);
           const letter = need.code.slice(-1);
@@ -260,7 +261,7 @@ export function familiesService(db: Database, options: { today?: () => string } 
       if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change the level of need rules');
       const parsed = parse(levelOfNeedRulesSchema, input);
       await db.transaction(async (tx) => {
-        await repo.saveSetting(tx, levelRulesKey, parsed);
+        await repo.saveSetting(tx, levelRulesKey, parsed, clock.now());
         await auditRepository.insert(tx, { userId: actor?.id ?? null, action: 'set-level-of-need-rules', recordType: 'setting', recordId: levelRulesKey, outcome: 'allowed', ip: actor?.ip ?? 'command line' });
       });
       return parsed;

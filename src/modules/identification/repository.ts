@@ -74,11 +74,11 @@ export const identificationRepository = {
     return q.query('SELECT id, source, agency_name, mapping FROM column_mapping ORDER BY source, agency_name');
   },
 
-  async saveMapping(q: Queryable, id: string, source: string, agencyName: string, mapping: Record<string, string>): Promise<void> {
+  async saveMapping(q: Queryable, id: string, source: string, agencyName: string, mapping: Record<string, string>, at: Date): Promise<void> {
     await q.query(
-      `INSERT INTO column_mapping (id, source, agency_name, mapping) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (source, agency_name) DO UPDATE SET mapping = EXCLUDED.mapping, updated_at = now()`,
-      [id, source, agencyName, JSON.stringify(mapping)],
+      `INSERT INTO column_mapping (id, source, agency_name, mapping, updated_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (source, agency_name) DO UPDATE SET mapping = EXCLUDED.mapping, updated_at = EXCLUDED.updated_at`,
+      [id, source, agencyName, JSON.stringify(mapping), at],
     );
   },
 
@@ -302,11 +302,11 @@ export const linkageRepository = {
     return rows[0] ?? null;
   },
 
-  async saveDecision(q: Queryable, left: string, right: string, isMatch: boolean, userId: string | null): Promise<void> {
+  async saveDecision(q: Queryable, left: string, right: string, isMatch: boolean, userId: string | null, at: Date): Promise<void> {
     await q.query(
-      `INSERT INTO clerical_decision (left_record_id, right_record_id, is_match, decided_by) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (left_record_id, right_record_id) DO UPDATE SET is_match = EXCLUDED.is_match, decided_by = EXCLUDED.decided_by, decided_at = now()`,
-      [left, right, isMatch, userId]);
+      `INSERT INTO clerical_decision (left_record_id, right_record_id, is_match, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (left_record_id, right_record_id) DO UPDATE SET is_match = EXCLUDED.is_match, decided_by = EXCLUDED.decided_by, decided_at = EXCLUDED.decided_at`,
+      [left, right, isMatch, userId, at]);
     await q.query('UPDATE linkage_pair SET decision = $3 WHERE left_record_id = $1 AND right_record_id = $2', [left, right, isMatch ? 'link' : 'apart']);
   },
 
@@ -378,10 +378,10 @@ export const linkageRepository = {
     return (await q.query<{ value: unknown }>('SELECT value FROM setting WHERE key = $1', [rulesKey]))[0]?.value;
   },
 
-  async saveRules(q: Queryable, rules: unknown) {
+  async saveRules(q: Queryable, rules: unknown, at: Date) {
     await q.query(
-      `INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [rulesKey, JSON.stringify(rules)]);
+      `INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = $3`,
+      [rulesKey, JSON.stringify(rules), at]);
   },
 };
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { groupHouseholds } from '../../domain/identification/households.ts';
 import {
@@ -74,7 +74,7 @@ export interface LinkageEngine {
 export const listRoles: readonly UserRole[] = ['analyst', 'practitioner', 'manager'];
 
 export interface IdentificationDependencies {
-  today?: () => string;
+  clock: Clock;
   engine?: LinkageEngine;
   /** The unit-cost table (costs module). */
   costRates?: () => Promise<CostRate[]>;
@@ -132,8 +132,8 @@ function householdRow(id: string, postcode: string | null, address: string | nul
   };
 }
 
-export function identificationService(db: Database, options: IdentificationDependencies = {}) {
-  const today = options.today ?? (() => todayIso());
+export function identificationService(db: Database, options: IdentificationDependencies) {
+  const today = () => options.clock.today();
   const engine = options.engine;
 
   async function costMap(): Promise<Map<string, CostRate>> {
@@ -307,7 +307,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       const assess = await assessor();
       await db.transaction(async (tx) => {
         if (!(await links.pair(tx, left, right))) throw new NotFoundError('Pair');
-        await links.saveDecision(tx, left, right, isMatch, actor.id);
+        await links.saveDecision(tx, left, right, isMatch, actor.id, options.clock.now());
         if (isMatch) {
           const a = await links.personOf(tx, left);
           const b = await links.personOf(tx, right);
@@ -372,7 +372,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       if (!result.success) throw new ValidationError(fieldErrors(result.error));
       if (result.data.notCopingFrom > result.data.chaoticFrom) throw new ValidationError({ notCopingFrom: 'notCopingFrom must not be more than chaoticFrom' });
       await db.transaction(async (tx) => {
-        await links.saveRules(tx, result.data);
+        await links.saveRules(tx, result.data, options.clock.now());
         await audit(tx, actor, 'set-identification-rules', 'setting', 'identification_rules', { name: result.data.name });
       });
       return result.data;
@@ -418,7 +418,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       const m = parse(mappingSchema, input);
       const mapping = Object.fromEntries(Object.entries(m.mapping).filter(([, header]) => header !== ''));
       await db.transaction(async (tx) => {
-        await repo.saveMapping(tx, randomUUID(), m.source, m.agencyName, mapping);
+        await repo.saveMapping(tx, randomUUID(), m.source, m.agencyName, mapping, options.clock.now());
         await audit(tx, actor, 'column-mapping-saved', 'column_mapping', null, { source: m.source, agencyName: m.agencyName });
       });
     },

@@ -35,14 +35,14 @@ export function demoPopulation(districts: readonly { id: string; name: string }[
 }
 
 /** Seeds the demo figures once; does nothing if a district population already exists. */
-export async function seedNeedsAnalysisDemo(tx: Queryable): Promise<void> {
+export async function seedNeedsAnalysisDemo(tx: Queryable, at: Date): Promise<void> {
   if (await repo.populationSetIdByName(tx, districtPopulationName)) return;
   const districts = await repo.districts(tx);
   const rows = demoPopulation(districts);
   if (!rows.length) return;
   const id = randomUUID();
   await repo.insertPopulationSet(tx, { id, name: districtPopulationName, byDistrict: true, source: 'Demo figures for the fictional county of Northvale' });
-  await repo.replacePopulationRows(tx, id, rows);
+  await repo.replacePopulationRows(tx, id, rows, at);
   const counts = northvaleDistricts.flatMap((info, i) => {
     const district = districts.find((d) => d.name === info.name);
     return district ? [{ districtId: district.id, count: Math.round((info.population * incidentRate[i % incidentRate.length]) / 1000) }] : [];

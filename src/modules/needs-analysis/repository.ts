@@ -124,7 +124,7 @@ export const needsAnalysisRepository = {
   },
 
   /** Replaces every row of the set in one statement, so a set is never half imported. */
-  async replacePopulationRows(q: Queryable, setId: string, rows: readonly PopulationRow[], source?: string) {
+  async replacePopulationRows(q: Queryable, setId: string, rows: readonly PopulationRow[], at: Date, source?: string) {
     await q.query('DELETE FROM population WHERE population_set_id = $1', [setId]);
     if (rows.length) {
       await q.query(
@@ -135,7 +135,7 @@ export const needsAnalysisRepository = {
         [setId, rows.map((r) => r.area), rows.map((r) => r.districtId), rows.map((r) => r.ageBand), rows.map((r) => r.children),
           rows.map((r) => r.births), rows.map((r) => r.families), rows.map((r) => r.people), rows.map((_, i) => i + 1)]);
     }
-    await q.query('UPDATE population_set SET updated_at = now(), source = COALESCE($2, source) WHERE id = $1', [setId, source ?? null]);
+    await q.query('UPDATE population_set SET updated_at = $3, source = COALESCE($2, source) WHERE id = $1', [setId, source ?? null, at]);
   },
 
   /**
@@ -262,11 +262,11 @@ export const needsAnalysisRepository = {
       `SELECT a.position, f.reference, a.reviewed, a.vulnerabilities FROM audit_file a JOIN family f ON f.id = a.family_id
         WHERE a.case_file_audit_id = $1 ORDER BY a.position`, [auditId]),
 
-  async saveAuditFile(q: Queryable, auditId: string, position: number, reviewed: boolean, vulnerabilities: readonly string[], userId: string) {
+  async saveAuditFile(q: Queryable, auditId: string, position: number, reviewed: boolean, vulnerabilities: readonly string[], userId: string, at: Date) {
     await q.query(
       `UPDATE audit_file SET reviewed = $3, vulnerabilities = $4::text[], reviewed_by = CASE WHEN $3 THEN $5::uuid END,
-              reviewed_at = CASE WHEN $3 THEN now() END
+              reviewed_at = CASE WHEN $3 THEN $6::timestamptz END
         WHERE case_file_audit_id = $1 AND position = $2`,
-      [auditId, position, reviewed, vulnerabilities, userId]);
+      [auditId, position, reviewed, vulnerabilities, userId, at]);
   },
 };

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { todayIso } from '../../domain/dates.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { auditVulnerabilities } from '../../domain/needs-analysis/case-file-audit.ts';
 import { describeKnownRule, parseKnownRule } from '../../domain/needs-analysis/known.ts';
@@ -176,7 +175,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
   app.get(paths.needsAnalysisReport, { config: { access: readers } }, async (request, reply) => {
     const q = query(request);
     const report = await needsAnalysis.report(request.actor!, { populationSetId: q.populationSetId, measure: q.measure, auditId: q.auditId });
-    const pdf = await reportPdf(report, { generatedOn: todayIso(), generatedBy: request.actor!.displayName });
+    const pdf = await reportPdf(report, { generatedOn: services.clock.today(), generatedBy: request.actor!.displayName });
     return reply.type('application/pdf').header('Content-Disposition', 'attachment; filename="needs-analysis.pdf"').send(pdf);
   });
 

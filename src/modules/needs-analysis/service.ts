@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { compareAreas } from '../../domain/needs-analysis/area-comparison.ts';
 import { auditVulnerabilities, auditVulnerabilityKeys, essexAudit, extrapolate } from '../../domain/needs-analysis/case-file-audit.ts';
@@ -65,8 +65,8 @@ function toProfiles(rows: Awaited<ReturnType<typeof repo.profiles>>): FamilyProf
   }));
 }
 
-export function needsAnalysisService(db: Database, options: { today?: () => string } = {}) {
-  const today = options.today ?? (() => todayIso());
+export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) {
+  const today = () => clock.today();
 
   function allow(actor: Actor, roles: readonly UserRole[] = needsAnalysisRoles, what = 'Only analysts, managers and administrators can use needs analysis') {
     if (!roles.includes(actor.role)) throw new ForbiddenError(what);
@@ -263,7 +263,7 @@ export function needsAnalysisService(db: Database, options: { today?: () => stri
           id = randomUUID();
           await repo.insertPopulationSet(tx, { id, name: essexPopulationName, byDistrict: false, source: essexPopulationSource });
         }
-        await repo.replacePopulationRows(tx, id, essexPopulation, essexPopulationSource);
+        await repo.replacePopulationRows(tx, id, essexPopulation, clock.now(), essexPopulationSource);
         return { value: id, recordId: id, detail: { example: 'essex' } };
       }),
 
@@ -274,7 +274,7 @@ export function needsAnalysisService(db: Database, options: { today?: () => stri
         const checked = validatePopulation(raw, await areaRule(tx, set));
         if ('problems' in checked) throw new ValidationError(problemErrors(checked.problems));
         const rows = checked.rows.filter((r) => r.children || r.births || r.families || r.people);
-        await repo.replacePopulationRows(tx, setId, rows, source);
+        await repo.replacePopulationRows(tx, setId, rows, clock.now(), source);
         return { value: rows.length, recordId: setId, detail: { rows: rows.length } };
       }),
 
@@ -284,7 +284,7 @@ export function needsAnalysisService(db: Database, options: { today?: () => stri
         const set = await populationSetOrNotFound(tx, setId);
         const parsed = parsePopulationCsv(csv, await areaRule(tx, set));
         if ('problems' in parsed) throw new ValidationError(problemErrors(parsed.problems));
-        await repo.replacePopulationRows(tx, setId, parsed.rows);
+        await repo.replacePopulationRows(tx, setId, parsed.rows, clock.now());
         return { value: parsed.rows.length, recordId: setId, detail: { rows: parsed.rows.length } };
       }),
 
@@ -394,7 +394,7 @@ export function needsAnalysisService(db: Database, options: { today?: () => stri
         for (const u of updates) {
           const before = files.find((f) => f.position === u.position)!;
           if (before.reviewed === u.reviewed && before.vulnerabilities.join() === u.vulnerabilities.join()) continue;
-          await repo.saveAuditFile(tx, auditId, u.position, u.reviewed, u.vulnerabilities, actor.id);
+          await repo.saveAuditFile(tx, auditId, u.position, u.reviewed, u.vulnerabilities, actor.id, clock.now());
           changed += 1;
         }
         return { value: { reviewed: updates.filter((u) => u.reviewed).length, changed }, recordId: auditId, detail: { changed } };

@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { outcomeAreas, outcomeAreaLabels } from '../../domain/casework/outcome-areas.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { describeCriterion, measureLabel, type ClaimSettings, type Criterion } from '../../domain/outcomes/claims.ts';
 import { describeFigure, transitionLabel } from '../../domain/outcomes/evaluation.ts';
@@ -80,7 +79,7 @@ function settingsValues(s: ClaimSettings) {
 /** The programme evaluation report, Supporting Families claims and the claim rules. */
 export async function reportPages(app: FastifyInstance, { services }: { services: Services }) {
   const { outcomes } = services;
-  const today = () => todayIso();
+  const today = () => services.clock.today();
 
   app.get(paths.outcomesReport, { config: { access: readers } }, async (request, reply) => {
     const f = filters(request, today());

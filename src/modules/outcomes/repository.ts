@@ -38,6 +38,8 @@ export interface MeasureWrite {
   personId: string | null;
   timePoint: TimePoint;
   recordedOn: string;
+  /** When it was recorded, by the clock. */
+  recordedAt: Date;
   legalStatus?: LegalStatus | null;
   atRiskOfRemoval?: boolean | null;
   attendancePercent?: number | null;
@@ -112,16 +114,16 @@ export const outcomesRepository = {
         `UPDATE outcome_measure SET legal_status = $2, at_risk_of_removal = $3, attendance_percent = $4, exclusions = $5, offences_6m = $6, offences_12m = $7,
            asb_6m = $8, asb_12m = $9, emergency_admissions = $10, days_in_care = $11, substance_treatment = $12, work_steps = $13, sdq_total = $14,
            domestic_abuse_incidents = $15, police_call_outs = $16, rent_arrears = $17, eviction_notices = $18, family_star = $19::jsonb, sources = $20::jsonb,
-           recorded_by = $21, recorded_on = $22, recorded_at = now()
-         WHERE id = $1`, [existing[0].id, ...values]);
+           recorded_by = $21, recorded_on = $22, recorded_at = $23
+         WHERE id = $1`, [existing[0].id, ...values, w.recordedAt]);
       return;
     }
     await q.query(
       `INSERT INTO outcome_measure (legal_status, at_risk_of_removal, attendance_percent, exclusions, offences_6m, offences_12m, asb_6m, asb_12m,
          emergency_admissions, days_in_care, substance_treatment, work_steps, sdq_total, domestic_abuse_incidents, police_call_outs, rent_arrears,
-         eviction_notices, family_star, sources, recorded_by, recorded_on, id, case_id, person_id, time_point)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19::jsonb, $20, $21, $22, $23, $24, $25)`,
-      [...values, id, w.caseId, w.personId, w.timePoint]);
+         eviction_notices, family_star, sources, recorded_by, recorded_on, id, case_id, person_id, time_point, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb, $19::jsonb, $20, $21, $22, $23, $24, $25, $26)`,
+      [...values, id, w.caseId, w.personId, w.timePoint, w.recordedAt]);
   },
 
   /** Cases of a programme (or all) opened in a period, with what a claim needs to know about each. */
@@ -157,7 +159,7 @@ export const outcomesRepository = {
     return (await q.query<{ value: T }>('SELECT value FROM setting WHERE key = $1', [key]))[0]?.value;
   },
 
-  async saveSetting(q: Queryable, key: string, value: unknown) {
-    await q.query(`INSERT INTO setting (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`, [key, JSON.stringify(value)]);
+  async saveSetting(q: Queryable, key: string, value: unknown, at: Date) {
+    await q.query(`INSERT INTO setting (key, value) VALUES ($1, $2::jsonb) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = $3`, [key, JSON.stringify(value), at]);
   },
 };

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { outcomeAreaKeys, type OutcomeAreaKey } from '../../domain/casework/outcome-areas.ts';
 import { roleLabels } from '../../domain/codes.ts';
-import { describeAge, todayIso } from '../../domain/dates.ts';
+import { describeAge } from '../../domain/dates.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { assessClaim, claimTotals, defaultClaimSettings, problemAreasFromMeasures, type ClaimCase, type ClaimSettings } from '../../domain/outcomes/claims.ts';
 import { evaluate, type CohortCase } from '../../domain/outcomes/evaluation.ts';
@@ -65,8 +66,8 @@ export interface ReportQuery {
   to: string;
 }
 
-export function outcomesService(db: Database, cases: CasesService, options: { today?: () => string } = {}) {
-  const today = options.today ?? (() => todayIso());
+export function outcomesService(db: Database, cases: CasesService, { clock }: { clock: Clock }) {
+  const today = () => clock.today();
 
   /** The time points that can be recorded on this case now, and why the others cannot. */
   function timePointStates(c: CaseRow, followUpMonths: number[], recorded: Set<TimePoint>) {
@@ -185,13 +186,13 @@ export function outcomesService(db: Database, cases: CasesService, options: { to
           const { personId, ...measures } = m;
           const before = at.find((r) => r.person_id === personId);
           await repo.upsert(tx, randomUUID(), {
-            caseId: c.id, personId, timePoint: fields.timePoint, recordedOn: fields.recordedOn, ...measures,
+            caseId: c.id, personId, timePoint: fields.timePoint, recordedOn: fields.recordedOn, recordedAt: clock.now(), ...measures,
             sources: keptSources(before ? { ...rowToMember(before) } : null, measures, before?.sources ?? {}), userId: actor.id,
           });
         }
         const beforeHousehold = at.find((r) => r.person_id === null);
         await repo.upsert(tx, randomUUID(), {
-          caseId: c.id, personId: null, timePoint: fields.timePoint, recordedOn: fields.recordedOn, ...fields.household,
+          caseId: c.id, personId: null, timePoint: fields.timePoint, recordedOn: fields.recordedOn, recordedAt: clock.now(), ...fields.household,
           sources: keptSources(beforeHousehold ? { ...rowToHousehold(beforeHousehold) } : null, fields.household, beforeHousehold?.sources ?? {}), userId: actor.id,
         });
         return { timePoint: fields.timePoint, members: fields.members.length };
@@ -218,7 +219,7 @@ export function outcomesService(db: Database, cases: CasesService, options: { to
           if (!merged.filled.length) return;
           filled.push(...merged.filled.map((f) => (personId ? `${personId}.${f}` : f)));
           await repo.upsert(tx, randomUUID(), {
-            caseId, personId, timePoint, recordedOn: row?.recorded_on ?? recordedOn, ...(merged.measures as Partial<MeasureWrite>), sources: merged.sources, userId: null,
+            caseId, personId, timePoint, recordedOn: row?.recorded_on ?? recordedOn, recordedAt: clock.now(), ...(merged.measures as Partial<MeasureWrite>), sources: merged.sources, userId: null,
           } as MeasureWrite);
         };
         if (measures.household) await write(null, measures.household);
@@ -329,7 +330,7 @@ export function outcomesService(db: Database, cases: CasesService, options: { to
       if (!settingsEditors.has(actor.role)) throw new ForbiddenError('Only managers and administrators can change the claim rules');
       const settings = parse(claimSettingsSchema, input);
       await db.transaction(async (tx) => {
-        await repo.saveSetting(tx, claimSettingsKey, settings);
+        await repo.saveSetting(tx, claimSettingsKey, settings, clock.now());
         await auditRepository.insert(tx, {
           userId: actor.id, action: 'save-claim-settings', recordType: 'setting', recordId: claimSettingsKey, familyId: null, outcome: 'allowed', ip: actor.ip,
           detail: { attachmentFee: settings.attachmentFee, resultsPayment: settings.resultsPayment, minimumProblems: settings.minimumProblems },

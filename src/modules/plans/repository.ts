@@ -136,19 +136,19 @@ export const plansRepository = {
         WHERE a.case_id = $1`, [caseId]))[0];
   },
 
-  async insertAssessment(q: Queryable, a: { id: string; caseId: string; userId: string }) {
-    await q.query('INSERT INTO assessment (id, case_id, started_by, updated_by) VALUES ($1, $2, $3, $3)', [a.id, a.caseId, a.userId]);
+  async insertAssessment(q: Queryable, a: { id: string; caseId: string; userId: string; at: Date }) {
+    await q.query('INSERT INTO assessment (id, case_id, started_by, updated_by, started_at, updated_at) VALUES ($1, $2, $3, $3, $4, $4)', [a.id, a.caseId, a.userId, a.at]);
   },
 
-  async saveFamilyView(q: Queryable, id: string, version: number, v: { familyView: string; wantsToChange: string; userId: string }): Promise<boolean> {
+  async saveFamilyView(q: Queryable, id: string, version: number, v: { familyView: string; wantsToChange: string; userId: string; at: Date }): Promise<boolean> {
     const rows = await q.query(
-      `UPDATE assessment SET family_view = $3, wants_to_change = $4, updated_by = $5, updated_at = now(), version = version + 1
-        WHERE id = $1 AND version = $2 RETURNING id`, [id, version, v.familyView, v.wantsToChange, v.userId]);
+      `UPDATE assessment SET family_view = $3, wants_to_change = $4, updated_by = $5, updated_at = $6, version = version + 1
+        WHERE id = $1 AND version = $2 RETURNING id`, [id, version, v.familyView, v.wantsToChange, v.userId, v.at]);
     return rows.length > 0;
   },
 
-  async completeAssessment(q: Queryable, id: string, userId: string) {
-    await q.query('UPDATE assessment SET completed_at = now(), completed_by = $2, version = version + 1 WHERE id = $1', [id, userId]);
+  async completeAssessment(q: Queryable, id: string, userId: string, at: Date) {
+    await q.query('UPDATE assessment SET completed_at = $3, completed_by = $2, version = version + 1 WHERE id = $1', [id, userId, at]);
   },
 
   memberAssessments: (q: Queryable, assessmentId: string) =>
@@ -159,19 +159,19 @@ export const plansRepository = {
 
   /** Saves one member's part: version 0 means the first save (refused if someone saved it first). */
   async saveMemberAssessment(q: Queryable, assessmentId: string, personId: string, version: number, m: {
-    strengths: string; needs: string; risks: string; factorCodes: string[]; wishesAndFeelings: string; wishesNotRecordedReason: string; userId: string;
+    strengths: string; needs: string; risks: string; factorCodes: string[]; wishesAndFeelings: string; wishesNotRecordedReason: string; userId: string; at: Date;
   }): Promise<boolean> {
-    const values = [assessmentId, personId, m.strengths, m.needs, m.risks, m.factorCodes, m.wishesAndFeelings, m.wishesNotRecordedReason, m.userId];
+    const values = [assessmentId, personId, m.strengths, m.needs, m.risks, m.factorCodes, m.wishesAndFeelings, m.wishesNotRecordedReason, m.userId, m.at];
     if (version === 0) {
       const rows = await q.query(
-        `INSERT INTO assessment_member (assessment_id, person_id, strengths, needs, risks, factor_codes, wishes_and_feelings, wishes_not_recorded_reason, updated_by)
-         VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9) ON CONFLICT (assessment_id, person_id) DO NOTHING RETURNING person_id`, values);
+        `INSERT INTO assessment_member (assessment_id, person_id, strengths, needs, risks, factor_codes, wishes_and_feelings, wishes_not_recorded_reason, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6::text[], $7, $8, $9, $10) ON CONFLICT (assessment_id, person_id) DO NOTHING RETURNING person_id`, values);
       return rows.length > 0;
     }
     const rows = await q.query(
       `UPDATE assessment_member SET strengths = $3, needs = $4, risks = $5, factor_codes = $6::text[], wishes_and_feelings = $7,
-              wishes_not_recorded_reason = $8, updated_by = $9, updated_at = now(), version = version + 1
-        WHERE assessment_id = $1 AND person_id = $2 AND version = $10 RETURNING person_id`, [...values, version]);
+              wishes_not_recorded_reason = $8, updated_by = $9, updated_at = $10, version = version + 1
+        WHERE assessment_id = $1 AND person_id = $2 AND version = $11 RETURNING person_id`, [...values, version]);
     return rows.length > 0;
   },
 
@@ -184,10 +184,10 @@ export const plansRepository = {
     return (await q.query<PlanRow>(`SELECT ${planColumns} ${planJoins} WHERE p.case_id = $1 AND p.id = $2`, [caseId, planId]))[0];
   },
 
-  async insertPlan(q: Queryable, p: { id: string; caseId: string; number: number; basedOn: string | null; reviewDate: string | null; userId: string }) {
+  async insertPlan(q: Queryable, p: { id: string; caseId: string; number: number; basedOn: string | null; reviewDate: string | null; userId: string; at: Date }) {
     await q.query(
-      `INSERT INTO family_plan (id, case_id, number, status, review_date, based_on, created_by) VALUES ($1, $2, $3, 'draft', $4, $5, $6)`,
-      [p.id, p.caseId, p.number, p.reviewDate, p.basedOn, p.userId]);
+      `INSERT INTO family_plan (id, case_id, number, status, review_date, based_on, created_by, created_at) VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7)`,
+      [p.id, p.caseId, p.number, p.reviewDate, p.basedOn, p.userId, p.at]);
   },
 
   /** Claims the plan for a change: bumps its version if it is still the one the user read. */
@@ -199,12 +199,12 @@ export const plansRepository = {
     await q.query('UPDATE family_plan SET review_date = $2 WHERE id = $1', [planId, reviewDate]);
   },
 
-  async supersede(q: Queryable, planId: string) {
-    await q.query(`UPDATE family_plan SET status = 'superseded', superseded_at = now(), version = version + 1 WHERE id = $1`, [planId]);
+  async supersede(q: Queryable, planId: string, at: Date) {
+    await q.query(`UPDATE family_plan SET status = 'superseded', superseded_at = $2, version = version + 1 WHERE id = $1`, [planId, at]);
   },
 
-  async agree(q: Queryable, planId: string, userId: string) {
-    await q.query(`UPDATE family_plan SET status = 'agreed', agreed_at = now(), agreed_by = $2 WHERE id = $1`, [planId, userId]);
+  async agree(q: Queryable, planId: string, userId: string, at: Date) {
+    await q.query(`UPDATE family_plan SET status = 'agreed', agreed_at = $3, agreed_by = $2 WHERE id = $1`, [planId, userId, at]);
   },
 
   async deletePlan(q: Queryable, planId: string) {
@@ -273,18 +273,18 @@ export const plansRepository = {
 
   /** Saves the contract: version 0 creates it (refused if someone created it first), otherwise the version read must still be current. */
   async saveContract(q: Queryable, caseId: string, version: number, c: {
-    id: string; familyCommitments: string; keyWorkerCommitments: string; agencyCommitments: AgencyCommitment[]; consequences: string; agreedOn: string | null; userId: string;
+    id: string; familyCommitments: string; keyWorkerCommitments: string; agencyCommitments: AgencyCommitment[]; consequences: string; agreedOn: string | null; userId: string; at: Date;
   }): Promise<boolean> {
-    const values = [caseId, c.familyCommitments, c.keyWorkerCommitments, JSON.stringify(c.agencyCommitments), c.consequences, c.agreedOn, c.userId];
+    const values = [caseId, c.familyCommitments, c.keyWorkerCommitments, JSON.stringify(c.agencyCommitments), c.consequences, c.agreedOn, c.userId, c.at];
     if (version === 0) {
       return (await q.query(
-        `INSERT INTO family_contract (case_id, family_commitments, key_worker_commitments, agency_commitments, consequences, agreed_on, updated_by, id)
-         VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8) ON CONFLICT (case_id) DO NOTHING RETURNING id`, [...values, c.id])).length > 0;
+        `INSERT INTO family_contract (case_id, family_commitments, key_worker_commitments, agency_commitments, consequences, agreed_on, updated_by, updated_at, id)
+         VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9) ON CONFLICT (case_id) DO NOTHING RETURNING id`, [...values, c.id])).length > 0;
     }
     return (await q.query(
       `UPDATE family_contract SET family_commitments = $2, key_worker_commitments = $3, agency_commitments = $4::jsonb, consequences = $5,
-              agreed_on = $6, updated_by = $7, updated_at = now(), version = version + 1
-        WHERE case_id = $1 AND version = $8 RETURNING id`, [...values, version])).length > 0;
+              agreed_on = $6, updated_by = $7, updated_at = $8, version = version + 1
+        WHERE case_id = $1 AND version = $9 RETURNING id`, [...values, version])).length > 0;
   },
 
   async safetyPlan(q: Queryable, caseId: string): Promise<SafetyPlanRow | undefined> {
@@ -294,18 +294,18 @@ export const plansRepository = {
   },
 
   async saveSafetyPlan(q: Queryable, caseId: string, version: number, s: {
-    id: string; risks: string; keepingSafe: string; whoDoesWhat: string; contacts: SafetyContact[]; userId: string;
+    id: string; risks: string; keepingSafe: string; whoDoesWhat: string; contacts: SafetyContact[]; userId: string; at: Date;
   }): Promise<boolean> {
-    const values = [caseId, s.risks, s.keepingSafe, s.whoDoesWhat, JSON.stringify(s.contacts), s.userId];
+    const values = [caseId, s.risks, s.keepingSafe, s.whoDoesWhat, JSON.stringify(s.contacts), s.userId, s.at];
     if (version === 0) {
       return (await q.query(
-        `INSERT INTO safety_plan (case_id, risks, keeping_safe, who_does_what, contacts, updated_by, id)
-         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7) ON CONFLICT (case_id) DO NOTHING RETURNING id`, [...values, s.id])).length > 0;
+        `INSERT INTO safety_plan (case_id, risks, keeping_safe, who_does_what, contacts, updated_by, updated_at, id)
+         VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8) ON CONFLICT (case_id) DO NOTHING RETURNING id`, [...values, s.id])).length > 0;
     }
     return (await q.query(
-      `UPDATE safety_plan SET risks = $2, keeping_safe = $3, who_does_what = $4, contacts = $5::jsonb, updated_by = $6, updated_at = now(),
+      `UPDATE safety_plan SET risks = $2, keeping_safe = $3, who_does_what = $4, contacts = $5::jsonb, updated_by = $6, updated_at = $7,
               version = version + 1
-        WHERE case_id = $1 AND version = $7 RETURNING id`, [...values, version])).length > 0;
+        WHERE case_id = $1 AND version = $8 RETURNING id`, [...values, version])).length > 0;
   },
 
   // Context read from the case and the family (read only)

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { cinFactorCodes, factorCodesFor, needLabel, roleLabels } from '../../domain/codes.ts';
-import { describeAge, todayIso } from '../../domain/dates.ts';
+import { describeAge } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { caseStateLabels, transition } from '../../domain/casework/lifecycle.ts';
 import { outcomeAreaLabels, outcomeAreas } from '../../domain/casework/outcome-areas.ts';
@@ -156,8 +157,8 @@ async function inOrder<T extends unknown[]>(reads: { [K in keyof T]: () => Promi
   return results as T;
 }
 
-export function plansService(db: Database, cases: CasesService, options: { today?: () => string } = {}) {
-  const today = options.today ?? (() => todayIso());
+export function plansService(db: Database, cases: CasesService, { clock }: { clock: Clock }) {
+  const today = () => clock.today();
 
   function mustWrite(actor: Actor) {
     if (!writers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can change a family’s assessment or plan');
@@ -254,7 +255,7 @@ export function plansService(db: Database, cases: CasesService, options: { today
     if (version !== 0) throw new ConflictError(stale.plan);
     if (c.state === 'intervention' || plans.length) throw new RuleViolation('The agreed plan can only be changed at a review: start a review to make a new version');
     const id = randomUUID();
-    await repo.insertPlan(tx, { id, caseId: c.id, number: 1, basedOn: null, reviewDate: null, userId: actor.id });
+    await repo.insertPlan(tx, { id, caseId: c.id, number: 1, basedOn: null, reviewDate: null, userId: actor.id, at: clock.now() });
     return (await repo.plan(tx, c.id, id))!;
   }
 
@@ -355,7 +356,7 @@ export function plansService(db: Database, cases: CasesService, options: { today
       mustWrite(actor);
       return cases.withCase(actor, caseId, 'start-assessment', async (tx, c) => {
         await cases.applyEvent(tx, c, 'start_assessment', actor, 'Whole-family assessment started');
-        if (!(await repo.assessment(tx, c.id))) await repo.insertAssessment(tx, { id: randomUUID(), caseId: c.id, userId: actor.id });
+        if (!(await repo.assessment(tx, c.id))) await repo.insertAssessment(tx, { id: randomUUID(), caseId: c.id, userId: actor.id, at: clock.now() });
       });
     },
 
@@ -389,7 +390,7 @@ export function plansService(db: Database, cases: CasesService, options: { today
         const child = needsWishesAndFeelings(person.member_type);
         const saved = await repo.saveMemberAssessment(tx, a.id, personId, fields.version, {
           strengths: fields.strengths, needs: fields.needs, risks: fields.risks, factorCodes: [...new Set(fields.factorCodes)],
-          wishesAndFeelings: child ? fields.wishesAndFeelings : '', wishesNotRecordedReason: child ? fields.wishesNotRecordedReason : '', userId: actor.id,
+          wishesAndFeelings: child ? fields.wishesAndFeelings : '', wishesNotRecordedReason: child ? fields.wishesNotRecordedReason : '', userId: actor.id, at: clock.now(),
         });
         if (!saved) throw new ConflictError(stale.member);
       });
@@ -403,7 +404,7 @@ export function plansService(db: Database, cases: CasesService, options: { today
         const fields = parse(familyViewSchema, input);
         const a = await repo.assessment(tx, c.id);
         if (!a) throw new RuleViolation('Start the assessment before recording it');
-        if (!(await repo.saveFamilyView(tx, a.id, fields.version, { ...fields, userId: actor.id }))) throw new ConflictError(stale.familyView);
+        if (!(await repo.saveFamilyView(tx, a.id, fields.version, { ...fields, userId: actor.id, at: clock.now() }))) throw new ConflictError(stale.familyView);
       });
     },
 
@@ -415,7 +416,7 @@ export function plansService(db: Database, cases: CasesService, options: { today
         if (!allowed.ok) throw new RuleViolation(allowed.reason);
         const view = await assessmentIn(tx, c);
         if (view.gaps.length) throw assessmentIncomplete(view.gaps);
-        await repo.completeAssessment(tx, view.assessment!.id, actor.id);
+        await repo.completeAssessment(tx, view.assessment!.id, actor.id, clock.now());
         await cases.applyEvent(tx, c, 'complete_assessment', actor, 'Whole-family assessment completed');
       });
     },
@@ -541,8 +542,8 @@ export function plansService(db: Database, cases: CasesService, options: { today
         const [detail] = await planDetails(tx, [draft]);
         if (detail.gaps.length) throw planIncomplete(detail.gaps, event === 'review_plan');
         const current = plans.find((p) => p.status === 'agreed');
-        if (current) await repo.supersede(tx, current.id);
-        await repo.agree(tx, draft.id, actor.id);
+        if (current) await repo.supersede(tx, current.id, clock.now());
+        await repo.agree(tx, draft.id, actor.id, clock.now());
         await cases.applyEvent(tx, c, event, actor, `Family plan version ${draft.number} agreed with the family`);
         return { planId: draft.id, number: draft.number };
       });
@@ -566,7 +567,7 @@ export function plansService(db: Database, cases: CasesService, options: { today
         const [detail] = await planDetails(tx, [current]);
         const next = nextPlanVersion(toSnapshot(detail));
         const planId = randomUUID();
-        await repo.insertPlan(tx, { id: planId, caseId: c.id, number: next.number, basedOn: current.id, reviewDate: null, userId: actor.id });
+        await repo.insertPlan(tx, { id: planId, caseId: c.id, number: next.number, basedOn: current.id, reviewDate: null, userId: actor.id, at: clock.now() });
         for (const g of next.goals) {
           const goalId = randomUUID();
           await repo.insertGoal(tx, { id: goalId, planId, lineageId: g.lineageId, goal: g.goal, outcomeArea: g.outcomeArea, progressNote: g.progressNote, carriedOver: g.carriedOver });
@@ -629,7 +630,7 @@ export function plansService(db: Database, cases: CasesService, options: { today
         if (refusal) throw new RuleViolation(refusal);
         const fields = parse(contractSchema, input);
         if (fields.agreedOn && fields.agreedOn > today()) throw new ValidationError({ agreedOn: 'The date the family agreed must be today or in the past' });
-        const saved = await repo.saveContract(tx, c.id, fields.version, { id: randomUUID(), ...fields, userId: actor.id });
+        const saved = await repo.saveContract(tx, c.id, fields.version, { id: randomUUID(), ...fields, userId: actor.id, at: clock.now() });
         if (!saved) throw new ConflictError(stale.contract);
       });
     },
@@ -644,7 +645,7 @@ export function plansService(db: Database, cases: CasesService, options: { today
         const refusal = supportDocumentRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
         const fields = parse(safetyPlanSchema, input);
-        const saved = await repo.saveSafetyPlan(tx, c.id, fields.version, { id: randomUUID(), ...fields, userId: actor.id });
+        const saved = await repo.saveSafetyPlan(tx, c.id, fields.version, { id: randomUUID(), ...fields, userId: actor.id, at: clock.now() });
         if (!saved) throw new ConflictError(stale.safetyPlan);
       });
     },

@@ -75,14 +75,15 @@ export const referralsRepository = {
   async insert(q: Queryable, r: {
     id: string; familyId: string | null; routedTeamId: string | null; subject: ReferralSubject; referredBy: string; referrerName: string; referrerAgency: string;
     referrerContact: string; selfReferral: boolean; needCodes: string[]; reasons: string; urgency: string; consent: string; lawfulBasis: string;
+    receivedAt: Date;
   }): Promise<string> {
     const rows = await q.query<{ reference: string }>(
       `INSERT INTO referral (id, reference, family_id, subject, referred_by, referrer_name, referrer_agency, referrer_contact, self_referral,
-         need_codes, reasons, urgency, consent, lawful_basis, routed_team_id)
-       VALUES ($1, 'REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         need_codes, reasons, urgency, consent, lawful_basis, received_at, routed_team_id)
+       VALUES ($1, 'REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        RETURNING reference`,
       [r.id, r.familyId, JSON.stringify(r.subject), r.referredBy, r.referrerName, r.referrerAgency, r.referrerContact, r.selfReferral,
-        r.needCodes, r.reasons, r.urgency, r.consent, r.lawfulBasis, r.routedTeamId]);
+        r.needCodes, r.reasons, r.urgency, r.consent, r.lawfulBasis, r.receivedAt, r.routedTeamId]);
     return rows[0].reference;
   },
 
@@ -90,11 +91,14 @@ export const referralsRepository = {
     return (await q.query<ReferralRow>(`SELECT ${columns} ${joins} WHERE r.id = $1`, [id]))[0];
   },
 
-  /** `visible` is the access policy's condition on `r` (its parameters in `params`). */
-  queue: (q: Queryable, visible: string, params: unknown[]) =>
+  /**
+   * Referrals waiting for a decision, and those decided since `decidedSince` (the last 30 days, by
+   * the clock), that the access policy's condition `visible` on `r` lets the reader see (its parameters in `params`).
+   */
+  queue: (q: Queryable, decidedSince: Date, visible: string, params: unknown[]) =>
     q.query<ReferralRow>(`SELECT ${columns} ${joins}
-      WHERE ${visible} AND (r.status = 'received' OR r.decided_at > now() - interval '30 days')
-      ORDER BY (r.status = 'received') DESC, CASE r.urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, r.received_at LIMIT 300`, params),
+      WHERE ${visible} AND (r.status = 'received' OR r.decided_at > $${params.length + 1})
+      ORDER BY (r.status = 'received') DESC, CASE r.urgency WHEN 'emergency' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, r.received_at LIMIT 300`, [...params, decidedSince]),
 
   byReferrer: (q: Queryable, userId: string) =>
     q.query<ReferralRow>(`SELECT ${columns} ${joins} WHERE r.referred_by = $1 ORDER BY r.received_at DESC LIMIT 100`, [userId]),
@@ -118,14 +122,14 @@ export const referralsRepository = {
 
   async decide(q: Queryable, id: string, version: number, d: {
     status: string; decidedBy: string; reason: string; signpostedTo: string; programmeId: string | null; familyId: string | null;
-    level: number; levelRule: string; levelOverride: number | null; levelOverrideReason: string;
+    level: number; levelRule: string; levelOverride: number | null; levelOverrideReason: string; decidedAt: Date;
   }): Promise<boolean> {
     const rows = await q.query(
-      `UPDATE referral SET status = $3, decided_by = $4, decided_at = now(), decision_reason = $5, signposted_to = $6, programme_id = $7,
+      `UPDATE referral SET status = $3, decided_by = $4, decided_at = $13, decision_reason = $5, signposted_to = $6, programme_id = $7,
               family_id = COALESCE($8, family_id), level_of_need = $9, level_rule = $10, level_override = $11, level_override_reason = $12,
               version = version + 1
         WHERE id = $1 AND version = $2 AND status = 'received' RETURNING id`,
-      [id, version, d.status, d.decidedBy, d.reason, d.signpostedTo, d.programmeId, d.familyId, d.level, d.levelRule, d.levelOverride, d.levelOverrideReason]);
+      [id, version, d.status, d.decidedBy, d.reason, d.signpostedTo, d.programmeId, d.familyId, d.level, d.levelRule, d.levelOverride, d.levelOverrideReason, d.decidedAt]);
     return rows.length === 1;
   },
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { cinFactorCodes, type Role } from '../../domain/codes.ts';
 import { screen } from '../../domain/casework/lifecycle.ts';
-import { todayIso } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { levelOfNeed, type NeedForLevel } from '../../domain/level-of-need.ts';
 import { searchKeyGroups } from '../../domain/names.ts';
@@ -23,10 +23,8 @@ function needsFromCodes(codes: string[]): NeedForLevel[] {
   return codes.map((code) => ({ personName: 'referral', role: roleFor[code.slice(-1)] ?? 'other_adult', needType: 'cin_factor', code, isCurrent: true }));
 }
 
-export function referralsService(db: Database, families: FamiliesService, options: { today?: () => string; now?: () => Date } = {}) {
-  const today = options.today ?? (() => todayIso());
-  // The lead is moving every service to one Clock; until then the instant comes from here.
-  const now = options.now ?? (() => new Date());
+export function referralsService(db: Database, families: FamiliesService, { clock }: { clock: Clock }) {
+  const today = () => clock.today();
 
   /** The referral if the policy lets the actor read or screen it (the referrer, or a manager it is routed to), else null; either way audited. */
   async function permitted(tx: Queryable, actor: Actor, id: string, action: string, permission: 'referral.read' | 'referral.screen'): Promise<ReferralRow | null> {
@@ -75,7 +73,7 @@ export function referralsService(db: Database, families: FamiliesService, option
         const reference = await repo.insert(tx, {
           id, familyId: r.familyId, routedTeamId: r.routedTeamId, referredBy: actor.id, subject: { familyName: r.familyName, addressLine1: r.addressLine1, postcode: r.postcode, members: r.members },
           referrerName: r.referrerName, referrerAgency: r.referrerAgency, referrerContact: r.referrerContact, selfReferral: r.selfReferral,
-          needCodes: r.needCodes, reasons: r.reasons, urgency: r.urgency, consent: r.consent, lawfulBasis: r.lawfulBasis,
+          needCodes: r.needCodes, reasons: r.reasons, urgency: r.urgency, consent: r.consent, lawfulBasis: r.lawfulBasis, receivedAt: clock.now(),
         });
         await auditRepository.insert(tx, { userId: actor.id, action: 'create-referral', recordType: 'referral', recordId: id, familyId: r.familyId, outcome: 'allowed', ip: actor.ip, detail: { reference } });
         return false;
@@ -88,7 +86,8 @@ export function referralsService(db: Database, families: FamiliesService, option
     async queue(actor: Actor) {
       return db.transaction(async (tx) => {
         const params: unknown[] = [];
-        const rows = await repo.queue(tx, await visibleReferralsSql(tx, actor, 'referral.screen', params), params);
+        const visible = await visibleReferralsSql(tx, actor, 'referral.screen', params);
+        const rows = await repo.queue(tx, new Date(clock.now().getTime() - 30 * 86_400_000), visible, params);
         await auditShown(tx, actor, 'list-referrals', 'referral', rows.map((r) => r.family_id).filter((id): id is string => Boolean(id)), { count: rows.length });
         return rows;
       });
@@ -140,7 +139,7 @@ export function referralsService(db: Database, families: FamiliesService, option
         const { known } = await matches(tx, actor, referral);
         if (!known.some((k) => k.family_id === familyId)) throw new ValidationError({ familyChoice: 'Select one of the families already known to Lantern' });
         const requestId = randomUUID();
-        const created = await repo.insertJoinRequest(tx, { id: requestId, referralId, familyId, requestedBy: actor.id, at: now() });
+        const created = await repo.insertJoinRequest(tx, { id: requestId, referralId, familyId, requestedBy: actor.id, at: clock.now() });
         if (!created) throw new ValidationError({ familyChoice: 'You have already asked to join this referral to that family' });
         await auditRepository.insert(tx, {
           userId: actor.id, action: 'join-request-sent', recordType: 'join_request', recordId: requestId, familyId, outcome: 'allowed', ip: actor.ip,
@@ -159,7 +158,7 @@ export function referralsService(db: Database, families: FamiliesService, option
           if (!request || request.family_id !== familyId) throw new NotFoundError('Request');
           if (request.status !== 'pending') throw new RuleViolation('This request has already been answered');
           if (!input.accept && !input.reason?.trim()) throw new ValidationError({ reason: 'Enter why you are refusing the request' });
-          await repo.decideJoinRequest(tx, requestId, input.accept ? 'accepted' : 'refused', actor.id, now(), input.reason?.trim() ?? '');
+          await repo.decideJoinRequest(tx, requestId, input.accept ? 'accepted' : 'refused', actor.id, clock.now(), input.reason?.trim() ?? '');
           if (input.accept) {
             if (!(await repo.joinReferralToFamily(tx, request.referral_id, familyId))) throw new RuleViolation('The referral has been screened or joined to another family since the request was made');
             await casesRepository.joinTeam(tx, { id: randomUUID(), familyId, userId: request.requested_by, roleInFamily: 'Screening manager', today: today() });
@@ -214,13 +213,14 @@ export function referralsService(db: Database, families: FamiliesService, option
           }
           caseId = randomUUID();
           const due = new Date(new Date(referral.received_at).getTime() + programme.first_visit_hours * 3_600_000).toISOString();
-          await casesRepository.insertCase(tx, { id: caseId, familyId, referralId: id, programmeId: programme.id, firstVisitDueAt: due });
+          await casesRepository.insertCase(tx, { id: caseId, familyId, referralId: id, programmeId: programme.id, firstVisitDueAt: due, openedAt: clock.now() });
           await auditRepository.insert(tx, { userId: actor.id, action: 'open-case', recordType: 'case', recordId: caseId, familyId, outcome: 'allowed', ip: actor.ip });
         }
         const decided = await repo.decide(tx, id, s.version, {
           status: s.decision, decidedBy: actor.id, reason: s.reason, signpostedTo: s.signpostedTo, programmeId: s.decision === 'accepted' ? s.programmeId : null,
           familyId, level: computed.level, levelRule: computed.reason, levelOverride: s.levelOverride !== null && s.levelOverride !== computed.level ? s.levelOverride : null,
           levelOverrideReason: s.levelOverride !== null && s.levelOverride !== computed.level ? s.levelOverrideReason : '',
+          decidedAt: clock.now(),
         });
         if (!decided) throw new ConflictError('Someone else screened this referral after you opened it. Your decision has not been saved.');
         return { decision: s.decision, familyId, caseId };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { closureReasonLabel, closureReasonLabels, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
@@ -29,10 +30,7 @@ export interface ContactFacts {
 export type ContactSource = (tx: Queryable, caseIds: string[]) => Promise<Map<string, ContactFacts>>;
 
 export interface WorkOptions {
-  /** The day it is, 'YYYY-MM-DD' (fixed in tests and demos). */
-  today?: () => string;
-  /** The moment it is; without it, midday of `today` when that is fixed, else the clock. */
-  now?: () => Date | string;
+  clock: Clock;
   /** Other modules' due items, wired in src/services.ts. */
   dueSources?: DueSource[];
   /** Contacts and first visits from the contacts module; without it, the case's record_contact events stand in. */
@@ -48,18 +46,11 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   return result.data;
 }
 
-export function workService(db: Database, cases: CasesService, options: WorkOptions = {}) {
+export function workService(db: Database, cases: CasesService, options: WorkOptions) {
   const dueSources = options.dueSources ?? [];
 
-  function now(): string {
-    if (options.now) {
-      const value = options.now();
-      return value instanceof Date ? value.toISOString() : value;
-    }
-    if (options.today) return `${options.today()}T12:00:00.000Z`;
-    return new Date().toISOString();
-  }
-  const today = () => options.today?.() ?? ukDate(now());
+  const instant = () => options.clock.now().toISOString();
+  const today = () => options.clock.today();
 
   function programmeOf(r: WorkCaseRow) {
     return {
@@ -127,7 +118,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
      */
     async myWork(actor: Actor) {
       if (!caseWorkers.has(actor.role)) throw new ForbiddenError('My work is for practitioners and managers');
-      const at = now();
+      const at = instant();
       return db.transaction(async (tx) => {
         const rows = await repo.openCasesOf(tx, [actor.id]);
         const facts = await factsFor(tx, rows);
@@ -155,7 +146,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
      */
     async teamWork(actor: Actor, filter: { workerId?: string | null; driftingOnly?: boolean } = {}) {
       if (actor.role !== 'manager') throw new ForbiddenError('Only managers can see their team’s work');
-      const at = now();
+      const at = instant();
       return db.transaction(async (tx) => {
         const workers = await repo.managedPractitioners(tx, actor.id);
         const rows = await repo.openCasesOf(tx, workers.map((w) => w.id));
@@ -230,7 +221,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
       return cases.withCase(actor, caseId, 'close-case', async (tx, c) => {
         const check = transition(c.state, 'close');
         if (!check.ok) throw new RuleViolation(check.reason);
-        const closedAt = now();
+        const closedAt = instant();
         const saved = await repo.recordClosure(tx, caseId, fields.version, {
           closedAt, reason: fields.reason, reasonOther: fields.reason === 'other' ? fields.reasonOther : '', tier: fields.stepDownTier,
           to: fields.stepDownTo, summary: fields.closingSummary, closedBy: actor.id,
@@ -250,7 +241,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
     async followUps(actor: Actor, caseId: string) {
       return cases.withCase(actor, caseId, 'view-follow-ups', async (tx, c) => {
         const [rows, details] = await Promise.all([repo.followUps(tx, caseId), repo.closureDetails(tx, caseId)]);
-        const at = now();
+        const at = instant();
         return {
           case: {
             id: c.id, reference: c.reference, familyId: c.family_id, familyName: c.family_name, programmeName: c.programme_name,
@@ -273,7 +264,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
         if (!f) throw new NotFoundError('Follow-up');
         return {
           case: { id: c.id, reference: c.reference, familyId: c.family_id, familyName: c.family_name, closedOn: c.closed_at ? ukDate(c.closed_at) : null },
-          followUp: followUpView(f, now()),
+          followUp: followUpView(f, instant()),
         };
       });
     },
@@ -288,7 +279,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
         const closedOn = c.closed_at ? ukDate(c.closed_at) : null;
         if (fields.doneOn > today()) throw new ValidationError({ doneOn: 'The date of the follow-up must be today or in the past' });
         if (closedOn && fields.doneOn < closedOn) throw new ValidationError({ doneOn: `The date of the follow-up must be on or after the day the case closed (${formatDate(closedOn)})` });
-        const saved = await repo.recordFollowUp(tx, followUpId, fields.version, { doneOn: fields.doneOn, note: fields.outcomeNote, doneBy: actor.id, recordedAt: now() });
+        const saved = await repo.recordFollowUp(tx, followUpId, fields.version, { doneOn: fields.doneOn, note: fields.outcomeNote, doneBy: actor.id, recordedAt: instant() });
         if (!saved) throw new ConflictError('Someone else recorded this follow-up after you opened the page. Your note has not been saved. Check what they recorded, then add yours again.');
         return { id: followUpId };
       });
