@@ -248,6 +248,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     /** The partnership's own population set (one row per district), created empty the first time. */
     createDistrictPopulation: (actor: Actor) =>
       change(actor, 'needs-analysis-create-population', 'population_set', async (tx) => {
+        await repo.lockPopulationSetName(tx, districtPopulationName);
         const existing = await repo.populationSetIdByName(tx, districtPopulationName);
         if (existing) return { value: existing, recordId: existing };
         const id = randomUUID();
@@ -258,6 +259,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     /** The Essex report's inputs as a population, so its Table 1 can be seen (and checked) in Lantern. */
     loadEssexExample: (actor: Actor) =>
       change(actor, 'needs-analysis-create-population', 'population_set', async (tx) => {
+        await repo.lockPopulationSetName(tx, essexPopulationName);
         let id = await repo.populationSetIdByName(tx, essexPopulationName);
         if (!id) {
           id = randomUUID();
