@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/actor.ts';
 import type { AgencyKind } from '../../domain/codes.ts';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import {
-  decideFamily, decideReferral, familyFilterSql, referralFilterSql,
+  decideFamily, decideReferral, referralFilterSql,
   type AccessFacts, type Decision, type FamilyPermission, type FamilyTie, type ReferralFacts, type ReferralPermission,
 } from '../../domain/access/policy.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -51,11 +51,6 @@ export async function familiesAllowed(q: Queryable, actor: Actor, permission: Fa
   return new Set(familyIds.filter((id) => decideFamily(facts, permission, id).allowed));
 }
 
-/** SQL for the family ids the actor may read (for `family_id IN (...)`); `$user` names the parameter holding the actor's id. */
-export function visibleFamiliesSql(actor: Actor, user: string, permission: FamilyPermission = 'family.read'): string {
-  return familyFilterSql(actor, permission, user);
-}
-
 /** The SQL condition on referral `r` for what the actor may read or screen; appends its parameters. */
 export async function visibleReferralsSql(q: Queryable, actor: Actor, permission: ReferralPermission, params: unknown[]): Promise<string> {
   return referralFilterSql(await loadFacts(q, actor), permission, params);
@@ -74,7 +69,7 @@ export interface Guarded {
  * and committed); a failure after the check rolls the work back to a savepoint and is audited as
  * well, then raised.
  */
-export async function withFamily<T>(db: Database, actor: Actor, familyId: string, guard: Guarded, work: (tx: Queryable, decision: Decision) => Promise<T>): Promise<T> {
+export async function withFamily<T>(db: Database, actor: Actor, familyId: string, guard: Guarded, work: (tx: Queryable) => Promise<T>): Promise<T> {
   return inTransaction(db, async (tx) => {
     const exists = await tx.query('SELECT 1 FROM family WHERE id = $1', [familyId]);
     if (!exists.length) throw new NotFoundError('Family');
@@ -83,7 +78,7 @@ export async function withFamily<T>(db: Database, actor: Actor, familyId: string
 }
 
 /** As withFamily, inside an open transaction, once the caller has found the family the record belongs to. */
-export async function guardedWork<T>(tx: Queryable, actor: Actor, familyId: string, guard: Guarded, work: (tx: Queryable, decision: Decision) => Promise<T>): Promise<T> {
+export async function guardedWork<T>(tx: Queryable, actor: Actor, familyId: string, guard: Guarded, work: (tx: Queryable) => Promise<T>): Promise<T> {
   const decision = await familyDecision(tx, actor, guard.permission, familyId);
   const event = {
     userId: actor.id, action: guard.action, recordType: guard.record?.type ?? 'family', recordId: guard.record?.id ?? familyId, familyId,
@@ -91,12 +86,12 @@ export async function guardedWork<T>(tx: Queryable, actor: Actor, familyId: stri
   };
   await auditRepository.insert(tx, { ...event, outcome: decision.allowed ? 'allowed' : 'denied' });
   if (!decision.allowed) throw new Refused(new ForbiddenError());
-  return afterCheck(tx, () => work(tx, decision), (error) =>
+  return afterCheck(tx, () => work(tx), (error) =>
     auditRepository.insert(tx, { ...event, outcome: 'failed', detail: { ...guard.detail, failed: failureName(error) } }).then(() => undefined));
 }
 
 /** Runs work in a savepoint; on failure rolls back to it, records the failure, and raises it. */
-export async function afterCheck<T>(tx: Queryable, work: () => Promise<T>, recordFailure: (error: unknown) => Promise<void>): Promise<T> {
+async function afterCheck<T>(tx: Queryable, work: () => Promise<T>, recordFailure: (error: unknown) => Promise<void>): Promise<T> {
   await tx.query('SAVEPOINT after_access_check');
   try {
     const value = await work();
