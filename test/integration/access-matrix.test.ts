@@ -189,5 +189,12 @@ describe.each(engines)('the access matrix on %s', (engine) => {
     for (const role of ['analyst', 'administrator'] as const) {
       expect((await clients[role].page.get(`/families/${own.familyId}`)).statusCode).toBe(403);
     }
+    // Who has seen this family: its lead and their manager, not the rest of the team.
+    const seen = await clients['key worker'].page.get(`/families/${own.familyId}/seen-by`);
+    expect(seen.statusCode).toBe(200);
+    expect(seen.body).toContain('Who has seen this family');
+    expect(seen.body).toContain('Health Visitor');
+    expect((await clients.manager.page.get(`/families/${own.familyId}/seen-by`)).statusCode).toBe(200);
+    expect((await clients.police.page.get(`/families/${own.familyId}/seen-by`)).statusCode).toBe(403);
   });
 });
