@@ -2,7 +2,9 @@ import type { Clock } from './domain/clock.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { accessService } from './modules/access/service.ts';
+import { adminService } from './modules/admin/service.ts';
 import { auditService } from './modules/audit/service.ts';
+import { sessionsService } from './modules/sessions/service.ts';
 import { casesService } from './modules/cases/service.ts';
 import { costsService } from './modules/costs/service.ts';
 import { contactsService } from './modules/contacts/service.ts';
@@ -30,6 +32,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
     clock,
     access: accessService(db, { sessionHours: config.sessionHours }),
     audit: auditService(db),
+    sessions: sessionsService(db),
+    admin: adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }),
     families,
     cases,
     referrals: referralsService(db, families, { clock }),

@@ -17,6 +17,7 @@ import { services } from '../services.ts';
 import { makeClock, type Clock } from '../clock.ts';
 import { isIsoDate } from '../domain/dates.ts';
 import { buildApp } from '../web/app.ts';
+import { urls } from '../web/urls.ts';
 
 /** The one password every demo account shares. Demo data only: never used for real accounts. */
 export const demoPassword = 'lantern-demo-password';
@@ -25,9 +26,16 @@ const usage = `Usage: lantern <command> [options]
 
   start [--port N] [--no-demo]     migrate, seed a demo partnership into an empty embedded database, and serve
   migrate                          apply database migrations
+  setup --partnership P --agency A --agency-type T --email E --name N
+                                   first run on an empty database: the partnership, its first agency and
+                                   first administrator (password from LANTERN_PASSWORD); the rest is done at /admin
   seed [--families N] [--seed N]   add a demo partnership to an empty database (default 300 families)
   user create --email E --name N --role R --agency A [--team T] [--job-title J]
                                    create a user; the password is read from LANTERN_PASSWORD
+  user invite --email E --name N --role R --agency A [--team T]
+                                   add a user and print a one-time link for them to choose a password
+  user disable --email E | user enable --email E
+                                   disable (ends sessions, revokes API tokens) or enable an account
   token create --email E [--label L]
                                    create an API token for a user and print it once
   level-rules set --file F         replace the level of need rules with the JSON in F
@@ -70,6 +78,26 @@ function printSignIns(url: string) {
   console.log(`\nLantern is running at ${url}\n\nDemo sign-ins (password for all: ${demoPassword}):`);
   for (const s of demoSignIns) console.log(`  ${s.email.padEnd(44)} ${s.role.padEnd(13)} ${s.description}`);
   console.log('\nPress Ctrl+C to stop.');
+}
+
+/** `user invite|disable|enable`: by email and names on the command line, through the admin use cases. */
+async function userCommand(built: ReturnType<typeof services>, sub: 'invite' | 'disable' | 'enable', values: Record<string, string | undefined>, port: number) {
+  const admin = built.admin;
+  if (sub === 'invite') {
+    const agency = (await admin.agencies(null)).find((a) => a.name.toLowerCase() === (values.agency ?? '').toLowerCase());
+    if (!agency) throw new ValidationError({ agency: `No agency is called ${values.agency ?? ''}: give its name with --agency` });
+    const team = values.team ? (await admin.teams(null)).find((t) => t.agency_id === agency.id && t.name.toLowerCase() === values.team!.toLowerCase()) : undefined;
+    if (values.team && !team) throw new ValidationError({ team: `${agency.name} has no team called ${values.team}` });
+    const { invitation } = await admin.inviteUser(null, {
+      email: values.email, displayName: values.name, jobTitle: values['job-title'], role: values.role, agencyId: agency.id, teamId: team?.id,
+    });
+    console.log(`Give this link to ${values.name}; it works once, for a week:\n  ${process.env.LANTERN_BASE_URL ?? `http://localhost:${port}`}${urls.invitation(invitation)}`);
+    return;
+  }
+  const user = (await admin.users(null)).find((u) => u.email.toLowerCase() === (values.email ?? '').toLowerCase());
+  if (!user) throw new ValidationError({ email: `No user has the email address ${values.email ?? ''}` });
+  await admin.setUserActive(null, user.id, { version: user.version }, sub === 'enable');
+  console.log(sub === 'enable' ? `Enabled ${user.email}.` : `Disabled ${user.email}: their sessions are ended and their API tokens revoked.`);
 }
 
 /** `--today YYYY-MM-DD` (or `--today=YYYY-MM-DD`) anywhere on the line, for any command; LANTERN_TODAY otherwise. */
@@ -123,7 +151,25 @@ export async function main(args: string[]) {
       await db.close();
       return;
     }
+    case 'setup': {
+      const { values } = parseArgs({ args: argv.slice(1), options: { partnership: { type: 'string' }, agency: { type: 'string' }, 'agency-type': { type: 'string' }, email: { type: 'string' }, name: { type: 'string' } } });
+      const db = await open(config);
+      const made = await services(db, { ...config, clock }).admin.setup({
+        partnershipName: values.partnership ?? '', agencyName: values.agency ?? '', agencyKind: values['agency-type'] ?? '',
+        email: values.email ?? '', displayName: values.name ?? '', password: process.env.LANTERN_PASSWORD ?? '',
+      });
+      console.log(`Set up ${values.partnership} with ${values.agency} and the administrator ${values.email} (${made.userId}). Sign in and go to /admin to add the rest.`);
+      await db.close();
+      return;
+    }
     case 'user': {
+      if (sub === 'invite' || sub === 'disable' || sub === 'enable') {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
+        const db = await open(config);
+        await userCommand(services(db, { ...config, clock }), sub, values, config.port);
+        await db.close();
+        return;
+      }
       if (sub !== 'create') break;
       const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
       if (!values.role || !userRoles.includes(values.role as UserRole)) throw new ValidationError({ role: `--role must be one of ${userRoles.join(', ')}` });

@@ -7,7 +7,10 @@ import fastifyStatic from '@fastify/static';
 import qs from 'node:querystring';
 import type { Services } from '../services.ts';
 import { accessRoutes } from '../modules/access/routes.ts';
+import { adminApi } from '../modules/admin/api.ts';
+import { adminRoutes } from '../modules/admin/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
+import { describeSessions, sessionRoutes } from '../modules/sessions/routes.ts';
 import { contactRoutes } from '../modules/contacts/routes.ts';
 import { costRoutes } from '../modules/costs/routes.ts';
 import { needsAnalysisRoutes } from '../modules/needs-analysis/routes.ts';
@@ -77,11 +80,15 @@ export async function buildApp({ services, sessionHours, logger = false }: AppOp
   await app.register(wrap(idParams));
   await app.register(wrap(auth), { services });
   await app.register(wrap(csrf));
+  await app.register(describeSessions, { services });
 
   app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
   await app.register(accessRoutes, { services, sessionHours });
   await app.register(familyPages, { services });
   await app.register(auditRoutes, { services });
+  await app.register(adminRoutes, { services });
+  await app.register(adminApi, { services });
+  await app.register(sessionRoutes, { services });
   await app.register(contactRoutes, { services });
   await app.register(planRoutes, { services });
   await app.register(needsAnalysisRoutes, { services });

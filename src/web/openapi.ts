@@ -8,6 +8,7 @@ import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.
 import { identificationApiPaths } from '../modules/identification/openapi.ts';
 import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
+import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
 import { paths } from './urls.ts';
 import type { Services } from '../services.ts';
 
@@ -44,6 +45,7 @@ export function openApiDocument(today: string) {
         ...contactApiSchemas(),
         ...costApiSchemas(),
         ...outcomesApiSchemas(),
+        ...adminApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -139,6 +141,7 @@ export function openApiDocument(today: string) {
       ...identificationApiPaths(),
       ...costApiPaths(),
       ...outcomesApiPaths(),
+      ...adminApiPaths(),
     },
   };
 }

@@ -2,7 +2,10 @@
  * Every path in one place. Route patterns and the typed builders that fill them are side by
  * side, so a link can never point at a route that does not exist.
  */
+import { adminPaths, adminUrls } from './admin-urls.ts';
+
 export const paths = {
+  ...adminPaths,
   home: '/',
   health: '/health',
   signIn: '/sign-in',
@@ -210,6 +213,7 @@ const fill = (pattern: string, values: Record<string, string>) =>
   pattern.replace(/:(\w+)/g, (_, name: string) => encodeURIComponent(values[name]));
 
 export const urls = {
+  ...adminUrls,
   home: () => paths.home,
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,

@@ -36,9 +36,15 @@ describe('the route table', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('keeps public routes to sign-in, health, the home redirect and the API description', () => {
+  it('keeps public routes to sign-in, invitation links, health, the home redirect and the API description', () => {
     const publicRoutes = [...new Set(app.routeTable.filter((r) => r.access === 'public').map((r) => r.url))].sort();
-    expect(publicRoutes).toEqual(['/', '/api/v1/openapi.json', '/health', '/sign-in']);
+    expect(publicRoutes).toEqual(['/', '/api/v1/openapi.json', '/health', '/invitations/:invitationId', '/sign-in']);
+  });
+
+  it('keeps the admin area and the admin API to administrators', () => {
+    const adminRoutes = app.routeTable.filter((r) => r.method !== 'HEAD' && /^\/(admin|api\/v1\/(users|agencies|teams|districts|admin))(\/|$)/.test(r.url));
+    expect(adminRoutes.length).toBeGreaterThan(30);
+    expect(adminRoutes.filter((r) => JSON.stringify(r.access) !== '["administrator"]')).toEqual([]);
   });
 
   it('names every route parameter as an id', () => {

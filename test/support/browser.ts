@@ -49,8 +49,11 @@ export interface Lantern {
   close(): Promise<void>;
 }
 
-/** Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll. */
-export async function startLantern(): Promise<Lantern> {
+/**
+ * Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll.
+ * `empty` leaves the database as a first run finds it (no partnership; `partnership` is then unset).
+ */
+export async function startLantern(options: { empty?: boolean } = {}): Promise<Lantern> {
   const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   launching.catch(() => undefined); // awaited below; this only stops an unhandled rejection meanwhile
   const { db, drop } = await testDatabase('pglite');
@@ -62,7 +65,7 @@ export async function startLantern(): Promise<Lantern> {
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://localhost:${(app.server.address() as AddressInfo).port}`;
-    partnership = await makePartnership(db);
+    partnership = options.empty ? (undefined as unknown as Lantern['partnership']) : await makePartnership(db);
     browser = await launching;
   } catch (error) {
     await launching.then((b) => b.close()).catch(() => undefined);

@@ -74,12 +74,4 @@ export const auditRepository = {
       [familyId, limit],
     );
   },
-
-  async recent(q: Queryable, limit = 50): Promise<AuditRow[]> {
-    return q.query<AuditRow>(
-      `SELECT id, at, user_id, action, record_type, record_id, family_id, outcome, ip
-         FROM audit_event ORDER BY id DESC LIMIT $1`,
-      [limit],
-    );
-  },
 };

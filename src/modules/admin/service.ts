@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Queryable } from '../../db/database.ts';
+import type { Actor } from '../../domain/actor.ts';
+import type { AgencyKind } from '../../domain/codes.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { hashPassword, hashToken } from '../access/service.ts';
+import { auditRepository } from '../audit/repository.ts';
+import { adminRepository as repo, type ProgrammeFields } from './repository.ts';
+import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
+import { rulesFromForm, rulesVersion } from './level-rules-form.ts';
+import { parseAgency, parseDistrict, parsePassword, parseProgramme, parseTeam, parseUser, version } from './schemas.ts';
+
+/** How long an invitation link works. */
+export const invitationDays = 7;
+
+/** null is the command line: whoever can run it already holds the database. */
+type Admin = Actor | null;
+
+const stale = (what: string) => new ConflictError(`Someone else changed this ${what} while you were editing it. Go back, reload the page and make your change again.`);
+
+function requireAdministrator(actor: Admin) {
+  if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change users, agencies, teams, districts and programmes');
+}
+
+/** A record's key from its name: lower case words joined by hyphens. */
+function keyFrom(name: string): string {
+  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'programme';
+}
+
+/** The level-of-need rules live with families; the admin area reads and saves them through these. */
+export interface LevelRulesStore {
+  get(): Promise<LevelOfNeedRules>;
+  set(actor: Admin, rules: LevelOfNeedRules): Promise<unknown>;
+}
+
+export function adminService(db: Database, levelRules: LevelRulesStore) {
+  /** Every change is audited with what it was and what it became, in the change's transaction. */
+  const audited = (tx: Queryable, actor: Admin, action: string, recordType: string, recordId: string, before: unknown, after: unknown) =>
+    auditRepository.insert(tx, { userId: actor?.id ?? null, action, recordType, recordId, outcome: 'allowed', ip: actor?.ip ?? null, detail: { before, after } });
+
+  async function issueInvitation(tx: Queryable, actor: Admin, userId: string): Promise<string> {
+    // A random (v4) UUID carries 122 random bits; only its hash is stored.
+    const token = randomUUID();
+    await repo.cancelInvitations(tx, userId);
+    await repo.insertInvitation(tx, { tokenHash: hashToken(token), userId, createdBy: actor?.id ?? null, days: invitationDays });
+    await auditRepository.insert(tx, { userId: actor?.id ?? null, action: 'invite-user', recordType: 'user', recordId: userId, outcome: 'allowed', ip: actor?.ip ?? null });
+    return token;
+  }
+
+  async function checkUserLinks(tx: Queryable, input: ReturnType<typeof parseUser>, exceptId: string | null) {
+    const errors: Record<string, string> = {};
+    if (await repo.emailTaken(tx, input.email, exceptId)) errors.email = `Someone already uses the email address ${input.email}`;
+    const agency = await repo.agency(tx, input.agencyId);
+    if (!agency) errors.agencyId = 'Select the person’s agency';
+    if (input.teamId) {
+      const team = await repo.team(tx, input.teamId);
+      if (!team) errors.teamId = 'Select a team from the list';
+      else if (agency && team.agency_id !== agency.id) errors.teamId = `${team.name} is not a team of ${agency.name}: choose one of its teams, or no team`;
+    }
+    for (const id of input.managedTeamIds) if (!(await repo.team(tx, id))) errors.managedTeamIds = 'Select teams from the list';
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+  }
+
+  return {
+    /** True once a partnership exists: `lantern setup` runs only before that. */
+    isSetUp: async () => Boolean(await repo.partnershipId(db)),
+
+    /** The first run: the partnership, its first agency and first administrator, who then sets up the rest from the web. */
+    async setup(input: { partnershipName: string; agencyName: string; agencyKind: string; email: string; displayName: string; password: string }) {
+      const errors: Record<string, string> = {};
+      if (!input.partnershipName.trim()) errors.partnership = 'Give the partnership’s name with --partnership';
+      let agency: { name: string; kind: AgencyKind } | undefined;
+      try { agency = parseAgency({ name: input.agencyName, kind: input.agencyKind }); } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        if (e.fieldErrors.name) errors.agency = 'Give the first agency’s name with --agency';
+        if (e.fieldErrors.kind) errors.agencyType = 'Give the agency type with --agency-type, one of childrens_social_care, police, health, education, drug_alcohol_service, adult_mental_health, probation, housing, voluntary_sector';
+      }
+      let password = '';
+      try { password = parsePassword({ password: input.password, confirmPassword: input.password }); } catch (e) {
+        if (!(e instanceof ValidationError)) throw e;
+        errors.password = `LANTERN_PASSWORD: ${e.fieldErrors.password}`;
+      }
+      if (!input.displayName.trim()) errors.name = 'Give the administrator’s name with --name';
+      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) errors.email = 'Give the administrator’s email address with --email, like name@example.org';
+      if (Object.keys(errors).length) throw new ValidationError(errors);
+      const passwordHash = await hashPassword(password);
+      return db.transaction(async (tx) => {
+        if (await repo.partnershipId(tx)) throw new ConflictError('This database already has a partnership: sign in as an administrator and make changes from the web.');
+        const partnershipId = randomUUID();
+        const agencyId = randomUUID();
+        const userId = randomUUID();
+        await repo.insertPartnership(tx, partnershipId, input.partnershipName.trim());
+        await repo.insertAgency(tx, { id: agencyId, partnershipId, name: agency!.name, kind: agency!.kind });
+        await repo.insertUser(tx, { id: userId, email: input.email.trim(), displayName: input.displayName.trim(), jobTitle: 'Administrator', role: 'administrator', agencyId, teamId: null, passwordHash });
+        await audited(tx, null, 'setup', 'partnership', partnershipId, null, { partnership: input.partnershipName.trim(), agency: agency!.name, administrator: input.email.trim() });
+        return { partnershipId, agencyId, userId };
+      });
+    },
+
+    async users(actor: Admin) {
+      requireAdministrator(actor);
+      return repo.users(db);
+    },
+
+    async user(actor: Admin, id: string) {
+      requireAdministrator(actor);
+      const user = await repo.user(db, id);
+      if (!user) throw new NotFoundError('User');
+      return user;
+    },
+
+    /** Adds a person with no password and returns the one-time link token an administrator hands to them. */
+    async inviteUser(actor: Admin, body: Record<string, unknown>): Promise<{ userId: string; invitation: string }> {
+      requireAdministrator(actor);
+      const input = parseUser(body);
+      return db.transaction(async (tx) => {
+        await checkUserLinks(tx, input, null);
+        const userId = randomUUID();
+        await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: '' });
+        await repo.setManagedTeams(tx, userId, input.managedTeamIds);
+        await audited(tx, actor, 'create-user', 'user', userId, null, input);
+        return { userId, invitation: await issueInvitation(tx, actor, userId) };
+      });
+    },
+
+    async updateUser(actor: Admin, id: string, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input = parseUser(body);
+      const expected = version(body);
+      await db.transaction(async (tx) => {
+        const before = await repo.user(tx, id);
+        if (!before) throw new NotFoundError('User');
+        await checkUserLinks(tx, input, id);
+        if (actor && actor.id === id && input.role !== 'administrator') throw new ValidationError({ role: 'You cannot take away your own administrator role: ask another administrator' });
+        if (!(await repo.updateUser(tx, { id, version: expected, ...input }))) throw stale('person');
+        await repo.setManagedTeams(tx, id, input.role === 'manager' ? input.managedTeamIds : []);
+        const { version: _v, last_sign_in_at: _l, ...was } = before;
+        await audited(tx, actor, 'update-user', 'user', id, was, input);
+      });
+    },
+
+    /** Disabling ends the person's sessions and revokes their API tokens at once; enabling does not bring them back. */
+    async setUserActive(actor: Admin, id: string, body: Record<string, unknown>, active: boolean) {
+      requireAdministrator(actor);
+      const expected = version(body);
+      await db.transaction(async (tx) => {
+        const before = await repo.user(tx, id);
+        if (!before) throw new NotFoundError('User');
+        if (!active && actor?.id === id) throw new ValidationError({ active: 'You cannot disable your own account' });
+        if (!(await repo.setActive(tx, id, expected, active))) throw stale('person');
+        if (!active) await repo.endSessionsAndTokens(tx, id);
+        await audited(tx, actor, active ? 'enable-user' : 'disable-user', 'user', id, { active: before.active }, { active });
+      });
+    },
+
+    /** A fresh invitation link (the old one stops working): for a person who lost theirs or needs a new password. */
+    async reinvite(actor: Admin, id: string): Promise<string> {
+      requireAdministrator(actor);
+      return db.transaction(async (tx) => {
+        const user = await repo.user(tx, id);
+        if (!user) throw new NotFoundError('User');
+        if (!user.active) throw new ValidationError({ invitation: 'Enable this person before making an invitation link' });
+        return issueInvitation(tx, actor, id);
+      });
+    },
+
+    /** Whose invitation this is, or undefined when the link is unknown, used or out of date. */
+    invitation: (token: string) => repo.invitation(db, hashToken(token)),
+
+    async acceptInvitation(token: string, body: Record<string, unknown>, ip: string): Promise<{ email: string }> {
+      const password = parsePassword(body);
+      const passwordHash = await hashPassword(password);
+      return db.transaction(async (tx) => {
+        const tokenHash = hashToken(token);
+        const invited = await repo.invitation(tx, tokenHash);
+        if (!invited || !(await repo.useInvitation(tx, tokenHash))) throw new NotFoundError('Invitation');
+        await repo.setPassword(tx, invited.user_id, passwordHash);
+        await auditRepository.insert(tx, { userId: invited.user_id, action: 'accept-invitation', recordType: 'user', recordId: invited.user_id, outcome: 'allowed', ip });
+        return { email: invited.email };
+      });
+    },
+
+    async agencies(actor: Admin) { requireAdministrator(actor); return repo.agencies(db); },
+    async agency(actor: Admin, id: string) {
+      requireAdministrator(actor);
+      return (await repo.agency(db, id)) ?? (() => { throw new NotFoundError('Agency'); })();
+    },
+    async createAgency(actor: Admin, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input = parseAgency(body);
+      return db.transaction(async (tx) => {
+        if (await repo.agencyNameTaken(tx, input.name, null)) throw new ValidationError({ name: `There is already an agency called ${input.name}` });
+        const id = randomUUID();
+        await repo.insertAgency(tx, { id, partnershipId: (await repo.partnershipId(tx))!, ...input });
+        await audited(tx, actor, 'create-agency', 'agency', id, null, input);
+        return id;
+      });
+    },
+    async updateAgency(actor: Admin, id: string, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input = parseAgency(body);
+      const expected = version(body);
+      await db.transaction(async (tx) => {
+        const before = await repo.agency(tx, id);
+        if (!before) throw new NotFoundError('Agency');
+        if (await repo.agencyNameTaken(tx, input.name, id)) throw new ValidationError({ name: `There is already an agency called ${input.name}` });
+        if (!(await repo.updateAgency(tx, { id, version: expected, ...input }))) throw stale('agency');
+        await audited(tx, actor, 'update-agency', 'agency', id, { name: before.name, kind: before.kind }, input);
+      });
+    },
+
+    async teams(actor: Admin) { requireAdministrator(actor); return repo.teams(db); },
+    async team(actor: Admin, id: string) {
+      requireAdministrator(actor);
+      return (await repo.team(db, id)) ?? (() => { throw new NotFoundError('Team'); })();
+    },
+    async createTeam(actor: Admin, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input = parseTeam(body);
+      return db.transaction(async (tx) => {
+        const agency = await repo.agency(tx, input.agencyId);
+        if (!agency) throw new ValidationError({ agencyId: 'Select the agency the team belongs to' });
+        if (await repo.teamNameTaken(tx, input.agencyId, input.name, null)) throw new ValidationError({ name: `${agency.name} already has a team called ${input.name}` });
+        const id = randomUUID();
+        await repo.insertTeam(tx, { id, ...input });
+        await audited(tx, actor, 'create-team', 'team', id, null, input);
+        return id;
+      });
+    },
+    async updateTeam(actor: Admin, id: string, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input = parseTeam(body);
+      const expected = version(body);
+      await db.transaction(async (tx) => {
+        const before = await repo.team(tx, id);
+        if (!before) throw new NotFoundError('Team');
+        const agency = await repo.agency(tx, input.agencyId);
+        if (!agency) throw new ValidationError({ agencyId: 'Select the agency the team belongs to' });
+        if (await repo.teamNameTaken(tx, input.agencyId, input.name, id)) throw new ValidationError({ name: `${agency.name} already has a team called ${input.name}` });
+        if (!(await repo.updateTeam(tx, { id, version: expected, ...input }))) throw stale('team');
+        await audited(tx, actor, 'update-team', 'team', id, { name: before.name, agencyId: before.agency_id }, input);
+      });
+    },
+
+    async districts(actor: Admin) { requireAdministrator(actor); return repo.districts(db); },
+    async district(actor: Admin, id: string) {
+      requireAdministrator(actor);
+      return (await repo.district(db, id)) ?? (() => { throw new NotFoundError('District'); })();
+    },
+    async createDistrict(actor: Admin, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input = parseDistrict(body);
+      return db.transaction(async (tx) => {
+        if (await repo.districtNameTaken(tx, input.name, null)) throw new ValidationError({ name: `There is already a district called ${input.name}` });
+        const id = randomUUID();
+        await repo.insertDistrict(tx, { id, partnershipId: (await repo.partnershipId(tx))!, ...input });
+        await audited(tx, actor, 'create-district', 'district', id, null, input);
+        return id;
+      });
+    },
+    async updateDistrict(actor: Admin, id: string, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input = parseDistrict(body);
+      const expected = version(body);
+      await db.transaction(async (tx) => {
+        const before = await repo.district(tx, id);
+        if (!before) throw new NotFoundError('District');
+        if (await repo.districtNameTaken(tx, input.name, id)) throw new ValidationError({ name: `There is already a district called ${input.name}` });
+        if (!(await repo.updateDistrict(tx, { id, version: expected, ...input }))) throw stale('district');
+        await audited(tx, actor, 'update-district', 'district', id, { name: before.name }, input);
+      });
+    },
+
+    async programmes(actor: Admin) { requireAdministrator(actor); return repo.programmes(db); },
+    async programme(actor: Admin, id: string) {
+      requireAdministrator(actor);
+      return (await repo.programme(db, id)) ?? (() => { throw new NotFoundError('Programme'); })();
+    },
+    async createProgramme(actor: Admin, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input = parseProgramme(body);
+      const key = keyFrom(input.name);
+      return db.transaction(async (tx) => {
+        if (await repo.programmeNameTaken(tx, input.name, key, null)) throw new ValidationError({ name: `There is already a programme called ${input.name}` });
+        const id = randomUUID();
+        await repo.insertProgramme(tx, id, key, input);
+        await audited(tx, actor, 'create-programme', 'programme', id, null, input);
+        return id;
+      });
+    },
+    async updateProgramme(actor: Admin, id: string, body: Record<string, unknown>) {
+      requireAdministrator(actor);
+      const input: ProgrammeFields = parseProgramme(body);
+      const expected = version(body);
+      await db.transaction(async (tx) => {
+        const before = await repo.programme(tx, id);
+        if (!before) throw new NotFoundError('Programme');
+        // The key stays as first made: other records and settings name the programme by it.
+        if (await repo.programmeNameTaken(tx, input.name, before.key, id)) throw new ValidationError({ name: `There is already a programme called ${input.name}` });
+        if (!(await repo.updateProgramme(tx, id, expected, input))) throw stale('programme');
+        const { id: _i, key: _k, version: _v, ...was } = before;
+        await audited(tx, actor, 'update-programme', 'programme', id, was, input);
+      });
+    },
+
+    async levelRules(actor: Admin) {
+      requireAdministrator(actor);
+      return levelRules.get();
+    },
+
+    /** Saves the rules from the form unless someone saved others since this form was opened; audited with before and after. */
+    async setLevelRules(actor: Admin, body: Record<string, unknown>, rows: { vulnerabilities: number; bands: number }) {
+      requireAdministrator(actor);
+      const rules = rulesFromForm(body, rows);
+      const before = await levelRules.get();
+      if (body.version !== rulesVersion(before)) throw stale('set of rules');
+      await levelRules.set(actor, rules);
+      await audited(db, actor, 'update-level-of-need-rules', 'setting', 'level_of_need_rules', before, rules);
+    },
+  };
+}
+
+export type AdminService = ReturnType<typeof adminService>;

@@ -1,0 +1,267 @@
+import { testClock } from '../support/clock.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConflictError, ForbiddenError, ValidationError } from '../../src/domain/errors.ts';
+import { services as buildServices, type Services } from '../../src/services.ts';
+import type { LanternApp } from '../../src/web/app.ts';
+import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
+import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
+import { PageClient, testApp } from '../support/http.ts';
+
+async function fieldErrors(work: Promise<unknown>): Promise<Record<string, string>> {
+  const error = await work.then(() => null, (e: unknown) => e);
+  if (!(error instanceof ValidationError)) throw new Error(`expected field errors, got ${String(error)}`);
+  return error.fieldErrors;
+}
+
+const auditRows = (t: TestDatabase, action: string) =>
+  t.db.query<{ record_id: string; user_id: string | null; detail: { before: unknown; after: Record<string, unknown> } }>(
+    'SELECT record_id, user_id, detail FROM audit_event WHERE action = $1 ORDER BY id', [action]);
+
+/** Administration use cases against the real database: first run, users, records, locking and audit. */
+describe.each(engines)('administration on %s', (engine) => {
+  let t: TestDatabase;
+  let s: Services;
+  let adminId: string;
+  const admin = () => ({ id: adminId, role: 'administrator' as const, displayName: 'Ada Admin', agencyId: '', teamId: null, ip: '127.0.0.1' });
+
+  beforeAll(async () => {
+    t = await testDatabase(engine);
+    s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
+  });
+  afterAll(async () => {
+    await t?.drop();
+  });
+
+  it('sets up an empty database once, with plain messages for what is missing', async () => {
+    expect(await s.admin.isSetUp()).toBe(false);
+    expect(await fieldErrors(s.admin.setup({ partnershipName: '', agencyName: '', agencyKind: 'council', email: 'nope', displayName: '', password: 'short' }))).toEqual({
+      partnership: 'Give the partnership’s name with --partnership',
+      agency: 'Give the first agency’s name with --agency',
+      agencyType: expect.stringMatching(/^Give the agency type with --agency-type, one of childrens_social_care, police/),
+      password: 'LANTERN_PASSWORD: Password must be 12 characters or more',
+      name: 'Give the administrator’s name with --name',
+      email: 'Give the administrator’s email address with --email, like name@example.org',
+    });
+    const made = await s.admin.setup({ partnershipName: 'Northvale', agencyName: 'Northvale Council', agencyKind: 'childrens_social_care', email: 'ada@northvale.example', displayName: 'Ada Admin', password: testPassword });
+    adminId = made.userId;
+    expect(await s.admin.isSetUp()).toBe(true);
+    const signedIn = await s.access.signIn('ada@northvale.example', testPassword, '127.0.0.1');
+    expect(signedIn.ok && signedIn.user.role).toBe('administrator');
+    await expect(s.admin.setup({ partnershipName: 'Again', agencyName: 'Other', agencyKind: 'police', email: 'b@x.example', displayName: 'B', password: testPassword }))
+      .rejects.toThrow('This database already has a partnership');
+  });
+
+  it('adds an agency, team and programme, refusing bad answers in plain English', async () => {
+    expect(await fieldErrors(s.admin.createAgency(admin(), { name: '', kind: 'council' }))).toEqual({ name: 'Enter the agency’s name', kind: 'Select the type of agency' });
+    const agencyId = await s.admin.createAgency(admin(), { name: 'Northvale Police', kind: 'police' });
+    expect(await fieldErrors(s.admin.createAgency(admin(), { name: 'northvale police', kind: 'police' }))).toEqual({ name: 'There is already an agency called northvale police' });
+    const teamId = await s.admin.createTeam(admin(), { name: 'Early help', agencyId });
+    expect((await s.admin.team(admin(), teamId)).agency_name).toBe('Northvale Police');
+    expect(await fieldErrors(s.admin.createProgramme(admin(), { name: 'Family Steps', description: 'x', durationWeeks: 'twelve', maxHoursPerWeek: '0', minVisitsPerWeek: '3', maxVisitsPerWeek: '2', firstVisitHours: '72', reviewIntervalDays: '28', caseloadLimit: '6', noContactAlertDays: '7', followUpMonths: '3, six' }))).toEqual({
+      durationWeeks: 'Length of the programme in weeks must be a whole number, like 12',
+      maxHoursPerWeek: 'Most hours a week must be a number between 0.5 and 80, like 15 or 7.5',
+      maxVisitsPerWeek: 'The most visits a week must be the same as or more than the fewest',
+      followUpMonths: 'Follow-up months must be whole numbers of months between 1 and 60, separated by commas, like 3, 6, 12',
+    });
+    const programmeId = await s.admin.createProgramme(admin(), { name: 'Family Steps', description: 'Twelve weeks of support at home.', durationWeeks: 12, maxHoursPerWeek: 7.5, minVisitsPerWeek: 1, maxVisitsPerWeek: 2, firstVisitHours: 72, reviewIntervalDays: 28, caseloadLimit: 8, noContactAlertDays: 10, followUpMonths: [12, 3, 6], safetyPlanAtStart: false });
+    const programme = await s.admin.programme(admin(), programmeId);
+    expect(programme).toMatchObject({ key: 'family-steps', durationWeeks: 12, maxHoursPerWeek: 7.5, followUpMonths: [3, 6, 12], active: true, version: 1 });
+    // The new programme is offered to casework at once.
+    expect((await s.cases.programmes()).map((p) => p.name)).toContain('Family Steps');
+  });
+
+  it('refuses an edit made from an out-of-date copy, and audits each change with before and after', async () => {
+    const agencyId = (await s.admin.agencies(admin())).find((a) => a.name === 'Northvale Police')!.id;
+    await s.admin.updateAgency(admin(), agencyId, { name: 'Northvale Constabulary', kind: 'police', version: 1 });
+    await expect(s.admin.updateAgency(admin(), agencyId, { name: 'Northvale Police Service', kind: 'police', version: 1 })).rejects.toThrow(ConflictError);
+    expect((await s.admin.agency(admin(), agencyId)).name).toBe('Northvale Constabulary');
+    const [update] = await auditRows(t, 'update-agency');
+    expect(update).toMatchObject({ record_id: agencyId, user_id: adminId, detail: { before: { name: 'Northvale Police', kind: 'police' }, after: { name: 'Northvale Constabulary', kind: 'police' } } });
+  });
+
+  it('invites a user with a one-time link; the password they choose signs them in', async () => {
+    const agency = (await s.admin.agencies(admin())).find((a) => a.name === 'Northvale Council')!;
+    expect(await fieldErrors(s.admin.inviteUser(admin(), { displayName: '', email: 'sam@', role: 'boss', agencyId: 'x' }))).toEqual({
+      displayName: 'Enter the person’s full name', email: 'Enter an email address in the correct format, like name@example.org',
+      role: 'Select what the person does in Lantern', agencyId: 'Select the person’s agency',
+    });
+    const { userId, invitation } = await s.admin.inviteUser(admin(), { displayName: 'Sam Lee', email: 'sam@northvale.example', role: 'practitioner', agencyId: agency.id });
+    expect((await s.admin.user(admin(), userId))).toMatchObject({ invited: true, active: true, last_sign_in_at: null });
+    expect((await s.access.signIn('sam@northvale.example', '', '127.0.0.1')).ok).toBe(false);
+    expect(await s.admin.invitation(invitation)).toMatchObject({ display_name: 'Sam Lee' });
+    expect(await fieldErrors(s.admin.acceptInvitation(invitation, { password: 'a long password', confirmPassword: 'another one!' }, '127.0.0.1')))
+      .toEqual({ confirmPassword: 'Enter the same password twice' });
+    await s.admin.acceptInvitation(invitation, { password: 'a long password', confirmPassword: 'a long password' }, '127.0.0.1');
+    expect(await s.admin.invitation(invitation)).toBeUndefined();
+    await expect(s.admin.acceptInvitation(invitation, { password: 'a second password', confirmPassword: 'a second password' }, '127.0.0.1')).rejects.toThrow('Invitation was not found');
+    expect((await s.access.signIn('sam@northvale.example', 'a long password', '127.0.0.1')).ok).toBe(true);
+    const user = await s.admin.user(admin(), userId);
+    expect(user.invited).toBe(false);
+    expect(user.last_sign_in_at).not.toBeNull();
+  });
+
+  it('lets only administrators administer', async () => {
+    const agency = (await s.admin.agencies(admin())).find((a) => a.name === 'Northvale Council')!;
+    const practitioner = await makeUser(t.db, { agencyId: agency.id });
+    await expect(s.admin.users(practitioner)).rejects.toThrow(ForbiddenError);
+    await expect(s.admin.createDistrict(practitioner, { name: 'Riverside' })).rejects.toThrow('Only administrators can change users');
+  });
+});
+
+/** The admin pages and API over HTTP; a disabled person's browser session and API token stop at the next request. */
+describe.each(engines)('admin pages and API on %s', (engine) => {
+  let t: TestDatabase;
+  let app: LanternApp;
+  let client: PageClient;
+  let adminToken: string;
+  let p: Awaited<ReturnType<typeof makePartnership>>;
+
+  beforeAll(async () => {
+    t = await testDatabase(engine);
+    p = await makePartnership(t.db);
+    const ada = await makeUser(t.db, { role: 'administrator', agencyId: p.agencies.childrens_social_care, name: 'Ada Admin' });
+    app = await testApp(t.db);
+    adminToken = await buildServices(t.db, { sessionHours: 8, clock: testClock() }).access.createApiToken(ada.email, 'test');
+    client = new PageClient(app);
+    await client.signIn(ada.email, testPassword);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.drop();
+  });
+
+  it('shows the error summary and replays the answers on a bad form', async () => {
+    const sent = await client.post('/admin/users/new', { displayName: 'Jo Bloggs', email: 'jo', role: 'practitioner', agencyId: '' });
+    expect(sent.statusCode).toBe(303);
+    expect(sent.headers.location).toBe('/admin/users/new');
+    const page = await client.get('/admin/users/new');
+    expect(page.body).toContain('<title>Error: Add a user – Lantern</title>');
+    expect(page.body).toContain('There is a problem');
+    expect(page.body).toContain('<a href="#email">Enter an email address in the correct format, like name@example.org</a>');
+    expect(page.body).toContain('<a href="#agencyId">Select the person’s agency</a>');
+    expect(page.body).toContain('value="Jo Bloggs"');
+  });
+
+  it('adds a user from the page and shows their invitation link once', async () => {
+    const sent = await client.post('/admin/users/new', { displayName: 'Jo Bloggs', email: 'jo@test.example', role: 'manager', agencyId: p.agencies.childrens_social_care, teamId: p.teamId, managedTeamIds: [p.teamId, p.otherTeamId] });
+    expect(sent.statusCode).toBe(303);
+    const linkPage = await client.get(sent.headers.location as string);
+    expect(linkPage.body).toContain('<h1 class="govuk-heading-l">Invitation link for Jo Bloggs</h1>');
+    expect(linkPage.body).toMatch(/id="invitation-link">http:\/\/localhost:80\/invitations\/[0-9a-f-]{36}</);
+    expect((await client.get(sent.headers.location as string)).body).toContain('The link has already been shown');
+    const users = await client.get('/admin/users');
+    expect(users.body).toMatch(/Jo Bloggs[\s\S]*jo@test.example[\s\S]*Manager[\s\S]*Riverside family support[\s\S]*Invited[\s\S]*Never/);
+  });
+
+  it('refuses the admin area to other roles', async () => {
+    const worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    const other = new PageClient(app);
+    await other.signIn(worker.email, testPassword);
+    expect((await other.get('/admin/users')).statusCode).toBe(403);
+    const token = await buildServices(t.db, { sessionHours: 8, clock: testClock() }).access.createApiToken(worker.email, 'test');
+    const api = await app.inject({ method: 'GET', url: '/api/v1/users', headers: { authorization: `Bearer ${token}` } });
+    expect(api.statusCode).toBe(403);
+  });
+
+  it('works through the API: 400 with field errors, 201, and 409 on a stale version', async () => {
+    const headers = { authorization: `Bearer ${adminToken}` };
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/teams', headers, payload: { name: '' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields).toEqual({ name: 'Enter the team’s name', agencyId: 'Select the agency the team belongs to' });
+    const made = await app.inject({ method: 'POST', url: '/api/v1/teams', headers, payload: { name: 'Youth team', agencyId: p.agencies.police } });
+    expect(made.statusCode).toBe(201);
+    const team = made.json();
+    expect(team).toMatchObject({ name: 'Youth team', agency_name: 'Testshire Police', version: 1 });
+    const renamed = await app.inject({ method: 'PUT', url: `/api/v1/teams/${team.id}`, headers, payload: { name: 'Youth justice team', agencyId: p.agencies.police, version: 1 } });
+    expect(renamed.json()).toMatchObject({ name: 'Youth justice team', version: 2 });
+    const stale = await app.inject({ method: 'PUT', url: `/api/v1/teams/${team.id}`, headers, payload: { name: 'Again', agencyId: p.agencies.police, version: 1 } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().message).toMatch(/^Someone else changed this team while you were editing it/);
+  });
+
+  it('signs a disabled person out of their open session on the next page, and stops their token', async () => {
+    const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
+    const worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    const token = await s.access.createApiToken(worker.email, 'test');
+    const browser = new PageClient(app);
+    await browser.signIn(worker.email, testPassword);
+    expect((await browser.get('/my-families')).statusCode).toBe(200);
+    const api = () => app.inject({ method: 'GET', url: '/api/v1/families', headers: { authorization: `Bearer ${token}` } });
+    expect((await api()).statusCode).toBe(200);
+
+    const disabled = await client.post(`/admin/users/${worker.id}/disable`, { version: '1' });
+    expect(disabled.statusCode).toBe(303);
+    expect((await client.get(`/admin/users/${worker.id}`)).body).toContain('Account disabled: they have been signed out');
+
+    const next = await browser.get('/my-families');
+    expect(next.statusCode).toBe(302);
+    expect(next.headers.location).toBe('/sign-in?next=%2Fmy-families');
+    expect((await api()).statusCode).toBe(401);
+    expect((await s.access.signIn(worker.email, testPassword, '127.0.0.1')).ok).toBe(false);
+    const [audit] = await auditRows(t, 'disable-user');
+    expect(audit.detail).toEqual({ before: { active: true }, after: { active: false } });
+  });
+});
+
+/** The level-of-need rules as a plain form: no JSON, locked against a stale copy, audited with before and after. */
+describe('level of need rules from the web', () => {
+  let t: TestDatabase;
+  let app: LanternApp;
+  let client: PageClient;
+
+  beforeAll(async () => {
+    t = await testDatabase('pglite');
+    const p = await makePartnership(t.db);
+    const ada = await makeUser(t.db, { role: 'administrator', agencyId: p.agencies.childrens_social_care });
+    app = await testApp(t.db);
+    client = new PageClient(app);
+    await client.signIn(ada.email, testPassword);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await t?.drop();
+  });
+
+  const formOf = (html: string) => {
+    const values: Record<string, string | string[]> = {};
+    for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
+      const tag = m[0];
+      const name = m[1];
+      if (name === '_csrf') continue;
+      const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
+      if (/type="(checkbox|radio)"/.test(tag)) {
+        if (tag.includes('checked')) values[name] = [...[values[name] ?? []].flat(), value];
+      } else values[name] = value.replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    }
+    for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[\s\S]*?<\/select>/g)) {
+      values[m[1]] = /<option value="([^"]*)" selected/.exec(m[0])?.[1] ?? '';
+    }
+    return values;
+  };
+
+  it('shows the rules as a form and saves a change, refusing bad answers and stale copies', async () => {
+    const page = await client.get('/admin/level-of-need-rules');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('factorNumbers');
+    const form = formOf(page.body);
+    expect(form).toMatchObject({ name: 'Essex threshold guidance (default)', v0label: 'mental health', v0factors: ['4'], v1factors: ['1', '2'], v3offending: ['yes'], b0min: '2', b0level: '4', levelWithNoNeeds: '1' });
+
+    const bad = await client.post('/admin/level-of-need-rules', { ...form, v4label: '', v4factors: ['5'], b1explanation: '' });
+    expect(bad.headers.location).toBe('/admin/level-of-need-rules');
+    const shown = await client.get('/admin/level-of-need-rules');
+    expect(shown.body).toContain('Enter a name for vulnerability 5, or untick its factors to remove it');
+    expect(shown.body).toContain('Enter the explanation practitioners see for this level');
+
+    const saved = await client.post('/admin/level-of-need-rules', { ...form, v4label: 'learning disability', v4factors: ['5'] });
+    expect(saved.statusCode).toBe(303);
+    const rules = await buildServices(t.db, { sessionHours: 8, clock: testClock() }).families.levelOfNeedRules();
+    expect(rules.vulnerabilities.map((v) => v.label)).toEqual(['mental health', 'substance misuse', 'domestic abuse', 'crime', 'learning disability']);
+    const [audit] = await auditRows(t, 'update-level-of-need-rules');
+    expect((audit.detail.before as { vulnerabilities: unknown[] }).vulnerabilities).toHaveLength(4);
+    expect((audit.detail.after as { vulnerabilities: unknown[] }).vulnerabilities).toHaveLength(5);
+
+    const stale = await client.post('/admin/level-of-need-rules', form);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('Someone else changed this set of rules while you were editing it');
+  });
+});
