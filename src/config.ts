@@ -9,9 +9,29 @@ export interface Config {
   publicUrl: string;
   sessionHours: number;
   logLevel: string;
+  /** Where request logs go: a file path, or 'stdout'. */
+  logFile: string;
+  /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; none by default. */
+  trustedProxies: string[];
+  /** The PostgreSQL role migrations run as (owns the tables); the app's own role when not set. */
+  databaseOwnerUrl?: string;
+  uploadLimits: UploadLimits;
   /** LANTERN_TODAY: start the clock on this date ('YYYY-MM-DD'), for training sites and demos that must look the same every day. */
   today?: string;
 }
+
+/** Largest request bodies, per kind of route. */
+export interface UploadLimits {
+  /** Agency extracts (/identification/upload): a 1,000,000-row extract is about 200 MB. */
+  extractBytes: number;
+  /** Every other form, small CSV uploads included. */
+  formBytes: number;
+}
+
+const megabytes = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return Math.round((value && Number.isFinite(n) && n > 0 ? n : fallback) * 1024 ** 2);
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
@@ -23,6 +43,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
     sessionHours: Number(env.SESSION_HOURS ?? 8),
     logLevel: env.LOG_LEVEL ?? 'info',
+    logFile: env.LOG_FILE ?? path.resolve('data/lantern.log'),
+    trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    databaseOwnerUrl: env.DATABASE_OWNER_URL || env.DATABASE_URL || undefined,
+    uploadLimits: { extractBytes: megabytes(env.UPLOAD_EXTRACT_MAX_MB, 500), formBytes: megabytes(env.UPLOAD_FORM_MAX_MB, 1) },
     today: env.LANTERN_TODAY || undefined,
   };
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { loadConfig, type Config } from '../config.ts';
-import { migrate, openDatabase, type Database } from '../db/database.ts';
+import { openMigrated, type Database } from '../db/database.ts';
 import { userRoles, type UserRole } from '../domain/codes.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { problemMessage } from '../domain/identification/validate.ts';
@@ -36,6 +36,7 @@ const usage = `Usage: lantern <command> [options]
                                    add a user and print a one-time link for them to choose a password
   user disable --email E | user enable --email E
                                    disable (ends sessions, revokes API tokens) or enable an account
+  user unlock --email E            let an email sign in again after it was locked for too many failed attempts
   token create --email E [--label L]
                                    create an API token for a user and print it once
   level-rules set --file F         replace the level of need rules with the JSON in F
@@ -52,20 +53,20 @@ const usage = `Usage: lantern <command> [options]
 Any command takes --today YYYY-MM-DD (or LANTERN_TODAY): the clock starts on that date and runs on from there.
 The database is PGlite under LANTERN_DATA_DIR (default ./data/pglite) unless DATABASE_URL is set.`;
 
-async function open(config: Config): Promise<Database> {
+/** The app's database, migrated; `owner` is the migrating role, for the demo seed's bulk load. */
+async function open(config: Config): Promise<Database & { owner: Database }> {
   if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrate(db);
-  return db;
+  const opened = await openMigrated({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, dataDir: config.dataDir });
+  return { ...opened.db, owner: opened.owner, close: opened.close };
 }
 
 async function familyCount(db: Database): Promise<number> {
   return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM family'))[0].n;
 }
 
-async function seed(db: Database, config: Config, clock: Clock, families: number, seedNumber: number) {
+async function seed(db: Database & { owner: Database }, config: Config, clock: Clock, families: number, seedNumber: number) {
   const started = performance.now();
-  const result = await seedDemo(db, { families, seed: seedNumber, today: clock.today(), passwordHash: await hashPassword(demoPassword) });
+  const result = await seedDemo(db.owner, { families, seed: seedNumber, today: clock.today(), passwordHash: await hashPassword(demoPassword) });
   const built = services(db, { ...config, clock });
   const work = await seedDemoCasework(built);
   const closed = await seedDemoOutcomes(built);
@@ -129,19 +130,26 @@ export async function main(args: string[]) {
       await built.access.deleteExpiredSessions();
       // Expired sessions are swept hourly; unref so the timer never keeps the process alive.
       setInterval(() => void built.access.deleteExpiredSessions().catch(() => undefined), 3_600_000).unref();
-      const app = await buildApp({ services: built, sessionHours: config.sessionHours, logger: { level: config.logLevel } });
+      // Request logs go to a file by default, so the console keeps the sign-in list readable.
+      const logFile = config.logFile === 'stdout' ? undefined : config.logFile;
+      if (logFile) await mkdir(path.dirname(logFile), { recursive: true });
+      const app = await buildApp({
+        services: built, sessionHours: config.sessionHours, logger: { level: config.logLevel, file: logFile },
+        trustedProxies: config.trustedProxies, uploadLimits: config.uploadLimits,
+      });
       await app.listen({ port: config.port, host: config.host });
       printSignIns(`http://localhost:${config.port}`);
+      console.log(logFile ? `Request log: ${logFile}` : 'Request log: this console');
       const stop = async () => { await app.close(); await db.close(); process.exit(0); };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
       return;
     }
     case 'migrate': {
-      const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-      const applied = await migrate(db);
-      console.log(applied.length ? `Applied ${applied.join(', ')}` : 'The database is up to date.');
-      await db.close();
+      if (!config.databaseUrl) await mkdir(config.dataDir, { recursive: true });
+      const opened = await openMigrated({ databaseUrl: config.databaseUrl, ownerUrl: config.databaseOwnerUrl, dataDir: config.dataDir });
+      console.log(opened.applied.length ? `Applied ${opened.applied.join(', ')}` : 'The database is up to date.');
+      await opened.close();
       return;
     }
     case 'seed': {
@@ -167,6 +175,14 @@ export async function main(args: string[]) {
         const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
         const db = await open(config);
         await userCommand(services(db, { ...config, clock }), sub, values, config.port);
+        await db.close();
+        return;
+      }
+      if (sub === 'unlock') {
+        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' } } });
+        const db = await open(config);
+        const { wasLocked } = await services(db, { ...config, clock }).access.unlockSignIn(null, values.email ?? '');
+        console.log(wasLocked ? `Unlocked ${values.email}: it can sign in again.` : `${values.email} was not locked; its failed attempts are forgiven.`);
         await db.close();
         return;
       }

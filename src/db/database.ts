@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
+import { appRole, grantAppRole } from './roles.ts';
 
 export interface QueryOptions {
   /**
@@ -44,8 +45,9 @@ function prepared(text: string, values: unknown[], options?: QueryOptions) {
   return name ? { name, text, values } : { text, values };
 }
 
-export function postgresDatabase(connectionString: string, maxConnections = 10): Database {
-  const pool = new pg.Pool({ connectionString, max: maxConnections });
+export function postgresDatabase(connectionString: string, maxConnections = 10, options: { role?: string } = {}): Database {
+  // role: every connection switches to this role as it opens (a single-user install's app role).
+  const pool = new pg.Pool({ connectionString, max: maxConnections, ...(options.role ? { options: `-c role=${options.role}` } : {}) });
   // An idle connection the server ends (restart, failover, a dropped database) must not crash the
   // process: the pool discards that client and opens a new one on the next query.
   pool.on('error', (error) => {
@@ -88,7 +90,25 @@ export function postgresDatabase(connectionString: string, maxConnections = 10):
 
 const pgliteParsers = { 1082: (v: string) => v, 20: (v: string) => Number(v) };
 
-export function pgliteDatabase(pglite: PGlite): Database {
+/**
+ * asOwner: PGlite has one connection, which the app switches to the app role after migrating;
+ * this view of it runs everything in a transaction as the connecting (owning) role instead,
+ * for migrations and the demo seed.
+ */
+export function pgliteDatabase(pglite: PGlite, options: { asOwner?: boolean } = {}): Database {
+  if (options.asOwner) {
+    const self = pgliteDatabase(pglite);
+    const owned = <T>(fn: (tx: Queryable) => Promise<T>) => self.transaction(async (tx) => {
+      await tx.exec('SET LOCAL ROLE NONE');
+      return fn(tx);
+    });
+    return {
+      ...self,
+      query: (sql, params, queryOptions) => owned((tx) => tx.query(sql, params, queryOptions)),
+      exec: (sql) => owned((tx) => tx.exec(sql)),
+      transaction: owned,
+    };
+  }
   return {
     engine: 'pglite',
     async query<T>(sql: string, params: unknown[] = []) {
@@ -113,6 +133,38 @@ export function pgliteDatabase(pglite: PGlite): Database {
     },
     close: () => pglite.close(),
   };
+}
+
+/**
+ * The app's database, migrated, and the owner's beside it. The owner (DATABASE_OWNER_URL, else
+ * DATABASE_URL) applies migrations and grants the app role; the app then runs as that role:
+ * through its own login when DATABASE_URL names a different user, else by switching to it on
+ * each connection (PostgreSQL) or on PGlite's one connection, so a missing grant fails the same
+ * way on both engines.
+ */
+export async function openMigrated(options: { databaseUrl?: string; ownerUrl?: string; dataDir?: string }): Promise<{ db: Database; owner: Database; applied: string[]; close(): Promise<void> }> {
+  if (options.databaseUrl) {
+    const ownerUrl = options.ownerUrl || options.databaseUrl;
+    const owner = postgresDatabase(ownerUrl, 2);
+    const applied = await migrate(owner);
+    const sameLogin = ownerUrl === options.databaseUrl;
+    const hasRole = sameLogin ? await grantedTo(owner) : false;
+    const db = postgresDatabase(options.databaseUrl, 10, hasRole ? { role: appRole } : {});
+    return { db, owner, applied, close: async () => { await db.close(); await owner.close(); } };
+  }
+  const pglite = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
+  await pglite.waitReady;
+  const owner = pgliteDatabase(pglite, { asOwner: true });
+  const applied = await migrate(owner);
+  await pglite.exec(`SET ROLE ${appRole}`);
+  const db = pgliteDatabase(pglite);
+  return { db, owner, applied, close: () => pglite.close() };
+}
+
+/** Whether the owner's login may switch to the app role (it made the role, or is a member or superuser). */
+async function grantedTo(owner: Database): Promise<boolean> {
+  const [row] = await owner.query<{ ok: boolean }>(`SELECT pg_has_role(current_user, $1, 'MEMBER') AS ok FROM pg_roles WHERE rolname = $1`, [appRole]);
+  return Boolean(row?.ok);
 }
 
 /** DATABASE_URL selects a PostgreSQL server; otherwise PGlite keeps its files under dataDir. */
@@ -141,6 +193,7 @@ export async function migrate(db: Database): Promise<string[]> {
     });
     done.push(file);
   }
+  await grantAppRole(db);
   return done;
 }
 

@@ -409,6 +409,11 @@ export function postcodeKey(s: string): string {
  * To search by outward code compare it with a stored key minus its last three characters:
  * a prefix match on "NE1" would also find NE10–NE13.
  */
+/** A whole UK postcode (outward and inward parts), like NV1 4AB: what an address needs. */
+export function isFullUkPostcode(s: string): boolean {
+  return /^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/.test(s.trim()) && looksLikePostcode(s);
+}
+
 export function looksLikePostcode(s: string): boolean {
   return /^[A-Z]{1,2}\d[A-Z\d]?(?:\s*\d[A-Z]{2})?$/.test(s.trim().toUpperCase());
 }

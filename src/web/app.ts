@@ -31,6 +31,8 @@ import { session } from './plugins/session.ts';
 import { openApi } from './openapi.ts';
 import { views } from './views.ts';
 import type { RouteAccess } from './types.ts';
+import type { UploadLimits } from '../config.ts';
+import { requestLogger, type LoggerOptions } from './logger.ts';
 import './types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -38,7 +40,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export interface AppOptions {
   services: Services;
   sessionHours: number;
-  logger?: boolean | { level: string };
+  logger?: boolean | LoggerOptions;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs); none by default. */
+  trustedProxies?: string[];
+  uploadLimits?: UploadLimits;
 }
 
 export interface RouteRecord {
@@ -50,8 +55,16 @@ export interface RouteRecord {
 /** Builds the web app from the services. Cross-cutting concerns are registered here, in this order. */
 export type LanternApp = FastifyInstance & { routeTable: RouteRecord[] };
 
-export async function buildApp({ services, sessionHours, logger = false }: AppOptions): Promise<LanternApp> {
-  const app = Fastify({ logger, trustProxy: true, bodyLimit: 1_048_576 });
+export const defaultUploadLimits: UploadLimits = { extractBytes: 500 * 1024 ** 2, formBytes: 1024 ** 2 };
+
+export async function buildApp({ services, sessionHours, logger = false, trustedProxies = [], uploadLimits = defaultUploadLimits }: AppOptions): Promise<LanternApp> {
+  const app = Fastify({
+    logger: logger && requestLogger(logger),
+    // Without a trusted proxy the address is the socket's: a client cannot choose what the sign-in limit and the audit see.
+    trustProxy: trustedProxies.length ? trustedProxies : false,
+    bodyLimit: uploadLimits.formBytes,
+  });
+  app.decorate('uploadLimits', uploadLimits);
   const routeTable: RouteRecord[] = [];
   app.addHook('onRoute', (route) => {
     // Static files (CSS, JavaScript, images) are public: declared here, as every route declares who may call it.

@@ -56,7 +56,18 @@ export function openApiDocument(today: string) {
         post: { summary: 'Add a family with its members', requestBody: requestBody('NewFamily'), responses: { 201: { description: 'Created: id and reference' }, ...errorResponses } },
       },
       [oa(paths.api.search)]: {
-        get: { summary: 'Find people by name (typos and nicknames tolerated), date of birth or postcode', parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'Matches in families you may open' }, 400: errorResponses[400] } },
+        post: {
+          summary: 'Find people by name (typos and nicknames tolerated), date of birth or postcode. POST, so personal data never appears in a URL or a log',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['q'], properties: { q: { type: 'string', maxLength: 200 } } } } } },
+          responses: { 200: { description: 'Matches in families you may open' }, 400: errorResponses[400] },
+        },
+      },
+      [oa(paths.api.unlockSignIn)]: {
+        post: {
+          summary: 'Administrators: let an email sign in again after it was locked for too many failed attempts (the failures before are forgiven)',
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['email'], properties: { email: { type: 'string', maxLength: 320 } } } } } },
+          responses: { 200: { description: 'Done: wasLocked says whether it was locked' }, 400: errorResponses[400], 401: unauthorised, 403: { description: 'Only administrators' } },
+        },
       },
       [oa(paths.api.family)]: {
         get: { summary: 'A family: members, relationships, legal statuses, needs, level of need, team around the family', parameters: [idParam('familyId')], responses: { 200: { description: 'The family' }, ...errorResponses } },

@@ -49,7 +49,9 @@ export function chart(doc: Doc, svg: string) {
   const width = doc.page.width - 2 * margin;
   const height = (h * width) / w;
   ensureRoom(doc, height + 10);
-  SVGtoPDF(doc, svg, margin, doc.y, { width, height, assumePt: true });
+  // preserveAspectRatio makes svg-to-pdfkit fit the chart to the box: without it the SVG's own
+  // width and height win, and a 640-wide chart runs off the page and over what follows.
+  SVGtoPDF(doc, svg, margin, doc.y, { width, height, assumePt: true, preserveAspectRatio: 'xMinYMin meet' });
   doc.y += height + 8;
 }
 
@@ -59,8 +61,8 @@ export function table(doc: Doc, t: DataTable, maxRows = Infinity) {
   const rows = t.rows.slice(0, maxRows).map((r) => r.map(cellText));
   const weights = t.columns.map((c, i) => Math.min(40, Math.max(8, c.text.length * 0.6, ...rows.map((r) => (r[i] ?? '').length))));
   const total = weights.reduce((s, w) => s + w, 0);
-  const widths = weights.map((w) => (w / total) * width);
   const pad = 3;
+  const widths = fitWordsIn(weights.map((w) => (w / total) * width), columnMinimums(doc, t.columns.map((c) => c.text), rows, pad));
   const drawRow = (cells: string[], bold: boolean) => {
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(8.5);
     const rowHeight = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: widths[i] - 2 * pad }))) + 2 * pad;
@@ -85,4 +87,27 @@ export function table(doc: Doc, t: DataTable, maxRows = Infinity) {
   for (const r of rows) drawRow(r, false);
   if (t.rows.length > maxRows) paragraph(doc, `The first ${maxRows} of ${t.rows.length} rows: download the CSV for all of them.`, 8, grey);
   doc.moveDown(0.6);
+}
+
+/** The width each column needs so its longest word (bold in the header) fits without breaking. */
+function columnMinimums(doc: Doc, headers: string[], rows: string[][], pad: number): number[] {
+  const widest = (texts: string[]) => Math.max(0, ...texts.flatMap((t) => t.split(/\s+/)).map((w) => doc.widthOfString(w)));
+  doc.fontSize(8.5);
+  return headers.map((header, i) => {
+    doc.font('Helvetica-Bold');
+    const head = widest([header]);
+    doc.font('Helvetica');
+    return Math.max(head, widest(rows.map((r) => r[i] ?? ''))) + 2 * pad + 1;
+  });
+}
+
+/**
+ * Widens any column narrower than its longest word, taking the room from the columns that have
+ * some to spare: PDFKit breaks a word in the middle ("Numb er") only when it is wider than its column.
+ */
+export function fitWordsIn(widths: number[], minimums: number[]): number[] {
+  const deficit = widths.reduce((s, w, i) => s + Math.max(0, minimums[i] - w), 0);
+  const spare = widths.reduce((s, w, i) => s + Math.max(0, w - minimums[i]), 0);
+  if (deficit === 0 || spare < deficit) return widths;
+  return widths.map((w, i) => (w <= minimums[i] ? minimums[i] : w - ((w - minimums[i]) / spare) * deficit));
 }

@@ -7,6 +7,10 @@ import type { SessionUser } from '../modules/access/repository.ts';
 export type RouteAccess = 'public' | 'signed-in' | readonly UserRole[];
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Largest request bodies per kind of route, from the configuration. */
+    uploadLimits: import('../config.ts').UploadLimits;
+  }
   interface FastifyContextConfig {
     access?: RouteAccess;
   }

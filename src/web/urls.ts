@@ -79,6 +79,7 @@ export const paths = {
   identificationHouseholds: '/identification/households',
   identificationHouseholdsCsv: '/identification/households.csv',
   identificationHousehold: '/identification/households/:householdId',
+  identificationHouseholdReferral: '/identification/households/:householdId/referral-draft',
   // Assessment, family plan, contract and safety plan (plans module)
   assessment: '/cases/:caseId/assessment',
   startAssessment: '/cases/:caseId/assessment/start',
@@ -144,6 +145,7 @@ export const paths = {
     openapi: '/api/v1/openapi.json',
     families: '/api/v1/families',
     search: '/api/v1/search',
+    unlockSignIn: '/api/v1/sign-in-locks/unlock',
     family: '/api/v1/families/:familyId',
     members: '/api/v1/families/:familyId/members',
     member: '/api/v1/families/:familyId/members/:personId',
@@ -218,7 +220,8 @@ export const urls = {
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,
   myFamilies: () => paths.myFamilies,
-  search: (q?: string) => (q ? `${paths.search}?q=${encodeURIComponent(q)}` : paths.search),
+  /** searchId: a search the session holds (POST /search keeps the words out of the URL and the log). */
+  search: (searchId?: string) => (searchId ? `${paths.search}?searchId=${encodeURIComponent(searchId)}` : paths.search),
   auditLog: () => paths.auditLog,
   newFamilyHousehold: () => paths.newFamilyHousehold,
   newFamilyAddMember: () => paths.newFamilyAddMember,
@@ -232,7 +235,8 @@ export const urls = {
   addNeed: (familyId: string, personId: string) => fill(paths.addNeed, { familyId, personId }),
   recordStatus: (familyId: string, personId: string) => fill(paths.recordStatus, { familyId, personId }),
   referrals: () => paths.referrals,
-  newReferral: () => paths.newReferral,
+  /** draftId: a referral form filled in elsewhere and kept on the server (referrals service saveDraft). */
+  newReferral: (draftId?: string) => (draftId ? `${paths.newReferral}?draftId=${encodeURIComponent(draftId)}` : paths.newReferral),
   newFamilyReferral: (familyId: string) => fill(paths.newFamilyReferral, { familyId }),
   referral: (referralId: string) => fill(paths.referral, { referralId }),
   screenReferral: (referralId: string) => fill(paths.screenReferral, { referralId }),
@@ -265,7 +269,9 @@ export const urls = {
   identificationReview: () => paths.identificationReview,
   identificationPair: (leftRecordId: string, rightRecordId: string) => fill(paths.identificationPair, { leftRecordId, rightRecordId }),
   identificationHouseholds: () => paths.identificationHouseholds,
-  identificationHousehold: (householdId: string) => fill(paths.identificationHousehold, { householdId }),
+  identificationHousehold: (householdId: string, draftId?: string) =>
+    fill(paths.identificationHousehold, { householdId }) + (draftId ? `?draftId=${encodeURIComponent(draftId)}` : ''),
+  identificationHouseholdReferral: (householdId: string) => fill(paths.identificationHouseholdReferral, { householdId }),
   needsAnalysisOverlap: () => paths.needsAnalysisOverlap,
   needsAnalysisAreas: () => paths.needsAnalysisAreas,
   needsAnalysisNewCounts: () => paths.needsAnalysisNewCounts,
@@ -350,3 +356,25 @@ export const urls = {
   },
 };
 export type Urls = typeof urls;
+
+/**
+ * A path the app itself serves (letters, digits, - . _ ~ % in the path; a plain query), so it can
+ * never leave the site: no scheme, no `//host`, no backslash (browsers read `/\host` as `//host`),
+ * no control characters. Characters outside the shape are refused, not repaired.
+ */
+const ownPath = /^\/(?:[A-Za-z0-9\-._~%]+\/?)*(?:\?[A-Za-z0-9\-._~%=&+]*)?$/;
+
+/** The one check for a return address (`next`) taken from a request; anything else gives `fallback`. */
+export function safeReturnPath(value: unknown, fallback: string = paths.myFamilies): string {
+  if (typeof value !== 'string' || value.length > 2000 || !ownPath.test(value) || value.startsWith('//')) return fallback;
+  // Percent-decoding must not produce a way off the site either (`/%2F%2Fhost`, `/%5Chost`).
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return fallback;
+  }
+  if (decoded.startsWith('//') || /[\\\u0000-\u001f\u007f]/.test(decoded)) return fallback;
+  const resolved = new URL(value, 'http://lantern.invalid');
+  return resolved.origin === 'http://lantern.invalid' ? value : fallback;
+}

@@ -34,12 +34,13 @@ export async function views(app: FastifyInstance) {
   app.decorateReply('view', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
     const request = this.request;
     const html = env.render(template, {
+      // The header search box shows the current search (the search page passes it).
+      searchQuery: '',
       ...context,
       cspNonce: request.cspNonce,
       user: request.user,
       csrfToken: request.session?.csrfToken,
       currentPath: request.url.split('?')[0],
-      searchQuery: (request.query as Record<string, string> | undefined)?.q ?? '',
     });
     return this.type('text/html; charset=utf-8').send(html);
   });

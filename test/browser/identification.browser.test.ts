@@ -56,6 +56,10 @@ describe('identification in the browser', () => {
     const waterfall = await pairPage.rows(/^How the match weight was reached/);
     expect(waterfall[0][0]).toMatch(/^Prior/);
     expect(waterfall.at(-1)![0]).toBe('Match weight (prior plus every field)');
+    // Dates as practitioners read them, and no field called "different" when both records agree.
+    const sideBySide = await pairPage.rows(/^The two records side by side/);
+    expect(sideBySide.find((r) => r[0] === 'Event date')!.slice(1).every((d) => /^\d{1,2} [A-Z][a-z]+ \d{4}$/.test(d))).toBe(true);
+    expect(waterfall.map((r) => r[0]).join('\n')).not.toMatch(/\d{4}-\d\d-\d\d|(\S+ \S+) and \1 are different/);
     const back = await pairPage.decide('Same person: join these records');
     expect(await back.successBanner()).toBe('Recorded as the same person: their records are joined.');
 

@@ -33,6 +33,7 @@ describe('my work, team work, closure and follow-ups, in a real browser', () => 
     await addCaseEvent(lantern.db, cases.okafor.caseId, 'record_contact', '2026-11-24T10:00:00Z');
     // Hall: closed a month ago, so its 1-month follow-up is due today.
     cases.hall = await makeDatedCase(lantern.db, { familyId: await family('Hall'), referredAt: '2026-08-01T09:00:00Z', state: 'intervention', keyWorkerId: priya.id });
+    await addCaseEvent(lantern.db, cases.hall.caseId, 'agree_plan', '2026-08-20T10:00:00Z', 'planning');
     await workService(lantern.db, lantern.services.cases, { clock: testClock('2026-10-25') }).close(manager, cases.hall.caseId, {
       reason: 'goals_achieved', stepDownTier: 1, stepDownTo: 'Riverside Primary School', closingSummary: 'Goals met.', version: 1,
     });

@@ -165,7 +165,7 @@ describe.each(engines)('contacts, letters and the chronology on %s', (engine) =>
         recipient: 'family', recipientName: 'Kerry Walsh', salutation: 'Dear Kerry', progress: 'Jade has been at school on time every day this week.',
         nextSteps: 'I will visit again on Friday.', signedByName: 'Priya Shah',
       });
-      expect(draft.didTogether).toContain('Thank you for welcoming me to your home on Wednesday 25 November 2026. It was good to spend time with Kerry and Jade.');
+      expect(draft.didTogether).toContain('Thank you for welcoming me to your home on Wednesday 25 November 2026. It was good to spend time with you and Jade.');
       expect(JSON.stringify(draft)).not.toContain('Dobbs');
     });
 

@@ -21,7 +21,7 @@ describe.each(['2027-08-17', '2028-02-29'])('the demo started on %s', (today) =>
   beforeAll(async () => {
     t = await testDatabase('pglite');
     const clock = testClock(today);
-    await seedDemo(t.db, { families: 120, seed: 7, passwordHash: 'not-used', today: clock.today() });
+    await seedDemo(t.owner, { families: 120, seed: 7, passwordHash: 'not-used', today: clock.today() });
     s = services(t.db, { sessionHours: 8, clock });
     await seedDemoCasework(s);
     await seedDemoOutcomes(s);

@@ -164,14 +164,27 @@ describe.each(engines)('matching agency records on %s', (engine) => {
     expect(page.body).toContain('Open to a service');
     const other = (await t.db.query<{ id: string }>('SELECT id FROM linked_household WHERE family_id IS NULL AND eligible ORDER BY id LIMIT 1'))[0].id;
     const detail = await client.get(`/identification/households/${other}`);
-    const href = /id="referral-link"|href="(\/referrals\/new\?[^"]+)"/.exec(detail.body.slice(detail.body.indexOf('/referrals/new?') - 6))?.[1];
+    expect(detail.body).toContain('Make a referral link to send');
+    // The analyst's button keeps the household's details in a draft on the server; the link holds its id only.
+    const made = await client.post(`/identification/households/${other}/referral-draft`, {});
+    expect(made.statusCode).toBe(303);
+    const withLink = await client.get(made.headers.location as string);
+    const href = /href="(\/referrals\/new\?draftId=[0-9a-f-]{36})" id="referral-link"/.exec(withLink.body)?.[1];
     expect(href).toBeDefined();
     const manager = new PageClient(app);
     const m = await makeUser(t.db, { role: 'manager', agencyId: worker.agencyId, teamId: null });
     await manager.signIn(m.email, testPassword);
-    const form = await manager.get(href!.replace(/&amp;/g, '&'));
+    const form = await manager.get(href!);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('Identified from partner agencies&#39; data:');
+    const [opened] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_event WHERE action = 'read-referral-draft' AND user_id = $1 AND outcome = 'allowed'`, [m.id]);
+    expect(opened.n).toBe(1);
+    // An analyst (not a referrer) who did not make the draft may not open it.
+    const otherAnalyst = new PageClient(app);
+    const a2 = await makeUser(t.db, { role: 'analyst', agencyId: worker.agencyId, teamId: null });
+    await otherAnalyst.signIn(a2.email, testPassword);
+    expect((await otherAnalyst.get(href!)).statusCode).toBe(403);
   });
 
   it('serves the ranked list over the JSON API: analysts all, practitioners their families, 400 for a bad filter', async () => {

@@ -18,7 +18,7 @@ describe.each(engines)('the demo’s outcomes on %s', (engine) => {
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    await seedDemo(t.db, { families: 120, seed: 7, passwordHash: await hashPassword('lantern-demo-password'), today: '2026-11-25' });
+    await seedDemo(t.owner, { families: 120, seed: 7, passwordHash: await hashPassword('lantern-demo-password'), today: '2026-11-25' });
     s = services(t.db, { sessionHours: 8, clock: testClock('2026-11-25') });
     await seedDemoCasework(s);
     expect(await seedDemoOutcomes(s)).toEqual({ cases: 50 });

@@ -112,6 +112,9 @@ describe.each(engines)('plans service on %s', (engine) => {
     view = await plans.plan(keyWorker, caseId);
     await plans.addAction(keyWorker, caseId, goalId, { description: 'Talk to the school about a breakfast club place', ownerType: 'practitioner', ownerUserId: keyWorker.id, dueOn: '2026-12-05', version: view.draft!.version });
     view = await plans.plan(keyWorker, caseId);
+    // A review after the programme's 12 weeks would never happen.
+    const late = await plans.setReviewDate(keyWorker, caseId, { reviewDate: '2027-11-25', version: view.draft!.version }).catch((e) => e);
+    expect(late.fieldErrors.reviewDate).toMatch(/^The review date must be on or before \d{1,2} \w+ 20\d\d, when the 12 weeks of Early intervention \(Families Plus\) end$/);
     await plans.setReviewDate(keyWorker, caseId, { reviewDate: '2026-12-23', version: view.draft!.version });
     view = await plans.plan(keyWorker, caseId);
     expect(view.draft!.gaps).toEqual([]);

@@ -111,14 +111,31 @@ describe.each(engines)('referral, screening and allocation on %s', (engine) => {
     await s.cases.allocate(manager, await open(), { keyWorkerId: busyWorker.id });
     const third = await open();
     const options = await s.cases.allocationOptions(manager, third);
-    expect(options.workers.find((w) => w.id === busyWorker.id)).toMatchObject({ open_cases: 2, limit: 2, atOrOverLimit: true });
+    expect(options.team.find((w) => w.id === busyWorker.id)).toMatchObject({ now: { open: 2, limit: 2, status: 'at' }, after: { open: 3, limit: 2, status: 'over' }, overAfter: true });
     const refused = await s.cases.allocate(manager, third, { keyWorkerId: busyWorker.id }).catch((e) => e);
-    expect(refused.fieldErrors.overCaseloadReason).toBe('Busy Worker already has 2 open cases (the Option 2 crisis intervention limit is 2). Give a reason to allocate over the limit');
+    expect(refused.fieldErrors.overCaseloadReason).toBe('Give a reason to allocate over the caseload limit: Busy Worker would have 3 open cases and their limit is 2');
     await s.cases.allocate(manager, third, { keyWorkerId: busyWorker.id, overCaseloadReason: 'Sibling group already known to Busy' });
     const view = await s.cases.case(busyWorker, third);
     expect(view.case).toMatchObject({ state: 'allocated', key_worker_name: 'Busy Worker' });
     const family = await s.families.family(busyWorker, view.case.family_id);
     expect(family.professionals.find((x) => x.isLead)?.name).toBe('Busy Worker');
+  });
+
+  it('counts all of a worker’s open cases against the lowest limit among their programmes, whatever the new case’s programme', async () => {
+    const open = async (programmeId: string) => {
+      const { id } = await s.referrals.refer(police, aReferral());
+      return (await s.referrals.screen(manager, id, { decision: 'accepted', reason: 'Needs support', programmeId, familyChoice: 'new', version: 1 })).caseId!;
+    };
+    const worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId, name: 'Ana Lopes' });
+    await s.cases.allocate(manager, await open(option2), { keyWorkerId: worker.id });
+    await s.cases.allocate(manager, await open(earlyIntervention), { keyWorkerId: worker.id });
+    // A third early intervention case: 3 of early intervention's 6, but her Option 2 case sets her limit at 2.
+    const third = await open(earlyIntervention);
+    const refused = await s.cases.allocate(manager, third, { keyWorkerId: worker.id }).catch((e) => e);
+    expect(refused.fieldErrors).toEqual({ overCaseloadReason: 'Give a reason to allocate over the caseload limit: Ana Lopes would have 3 open cases and their limit is 2' });
+    await s.cases.allocate(manager, third, { keyWorkerId: worker.id, overCaseloadReason: 'Crisis case ends next week' });
+    const [row] = await t.db.query<{ over_caseload_reason: string }>('SELECT over_caseload_reason FROM casefile WHERE id = $1', [third]);
+    expect(row.over_caseload_reason).toBe('Crisis case ends next week');
   });
 
   it('does not let a practitioner allocate', async () => {

@@ -198,6 +198,14 @@ describe.each(engines)('work service on %s', (engine) => {
       expect(steppedUp).toEqual({ stepDownTier: 'A case stepped up to statutory services goes to tier 4: select tier 4, or choose another reason' });
     });
 
+    it('refuses “goals achieved” for a case that never had an agreed family plan, saying why, and closes nothing', async () => {
+      const error = await work.close(manager, ids.walshCase, closure({ version: await version(ids.walshCase) })).catch((e) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error.fieldErrors).toEqual({ reason: 'This case never had an agreed family plan, so it cannot close as goals achieved: choose another reason, or Other and say why' });
+      const state = (await t.db.query<{ state: string }>('SELECT state FROM casefile WHERE id = $1', [ids.walshCase]))[0].state;
+      expect(state).not.toBe('closed');
+    });
+
     it('refuses a closure based on an out-of-date copy of the case', async () => {
       const current = await version(ids.okaforCase);
       await expect(work.close(manager, ids.okaforCase, closure({ version: current + 5 }))).rejects.toThrow(ConflictError);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
 import type axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
@@ -23,6 +24,9 @@ const chromiumArgs = [
   '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--disable-quic',
 ];
+
+/** A phone's width in CSS pixels: every page must fit it without scrolling sideways. */
+export const phoneWidth = 375;
 
 const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
@@ -52,13 +56,14 @@ export interface Lantern {
 /**
  * Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll.
  * `empty` leaves the database as a first run finds it (no partnership; `partnership` is then unset).
+ * logStream: receives the app's request log, as `npm start` would write it.
  */
-export async function startLantern(options: { empty?: boolean } = {}): Promise<Lantern> {
+export async function startLantern(options: { empty?: boolean; logStream?: Writable } = {}): Promise<Lantern> {
   const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   launching.catch(() => undefined); // awaited below; this only stops an unhandled rejection meanwhile
   const { db, drop } = await testDatabase('pglite');
   const services = buildServices(db, { sessionHours: 8, clock: testClock(TODAY) });
-  const app = await buildApp({ services, sessionHours: 8 });
+  const app = await buildApp({ services, sessionHours: 8, ...(options.logStream ? { logger: { level: 'info', stream: options.logStream } } : {}) });
   let browser: Browser;
   let baseUrl: string;
   let partnership: Lantern['partnership'];
@@ -235,7 +240,32 @@ export class LanternPage {
     const failed = failedAssets(this.page);
     if (failed.length) throw new Error(`Assets failed to load by ${this.page.url()}:\n  ${failed.join('\n  ')}`);
     await this.expectNoAxeViolations();
+    await this.expectFitsPhoneWidth();
     return this;
+  }
+
+  /**
+   * At 375 CSS pixels wide (a phone, as practitioners use on home visits) the page must not
+   * scroll sideways. Names the widest elements that stick out when it does.
+   */
+  async expectFitsPhoneWidth(): Promise<void> {
+    const viewport = this.page.viewportSize() ?? { width: 1280, height: 900 };
+    await this.page.setViewportSize({ width: phoneWidth, height: viewport.height });
+    try {
+      const found = await this.page.evaluate((limit) => {
+        const width = document.documentElement.scrollWidth;
+        if (width <= limit) return { width, culprits: [] as string[] };
+        const culprits = Array.from(document.body.querySelectorAll('*'))
+          .filter((e) => e.getBoundingClientRect().right > limit && !Array.from(e.children).some((c) => c.getBoundingClientRect().right > limit))
+          .slice(0, 5).map((e) => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') ?? ''}"> ${(e.textContent ?? '').trim().slice(0, 60)}`);
+        return { width, culprits };
+      }, phoneWidth);
+      if (found.width > phoneWidth) {
+        throw new Error(`${this.page.url()} is ${found.width} pixels wide on a ${phoneWidth}-pixel screen:\n  ${found.culprits.join('\n  ')}`);
+      }
+    } finally {
+      await this.page.setViewportSize(viewport);
+    }
   }
 
   /** Clicks something that loads a new page (a link or a form's button) and waits for it to load. */
@@ -404,8 +434,13 @@ export interface SearchResultRow {
 }
 
 export class SearchPage extends LanternPage {
+  /** The search page; with a query, typed into its form and searched (searches are posted, never in the URL). */
   static async open(page: Page, query?: string): Promise<SearchPage> {
-    await page.goto(query ? `/search?q=${encodeURIComponent(query)}` : '/search');
+    await page.goto('/search');
+    const searchPage = await new SearchPage(page).arrive('Search');
+    if (query === undefined) return searchPage;
+    await page.locator('#q').fill(query);
+    await searchPage.clickAndLoad(page.locator('main').getByRole('button', { name: 'Search', exact: true }));
     return new SearchPage(page).arrive(/^Search( results)?$/);
   }
 

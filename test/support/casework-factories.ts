@@ -29,15 +29,17 @@ export async function makeCase(db: Database, options: { familyId: string; state?
  */
 export async function makeDatedCase(db: Database, options: {
   familyId: string; referredAt: string; state?: CaseState; programmeId?: string; keyWorkerId?: string | null; allocatedAt?: string | null; closedAt?: string | null;
+  /** The manager who accepted the referral at screening. */
+  acceptedBy?: string | null;
 }) {
   const referralId = randomUUID();
   const caseId = randomUUID();
   const tag = caseId.slice(0, 8);
   const programmeId = options.programmeId ?? earlyInterventionId;
   await db.query(
-    `INSERT INTO referral (id, reference, family_id, subject, received_at, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, status, programme_id)
-     VALUES ($1, $2, $3, '{}'::jsonb, $4, 'Sam Referrer', 'Testshire Primary School', 'sam@school.example', 'Worried about the children', 'routine', 'given', 'accepted', $5)`,
-    [referralId, `REF-D${tag}`, options.familyId, options.referredAt, programmeId]);
+    `INSERT INTO referral (id, reference, family_id, subject, received_at, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, status, programme_id, decided_by, decided_at)
+     VALUES ($1, $2, $3, '{}'::jsonb, $4, 'Sam Referrer', 'Testshire Primary School', 'sam@school.example', 'Worried about the children', 'routine', 'given', 'accepted', $5, $6, $4)`,
+    [referralId, `REF-D${tag}`, options.familyId, options.referredAt, programmeId, options.acceptedBy ?? null]);
   await db.query(
     `INSERT INTO casefile (id, reference, family_id, referral_id, programme_id, state, key_worker_id, opened_at, first_visit_due_at, allocated_at, closed_at)
      SELECT $1, $2, $3, $4, p.id, $5, $6, $7::timestamptz, $7::timestamptz + make_interval(hours => p.first_visit_hours), $8, $9

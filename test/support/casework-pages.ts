@@ -243,6 +243,24 @@ export class AllocatePage extends LanternPage {
     return (await this.page.getByRole('group', { name: 'Key worker', exact: true }).locator('label').allInnerTexts()).map((t) => t.trim());
   }
 
+  /** Each key worker option's label and its caseload hint. */
+  async workerCaseloads(): Promise<{ worker: string; caseload: string }[]> {
+    return this.page.getByRole('group', { name: 'Key worker', exact: true }).locator('.govuk-radios__item').evaluateAll((items) => items.map((item) => ({
+      worker: (item.querySelector('label')?.textContent ?? '').trim(), caseload: (item.querySelector('.govuk-hint')?.textContent ?? '').trim(),
+    })));
+  }
+
+  /** Lists another team's workers as well as the manager's own. */
+  async showTeam(team: string): Promise<AllocatePage> {
+    await this.select('Find a key worker in another team', team);
+    await this.press('Show workers');
+    return this.arrive('Allocate a key worker');
+  }
+
+  async giveReason(reason: string): Promise<void> {
+    await this.fill('Reason for going over the caseload limit (if you are)', reason);
+  }
+
   async chooseWorker(label: string): Promise<void> {
     await this.choose('Key worker', label);
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import { migrate, pgliteDatabase, postgresDatabase, type Database } from '../../src/db/database.ts';
+import { appRole } from '../../src/db/roles.ts';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -10,7 +11,10 @@ export type Engine = 'pglite' | 'postgres';
 export const engines: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
 export interface TestDatabase {
+  /** The app's connection, as the app role (lantern_app): what every service and page uses. */
   db: Database;
+  /** The owning role's, which migrated the database: for the demo seed's bulk load and schema checks. */
+  owner: Database;
   drop(): Promise<void>;
 }
 
@@ -22,9 +26,12 @@ async function pgliteCopy(): Promise<TestDatabase> {
   } else {
     pglite = await PGlite.create();
   }
+  const owner = pgliteDatabase(pglite, { asOwner: true });
+  await migrate(owner);
+  // As the app runs (openMigrated): switched to the app role, so a missing grant fails here too.
+  await pglite.exec(`SET ROLE ${appRole}`);
   const db = pgliteDatabase(pglite);
-  await migrate(db);
-  return { db, drop: () => db.close() };
+  return { db, owner, drop: () => db.close() };
 }
 
 /** A new, migrated database of its own on the server, dropped afterwards, so test files never share state. */
@@ -35,12 +42,17 @@ async function postgresCopy(): Promise<TestDatabase> {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${name}`;
+  const owner = postgresDatabase(url.toString(), 2);
+  await migrate(owner);
+  // The app logs in as its own role (trust authentication on the test server), as in production.
+  url.username = appRole;
+  url.password = '';
   const db = postgresDatabase(url.toString(), 5);
-  await migrate(db);
   return {
-    db,
+    db, owner,
     async drop() {
       await db.close();
+      await owner.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     },

@@ -1,11 +1,12 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { buildApp, type LanternApp } from '../../src/web/app.ts';
+import { buildApp, type AppOptions, type LanternApp } from '../../src/web/app.ts';
 import { services } from '../../src/services.ts';
 import type { Database } from '../../src/db/database.ts';
 import { TEST_TODAY, testClock } from './clock.ts';
 
-export async function testApp(db: Database, today = TEST_TODAY): Promise<LanternApp> {
-  const app = await buildApp({ services: services(db, { sessionHours: 8, clock: testClock(today) }), sessionHours: 8 });
+/** options: the app's settings beyond the defaults (trusted proxies, upload limits, a logger). */
+export async function testApp(db: Database, today = TEST_TODAY, options: Partial<Omit<AppOptions, 'services'>> = {}): Promise<LanternApp> {
+  const app = await buildApp({ services: services(db, { sessionHours: 8, clock: testClock(today) }), sessionHours: 8, ...options });
   await app.ready();
   return app;
 }

@@ -78,3 +78,18 @@ export class HouseholdsPage extends IdentificationPage {
     return new LanternPage(this.page).arrive(/^Household at /);
   }
 }
+
+/** One identified household: its evidence, and starting a referral from it. */
+export class IdentifiedHouseholdPage extends IdentificationPage {
+  static async open(from: LanternPage, householdId: string): Promise<IdentifiedHouseholdPage> {
+    await from.goto(`/identification/households/${householdId}`);
+    return new IdentifiedHouseholdPage(from.page).arrive(/^Household at /);
+  }
+
+  /** An analyst's button: keeps the household's details as a draft and shows the link to send. */
+  async makeReferralLink(): Promise<string> {
+    await this.clickAndLoad(this.page.locator('main').getByRole('button', { name: 'Make a referral link to send', exact: true }));
+    await this.arrive(/^Household at /);
+    return (await this.page.locator('#referral-link').getAttribute('href'))!;
+  }
+}

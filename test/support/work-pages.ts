@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { LanternPage } from './browser.ts';
+import { AllocatePage } from './casework-pages.ts';
 
 /** Page objects for the work module: My work, Team work, closing a case and its follow-ups. */
 
@@ -54,6 +55,16 @@ export class TeamWorkPage extends LanternPage {
 
   async caseloads(): Promise<string[][]> {
     return rows(this.page.locator('#caseloads'));
+  }
+
+  /** Cases accepted at screening that have no key worker yet. */
+  async awaitingAllocation(): Promise<string[][]> {
+    return rows(this.page.locator('#awaiting-allocation'));
+  }
+
+  async allocate(familyName: string, reference: string): Promise<AllocatePage> {
+    await this.clickAndLoad(this.page.getByRole('link', { name: `Allocate a key worker to the ${familyName} family case (${reference})`, exact: true }));
+    return new AllocatePage(this.page).arrive('Allocate a key worker');
   }
 
   async cases(): Promise<string[][]> {

@@ -38,6 +38,18 @@ export const stepDownTierHints: Record<StepDownTier, string> = {
   4: 'Children in need, child protection or looked-after children',
 };
 
+/**
+ * Why a reason cannot be given for this case, or null when it can. "Goals achieved" means the
+ * goals of an agreed family plan: a case never planned (so never assessed with the family) did
+ * not achieve them, whatever else happened.
+ */
+export function closureReasonProblem(reason: string, facts: { planAgreed: boolean }): string | null {
+  if (reason === 'goals_achieved' && !facts.planAgreed) {
+    return 'This case never had an agreed family plan, so it cannot close as goals achieved: choose another reason, or Other and say why';
+  }
+  return null;
+}
+
 export function closureReasonLabel(reason: string): string {
   return (closureReasonLabels as Record<string, string>)[reason] ?? reason;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  addMonths, assess, caseloadStatus, driftSignals, dueItems, firstVisitDeadline, followUpSchedule, latestClosureWithin12Months,
+  addMonths, assess, caseload, caseloadStatus, latestReviewDate, driftSignals, dueItems, firstVisitDeadline, followUpSchedule, latestClosureWithin12Months,
   reReferralWithin12Months, ukDate, type CaseFacts,
 } from './due.ts';
 
@@ -190,5 +190,24 @@ describe('re-referral within 12 months', () => {
 describe('caseloads', () => {
   it('compares open cases with the programme’s limit', () => {
     expect([caseloadStatus(5, 6), caseloadStatus(6, 6), caseloadStatus(7, 6)]).toEqual(['under', 'at', 'over']);
+  });
+
+  it('counts all of a worker’s open cases against the lowest limit among their programmes', () => {
+    expect(caseload([])).toEqual({ open: 0, limit: null, status: 'under' });
+    expect(caseload([6, 6, 6])).toEqual({ open: 3, limit: 6, status: 'under' });
+    // Three early-intervention cases (limit 6) and one Option 2 case (limit 2): over the limit of 2.
+    expect(caseload([6, 6, 6, 2])).toEqual({ open: 4, limit: 2, status: 'over' });
+    expect(caseload([2, 6])).toEqual({ open: 2, limit: 2, status: 'at' });
+  });
+});
+
+describe('the latest review date', () => {
+  const option2 = { name: 'Option 2 crisis intervention', durationWeeks: 6, reviewIntervalDays: 14 };
+  it('is the day the programme ends, while it has not ended', () => {
+    expect(latestReviewDate('2026-11-20T09:00:00Z', option2, '2026-11-25')).toEqual({ latest: '2027-01-01', why: 'when the 6 weeks of Option 2 crisis intervention end' });
+  });
+  it('is one review interval from today once a case runs past its programme', () => {
+    expect(latestReviewDate('2026-09-01T09:00:00Z', option2, '2026-11-25'))
+      .toEqual({ latest: '2026-12-09', why: '14 days from today: the case has run past the 6 weeks of Option 2 crisis intervention' });
   });
 });

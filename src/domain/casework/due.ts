@@ -276,12 +276,42 @@ export function driftSignals(f: CaseFacts, now: string | Date): DriftSignal[] {
   return signals;
 }
 
+/**
+ * The latest date a plan review may be set for: the day the programme ends (opened plus its
+ * weeks), or, for a case already running past its end, one review interval from today. A review
+ * after the family's programme has ended would never happen.
+ */
+export function latestReviewDate(openedAt: string, programme: { name: string; durationWeeks: number; reviewIntervalDays: number }, today: string): { latest: string; why: string } {
+  const ends = addDays(ukDate(openedAt), programme.durationWeeks * 7);
+  if (ends > today) return { latest: ends, why: `when the ${plural(programme.durationWeeks, 'week')} of ${programme.name} end` };
+  const latest = addDays(today, programme.reviewIntervalDays);
+  return { latest, why: `${plural(programme.reviewIntervalDays, 'day')} from today: the case has run past the ${plural(programme.durationWeeks, 'week')} of ${programme.name}` };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Caseloads
 
 export type CaseloadStatus = 'under' | 'at' | 'over';
 export function caseloadStatus(open: number, limit: number): CaseloadStatus {
   return open > limit ? 'over' : open === limit ? 'at' : 'under';
+}
+
+export interface Caseload {
+  open: number;
+  /** The lowest caseload limit among the programmes of these cases; null with no open cases. */
+  limit: number | null;
+  status: CaseloadStatus;
+}
+
+/**
+ * The one caseload rule, used at allocation and on Team work: all of a worker's open cases,
+ * counted against the lowest caseload limit among the programmes of those cases (a worker
+ * holding one Option 2 case, limit 2, is over the limit with three cases of any programme).
+ * `programmeLimits` holds one limit per open case.
+ */
+export function caseload(programmeLimits: readonly number[]): Caseload {
+  const limit = programmeLimits.length ? Math.min(...programmeLimits) : null;
+  return { open: programmeLimits.length, limit, status: limit === null ? 'under' : caseloadStatus(programmeLimits.length, limit) };
 }
 
 // ---------------------------------------------------------------------------------------------

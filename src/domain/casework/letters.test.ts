@@ -56,6 +56,10 @@ describe('the family letter draft', () => {
       signedByName: 'Priya Shah', signedByRole: 'Family support worker', organisation: 'Northvale Children’s Services',
     });
     expect(draft.didTogether).toBe('Thank you for welcoming me to your home on Monday 23 November 2026. It was good to spend time with Kerry and Jade.\n\nWe made a plan for school mornings.');
+    // Written to Kerry alone, she is "you", not named to herself.
+    expect(familyLetterDraft(facts({ adults: [{ givenName: 'Kerry', familyName: 'Walsh' }] })).didTogether)
+      .toMatch(/^Thank you for welcoming me to your home on Monday 23 November 2026\. It was good to spend time with you and Jade\./);
+    expect(familyLetterDraft(facts({ adults: [{ givenName: 'Kerry', familyName: 'Walsh' }], present: ['Kerry'] })).didTogether).toMatch(/It was good to spend time with you\./);
     expect(draft.nextSteps).toBe('We will keep working together on the things that matter to your family. I will be in touch to arrange when we next meet.');
     expect(draft.whoToContact).toBe('If you have any questions, or if anything changes, please contact me, Priya Shah, by email at priya.shah@northvale.example. You can also ask to speak to a manager at any time.');
   });
@@ -76,13 +80,15 @@ describe('the family letter draft', () => {
 });
 
 describe('the referrer letter draft', () => {
-  it('thanks the referrer and says what happened, without the family’s own words about who was there', () => {
+  it('thanks the referrer and says what happened in words for a professional, never the words written to the family', () => {
     const draft = referrerLetterDraft(facts());
     expect(draft).toMatchObject({
       recipient: 'referrer', recipientName: 'Alex Morgan', recipientAddress: 'Riverside Primary School\nalex.morgan@riverside.example',
       salutation: 'Dear Alex Morgan', subject: 'Progress update: Walsh family (CASE-000012)',
     });
-    expect(draft.didTogether).toBe('Thank you for referring the Walsh family to Early intervention (Families Plus). I am writing to let you know how our work together is going.\n\nOn Monday 23 November 2026 I visited the family at home.\n\nWe made a plan for school mornings.');
+    expect(draft.didTogether).toBe('Thank you for referring the Walsh family to Early intervention (Families Plus). I am writing to let you know how our work with the family is going.\n\nOn Monday 23 November 2026 I visited the family at home. Kerry and Jade were there.');
+    const familyWords = referrerLetterDraft(facts({ didTogether: 'We met at your home.', progress: 'You told me honestly how hard it has been.', nextSteps: 'I will see you on Friday.' }));
+    expect(letterText(familyWords)).not.toMatch(/your home|You told me|see you/);
     expect(draft.whoToContact).toBe('If you would like to talk about this, or if you have new information that would help the family, please contact me, Priya Shah, by email at priya.shah@northvale.example.');
   });
 

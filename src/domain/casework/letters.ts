@@ -1,7 +1,8 @@
 /**
  * Progress letters after a contact: one to the family, one to the referrer. The builders make
- * a first draft in plain, respectful, never-blaming English from what the practitioner wrote for
- * the family on the contact form; the practitioner edits and approves it before it is saved.
+ * a first draft in plain, respectful, never-blaming English; the family's from what the
+ * practitioner wrote for the family on the contact form, the referrer's in words for a
+ * professional. The practitioner edits and approves each before it is saved.
  * Case notes are never used: they may hold details about other people.
  */
 import { formatDate } from '../dates.ts';
@@ -105,7 +106,11 @@ function familyOpening(f: LetterFacts): string {
     meeting: `Thank you for coming to the meeting${where ? ` at ${where}` : ''} on ${day}.`,
     other: `Thank you for meeting with me on ${day}.`,
   }[f.contactType];
-  const names = joinNames(f.present);
+  // Written to the adults: when they were all there they are "you", never named to themselves.
+  const addressed = f.adults.map((a) => a.givenName);
+  const allAddressedThere = addressed.length > 0 && addressed.every((name) => f.present.includes(name));
+  const others = allAddressedThere ? f.present.filter((name) => !addressed.includes(name)) : f.present;
+  const names = joinNames([...(allAddressedThere ? ['you'] : []), ...others]);
   const second = names ? (talking ? ` It was good to talk with ${names}.` : ` It was good to spend time with ${names}.`) : '';
   return first + second;
 }
@@ -121,7 +126,8 @@ function referrerOpening(f: LetterFacts): string {
     meeting: `On ${day} we held a meeting with the family${where ? ` at ${where}` : ''}.`,
     other: `On ${day} I met the family.`,
   }[f.contactType];
-  return `Thank you for referring the ${f.familyName} family to ${f.programmeName}. I am writing to let you know how our work together is going.\n\n${what}`;
+  const there = f.present.length ? ` ${joinNames(f.present)} ${f.present.length === 1 ? 'was' : 'were'} there.` : '';
+  return `Thank you for referring the ${f.familyName} family to ${f.programmeName}. I am writing to let you know how our work with the family is going.\n\n${what}${there}`;
 }
 
 /** The first draft of the letter to the family. */
@@ -158,9 +164,10 @@ export function referrerLetterDraft(f: LetterFacts): LetterDraft {
     recipientAddress: [f.referrer.agency, f.referrer.contact].filter((l) => l.trim()).join('\n'),
     subject: `Progress update: ${f.familyName} family (${f.caseReference})`,
     salutation: `Dear ${f.referrer.name}`,
-    didTogether: paragraphs(referrerOpening(f), f.didTogether),
-    progress: f.progress.trim(),
-    nextSteps: f.nextSteps.trim() || 'I will keep working with the family on the goals they have chosen, and I will let you know how things are going.',
+    // What the practitioner wrote for the family speaks to them ("you told me..."): a professional gets their own words.
+    didTogether: referrerOpening(f),
+    progress: 'The family are working with me on the goals in their family plan. I will share more detail with their agreement if it would help your work with them.',
+    nextSteps: 'I will keep working with the family on the goals they have chosen, and I will let you know how things are going.',
     whoToContact: `If you would like to talk about this, or if you have new information that would help the family, please contact ${who}.`,
     signedByName: f.writer.name,
     signedByRole: f.writer.jobTitle,

@@ -25,11 +25,15 @@ describe('outcome areas', () => {
 });
 
 describe('what makes the assessment complete', () => {
-  it('needs something recorded for every member: strengths, needs, risks or a factor', () => {
+  it('needs something recorded in words for every member: strengths, needs or risks', () => {
     expect(memberTaskStatus(member())).toBe('not_started');
     expect(memberTaskStatus(member({ record: { strengths: '   ' } }))).toBe('not_started');
     expect(memberTaskStatus(member({ record: { strengths: 'Warm with the children' } }))).toBe('completed');
-    expect(memberTaskStatus(member({ record: { factorCodes: ['2B'] } }))).toBe('completed');
+    // The form arrives with known needs ticked: saved untouched, it is not an assessment.
+    expect(memberTaskStatus(member({ record: { factorCodes: ['2B'] } }))).toBe('in_progress');
+    expect(assessmentGaps([member({ record: { factorCodes: ['2B'] } })], { familyView: 'We want help', wantsToChange: 'Calmer evenings' }))
+      .toEqual([{ field: 'member-m1', message: 'Record strengths, needs or risks for Kerry Walsh' }]);
+    expect(memberTaskStatus(member({ record: { risks: 'Drinks in the evenings', factorCodes: ['2B'] } }))).toBe('completed');
   });
 
   it('needs each child’s wishes and feelings, or the reason they were not recorded', () => {

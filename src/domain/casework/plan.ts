@@ -52,9 +52,13 @@ export function needsWishesAndFeelings(memberType: MemberType): boolean {
   return memberType === 'child';
 }
 
+/**
+ * Strengths, needs or risks in words. Factor codes alone do not count: the member form comes with
+ * the needs already known to the family record ticked, so saving it untouched records only those.
+ */
 export function hasSomethingRecorded(record: MemberAssessment | null): boolean {
   if (!record) return false;
-  return Boolean(record.strengths.trim() || record.needs.trim() || record.risks.trim() || record.factorCodes.length);
+  return Boolean(record.strengths.trim() || record.needs.trim() || record.risks.trim());
 }
 
 function wishesDone(record: MemberAssessment | null): boolean {
@@ -66,7 +70,7 @@ export function memberTaskStatus(member: AssessedMember): TaskStatus {
   const something = hasSomethingRecorded(member.record);
   const wishes = !needsWishesAndFeelings(member.memberType) || wishesDone(member.record);
   if (something && wishes) return 'completed';
-  if (something || wishesDone(member.record)) return 'in_progress';
+  if (something || wishesDone(member.record) || member.record?.factorCodes.length) return 'in_progress';
   return 'not_started';
 }
 
@@ -78,7 +82,7 @@ export interface Gap {
 
 /**
  * What is missing before the assessment can be completed: something recorded for every member
- * (strengths, needs, risks or a factor), each child's wishes and feelings or the reason they
+ * (strengths, needs or risks, in words), each child's wishes and feelings or the reason they
  * were not recorded, the family's own view, and what the family wants to change.
  */
 export function assessmentGaps(members: readonly AssessedMember[], family: { familyView: string; wantsToChange: string }): Gap[] {

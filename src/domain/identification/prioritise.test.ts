@@ -48,10 +48,20 @@ describe('assessing a household', () => {
 
   it('estimates the annual cost from the unit-cost table and lists what it could not price', () => {
     expect(a.costLines.filter((l) => l.pence !== null).map((l) => [l.key, l.quantity, l.pence])).toEqual([
-      ['domestic_violence_incident', 3, 741_000], ['community_drug_treatment_year', 1, 260_400],
+      ['community_drug_treatment_year', 1, 260_400], ['domestic_violence_incident', 3, 741_000],
     ]);
     expect(a.costPence).toBe(1_001_400);
     expect(a.uncosted).toEqual([]);
+  });
+
+  it('costs each police domestic abuse incident once for the household, not once for each adult in it', () => {
+    const father: MemberFacts = {
+      personId: 'e', firstName: 'Dean', lastName: 'Walsh', dateOfBirth: '1988-01-02', sex: 'M',
+      records: [1, 2].map((n) => ({ source: 'police-da', recordRef: `P${n}-P`, eventDate: `2026-0${n + 3}-10`, fields: { incident_ref: `INC-${n}`, role: 'perpetrator', children_present: true } })),
+    };
+    const both = assessHousehold({ householdId: 'h4', members: [mother, father, son] }, { today, costs });
+    expect(both.costLines.filter((l) => l.key === 'domestic_violence_incident').map((l) => [l.quantity, l.pence, l.who]))
+      .toEqual([[3, 741_000, 'Kerry Walsh and Dean Walsh']]);
   });
 
   it('segments by the number of problems, chaotic with a statutory status', () => {

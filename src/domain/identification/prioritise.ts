@@ -141,12 +141,14 @@ interface Derived {
   flags: Flag[];
   needs: { code: string | null; offending: boolean }[];
   costs: { key: string; quantity: number }[];
+  /** Police domestic abuse incidents this adult was part of: costed once for the household, not once a person. */
+  incidents: string[];
   statutory: boolean;
 }
 
 /** What one member's records say, source by source, in the practitioner's terms. */
 function derive(member: MemberFacts, isChild: boolean, today: string, rules: IdentificationRules): Derived {
-  const out: Derived = { flags: [], needs: [], costs: [], statutory: false };
+  const out: Derived = { flags: [], needs: [], costs: [], incidents: [], statutory: false };
   const recent = (d: string) => daysBetween(d, today) <= rules.windowDays && d <= today;
   const bySource = new Map<string, MemberRecord[]>();
   for (const r of member.records) bySource.set(r.source, [...(bySource.get(r.source) ?? []), r]);
@@ -165,7 +167,7 @@ function derive(member: MemberFacts, isChild: boolean, today: string, rules: Ide
     out.flags.push({ text, source: label('police-da'), date: latest, problem: current.length ? 'domestic_abuse' : null, current: current.length > 0 });
     if (current.length && !asChild) {
       out.needs.push({ code: '3B', offending: false });
-      out.costs.push({ key: 'domestic_violence_incident', quantity: incidents.size });
+      out.incidents.push(...incidents);
     }
   }
 
@@ -272,6 +274,19 @@ export function assessHousehold(
   const costLines: CostLine[] = [];
   const uncosted = new Set<string>();
   let statutory = false;
+  const addCost = (key: string, count: number, who: string) => {
+    const rate = options.costs.get(key);
+    if (!rate) {
+      uncosted.add(key);
+      costLines.push({ key, label: key.replace(/_/g, ' '), quantity: count, unit: '', pence: null, who });
+      return;
+    }
+    const [word, perYear] = unitWords[rate.unit] ?? ['', 1];
+    const quantity = word ? count * perYear : count;
+    costLines.push({ key, label: rate.label, quantity, unit: word || rate.unit, pence: Math.round(quantity * rate.amountPence), who });
+  };
+  // One incident is one police call-out, whoever in the household was the victim or the perpetrator.
+  const incidents = new Map<string, Set<string>>();
   household.members.forEach((m, i) => {
     const child = isChild[i];
     const relation = child ? (m.sex === 'F' ? 'daughter' : m.sex === 'M' ? 'son' : 'child') : hasChildren ? (m.sex === 'F' ? 'mother' : m.sex === 'M' ? 'father' : 'parent') : 'adult';
@@ -281,19 +296,15 @@ export function assessHousehold(
     for (const f of d.flags) if (f.problem && rules.problems.includes(f.problem)) problems.add(f.problem);
     const name = `${m.firstName} ${m.lastName}`;
     for (const n of d.needs) needs.push({ personName: name, role, needType: n.offending ? 'offending' : 'cin_factor', code: n.code, isCurrent: true });
-    for (const c of d.costs) {
-      const rate = options.costs.get(c.key);
-      if (!rate) {
-        uncosted.add(c.key);
-        costLines.push({ key: c.key, label: c.key.replace(/_/g, ' '), quantity: c.quantity, unit: '', pence: null, who: name });
-        continue;
-      }
-      const [word, perYear] = unitWords[rate.unit] ?? ['', 1];
-      const quantity = word ? c.quantity * perYear : c.quantity;
-      costLines.push({ key: c.key, label: rate.label, quantity, unit: word || rate.unit, pence: Math.round(quantity * rate.amountPence), who: name });
-    }
+    for (const incident of d.incidents) incidents.set(incident, (incidents.get(incident) ?? new Set()).add(name));
+    for (const c of d.costs) addCost(c.key, c.quantity, name);
     members.push({ personId: m.personId, name, dateOfBirth: m.dateOfBirth, age: ages[i], isChild: child, relation, flags: d.flags.sort((a, b) => (a.date < b.date ? 1 : -1)) });
   });
+
+  if (incidents.size) {
+    const involved = [...new Set([...incidents.values()].flatMap((people) => [...people]))];
+    addCost('domestic_violence_incident', incidents.size, involved.length > 1 ? `${involved.slice(0, -1).join(', ')} and ${involved.at(-1)}` : involved[0]);
+  }
 
   const problemList = tfProblems.filter((p) => problems.has(p));
   const count = problemList.length;

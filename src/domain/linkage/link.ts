@@ -7,6 +7,7 @@ import { buildFeatures, comparePair, type Features } from './features.ts';
 import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
 import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
+import { formatDate, isIsoDate } from '../dates.ts';
 
 export interface TrainingOptions extends TrainOptions {
   blocking?: BlockingOptions;
@@ -204,6 +205,11 @@ function show(v: string | null | undefined): string {
   return v && v.trim() ? v.trim() : 'blank';
 }
 
+/** A date as a practitioner reads it (GOV.UK style, 14 March 1980); anything that is not a real date as it was given. */
+function showDate(v: string | null | undefined): string {
+  return v && isIsoDate(v.trim()) ? formatDate(v.trim()) : show(v);
+}
+
 function valuesOf(field: number, r: PersonRecord): string | null | undefined {
   switch (field) {
     case FIRST:
@@ -227,8 +233,8 @@ function valuesOf(field: number, r: PersonRecord): string | null | undefined {
 
 function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel): string {
   const what = FIELD_WORDS[field];
-  const a = show(valuesOf(field, left));
-  const b = show(valuesOf(field, right));
+  const a = field === DOB ? showDate(valuesOf(field, left)) : show(valuesOf(field, left));
+  const b = field === DOB ? showDate(valuesOf(field, right)) : show(valuesOf(field, right));
   const name = LEVEL_NAMES[field][level];
   if (level === 0) return `${what}: blank on ${a === 'blank' && b === 'blank' ? 'both records' : 'one record'}, so it counts neither way`;
   if (field === FIRST && level === FirstLevel.nickname) {
@@ -257,10 +263,11 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
     return `${what}: ${a} and ${b} are different`;
   }
   if (field === POSTCODE && level === 2) return `${what}: ${a} and ${b} are in the same postcode district`;
+  if (field === POSTCODE && name === 'same, counted with the address') return `${what}: ${a} on both records, counted once with the address (the same home)`;
   if (field === ADDRESS && level === 2) return `${what}: ${a} and ${b} are similar`;
   if (field === ADDRESS && level === 3) return `${what}: ${a} and ${b} are on the same street with different house numbers`;
   if (field === EMAIL && level === EmailLevel.localPart) return `${what}: ${a} and ${b} have the same name before the @ at different providers`;
   if (field === EMAIL && level === EmailLevel.similar) return `${what}: ${a} and ${b} differ by one character`;
-  if (name === 'exact' || name === 'same') return `${what}: ${a} on both records`;
+  if (name === 'exact' || name === 'same' || a === b) return `${what}: ${a} on both records`;
   return `${what}: ${a} and ${b} are different`;
 }

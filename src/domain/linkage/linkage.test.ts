@@ -130,6 +130,10 @@ describe('surname at the same home', () => {
     const away = explain(model, record('a'), record('b', { postcode: 'SS7 1AA', address: '3 Mill Lane' })).fields.find((f) => f.field === 'lastName')!;
     expect(home.level).toBe('exact, at the same home');
     expect(home.label).toBe('surname: Smith on both records, who share a home, so it counts for less (families share both)');
+    // The postcode is counted with the address at one home: never "NV17 7QE and NV17 7QE are different".
+    const postcode = explain(model, record('a'), record('b')).fields.find((f) => f.field === 'postcode')!;
+    expect(postcode.label).toMatch(/^postcode: (\S+ \S+) on both records/);
+    expect(explain(model, record('a'), record('b')).fields.every((f) => !/(\S+) and \1 are different/.test(f.label))).toBe(true);
     expect(home.weight).toBeCloseTo(Math.log2(model.fields.lastName.exact.m / 0.03), 12);
     expect(away.level).toBe('exact');
     expect(away.weight).toBeGreaterThan(home.weight);
@@ -153,7 +157,7 @@ describe('namesake guard', () => {
     const dob = e.fields.find((f) => f.field === 'dateOfBirth')!;
     expect(dob.level).toBe('a generation apart, same name and home');
     expect(dob.weight).toBe(-60);
-    expect(dob.label).toBe('date of birth: 1980-03-14 and 2006-09-21 are a generation apart for the same name at the same home, so they are treated as different people (a parent and a child named after them)');
+    expect(dob.label).toBe('date of birth: 14 March 1980 and 21 September 2006 are a generation apart for the same name at the same home, so they are treated as different people (a parent and a child named after them)');
     expect(decide(e.weight, model.thresholds)).toBe('apart');
     const result = link([record('a'), son], { model });
     expect(result.clusterOf[1]).toBe(1);

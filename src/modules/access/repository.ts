@@ -60,14 +60,47 @@ export const accessRepository = {
     return (await q.query<{ id: string }>('SELECT id FROM team WHERE agency_id = $1 AND lower(name) = lower($2)', [agencyId, name]))[0];
   },
 
-  async recentFailedLogins(q: Queryable, email: string, ip: string, sinceMinutes: number): Promise<{ byEmail: number; byIp: number }> {
-    const rows = await q.query<{ by_email: number; by_ip: number }>(
-      `SELECT count(*) FILTER (WHERE lower(email) = lower($1))::int AS by_email,
-              count(*) FILTER (WHERE ip = $2)::int AS by_ip
-         FROM login_attempt
-        WHERE NOT succeeded AND at > now() - make_interval(mins => $3) AND (lower(email) = lower($1) OR ip = $2)`,
-      [email, ip, sinceMinutes]);
-    return { byEmail: rows[0].by_email, byIp: rows[0].by_ip };
+  /**
+   * The failures that count against this sign-in: for the email from this address since its last
+   * success there (with the latest one's time), for the email from anywhere, and from this address
+   * for any email. Each counts from the email's last unlock at the earliest.
+   */
+  async failedSignIns(q: Queryable, email: string, ip: string, windows: { pairHours: number; emailHours: number; ipMinutes: number }) {
+    const rows = await q.query<{ by_pair: number; seconds_since_failure: number | null; by_email: number; by_ip: number; locked_until: Date | null }>(
+      `WITH lock AS (SELECT locked_until, unlocked_at FROM sign_in_lock WHERE email = lower($1)),
+            since AS (SELECT coalesce((SELECT unlocked_at FROM lock), '-infinity'::timestamptz) AS t),
+            pair_success AS (SELECT coalesce(max(la.at), '-infinity'::timestamptz) AS t FROM login_attempt la
+                              WHERE lower(la.email) = lower($1) AND la.ip = $2 AND la.succeeded)
+       SELECT
+         (SELECT count(*)::int FROM login_attempt la
+           WHERE lower(la.email) = lower($1) AND la.ip = $2 AND NOT la.succeeded AND la.at > now() - make_interval(hours => $3)
+             AND la.at > (SELECT t FROM since) AND la.at > (SELECT t FROM pair_success)) AS by_pair,
+         (SELECT extract(epoch FROM now() - max(la.at))::float8 FROM login_attempt la
+           WHERE lower(la.email) = lower($1) AND la.ip = $2 AND NOT la.succeeded) AS seconds_since_failure,
+         (SELECT count(*)::int FROM login_attempt la
+           WHERE lower(la.email) = lower($1) AND NOT la.succeeded AND la.at > now() - make_interval(hours => $4) AND la.at > (SELECT t FROM since)) AS by_email,
+         (SELECT count(*)::int FROM login_attempt la WHERE la.ip = $2 AND NOT la.succeeded AND la.at > now() - make_interval(mins => $5)) AS by_ip,
+         (SELECT locked_until FROM lock WHERE locked_until > now() AND unlocked_at IS NULL) AS locked_until`,
+      [email, ip, windows.pairHours, windows.emailHours, windows.ipMinutes]);
+    return { byPair: rows[0].by_pair, secondsSinceFailure: rows[0].seconds_since_failure, byEmail: rows[0].by_email, byIp: rows[0].by_ip, lockedUntil: rows[0].locked_until };
+  },
+
+  async lockEmail(q: Queryable, email: string, hours: number): Promise<Date> {
+    const [row] = await q.query<{ locked_until: Date }>(
+      `INSERT INTO sign_in_lock (email, locked_at, locked_until) VALUES (lower($1), now(), now() + make_interval(hours => $2))
+       ON CONFLICT (email) DO UPDATE SET locked_at = now(), locked_until = now() + make_interval(hours => $2), unlocked_at = NULL, unlocked_by = NULL
+       RETURNING locked_until`, [email, hours]);
+    return row.locked_until;
+  },
+
+  /** Ends a lock and forgives the failures before it. Returns whether the email was locked. */
+  async unlockEmail(q: Queryable, email: string, byUserId: string | null): Promise<boolean> {
+    const [row] = await q.query<{ was_locked: boolean }>(
+      `WITH before AS (SELECT locked_until > now() AND unlocked_at IS NULL AS locked FROM sign_in_lock WHERE email = lower($1))
+       INSERT INTO sign_in_lock (email, locked_at, locked_until, unlocked_at, unlocked_by) VALUES (lower($1), now(), NULL, now(), $2)
+       ON CONFLICT (email) DO UPDATE SET unlocked_at = now(), unlocked_by = $2
+       RETURNING coalesce((SELECT locked FROM before), false) AS was_locked`, [email, byUserId]);
+    return row.was_locked;
   },
 
   async recordLoginAttempt(q: Queryable, email: string, ip: string, succeeded: boolean) {

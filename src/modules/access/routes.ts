@@ -2,11 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { clearSessionCookie, setSessionCookie } from '../../web/plugins/session.ts';
-import { paths, urls } from '../../web/urls.ts';
-
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : urls.myFamilies();
-}
+import { paths, safeReturnPath, urls } from '../../web/urls.ts';
 
 export async function accessRoutes(app: FastifyInstance, { services, sessionHours }: { services: Services; sessionHours: number }) {
   app.get(paths.home, { config: { access: 'public' } }, async (request, reply) =>
@@ -21,7 +17,7 @@ export async function accessRoutes(app: FastifyInstance, { services, sessionHour
       errors: state?.errors ?? {},
       errorList: state ? errorList(state.errors) : [],
       values: state?.values ?? {},
-      next: (request.query as Record<string, string>).next ?? '',
+      next: safeReturnPath((request.query as Record<string, unknown>).next, ''),
     });
   });
 
@@ -29,7 +25,7 @@ export async function accessRoutes(app: FastifyInstance, { services, sessionHour
     const body = request.body as Record<string, unknown>;
     const email = text(body, 'email').trim();
     const password = text(body, 'password');
-    const next = text(body, 'next');
+    const next = safeReturnPath(text(body, 'next'), '');
     const back = next ? `${urls.signIn()}?next=${encodeURIComponent(next)}` : urls.signIn();
     const errors: Record<string, string> = {};
     if (!email) errors.email = 'Enter your email address';
@@ -40,7 +36,13 @@ export async function accessRoutes(app: FastifyInstance, { services, sessionHour
     // A new session id on sign-in, so a session planted before sign-in is worthless.
     if (request.session) await services.access.discardSession(request.session.idHash);
     setSessionCookie(reply, result.sessionId, sessionHours);
-    return reply.redirect(safeNext(next), 303);
+    return reply.redirect(next || urls.myFamilies(), 303);
+  });
+
+  // An administrator lets a locked email sign in again (also: lantern user unlock --email E).
+  app.post(paths.api.unlockSignIn, { config: { access: ['administrator'] } }, async (request) => {
+    const email = text((request.body ?? {}) as Record<string, unknown>, 'email');
+    return services.access.unlockSignIn(request.actor!, email);
   });
 
   app.post(paths.signOut, { config: { access: 'signed-in' } }, async (request, reply) => {

@@ -3,13 +3,38 @@ import argon2 from 'argon2';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { accessRepository, type SessionUser } from './repository.ts';
 
-const failedLoginWindowMinutes = 15;
-const maxFailuresPerEmail = 5;
-const maxFailuresPerIp = 30;
+/**
+ * Sign-in limits (stated in the README). Failures slow down one email from one address, so a
+ * stranger elsewhere cannot lock a colleague out; only many failures from anywhere lock the
+ * email, until an administrator unlocks it or the lock runs out.
+ */
+export const signInLimits = {
+  /** Failures for one email from one address (since its last success there, within a day) before each try waits. */
+  freeFailures: 5,
+  /** The wait after the 5th failure; it doubles with each further failure, up to maxDelayMinutes. */
+  firstDelayMinutes: 1,
+  maxDelayMinutes: 15,
+  /** Failures for one email from any address within emailWindowHours that lock it. */
+  lockAfterFailures: 50,
+  emailWindowHours: 24,
+  lockHours: 24,
+  /** Failures from one address for any emails within ipWindowMinutes before it must wait. */
+  maxFailuresPerIp: 30,
+  ipWindowMinutes: 15,
+};
+
+/** Minutes to wait after `failures` failures for one email from one address (0: no wait). */
+export function signInDelayMinutes(failures: number): number {
+  if (failures < signInLimits.freeFailures) return 0;
+  return Math.min(signInLimits.maxDelayMinutes, signInLimits.firstDelayMinutes * 2 ** (failures - signInLimits.freeFailures));
+}
+
+const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);
+const lockedMessage = 'This account is locked after too many attempts to sign in. Ask your Lantern administrator to unlock it, or try again tomorrow.';
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -57,25 +82,54 @@ export function accessService(db: Database, options: { sessionHours: number }) {
     saveSessionData: (idHash: string, data: Record<string, unknown>) => accessRepository.updateSessionData(db, idHash, data),
 
     async signIn(email: string, password: string, ip: string): Promise<SignInResult> {
-      const failures = await accessRepository.recentFailedLogins(db, email, ip, failedLoginWindowMinutes);
-      if (failures.byEmail >= maxFailuresPerEmail || failures.byIp >= maxFailuresPerIp) {
-        return { ok: false, message: `Too many failed attempts to sign in. Wait ${failedLoginWindowMinutes} minutes and try again.` };
+      // Security time: the database's real clock, never the business clock.
+      const failures = await accessRepository.failedSignIns(db, email, ip, {
+        pairHours: signInLimits.emailWindowHours, emailHours: signInLimits.emailWindowHours, ipMinutes: signInLimits.ipWindowMinutes,
+      });
+      if (failures.lockedUntil) return { ok: false, message: lockedMessage };
+      const delay = signInDelayMinutes(failures.byPair);
+      const waitSeconds = delay * 60 - (failures.secondsSinceFailure ?? Infinity);
+      if (waitSeconds > 0) {
+        return { ok: false, message: `Too many failed attempts to sign in. Wait ${minutes(Math.ceil(waitSeconds / 60))} and try again.` };
+      }
+      if (failures.byIp >= signInLimits.maxFailuresPerIp) {
+        return { ok: false, message: `Too many failed attempts to sign in from this network. Wait ${minutes(signInLimits.ipWindowMinutes)} and try again.` };
       }
       const user = await accessRepository.userByEmail(db, email);
       // Verify against a real hash either way so the response time does not reveal which emails exist.
       const verified = user ? await argon2.verify(user.password_hash, password).catch(() => false) : (await argon2.verify(dummyHash, password).catch(() => false)) && false;
       const succeeded = Boolean(user && user.active && verified);
-      await db.transaction(async (tx) => {
+      const locked = await db.transaction(async (tx) => {
         await accessRepository.recordLoginAttempt(tx, email, ip, succeeded);
         await auditRepository.insert(tx, {
           userId: succeeded ? user!.id : null, action: 'sign-in', recordType: 'user', recordId: user?.id ?? null,
           outcome: succeeded ? 'allowed' : 'denied', ip, detail: { email },
         });
+        if (succeeded || failures.byEmail + 1 < signInLimits.lockAfterFailures) return false;
+        await accessRepository.lockEmail(tx, email, signInLimits.lockHours);
+        await auditRepository.insert(tx, { userId: null, action: 'lock-sign-in', recordType: 'user', recordId: user?.id ?? null, outcome: 'denied', ip, detail: { email } });
+        return true;
       });
+      if (locked) return { ok: false, message: lockedMessage };
       if (!succeeded || !user) return { ok: false, message: 'Enter a correct email address and password' };
       const { sessionId } = await newSession(user.id);
       const { password_hash: _, ...signedIn } = user;
       return { ok: true, sessionId, user: signedIn };
+    },
+
+    /** An administrator (or the command line, actor null) ends a sign-in lock on an email. */
+    async unlockSignIn(actor: Actor | null, email: string): Promise<{ wasLocked: boolean }> {
+      if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only an administrator can unlock an account');
+      if (!email.trim()) throw new ValidationError({ email: 'Enter the email address of the account to unlock' });
+      return db.transaction(async (tx) => {
+        const user = await accessRepository.userByEmail(tx, email.trim());
+        const wasLocked = await accessRepository.unlockEmail(tx, email.trim(), actor?.id ?? null);
+        await auditRepository.insert(tx, {
+          userId: actor?.id ?? null, action: 'unlock-sign-in', recordType: 'user', recordId: user?.id ?? null, outcome: 'allowed',
+          ip: actor?.ip ?? null, detail: actor ? { email: email.trim() } : { email: email.trim(), via: 'command line' },
+        });
+        return { wasLocked };
+      });
     },
 
     async signOut(idHash: string, actor: Actor | null) {

@@ -20,6 +20,16 @@ export interface ProgrammeRow {
   availability: string;
 }
 
+export interface WorkerCaseloadRow {
+  id: string;
+  display_name: string;
+  job_title: string;
+  team_id: string | null;
+  team_name: string | null;
+  agency_name: string;
+  open_case_limits: number[];
+}
+
 export interface CaseRow {
   id: string;
   reference: string;
@@ -36,6 +46,9 @@ export interface CaseRow {
   allocated_at: string | null;
   closed_at: string | null;
   closure_reason: string;
+  closure_reason_other: string;
+  /** Who accepted the referral at screening, opening the case. */
+  accepted_by_name: string | null;
   step_down_tier: number | null;
   step_down_to: string;
   closing_summary: string;
@@ -44,7 +57,8 @@ export interface CaseRow {
 
 const caseColumns = `c.id, c.reference, c.family_id, f.family_name, c.referral_id, c.programme_id, p.name AS programme_name, c.state,
   c.key_worker_id, u.display_name AS key_worker_name, c.opened_at, c.first_visit_due_at, c.allocated_at, c.closed_at,
-  c.closure_reason, c.step_down_tier, c.step_down_to, c.closing_summary, c.version`;
+  c.closure_reason, c.closure_reason_other, c.step_down_tier, c.step_down_to, c.closing_summary, c.version,
+  (SELECT d.display_name FROM referral r JOIN app_user d ON d.id = r.decided_by WHERE r.id = c.referral_id) AS accepted_by_name`;
 const caseJoins = `FROM casefile c JOIN family f ON f.id = c.family_id JOIN programme p ON p.id = c.programme_id
   LEFT JOIN app_user u ON u.id = c.key_worker_id`;
 
@@ -82,17 +96,29 @@ export const casesRepository = {
       [caseId, userId, overCaseloadReason, at]);
   },
 
-  /** Each possible key worker's open cases, for allocation against the caseload limit. */
-  workersWithCaseloads: (q: Queryable) =>
-    q.query<{ id: string; display_name: string; job_title: string; team_name: string | null; agency_name: string; open_cases: number }>(
-      `SELECT u.id, u.display_name, u.job_title, t.name AS team_name, a.name AS agency_name,
-              (SELECT count(*)::int FROM casefile c WHERE c.key_worker_id = u.id AND c.state <> 'closed') AS open_cases
+  /**
+   * Possible key workers with the caseload limit of each of their open cases (other than
+   * `exceptCaseId`, the case being allocated), for the caseload rule. `teamIds` narrows the list.
+   */
+  workersWithCaseloads: (q: Queryable, options: { exceptCaseId?: string | null; teamIds?: readonly string[] | null; userId?: string | null } = {}) =>
+    q.query<WorkerCaseloadRow>(
+      `SELECT u.id, u.display_name, u.job_title, u.team_id, t.name AS team_name, a.name AS agency_name,
+              coalesce((SELECT array_agg(p.caseload_limit ORDER BY p.caseload_limit) FROM casefile c JOIN programme p ON p.id = c.programme_id
+                         WHERE c.key_worker_id = u.id AND c.state <> 'closed' AND c.id IS DISTINCT FROM $1::uuid), '{}') AS open_case_limits
          FROM app_user u JOIN agency a ON a.id = u.agency_id LEFT JOIN team t ON t.id = u.team_id
-        WHERE u.active AND u.role = 'practitioner' ORDER BY t.name NULLS LAST, u.display_name`),
+        WHERE u.active AND u.role = 'practitioner' AND ($2::uuid[] IS NULL OR u.team_id = ANY($2::uuid[]))
+          AND ($3::uuid IS NULL OR u.id = $3::uuid)
+        ORDER BY t.name NULLS LAST, u.display_name`, [options.exceptCaseId ?? null, options.teamIds ?? null, options.userId ?? null]),
 
-  async openCaseCount(q: Queryable, userId: string): Promise<number> {
-    return (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM casefile WHERE key_worker_id = $1 AND state <> 'closed'`, [userId]))[0].n;
-  },
+  /** Teams with practitioners in them, for finding a key worker outside the manager's own teams. */
+  teamsWithPractitioners: (q: Queryable) =>
+    q.query<{ id: string; name: string; agency_name: string }>(
+      `SELECT t.id, t.name, a.name AS agency_name FROM team t JOIN agency a ON a.id = t.agency_id
+        WHERE EXISTS (SELECT 1 FROM app_user u WHERE u.team_id = t.id AND u.active AND u.role = 'practitioner')
+        ORDER BY a.name, t.name`),
+
+  managedTeamIds: async (q: Queryable, managerId: string): Promise<string[]> =>
+    (await q.query<{ team_id: string }>('SELECT team_id FROM team_manager WHERE user_id = $1', [managerId])).map((r) => r.team_id),
 
   async user(q: Queryable, id: string): Promise<{ id: string; display_name: string; role: UserRole; agency_kind: AgencyKind; active: boolean } | undefined> {
     return (await q.query<{ id: string; display_name: string; role: UserRole; agency_kind: AgencyKind; active: boolean }>(

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
+import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths, urls } from '../../web/urls.ts';
 
 type Params = { caseId: string };
@@ -30,11 +31,13 @@ export async function casePages(app: FastifyInstance, { services }: { services: 
   app.get<{ Params: Params }>(paths.case, { config: { access: 'signed-in' } }, async (request, reply) => {
     const view = await cases.case(request.actor!, request.params.caseId);
     const planSummary = await services.plans.summary(request.actor!, view.case.id);
-    return reply.view('cases/views/case.njk', { pageTitle: `Case ${view.case.reference}: ${view.case.family_name} family`, ...view, planSummary, saved: (request.query as Record<string, string>).saved });
+    const firstVisitAt = await services.work.firstVisit(request.actor!, view.case.id);
+    return reply.view('cases/views/case.njk', { pageTitle: `Case ${view.case.reference}: ${view.case.family_name} family`, ...view, planSummary, firstVisitAt, saved: (request.query as Record<string, string>).saved });
   });
 
   app.get<{ Params: Params }>(paths.allocateCase, { config: { access: ['manager'] } }, async (request, reply) => {
-    const options = await cases.allocationOptions(request.actor!, request.params.caseId);
+    const teamId = text(request.query as Record<string, unknown>, 'teamId');
+    const options = await cases.allocationOptions(request.actor!, request.params.caseId, { teamId: isUuid(teamId) ? teamId : null });
     return reply.view('cases/views/allocate.njk', { pageTitle: 'Allocate a key worker', ...options, ...(await formState(services, request)) });
   });
 

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
+import { closureReasonLabel } from '../../domain/casework/closure.ts';
+import { caseload } from '../../domain/casework/due.ts';
 import { caseStateLabels, transition, type CaseEvent } from '../../domain/casework/lifecycle.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { mayJoinTeam } from '../../domain/access/policy.ts';
@@ -10,7 +12,7 @@ import { permissionFor } from '../access/family-access.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { familyDecision, guardedWork, inTransaction } from '../access/policy.ts';
 import { fieldErrors } from '../../domain/errors.ts';
-import { casesRepository as repo, type CaseRow } from './repository.ts';
+import { casesRepository as repo, type CaseRow, type WorkerCaseloadRow } from './repository.ts';
 
 export const managers = new Set(['manager']);
 
@@ -24,6 +26,13 @@ const joinTeamSchema = z.object({
   roleInFamily: z.string({ error: 'Enter their role with this family' }).trim().min(1, 'Enter their role with this family')
     .max(100, 'Their role must be 100 characters or fewer'),
 });
+
+/** A possible key worker's caseload now and if they took a case of a programme with this limit. */
+function workerCaseload(w: WorkerCaseloadRow, programmeLimit: number) {
+  const now = caseload(w.open_case_limits);
+  const after = caseload([...w.open_case_limits, programmeLimit]);
+  return { id: w.id, name: w.display_name, jobTitle: w.job_title, teamName: w.team_name, agencyName: w.agency_name, now, after, overAfter: after.status === 'over' };
+}
 
 export function casesService(db: Database, { clock }: { clock: Clock }) {
   const today = () => clock.today();
@@ -54,10 +63,14 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
 
     programmes: () => repo.programmes(db),
 
+    /** The case's programme, inside the caller's access-checked transaction. */
+    programmeOf: async (tx: Queryable, c: CaseRow) => (await repo.programme(tx, c.programme_id))!,
+
     async case(actor: Actor, caseId: string) {
       return withCase(actor, caseId, 'view-case', async (tx, c) => {
         const [programme, events] = await Promise.all([repo.programme(tx, c.programme_id), repo.caseEvents(tx, caseId)]);
-        return { case: { ...c, stateLabel: caseStateLabels[c.state] }, programme: programme!, events };
+        const closureReason = c.closure_reason === 'other' ? c.closure_reason_other || 'Other' : closureReasonLabel(c.closure_reason);
+        return { case: { ...c, stateLabel: caseStateLabels[c.state], closureReasonLabel: closureReason }, programme: programme!, events };
       });
     },
 
@@ -67,15 +80,23 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
       return (await repo.casesForFamily(db, familyId)).map((c) => ({ ...c, stateLabel: caseStateLabels[c.state] }));
     },
 
-    /** Key workers with their open cases against this case's programme limit. */
-    async allocationOptions(actor: Actor, caseId: string) {
+    /**
+     * Key workers for this case: the manager's own teams first, then, when asked for, one other
+     * team's. Each shows their caseload now and after taking this case, by the caseload rule.
+     */
+    async allocationOptions(actor: Actor, caseId: string, filter: { teamId?: string | null } = {}) {
       if (!managers.has(actor.role)) throw new ForbiddenError('Only managers allocate cases');
       return withCase(actor, caseId, 'view-allocation', async (tx, c) => {
         const programme = (await repo.programme(tx, c.programme_id))!;
-        const workers = await repo.workersWithCaseloads(tx);
+        const ownTeamIds = await repo.managedTeamIds(tx, actor.id);
+        const otherTeams = (await repo.teamsWithPractitioners(tx)).filter((t) => !ownTeamIds.includes(t.id));
+        const otherTeam = otherTeams.find((t) => t.id === filter.teamId) ?? null;
+        const withCaseloads = (rows: WorkerCaseloadRow[]) => rows.map((w) => workerCaseload(w, programme.caseload_limit));
         return {
           case: c, programme,
-          workers: workers.map((w) => ({ ...w, limit: programme.caseload_limit, atOrOverLimit: w.open_cases >= programme.caseload_limit })),
+          team: withCaseloads(ownTeamIds.length ? await repo.workersWithCaseloads(tx, { exceptCaseId: caseId, teamIds: ownTeamIds }) : []),
+          otherTeams, otherTeam,
+          others: withCaseloads(otherTeam ? await repo.workersWithCaseloads(tx, { exceptCaseId: caseId, teamIds: [otherTeam.id] }) : []),
         };
       });
     },
@@ -89,13 +110,13 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
         const worker = await repo.user(tx, keyWorkerId);
         if (!worker || !worker.active || worker.role !== 'practitioner') throw new ValidationError({ keyWorkerId: 'Select a practitioner who can be a key worker' });
         const programme = (await repo.programme(tx, c.programme_id))!;
-        const open = await repo.openCaseCount(tx, keyWorkerId);
-        const alreadyTheirs = c.key_worker_id === keyWorkerId;
-        if (!alreadyTheirs && open >= programme.caseload_limit && !overCaseloadReason) {
-          throw new ValidationError({ overCaseloadReason: `${worker.display_name} already has ${open} open cases (the ${programme.name} limit is ${programme.caseload_limit}). Give a reason to allocate over the limit` });
+        const [row] = await repo.workersWithCaseloads(tx, { exceptCaseId: caseId, userId: keyWorkerId });
+        const load = workerCaseload(row, programme.caseload_limit);
+        if (load.overAfter && !overCaseloadReason) {
+          throw new ValidationError({ overCaseloadReason: `Give a reason to allocate over the caseload limit: ${worker.display_name} would have ${load.after.open} open cases and their limit is ${load.after.limit}` });
         }
         await applyEvent(tx, c, 'allocate', actor, `Allocated to ${worker.display_name}`);
-        await repo.setKeyWorker(tx, caseId, keyWorkerId, open >= programme.caseload_limit ? overCaseloadReason : '', clock.now());
+        await repo.setKeyWorker(tx, caseId, keyWorkerId, load.overAfter ? overCaseloadReason : '', clock.now());
         await repo.makeLead(tx, c.family_id, keyWorkerId, randomUUID(), today());
         return { keyWorker: worker.display_name };
       });

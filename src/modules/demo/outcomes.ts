@@ -88,13 +88,13 @@ async function closedCase(tx: Queryable, o: { familyId: string; programmeId: str
     `INSERT INTO referral (id, reference, family_id, subject, received_at, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, status, programme_id, decided_at)
      VALUES ($1, $2, $3, '{}'::jsonb, $4::date, 'Northvale Children''s Services', 'Northvale Children''s Services', 'front.door@northvale.example',
        'Multiple needs: school attendance, offending or anti-social behaviour, and children subject to plans.', 'routine', 'given', 'accepted', $5, $4::date)`,
-    [referralId, `REF-O${String(o.seq).padStart(4, '0')}`, o.familyId, o.referredOn, o.programmeId]);
+    [referralId, `REF-E${String(o.seq).padStart(4, '0')}`, o.familyId, o.referredOn, o.programmeId]);
   await tx.query(
     `INSERT INTO casefile (id, reference, family_id, referral_id, programme_id, state, key_worker_id, opened_at, first_visit_due_at, allocated_at, closed_at,
        closure_reason, step_down_tier, step_down_to, closing_summary, closed_by)
      VALUES ($1, $2, $3, $4, $5, 'closed', $6, $7::date, $7::date + 3, $7::date + 1, $8::date, 'goals_achieved', 2, 'Early help hub',
        'Goals in the plan met; stepped down to the early help hub with follow-ups at 1, 3, 6 and 12 months.', $6)`,
-    [caseId, `CASE-O${String(o.seq).padStart(4, '0')}`, o.familyId, referralId, o.programmeId, o.keyWorkerId, o.referredOn, o.closedOn]);
+    [caseId, `CASE-E${String(o.seq).padStart(4, '0')}`, o.familyId, referralId, o.programmeId, o.keyWorkerId, o.referredOn, o.closedOn]);
   await tx.query(`INSERT INTO assessment (id, case_id, started_at, completed_at) VALUES ($1, $2, $3::date + 5, $3::date + 20)`, [randomUUID(), caseId, o.referredOn]);
   const planId = randomUUID();
   await tx.query(`INSERT INTO family_plan (id, case_id, number, status, created_at, agreed_at) VALUES ($1, $2, 1, 'agreed', $3::date + 25, $3::date + 28)`, [planId, caseId, o.referredOn]);

@@ -17,8 +17,9 @@ export async function familyApi(app: FastifyInstance, { services }: { services: 
 
   app.get(paths.api.families, { config: { access: 'signed-in' } }, async (request) => ({ families: await families.myFamilies(request.actor!) }));
 
-  app.get(paths.api.search, { config: { access: 'signed-in' } }, async (request) => {
-    const q = String((request.query as Record<string, unknown>).q ?? '');
+  // POST, so the words searched for stay out of URLs and the request log.
+  app.post(paths.api.search, { config: { access: 'signed-in' } }, async (request) => {
+    const q = String(body(request.body).q ?? '');
     if (!q.trim()) throw new ValidationError({ q: 'Enter a name, date of birth or postcode to search for' });
     return families.search(request.actor!, q.slice(0, 200));
   });

@@ -265,6 +265,15 @@ export const familiesRepository = {
     }
   },
 
+  /** The screening of the referral behind the family's open case, if it has one. */
+  async openCaseScreening(q: Queryable, familyId: string): Promise<ScreeningRow | undefined> {
+    return (await q.query<ScreeningRow>(
+      `SELECT r.reference, r.decided_at, d.display_name AS decided_by_name, r.level_of_need, r.level_rule, r.level_override, r.level_override_reason
+         FROM casefile c JOIN referral r ON r.id = c.referral_id LEFT JOIN app_user d ON d.id = r.decided_by
+        WHERE c.family_id = $1 AND c.state <> 'closed' AND r.decided_at IS NOT NULL
+        ORDER BY r.decided_at DESC LIMIT 1`, [familyId]))[0];
+  },
+
   async insertNeed(q: Queryable, n: { id: string; personId: string; needType: NeedType; code: string | null; sourceAgencyId: string | null; identifiedOn: string; isCurrent: boolean; notes: string; recordedBy: string }) {
     await q.query(
       `INSERT INTO need (id, person_id, need_type, code, source_agency_id, identified_on, is_current, notes, recorded_by)
@@ -305,3 +314,13 @@ export const familiesRepository = {
       [key, JSON.stringify(value), at]);
   },
 };
+
+export interface ScreeningRow {
+  reference: string;
+  decided_at: string;
+  decided_by_name: string | null;
+  level_of_need: number | null;
+  level_rule: string;
+  level_override: number | null;
+  level_override_reason: string;
+}

@@ -4,7 +4,7 @@ import type { ZodType } from 'zod';
 import { factorCodesFor, cinFactorCodes, legalStatuses, roles, type Role } from '../../domain/codes.ts';
 import { ConflictError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
-import { dateParts, errorList, redirectWithErrors, setSessionValue, takeFormState } from '../../web/forms.ts';
+import { dateParts, errorList, redirectWithErrors, setSessionValue, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { familySchema, memberSchema, needSchema, statusSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
@@ -65,6 +65,8 @@ function memberValues(m: Record<string, unknown>) {
   };
 }
 
+const maxKeptSearches = 10;
+
 export async function familyPages(app: FastifyInstance, { services }: { services: Services }) {
   const { families } = services;
 
@@ -74,10 +76,24 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     return reply.view('families/views/my-families.njk', { pageTitle: 'My families', families: list, created });
   });
 
+  // Searches are posted and kept in the session under an id, so names and dates of birth never
+  // appear in a URL, the browser's history or the request log.
   app.get(paths.search, { config: { access: 'signed-in' } }, async (request, reply) => {
-    const q = String((request.query as Record<string, unknown>).q ?? '').slice(0, 200);
+    const searchId = (request.query as Record<string, unknown>).searchId;
+    const searches = (request.session?.data.searches ?? {}) as Record<string, string>;
+    const q = typeof searchId === 'string' ? searches[searchId] ?? '' : '';
     const result = q.trim() ? await families.search(request.actor!, q) : null;
-    return reply.view('families/views/search.njk', { pageTitle: q ? `Search results for ${q}` : 'Search', q, result });
+    return reply.view('families/views/search.njk', { pageTitle: q ? `Search results for ${q}` : 'Search', q, result, searchQuery: q });
+  });
+
+  app.post(paths.search, { config: { access: 'signed-in' } }, async (request, reply) => {
+    const q = text(request.body as Record<string, unknown>, 'q').trim().slice(0, 200);
+    if (!q) return reply.redirect(urls.search(), 303);
+    const searchId = randomUUID();
+    // The last few searches only: enough for the back button, never a growing history.
+    const kept = Object.entries((request.session!.data.searches ?? {}) as Record<string, string>).slice(-(maxKeptSearches - 1));
+    await setSessionValue(services, request, 'searches', Object.fromEntries([...kept, [searchId, q]]));
+    return reply.redirect(urls.search(searchId), 303);
   });
 
   app.get<{ Params: Params }>(paths.family, { config: { access: 'signed-in' } }, async (request, reply) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isCinFactorCode, legalStatuses, needTypes, roles, sexes } from '../../domain/codes.ts';
 import { isIsoDate } from '../../domain/dates.ts';
-import { looksLikePostcode } from '../../domain/names.ts';
+import { isFullUkPostcode } from '../../domain/names.ts';
 
 /**
  * What is valid, defined once: the API, the pages and the command line all parse with these.
@@ -26,7 +26,7 @@ export const familySchema = z.object({
   addressLine2: optionalText(200, 'address line 2'),
   town: optionalText(100, 'town or city'),
   postcode: z.string({ error: 'Enter a postcode' }).trim().min(1, 'Enter a postcode')
-    .refine((p) => /^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$/.test(p) && looksLikePostcode(p), 'Enter a full UK postcode, like NV1 4AB'),
+    .refine(isFullUkPostcode, 'Enter a full UK postcode, like NV1 4AB'),
   districtId: z.uuid({ error: 'Select a district' }).nullable().default(null),
 });
 export type FamilyFields = z.infer<typeof familySchema>;

@@ -5,14 +5,15 @@ import type { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { factorSubjectFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
-import { describeAge } from '../../domain/dates.ts';
+import { factorCodesFor, factorSubjectFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
+import { ukDate } from '../../domain/casework/due.ts';
+import { describeAge, formatDate } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors } from '../../domain/errors.ts';
 import { impliedRelationships, memberTypeFor, relationshipLabels } from '../../domain/household.ts';
-import { defaultLevelOfNeedRules, levelOfNeed, levelOfNeedRulesSchema, type LevelOfNeedRules } from '../../domain/level-of-need.ts';
+import { defaultLevelOfNeedRules, levelNames, levelOfNeed, levelOfNeedRulesSchema, type LevelOfNeed, type LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import { nameScore, parseSearchQuery, personSearchKeys, postcodeKey, searchKeyGroups } from '../../domain/names.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { familiesRepository as repo, type FamilyInput, type PersonInput } from './repository.ts';
+import { familiesRepository as repo, type FamilyInput, type PersonInput, type ScreeningRow } from './repository.ts';
 import {
   familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema,
   type FamilyFields, type MemberFields,
@@ -54,6 +55,21 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
     return rulesFrom(await repo.setting<unknown>(q, levelRulesKey));
   }
 
+  /**
+   * While a case opened from a screened referral is open, a screening manager's override (with
+   * its reason) stands, and so does a level found at screening that the family record does not
+   * reach yet; what the needs on the record give is shown beside it.
+   */
+  function screenedLevel(recorded: LevelOfNeed, s: ScreeningRow): LevelOfNeed {
+    const set = s.level_override ?? (s.level_of_need !== null && s.level_of_need > recorded.level ? s.level_of_need : null);
+    if (set === null || (set === recorded.level && s.level_override === null)) return recorded;
+    const how = s.level_override !== null ? `set by ${s.decided_by_name ?? 'the screening manager'}: ${s.level_override_reason}` : s.level_rule;
+    return {
+      ...recorded, level: set,
+      reason: `${levelNames[set]} at screening of referral ${s.reference} on ${formatDate(ukDate(s.decided_at))} (${how}). The needs on the family record give ${levelNames[recorded.level]}: ${recorded.reason}`,
+    };
+  }
+
   async function familyView(q: Queryable, familyId: string) {
     const family = await repo.household(q, familyId, levelRulesKey);
     if (!family) throw new NotFoundError('Family');
@@ -91,6 +107,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
       }),
       levelRules,
     );
+    const screening = await repo.openCaseScreening(q, familyId);
     return {
       family: {
         id: family.id, reference: family.reference, familyName: family.family_name, addressLine1: family.address_line1,
@@ -98,7 +115,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
         districtName: family.district_name, version: family.version, updatedAt: family.updated_at,
       },
       members: people,
-      levelOfNeed: level,
+      levelOfNeed: screening ? screenedLevel(level, screening) : level,
       professionals: professionals.map((p) => ({
         userId: p.user_id, name: p.display_name, jobTitle: p.job_title, email: p.email, agency: p.agency_name, team: p.team_name,
         roleInFamily: p.role_in_family, isLead: p.is_lead, since: p.joined_on,
@@ -249,6 +266,22 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
     levelOfNeedRules: (q: Queryable = db) => rules(q),
 
     /** A family's current needs in the form the level-of-need rule takes (for screening a referral). */
+    /**
+     * Records the needs a referral coded on the family record when screening accepts it, inside
+     * screening's transaction: each code on the first member it applies to (a "B" code on the first
+     * parent or carer, an "A" code on the first child), unless that member already has it as current.
+     */
+    async recordReferralNeedsWithin(tx: Queryable, actor: Actor, familyId: string, codes: readonly string[], identifiedOn: string, note: string) {
+      const [members, needs] = await Promise.all([repo.members(tx, familyId), repo.needs(tx, familyId)]);
+      for (const code of new Set(codes)) {
+        const person = members.find((m) => factorCodesFor(m.role).includes(code));
+        if (!person || needs.some((n) => n.person_id === person.id && n.code === code && n.is_current)) continue;
+        await repo.insertNeed(tx, {
+          id: randomUUID(), personId: person.id, needType: 'cin_factor', code, sourceAgencyId: null, identifiedOn, isCurrent: true, notes: note, recordedBy: actor.id,
+        });
+      }
+    },
+
     async currentNeedsForLevel(familyId: string, q: Queryable = db) {
       const [members, needs] = await Promise.all([repo.members(q, familyId), repo.needs(q, familyId)]);
       return needs.map((n) => {

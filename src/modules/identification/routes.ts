@@ -7,6 +7,7 @@ import { redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { toCsv } from '../../domain/needs-analysis/csv.ts';
+import { formatDate } from '../../domain/dates.ts';
 import { identificationApi } from './api.ts';
 import { householdLine, money, problemLabel, waterfall } from './present.ts';
 import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
@@ -39,7 +40,7 @@ export async function ingestPages(app: FastifyInstance, { services }: { services
 
   // Extracts stream to a temporary file: a large upload is never held in memory. Only this scope accepts multipart.
   app.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: NodeJS.ReadableStream) =>
-    streamUpload(request.headers, payload as unknown as import('node:stream').Readable));
+    streamUpload(request.headers, payload as unknown as import('node:stream').Readable, { limitBytes: app.uploadLimits.extractBytes, csrfToken: request.session?.csrfToken ?? '' }));
   app.addHook('onResponse', async (request) => {
     if (request.headers['content-type']?.startsWith('multipart/form-data')) await removeUpload(request.body as UploadForm | undefined);
   });
@@ -160,9 +161,9 @@ function filterQuery(f: ReturnType<typeof listFilter>): string {
   return params.toString();
 }
 
-/** The referral form filled in from a household (the referral journey reads these from the query). */
-function referralLink(view: { address: string | null; postcode: string | null; reasons: string; assessment: { members: { name: string; dateOfBirth: string | null; isChild: boolean; relation: string }[] } }): string {
-  const params = new URLSearchParams();
+/** The referral form's answers from a household, kept as a server-side draft (never in a URL). */
+function referralFields(view: { address: string | null; postcode: string | null; reasons: string; assessment: { members: { name: string; dateOfBirth: string | null; isChild: boolean; relation: string }[] } }): Record<string, string> {
+  const params = new Map<string, string>();
   const members = view.assessment.members.slice(0, 5);
   const surname = members[0]?.name.split(' ').slice(-1)[0] ?? '';
   params.set('familyName', surname);
@@ -183,7 +184,7 @@ function referralLink(view: { address: string | null; postcode: string | null; r
       params.set(`member${n}-dateOfBirth-year`, y);
     }
   });
-  return `${paths.newReferral}?${params.toString()}`;
+  return Object.fromEntries(params);
 }
 
 const csvColumns = ['Rank', 'Address', 'District', 'Members', 'Problems', 'Eligible', 'Level of need', 'Segment', 'Estimated annual cost', 'Reasons', 'Open to a service'];
@@ -219,6 +220,7 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
   });
 
   type PairParams = { leftRecordId: string; rightRecordId: string };
+  const dateText = (value: unknown) => (value ? formatDate(value instanceof Date ? value.toISOString() : String(value)) : 'Not recorded');
   app.get<{ Params: PairParams }>(paths.identificationPair, { config: { access: analysts } }, async (request, reply) => {
     const { pair, left, right, explanation } = await identification.pair(request.actor!, request.params.leftRecordId, request.params.rightRecordId);
     const state = await takeFormState(services, request);
@@ -226,9 +228,9 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     const rows = [
       ['Source', label(left.source), label(right.source)], ['Agency reference', left.record_ref, right.record_ref],
       ['First name', left.first_name, right.first_name], ['Last name', left.last_name, right.last_name],
-      ['Date of birth', left.date_of_birth ?? 'Not recorded', right.date_of_birth ?? 'Not recorded'], ['Sex', left.sex ?? 'Not recorded', right.sex ?? 'Not recorded'],
+      ['Date of birth', dateText(left.date_of_birth), dateText(right.date_of_birth)], ['Sex', left.sex ?? 'Not recorded', right.sex ?? 'Not recorded'],
       ['Postcode', left.postcode ?? 'Not recorded', right.postcode ?? 'Not recorded'], ['Address', left.address ?? 'Not recorded', right.address ?? 'Not recorded'],
-      ['Event date', left.event_date, right.event_date],
+      ['Event date', dateText(left.event_date), dateText(right.event_date)],
     ];
     return reply.view('identification/views/pair.njk', {
       pageTitle: 'Are these the same person?', rows, steps: waterfall(explanation), weight: explanation.weight.toFixed(2),
@@ -269,10 +271,24 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     const view = await identification.household(request.actor!, request.params.householdId);
     const role = request.actor!.role;
     const mayRefer = role === 'practitioner' || role === 'manager';
+    const draftId = (request.query as Record<string, unknown>).draftId;
     return reply.view('identification/views/household.njk', {
       pageTitle: `Household at ${view.address ?? 'an unknown address'}`, h: householdLine(view, 0), view,
       problems: view.assessment.problems.map(problemLabel), costLines: view.assessment.costLines.map((l) => ({ ...l, amount: l.pence === null ? 'No unit cost' : money(l.pence) })),
-      referralHref: view.family_id ? urls.newFamilyReferral(view.family_id) : referralLink(view), mayRefer, isAnalyst: role === 'analyst',
+      familyReferralHref: view.family_id ? urls.newFamilyReferral(view.family_id) : null,
+      startReferralAction: urls.identificationHouseholdReferral(view.id),
+      // After an analyst made a draft: the link to send a referrer (an id only).
+      draftHref: typeof draftId === 'string' && isUuid(draftId) ? urls.newReferral(draftId) : null,
+      mayRefer, isAnalyst: role === 'analyst',
     });
+  });
+
+  // "Start a referral": the household's details go into a draft on the server; the URL carries its id only.
+  app.post<{ Params: { householdId: string } }>(paths.identificationHouseholdReferral, { config: { access: listReaders } }, async (request, reply) => {
+    const view = await identification.household(request.actor!, request.params.householdId);
+    if (view.family_id) return reply.redirect(urls.newFamilyReferral(view.family_id), 303);
+    const draftId = await services.referrals.saveDraft(request.actor!, { sourceType: 'identified-household', sourceId: view.id, fields: referralFields(view) });
+    const mayRefer = request.actor!.role === 'practitioner' || request.actor!.role === 'manager';
+    return reply.redirect(mayRefer ? urls.newReferral(draftId) : urls.identificationHousehold(view.id, draftId), 303);
   });
 }

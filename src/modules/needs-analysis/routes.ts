@@ -23,7 +23,6 @@ import {
 import { auditSampleRoles, eligibilityLabels, essexPopulationName, needsAnalysisRoles, type PrevalenceView } from './service.ts';
 
 const readers = needsAnalysisRoles;
-const maxCsvBytes = 5 * 1024 ** 2;
 
 /** A form's text fields, and its file (if one was chosen) as text. */
 type MultipartFields = Record<string, string | { filename: string; text: string }>;
@@ -120,9 +119,8 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
 
   // One small CSV per form (a population table or a count per district): read whole, then the temporary file goes.
   app.addContentTypeParser('multipart/form-data', async (request: FastifyRequest, payload: NodeJS.ReadableStream) => {
-    const form = await streamUpload(request.headers, payload as unknown as Readable, maxCsvBytes);
+    const form = await streamUpload(request.headers, payload as unknown as Readable, { limitBytes: app.uploadLimits.formBytes, csrfToken: request.session?.csrfToken ?? '' });
     try {
-      if (form.file?.truncated) throw Object.assign(new Error(`The file must be smaller than ${maxCsvBytes / 1024 ** 2} MB`), { statusCode: 400 });
       const file = form.file ? { [form.file.field]: { filename: form.file.filename, text: await readFile(form.file.path, 'utf8') } } : {};
       return { ...form.fields, ...file } satisfies MultipartFields;
     } finally {

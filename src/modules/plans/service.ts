@@ -4,7 +4,8 @@ import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { cinFactorCodes, factorCodesFor, needLabel, roleLabels } from '../../domain/codes.ts';
-import { describeAge } from '../../domain/dates.ts';
+import { latestReviewDate } from '../../domain/casework/due.ts';
+import { describeAge, formatDate } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { caseStateLabels, transition } from '../../domain/casework/lifecycle.ts';
 import { outcomeAreaLabels, outcomeAreas } from '../../domain/casework/outcome-areas.ts';
@@ -516,6 +517,9 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       return cases.withCase(actor, caseId, 'set-plan-review-date', async (tx, c) => {
         const fields = parse(reviewDateSchema, input);
         if (fields.reviewDate <= today()) throw new ValidationError({ reviewDate: 'The review date must be in the future' });
+        const programme = await cases.programmeOf(tx, c);
+        const { latest, why } = latestReviewDate(c.opened_at, { name: programme.name, durationWeeks: programme.duration_weeks, reviewIntervalDays: programme.review_interval_days }, today());
+        if (fields.reviewDate > latest) throw new ValidationError({ reviewDate: `The review date must be on or before ${formatDate(latest)}, ${why}` });
         const draft = await draftForChange(tx, c, actor, fields.version);
         await repo.setReviewDate(tx, draft.id, fields.reviewDate);
       });

@@ -71,7 +71,26 @@ const columns = `r.id, r.reference, r.family_id, f.reference AS family_reference
 const joins = `FROM referral r LEFT JOIN family f ON f.id = r.family_id LEFT JOIN app_user d ON d.id = r.decided_by LEFT JOIN programme p ON p.id = r.programme_id
   LEFT JOIN team rt ON rt.id = r.routed_team_id`;
 
+export interface ReferralDraftRow {
+  id: string;
+  created_by: string;
+  source_type: string;
+  source_id: string | null;
+  fields: Record<string, string>;
+}
+
 export const referralsRepository = {
+  async insertDraft(q: Queryable, d: { id: string; createdBy: string; createdAt: Date; sourceType: string; sourceId: string | null; fields: Record<string, string> }) {
+    await q.query('INSERT INTO referral_draft (id, created_by, created_at, source_type, source_id, fields) VALUES ($1, $2, $3, $4, $5, $6)',
+      [d.id, d.createdBy, d.createdAt, d.sourceType, d.sourceId, JSON.stringify(d.fields)]);
+  },
+
+  /** A draft made after `madeAfter` (older ones have lapsed). */
+  async draft(q: Queryable, id: string, madeAfter: Date): Promise<ReferralDraftRow | undefined> {
+    return (await q.query<ReferralDraftRow>(
+      `SELECT id, created_by, source_type, source_id, fields FROM referral_draft WHERE id = $1 AND created_at > $2`, [id, madeAfter]))[0];
+  },
+
   async insert(q: Queryable, r: {
     id: string; familyId: string | null; routedTeamId: string | null; subject: ReferralSubject; referredBy: string; referrerName: string; referrerAgency: string;
     referrerContact: string; selfReferral: boolean; needCodes: string[]; reasons: string; urgency: string; consent: string; lawfulBasis: string;
@@ -118,6 +137,10 @@ export const referralsRepository = {
          FROM person p JOIN family f ON f.id = p.family_id
         WHERE ${matches.join(' OR ')}
         GROUP BY f.id, f.reference, f.family_name, f.postcode ORDER BY matching_people DESC LIMIT 10`, params);
+  },
+
+  async correctSubject(q: Queryable, id: string, subject: ReferralSubject) {
+    await q.query('UPDATE referral SET subject = $2 WHERE id = $1', [id, JSON.stringify(subject)]);
   },
 
   async decide(q: Queryable, id: string, version: number, d: {

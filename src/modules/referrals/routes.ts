@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cinFactorCodes, roles } from '../../domain/codes.ts';
-import { ConflictError, RuleViolation, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, RuleViolation, ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { levelNames } from '../../domain/level-of-need.ts';
 import { referralStatusLabels } from '../../domain/casework/lifecycle.ts';
 import type { Services } from '../../services.ts';
+import { isUuid } from '../../web/plugins/id-params.ts';
 import { dateFromParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 
@@ -21,22 +22,22 @@ function list(value: unknown): string[] {
   return value === undefined ? [] : [value].flat().map(String).filter(Boolean);
 }
 
+/** The form's answers as the API's input; only what the three date boxes cannot say goes in `errors`. */
 function referralFromForm(body: Record<string, unknown>) {
   const errors: Record<string, string> = {};
+  const rows: number[] = [];
   const members = memberRows.flatMap((n) => {
     const givenName = text(body, `member${n}-givenName`).trim();
     const familyName = text(body, `member${n}-familyName`).trim();
     const role = text(body, `member${n}-role`);
     const dob = dateFromParts(body, `member${n}-dateOfBirth`, 'Date of birth');
     if (!givenName && !familyName && !role && !dob.value && !dob.error) return [];
-    if (dob.error) errors[`member${n}-dateOfBirth`] = `Person ${n}: ${dob.error}`;
-    if (!givenName) errors[`member${n}-givenName`] = `Person ${n}: enter their first name`;
-    if (!familyName) errors[`member${n}-familyName`] = `Person ${n}: enter their last name`;
-    if (!role) errors[`member${n}-role`] = `Person ${n}: select who they are in the family`;
-    return [{ givenName, familyName, role, dateOfBirth: dob.value }];
+    if (dob.error) errors[`member${n}-dateOfBirth`] = `Person ${n}: ${lowerFirst(dob.error)}`;
+    rows.push(n);
+    return [{ givenName, familyName, role: role || undefined, dateOfBirth: dob.value }];
   });
   return {
-    errors,
+    errors, rows,
     input: {
       familyId: text(body, 'familyId') || null, routedTeamId: text(body, 'routedTeamId') || null, familyName: text(body, 'familyName'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'),
       members, selfReferral: text(body, 'selfReferral') === 'yes', referrerName: text(body, 'referrerName'), referrerAgency: text(body, 'referrerAgency'),
@@ -46,10 +47,22 @@ function referralFromForm(body: Record<string, unknown>) {
   };
 }
 
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** The schema's errors on the page's fields: a member's `members.0.givenName` is the row they were typed in. */
+function onTheForm(errors: FieldErrors, rows: number[]): FieldErrors {
+  return Object.fromEntries(Object.entries(errors).map(([key, message]) => {
+    const member = /^members\.(\d+)\.(\w+)$/.exec(key);
+    if (!member) return [key, message];
+    const n = rows[Number(member[1])];
+    return [`member${n}-${member[2]}`, `Person ${n}: ${lowerFirst(message)}`];
+  }));
+}
+
 function screeningFromForm(body: Record<string, unknown>) {
   return {
     decision: text(body, 'decision') || undefined, reason: text(body, 'reason'), programmeId: text(body, 'programmeId') || null,
-    familyChoice: text(body, 'familyChoice'), signpostedTo: text(body, 'signpostedTo'),
+    familyChoice: text(body, 'familyChoice'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'), signpostedTo: text(body, 'signpostedTo'),
     levelOverride: text(body, 'levelOverride') || null, levelOverrideReason: text(body, 'levelOverrideReason'), version: text(body, 'version'),
   };
 }
@@ -66,9 +79,9 @@ async function showForm(services: Services, request: FastifyRequest, reply: Fast
 const prefillFields = new Set(['familyName', 'addressLine1', 'postcode', 'reasons',
   ...memberRows.flatMap((n) => ['givenName', 'familyName', 'role', 'dateOfBirth-day', 'dateOfBirth-month', 'dateOfBirth-year'].map((f) => `member${n}-${f}`))]);
 
-function prefill(query: unknown): Record<string, string> {
+function prefill(fields: Record<string, unknown>): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) if (prefillFields.has(k) && typeof v === 'string') values[k] = v.slice(0, 2000);
+  for (const [k, v] of Object.entries(fields)) if (prefillFields.has(k) && typeof v === 'string') values[k] = v.slice(0, 2000);
   return values;
 }
 
@@ -88,17 +101,22 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     const body = request.body as Record<string, unknown>;
     const form = referralFromForm(body);
     try {
-      if (Object.keys(form.errors).length) throw new ValidationError({});
+      // A date the boxes cannot make is not sent, but every other problem is still found at once.
+      if (Object.keys(form.errors).length) throw new ValidationError(referrals.referralErrors(form.input));
       const { id } = await referrals.refer(request.actor!, form.input);
       return reply.redirect(`${urls.referral(id)}?saved=referred`, 303);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      return redirectWithErrors(services, request, reply, back, { errors: { ...error.fieldErrors, ...form.errors }, values: body });
+      return redirectWithErrors(services, request, reply, back, { errors: { ...onTheForm(error.fieldErrors, form.rows), ...form.errors }, values: body });
     }
   }
 
-  app.get(paths.newReferral, { config: { access: referrers } }, async (request, reply) =>
-    showForm(services, request, reply, { pageTitle: 'Refer a family', action: urls.newReferral(), back: urls.myFamilies() }, { ...referrerDefaults(request), ...prefill(request.query) }));
+  // Filled in from a draft (an identified household) by id: the answers never travel in the URL.
+  app.get(paths.newReferral, { config: { access: referrers } }, async (request, reply) => {
+    const draftId = (request.query as Record<string, unknown>).draftId;
+    const draft = typeof draftId === 'string' && isUuid(draftId) ? prefill(await referrals.draft(request.actor!, draftId)) : {};
+    return showForm(services, request, reply, { pageTitle: 'Refer a family', action: urls.newReferral(), back: urls.myFamilies() }, { ...referrerDefaults(request), ...draft });
+  });
 
   app.post(paths.newReferral, { config: { access: referrers } }, async (request, reply) => submit(request, reply, urls.newReferral()));
 

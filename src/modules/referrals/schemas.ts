@@ -1,42 +1,59 @@
 import { z } from 'zod';
 import { isCinFactorCode, roles } from '../../domain/codes.ts';
 import { isIsoDate } from '../../domain/dates.ts';
+import { isFullUkPostcode } from '../../domain/names.ts';
 
 const date = (label: string) => z.string().trim().refine(isIsoDate, `${label} must be a real date`);
 
 export const referralMemberSchema = z.object({
-  givenName: z.string({ error: 'Enter their first name' }).trim().min(1, 'Enter their first name').max(100),
-  familyName: z.string({ error: 'Enter their last name' }).trim().min(1, 'Enter their last name').max(100),
+  givenName: z.string({ error: 'Enter their first name' }).trim().min(1, 'Enter their first name').max(100, 'First name must be 100 characters or fewer'),
+  familyName: z.string({ error: 'Enter their last name' }).trim().min(1, 'Enter their last name').max(100, 'Last name must be 100 characters or fewer'),
   role: z.enum(roles, { error: 'Select who this person is in the family' }),
   dateOfBirth: date('Date of birth').nullable().default(null),
 });
 
-export const referralSchema = z.object({
-  familyId: z.uuid().nullable().default(null),
+/**
+ * A referral, checked as of `today` (a date of birth after it is refused). One schema for the
+ * API and the page: its cross-field checks run even when a field is wrong, so every problem
+ * shows at once. Without `today`, dates of birth are not compared (the OpenAPI description).
+ */
+export const referralSchemaOn = (today?: string) => z.object({
+  familyId: z.uuid({ error: 'Select the family' }).nullable().default(null),
   // The team the referral is for; none: the partnership's front door.
   routedTeamId: z.uuid({ error: 'Select the team the referral is for' }).nullable().default(null),
-  familyName: z.string().trim().max(100).default(''),
-  addressLine1: z.string().trim().max(200).default(''),
-  postcode: z.string().trim().max(10).default(''),
-  members: z.array(referralMemberSchema).default([]),
+  familyName: z.string().trim().max(100, 'Family name must be 100 characters or fewer').default(''),
+  addressLine1: z.string().trim().max(200, 'Address line 1 must be 200 characters or fewer').default(''),
+  postcode: z.string().trim().refine((p) => p === '' || isFullUkPostcode(p), 'Enter a full UK postcode, like NV1 4AB, or leave it blank if you do not know it').default(''),
+  members: z.array(referralMemberSchema).max(20, 'Name up to 20 people').default([]),
   selfReferral: z.boolean().default(false),
-  referrerName: z.string({ error: 'Enter the referrer’s name' }).trim().min(1, 'Enter the referrer’s name').max(200),
-  referrerAgency: z.string({ error: 'Enter the referrer’s agency, or “Self-referral”' }).trim().min(1, 'Enter the referrer’s agency, or “Self-referral”').max(200),
-  referrerContact: z.string({ error: 'Enter a phone number or email address for the referrer' }).trim().min(1, 'Enter a phone number or email address for the referrer').max(200),
+  referrerName: z.string({ error: 'Enter the referrer’s name' }).trim().min(1, 'Enter the referrer’s name').max(200, 'The referrer’s name must be 200 characters or fewer'),
+  referrerAgency: z.string({ error: 'Enter the referrer’s agency, or “Self-referral”' }).trim().min(1, 'Enter the referrer’s agency, or “Self-referral”').max(200, 'The referrer’s agency must be 200 characters or fewer'),
+  referrerContact: z.string({ error: 'Enter a phone number or email address for the referrer' }).trim().min(1, 'Enter a phone number or email address for the referrer').max(200, 'The referrer’s phone number or email address must be 200 characters or fewer'),
   needCodes: z.array(z.string().refine(isCinFactorCode, 'Select needs from the list')).default([]),
   reasons: z.string({ error: 'Describe why you are referring the family' }).trim().min(1, 'Describe why you are referring the family').max(5000, 'The reasons must be 5,000 characters or fewer'),
   urgency: z.enum(['routine', 'urgent', 'emergency'], { error: 'Select how urgent this is' }),
   consent: z.enum(['given', 'not_given'], { error: 'Select whether the family has agreed to the referral' }),
-  lawfulBasis: z.string().trim().max(1000).default(''),
+  lawfulBasis: z.string().trim().max(1000, 'The lawful reason must be 1,000 characters or fewer').default(''),
 }).superRefine((r, ctx) => {
-  if (r.consent === 'not_given' && !r.lawfulBasis) {
+  // Runs even when other fields are wrong, so every problem shows at once: the values may not be valid yet.
+  if (!r || typeof r !== 'object') return;
+  const filled = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+  if (r.consent === 'not_given' && !filled(r.lawfulBasis)) {
     ctx.addIssue({ code: 'custom', path: ['lawfulBasis'], message: 'Give the lawful reason for sharing without the family’s agreement' });
   }
   if (!r.familyId) {
-    if (!r.familyName) ctx.addIssue({ code: 'custom', path: ['familyName'], message: 'Enter the family name' });
-    if (!r.members.length) ctx.addIssue({ code: 'custom', path: ['members'], message: 'Name at least one family member' });
+    if (!filled(r.familyName)) ctx.addIssue({ code: 'custom', path: ['familyName'], message: 'Enter the family name' });
+    if (!Array.isArray(r.members) || !r.members.length) ctx.addIssue({ code: 'custom', path: ['members'], message: 'Name at least one family member' });
   }
-});
+  if (today && Array.isArray(r.members)) {
+    r.members.forEach((m, i) => {
+      const born = m && typeof m.dateOfBirth === 'string' && isIsoDate(m.dateOfBirth) ? m.dateOfBirth : null;
+      if (born && born > today) ctx.addIssue({ code: 'custom', path: ['members', i, 'dateOfBirth'], message: 'Date of birth must be today or in the past' });
+      else if (born && Number(today.slice(0, 4)) - Number(born.slice(0, 4)) > 120) ctx.addIssue({ code: 'custom', path: ['members', i, 'dateOfBirth'], message: 'Date of birth must be after 1900' });
+    });
+  }
+}, { when: () => true });
+export const referralSchema = referralSchemaOn();
 export type ReferralFields = z.infer<typeof referralSchema>;
 
 export const screeningSchema = z.object({
@@ -44,6 +61,9 @@ export const screeningSchema = z.object({
   reason: z.string({ error: 'Give the reason for the decision' }).trim().min(1, 'Give the reason for the decision').max(2000),
   programmeId: z.uuid({ error: 'Select a programme' }).nullable().default(null),
   familyChoice: z.string().trim().default(''),
+  /** The referrer's address for the family, as the screener corrects it for a new family record (blank: as referred). */
+  addressLine1: z.string().trim().max(200, 'Address line 1 must be 200 characters or fewer').default(''),
+  postcode: z.string().trim().max(10, 'Enter a full UK postcode, like NV1 4AB').default(''),
   signpostedTo: z.string().trim().max(200).default(''),
   levelOverride: z.coerce.number().int().min(1).max(4).nullable().default(null),
   levelOverrideReason: z.string().trim().max(2000).default(''),

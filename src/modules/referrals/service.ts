@@ -3,6 +3,7 @@ import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { cinFactorCodes, type Role } from '../../domain/codes.ts';
+import { ukDate } from '../../domain/casework/due.ts';
 import { screen } from '../../domain/casework/lifecycle.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { levelOfNeed, type NeedForLevel } from '../../domain/level-of-need.ts';
@@ -13,9 +14,11 @@ import { casesRepository } from '../cases/repository.ts';
 import type { FamiliesService } from '../families/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { referralsRepository as repo, type ReferralRow } from './repository.ts';
-import { referralSchema, screeningSchema } from './schemas.ts';
+import { referralSchemaOn, screeningSchema } from './schemas.ts';
 
 const referrers = new Set(['practitioner', 'manager']);
+/** How long a referral form filled in from a household stays available. */
+const referralDraftDays = 30;
 
 /** A referral's coded needs as needs of a parent (B), a child (A) or someone else (C), for the level of need. */
 function needsFromCodes(codes: string[]): NeedForLevel[] {
@@ -57,12 +60,59 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
     return levelOfNeed([...codes, ...(await families.currentNeedsForLevel(referral.family_id, q))], rules);
   }
 
+  /** The referral's fields, or a ValidationError with every problem in it. */
+  function parseReferral(input: unknown) {
+    const parsed = referralSchemaOn(today()).safeParse(input);
+    if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+    return parsed.data;
+  }
+
   return {
+    /** Every problem with a referral, without saving it: for a page that has found problems of its own. */
+    referralErrors(input: unknown) {
+      const parsed = referralSchemaOn(today()).safeParse(input);
+      return parsed.success ? {} : fieldErrors(parsed.error);
+    },
+
+    /**
+     * Keeps a filled-in referral form (from an identified household) under a new id, so the
+     * answers never travel in a URL. Anyone who may read the source has already been checked by
+     * its service; the copy is audited here.
+     */
+    async saveDraft(actor: Actor, draft: { sourceType: string; sourceId: string | null; fields: Record<string, string> }): Promise<string> {
+      const id = randomUUID();
+      await db.transaction(async (tx) => {
+        await repo.insertDraft(tx, { id, createdBy: actor.id, createdAt: clock.now(), ...draft });
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'create-referral-draft', recordType: 'referral-draft', recordId: id, outcome: 'allowed', ip: actor.ip,
+          detail: { sourceType: draft.sourceType, sourceId: draft.sourceId },
+        });
+      });
+      return id;
+    },
+
+    /**
+     * A draft's answers, for the referral form. Its maker may open it; so may any practitioner or
+     * manager, to whom an analyst sends it (analysts find households, referrers refer them).
+     * Drafts last referralDraftDays. Every attempt is audited.
+     */
+    async draft(actor: Actor, draftId: string): Promise<Record<string, string>> {
+      return db.transaction(async (tx) => {
+        const draft = await repo.draft(tx, draftId, new Date(clock.now().getTime() - referralDraftDays * 86_400_000));
+        if (!draft) throw new NotFoundError('Referral draft');
+        const allowed = draft.created_by === actor.id || referrers.has(actor.role);
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'read-referral-draft', recordType: 'referral-draft', recordId: draftId, outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,
+          detail: { sourceType: draft.source_type, sourceId: draft.source_id },
+        });
+        if (!allowed) throw new ForbiddenError('Only practitioners and managers can open a referral form filled in from a household');
+        return draft.fields;
+      });
+    },
+
     async refer(actor: Actor, input: unknown) {
       if (!referrers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can make referrals');
-      const parsed = referralSchema.safeParse(input);
-      if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
-      const r = parsed.data;
+      const r = parseReferral(input);
       const id = randomUUID();
       if (r.routedTeamId && !(await repo.teamExists(db, r.routedTeamId))) throw new ValidationError({ routedTeamId: 'Select the team the referral is for' });
       const denied = await db.transaction(async (tx) => {
@@ -193,7 +243,9 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
           if (!programme) throw new ValidationError({ programmeId: 'Select a programme' });
           if (!familyId) {
             if (s.familyChoice === 'new') {
-              const subject = referral.subject;
+              // The screener may correct the address the referrer gave: the corrected one is kept on the referral too.
+              const subject = { ...referral.subject, addressLine1: s.addressLine1 || referral.subject.addressLine1, postcode: s.postcode || referral.subject.postcode };
+              if (subject.addressLine1 !== referral.subject.addressLine1 || subject.postcode !== referral.subject.postcode) await repo.correctSubject(tx, id, subject);
               familyId = (await families.createFamilyWithin(tx, actor, {
                 family: { familyName: subject.familyName, addressLine1: subject.addressLine1 || 'Not known', postcode: subject.postcode, districtId: null },
                 members: subject.members.map((m) => ({ ...m, sex: 'not_known', expectedDate: null })),
@@ -211,6 +263,7 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
           if (referral.referred_by && referral.referred_by !== actor.id) {
             await casesRepository.joinTeam(tx, { id: randomUUID(), familyId, userId: referral.referred_by, roleInFamily: 'Referrer', today: today() });
           }
+          await families.recordReferralNeedsWithin(tx, actor, familyId, referral.need_codes, ukDate(referral.received_at), `Coded at referral ${referral.reference}`);
           caseId = randomUUID();
           const due = new Date(new Date(referral.received_at).getTime() + programme.first_visit_hours * 3_600_000).toISOString();
           await casesRepository.insertCase(tx, { id: caseId, familyId, referralId: id, programmeId: programme.id, firstVisitDueAt: due, openedAt: clock.now() });

@@ -109,6 +109,22 @@ export const workRepository = {
     return rows.map(caseRow);
   },
 
+  /**
+   * Cases accepted at screening and not yet allocated, for the manager's team: accepted by this
+   * manager, by a member of a team they manage, or by another manager of one of their teams.
+   */
+  async awaitingAllocationFor(q: Queryable, managerId: string): Promise<WorkCaseRow[]> {
+    const rows = await q.query<Record<string, unknown>>(
+      `${caseSelect}
+        WHERE c.state = 'awaiting_allocation'
+          AND (r.decided_by = $1
+               OR EXISTS (SELECT 1 FROM team_manager mine JOIN app_user d ON d.id = r.decided_by
+                           WHERE mine.user_id = $1
+                             AND (mine.team_id = d.team_id OR mine.team_id IN (SELECT theirs.team_id FROM team_manager theirs WHERE theirs.user_id = d.id))))
+        ORDER BY r.received_at, c.reference`, [managerId]);
+    return rows.map(caseRow);
+  },
+
   async caseForWork(q: Queryable, caseId: string): Promise<WorkCaseRow | undefined> {
     const rows = await q.query<Record<string, unknown>>(`${caseSelect} WHERE c.id = $1`, [caseId]);
     return rows[0] ? caseRow(rows[0]) : undefined;

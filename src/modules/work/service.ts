@@ -3,9 +3,9 @@ import type { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { closureReasonLabel, closureReasonLabels, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
+import { closureReasonLabel, closureReasonLabels, closureReasonProblem, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
 import {
-  assess, bySoonest, caseloadStatus, countBySeverity, defaultFollowUpMonths, driftSignals, dueItems, followUpSchedule,
+  assess, bySoonest, caseload, countBySeverity, defaultFollowUpMonths, driftSignals, dueItems, followUpSchedule,
   latestClosureWithin12Months, toDueItem, ukDate, addDays, dueSoonDays,
   type CaseFacts, type DriftSignal, type DueItem, type DueSourceItem,
 } from '../../domain/casework/due.ts';
@@ -154,22 +154,26 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
         const all = rows.map((r) => caseSummary(r, facts.get(r.id)!, at));
         const caseloads = workers.map((w) => {
           const theirs = all.filter((c) => c.keyWorkerId === w.id);
-          const limit = theirs.length ? Math.min(...theirs.map((c) => c.caseloadLimit)) : null;
+          const load = caseload(theirs.map((c) => c.caseloadLimit));
           return {
-            id: w.id, name: w.display_name, team: w.team_name, openCases: theirs.length, limit,
-            status: limit === null ? 'under' as const : caseloadStatus(theirs.length, limit),
+            id: w.id, name: w.display_name, team: w.team_name, openCases: load.open, limit: load.limit, status: load.status,
             overdue: theirs.reduce((n, c) => n + c.counts.overdue, 0),
             drifting: theirs.filter((c) => c.drift.length > 0).length,
           };
         });
+        const awaitingRows = await repo.awaitingAllocationFor(tx, actor.id);
+        const awaiting = awaitingRows.map((r) => ({
+          id: r.id, reference: r.reference, familyName: r.family_name, programmeName: r.programme_name, referredOn: ukDate(r.referred_at),
+          firstVisitDueBy: r.first_visit_due_at,
+        }));
         const workerId = filter.workerId && workers.some((w) => w.id === filter.workerId) ? filter.workerId : null;
         const driftingOnly = Boolean(filter.driftingOnly);
         const shown = all
           .filter((c) => (!workerId || c.keyWorkerId === workerId) && (!driftingOnly || c.drift.length > 0))
           .sort((a, b) => b.counts.overdue - a.counts.overdue || b.drift.length - a.drift.length || soonestFirst(a, b));
-        await auditShown(tx, actor, 'view-team-work', 'case', shown.map((c) => c.familyId), { cases: shown.length, workerId, driftingOnly });
+        await auditShown(tx, actor, 'view-team-work', 'case', [...shown.map((c) => c.familyId), ...awaitingRows.map((r) => r.family_id)], { cases: shown.length, awaiting: awaiting.length, workerId, driftingOnly });
         return {
-          today: ukDate(at), filter: { workerId, driftingOnly }, workers: caseloads, cases: shown,
+          today: ukDate(at), filter: { workerId, driftingOnly }, workers: caseloads, cases: shown, awaiting,
           totals: {
             openCases: all.length, overdue: all.reduce((n, c) => n + c.counts.overdue, 0),
             drifting: all.filter((c) => c.drift.length > 0).length, reReferrals: all.filter((c) => c.reReferral).length,
@@ -189,6 +193,15 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
       return closure ? {
         caseId: closure.id, reference: closure.reference, closedOn: latest!, reason: closure.closure_reason, reasonLabel: closureReasonLabel(closure.closure_reason),
       } : null;
+    },
+
+    /** The day of the case's first home visit, or null before it: the case page shows the deadline only until then. */
+    async firstVisit(actor: Actor, caseId: string): Promise<string | null> {
+      return cases.withCase(actor, caseId, 'view-case-first-visit', async (tx) => {
+        const r = (await repo.caseForWork(tx, caseId))!;
+        const at = (await factsFor(tx, [r])).get(caseId)!.firstVisitAt;
+        return at ? ukDate(at) : null;
+      });
     },
 
     /** What the closure page needs: the case, whether it may close now, and the follow-ups closing would schedule. */
@@ -221,6 +234,8 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
       return cases.withCase(actor, caseId, 'close-case', async (tx, c) => {
         const check = transition(c.state, 'close');
         if (!check.ok) throw new RuleViolation(check.reason);
+        const problem = closureReasonProblem(fields.reason, { planAgreed: (await repo.caseForWork(tx, caseId))!.plan_agreed_at !== null });
+        if (problem) throw new ValidationError({ reason: problem });
         const closedAt = instant();
         const saved = await repo.recordClosure(tx, caseId, fields.version, {
           closedAt, reason: fields.reason, reasonOther: fields.reason === 'other' ? fields.reasonOther : '', tier: fields.stepDownTier,

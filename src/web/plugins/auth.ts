@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { actorFrom } from '../../modules/access/service.ts';
 import type { Services } from '../../services.ts';
-import { urls } from '../urls.ts';
+import { safeReturnPath, urls } from '../urls.ts';
 
 /**
  * Decides who may call each route from its declared access. Pages use the session; the API
@@ -9,7 +9,8 @@ import { urls } from '../urls.ts';
  */
 export async function auth(app: FastifyInstance, { services }: { services: Services }) {
   app.decorateRequest('actor', null);
-  app.addHook('preHandler', async (request, reply) => {
+  // onRequest, before the body is read: an upload from someone who may not send it is refused unread.
+  app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;
     const access = request.routeOptions.config?.access;
     const isApi = request.url.startsWith('/api/');
@@ -22,12 +23,13 @@ export async function auth(app: FastifyInstance, { services }: { services: Servi
     if (access === 'public') return;
     if (!request.actor) {
       if (isApi) return reply.code(401).send({ error: 'unauthorised', message: 'Send a valid API token in the Authorization header: Bearer <token>' });
-      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+      const back = request.method === 'GET' ? safeReturnPath(request.url, '') : '';
+      const next = back ? `?next=${encodeURIComponent(back)}` : '';
       return reply.redirect(urls.signIn() + next);
     }
     if (access === 'signed-in') return;
     if (Array.isArray(access) && access.includes(request.actor.role)) return;
-    request.log.warn({ url: request.url, user: request.actor.id }, 'route refused for role');
+    request.log.warn({ route: request.routeOptions.url, user: request.actor.id }, 'route refused for role');
     if (isApi) return reply.code(403).send({ error: 'forbidden', message: 'Your role cannot do this' });
     return reply.code(403).view('errors/forbidden.njk', { pageTitle: 'You cannot see this page', message: 'Your role cannot use this page.' });
   });

@@ -12,7 +12,7 @@ export async function csrf(app: FastifyInstance) {
     if (!unsafeMethods.has(request.method) || request.url.startsWith('/api/')) return;
     const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
     if (!request.session || typeof sent !== 'string' || !sameSecret(sent, request.session.csrfToken)) {
-      request.log.warn({ url: request.url }, 'CSRF token missing or wrong');
+      request.log.warn({ route: request.routeOptions.url }, 'CSRF token missing or wrong');
       return reply.code(403).view('errors/csrf.njk', { pageTitle: 'Your form could not be sent' });
     }
   });

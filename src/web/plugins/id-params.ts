@@ -5,7 +5,8 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 
 /** Every route parameter is an id named ...Id and must be a UUID: anything else is simply not found. */
 export async function idParams(app: FastifyInstance) {
-  app.addHook('preValidation', async (request) => {
+  // onRequest, like the access check after it, so a malformed id is not found before any body is read.
+  app.addHook('onRequest', async (request) => {
     for (const [name, value] of Object.entries((request.params ?? {}) as Record<string, string>)) {
       // '*' is the static assets' wildcard (/assets/*), a file path rather than an id.
       if (name === '*') continue;
