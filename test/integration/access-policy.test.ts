@@ -151,7 +151,7 @@ describe.each(engines)('the policy’s single decision and its SQL agree on the 
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    await seedDemo(t.db, { families: 60, seed: 7, today: TEST_TODAY, passwordHash: '$argon2id$test' });
+    await seedDemo(t.owner, { families: 60, seed: 7, today: TEST_TODAY, passwordHash: '$argon2id$test' });
   }, 120_000);
   afterAll(async () => t.drop());
 
