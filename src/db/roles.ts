@@ -31,7 +31,7 @@ export async function grantAppRole(owner: Queryable): Promise<boolean> {
     ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${appRole};
     ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${appRole};
     -- The audit log is append-only for the app: rows go in and are read, never changed or removed.
-    REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM ${appRole};
+    REVOKE UPDATE, DELETE, TRUNCATE ON audit_event, audit_family_shown FROM ${appRole};
     REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migration FROM ${appRole};
   `);
   return true;

@@ -84,8 +84,11 @@ export function openApiDocument(today: string) {
         post: { summary: 'Record a need or vulnerability (CIN assessment-factor code, or offending)', parameters: [idParam('familyId'), idParam('personId')], requestBody: requestBody('Need'), responses: { 201: { description: 'Created' }, ...errorResponses } },
       },
       [oa(paths.api.referrals)]: {
-        get: { summary: 'Referrals to screen and recent decisions (managers)', responses: { 200: { description: 'The screening queue' }, 401: errorResponses[401], 403: errorResponses[403] } },
+        get: { summary: 'Referrals routed to your teams (or the front door, for its screeners) to screen, and recent decisions (managers)', responses: { 200: { description: 'The screening queue' }, 401: errorResponses[401], 403: errorResponses[403] } },
         post: { summary: 'Refer a family (no wrong door): an existing family by familyId, or the people as the referrer knows them', requestBody: requestBody('Referral'), responses: { 201: { description: 'Created: id' }, ...errorResponses } },
+      },
+      [oa(paths.api.myReferrals)]: {
+        get: { summary: 'Referrals I made, each with its status (practitioners and managers)', responses: { 200: { description: 'Your referrals, newest first' }, 401: errorResponses[401], 403: errorResponses[403] } },
       },
       [oa(paths.api.referral)]: {
         get: { summary: 'A referral with possible existing families, level of need and its rule, and any closure in the last 12 months', parameters: [idParam('referralId')], responses: { 200: { description: 'The referral' }, ...errorResponses } },

@@ -29,7 +29,7 @@ describe('the casework journey from referral to closure, in a real browser', { t
     // The referrer works for the police and is in no team around any family.
     officer = await makeUser(lantern.db, { agencyId: agencies.police, name: 'PC Dana Reid', email: 'dana.reid@police.test.example' });
     keyWorker = await makeUser(lantern.db, { agencyId: agencies.childrens_social_care, teamId, name: 'Priya Shah', email: 'priya.shah@test.example' });
-    manager = await makeUser(lantern.db, { role: 'manager', agencyId: agencies.childrens_social_care, teamId, manages: [teamId], name: 'Mo Khan', email: 'mo.khan@test.example' });
+    manager = await makeUser(lantern.db, { role: 'manager', agencyId: agencies.childrens_social_care, teamId, manages: [teamId], frontDoorScreener: true, name: 'Mo Khan', email: 'mo.khan@test.example' });
   }, 120_000);
 
   afterAll(async () => {

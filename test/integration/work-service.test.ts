@@ -225,7 +225,8 @@ describe.each(engines)('work service on %s', (engine) => {
       expect(row).toEqual({ state: 'closed', closure_reason: 'goals_achieved', step_down_tier: 2, step_down_to: 'Riverside early help team', closed_by: manager.id });
       const event = (await t.db.query<{ from_state: string; to_state: string; note: string }>(`SELECT from_state, to_state, note FROM case_event WHERE case_id = $1 AND event = 'close'`, [ids.okaforCase]))[0];
       expect(event).toEqual({ from_state: 'intervention', to_state: 'closed', note: 'Goals achieved. Stepped down to tier 2: additional needs (early help): Riverside early help team' });
-      expect((await audit(manager.id, 'close-case')).filter((r) => r.record_id === ids.okaforCase && r.outcome === 'allowed')).toHaveLength(1);
+      // The out-of-date attempt before was allowed and then failed (kept through a savepoint); this close is the last row.
+      expect((await audit(manager.id, 'close-case')).filter((r) => r.record_id === ids.okaforCase).map((r) => r.outcome)).toEqual(['allowed', 'failed', 'allowed']);
       const view = await work.followUps(priya, ids.okaforCase);
       expect(view.closure).toMatchObject({ closedOn: TODAY, reason: 'Goals achieved', stepDownTierLabel: 'Tier 2: additional needs (early help)', closedBy: 'Mo Khan' });
       expect(view.followUps.map((f) => f.label)).toEqual(['1-month follow-up', '3-month follow-up', '6-month follow-up', '12-month follow-up']);

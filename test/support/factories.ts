@@ -28,7 +28,7 @@ export async function makePartnership(db: Database) {
   return { partnershipId, districtId, agencies, teamId, otherTeamId };
 }
 
-export async function makeUser(db: Database, options: { role?: UserRole; agencyId: string; teamId?: string | null; name?: string; email?: string; manages?: string[] }): Promise<Actor & { email: string }> {
+export async function makeUser(db: Database, options: { role?: UserRole; agencyId: string; teamId?: string | null; name?: string; email?: string; manages?: string[]; frontDoorScreener?: boolean }): Promise<Actor & { email: string }> {
   const id = randomUUID();
   const email = options.email ?? `user-${id.slice(0, 8)}@test.example`;
   const role = options.role ?? 'practitioner';
@@ -37,6 +37,7 @@ export async function makeUser(db: Database, options: { role?: UserRole; agencyI
     `INSERT INTO app_user (id, email, display_name, job_title, password_hash, role, agency_id, team_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [id, email, name, 'Family support worker', await hashed(), role, options.agencyId, options.teamId ?? null]);
   for (const teamId of options.manages ?? []) await db.query('INSERT INTO team_manager (team_id, user_id) VALUES ($1, $2)', [teamId, id]);
+  if (options.frontDoorScreener) await db.query('UPDATE app_user SET front_door_screener = true WHERE id = $1', [id]);
   return { id, email, role, displayName: name, agencyId: options.agencyId, teamId: options.teamId ?? null, ip: '127.0.0.1' };
 }
 

@@ -29,13 +29,6 @@ export interface SessionWithUserRow {
   user: SessionUser | null;
 }
 
-/** $1 = user, $2 = family: in the team around the family, or managing someone who is. */
-const mayOpenFamilySql = `EXISTS (
-  SELECT 1 FROM family_professional fp
-   WHERE fp.family_id = $2 AND fp.left_on IS NULL
-     AND (fp.user_id = $1 OR fp.user_id IN (
-       SELECT u.id FROM app_user u JOIN team_manager tm ON tm.team_id = u.team_id WHERE tm.user_id = $1)))`;
-
 export const accessRepository = {
   async userByEmail(q: Queryable, email: string): Promise<UserRow | undefined> {
     const rows = await q.query<UserRow>(
@@ -150,18 +143,5 @@ export const accessRepository = {
 
   async userIdForApiToken(q: Queryable, tokenHash: string): Promise<string | undefined> {
     return (await q.query<{ user_id: string }>('SELECT user_id FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL', [tokenHash]))[0]?.user_id;
-  },
-
-  /** Whether the family exists and whether the user may open it, in one round trip. */
-  async familyAccess(q: Queryable, userId: string, familyId: string): Promise<{ exists: boolean; allowed: boolean }> {
-    const rows = await q.query<{ exists: boolean; allowed: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM family WHERE id = $2) AS exists, ${mayOpenFamilySql} AS allowed`, [userId, familyId]);
-    return rows[0];
-  },
-
-  /** True when the user is in the family's team around the family, or manages someone who is. */
-  async mayOpenFamily(q: Queryable, userId: string, familyId: string): Promise<boolean> {
-    const rows = await q.query<{ ok: boolean }>(`SELECT ${mayOpenFamilySql} AS ok`, [userId, familyId]);
-    return rows[0].ok;
   },
 };

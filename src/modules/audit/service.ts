@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { londonInstant } from '../../domain/clock.ts';
 import { addDays } from '../../domain/casework/due.ts';
 import { ForbiddenError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
+import { familyDecision, withFamily } from '../access/policy.ts';
 import { auditRepository } from './repository.ts';
 import { auditViewerRepository as viewer, type AuditFilter, type AuditViewRow } from './viewer-repository.ts';
 
@@ -41,7 +42,7 @@ export function auditService(db: Database) {
       if (!filter.familyId) errors.familyReference = `No family has the reference ${reference}`;
     }
     if (query.action) filter.action = query.action.slice(0, 100);
-    if (query.outcome === 'allowed' || query.outcome === 'denied') filter.outcome = query.outcome;
+    if (query.outcome === 'allowed' || query.outcome === 'denied' || query.outcome === 'failed') filter.outcome = query.outcome;
     if (query.from) filter.fromInstant = londonInstant(query.from);
     // "To" is inclusive: up to the start of the next London day.
     if (query.to) filter.toInstant = londonInstant(addDays(query.to, 1));
@@ -51,6 +52,15 @@ export function auditService(db: Database) {
   }
 
   return {
+    /** "Who has seen this family": every view, change and list that showed it, for the family's lead and managers. */
+    async maySeeWhoHasSeen(actor: Actor, familyId: string): Promise<boolean> {
+      return (await familyDecision(db, actor, 'family.seen-by', familyId)).allowed;
+    },
+
+    seenBy(actor: Actor, familyId: string) {
+      return withFamily(db, actor, familyId, { action: 'view-who-has-seen', permission: 'family.seen-by' }, (tx) => auditRepository.seenBy(tx, familyId));
+    },
+
     /** One page of events matching the query, newest first, and the id to page on from (null on the last page). Audited. */
     async page(actor: Actor, query: AuditQuery, beforeId: string | null): Promise<{ rows: AuditViewRow[]; nextBefore: string | null }> {
       requireAdministrator(actor);

@@ -5,7 +5,7 @@ export interface AuditFilter {
   userId?: string;
   familyId?: string;
   action?: string;
-  outcome?: 'allowed' | 'denied';
+  outcome?: 'allowed' | 'denied' | 'failed';
   fromInstant?: Date;
   toInstant?: Date;
 }
@@ -20,7 +20,7 @@ export interface AuditViewRow {
   record_type: string;
   record_id: string | null;
   family_reference: string | null;
-  outcome: 'allowed' | 'denied';
+  outcome: 'allowed' | 'denied' | 'failed';
   ip: string | null;
 }
 

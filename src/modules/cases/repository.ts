@@ -1,3 +1,4 @@
+import type { AgencyKind, UserRole } from '../../domain/codes.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { CaseState } from '../../domain/casework/lifecycle.ts';
 
@@ -119,8 +120,9 @@ export const casesRepository = {
   managedTeamIds: async (q: Queryable, managerId: string): Promise<string[]> =>
     (await q.query<{ team_id: string }>('SELECT team_id FROM team_manager WHERE user_id = $1', [managerId])).map((r) => r.team_id),
 
-  async user(q: Queryable, id: string): Promise<{ id: string; display_name: string; role: string; active: boolean } | undefined> {
-    return (await q.query<{ id: string; display_name: string; role: string; active: boolean }>('SELECT id, display_name, role, active FROM app_user WHERE id = $1', [id]))[0];
+  async user(q: Queryable, id: string): Promise<{ id: string; display_name: string; role: UserRole; agency_kind: AgencyKind; active: boolean } | undefined> {
+    return (await q.query<{ id: string; display_name: string; role: UserRole; agency_kind: AgencyKind; active: boolean }>(
+      'SELECT u.id, u.display_name, u.role, a.kind AS agency_kind, u.active FROM app_user u JOIN agency a ON a.id = u.agency_id WHERE u.id = $1', [id]))[0];
   },
 
   /** Makes the user the family's lead professional (key worker) in the team around the family. */

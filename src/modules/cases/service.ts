@@ -7,8 +7,10 @@ import { closureReasonLabel } from '../../domain/casework/closure.ts';
 import { caseload } from '../../domain/casework/due.ts';
 import { caseStateLabels, transition, type CaseEvent } from '../../domain/casework/lifecycle.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
-import { accessRepository } from '../access/repository.ts';
+import { mayJoinTeam } from '../../domain/access/policy.ts';
+import { permissionFor } from '../access/family-access.ts';
 import { auditRepository } from '../audit/repository.ts';
+import { familyDecision, guardedWork, inTransaction } from '../access/policy.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { casesRepository as repo, type CaseRow, type WorkerCaseloadRow } from './repository.ts';
 
@@ -36,23 +38,15 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
   const today = () => clock.today();
 
   /**
-   * Runs a use case on one case after checking the actor may open the case's family. The audit
-   * row goes in the same transaction as the work; a refusal is audited and committed too.
+   * Runs a use case on one case through the access policy on the case's family: the decision is
+   * audited in the same transaction as the work; a refusal, or a failure after the check, is audited and committed too.
    */
   async function withCase<T>(actor: Actor, caseId: string, action: string, work: (tx: Queryable, c: CaseRow) => Promise<T>): Promise<T> {
-    const outcome = await db.transaction(async (tx) => {
+    return inTransaction(db, async (tx) => {
       const found = await repo.case(tx, caseId);
-      if (!found) return { notFound: true as const };
-      const allowed = await accessRepository.mayOpenFamily(tx, actor.id, found.family_id);
-      await auditRepository.insert(tx, {
-        userId: actor.id, action, recordType: 'case', recordId: caseId, familyId: found.family_id, outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,
-      });
-      if (!allowed) return { denied: true as const };
-      return { value: await work(tx, found) };
+      if (!found) throw new NotFoundError('Case');
+      return guardedWork(tx, actor, found.family_id, { action, permission: permissionFor(action), record: { type: 'case', id: caseId } }, (t) => work(t, found));
     });
-    if ('notFound' in outcome) throw new NotFoundError('Case');
-    if ('denied' in outcome) throw new ForbiddenError('You do not have access to this family');
-    return outcome.value;
   }
 
   /** Moves the case through its lifecycle, or refuses with the reason the rule gives. */
@@ -82,7 +76,7 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
 
     /** The family's cases, for its family page: the page's own read is audited, so this only re-checks access. */
     async casesForFamily(actor: Actor, familyId: string) {
-      if (!(await accessRepository.mayOpenFamily(db, actor.id, familyId))) throw new ForbiddenError();
+      if (!(await familyDecision(db, actor, 'family.read', familyId)).allowed) throw new ForbiddenError();
       return (await repo.casesForFamily(db, familyId)).map((c) => ({ ...c, stateLabel: caseStateLabels[c.state] }));
     },
 
@@ -133,9 +127,17 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
       if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
       return withCase(actor, caseId, 'join-team-around-family', async (tx, c) => {
         const user = await repo.user(tx, parsed.data.userId);
-        if (!user || !user.active) throw new ValidationError({ userId: 'Select an active practitioner' });
+        // Analysts and administrators never join a team around the family: that would open the family's record to them.
+        if (!user || !mayJoinTeam({ role: user.role, agencyKind: user.agency_kind, active: user.active })) {
+          throw new ValidationError({ userId: 'Select an active practitioner or manager of an agency that works with families' });
+        }
         const added = await repo.joinTeam(tx, { id: randomUUID(), familyId: c.family_id, userId: user.id, roleInFamily: parsed.data.roleInFamily, today: today() });
         if (!added) throw new ValidationError({ userId: `${user.display_name} is already in the team around the family` });
+        // Shown to the family's lead on "Who has seen this family": who joined, and who added them.
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'team-member-added', recordType: 'user', recordId: user.id, familyId: c.family_id, outcome: 'allowed', ip: actor.ip,
+          basis: 'team around the family', detail: { added: user.display_name, roleInFamily: parsed.data.roleInFamily },
+        });
       });
     },
 

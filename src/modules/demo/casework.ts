@@ -23,6 +23,8 @@ async function actorFor(services: Services, email: string): Promise<Actor> {
 export async function seedDemoCasework(services: Services): Promise<{ cases: number; referrals: number }> {
   const keyWorker = await actorFor(services, demoSignIns[0].email);
   const manager = await actorFor(services, demoSignIns[1].email);
+  // The demo manager screens the partnership's front door (referrals not sent to a particular team).
+  await services.db.query('UPDATE app_user SET front_door_screener = true WHERE id = $1', [manager.id]);
   const led = await services.db.query<{ family_id: string; family_name: string }>(
     `SELECT fp.family_id, f.family_name FROM family_professional fp JOIN family f ON f.id = fp.family_id
       WHERE fp.user_id = $1 AND fp.is_lead AND fp.left_on IS NULL ORDER BY f.reference LIMIT 4`, [keyWorker.id]);

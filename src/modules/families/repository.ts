@@ -1,3 +1,5 @@
+import type { UserRole } from '../../domain/codes.ts';
+import { familyFilterSql } from '../../domain/access/policy.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { LegalStatus, MemberType, NeedType, Role, Sex } from '../../domain/codes.ts';
 import type { Relationship } from '../../domain/household.ts';
@@ -124,14 +126,9 @@ export interface PersonInput {
   searchKeys: string[];
 }
 
-// Families the user works with directly, or through someone they manage. Two indexed halves joined
-// by UNION: an OR across them makes PostgreSQL scan every team-around-the-family row.
-const accessibleFamilies = `
-  SELECT fp.family_id FROM family_professional fp WHERE fp.left_on IS NULL AND fp.user_id = $1
-  UNION
-  SELECT fp.family_id FROM family_professional fp
-    JOIN app_user u ON u.id = fp.user_id JOIN team_manager tm ON tm.team_id = u.team_id
-   WHERE fp.left_on IS NULL AND tm.user_id = $1`;
+// Families the user may read, from the access policy's rules ($1 is the user).
+const accessibleFamilies = (user: Reader) => familyFilterSql(user, 'family.read', '$1');
+type Reader = { id: string; role: UserRole };
 
 const familyColumns = `f.id, f.reference, f.family_name, f.address_line1, f.address_line2, f.town, f.postcode,
   f.district_id, d.name AS district_name, f.version, f.created_at, f.updated_at`;
@@ -179,9 +176,9 @@ export const familiesRepository = {
          FROM family f LEFT JOIN district d ON d.id = f.district_id WHERE f.id = $1`, [familyId, settingKey]))[0];
   },
 
-  familiesFor: (q: Queryable, userId: string) =>
+  familiesFor: (q: Queryable, user: Reader) =>
     q.query<FamilySummaryRow>(
-      `WITH mine AS (${accessibleFamilies})
+      `WITH mine AS (${accessibleFamilies(user)})
        SELECT f.id, f.reference, f.family_name, f.postcode, d.name AS district_name,
               (SELECT count(*)::int FROM person p WHERE p.family_id = f.id) AS members,
               (SELECT count(*)::int FROM person p WHERE p.family_id = f.id AND p.member_type <> 'adult') AS children,
@@ -192,11 +189,11 @@ export const familiesRepository = {
         WHERE f.id IN (SELECT family_id FROM mine)
         ORDER BY (SELECT count(*) FROM family_professional fp WHERE fp.family_id = f.id AND fp.user_id = $1 AND fp.left_on IS NULL) DESC,
                  f.family_name, f.reference
-        LIMIT 500`, [userId]),
+        LIMIT 500`, [user.id]),
 
   /** People in families the user may open, matching every key group, the date of birth and the postcode given. */
-  search: (q: Queryable, userId: string, criteria: { keyGroups: string[][]; dateOfBirth: string | null; postcode: { key: string; full: boolean } | null }) => {
-    const params: unknown[] = [userId];
+  search: (q: Queryable, user: Reader, criteria: { keyGroups: string[][]; dateOfBirth: string | null; postcode: { key: string; full: boolean } | null }) => {
+    const params: unknown[] = [user.id];
     const where: string[] = [];
     for (const group of criteria.keyGroups) {
       params.push(group);
@@ -217,7 +214,7 @@ export const familiesRepository = {
     // Start from the searcher's own families (a handful, or a team's few hundred) and look at their
     // people, rather than from every person whose name keys match across the whole partnership.
     return q.query<SearchHitRow>(
-      `WITH mine AS MATERIALIZED (${accessibleFamilies})
+      `WITH mine AS MATERIALIZED (${accessibleFamilies(user)})
        SELECT p.id AS person_id, p.given_name, p.family_name, p.date_of_birth, p.expected_date, p.role,
               f.id AS family_id, f.reference, f.family_name AS family_label, f.postcode
          FROM mine JOIN family f ON f.id = mine.family_id JOIN person p ON p.family_id = f.id

@@ -100,7 +100,8 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const view = await families.family(request.actor!, request.params.familyId);
     const cases = await services.cases.casesForFamily(request.actor!, view.family.id);
     const saved = (request.query as Record<string, string>).saved;
-    return reply.view('families/views/family.njk', { pageTitle: `${view.family.familyName} family (${view.family.reference})`, ...view, cases, saved });
+    const maySeeWhoHasSeen = await services.audit.maySeeWhoHasSeen(request.actor!, view.family.id);
+    return reply.view('families/views/family.njk', { pageTitle: `${view.family.familyName} family (${view.family.reference})`, ...view, cases, saved, maySeeWhoHasSeen });
   });
 
   // Household details

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
+import { auditShown } from '../access/policy.ts';
 import type { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
@@ -158,8 +159,8 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
 
   return {
     async myFamilies(actor: Actor) {
-      const rows = await repo.familiesFor(db, actor.id);
-      await auditRepository.insert(db, { userId: actor.id, action: 'list-families', recordType: 'family', outcome: 'allowed', ip: actor.ip, detail: { count: rows.length } });
+      const rows = await repo.familiesFor(db, actor);
+      await auditShown(db, actor, 'list-families', 'family', rows.map((r) => r.id));
       return rows.map((r) => ({
         id: r.id, reference: r.reference, familyName: r.family_name, postcode: r.postcode, district: r.district_name,
         members: r.members, children: r.children, myRole: r.my_role, leadName: r.lead_name,
@@ -174,7 +175,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
       const postcode = parsed.postcode ?? null;
       const keyGroups = searchKeyGroups(nameWords.join(' '));
       if (!keyGroups.length && !dateOfBirth && !postcode) return { query, criteria: null, results: [] };
-      const hits = await repo.search(db, actor.id, { keyGroups, dateOfBirth, postcode });
+      const hits = await repo.search(db, actor, { keyGroups, dateOfBirth, postcode });
       const given = parsed.given;
       const surname = parsed.surname ?? '';
       const results = hits
@@ -185,7 +186,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
         }))
         .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
         .slice(0, 50);
-      await auditRepository.insert(db, { userId: actor.id, action: 'search', recordType: 'person', outcome: 'allowed', ip: actor.ip, detail: { results: results.length } });
+      await auditShown(db, actor, 'search', 'person', results.map((r) => r.familyId), { results: results.length });
       return { query, criteria: { names: nameWords, dateOfBirth, postcode: postcode?.key ?? null }, results };
     },
 

@@ -1,3 +1,5 @@
+import type { UserRole } from '../../domain/codes.ts';
+import { familyFilterSql } from '../../domain/access/policy.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { SourceRow } from '../../domain/identification/validate.ts';
 
@@ -186,7 +188,8 @@ export interface HouseholdFilter {
   eligibleOnly?: boolean;
   limit: number;
   /** Practitioners and managers: only households matched to families this user may open. */
-  forUserId?: string | null;
+  /** Only households matched to a family this user may read (null: every household, for analysts). */
+  visibleTo?: { id: string; role: UserRole } | null;
 }
 
 /** Inserts rows in multi-row statements of at most `size` rows. */
@@ -348,10 +351,9 @@ export const linkageRepository = {
     if (f.districtId) { params.push(f.districtId); where.push(`h.district_id = $${params.length}`); }
     if (f.minimumLevel) { params.push(f.minimumLevel); where.push(`h.level >= $${params.length}`); }
     if (f.eligibleOnly) where.push('h.eligible');
-    if (f.forUserId) {
-      params.push(f.forUserId);
-      where.push(`h.family_id IN (SELECT fp.family_id FROM family_professional fp WHERE fp.left_on IS NULL
-        AND (fp.user_id = $${params.length} OR fp.user_id IN (SELECT u.id FROM app_user u JOIN team_manager tm ON tm.team_id = u.team_id WHERE tm.user_id = $${params.length})))`);
+    if (f.visibleTo) {
+      params.push(f.visibleTo.id);
+      where.push(`h.family_id IN (${familyFilterSql(f.visibleTo, 'family.read', `$${params.length}`)})`);
     }
     params.push(f.limit);
     return q.query<HouseholdRow>(

@@ -263,7 +263,7 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
   });
 
   app.get(paths.identificationHouseholdsCsv, { config: { access: listReaders } }, async (request, reply) => {
-    const rows = await identification.households(request.actor!, listFilter(request));
+    const rows = await identification.households(request.actor!, listFilter(request), 'identification-list-exported');
     const lines = rows.map((h, i) => householdLine(h, i + 1)).map((l) => [l.rank, l.address, l.district, l.members, l.problems, l.eligible, l.level, l.segment, l.cost, l.reasons, l.openTo]);
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="prioritised-households.csv"').send(`\uFEFF${toCsv(csvColumns, lines)}`);
   });

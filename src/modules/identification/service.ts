@@ -12,6 +12,7 @@ import {
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import type { Explanation, LinkageModel, LinkageResult, PairDecision, PersonRecord } from '../../domain/linkage/types.ts';
 import { withFamilyAccess } from '../access/family-access.ts';
+import { auditShown } from '../access/policy.ts';
 import { extractFormats } from '../../domain/identification/formats.ts';
 import { planHeaders, validateRow, type RowProblem, type SourceRow } from '../../domain/identification/validate.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -341,12 +342,13 @@ export function identificationService(db: Database, options: IdentificationDepen
     },
 
     /** The ranked list: analysts see every household; practitioners and managers only families they may open. */
-    async households(actor: Actor, filter: Omit<HouseholdFilter, 'forUserId'>) {
+    async households(actor: Actor, filter: Omit<HouseholdFilter, 'visibleTo'>, action = 'identification-list-viewed') {
       if (!listRoles.includes(actor.role)) throw new ForbiddenError('You do not have access to the identification list');
-      const forUserId = actor.role === 'analyst' ? null : actor.id;
+      const visibleTo = actor.role === 'analyst' ? null : actor;
       return db.transaction(async (tx) => {
-        const rows = await links.households(tx, { ...filter, forUserId });
-        await audit(tx, actor, 'identification-list-viewed', 'linked_household', null, { shown: rows.length, ...filter });
+        const rows = await links.households(tx, { ...filter, visibleTo });
+        // Each family the list showed is audited against it, so "Who has seen this family" finds the list too.
+        await auditShown(tx, actor, action, 'linked_household', rows.map((r) => r.family_id).filter((id): id is string => Boolean(id)), { ...filter, households: rows.length });
         return rows;
       });
     },
@@ -357,7 +359,11 @@ export function identificationService(db: Database, options: IdentificationDepen
       if (!row) throw new NotFoundError('Household');
       const view = { ...row, assessment: row.assessment as Pick<HouseholdAssessment, 'members' | 'problems' | 'level' | 'costLines' | 'uncosted'> };
       if (actor.role === 'analyst') {
-        await db.transaction((tx) => audit(tx, actor, 'identification-household-viewed', 'linked_household', householdId));
+        // The matched family's id goes on the row, so the family's lead sees that an analyst looked at its household.
+        await auditRepository.insert(db, {
+          userId: actor.id, action: 'identification-household-viewed', recordType: 'linked_household', recordId: householdId,
+          familyId: row.family_id, outcome: 'allowed', ip: actor.ip, basis: 'identification (analyst)',
+        });
         return view;
       }
       // Practitioners and managers: only a household matched to a family they may open, by the foundation's rule.

@@ -111,6 +111,14 @@ export const needsAnalysisRepository = {
         WHERE s.id = $1 GROUP BY s.id`, [id]))[0];
   },
 
+  /**
+   * Holds, until the transaction ends, the right to create or refill the set of this name: two
+   * requests at once would otherwise both find no set (or both replace its rows) and one would fail.
+   */
+  async lockPopulationSetName(q: Queryable, name: string): Promise<void> {
+    await q.query("SELECT pg_advisory_xact_lock(hashtext('population_set:' || $1))", [name]);
+  },
+
   async populationSetIdByName(q: Queryable, name: string): Promise<string | undefined> {
     return (await q.query<{ id: string }>('SELECT id FROM population_set WHERE name = $1', [name]))[0]?.id;
   },

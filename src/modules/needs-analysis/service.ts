@@ -260,6 +260,8 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     createPopulationSet: (actor: Actor, input: unknown) =>
       change(actor, 'needs-analysis-create-population', 'population_set', async (tx) => {
         const fields = parse(newPopulationSetSchema, input);
+        // Two saves of one name at once: the lock makes the second see the first.
+        await repo.lockPopulationSetName(tx, fields.name);
         await uniqueName(tx, fields.name);
         const id = randomUUID();
         await repo.insertPopulationSet(tx, { id, name: fields.name, byDistrict: fields.covers === 'districts', source: fields.source });
@@ -279,6 +281,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     /** The Essex report's inputs as a population, so its Table 1 can be seen (and checked) in Lantern. */
     loadEssexExample: (actor: Actor) =>
       change(actor, 'needs-analysis-create-population', 'population_set', async (tx) => {
+        await repo.lockPopulationSetName(tx, essexPopulationName);
         let id = (await repo.populationSets(tx)).find((s) => s.example === 'essex')?.id;
         if (!id) {
           id = randomUUID();

@@ -179,15 +179,6 @@ export const outcomesRepository = {
         WHERE p.case_id = ANY($1::uuid[]) AND p.status IN ('agreed','superseded')
           AND p.number = (SELECT max(p2.number) FROM family_plan p2 WHERE p2.case_id = p.case_id AND p2.status IN ('agreed','superseded'))`, [caseIds]),
 
-  /** Which of these cases' families the user may open (in the team around the family, or managing someone who is). */
-  openableCases: async (q: Queryable, userId: string, caseIds: string[]) =>
-    new Set((await q.query<{ id: string }>(
-      `SELECT c.id FROM casefile c
-        WHERE c.id = ANY($2::uuid[]) AND EXISTS (
-          SELECT 1 FROM family_professional fp WHERE fp.family_id = c.family_id AND fp.left_on IS NULL
-             AND (fp.user_id = $1 OR fp.user_id IN (SELECT u.id FROM app_user u JOIN team_manager tm ON tm.team_id = u.team_id WHERE tm.user_id = $1)))`,
-      [userId, caseIds])).map((r) => r.id)),
-
   async setting<T>(q: Queryable, key: string): Promise<T | undefined> {
     return (await q.query<{ value: T }>('SELECT value FROM setting WHERE key = $1', [key]))[0]?.value;
   },

@@ -15,6 +15,7 @@ import {
   emptyHouseholdMeasures, emptyMemberMeasures, followUpTimePoint, mergeAgencyMeasures, monthsAfterClosure, timePointLabels, timePoints, timePointSlugs,
   type HouseholdMeasures, type MemberMeasures, type TimePoint,
 } from '../../domain/outcomes/measures.ts';
+import { familiesAllowed } from '../access/policy.ts';
 import { auditRepository } from '../audit/repository.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import { casesRepository } from '../cases/repository.ts';
@@ -114,7 +115,8 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
 
   /** Case references (and family names) for the cases this person may open; others are counted, never named. */
   async function caseLinks(tx: Queryable, actor: Actor, caseRows: { id: string; reference: string; family_id: string; family_name: string }[], action: string) {
-    const openable = actor.role === 'manager' || actor.role === 'practitioner' ? await repo.openableCases(tx, actor.id, caseRows.map((c) => c.id)) : new Set<string>();
+    const readable = await familiesAllowed(tx, actor, 'family.read', [...new Set(caseRows.map((c) => c.family_id))]);
+    const openable = new Set(caseRows.filter((c) => readable.has(c.family_id)).map((c) => c.id));
     const links: Record<string, { reference: string; familyName: string }> = {};
     for (const c of caseRows.filter((r) => openable.has(r.id))) {
       links[c.id] = { reference: c.reference, familyName: c.family_name };

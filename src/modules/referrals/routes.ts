@@ -16,7 +16,7 @@ type Params = { familyId: string; referralId: string };
 export const referralNeedCodes = ['1B', '2B', '3B', '4B', '5B', '6B', '1C', '2C', '3C', '4C', '16A', '17A', '7A', '10A', '11A', '14A', '15A', '24A'];
 const memberRows = [1, 2, 3, 4, 5];
 const fieldOrder = ['familyName', 'addressLine1', 'postcode', 'members', ...memberRows.flatMap((n) => [`member${n}-givenName`, `member${n}-familyName`, `member${n}-role`, `member${n}-dateOfBirth`]),
-  'referrerName', 'referrerAgency', 'referrerContact', 'needCodes', 'reasons', 'urgency', 'consent', 'lawfulBasis',
+  'referrerName', 'referrerAgency', 'referrerContact', 'needCodes', 'reasons', 'routedTeamId', 'urgency', 'consent', 'lawfulBasis',
   'decision', 'familyChoice', 'programmeId', 'signpostedTo', 'reason', 'levelOverride', 'levelOverrideReason', 'form'];
 
 function list(value: unknown): string[] {
@@ -40,7 +40,7 @@ function referralFromForm(body: Record<string, unknown>) {
   return {
     errors, rows,
     input: {
-      familyId: text(body, 'familyId') || null, familyName: text(body, 'familyName'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'),
+      familyId: text(body, 'familyId') || null, routedTeamId: text(body, 'routedTeamId') || null, familyName: text(body, 'familyName'), addressLine1: text(body, 'addressLine1'), postcode: text(body, 'postcode'),
       members, selfReferral: text(body, 'selfReferral') === 'yes', referrerName: text(body, 'referrerName'), referrerAgency: text(body, 'referrerAgency'),
       referrerContact: text(body, 'referrerContact'), needCodes: list(body.needCodes), reasons: text(body, 'reasons'),
       urgency: text(body, 'urgency') || undefined, consent: text(body, 'consent') || undefined, lawfulBasis: text(body, 'lawfulBasis'),
@@ -71,7 +71,7 @@ function screeningFromForm(body: Record<string, unknown>) {
 async function showForm(services: Services, request: FastifyRequest, reply: FastifyReply, context: Record<string, unknown>, defaults: Record<string, unknown>) {
   const state = await takeFormState(services, request);
   return reply.view('referrals/views/referral-form.njk', {
-    ...context, roles, memberRows, needOptions: referralNeedCodes.map((code) => ({ code, label: cinFactorCodes[code] })),
+    ...context, roles, memberRows, teams: await services.referrals.teams(), needOptions: referralNeedCodes.map((code) => ({ code, label: cinFactorCodes[code] })),
     errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, anchors(), fieldOrder) : [], values: state?.values ?? defaults,
   });
 }
@@ -162,7 +162,53 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     }
   });
 
+  app.get(paths.myReferrals, { config: { access: referrers } }, async (request, reply) => {
+    const mine = await referrals.mine(request.actor!);
+    return reply.view('referrals/views/mine.njk', { pageTitle: 'Referrals I made', referrals: mine, statusLabels: referralStatusLabels });
+  });
+
+  app.post<{ Params: Params }>(paths.referralJoinRequests, { config: { access: ['manager'] } }, async (request, reply) => {
+    const { referralId } = request.params;
+    try {
+      await referrals.requestJoin(request.actor!, referralId, text(request.body as Record<string, unknown>, 'familyId'));
+      return reply.redirect(`${urls.referral(referralId)}?saved=asked`, 303);
+    } catch (error) {
+      const errors = error instanceof ValidationError ? error.fieldErrors : error instanceof RuleViolation ? { form: error.message } : null;
+      if (!errors) throw error;
+      return redirectWithErrors(services, request, reply, urls.referral(referralId), { errors, values: {} });
+    }
+  });
+
+  app.get<{ Params: Params }>(paths.familySeenBy, { config: { access: referrers } }, async (request, reply) => {
+    const { familyId } = request.params;
+    const events = await services.audit.seenBy(request.actor!, familyId);
+    const view = await families.family(request.actor!, familyId);
+    const state = await takeFormState(services, request);
+    return reply.view('audit/views/seen-by.njk', {
+      pageTitle: 'Who has seen this family', family: view.family, events, joinRequests: await referrals.joinRequestsForFamily(request.actor!, familyId),
+      saved: { accepted: 'Request accepted: the referral is joined to this family', refused: 'Request refused' }[(request.query as Record<string, string>).saved ?? ''],
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors) : [],
+    });
+  });
+
+  app.post<{ Params: Params & { joinRequestId: string } }>(paths.familyJoinRequest, { config: { access: referrers } }, async (request, reply) => {
+    const { familyId, joinRequestId } = request.params;
+    const body = request.body as Record<string, unknown>;
+    const decision = text(body, 'decision');
+    const back = urls.familySeenBy(familyId);
+    try {
+      if (decision !== 'accept' && decision !== 'refuse') throw new ValidationError({ decision: 'Select accept or refuse' });
+      const result = await referrals.decideJoinRequest(request.actor!, familyId, joinRequestId, { accept: decision === 'accept', reason: text(body, 'reason') });
+      return reply.redirect(`${back}?saved=${result.status}`, 303);
+    } catch (error) {
+      const errors = error instanceof ValidationError ? error.fieldErrors : error instanceof RuleViolation ? { decision: error.message } : null;
+      if (!errors) throw error;
+      return redirectWithErrors(services, request, reply, back, { errors, values: body });
+    }
+  });
+
   // API
+  app.get(paths.api.myReferrals, { config: { access: referrers } }, async (request) => ({ referrals: await referrals.mine(request.actor!) }));
   app.post(paths.api.referrals, { config: { access: referrers } }, async (request, reply) =>
     reply.code(201).send(await referrals.refer(request.actor!, request.body)));
   app.get(paths.api.referrals, { config: { access: ['manager'] } }, async (request) => ({ referrals: await referrals.queue(request.actor!) }));

@@ -20,6 +20,8 @@ export const referralMemberSchema = z.object({
  */
 export const referralSchemaOn = (today?: string) => z.object({
   familyId: z.uuid({ error: 'Select the family' }).nullable().default(null),
+  // The team the referral is for; none: the partnership's front door.
+  routedTeamId: z.uuid({ error: 'Select the team the referral is for' }).nullable().default(null),
   familyName: z.string().trim().max(100, 'Family name must be 100 characters or fewer').default(''),
   addressLine1: z.string().trim().max(200, 'Address line 1 must be 200 characters or fewer').default(''),
   postcode: z.string().trim().refine((p) => p === '' || isFullUkPostcode(p), 'Enter a full UK postcode, like NV1 4AB, or leave it blank if you do not know it').default(''),

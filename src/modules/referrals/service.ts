@@ -8,7 +8,7 @@ import { screen } from '../../domain/casework/lifecycle.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { levelOfNeed, type NeedForLevel } from '../../domain/level-of-need.ts';
 import { searchKeyGroups } from '../../domain/names.ts';
-import { accessRepository } from '../access/repository.ts';
+import { auditShown, familiesAllowed, familyDecision, guardedWork, inTransaction, referralDecision, refusal, visibleReferralsSql, withFamily } from '../access/policy.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { casesRepository } from '../cases/repository.ts';
 import type { FamiliesService } from '../families/service.ts';
@@ -17,7 +17,6 @@ import { referralsRepository as repo, type ReferralRow } from './repository.ts';
 import { referralSchemaOn, screeningSchema } from './schemas.ts';
 
 const referrers = new Set(['practitioner', 'manager']);
-const screeners = new Set(['manager']);
 /** How long a referral form filled in from a household stays available. */
 const referralDraftDays = 30;
 
@@ -30,15 +29,28 @@ function needsFromCodes(codes: string[]): NeedForLevel[] {
 export function referralsService(db: Database, families: FamiliesService, { clock }: { clock: Clock }) {
   const today = () => clock.today();
 
-  /** The referral if the actor may read it (the referrer or a screening manager), else null; either way audited. */
-  async function readable(tx: Queryable, actor: Actor, id: string, action: string): Promise<ReferralRow | null> {
+  /** The referral if the policy lets the actor read or screen it (the referrer, or a manager it is routed to), else null; either way audited. */
+  async function permitted(tx: Queryable, actor: Actor, id: string, action: string, permission: 'referral.read' | 'referral.screen'): Promise<ReferralRow | null> {
     const referral = await repo.referral(tx, id);
     if (!referral) throw new NotFoundError('Referral');
-    const allowed = screeners.has(actor.role) || referral.referred_by === actor.id;
-    await auditRepository.insert(tx, { userId: actor.id, action, recordType: 'referral', recordId: id, familyId: referral.family_id, outcome: allowed ? 'allowed' : 'denied', ip: actor.ip });
-    return allowed ? referral : null;
+    const decision = await referralDecision(tx, actor, permission, { referredBy: referral.referred_by, routedTeamId: referral.routed_team_id, familyId: referral.family_id, status: referral.status });
+    await auditRepository.insert(tx, {
+      userId: actor.id, action, recordType: 'referral', recordId: id, familyId: referral.family_id, outcome: decision.allowed ? 'allowed' : 'denied', ip: actor.ip, basis: decision.basis,
+    });
+    return decision.allowed ? referral : null;
   }
-  const refused = () => new ForbiddenError('Only the referrer and screening managers can see this referral');
+  const refused = () => new ForbiddenError('Only the referrer and the managers the referral is routed to can see this referral');
+
+  /** Families whose people match the referral's: those the actor may open by name, the rest only as "a family already known to Lantern". */
+  async function matches(q: Queryable, actor: Actor, referral: ReferralRow) {
+    const candidates = await repo.possibleFamilies(q, referral.subject.members.map((m) => ({ keys: searchKeyGroups(`${m.givenName} ${m.familyName}`), dateOfBirth: m.dateOfBirth })));
+    const readable = await familiesAllowed(q, actor, 'family.read', candidates.map((c) => c.family_id));
+    return {
+      openable: candidates.filter((c) => readable.has(c.family_id)),
+      // Nothing about these families but that they exist: the screener asks their lead to join the referral to one.
+      known: candidates.filter((c) => !readable.has(c.family_id)).map((c) => ({ family_id: c.family_id, matching_people: c.matching_people })),
+    };
+  }
 
   // Takes the open transaction when there is one: PGlite has one connection, so a query outside it would wait forever.
   async function level(referral: ReferralRow, q: Queryable = db) {
@@ -102,13 +114,14 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
       if (!referrers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can make referrals');
       const r = parseReferral(input);
       const id = randomUUID();
+      if (r.routedTeamId && !(await repo.teamExists(db, r.routedTeamId))) throw new ValidationError({ routedTeamId: 'Select the team the referral is for' });
       const denied = await db.transaction(async (tx) => {
-        if (r.familyId && !(await accessRepository.mayOpenFamily(tx, actor.id, r.familyId))) {
+        if (r.familyId && !(await familyDecision(tx, actor, 'family.read', r.familyId)).allowed) {
           await auditRepository.insert(tx, { userId: actor.id, action: 'create-referral', recordType: 'referral', familyId: r.familyId, outcome: 'denied', ip: actor.ip });
           return true;
         }
         const reference = await repo.insert(tx, {
-          id, familyId: r.familyId, referredBy: actor.id, subject: { familyName: r.familyName, addressLine1: r.addressLine1, postcode: r.postcode, members: r.members },
+          id, familyId: r.familyId, routedTeamId: r.routedTeamId, referredBy: actor.id, subject: { familyName: r.familyName, addressLine1: r.addressLine1, postcode: r.postcode, members: r.members },
           referrerName: r.referrerName, referrerAgency: r.referrerAgency, referrerContact: r.referrerContact, selfReferral: r.selfReferral,
           needCodes: r.needCodes, reasons: r.reasons, urgency: r.urgency, consent: r.consent, lawfulBasis: r.lawfulBasis, receivedAt: clock.now(),
         });
@@ -119,43 +132,107 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
       return { id };
     },
 
+    /** The referrals routed to this manager's teams (and the front door's, for its screeners), audited with each family shown. */
     async queue(actor: Actor) {
-      if (!screeners.has(actor.role)) throw new ForbiddenError('Only managers screen referrals');
-      const rows = await repo.queue(db, new Date(clock.now().getTime() - 30 * 86_400_000));
-      await auditRepository.insert(db, { userId: actor.id, action: 'list-referrals', recordType: 'referral', outcome: 'allowed', ip: actor.ip, detail: { count: rows.length } });
-      return rows;
+      return db.transaction(async (tx) => {
+        const params: unknown[] = [];
+        const visible = await visibleReferralsSql(tx, actor, 'referral.screen', params);
+        const rows = await repo.queue(tx, new Date(clock.now().getTime() - 30 * 86_400_000), visible, params);
+        await auditShown(tx, actor, 'list-referrals', 'referral', rows.map((r) => r.family_id).filter((id): id is string => Boolean(id)), { count: rows.length });
+        return rows;
+      });
     },
 
+    /** Where a referral can be sent: the front door, or a team. */
+    teams: () => repo.teams(db),
+
+    /** "Referrals I made", each with its status. */
     async mine(actor: Actor) {
-      return repo.byReferrer(db, actor.id);
+      return db.transaction(async (tx) => {
+        const rows = await repo.byReferrer(tx, actor.id);
+        await auditShown(tx, actor, 'list-my-referrals', 'referral', rows.map((r) => r.family_id).filter((id): id is string => Boolean(id)), { count: rows.length });
+        return rows;
+      });
     },
 
     /** The referral with what screening needs: possible existing families, the level of need and its rule, a recent closure. */
     async referral(actor: Actor, id: string) {
-      const referral = await db.transaction((tx) => readable(tx, actor, id, 'view-referral'));
+      const referral = await db.transaction((tx) => permitted(tx, actor, id, 'view-referral', 'referral.read'));
       if (!referral) throw refused();
-      const possibleFamilies = screeners.has(actor.role) && !referral.family_id
-        ? await repo.possibleFamilies(db, referral.subject.members.map((m) => ({ keys: searchKeyGroups(`${m.givenName} ${m.familyName}`), dateOfBirth: m.dateOfBirth })))
-        : [];
-      const recentClosure = referral.family_id ? await repo.recentClosure(db, referral.family_id, referral.received_at) : undefined;
+      const mayScreen = (await referralDecision(db, actor, 'referral.screen', { referredBy: referral.referred_by, routedTeamId: referral.routed_team_id, familyId: referral.family_id, status: referral.status })).allowed;
+      const possible = mayScreen && !referral.family_id ? await matches(db, actor, referral) : { openable: [], known: [] };
+      // The family's past cases are for those who may open the family.
+      const mayOpenFamily = referral.family_id ? (await familyDecision(db, actor, 'family.read', referral.family_id)).allowed : false;
+      const recentClosure = mayOpenFamily ? await repo.recentClosure(db, referral.family_id!, referral.received_at) : undefined;
       return {
-        referral,
+        referral: mayOpenFamily || !referral.family_id ? referral : { ...referral, family_reference: null, family_name: null },
+        mayScreen,
         needs: referral.need_codes.map((code) => ({ code, label: cinFactorCodes[code] ?? code })),
-        possibleFamilies,
+        possibleFamilies: possible.openable,
+        knownFamilies: possible.known,
+        joinRequests: await repo.joinRequestsForReferral(db, id),
         levelOfNeed: await level(referral),
         recentClosure: recentClosure ?? null,
         programmes: await casesRepository.programmes(db),
       };
     },
 
+    /**
+     * Asks the lead or managers of a family that possibly matches the referral, which the screener
+     * may not open, to join the referral to it. Nothing is opened until one of them accepts.
+     */
+    async requestJoin(actor: Actor, referralId: string, familyId: string) {
+      return inTransaction(db, async (tx) => {
+        const referral = await permitted(tx, actor, referralId, 'request-join-to-family', 'referral.screen');
+        if (!referral) throw refusal(refused());
+        if (referral.family_id || referral.status !== 'received') throw new RuleViolation('This referral is already joined to a family or screened');
+        const { known } = await matches(tx, actor, referral);
+        if (!known.some((k) => k.family_id === familyId)) throw new ValidationError({ familyChoice: 'Select one of the families already known to Lantern' });
+        const requestId = randomUUID();
+        const created = await repo.insertJoinRequest(tx, { id: requestId, referralId, familyId, requestedBy: actor.id, at: clock.now() });
+        if (!created) throw new ValidationError({ familyChoice: 'You have already asked to join this referral to that family' });
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'join-request-sent', recordType: 'join_request', recordId: requestId, familyId, outcome: 'allowed', ip: actor.ip,
+          basis: 'referral routed to you', detail: { referral: referral.reference },
+        });
+        return { id: requestId };
+      });
+    },
+
+    /** A family's lead or manager accepts (the requester joins the team around the family and the referral is joined to it) or refuses. */
+    async decideJoinRequest(actor: Actor, familyId: string, requestId: string, input: { accept: boolean; reason?: string }) {
+      return inTransaction(db, async (tx) => guardedWork(tx, actor, familyId,
+        { action: input.accept ? 'join-request-accepted' : 'join-request-refused', permission: 'family.join-request.decide', record: { type: 'join_request', id: requestId } },
+        async () => {
+          const request = await repo.joinRequest(tx, requestId);
+          if (!request || request.family_id !== familyId) throw new NotFoundError('Request');
+          if (request.status !== 'pending') throw new RuleViolation('This request has already been answered');
+          if (!input.accept && !input.reason?.trim()) throw new ValidationError({ reason: 'Enter why you are refusing the request' });
+          await repo.decideJoinRequest(tx, requestId, input.accept ? 'accepted' : 'refused', actor.id, clock.now(), input.reason?.trim() ?? '');
+          if (input.accept) {
+            if (!(await repo.joinReferralToFamily(tx, request.referral_id, familyId))) throw new RuleViolation('The referral has been screened or joined to another family since the request was made');
+            await casesRepository.joinTeam(tx, { id: randomUUID(), familyId, userId: request.requested_by, roleInFamily: 'Screening manager', today: today() });
+            await auditRepository.insert(tx, {
+              userId: request.requested_by, action: 'team-member-added', recordType: 'user', recordId: request.requested_by, familyId, outcome: 'allowed',
+              ip: actor.ip, basis: 'request accepted', detail: { added: request.requested_by_name, acceptedBy: actor.displayName },
+            });
+          }
+          return { status: input.accept ? 'accepted' : 'refused' };
+        }));
+    },
+
+    /** Requests waiting for this family's lead or managers, and those answered. */
+    async joinRequestsForFamily(actor: Actor, familyId: string) {
+      return withFamily(db, actor, familyId, { action: 'view-join-requests', permission: 'family.join-request.decide' }, (tx) => repo.joinRequestsForFamily(tx, familyId));
+    },
+
     async screen(actor: Actor, id: string, input: unknown) {
-      if (!screeners.has(actor.role)) throw new ForbiddenError('Only managers screen referrals');
       const parsed = screeningSchema.safeParse(input);
       if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
       const s = parsed.data;
-      return db.transaction(async (tx) => {
-        const referral = await readable(tx, actor, id, 'screen-referral');
-        if (!referral) throw refused();
+      return inTransaction(db, async (tx) => {
+        const referral = await permitted(tx, actor, id, 'screen-referral', 'referral.screen');
+        if (!referral) throw refusal(refused());
         const allowed = screen(referral.status);
         if (!allowed.ok) throw new RuleViolation(allowed.reason);
         const computed = await level(referral, tx);
@@ -174,8 +251,9 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
                 members: subject.members.map((m) => ({ ...m, sex: 'not_known', expectedDate: null })),
               }, 'Team manager')).id;
             } else {
-              const candidates = await repo.possibleFamilies(tx, referral.subject.members.map((m) => ({ keys: searchKeyGroups(`${m.givenName} ${m.familyName}`), dateOfBirth: m.dateOfBirth })));
-              if (!candidates.some((c) => c.family_id === s.familyChoice)) throw new ValidationError({ familyChoice: 'Select one of the matching families, or create a new one' });
+              // Only a family the screener may already open; any other is reached through a request to its lead.
+              const { openable } = await matches(tx, actor, referral);
+              if (!openable.some((c) => c.family_id === s.familyChoice)) throw new ValidationError({ familyChoice: 'Select one of the matching families, or create a new one' });
               familyId = s.familyChoice;
               await casesRepository.joinTeam(tx, { id: randomUUID(), familyId, userId: actor.id, roleInFamily: 'Team manager', today: today() });
             }

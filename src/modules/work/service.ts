@@ -13,6 +13,7 @@ import { caseStateLabels, transition } from '../../domain/casework/lifecycle.ts'
 import { formatDate } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
+import { auditShown } from '../access/policy.ts';
 import type { CasesService } from '../cases/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { workRepository as repo, type FollowUpRow, type WorkCaseRow } from './repository.ts';
@@ -134,9 +135,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
           ...followUpItems,
         ].sort((a, b) => bySoonest(a.item, b.item));
         const counts = countBySeverity(due.map((d) => d.item));
-        await auditRepository.insert(tx, {
-          userId: actor.id, action: 'view-my-work', recordType: 'case', outcome: 'allowed', ip: actor.ip, detail: { cases: rows.length, due: due.length },
-        });
+        await auditShown(tx, actor, 'view-my-work', 'case', [...summaries.map((c) => c.familyId), ...followUpItems.map((f) => f.case.familyId)], { cases: rows.length, due: due.length });
         return { today: ukDate(at), counts, due, cases: summaries };
       });
     },
@@ -162,7 +161,8 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
             drifting: theirs.filter((c) => c.drift.length > 0).length,
           };
         });
-        const awaiting = (await repo.awaitingAllocationFor(tx, actor.id)).map((r) => ({
+        const awaitingRows = await repo.awaitingAllocationFor(tx, actor.id);
+        const awaiting = awaitingRows.map((r) => ({
           id: r.id, reference: r.reference, familyName: r.family_name, programmeName: r.programme_name, referredOn: ukDate(r.referred_at),
           firstVisitDueBy: r.first_visit_due_at,
         }));
@@ -171,9 +171,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
         const shown = all
           .filter((c) => (!workerId || c.keyWorkerId === workerId) && (!driftingOnly || c.drift.length > 0))
           .sort((a, b) => b.counts.overdue - a.counts.overdue || b.drift.length - a.drift.length || soonestFirst(a, b));
-        await auditRepository.insert(tx, {
-          userId: actor.id, action: 'view-team-work', recordType: 'case', outcome: 'allowed', ip: actor.ip, detail: { cases: shown.length, awaiting: awaiting.length, workerId, driftingOnly },
-        });
+        await auditShown(tx, actor, 'view-team-work', 'case', [...shown.map((c) => c.familyId), ...awaitingRows.map((r) => r.family_id)], { cases: shown.length, awaiting: awaiting.length, workerId, driftingOnly });
         return {
           today: ukDate(at), filter: { workerId, driftingOnly }, workers: caseloads, cases: shown, awaiting,
           totals: {
