@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import os from 'node:os';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,19 @@ function multipart(fields: Record<string, string>, file: { name: string; filenam
 }
 
 const uploadsOnDisk = async () => (await readdir(os.tmpdir())).filter((f) => f.startsWith('lantern-upload-')).length;
+
+// Uploads go to os.tmpdir(), which Node reads from TMPDIR on every call: a folder of this test
+// file's own, so uploads by tests running beside it cannot change the count.
+const sharedTmp = os.tmpdir();
+let ownTmp = '';
+beforeAll(async () => {
+  ownTmp = await mkdtemp(path.join(sharedTmp, 'lantern-hardening-'));
+  process.env.TMPDIR = ownTmp;
+});
+afterAll(async () => {
+  process.env.TMPDIR = sharedTmp;
+  await rm(ownTmp, { recursive: true, force: true });
+});
 
 describe('return addresses after sign-in', () => {
   it('keeps only paths of the app’s own shape', () => {
