@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/db/database.ts';
 import type { CaseState } from '../../src/domain/casework/lifecycle.ts';
+import { testClock } from './clock.ts';
 
 /** Casework test data built through plain inserts (shared by the casework modules' tests: append, do not reorder). */
 
@@ -12,14 +13,16 @@ export async function makeCase(db: Database, options: { familyId: string; state?
   const referralId = randomUUID();
   const caseId = randomUUID();
   const tag = caseId.slice(0, 8);
+  // Received, opened and allocated now by the tests' clock, never the machine's (the database's now()).
+  const at = testClock().now();
   await db.query(
-    `INSERT INTO referral (id, reference, family_id, subject, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, status)
-     VALUES ($1, $2, $3, '{}'::jsonb, 'Sam Referrer', 'Testshire Primary School', 'sam@school.example', 'Worried about the children', 'routine', 'given', 'accepted')`,
-    [referralId, `REF-T${tag}`, options.familyId]);
+    `INSERT INTO referral (id, reference, family_id, subject, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, status, received_at)
+     VALUES ($1, $2, $3, '{}'::jsonb, 'Sam Referrer', 'Testshire Primary School', 'sam@school.example', 'Worried about the children', 'routine', 'given', 'accepted', $4)`,
+    [referralId, `REF-T${tag}`, options.familyId, at]);
   await db.query(
-    `INSERT INTO casefile (id, reference, family_id, referral_id, programme_id, state, key_worker_id, first_visit_due_at, allocated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, now() + interval '3 days', CASE WHEN $7::uuid IS NULL THEN NULL ELSE now() END)`,
-    [caseId, `CASE-T${tag}`, options.familyId, referralId, options.programmeId ?? earlyInterventionId, options.state ?? 'allocated', options.keyWorkerId ?? null]);
+    `INSERT INTO casefile (id, reference, family_id, referral_id, programme_id, state, key_worker_id, opened_at, first_visit_due_at, allocated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::timestamptz, $8::timestamptz + interval '3 days', CASE WHEN $7::uuid IS NULL THEN NULL ELSE $8::timestamptz END)`,
+    [caseId, `CASE-T${tag}`, options.familyId, referralId, options.programmeId ?? earlyInterventionId, options.state ?? 'allocated', options.keyWorkerId ?? null, at]);
   return { caseId, referralId };
 }
 
