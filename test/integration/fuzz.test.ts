@@ -28,9 +28,8 @@ const totalRequests = Number(process.env.FUZZ_REQUESTS ?? 10_000);
 const parallel = 8;
 const demoFamilies = 30;
 
-// Tables a refused request may still write: the audit trail (denials are audited, and the families
-// a list showed), sessions (a
-// refused form keeps what was typed) and sign-in attempts.
+// Tables a refused request may still write: the audit trail (denials are audited, and so are the
+// families a list showed), sessions (a refused form keeps what was typed) and sign-in attempts.
 const unwatchedTables = new Set(['audit_event', 'audit_family_shown', 'session', 'login_attempt', 'api_token']);
 
 interface Role { email: string; role: UserRole; userId: string; token: string; cookie: string; csrf: string }
