@@ -176,7 +176,7 @@ describe.each(engines)('limits on input on %s', (engine) => {
     });
 
     it('answers a population CSV with a stray quote or an impossible number with row messages (400), changing nothing', async () => {
-      const created = await analyst.post('/needs-analysis/populations', {});
+      const created = await analyst.post('/needs-analysis/populations', { name: 'Stray quote test', source: '', covers: 'districts' });
       const set = { id: (created.headers.location as string).split('/').at(-1)!.split('?')[0] };
       const before = await t.db.query('SELECT * FROM population ORDER BY 1');
       for (const csv of [
