@@ -99,6 +99,7 @@ describe('the casework journey’s rough edges, in a real browser', { timeout: 1
   it('carries screening to the family record: the needs coded at referral and the manager’s level with its reason; the case history says who accepted it', async () => {
     const officer = await makeUser(lantern.db, { agencyId: lantern.partnership.agencies.police, name: 'PC Ann Roe' });
     const { id } = await lantern.services.referrals.refer(officer, {
+      routedTeamId: lantern.partnership.teamId,
       familyName: 'Moss', addressLine1: '3 Quay Street', postcode: 'NV3 1AA',
       members: [{ givenName: 'Gail', familyName: 'Moss', role: 'mother', dateOfBirth: '1989-02-03' }, { givenName: 'Finn', familyName: 'Moss', role: 'child', dateOfBirth: '2017-06-01' }],
       referrerName: 'PC Ann Roe', referrerAgency: 'Testshire Police', referrerContact: 'ann.roe@police.example',
@@ -146,6 +147,7 @@ describe('the casework journey’s rough edges, in a real browser', { timeout: 1
   it('lets the screener correct the address a referral gave before making the family record', async () => {
     const officer = await makeUser(lantern.db, { agencyId: lantern.partnership.agencies.police, name: 'PC Raj Bell' });
     const { id } = await lantern.services.referrals.refer(officer, {
+      routedTeamId: lantern.partnership.teamId,
       familyName: 'Quinn', members: [{ givenName: 'Rose', familyName: 'Quinn', role: 'mother', dateOfBirth: '1992-04-05' }],
       referrerName: 'PC Raj Bell', referrerAgency: 'Testshire Police', referrerContact: 'raj.bell@police.example',
       reasons: 'Rose asked for help with her son’s behaviour.', urgency: 'routine', consent: 'given',
