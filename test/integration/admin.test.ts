@@ -130,6 +130,13 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     await t?.drop();
   });
 
+  it('greets an administrator, who works with no families, with where to start instead of an empty list', async () => {
+    const home = await client.get('/my-families');
+    expect(home.body).toMatch(/<p class="govuk-body" id="role-start">Administrators run the partnership rather than work with families/);
+    expect(home.body).toContain('<a class="govuk-link" href="/admin">Administration</a>');
+    expect(home.body).not.toContain('You are not working with any families yet');
+  });
+
   it('shows the error summary and replays the answers on a bad form', async () => {
     const sent = await client.post('/admin/users/new', { displayName: 'Jo Bloggs', email: 'jo', role: 'practitioner', agencyId: '' });
     expect(sent.statusCode).toBe(303);

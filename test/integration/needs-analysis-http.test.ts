@@ -38,6 +38,9 @@ describe.each(engines)('needs analysis over HTTP on %s', (engine) => {
   it('shows the nav link to analysts and refuses the pages to a practitioner with 403', async () => {
     const home = await analyst.get('/my-families');
     expect(home.body).toContain('href="/needs-analysis"');
+    // Analysts open no family records: their home says where their work is, not "no families yet".
+    expect(home.body).toMatch(/<p class="govuk-body" id="role-start">Analysts work with the partnership’s figures rather than family records/);
+    expect(home.body).toContain('<a class="govuk-link" href="/identification">Identification</a>');
     const worker = new PageClient(app);
     await worker.signIn(practitionerEmail, testPassword);
     expect(worker.csrf).not.toBe('');

@@ -25,14 +25,18 @@ export async function seedDemoCasework(services: Services): Promise<{ cases: num
   const manager = await actorFor(services, demoSignIns[1].email);
   // The demo manager screens the partnership's front door (referrals not sent to a particular team).
   await services.db.query('UPDATE app_user SET front_door_screener = true WHERE id = $1', [manager.id]);
-  const led = await services.db.query<{ family_id: string; family_name: string }>(
-    `SELECT fp.family_id, f.family_name FROM family_professional fp JOIN family f ON f.id = fp.family_id
+  // Each family's first parent or carer by name, so a referral's reasons fit the household it is about.
+  const led = await services.db.query<{ family_id: string; family_name: string; carer: string | null }>(
+    `SELECT fp.family_id, f.family_name,
+            (SELECT p.given_name FROM person p WHERE p.family_id = f.id AND p.member_type = 'adult'
+              ORDER BY p.role = 'mother' DESC, p.role = 'father' DESC, p.date_of_birth LIMIT 1) AS carer
+       FROM family_professional fp JOIN family f ON f.id = fp.family_id
       WHERE fp.user_id = $1 AND fp.is_lead AND fp.left_on IS NULL ORDER BY f.reference LIMIT 4`, [keyWorker.id]);
-  const reasons = [
-    'Police attended a domestic abuse incident at the home; the children were present. Mum is drinking heavily.',
-    'School attendance has fallen below 80%; the children say they look after their mum, who is unwell.',
-    'Dad is in drug treatment and wants help with the children’s routines and the rent arrears.',
-    'Health visitor worried about the baby’s weight; mum has post-natal depression and little support.',
+  const reasons = (carer: string) => [
+    `Police attended a domestic abuse incident at the home; the children were present. ${carer} has been drinking heavily.`,
+    `School attendance has fallen below 80%; the children say they look after ${carer}, who is unwell.`,
+    `${carer} is in drug treatment and wants help with the children’s routines and the rent arrears.`,
+    `The health visitor is worried about the children’s routines; ${carer} has depression and little support.`,
   ];
   const programmes = [programmeIds.option2, programmeIds.earlyIntervention, programmeIds.intensive, programmeIds.earlyIntervention];
   let cases = 0;
@@ -40,7 +44,7 @@ export async function seedDemoCasework(services: Services): Promise<{ cases: num
     const { id } = await services.referrals.refer(manager, {
       familyId: family.family_id, referrerName: ['Tom Gallagher', 'Amina Begum', 'Northvale Recovery Partnership', 'Northvale Health Visiting'][i],
       referrerAgency: ['Northvale Police', 'Northvale Schools', 'Northvale Recovery Partnership', 'Northvale Health Visiting'][i],
-      referrerContact: 'safeguarding@northvale.example', needCodes: [['3B', '1B'], ['4B', '7A'], ['2B'], ['4B']][i], reasons: reasons[i],
+      referrerContact: 'safeguarding@northvale.example', needCodes: [['3B', '1B'], ['4B', '7A'], ['2B'], ['4B']][i], reasons: reasons(family.carer ?? 'the parent')[i],
       urgency: i === 0 ? 'urgent' : 'routine', consent: i === 0 ? 'not_given' : 'given',
       lawfulBasis: i === 0 ? 'Safeguarding children at risk: public task; Data Protection Act 2018, Schedule 1, paragraph 18' : '',
     });
