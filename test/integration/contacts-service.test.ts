@@ -110,6 +110,11 @@ describe.each(engines)('contacts, letters and the chronology on %s', (engine) =>
       });
       const future = await rejection(s.contacts.recordContact(priya, caseId, visit({ date: '2026-11-26' })));
       expect((future as ValidationError).fieldErrors).toEqual({ date: 'The date of the contact must be today or in the past' });
+      // A date in the future and times that cannot be right are reported together, not one after the other.
+      const both = await rejection(s.contacts.recordContact(priya, caseId, visit({ date: '2026-11-26', startTime: '14:00', endTime: '14:00', notes: '' })));
+      expect((both as ValidationError).fieldErrors).toEqual({
+        date: 'The date of the contact must be today or in the past', endTime: 'The end time must be after the start time', notes: 'Enter the case note',
+      });
       const long = await rejection(s.contacts.recordContact(priya, caseId, visit({ startTime: '14:00', endTime: '13:00' })));
       expect((long as ValidationError).fieldErrors).toEqual({ endTime: 'A contact cannot last more than 12 hours: check the start and end times' });
       const stranger2 = await rejection(s.contacts.recordContact(priya, caseId, visit({ presentPersonIds: ['0b7c2a5e-3f1d-4c2b-9a6e-1d2f3a4b5c6d'] })));

@@ -11,7 +11,7 @@ import { paths, urls } from '../../web/urls.ts';
 import { chronologyEntryFromForm, contactFromForm, fieldAnchors, fieldOrder, letterFromForm } from './forms.ts';
 import { contactApi, sendLetter } from './api.ts';
 import { letterFormats } from './letters.ts';
-import { chronologyEntrySchema, contactSchema } from './schemas.ts';
+import { chronologyEntrySchema, contactSchemaOn } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 
 const writers = ['practitioner', 'manager'] as const;
@@ -94,7 +94,7 @@ export async function contactPages(app: FastifyInstance, { services }: { service
       back: urls.newContact(caseId), values: form.values, formErrors: form.errors,
       save: async () => {
         // The date boxes made no sense: still check everything else, so every problem shows at once.
-        if (Object.keys(form.errors).length) throw new ValidationError({ ...schemaErrors(contactSchema, { ...form.input, date: undefined }), ...form.errors });
+        if (Object.keys(form.errors).length) throw new ValidationError({ ...schemaErrors(contactSchemaOn(services.clock.today()), { ...form.input, date: undefined }), ...form.errors });
         const saved = await contacts.recordContact(request.actor!, caseId, form.input);
         return `${urls.contacts(caseId)}?saved=${saved.id}`;
       },

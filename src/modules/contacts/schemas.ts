@@ -32,7 +32,11 @@ const requiredText = (max: number, missing: string, label: string) =>
 const optionalText = (max: number, label: string) =>
   z.string().trim().max(max, `${capitalise(label)} must be ${max.toLocaleString('en-GB')} characters or fewer`).default('');
 
-export const contactSchema = z.object({
+/**
+ * A contact; `today` (the clock's date) is the latest date it may have. The checks across fields
+ * run even when a field is wrong, so the form and the API report every problem at once.
+ */
+export const contactSchemaOn = (today?: string) => z.object({
   type: z.enum(contactTypes, { error: 'Select the type of contact' }),
   date: isoDate('the date of the contact'),
   startTime: clockTime('start time'),
@@ -47,13 +51,22 @@ export const contactSchema = z.object({
   progress: optionalText(2000, 'the progress made'),
   nextSteps: optionalText(2000, 'what happens next'),
 }).superRefine((c, ctx) => {
-  if (typeof c.startTime !== 'string' || typeof c.endTime !== 'string') return;
-  if (c.startTime === c.endTime) {
+  // The values may not be valid yet: each check looks only at the fields it needs, once they are.
+  if (!c || typeof c !== 'object') return;
+  const date = typeof c.date === 'string' ? c.date.trim() : '';
+  if (today && isIsoDate(date) && date > today) {
+    ctx.addIssue({ code: 'custom', path: ['date'], message: 'The date of the contact must be today or in the past' });
+  }
+  const start = typeof c.startTime === 'string' ? parseTime(c.startTime) : null;
+  const end = typeof c.endTime === 'string' ? parseTime(c.endTime) : null;
+  if (start === null || end === null) return;
+  if (start === end) {
     ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'The end time must be after the start time' });
-  } else if (durationMinutes(c.startTime, c.endTime) > longestContactMinutes) {
+  } else if (durationMinutes(start, end) > longestContactMinutes) {
     ctx.addIssue({ code: 'custom', path: ['endTime'], message: 'A contact cannot last more than 12 hours: check the start and end times' });
   }
-});
+}, { when: () => true });
+export const contactSchema = contactSchemaOn();
 export type ContactFields = z.infer<typeof contactSchema>;
 
 export const letterSchema = z.object({

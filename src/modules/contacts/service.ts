@@ -26,7 +26,7 @@ import type { CasesService } from '../cases/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { renderLetter, type LetterFormat } from './letters.ts';
 import { contactsRepository as repo, type ContactRow, type LetterRow, type MemberRow, type PractitionerRow } from './repository.ts';
-import { chronologyEntrySchema, contactSchema, letterSchema } from './schemas.ts';
+import { chronologyEntrySchema, contactSchemaOn, letterSchema } from './schemas.ts';
 
 const writers = new Set(['practitioner', 'manager']);
 
@@ -291,8 +291,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     /** Records a visit, call or meeting: the case's lifecycle must allow it (an allocated, open case). */
     async recordContact(actor: Actor, caseId: string, input: unknown) {
       requireWriter(actor, 'record contacts');
-      const fields = parse(contactSchema, input);
-      if (fields.date > today()) throw new ValidationError({ date: 'The date of the contact must be today or in the past' });
+      const fields = parse(contactSchemaOn(today()), input);
       return cases.withCase(actor, caseId, 'record-contact', async (tx, c) => {
         const members = new Set((await repo.members(tx, c.family_id)).map((m) => m.id));
         if (fields.presentPersonIds.some((id) => !members.has(id))) throw new ValidationError({ presentPersonIds: 'Select people from this family' });
