@@ -7,6 +7,7 @@ import { ukDate } from '../domain/casework/due.ts';
 import { formatDate } from '../domain/dates.ts';
 import { levelNames } from '../domain/level-of-need.ts';
 import { urls } from './urls.ts';
+import { featuresOf } from '../domain/access/policy.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -39,6 +40,8 @@ export async function views(app: FastifyInstance) {
       ...context,
       cspNonce: request.cspNonce,
       user: request.user,
+      // What the menu offers: the features the user's role may use (src/domain/access/policy.ts).
+      may: request.user ? Object.fromEntries(featuresOf(request.user.role).map((feature) => [feature, true])) : {},
       csrfToken: request.session?.csrfToken,
       currentPath: request.url.split('?')[0],
     });

@@ -16,6 +16,64 @@ export type Permission = (typeof permissions)[number];
 export type FamilyPermission = Extract<Permission, `family.${string}`>;
 export type ReferralPermission = Extract<Permission, `referral.${string}`>;
 
+/**
+ * Feature permissions: which roles may use each part of Lantern at all, before any tie to a
+ * family counts. Routes declare these roles (`rolesWith`) and use cases refuse through
+ * `requireFeature` (src/modules/access/policy.ts); nothing else checks a role.
+ */
+export const featureRoles = {
+  /** Add families, hold cases, My families. */
+  'families.hold': ['practitioner', 'manager'],
+  /** Change a family's record: people, needs, assessment, plan, contacts, letters, outcome measures, follow-ups. */
+  'casework.write': ['practitioner', 'manager'],
+  /** Add a practitioner or manager to the team around the family. */
+  'case.team.add': ['practitioner', 'manager'],
+  'referral.make': ['practitioner', 'manager'],
+  /** The referral queue and screening (which referrals: `decideReferral`). */
+  'referral.screen': ['manager'],
+  'case.allocate': ['manager'],
+  'case.close': ['manager'],
+  'work.mine': ['practitioner', 'manager'],
+  'work.team': ['manager'],
+  /** Linked agency data: extracts and every household, matched or not. */
+  'identification.data': ['analyst'],
+  /** The ranked identification list (practitioners and managers: the families they may open). */
+  'identification.list': ['analyst', 'practitioner', 'manager'],
+  'identification.rules': ['analyst', 'administrator'],
+  'needs-analysis.use': ['analyst', 'manager', 'administrator'],
+  /** Draw and review a random sample of case files. */
+  'needs-analysis.sample': ['analyst', 'manager'],
+  /** Costs and benefits in the menu (the pages are open to anyone signed in). */
+  'costs.read': ['analyst', 'manager', 'administrator'],
+  'costs.edit': ['analyst', 'administrator'],
+  /** Programme evaluation and Supporting Families claims (aggregates). */
+  'outcomes.report': ['analyst', 'manager', 'administrator'],
+  /** The case references behind an evaluation figure (only families they may open). */
+  'outcomes.case-list': ['manager'],
+  'outcomes.settings': ['manager', 'administrator'],
+  'level-rules.edit': ['administrator'],
+  'audit.read': ['administrator'],
+  /** Users, agencies, teams, districts, programmes, accounts and sessions. */
+  'admin.manage': ['administrator'],
+} as const satisfies Record<string, readonly UserRole[]>;
+export type Feature = keyof typeof featureRoles;
+export const features = Object.keys(featureRoles) as Feature[];
+
+/** Whether a role may use a feature at all (default deny). */
+export function mayUse(role: UserRole, feature: Feature): boolean {
+  return (featureRoles[feature] as readonly UserRole[]).includes(role);
+}
+
+/** The roles a route declares for a feature (`config: { access: rolesWith(...) }`). */
+export function rolesWith(feature: Feature): readonly UserRole[] {
+  return featureRoles[feature];
+}
+
+/** Every feature a role may use, for menus and pages deciding what to offer. */
+export function featuresOf(role: UserRole): Feature[] {
+  return features.filter((feature) => mayUse(role, feature));
+}
+
 /** How an actor is tied to one family, from the team around the family. */
 export interface FamilyTie {
   /** In the team around the family. */
@@ -45,7 +103,7 @@ export interface Decision {
   basis: string;
 }
 
-const caseworkRoles: readonly UserRole[] = ['practitioner', 'manager'];
+const caseworkRoles: readonly UserRole[] = featureRoles['families.hold'];
 
 /** Each family permission: the roles it is open to and the ties that give it, in order of preference. */
 export const familyRules: Record<FamilyPermission, { roles: readonly UserRole[]; ties: readonly TieKind[] }> = {
@@ -88,7 +146,7 @@ export interface ReferralFacts {
  */
 export function decideReferral(facts: AccessFacts, permission: ReferralPermission, referral: ReferralFacts): Decision {
   const open = referral.status === 'received' || !referral.familyId || decideFamily(facts, 'family.read', referral.familyId).allowed;
-  if (facts.role === 'manager' && open) {
+  if (mayUse(facts.role, 'referral.screen') && open) {
     if (referral.routedTeamId && facts.managedTeamIds.includes(referral.routedTeamId)) return { allowed: true, basis: 'referral routed to your team' };
     if (!referral.routedTeamId && facts.frontDoorScreener) return { allowed: true, basis: 'front door screener' };
   }
@@ -127,7 +185,7 @@ const tieSql: Record<TieKind, (user: string) => string> = {
 /** The SQL condition on referral `r` for the referrals an actor may read or screen, from the same rule as `decideReferral`. */
 export function referralFilterSql(facts: AccessFacts, permission: ReferralPermission, params: unknown[]): string {
   const conditions: string[] = [];
-  if (facts.role === 'manager') {
+  if (mayUse(facts.role, 'referral.screen')) {
     params.push([...facts.managedTeamIds]);
     const routed = [`r.routed_team_id = ANY($${params.length}::uuid[])`];
     if (facts.frontDoorScreener) routed.push('r.routed_team_id IS NULL');

@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/actor.ts';
 import type { AgencyKind } from '../../domain/codes.ts';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import {
-  decideFamily, decideReferral, referralFilterSql,
+  decideFamily, decideReferral, mayUse, referralFilterSql, type Feature,
   type AccessFacts, type Decision, type FamilyPermission, type FamilyTie, type ReferralFacts, type ReferralPermission,
 } from '../../domain/access/policy.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -35,6 +35,38 @@ export async function loadFacts(q: Queryable, actor: Actor, familyIds: readonly 
     // An inactive or unknown user has no ties, so every family rule refuses them.
     ties: new Map((row?.ties ?? []).map(({ familyId, ...tie }) => [familyId, tie])),
   };
+}
+
+/** Where a refused feature is audited, for use cases that record refusals before any family check. */
+export interface FeatureRefusalAudit {
+  /** The database itself: the refusal row commits on its own. */
+  q: Queryable;
+  action: string;
+  recordType: string;
+  recordId?: string | null;
+  /** The family the refused request was about, looked up only when refused. */
+  familyId?: () => Promise<string | null>;
+}
+
+/**
+ * Refuses (403 with `message`) an actor whose role may not use `feature` (the feature table in
+ * src/domain/access/policy.ts), auditing the refusal when `audit` says where. A null actor is the
+ * command line: whoever can run it already holds the database. Every role check goes through here.
+ */
+export async function requireFeature(actor: Actor | null, feature: Feature, message: string, audit?: FeatureRefusalAudit): Promise<void> {
+  if (!actor || mayUse(actor.role, feature)) return;
+  if (audit) {
+    await auditRepository.insert(audit.q, {
+      userId: actor.id, action: audit.action, recordType: audit.recordType, recordId: audit.recordId ?? null,
+      familyId: audit.familyId ? await audit.familyId() : null, outcome: 'denied', ip: actor.ip, detail: { feature },
+    });
+  }
+  throw new ForbiddenError(message);
+}
+
+/** Whether the actor's role may use a feature: for pages deciding what to offer (refusing is `requireFeature`'s). */
+export function offers(actor: Actor | null | undefined, feature: Feature): boolean {
+  return !!actor && mayUse(actor.role, feature);
 }
 
 export async function familyDecision(q: Queryable, actor: Actor, permission: FamilyPermission, familyId: string): Promise<Decision> {

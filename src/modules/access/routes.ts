@@ -3,6 +3,7 @@ import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { clearSessionCookie, setSessionCookie } from '../../web/plugins/session.ts';
 import { paths, safeReturnPath, urls } from '../../web/urls.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
 export async function accessRoutes(app: FastifyInstance, { services, sessionHours }: { services: Services; sessionHours: number }) {
   app.get(paths.home, { config: { access: 'public' } }, async (request, reply) =>
@@ -40,7 +41,7 @@ export async function accessRoutes(app: FastifyInstance, { services, sessionHour
   });
 
   // An administrator lets a locked email sign in again (also: lantern user unlock --email E).
-  app.post(paths.api.unlockSignIn, { config: { access: ['administrator'] } }, async (request) => {
+  app.post(paths.api.unlockSignIn, { config: { access: rolesWith('admin.manage') } }, async (request) => {
     const email = text((request.body ?? {}) as Record<string, unknown>, 'email');
     return services.access.unlockSignIn(request.actor!, email);
   });

@@ -6,6 +6,7 @@ import type { UserRole } from '../../domain/codes.ts';
 import { ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { accessRepository, type SessionUser } from './repository.ts';
+import { requireFeature } from './policy.ts';
 
 /**
  * Sign-in limits (stated in the README). Failures slow down one email from one address, so a
@@ -119,7 +120,7 @@ export function accessService(db: Database, options: { sessionHours: number }) {
 
     /** An administrator (or the command line, actor null) ends a sign-in lock on an email. */
     async unlockSignIn(actor: Actor | null, email: string): Promise<{ wasLocked: boolean }> {
-      if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only an administrator can unlock an account');
+      await requireFeature(actor, 'admin.manage', 'Only an administrator can unlock an account');
       if (!email.trim()) throw new ValidationError({ email: 'Enter the email address of the account to unlock' });
       return db.transaction(async (tx) => {
         const user = await accessRepository.userByEmail(tx, email.trim());

@@ -4,8 +4,9 @@ import type { Services } from '../../services.ts';
 import { adminApiPaths as api } from '../../web/admin-urls.ts';
 import { urls } from '../../web/urls.ts';
 import type { AdminUserRow } from './repository.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const admins = { config: { access: ['administrator'] as const } };
+const admins = { config: { access: rolesWith('admin.manage') } };
 
 function body(value: unknown): Record<string, unknown> {
   if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;

@@ -6,8 +6,9 @@ import { paths, urls } from '../../web/urls.ts';
 import { factorOptions, rulesToForm } from './level-rules-form.ts';
 import { invitationDays } from './service.ts';
 import { agencyKindOptions, roleOptions, ukDateTime, userRoleLabels, userStatus } from './present.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const admins = { config: { access: ['administrator'] as const } };
+const admins = { config: { access: rolesWith('admin.manage') } };
 type Body = Record<string, unknown>;
 
 const userFields = ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds', 'active', 'version'];

@@ -9,6 +9,7 @@ import { adminRepository as repo, type ProgrammeFields } from './repository.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import { rulesFromForm, rulesVersion } from './level-rules-form.ts';
 import { parseAgency, parseDistrict, parsePassword, parseProgramme, parseTeam, parseUser, version } from './schemas.ts';
+import { requireFeature } from '../access/policy.ts';
 
 /** How long an invitation link works. */
 export const invitationDays = 7;
@@ -19,7 +20,7 @@ type Admin = Actor | null;
 const stale = (what: string) => new ConflictError(`Someone else changed this ${what} while you were editing it. Go back, reload the page and make your change again.`);
 
 function requireAdministrator(actor: Admin) {
-  if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change users, agencies, teams, districts and programmes');
+  return requireFeature(actor, 'admin.manage', 'Only administrators can change users, agencies, teams, districts and programmes');
 }
 
 /** A record's key from its name: lower case words joined by hyphens. */
@@ -98,12 +99,12 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
 
     async users(actor: Admin) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       return repo.users(db);
     },
 
     async user(actor: Admin, id: string) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const user = await repo.user(db, id);
       if (!user) throw new NotFoundError('User');
       return user;
@@ -111,7 +112,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
 
     /** Adds a person with no password and returns the one-time link token an administrator hands to them. */
     async inviteUser(actor: Admin, body: Record<string, unknown>): Promise<{ userId: string; invitation: string }> {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseUser(body);
       return db.transaction(async (tx) => {
         await checkUserLinks(tx, input, null);
@@ -124,7 +125,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
 
     async updateUser(actor: Admin, id: string, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseUser(body);
       const expected = version(body);
       await db.transaction(async (tx) => {
@@ -141,7 +142,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
 
     /** Disabling ends the person's sessions and revokes their API tokens at once; enabling does not bring them back. */
     async setUserActive(actor: Admin, id: string, body: Record<string, unknown>, active: boolean) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const expected = version(body);
       await db.transaction(async (tx) => {
         const before = await repo.user(tx, id);
@@ -155,7 +156,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
 
     /** A fresh invitation link (the old one stops working): for a person who lost theirs or needs a new password. */
     async reinvite(actor: Admin, id: string): Promise<string> {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       return db.transaction(async (tx) => {
         const user = await repo.user(tx, id);
         if (!user) throw new NotFoundError('User');
@@ -180,13 +181,13 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
 
-    async agencies(actor: Admin) { requireAdministrator(actor); return repo.agencies(db); },
+    async agencies(actor: Admin) { await requireAdministrator(actor); return repo.agencies(db); },
     async agency(actor: Admin, id: string) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       return (await repo.agency(db, id)) ?? (() => { throw new NotFoundError('Agency'); })();
     },
     async createAgency(actor: Admin, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseAgency(body);
       return db.transaction(async (tx) => {
         if (await repo.agencyNameTaken(tx, input.name, null)) throw new ValidationError({ name: `There is already an agency called ${input.name}` });
@@ -197,7 +198,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
     async updateAgency(actor: Admin, id: string, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseAgency(body);
       const expected = version(body);
       await db.transaction(async (tx) => {
@@ -209,13 +210,13 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
 
-    async teams(actor: Admin) { requireAdministrator(actor); return repo.teams(db); },
+    async teams(actor: Admin) { await requireAdministrator(actor); return repo.teams(db); },
     async team(actor: Admin, id: string) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       return (await repo.team(db, id)) ?? (() => { throw new NotFoundError('Team'); })();
     },
     async createTeam(actor: Admin, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseTeam(body);
       return db.transaction(async (tx) => {
         const agency = await repo.agency(tx, input.agencyId);
@@ -228,7 +229,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
     async updateTeam(actor: Admin, id: string, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseTeam(body);
       const expected = version(body);
       await db.transaction(async (tx) => {
@@ -242,13 +243,13 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
 
-    async districts(actor: Admin) { requireAdministrator(actor); return repo.districts(db); },
+    async districts(actor: Admin) { await requireAdministrator(actor); return repo.districts(db); },
     async district(actor: Admin, id: string) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       return (await repo.district(db, id)) ?? (() => { throw new NotFoundError('District'); })();
     },
     async createDistrict(actor: Admin, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseDistrict(body);
       return db.transaction(async (tx) => {
         if (await repo.districtNameTaken(tx, input.name, null)) throw new ValidationError({ name: `There is already a district called ${input.name}` });
@@ -259,7 +260,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
     async updateDistrict(actor: Admin, id: string, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseDistrict(body);
       const expected = version(body);
       await db.transaction(async (tx) => {
@@ -271,13 +272,13 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
 
-    async programmes(actor: Admin) { requireAdministrator(actor); return repo.programmes(db); },
+    async programmes(actor: Admin) { await requireAdministrator(actor); return repo.programmes(db); },
     async programme(actor: Admin, id: string) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       return (await repo.programme(db, id)) ?? (() => { throw new NotFoundError('Programme'); })();
     },
     async createProgramme(actor: Admin, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input = parseProgramme(body);
       const key = keyFrom(input.name);
       return db.transaction(async (tx) => {
@@ -289,7 +290,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
     async updateProgramme(actor: Admin, id: string, body: Record<string, unknown>) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const input: ProgrammeFields = parseProgramme(body);
       const expected = version(body);
       await db.transaction(async (tx) => {
@@ -304,13 +305,13 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
 
     async levelRules(actor: Admin) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       return levelRules.get();
     },
 
     /** Saves the rules from the form unless someone saved others since this form was opened; audited with before and after. */
     async setLevelRules(actor: Admin, body: Record<string, unknown>, rows: { vulnerabilities: number; bands: number }) {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const rules = rulesFromForm(body, rows);
       const before = await levelRules.get();
       if (body.version !== rulesVersion(before)) throw stale('set of rules');

@@ -7,8 +7,9 @@ import { paths, urls } from '../../web/urls.ts';
 import { ukDateTime } from '../admin/present.ts';
 import type { AuditQuery } from './service.ts';
 import type { AuditViewRow } from './viewer-repository.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const administrators = { config: { access: ['administrator'] as const } };
+const administrators = { config: { access: rolesWith('audit.read') } };
 const dateFields = ['day', 'month', 'year'].flatMap((p) => [`from-${p}`, `to-${p}`]);
 
 /** The filters from the query string: what was typed (to show again and carry to the next page) and the query, or field errors. */

@@ -3,7 +3,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { londonInstant } from '../../domain/clock.ts';
 import { addDays } from '../../domain/casework/due.ts';
 import { ForbiddenError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
-import { familyDecision, withFamily } from '../access/policy.ts';
+import { familyDecision, requireFeature, withFamily } from '../access/policy.ts';
 import { auditRepository } from './repository.ts';
 import { auditViewerRepository as viewer, type AuditFilter, type AuditViewRow } from './viewer-repository.ts';
 
@@ -25,7 +25,7 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-
 
 export function auditService(db: Database) {
   function requireAdministrator(actor: Actor) {
-    if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can read the audit log');
+    return requireFeature(actor, 'audit.read', 'Only administrators can read the audit log');
   }
 
   /** The typed query as a filter on the log, or field errors. An unknown family reference is an error, not an empty page. */
@@ -63,7 +63,7 @@ export function auditService(db: Database) {
 
     /** One page of events matching the query, newest first, and the id to page on from (null on the last page). Audited. */
     async page(actor: Actor, query: AuditQuery, beforeId: string | null): Promise<{ rows: AuditViewRow[]; nextBefore: string | null }> {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const filter = await filterFor(query);
       const rows = await viewer.page(db, filter, beforeId && /^\d{1,19}$/.test(beforeId) ? beforeId : null, auditPageSize + 1);
       await auditRepository.insert(db, { userId: actor.id, action: 'read-audit-log', recordType: 'audit_event', outcome: 'allowed', ip: actor.ip, detail: { query, beforeId } });
@@ -73,7 +73,7 @@ export function auditService(db: Database) {
 
     /** Every matching event (up to the export limit) for a CSV download; the export is itself audited with its filters. */
     async exportRows(actor: Actor, query: AuditQuery): Promise<{ rows: AuditViewRow[]; truncated: boolean }> {
-      requireAdministrator(actor);
+      await requireAdministrator(actor);
       const filter = await filterFor(query);
       const rows = await viewer.page(db, filter, null, auditExportLimit + 1);
       await auditRepository.insert(db, { userId: actor.id, action: 'export-audit-log', recordType: 'audit_event', outcome: 'allowed', ip: actor.ip, detail: { query, rows: Math.min(rows.length, auditExportLimit) } });

@@ -4,6 +4,7 @@ import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { paths, urls } from '../../web/urls.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
 type Params = { caseId: string };
 
@@ -35,26 +36,26 @@ export async function casePages(app: FastifyInstance, { services }: { services: 
     return reply.view('cases/views/case.njk', { pageTitle: `Case ${view.case.reference}: ${view.case.family_name} family`, ...view, planSummary, firstVisitAt, saved: (request.query as Record<string, string>).saved });
   });
 
-  app.get<{ Params: Params }>(paths.allocateCase, { config: { access: ['manager'] } }, async (request, reply) => {
+  app.get<{ Params: Params }>(paths.allocateCase, { config: { access: rolesWith('case.allocate') } }, async (request, reply) => {
     const teamId = text(request.query as Record<string, unknown>, 'teamId');
     const options = await cases.allocationOptions(request.actor!, request.params.caseId, { teamId: isUuid(teamId) ? teamId : null });
     return reply.view('cases/views/allocate.njk', { pageTitle: 'Allocate a key worker', ...options, ...(await formState(services, request)) });
   });
 
-  app.post<{ Params: Params }>(paths.allocateCase, { config: { access: ['manager'] } }, async (request, reply) => {
+  app.post<{ Params: Params }>(paths.allocateCase, { config: { access: rolesWith('case.allocate') } }, async (request, reply) => {
     const body = request.body as Record<string, unknown>;
     const { caseId } = request.params;
     return saveOrReturn(services, request, reply, urls.allocateCase(caseId), `${urls.case(caseId)}?saved=allocated`, () =>
       cases.allocate(request.actor!, caseId, { keyWorkerId: text(body, 'keyWorkerId') || undefined, overCaseloadReason: text(body, 'overCaseloadReason') }));
   });
 
-  app.get<{ Params: Params }>(paths.joinTeam, { config: { access: ['practitioner', 'manager'] } }, async (request, reply) => {
+  app.get<{ Params: Params }>(paths.joinTeam, { config: { access: rolesWith('case.team.add') } }, async (request, reply) => {
     const view = await cases.case(request.actor!, request.params.caseId);
     const practitioners = await cases.practitioners();
     return reply.view('cases/views/join-team.njk', { pageTitle: 'Add someone to the team around the family', ...view, practitioners, ...(await formState(services, request)) });
   });
 
-  app.post<{ Params: Params }>(paths.joinTeam, { config: { access: ['practitioner', 'manager'] } }, async (request, reply) => {
+  app.post<{ Params: Params }>(paths.joinTeam, { config: { access: rolesWith('case.team.add') } }, async (request, reply) => {
     const body = request.body as Record<string, unknown>;
     const { caseId } = request.params;
     return saveOrReturn(services, request, reply, urls.joinTeam(caseId), `${urls.case(caseId)}?saved=team`, () =>
@@ -64,8 +65,8 @@ export async function casePages(app: FastifyInstance, { services }: { services: 
   // API
   app.get(paths.api.programmes, { config: { access: 'signed-in' } }, async () => ({ programmes: await cases.programmes() }));
   app.get<{ Params: Params }>(paths.api.case, { config: { access: 'signed-in' } }, async (request) => cases.case(request.actor!, request.params.caseId));
-  app.post<{ Params: Params }>(paths.api.allocateCase, { config: { access: ['manager'] } }, async (request) => cases.allocate(request.actor!, request.params.caseId, request.body));
-  app.post<{ Params: Params }>(paths.api.caseTeam, { config: { access: ['practitioner', 'manager'] } }, async (request, reply) => {
+  app.post<{ Params: Params }>(paths.api.allocateCase, { config: { access: rolesWith('case.allocate') } }, async (request) => cases.allocate(request.actor!, request.params.caseId, request.body));
+  app.post<{ Params: Params }>(paths.api.caseTeam, { config: { access: rolesWith('case.team.add') } }, async (request, reply) => {
     await cases.joinTeam(request.actor!, request.params.caseId, request.body);
     return reply.code(204).send();
   });

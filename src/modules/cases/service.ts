@@ -10,11 +10,10 @@ import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '.
 import { mayJoinTeam } from '../../domain/access/policy.ts';
 import { permissionFor } from '../access/family-access.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { familyDecision, guardedWork, inTransaction } from '../access/policy.ts';
+import { familyDecision, guardedWork, inTransaction, requireFeature } from '../access/policy.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { casesRepository as repo, type CaseRow, type WorkerCaseloadRow } from './repository.ts';
 
-export const managers = new Set(['manager']);
 
 const allocationSchema = z.object({
   keyWorkerId: z.uuid({ error: 'Select a key worker' }),
@@ -85,7 +84,7 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
      * team's. Each shows their caseload now and after taking this case, by the caseload rule.
      */
     async allocationOptions(actor: Actor, caseId: string, filter: { teamId?: string | null } = {}) {
-      if (!managers.has(actor.role)) throw new ForbiddenError('Only managers allocate cases');
+      await requireFeature(actor, 'case.allocate', 'Only managers allocate cases');
       return withCase(actor, caseId, 'view-allocation', async (tx, c) => {
         const programme = (await repo.programme(tx, c.programme_id))!;
         const ownTeamIds = await repo.managedTeamIds(tx, actor.id);
@@ -102,7 +101,7 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
     },
 
     async allocate(actor: Actor, caseId: string, input: unknown) {
-      if (!managers.has(actor.role)) throw new ForbiddenError('Only managers allocate cases');
+      await requireFeature(actor, 'case.allocate', 'Only managers allocate cases');
       const parsed = allocationSchema.safeParse(input);
       if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
       const { keyWorkerId, overCaseloadReason } = parsed.data;

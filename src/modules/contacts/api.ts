@@ -5,8 +5,9 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { paths } from '../../web/urls.ts';
 import { letterFormats } from './letters.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const writers = ['practitioner', 'manager'] as const;
+const writers = rolesWith('casework.write');
 type CaseParams = { caseId: string };
 type ContactParams = { caseId: string; contactId: string };
 type LetterParams = { caseId: string; letterId: string };

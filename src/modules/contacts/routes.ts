@@ -13,8 +13,9 @@ import { contactApi, sendLetter } from './api.ts';
 import { letterFormats } from './letters.ts';
 import { chronologyEntrySchema, contactSchemaOn } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const writers = ['practitioner', 'manager'] as const;
+const writers = rolesWith('casework.write');
 type CaseParams = { caseId: string };
 type ContactParams = { caseId: string; contactId: string };
 type LetterParams = { caseId: string; letterId: string };

@@ -27,8 +27,8 @@ import { fieldErrors } from '../../domain/errors.ts';
 import { renderLetter, type LetterFormat } from './letters.ts';
 import { contactsRepository as repo, type ContactRow, type LetterRow, type MemberRow, type PractitionerRow } from './repository.ts';
 import { chronologyEntrySchema, contactSchemaOn, letterSchema } from './schemas.ts';
+import { requireFeature } from '../access/policy.ts';
 
-const writers = new Set(['practitioner', 'manager']);
 
 export interface ContactsOptions {
   clock: Clock;
@@ -49,7 +49,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
 }
 
 function requireWriter(actor: Actor, what: string) {
-  if (!writers.has(actor.role)) throw new ForbiddenError(`Only practitioners and managers can ${what}`);
+  return requireFeature(actor, 'casework.write', `Only practitioners and managers can ${what}`);
 }
 
 function iso(value: Date | string | null): string | null {
@@ -290,7 +290,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
 
     /** Records a visit, call or meeting: the case's lifecycle must allow it (an allocated, open case). */
     async recordContact(actor: Actor, caseId: string, input: unknown) {
-      requireWriter(actor, 'record contacts');
+      await requireWriter(actor, 'record contacts');
       const fields = parse(contactSchemaOn(today()), input);
       return cases.withCase(actor, caseId, 'record-contact', async (tx, c) => {
         const members = new Set((await repo.members(tx, c.family_id)).map((m) => m.id));
@@ -327,7 +327,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
 
     /** Saves an approved letter. Blaming words, and (to the family) case-note passages, are refused. */
     async saveLetter(actor: Actor, caseId: string, input: unknown) {
-      requireWriter(actor, 'write letters');
+      await requireWriter(actor, 'write letters');
       const checked = letterSchema.safeParse(input);
       if (!checked.success) {
         // Say at once what blames, too, rather than only after the other problems are fixed.
@@ -412,7 +412,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
 
     /** Adds a significant event (an incident, a health or school matter...) to the family chronology by hand. */
     async addChronologyEntry(actor: Actor, familyId: string, input: unknown) {
-      requireWriter(actor, 'add to the chronology');
+      await requireWriter(actor, 'add to the chronology');
       const fields = parse(chronologyEntrySchema, input);
       if (fields.occurredOn > today()) throw new ValidationError({ occurredOn: 'The date of the event must be today or in the past' });
       return onFamily(actor, familyId, 'add-chronology-entry', async (tx) => {

@@ -14,6 +14,7 @@ import {
 import { analysisPdf } from './pdf.ts';
 import { adjustmentsText, analysisCsv, headline, lineRows, sendCsv, stepRows, unitCostsCsv } from './present.ts';
 import { costEditorRoles } from './service.ts';
+import { offers } from '../access/policy.ts';
 
 type Params = { unitCostId: string; analysisId: string };
 type Body = Record<string, unknown>;
@@ -36,7 +37,7 @@ function saved(request: FastifyRequest) {
 /** The cost pages and API: unit costs, the deflator and cost-benefit analyses. */
 export async function costPages(app: FastifyInstance, { services }: { services: Services }) {
   const { costs } = services;
-  const isEditor = (request: FastifyRequest) => costEditorRoles.includes(request.actor!.role);
+  const isEditor = (request: FastifyRequest) => offers(request.actor, 'costs.edit');
 
   /**
    * A form page: after a failed save, the errors and what was typed; after a stale save, the

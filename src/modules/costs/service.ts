@@ -12,9 +12,11 @@ import { isFinancialYear, newUnitCostSchema, normaliseFinancialYear, unitCostUpd
 import { auditRepository } from '../audit/repository.ts';
 import { costsRepository as repo, type AnalysisFields, type AnalysisRecord } from './repository.ts';
 import { analysisSchema, analysisUpdateSchema, deflatorSeriesSchema, type AnalysisInput } from './schemas.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
+import { requireFeature } from '../access/policy.ts';
 
 /** Who may change unit costs, the deflator and analyses. Everyone signed in may read them: they are aggregate figures. */
-export const costEditorRoles: readonly UserRole[] = ['analyst', 'administrator'];
+export const costEditorRoles = rolesWith('costs.edit');
 
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -68,7 +70,7 @@ function toFields(input: AnalysisInput): AnalysisFields {
 
 export function costsService(db: Database, { clock }: { clock: Clock }) {
   function allowEdit(actor: Actor, what = 'Only analysts and administrators can change unit costs') {
-    if (!costEditorRoles.includes(actor.role)) throw new ForbiddenError(what);
+    return requireFeature(actor, 'costs.edit', what);
   }
   const analysisRefusal = 'Only analysts and administrators can build or change cost-benefit analyses';
 
@@ -167,7 +169,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
     },
 
     async addUnitCost(actor: Actor, input: unknown): Promise<StoredUnitCost> {
-      allowEdit(actor);
+      await allowEdit(actor);
       const fields = parse(newUnitCostSchema, input);
       const cost = { key: fields.key, label: fields.label, amountPence: fields.amount, unit: fields.unit, priceYear: fields.priceYear, source: fields.source, notes: fields.notes };
       return change(actor, 'unit-cost-add', 'unit_cost', cost.key, async (tx) => {
@@ -179,7 +181,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
 
     /** Saves a change if nobody else has saved since `version` was read; otherwise refuses with a ConflictError. */
     async updateUnitCost(actor: Actor, unitCostId: string, input: unknown): Promise<StoredUnitCost> {
-      allowEdit(actor);
+      await allowEdit(actor);
       const fields = parse(unitCostUpdateSchema, input);
       const found = await repo.unitCostById(db, unitCostId);
       if (!found) throw new NotFoundError('Unit cost');
@@ -204,7 +206,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
 
     /** Replaces the whole series (a council loads the current HM Treasury series), all or nothing. */
     async saveDeflator(actor: Actor, input: unknown) {
-      allowEdit(actor, 'Only analysts and administrators can change the deflator');
+      await allowEdit(actor, 'Only analysts and administrators can change the deflator');
       const fields = parse(deflatorSeriesSchema, input);
       const years: DeflatorYear[] = fields.years
         .map((y) => ({ financialYear: y.financialYear, indexThousandths: y.index, source: fields.source }))
@@ -265,7 +267,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
     },
 
     async createAnalysis(actor: Actor, input: unknown): Promise<{ id: string }> {
-      allowEdit(actor, analysisRefusal);
+      await allowEdit(actor, analysisRefusal);
       const fields = parse(analysisSchema, input);
       const id = randomUUID();
       return change(actor, 'cost-benefit-add', 'cost_benefit_analysis', id, async (tx) => {
@@ -280,7 +282,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
 
     /** Saves the analysis again from the current unit-cost table, if nobody has saved since `version` was read. */
     async updateAnalysis(actor: Actor, analysisId: string, input: unknown): Promise<void> {
-      allowEdit(actor, analysisRefusal);
+      await allowEdit(actor, analysisRefusal);
       const fields = parse(analysisUpdateSchema, input);
       await change(actor, 'cost-benefit-change', 'cost_benefit_analysis', analysisId, async (tx) => {
         const current = await repo.analysis(tx, analysisId, true);
@@ -296,7 +298,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
     },
 
     async deleteAnalysis(actor: Actor, analysisId: string): Promise<void> {
-      allowEdit(actor, analysisRefusal);
+      await allowEdit(actor, analysisRefusal);
       await change(actor, 'cost-benefit-delete', 'cost_benefit_analysis', analysisId, async (tx) => {
         const current = await repo.analysis(tx, analysisId, true);
         if (!current) throw new NotFoundError('Cost-benefit analysis');

@@ -9,8 +9,9 @@ import { paths, urls } from '../../web/urls.ts';
 import { familySchema, memberSchema, needSchema, statusSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { familyFromForm, fieldAnchors, fieldOrder, memberFromForm, needFromForm, statusFromForm } from './forms.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const writers = ['practitioner', 'manager'] as const;
+const writers = rolesWith('casework.write');
 type Params = { familyId: string; personId: string; memberId: string };
 
 interface NewFamilyJourney {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
-import { auditShown } from '../access/policy.ts';
+import { auditShown, requireFeature } from '../access/policy.ts';
 import type { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
@@ -20,7 +20,6 @@ import {
 } from './schemas.ts';
 
 const levelRulesKey = 'level_of_need_rules';
-const rolesThatHoldCases = new Set(['practitioner', 'manager']);
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
@@ -193,7 +192,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
     family: (actor: Actor, familyId: string) => onFamily(actor, familyId, 'view-family', (tx) => familyView(tx, familyId)),
 
     async createFamily(actor: Actor, input: { family: unknown; members: unknown[] }) {
-      if (!rolesThatHoldCases.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can add families');
+      await requireFeature(actor, 'families.hold', 'Only practitioners and managers can add families');
       const valid = validNewFamily(input);
       return db.transaction((tx) => insertFamily(tx, actor, valid, 'Lead professional'));
     },
@@ -287,7 +286,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
     },
 
     async setLevelOfNeedRules(actor: Actor | null, input: unknown) {
-      if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change the level of need rules');
+      await requireFeature(actor, 'level-rules.edit', 'Only administrators can change the level of need rules');
       const parsed = parse(levelOfNeedRulesSchema, input);
       await db.transaction(async (tx) => {
         await repo.saveSetting(tx, levelRulesKey, parsed, clock.now());

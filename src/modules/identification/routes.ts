@@ -14,6 +14,7 @@ import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
 import { identificationRoles, listRoles } from './service.ts';
 import { removeUpload, streamUpload, type UploadForm } from '../../web/upload.ts';
 import { fixed, roundHalfUp } from '../../domain/rounding.ts';
+import { offers } from '../access/policy.ts';
 
 const analysts = identificationRoles;
 
@@ -258,7 +259,7 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     return reply.view('identification/views/households.njk', {
       pageTitle: 'Prioritised list of households', filter, districts: await identification.districts(request.actor!),
       households: rows.map((h, i) => ({ ...householdLine(h, i + 1), href: urls.identificationHousehold(h.id) })),
-      csvHref: `${paths.identificationHouseholdsCsv}?${filterQuery(filter)}`, isAnalyst: request.actor!.role === 'analyst',
+      csvHref: `${paths.identificationHouseholdsCsv}?${filterQuery(filter)}`, isAnalyst: offers(request.actor, 'identification.data'),
     });
   });
 
@@ -270,8 +271,7 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
 
   app.get<{ Params: { householdId: string } }>(paths.identificationHousehold, { config: { access: listReaders } }, async (request, reply) => {
     const view = await identification.household(request.actor!, request.params.householdId);
-    const role = request.actor!.role;
-    const mayRefer = role === 'practitioner' || role === 'manager';
+    const mayRefer = offers(request.actor, 'referral.make');
     const draftId = (request.query as Record<string, unknown>).draftId;
     return reply.view('identification/views/household.njk', {
       pageTitle: `Household at ${view.address ?? 'an unknown address'}`, h: householdLine(view, 0), view,
@@ -280,7 +280,7 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
       startReferralAction: urls.identificationHouseholdReferral(view.id),
       // After an analyst made a draft: the link to send a referrer (an id only).
       draftHref: typeof draftId === 'string' && isUuid(draftId) ? urls.newReferral(draftId) : null,
-      mayRefer, isAnalyst: role === 'analyst',
+      mayRefer, isAnalyst: offers(request.actor, 'identification.data'),
     });
   });
 
@@ -289,7 +289,7 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     const view = await identification.household(request.actor!, request.params.householdId);
     if (view.family_id) return reply.redirect(urls.newFamilyReferral(view.family_id), 303);
     const draftId = await services.referrals.saveDraft(request.actor!, { sourceType: 'identified-household', sourceId: view.id, fields: referralFields(view) });
-    const mayRefer = request.actor!.role === 'practitioner' || request.actor!.role === 'manager';
+    const mayRefer = offers(request.actor, 'referral.make');
     return reply.redirect(mayRefer ? urls.newReferral(draftId) : urls.identificationHousehold(view.id, draftId), 303);
   });
 }

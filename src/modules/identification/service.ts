@@ -12,7 +12,7 @@ import {
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import type { Explanation, LinkageModel, LinkageResult, PairDecision, PersonRecord } from '../../domain/linkage/types.ts';
 import { withFamilyAccess } from '../access/family-access.ts';
-import { auditShown } from '../access/policy.ts';
+import { auditShown, offers, requireFeature } from '../access/policy.ts';
 import { extractFormats } from '../../domain/identification/formats.ts';
 import { planHeaders, validateRow, type RowProblem, type SourceRow } from '../../domain/identification/validate.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -22,9 +22,10 @@ import {
 } from './repository.ts';
 import { agreementSchema, ingestSchema, mappingSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
 /** Who may load extracts, run matching and review pairs: the linked data of the whole partnership. */
-export const identificationRoles: readonly UserRole[] = ['analyst'];
+export const identificationRoles = rolesWith('identification.data');
 
 /** Problems kept to show; the count of all problems is kept too. */
 const problemLimit = 1000;
@@ -71,7 +72,7 @@ export interface LinkageEngine {
 }
 
 /** Who may see the prioritised list: analysts all of it; practitioners and managers only the families they may open. */
-export const listRoles: readonly UserRole[] = ['analyst', 'practitioner', 'manager'];
+export const listRoles = rolesWith('identification.list');
 
 export interface IdentificationDependencies {
   clock: Clock;
@@ -158,7 +159,7 @@ export function identificationService(db: Database, options: IdentificationDepen
   }
 
   function allow(actor: Caller) {
-    if (actor && !identificationRoles.includes(actor.role)) throw new ForbiddenError('Only analysts can use the linked agency data');
+    return requireFeature(actor, 'identification.data', 'Only analysts can use the linked agency data');
   }
 
   async function audit(q: Queryable, actor: Caller, action: string, recordType: string, recordId: string | null, detail: Record<string, unknown> = {}) {
@@ -214,7 +215,7 @@ export function identificationService(db: Database, options: IdentificationDepen
      * so the same records and decisions give the same people and households every time.
      */
     async identify(actor: Caller) {
-      allow(actor);
+      await allow(actor);
       const linker = needEngine();
       const started = performance.now();
       const rows: RecordRow[] = [];
@@ -278,14 +279,14 @@ export function identificationService(db: Database, options: IdentificationDepen
     },
 
     async latestRun(actor: Caller) {
-      allow(actor);
+      await allow(actor);
       const run = await links.latestRun<LinkageModel>(db);
       return run ? { ...run, waiting: await links.reviewCount(db) } : null;
     },
 
     /** Audited: the queue shows people's names. */
     async reviewQueue(actor: Actor, limit = 100) {
-      allow(actor);
+      await allow(actor);
       return db.transaction(async (tx) => {
         const pairs = await links.reviewQueue(tx, limit);
         await audit(tx, actor, 'linkage-review-queue-viewed', 'linkage_pair', null, { shown: pairs.length });
@@ -295,7 +296,7 @@ export function identificationService(db: Database, options: IdentificationDepen
 
     /** One pair side by side with the weight each field added or took away. Audited: it shows two people's details. */
     async pair(actor: Actor, leftRecordId: string, rightRecordId: string) {
-      allow(actor);
+      await allow(actor);
       const linker = needEngine();
       const [left, right] = orderPair(leftRecordId, rightRecordId);
       return db.transaction(async (tx) => {
@@ -312,7 +313,7 @@ export function identificationService(db: Database, options: IdentificationDepen
 
     /** A clerical decision: kept for every later run; an accepted pair joins the two people and their households now. */
     async decide(actor: Actor, leftRecordId: string, rightRecordId: string, isMatch: boolean) {
-      allow(actor);
+      await allow(actor);
       const [left, right] = orderPair(leftRecordId, rightRecordId);
       const assess = await assessor();
       await db.transaction(async (tx) => {
@@ -343,8 +344,9 @@ export function identificationService(db: Database, options: IdentificationDepen
 
     /** The ranked list: analysts see every household; practitioners and managers only families they may open. */
     async households(actor: Actor, filter: Omit<HouseholdFilter, 'visibleTo'>, action = 'identification-list-viewed') {
-      if (!listRoles.includes(actor.role)) throw new ForbiddenError('You do not have access to the identification list');
-      const visibleTo = actor.role === 'analyst' ? null : actor;
+      await requireFeature(actor, 'identification.list', 'You do not have access to the identification list');
+      // Linked agency data users see every household; the others only the families they may open.
+      const visibleTo = offers(actor, 'identification.data') ? null : actor;
       return db.transaction(async (tx) => {
         const rows = await links.households(tx, { ...filter, visibleTo });
         // Each family the list showed is audited against it, so "Who has seen this family" finds the list too.
@@ -354,11 +356,11 @@ export function identificationService(db: Database, options: IdentificationDepen
     },
 
     async household(actor: Actor, householdId: string) {
-      if (!listRoles.includes(actor.role)) throw new ForbiddenError('You do not have access to the identification list');
+      await requireFeature(actor, 'identification.list', 'You do not have access to the identification list');
       const row = await links.household(db, householdId);
       if (!row) throw new NotFoundError('Household');
       const view = { ...row, assessment: row.assessment as Pick<HouseholdAssessment, 'members' | 'problems' | 'level' | 'costLines' | 'uncosted'> };
-      if (actor.role === 'analyst') {
+      if (offers(actor, 'identification.data')) {
         // The matched family's id goes on the row, so the family's lead sees that an analyst looked at its household.
         await auditRepository.insert(db, {
           userId: actor.id, action: 'identification-household-viewed', recordType: 'linked_household', recordId: householdId,
@@ -377,7 +379,7 @@ export function identificationService(db: Database, options: IdentificationDepen
 
     /** Replaces the rules; the next matching run ranks households by them. Analysts and administrators (and the command line). */
     async setRules(actor: Caller, input: unknown): Promise<IdentificationRules> {
-      if (actor && actor.role !== 'analyst' && actor.role !== 'administrator') throw new ForbiddenError('Only analysts and administrators can change the identification rules');
+      await requireFeature(actor, 'identification.rules', 'Only analysts and administrators can change the identification rules');
       const result = identificationRulesSchema.safeParse(input);
       if (!result.success) throw new ValidationError(fieldErrors(result.error));
       if (result.data.notCopingFrom > result.data.chaoticFrom) throw new ValidationError({ notCopingFrom: 'notCopingFrom must not be more than chaoticFrom' });
@@ -389,17 +391,17 @@ export function identificationService(db: Database, options: IdentificationDepen
     },
 
     async districts(actor: Actor) {
-      if (!listRoles.includes(actor.role)) throw new ForbiddenError('You do not have access to the identification list');
+      await requireFeature(actor, 'identification.list', 'You do not have access to the identification list');
       return links.districts(db);
     },
 
     async agreements(actor: Caller) {
-      allow(actor);
+      await allow(actor);
       return repo.agreements(db);
     },
 
     async createAgreement(actor: Caller, input: unknown): Promise<string> {
-      allow(actor);
+      await allow(actor);
       const a = parse(agreementSchema, input);
       return db.transaction(async (tx) => {
         if (await repo.agreementByName(tx, a.name)) throw new ValidationError({ name: 'An agreement with this name already exists' });
@@ -412,19 +414,19 @@ export function identificationService(db: Database, options: IdentificationDepen
 
     /** The agreement named on the command line, by name or id. */
     async agreementId(actor: Caller, nameOrId: string): Promise<string> {
-      allow(actor);
+      await allow(actor);
       const found = (await repo.agreementByName(db, nameOrId)) ?? (/^[0-9a-f-]{36}$/i.test(nameOrId) ? await repo.agreement(db, nameOrId) : null);
       if (!found) throw new ValidationError({ agreement: `No data-sharing agreement is called '${nameOrId}'` });
       return found.id;
     },
 
     async mappings(actor: Caller) {
-      allow(actor);
+      await allow(actor);
       return repo.mappings(db);
     },
 
     async saveMapping(actor: Caller, input: unknown): Promise<void> {
-      allow(actor);
+      await allow(actor);
       const m = parse(mappingSchema, input);
       const mapping = Object.fromEntries(Object.entries(m.mapping).filter(([, header]) => header !== ''));
       await db.transaction(async (tx) => {
@@ -434,7 +436,7 @@ export function identificationService(db: Database, options: IdentificationDepen
     },
 
     async extracts(actor: Caller): Promise<ExtractRow[]> {
-      allow(actor);
+      await allow(actor);
       return repo.extracts(db);
     },
 
@@ -444,7 +446,7 @@ export function identificationService(db: Database, options: IdentificationDepen
      * (by hash), or a row already loaded from the same source (by its record_id), adds nothing.
      */
     async ingest(actor: Caller, input: IngestInput): Promise<IngestResult> {
-      allow(actor);
+      await allow(actor);
       const fields = parse(ingestSchema, { source: input.source, agreementId: input.agreementId, agencyName: input.agencyName ?? '', validOnly: input.validOnly ?? false });
       const kind = fileKindOf(input.filename);
       if (!kind) throw new ValidationError({ file: 'The file must be a CSV or an XLSX spreadsheet' });

@@ -21,6 +21,7 @@ import {
   prevalenceDistrictTable, prevalenceEstimatesTable, type DataTable,
 } from './present.ts';
 import { auditSampleRoles, eligibilityLabels, needsAnalysisRoles, type PrevalenceView } from './service.ts';
+import { offers } from '../access/policy.ts';
 
 const readers = needsAnalysisRoles;
 
@@ -404,7 +405,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
   app.get(paths.needsAnalysisAudits, { config: { access: readers } }, async (request, reply) => {
     const { audits } = await needsAnalysis.audits(request.actor!);
     return reply.view('needs-analysis/views/audits.njk', {
-      pageTitle: 'Case-file audits', sections: nav('audits'), mayRunSample: samplers.includes(request.actor!.role),
+      pageTitle: 'Case-file audits', sections: nav('audits'), mayRunSample: offers(request.actor, 'needs-analysis.sample'),
       audits: audits.map((a) => ({
         ...a, href: urls.needsAnalysisAudit(a.id), population: formatCount(a.population),
         files: a.method === 'recorded' ? `${formatCount(a.sample_size)} case files` : `${formatCount(a.reviewed)} of ${formatCount(a.sample_size)} sampled case files reviewed`,
@@ -463,7 +464,7 @@ export async function needsAnalysisPages(app: FastifyInstance, { services }: { s
       table: result.lines.length ? pageTable(auditTable(audit.name, result, audit.population_label), urls.needsAnalysisAuditCsv(audit.id)) : null,
       chart: result.lines.length ? auditChart(audit.name, result) : null,
       sampleSize: formatCount(result.sampleSize), population: formatCount(result.population), requested: formatCount(audit.sample_size),
-      mayReview: audit.method === 'sample' && samplers.includes(request.actor!.role),
+      mayReview: audit.method === 'sample' && offers(request.actor, 'needs-analysis.sample'),
       filesHref: urls.needsAnalysisAuditFiles(audit.id), pdfHref: link(paths.needsAnalysisReport, { auditId: audit.id }),
       saved: (request.query as Query).saved,
     });

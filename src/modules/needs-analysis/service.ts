@@ -17,11 +17,13 @@ import { auditRepository } from '../audit/repository.ts';
 import { needsAnalysisRepository as repo, type AuditRow, type Eligibility, type PopulationSetRow } from './repository.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { countSetSchema, newPopulationSetSchema, populationSetSchema, ratesSchema, recordedAuditSchema, sampleAuditSchema } from './schemas.ts';
+import { rolesWith, type Feature } from '../../domain/access/policy.ts';
+import { requireFeature } from '../access/policy.ts';
 
 /** Who may use needs analysis: the figures are aggregates, but they come from families' needs. */
-export const needsAnalysisRoles: readonly UserRole[] = ['analyst', 'manager', 'administrator'];
+export const needsAnalysisRoles = rolesWith('needs-analysis.use');
 /** Who may see which families an audit sampled (their references) and record what each file shows. */
-export const auditSampleRoles: readonly UserRole[] = ['analyst', 'manager'];
+export const auditSampleRoles = rolesWith('needs-analysis.sample');
 
 export const essexPopulationName = 'Essex (Hidden Harm report, 2010)';
 export const essexPopulation: PopulationRow[] = [
@@ -67,13 +69,13 @@ function toProfiles(rows: Awaited<ReturnType<typeof repo.profiles>>): FamilyProf
 export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) {
   const today = () => clock.today();
 
-  function allow(actor: Actor, roles: readonly UserRole[] = needsAnalysisRoles, what = 'Only analysts, managers and administrators can use needs analysis') {
-    if (!roles.includes(actor.role)) throw new ForbiddenError(what);
+  function allow(actor: Actor, feature: Feature = 'needs-analysis.use', what = 'Only analysts, managers and administrators can use needs analysis') {
+    return requireFeature(actor, feature, what);
   }
 
   /** Every read of a report is audited: aggregate figures, so no family id. */
   async function read<T>(actor: Actor, report: string, detail: Record<string, unknown>, work: (tx: Queryable) => Promise<T>): Promise<T> {
-    allow(actor);
+    await allow(actor);
     return db.transaction(async (tx) => {
       const value = await work(tx);
       await auditRepository.insert(tx, { userId: actor.id, action: 'needs-analysis-report', recordType: 'needs_analysis', recordId: report, outcome: 'allowed', ip: actor.ip, detail: { report, ...detail } });
@@ -81,8 +83,8 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     });
   }
 
-  async function change<T>(actor: Actor, action: string, recordType: string, work: (tx: Queryable) => Promise<{ value: T; recordId?: string; detail?: Record<string, unknown> }>, roles: readonly UserRole[] = needsAnalysisRoles): Promise<T> {
-    allow(actor, roles);
+  async function change<T>(actor: Actor, action: string, recordType: string, work: (tx: Queryable) => Promise<{ value: T; recordId?: string; detail?: Record<string, unknown> }>, feature: Feature = 'needs-analysis.use'): Promise<T> {
+    await allow(actor, feature);
     return db.transaction(async (tx) => {
       const done = await work(tx);
       await auditRepository.insert(tx, { userId: actor.id, action, recordType, recordId: done.recordId ?? null, outcome: 'allowed', ip: actor.ip, detail: done.detail ?? {} });
@@ -221,7 +223,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
       }),
 
     async rates(actor: Actor) {
-      allow(actor);
+      await allow(actor);
       const list = await rates(db);
       return { rates: list, usingDefaults: !(await repo.rates(db)).length };
     },
@@ -245,12 +247,12 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
       }),
 
     async populationSets(actor: Actor) {
-      allow(actor);
+      await allow(actor);
       return { sets: await repo.populationSets(db), districts: await repo.districts(db) };
     },
 
     async population(actor: Actor, setId: string) {
-      allow(actor);
+      await allow(actor);
       const set = await populationSetOrNotFound(db, setId);
       const [rows, districts] = await Promise.all([repo.populationRows(db, setId), repo.districts(db)]);
       return { set, rows, districts };
@@ -314,7 +316,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
       }),
 
     async districts(actor: Actor) {
-      allow(actor);
+      await allow(actor);
       return repo.districts(db);
     },
 
@@ -335,7 +337,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
       }),
 
     async audits(actor: Actor) {
-      allow(actor);
+      await allow(actor);
       const [audits, eligible] = await Promise.all([
         repo.audits(db),
         Promise.all((Object.keys(eligibilityLabels) as Eligibility[]).map(async (e) => [e, await repo.eligibleCount(db, e)] as const)),
@@ -354,7 +356,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
         await repo.insertAudit(tx, { id, name: a.name, method: 'sample', eligibility: a.eligibility, population: eligible, populationLabel: eligibilityLabels[a.eligibility], sampleSize: a.sampleSize, source: 'Case files sampled at random in Lantern', createdBy: actor.id });
         const drawn = await repo.drawSample(tx, id, a.eligibility, a.sampleSize);
         return { value: id, recordId: id, detail: { eligibility: a.eligibility, population: eligible, sampleSize: drawn } };
-      }, auditSampleRoles),
+      }, 'needs-analysis.sample'),
 
     /** Records the results of an audit done outside Lantern: files audited, the whole population, and counts. */
     recordAudit: (actor: Actor, input: unknown) =>
@@ -385,7 +387,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
 
     /** The sampled files (family references) and what was recorded for each: analysts and managers only, audited. */
     async auditFiles(actor: Actor, auditId: string) {
-      allow(actor, auditSampleRoles, 'Only analysts and managers can see which case files an audit sampled');
+      await allow(actor, 'needs-analysis.sample', 'Only analysts and managers can see which case files an audit sampled');
       return db.transaction(async (tx) => {
         const audit = await auditOrNotFound(tx, auditId);
         if (audit.method !== 'sample') throw new NotFoundError('Sample');
@@ -423,7 +425,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
           changed += 1;
         }
         return { value: { reviewed: updates.filter((u) => u.reviewed).length, changed }, recordId: auditId, detail: { changed } };
-      }, auditSampleRoles),
+      }, 'needs-analysis.sample'),
   };
 }
 

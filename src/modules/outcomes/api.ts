@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { paths } from '../../web/urls.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const writers = ['practitioner', 'manager'] as const;
-const readers = ['analyst', 'manager', 'administrator'] as const;
-const editors = ['manager', 'administrator'] as const;
+const writers = rolesWith('casework.write');
+const readers = rolesWith('outcomes.report');
+const editors = rolesWith('outcomes.settings');
 
 function body(value: unknown): Record<string, unknown> {
   if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;

@@ -12,13 +12,15 @@ import { cellText, type DataTable } from '../../web/data-table.ts';
 import { evaluationPdf } from './pdf.ts';
 import { claimSettingsSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 import {
   beforeAfterChart, beforeAfterTable, claimStatusLabels, claimsTable, claimTotalsTable, figureResult, figuresChart, figuresTable, headlineFigures, methodNotes, statusChart, statusTable,
   transitionsTable,
 } from './present.ts';
+import { offers } from '../access/policy.ts';
 
-const readers = ['analyst', 'manager', 'administrator'] as const;
-const editors = ['manager', 'administrator'] as const;
+const readers = rolesWith('outcomes.report');
+const editors = rolesWith('outcomes.settings');
 type Query = Record<string, string | undefined>;
 
 /** The period and programme from the filter form (GOV.UK date inputs), defaulting to the last three years of all programmes. */
@@ -159,7 +161,7 @@ export async function reportPages(app: FastifyInstance, { services }: { services
     return reply.view('outcomes/views/claims.njk', {
       ...base, errors: {}, errorList: [], claims, query: f.query, eligible: group('eligible'), close: group('close'), notEligible: group('not_eligible'),
       claimStatusLabels, totalsTable: pageTable(claimTotalsTable(claims.totals, claims.settings), urls.claimsCsv(f.query)), paymentModel: paymentModels[claims.settings.paymentModel],
-      canEdit: editors.includes(request.actor!.role as 'manager'),
+      canEdit: offers(request.actor, 'outcomes.settings'),
     });
   });
 

@@ -10,8 +10,9 @@ import { paths, urls } from '../../web/urls.ts';
 import { formErrors, formValues, measuresFromForm, outcomeErrorList } from './forms.ts';
 import { outcomesApi } from './api.ts';
 import { reportPages } from './report-routes.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const writers = ['practitioner', 'manager'] as const;
+const writers = rolesWith('casework.write');
 type Params = { caseId: string };
 
 const choices = {

@@ -15,7 +15,7 @@ import {
   emptyHouseholdMeasures, emptyMemberMeasures, followUpTimePoint, mergeAgencyMeasures, monthsAfterClosure, timePointLabels, timePoints, timePointSlugs,
   type HouseholdMeasures, type MemberMeasures, type TimePoint,
 } from '../../domain/outcomes/measures.ts';
-import { familiesAllowed } from '../access/policy.ts';
+import { familiesAllowed, offers, requireFeature } from '../access/policy.ts';
 import { auditRepository } from '../audit/repository.ts';
 import type { CaseRow } from '../cases/repository.ts';
 import { casesRepository } from '../cases/repository.ts';
@@ -25,10 +25,7 @@ import { fieldErrors } from '../../domain/errors.ts';
 import { outcomesRepository as repo, type MeasureRow, type MeasureWrite } from './repository.ts';
 import { claimSettingsSchema, recordMeasuresSchema, reportQuerySchema } from './schemas.ts';
 
-const writers = new Set(['practitioner', 'manager']);
 /** The programme report and the claims list are aggregate work: analysts, managers and administrators. */
-export const reportReaders = new Set(['analyst', 'manager', 'administrator']);
-export const settingsEditors = new Set(['manager', 'administrator']);
 export const claimSettingsKey = 'supporting-families-claims';
 export const staleMeasuresMessage = 'Someone else saved these outcome measures after you opened them. Open them again to see their changes, then make yours.';
 
@@ -141,7 +138,7 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
       const { programme, rows, people } = await caseMeasures(tx, c);
       const recorded = new Set(rows.map((r) => r.time_point));
       return {
-        case: c, canRecord: writers.has(actor.role),
+        case: c, canRecord: offers(actor, 'casework.write'),
         timePoints: timePointStates(c, programme.follow_up_months, recorded).map((s) => ({ ...s, version: versionOf(rows, s.timePoint) })),
         members: people.map((p) => ({
           id: p.id, name: `${p.given_name} ${p.family_name}`, memberType: p.member_type,
@@ -159,7 +156,7 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
       const household = at.find((r) => r.person_id === null);
       return {
         case: c, timePoint, label: timePointLabels[timePoint], available: state?.available ?? false, reason: state?.reason ?? 'Not in this programme’s follow-up schedule',
-        canRecord: writers.has(actor.role), version: versionOf(rows, timePoint), recordedOn: at[0]?.recorded_on ?? null, recordedBy: at[0]?.recorded_by_name ?? null,
+        canRecord: offers(actor, 'casework.write'), version: versionOf(rows, timePoint), recordedOn: at[0]?.recorded_on ?? null, recordedBy: at[0]?.recorded_by_name ?? null,
         household: household ? rowToHousehold(household) : emptyHouseholdMeasures(), householdSources: household?.sources ?? {},
         members: people.map((p) => {
           const row = at.find((r) => r.person_id === p.id);
@@ -177,7 +174,7 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
      * them; a practitioner's save replaces the time point's values.
      */
     async record(actor: Actor, caseId: string, input: unknown) {
-      if (!writers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can record outcome measures');
+      await requireFeature(actor, 'casework.write', 'Only practitioners and managers can record outcome measures');
       const fields = parse(recordMeasuresSchema, input);
       return cases.withCase(actor, caseId, 'record-outcome-measures', async (tx, c) => {
         const { programme, rows, people } = await caseMeasures(tx, c);
@@ -285,7 +282,7 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
 
     /** The programme evaluation for a programme (or all) and a period. Case lists only for people who may open those cases. */
     async evaluation(actor: Actor, input: unknown) {
-      if (!reportReaders.has(actor.role)) throw new ForbiddenError('Only analysts, managers and administrators can read the programme evaluation');
+      await requireFeature(actor, 'outcomes.report', 'Only analysts, managers and administrators can read the programme evaluation');
       const query = checkQuery(input);
       return db.transaction(async (tx) => {
         const { caseRows, cohort } = await cohortFor(tx, query);
@@ -295,13 +292,13 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
         });
         const links = await caseLinks(tx, actor, caseRows, 'list-case-in-outcomes-report');
         const programme = query.programmeId ? await casesRepository.programme(tx, query.programmeId) : undefined;
-        return { query, programmeName: programme?.name ?? 'All programmes', evaluation: evaluate(cohort), links, mayListCases: actor.role === 'manager' };
+        return { query, programmeName: programme?.name ?? 'All programmes', evaluation: evaluate(cohort), links, mayListCases: offers(actor, 'outcomes.case-list') };
       });
     },
 
     /** Families attached to Supporting Families in the period, who may be claimed for, who is close, what is missing, and the payment. */
     async claims(actor: Actor, input: unknown) {
-      if (!reportReaders.has(actor.role)) throw new ForbiddenError('Only analysts, managers and administrators can see Supporting Families claims');
+      await requireFeature(actor, 'outcomes.report', 'Only analysts, managers and administrators can see Supporting Families claims');
       const query = checkQuery(input);
       return db.transaction(async (tx) => {
         const settings = await settingsIn(tx);
@@ -334,12 +331,12 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
     },
 
     async claimSettings(actor: Actor) {
-      if (!reportReaders.has(actor.role)) throw new ForbiddenError('Only analysts, managers and administrators can see the claim rules');
-      return { settings: await settingsIn(db), canEdit: settingsEditors.has(actor.role) };
+      await requireFeature(actor, 'outcomes.report', 'Only analysts, managers and administrators can see the claim rules');
+      return { settings: await settingsIn(db), canEdit: offers(actor, 'outcomes.settings') };
     },
 
     async saveClaimSettings(actor: Actor, input: unknown) {
-      if (!settingsEditors.has(actor.role)) throw new ForbiddenError('Only managers and administrators can change the claim rules');
+      await requireFeature(actor, 'outcomes.settings', 'Only managers and administrators can change the claim rules');
       const settings = parse(claimSettingsSchema, input);
       await db.transaction(async (tx) => {
         await repo.saveSetting(tx, claimSettingsKey, settings, clock.now());

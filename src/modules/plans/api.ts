@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { paths } from '../../web/urls.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const writers = ['practitioner', 'manager'] as const;
+const writers = rolesWith('casework.write');
 type Params = { caseId: string; personId: string; goalId: string; actionId: string; planId: string };
 
 function body(value: unknown): Record<string, unknown> {

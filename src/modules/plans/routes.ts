@@ -16,8 +16,9 @@ import {
 import { actionSchema, contractSchema, reviewDateSchema } from './schemas.ts';
 import { planApi } from './api.ts';
 import { taskStatusLabels } from './service.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const writers = ['practitioner', 'manager'] as const;
+const writers = rolesWith('casework.write');
 type Params = { caseId: string; personId: string; goalId: string; actionId: string; planId: string };
 type Body = Record<string, unknown>;
 

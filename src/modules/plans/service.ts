@@ -23,8 +23,8 @@ import {
   actionSchema, actionStatusSchema, contractSchema, familyViewSchema, goalSchema, memberAssessmentSchema, reviewDateSchema, safetyPlanSchema,
   versionOnlySchema,
 } from './schemas.ts';
+import { requireFeature } from '../access/policy.ts';
 
-const writers = new Set(['practitioner', 'manager']);
 
 /** The distance-travelled scale recorded against each goal at a review. */
 export const distanceLabels: Record<number, string> = { 1: '1 – Not started', 2: '2 – A little progress', 3: '3 – Halfway there', 4: '4 – Mostly there', 5: '5 – Achieved' };
@@ -162,7 +162,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
   const today = () => clock.today();
 
   function mustWrite(actor: Actor) {
-    if (!writers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can change a family’s assessment or plan');
+    return requireFeature(actor, 'casework.write', 'Only practitioners and managers can change a family’s assessment or plan');
   }
 
   // Assessment
@@ -353,8 +353,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     assessment: (actor: Actor, caseId: string) =>
       cases.withCase(actor, caseId, 'view-assessment', async (tx, c) => ({ ...(await assessmentIn(tx, c)), summary: await summaryIn(tx, c.id) })),
 
-    startAssessment: (actor: Actor, caseId: string) => {
-      mustWrite(actor);
+    startAssessment: async (actor: Actor, caseId: string) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'start-assessment', async (tx, c) => {
         await cases.applyEvent(tx, c, 'start_assessment', actor, 'Whole-family assessment started');
         if (!(await repo.assessment(tx, c.id))) await repo.insertAssessment(tx, { id: randomUUID(), caseId: c.id, userId: actor.id, at: clock.now() });
@@ -371,8 +371,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
         return { case: view.case, member, codes, editRefusal: view.editRefusal };
       }),
 
-    saveMemberAssessment: (actor: Actor, caseId: string, personId: string, input: unknown) => {
-      mustWrite(actor);
+    saveMemberAssessment: async (actor: Actor, caseId: string, personId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'record-member-assessment', async (tx, c) => {
         const refusal = assessmentEditRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
@@ -397,8 +397,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       });
     },
 
-    saveFamilyView: (actor: Actor, caseId: string, input: unknown) => {
-      mustWrite(actor);
+    saveFamilyView: async (actor: Actor, caseId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'record-family-view', async (tx, c) => {
         const refusal = assessmentEditRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
@@ -410,8 +410,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     },
 
     /** Completes the assessment (case → planning), or refuses with everything still missing. */
-    completeAssessment: (actor: Actor, caseId: string) => {
-      mustWrite(actor);
+    completeAssessment: async (actor: Actor, caseId: string) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'complete-assessment', async (tx, c) => {
         const allowed = transition(c.state, 'complete_assessment');
         if (!allowed.ok) throw new RuleViolation(allowed.reason);
@@ -425,8 +425,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     /** The plan in force, any draft being written or reviewed, who can own actions, and what may be done now. */
     plan: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'view-plan', (tx, c) => planIn(tx, c)),
 
-    addGoal: (actor: Actor, caseId: string, input: unknown) => {
-      mustWrite(actor);
+    addGoal: async (actor: Actor, caseId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'add-plan-goal', async (tx, c) => {
         const fields = parse(goalSchema, input);
         const draft = await draftForChange(tx, c, actor, fields.version);
@@ -436,8 +436,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       });
     },
 
-    updateGoal: (actor: Actor, caseId: string, goalId: string, input: unknown) => {
-      mustWrite(actor);
+    updateGoal: async (actor: Actor, caseId: string, goalId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'update-plan-goal', async (tx, c) => {
         const fields = parse(goalSchema, input);
         const draft = await draftForChange(tx, c, actor, fields.version);
@@ -449,8 +449,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       });
     },
 
-    removeGoal: (actor: Actor, caseId: string, goalId: string, input: unknown) => {
-      mustWrite(actor);
+    removeGoal: async (actor: Actor, caseId: string, goalId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'remove-plan-goal', async (tx, c) => {
         const { version } = parse(versionOnlySchema, input);
         const draft = await draftForChange(tx, c, actor, version);
@@ -458,8 +458,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       });
     },
 
-    addAction: (actor: Actor, caseId: string, goalId: string, input: unknown) => {
-      mustWrite(actor);
+    addAction: async (actor: Actor, caseId: string, goalId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'add-plan-action', async (tx, c) => {
         const fields = parse(actionSchema, input);
         if (fields.dueOn < today()) throw new ValidationError({ dueOn: 'The due date must be today or in the future' });
@@ -472,8 +472,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       });
     },
 
-    updateAction: (actor: Actor, caseId: string, actionId: string, input: unknown) => {
-      mustWrite(actor);
+    updateAction: async (actor: Actor, caseId: string, actionId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'update-plan-action', async (tx, c) => {
         const fields = parse(actionSchema, input);
         const draft = await draftForChange(tx, c, actor, fields.version);
@@ -484,8 +484,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       });
     },
 
-    removeAction: (actor: Actor, caseId: string, actionId: string, input: unknown) => {
-      mustWrite(actor);
+    removeAction: async (actor: Actor, caseId: string, actionId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'remove-plan-action', async (tx, c) => {
         const { version } = parse(versionOnlySchema, input);
         const draft = await draftForChange(tx, c, actor, version);
@@ -494,8 +494,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     },
 
     /** Between reviews, an action's status in the agreed plan may be brought up to date (nothing else changes). */
-    setActionStatus: (actor: Actor, caseId: string, actionId: string, input: unknown) => {
-      mustWrite(actor);
+    setActionStatus: async (actor: Actor, caseId: string, actionId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'update-plan-action-status', async (tx, c) => {
         const refusal = planEditRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
@@ -512,8 +512,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       });
     },
 
-    setReviewDate: (actor: Actor, caseId: string, input: unknown) => {
-      mustWrite(actor);
+    setReviewDate: async (actor: Actor, caseId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'set-plan-review-date', async (tx, c) => {
         const fields = parse(reviewDateSchema, input);
         if (fields.reviewDate <= today()) throw new ValidationError({ reviewDate: 'The review date must be in the future' });
@@ -529,8 +529,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
      * Agrees the draft with the family. Version 1 moves the case from planning to intervention
      * (agree_plan); a reviewed version replaces the one in force, which is kept (review_plan).
      */
-    agreePlan: (actor: Actor, caseId: string, input: unknown) => {
-      mustWrite(actor);
+    agreePlan: async (actor: Actor, caseId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'agree-plan', async (tx, c) => {
         const { version } = parse(versionOnlySchema, input);
         const event = c.state === 'intervention' ? 'review_plan' as const : 'agree_plan' as const;
@@ -558,8 +558,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
      * their status, a progress note to write per goal). Only in intervention: before that the
      * lifecycle refuses with its reason. Starting again returns the review already open.
      */
-    startReview: (actor: Actor, caseId: string) => {
-      mustWrite(actor);
+    startReview: async (actor: Actor, caseId: string) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'start-plan-review', async (tx, c) => {
         const allowed = transition(c.state, 'review_plan');
         if (!allowed.ok) throw new RuleViolation(allowed.reason);
@@ -582,8 +582,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     },
 
     /** Abandons a review that has not been agreed: the plan in force is unchanged. */
-    cancelReview: (actor: Actor, caseId: string, input: unknown) => {
-      mustWrite(actor);
+    cancelReview: async (actor: Actor, caseId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'cancel-plan-review', async (tx, c) => {
         const { version } = parse(versionOnlySchema, input);
         const draft = (await repo.plans(tx, c.id)).find((p) => p.status === 'draft');
@@ -627,8 +627,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
         return { ...view, plan };
       }),
 
-    saveContract: (actor: Actor, caseId: string, input: unknown) => {
-      mustWrite(actor);
+    saveContract: async (actor: Actor, caseId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'save-family-contract', async (tx, c) => {
         const refusal = supportDocumentRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
@@ -643,8 +643,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
 
     safetyPlanForPrint: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'print-safety-plan', (tx, c) => safetyPlanIn(tx, c)),
 
-    saveSafetyPlan: (actor: Actor, caseId: string, input: unknown) => {
-      mustWrite(actor);
+    saveSafetyPlan: async (actor: Actor, caseId: string, input: unknown) => {
+      await mustWrite(actor);
       return cases.withCase(actor, caseId, 'save-safety-plan', async (tx, c) => {
         const refusal = supportDocumentRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);

@@ -8,8 +8,10 @@ import type { Services } from '../../services.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { dateFromParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const referrers = ['practitioner', 'manager'] as const;
+const referrers = rolesWith('referral.make');
+const screeners = rolesWith('referral.screen');
 type Params = { familyId: string; referralId: string };
 
 /** The needs a referral form offers: parents' vulnerabilities first, then the child's. */
@@ -133,7 +135,7 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     return submit(request, reply, urls.newFamilyReferral(request.params.familyId));
   });
 
-  app.get(paths.referrals, { config: { access: ['manager'] } }, async (request, reply) => {
+  app.get(paths.referrals, { config: { access: screeners } }, async (request, reply) => {
     const queue = await referrals.queue(request.actor!);
     return reply.view('referrals/views/queue.njk', { pageTitle: 'Referrals', queue, statusLabels: referralStatusLabels });
   });
@@ -148,7 +150,7 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     });
   });
 
-  app.post<{ Params: Params }>(paths.screenReferral, { config: { access: ['manager'] } }, async (request, reply) => {
+  app.post<{ Params: Params }>(paths.screenReferral, { config: { access: screeners } }, async (request, reply) => {
     const body = request.body as Record<string, unknown>;
     const { referralId } = request.params;
     try {
@@ -167,7 +169,7 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     return reply.view('referrals/views/mine.njk', { pageTitle: 'Referrals I made', referrals: mine, statusLabels: referralStatusLabels });
   });
 
-  app.post<{ Params: Params }>(paths.referralJoinRequests, { config: { access: ['manager'] } }, async (request, reply) => {
+  app.post<{ Params: Params }>(paths.referralJoinRequests, { config: { access: screeners } }, async (request, reply) => {
     const { referralId } = request.params;
     try {
       await referrals.requestJoin(request.actor!, referralId, text(request.body as Record<string, unknown>, 'familyId'));
@@ -211,8 +213,8 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
   app.get(paths.api.myReferrals, { config: { access: referrers } }, async (request) => ({ referrals: await referrals.mine(request.actor!) }));
   app.post(paths.api.referrals, { config: { access: referrers } }, async (request, reply) =>
     reply.code(201).send(await referrals.refer(request.actor!, request.body)));
-  app.get(paths.api.referrals, { config: { access: ['manager'] } }, async (request) => ({ referrals: await referrals.queue(request.actor!) }));
+  app.get(paths.api.referrals, { config: { access: screeners } }, async (request) => ({ referrals: await referrals.queue(request.actor!) }));
   app.get<{ Params: Params }>(paths.api.referral, { config: { access: referrers } }, async (request) => referrals.referral(request.actor!, request.params.referralId));
-  app.post<{ Params: Params }>(paths.api.screenReferral, { config: { access: ['manager'] } }, async (request) =>
+  app.post<{ Params: Params }>(paths.api.screenReferral, { config: { access: screeners } }, async (request) =>
     referrals.screen(request.actor!, request.params.referralId, request.body));
 }

@@ -8,7 +8,9 @@ import { screen } from '../../domain/casework/lifecycle.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { levelOfNeed, type NeedForLevel } from '../../domain/level-of-need.ts';
 import { searchKeyGroups } from '../../domain/names.ts';
-import { auditShown, familiesAllowed, familyDecision, guardedWork, inTransaction, referralDecision, refusal, visibleReferralsSql, withFamily } from '../access/policy.ts';
+import {
+  auditShown, familiesAllowed, familyDecision, guardedWork, inTransaction, offers, referralDecision, refusal, requireFeature, visibleReferralsSql, withFamily,
+} from '../access/policy.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { casesRepository } from '../cases/repository.ts';
 import type { FamiliesService } from '../families/service.ts';
@@ -16,7 +18,6 @@ import { fieldErrors } from '../../domain/errors.ts';
 import { referralsRepository as repo, type ReferralRow } from './repository.ts';
 import { referralSchemaOn, screeningSchema } from './schemas.ts';
 
-const referrers = new Set(['practitioner', 'manager']);
 /** How long a referral form filled in from a household stays available. */
 const referralDraftDays = 30;
 
@@ -97,21 +98,22 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
      * Drafts last referralDraftDays. Every attempt is audited.
      */
     async draft(actor: Actor, draftId: string): Promise<Record<string, string>> {
-      return db.transaction(async (tx) => {
+      // inTransaction with refusal(): the refused attempt's audit row commits.
+      return inTransaction(db, async (tx) => {
         const draft = await repo.draft(tx, draftId, new Date(clock.now().getTime() - referralDraftDays * 86_400_000));
         if (!draft) throw new NotFoundError('Referral draft');
-        const allowed = draft.created_by === actor.id || referrers.has(actor.role);
+        const allowed = draft.created_by === actor.id || offers(actor, 'referral.make');
         await auditRepository.insert(tx, {
           userId: actor.id, action: 'read-referral-draft', recordType: 'referral-draft', recordId: draftId, outcome: allowed ? 'allowed' : 'denied', ip: actor.ip,
           detail: { sourceType: draft.source_type, sourceId: draft.source_id },
         });
-        if (!allowed) throw new ForbiddenError('Only practitioners and managers can open a referral form filled in from a household');
+        if (!allowed) throw refusal(new ForbiddenError('Only practitioners and managers can open a referral form filled in from a household'));
         return draft.fields;
       });
     },
 
     async refer(actor: Actor, input: unknown) {
-      if (!referrers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can make referrals');
+      await requireFeature(actor, 'referral.make', 'Only practitioners and managers can make referrals');
       const r = parseReferral(input);
       const id = randomUUID();
       if (r.routedTeamId && !(await repo.teamExists(db, r.routedTeamId))) throw new ValidationError({ routedTeamId: 'Select the team the referral is for' });

@@ -3,6 +3,7 @@ import type { Services } from '../../services.ts';
 import { setSessionValue } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { ukDateTime } from '../admin/present.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
 /** "Chrome on Windows": enough for a person to tell their own browsers apart. */
 export function browserName(userAgent: string): string {
@@ -33,7 +34,7 @@ export async function sessionRoutes(app: FastifyInstance, { services }: { servic
     return reply.redirect(urls.sessions(), 303);
   });
 
-  app.post(paths.adminUserEndSessions, { config: { access: ['administrator'] } }, async (request, reply) => {
+  app.post(paths.adminUserEndSessions, { config: { access: rolesWith('admin.manage') } }, async (request, reply) => {
     const userId = id(request, 'userId');
     const ended = await sessions.endAllFor(request.actor!, userId);
     await setSessionValue(services, request, 'adminNotice', ended === 1 ? 'Ended 1 session.' : `Ended ${ended} sessions.`);

@@ -3,6 +3,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { sessionsRepository as repo } from './repository.ts';
+import { requireFeature } from '../access/policy.ts';
 
 /** A person's own sessions (every browser signed in as them), and an administrator ending all of someone's. */
 export function sessionsService(db: Database) {
@@ -23,13 +24,13 @@ export function sessionsService(db: Database) {
     },
 
     async count(actor: Actor, userId: string): Promise<number> {
-      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can see other people’s sessions');
+      await requireFeature(actor, 'admin.manage', 'Only administrators can see other people’s sessions');
       return (await repo.forUser(db, userId)).length;
     },
 
     /** Signs a person out everywhere (their API tokens stay: disable the account to stop those too). */
     async endAllFor(actor: Actor, userId: string): Promise<number> {
-      if (actor.role !== 'administrator' && actor.id !== userId) throw new ForbiddenError('Only administrators can end other people’s sessions');
+      if (actor.id !== userId) await requireFeature(actor, 'admin.manage', 'Only administrators can end other people’s sessions');
       return db.transaction(async (tx) => {
         const ended = await repo.endAll(tx, userId);
         await auditRepository.insert(tx, { userId: actor.id, action: 'end-all-sessions', recordType: 'user', recordId: userId, outcome: 'allowed', ip: actor.ip, detail: { ended } });

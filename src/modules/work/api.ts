@@ -3,8 +3,9 @@ import { ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { text } from '../../web/forms.ts';
 import { paths } from '../../web/urls.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const caseWorkers = ['practitioner', 'manager'] as const;
+const caseWorkers = rolesWith('work.mine');
 type Params = { caseId: string; followUpId: string };
 
 function body(value: unknown): Record<string, unknown> {
@@ -18,13 +19,13 @@ export async function workApi(app: FastifyInstance, { services }: { services: Se
 
   app.get(paths.api.myWork, { config: { access: caseWorkers } }, async (request) => work.myWork(request.actor!));
 
-  app.get(paths.api.teamWork, { config: { access: ['manager'] } }, async (request) => {
+  app.get(paths.api.teamWork, { config: { access: rolesWith('work.team') } }, async (request) => {
     const query = request.query as Record<string, unknown>;
     const drifting = text(query, 'drifting');
     return work.teamWork(request.actor!, { workerId: text(query, 'workerId') || null, driftingOnly: drifting === 'yes' || drifting === 'true' });
   });
 
-  app.post<{ Params: Params }>(paths.api.closeCase, { config: { access: ['manager'] } }, async (request) =>
+  app.post<{ Params: Params }>(paths.api.closeCase, { config: { access: rolesWith('case.close') } }, async (request) =>
     work.close(request.actor!, request.params.caseId, body(request.body)));
 
   app.get<{ Params: Params }>(paths.api.followUps, { config: { access: caseWorkers } }, async (request) =>

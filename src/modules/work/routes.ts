@@ -9,8 +9,9 @@ import { paths, urls } from '../../web/urls.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { followUpRecordSchema } from './schemas.ts';
 import { workApi } from './api.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const caseWorkers = ['practitioner', 'manager'] as const;
+const caseWorkers = rolesWith('work.mine');
 type Params = { caseId: string; followUpId: string };
 
 export const severityTagClasses: Record<Severity, string> = {
@@ -62,7 +63,7 @@ export async function workPages(app: FastifyInstance, { services }: { services: 
     return reply.view('work/views/my-work.njk', { pageTitle: 'My work', ...shared, ...view, headline: dueTodayHeadline(view.counts.due_today) });
   });
 
-  app.get(paths.teamWork, { config: { access: ['manager'] } }, async (request, reply) => {
+  app.get(paths.teamWork, { config: { access: rolesWith('work.team') } }, async (request, reply) => {
     const query = request.query as Record<string, unknown>;
     const view = await work.teamWork(request.actor!, { workerId: text(query, 'workerId') || null, driftingOnly: text(query, 'drifting') === 'yes' });
     return reply.view('work/views/team-work.njk', { pageTitle: 'Team work', ...shared, ...view });
@@ -78,7 +79,7 @@ export async function workPages(app: FastifyInstance, { services }: { services: 
     }, { version: view.case.version });
   });
 
-  app.post<{ Params: Params }>(paths.closeCase, { config: { access: ['manager'] } }, async (request, reply) => {
+  app.post<{ Params: Params }>(paths.closeCase, { config: { access: rolesWith('case.close') } }, async (request, reply) => {
     const { caseId } = request.params;
     const body = request.body as Record<string, unknown>;
     const input = {

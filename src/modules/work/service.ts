@@ -13,7 +13,7 @@ import { caseStateLabels, transition } from '../../domain/casework/lifecycle.ts'
 import { formatDate } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { auditShown } from '../access/policy.ts';
+import { auditShown, offers, requireFeature } from '../access/policy.ts';
 import type { CasesService } from '../cases/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { workRepository as repo, type FollowUpRow, type WorkCaseRow } from './repository.ts';
@@ -38,7 +38,6 @@ export interface WorkOptions {
 }
 
 export const closeRefusal = 'Only a manager can close a case. Ask your manager to close this case.';
-const caseWorkers = new Set(['practitioner', 'manager']);
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
@@ -117,7 +116,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
      * follow-ups due within a week on cases they closed.
      */
     async myWork(actor: Actor) {
-      if (!caseWorkers.has(actor.role)) throw new ForbiddenError('My work is for practitioners and managers');
+      await requireFeature(actor, 'work.mine', 'My work is for practitioners and managers');
       const at = instant();
       return db.transaction(async (tx) => {
         const rows = await repo.openCasesOf(tx, [actor.id]);
@@ -145,7 +144,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
      * programme limit, overdue counts, drift and re-referrals. Filter by worker, or drifting only.
      */
     async teamWork(actor: Actor, filter: { workerId?: string | null; driftingOnly?: boolean } = {}) {
-      if (actor.role !== 'manager') throw new ForbiddenError('Only managers can see their team’s work');
+      await requireFeature(actor, 'work.team', 'Only managers can see their team’s work');
       const at = instant();
       return db.transaction(async (tx) => {
         const workers = await repo.managedPractitioners(tx, actor.id);
@@ -206,14 +205,14 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
 
     /** What the closure page needs: the case, whether it may close now, and the follow-ups closing would schedule. */
     async closureForm(actor: Actor, caseId: string) {
-      if (!caseWorkers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can close cases');
+      await requireFeature(actor, 'casework.write', 'Only practitioners and managers can close cases');
       return cases.withCase(actor, caseId, 'view-case-closure', async (tx, c) => {
         const r = (await repo.caseForWork(tx, caseId))!;
         const check = transition(c.state, 'close');
         const months = r.follow_up_months.length ? r.follow_up_months : defaultFollowUpMonths;
         return {
           case: { id: c.id, reference: c.reference, familyId: c.family_id, familyName: c.family_name, programmeName: c.programme_name, state: c.state, stateLabel: caseStateLabels[c.state], keyWorkerName: c.key_worker_name, version: c.version },
-          mayClose: actor.role === 'manager',
+          mayClose: offers(actor, 'case.close'),
           refusal: check.ok ? null : check.reason,
           schedule: followUpSchedule(today(), months),
         };
@@ -225,11 +224,9 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
      * through the lifecycle, and schedules the programme's follow-ups from today.
      */
     async close(actor: Actor, caseId: string, input: unknown) {
-      if (actor.role !== 'manager') {
-        const found = await repo.caseForWork(db, caseId);
-        await auditRepository.insert(db, { userId: actor.id, action: 'close-case', recordType: 'case', recordId: caseId, familyId: found?.family_id ?? null, outcome: 'denied', ip: actor.ip });
-        throw new ForbiddenError(closeRefusal);
-      }
+      await requireFeature(actor, 'case.close', closeRefusal, {
+        q: db, action: 'close-case', recordType: 'case', recordId: caseId, familyId: async () => (await repo.caseForWork(db, caseId))?.family_id ?? null,
+      });
       const fields = parse(closureSchema, input);
       return cases.withCase(actor, caseId, 'close-case', async (tx, c) => {
         const check = transition(c.state, 'close');
@@ -286,7 +283,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
 
     /** Records a follow-up: the date it happened and how the family is doing. */
     async recordFollowUp(actor: Actor, caseId: string, followUpId: string, input: unknown) {
-      if (!caseWorkers.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can record follow-ups');
+      await requireFeature(actor, 'casework.write', 'Only practitioners and managers can record follow-ups');
       const fields = parse(followUpRecordSchema, input);
       return cases.withCase(actor, caseId, 'record-follow-up', async (tx, c) => {
         const f = await repo.followUp(tx, caseId, followUpId);
