@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { idParam, invalidRequest, json, oa, requestBody, unauthorised } from './openapi-parts.ts';
 import { familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema } from '../modules/families/schemas.ts';
-import { referralSchema, screeningSchema } from '../modules/referrals/schemas.ts';
+import { joinDecisionSchema, joinRequestSchema, referralSchema, screeningSchema } from '../modules/referrals/schemas.ts';
 import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
 import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
@@ -37,6 +37,8 @@ export function openApiDocument(today: string) {
         LegalStatus: json(statusSchema),
         Referral: json(referralSchema),
         Screening: json(screeningSchema),
+        JoinRequest: json(joinRequestSchema),
+        JoinDecision: json(joinDecisionSchema),
         Allocation: { type: 'object', required: ['keyWorkerId'], properties: { keyWorkerId: { type: 'string', format: 'uuid' }, overCaseloadReason: { type: 'string', maxLength: 1000, description: 'Required when the worker is at or over the programme caseload limit' } } },
         TeamMember: { type: 'object', required: ['userId', 'roleInFamily'], properties: { userId: { type: 'string', format: 'uuid' }, roleInFamily: { type: 'string', minLength: 1, maxLength: 100 } } },
         NewFamily: { type: 'object', required: ['family', 'members'], properties: { family: { $ref: '#/components/schemas/Family' }, members: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/Member' } } } },
@@ -95,6 +97,18 @@ export function openApiDocument(today: string) {
       },
       [oa(paths.api.screenReferral)]: {
         post: { summary: 'Screening decision: accept into a programme (opens a case), signpost or decline, with a reason; optional level override with reason', parameters: [idParam('referralId')], requestBody: requestBody('Screening'), responses: { 200: { description: 'Decision recorded' }, 409: { description: 'Already screened, or screened by someone else first' }, ...errorResponses } },
+      },
+      [oa(paths.api.referralJoinRequests)]: {
+        post: { summary: 'Ask the lead or managers of a family already known to Lantern (a possible match you may not open) to join this referral to it (the referral’s screeners)', parameters: [idParam('referralId')], requestBody: requestBody('JoinRequest'), responses: { 201: { description: 'Asked: id' }, ...errorResponses } },
+      },
+      [oa(paths.api.familyJoinRequests)]: {
+        get: { summary: 'Requests to join a referral to this family, waiting and answered (the family’s lead and managers)', parameters: [idParam('familyId')], responses: { 200: { description: '`joinRequests`' }, ...errorResponses } },
+      },
+      [oa(paths.api.familyJoinRequest)]: {
+        post: { summary: 'Accept a join request (the referral is joined to the family and the screener joins the team around the family) or refuse it with a reason', parameters: [idParam('familyId'), idParam('joinRequestId')], requestBody: requestBody('JoinDecision'), responses: { 200: { description: '`status`: accepted or refused' }, 409: { description: 'Already answered, or the referral was screened or joined meanwhile' }, ...errorResponses } },
+      },
+      [oa(paths.api.familySeenBy)]: {
+        get: { summary: 'Who has seen this family: every view, change and list that showed it, with person, agency, time, what and on what basis (the family’s lead and managers)', parameters: [idParam('familyId')], responses: { 200: { description: '`seenBy`' }, ...errorResponses } },
       },
       [oa(paths.api.programmes)]: {
         get: { summary: 'The programme catalogue with its standards', responses: { 200: { description: 'Programmes' }, 401: errorResponses[401] } },

@@ -170,6 +170,11 @@ export const paths = {
     referrals: '/api/v1/referrals',
     referral: '/api/v1/referrals/:referralId',
     screenReferral: '/api/v1/referrals/:referralId/screening',
+    // Join requests and "Who has seen this family" (issue 11)
+    referralJoinRequests: '/api/v1/referrals/:referralId/join-requests',
+    familyJoinRequests: '/api/v1/families/:familyId/join-requests',
+    familyJoinRequest: '/api/v1/families/:familyId/join-requests/:joinRequestId',
+    familySeenBy: '/api/v1/families/:familyId/seen-by',
     myReferrals: '/api/v1/my-referrals',
     programmes: '/api/v1/programmes',
     case: '/api/v1/cases/:caseId',
@@ -374,6 +379,10 @@ export const urls = {
   claimSettings: () => paths.claimSettings,
   api: {
     family: (familyId: string) => fill(paths.api.family, { familyId }),
+    referralJoinRequests: (referralId: string) => fill(paths.api.referralJoinRequests, { referralId }),
+    familyJoinRequests: (familyId: string) => fill(paths.api.familyJoinRequests, { familyId }),
+    familyJoinRequest: (familyId: string, joinRequestId: string) => fill(paths.api.familyJoinRequest, { familyId, joinRequestId }),
+    familySeenBy: (familyId: string) => fill(paths.api.familySeenBy, { familyId }),
   },
 };
 export type Urls = typeof urls;

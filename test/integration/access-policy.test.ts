@@ -88,10 +88,10 @@ describe.each(engines)('one access policy on %s', (engine) => {
     expect(taking.fieldErrors).toEqual({ familyChoice: 'Select one of the matching families, or create a new one' });
     await expect(s.families.family(frontDoor, familyId)).rejects.toThrow(ForbiddenError);
 
-    const request = await s.referrals.requestJoin(frontDoor, id, familyId);
+    const request = await s.referrals.requestJoin(frontDoor, id, { familyId });
     // The screener cannot answer their own request.
-    await expect(s.referrals.decideJoinRequest(frontDoor, familyId, request.id, { accept: true })).rejects.toThrow(ForbiddenError);
-    expect(await s.referrals.decideJoinRequest(lead, familyId, request.id, { accept: true })).toEqual({ status: 'accepted' });
+    await expect(s.referrals.decideJoinRequest(frontDoor, familyId, request.id, { decision: 'accept' })).rejects.toThrow(ForbiddenError);
+    expect(await s.referrals.decideJoinRequest(lead, familyId, request.id, { decision: 'accept' })).toEqual({ status: 'accepted' });
     expect((await s.families.family(frontDoor, familyId)).family.familyName).toBe('Okoro');
     const screened = await s.referrals.screen(frontDoor, id, { decision: 'accepted', reason: 'Fits', programmeId: earlyIntervention, familyChoice: familyId, version: 2 });
     expect(screened.familyId).toBe(familyId);
@@ -102,10 +102,10 @@ describe.each(engines)('one access policy on %s', (engine) => {
   it('finding 2: a refused join request opens nothing, and refusing needs a reason', async () => {
     const screener = await makeUser(t.db, { role: 'manager', agencyId: p.agencies.childrens_social_care, frontDoorScreener: true, name: 'Second Screener' });
     const { id } = await s.referrals.refer(school, aReferral());
-    const request = await s.referrals.requestJoin(screener, id, familyId);
-    const noReason = await s.referrals.decideJoinRequest(ownManager, familyId, request.id, { accept: false }).catch((e) => e);
+    const request = await s.referrals.requestJoin(screener, id, { familyId });
+    const noReason = await s.referrals.decideJoinRequest(ownManager, familyId, request.id, { decision: 'refuse' }).catch((e) => e);
     expect(noReason.fieldErrors).toEqual({ reason: 'Enter why you are refusing the request' });
-    expect(await s.referrals.decideJoinRequest(ownManager, familyId, request.id, { accept: false, reason: 'Not the same family' })).toEqual({ status: 'refused' });
+    expect(await s.referrals.decideJoinRequest(ownManager, familyId, request.id, { decision: 'refuse', reason: 'Not the same family' })).toEqual({ status: 'refused' });
     await expect(s.families.family(screener, familyId)).rejects.toThrow(ForbiddenError);
     expect((await s.referrals.referral(screener, id)).referral.family_id).toBeNull();
     // The failure after the check (no reason) was audited even though its work was rolled back.

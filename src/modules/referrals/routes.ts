@@ -12,6 +12,7 @@ import { rolesWith } from '../../domain/access/policy.ts';
 
 const referrers = rolesWith('referral.make');
 const screeners = rolesWith('referral.screen');
+const familyHolders = rolesWith('families.hold');
 type Params = { familyId: string; referralId: string };
 
 /** The needs a referral form offers: parents' vulnerabilities first, then the child's. */
@@ -172,7 +173,7 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
   app.post<{ Params: Params }>(paths.referralJoinRequests, { config: { access: screeners } }, async (request, reply) => {
     const { referralId } = request.params;
     try {
-      await referrals.requestJoin(request.actor!, referralId, text(request.body as Record<string, unknown>, 'familyId'));
+      await referrals.requestJoin(request.actor!, referralId, { familyId: text(request.body as Record<string, unknown>, 'familyId') });
       return reply.redirect(`${urls.referral(referralId)}?saved=asked`, 303);
     } catch (error) {
       const errors = error instanceof ValidationError ? error.fieldErrors : error instanceof RuleViolation ? { form: error.message } : null;
@@ -199,8 +200,7 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     const decision = text(body, 'decision');
     const back = urls.familySeenBy(familyId);
     try {
-      if (decision !== 'accept' && decision !== 'refuse') throw new ValidationError({ decision: 'Select accept or refuse' });
-      const result = await referrals.decideJoinRequest(request.actor!, familyId, joinRequestId, { accept: decision === 'accept', reason: text(body, 'reason') });
+      const result = await referrals.decideJoinRequest(request.actor!, familyId, joinRequestId, { decision, reason: text(body, 'reason') });
       return reply.redirect(`${back}?saved=${result.status}`, 303);
     } catch (error) {
       const errors = error instanceof ValidationError ? error.fieldErrors : error instanceof RuleViolation ? { decision: error.message } : null;
@@ -217,4 +217,13 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
   app.get<{ Params: Params }>(paths.api.referral, { config: { access: referrers } }, async (request) => referrals.referral(request.actor!, request.params.referralId));
   app.post<{ Params: Params }>(paths.api.screenReferral, { config: { access: screeners } }, async (request) =>
     referrals.screen(request.actor!, request.params.referralId, request.body));
+  // Join requests: a screener asks; the family's lead or a manager answers (see Access and audit in the README).
+  app.post<{ Params: Params }>(paths.api.referralJoinRequests, { config: { access: screeners } }, async (request, reply) =>
+    reply.code(201).send(await referrals.requestJoin(request.actor!, request.params.referralId, request.body ?? {})));
+  app.get<{ Params: Params }>(paths.api.familyJoinRequests, { config: { access: familyHolders } }, async (request) =>
+    ({ joinRequests: await referrals.joinRequestsForFamily(request.actor!, request.params.familyId) }));
+  app.post<{ Params: Params & { joinRequestId: string } }>(paths.api.familyJoinRequest, { config: { access: familyHolders } }, async (request) =>
+    referrals.decideJoinRequest(request.actor!, request.params.familyId, request.params.joinRequestId, request.body ?? {}));
+  app.get<{ Params: Params }>(paths.api.familySeenBy, { config: { access: familyHolders } }, async (request) =>
+    ({ seenBy: await services.audit.seenBy(request.actor!, request.params.familyId) }));
 }

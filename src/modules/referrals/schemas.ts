@@ -77,3 +77,16 @@ export const screeningSchema = z.object({
   if (s.decision === 'signposted' && !s.signpostedTo) ctx.addIssue({ code: 'custom', path: ['signpostedTo'], message: 'Enter the service the family is signposted to' });
   if (s.levelOverride !== null && !s.levelOverrideReason) ctx.addIssue({ code: 'custom', path: ['levelOverrideReason'], message: 'Give the reason for changing the level of need' });
 });
+
+/** A screener asks the lead or managers of a family already known to Lantern to join the referral to it. */
+export const joinRequestSchema = z.object({
+  familyId: z.uuid({ error: 'Select one of the families already known to Lantern' }),
+});
+
+/** The family's lead or a manager answers a join request: a refusal gives its reason. */
+export const joinDecisionSchema = z.object({
+  decision: z.enum(['accept', 'refuse'], { error: 'Select accept or refuse' }),
+  reason: z.string({ error: 'Enter why you are refusing the request' }).trim().max(2000, 'The reason must be 2000 characters or fewer').default(''),
+}).superRefine((d, ctx) => {
+  if (d.decision === 'refuse' && !d.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Enter why you are refusing the request' });
+});

@@ -16,7 +16,7 @@ import { casesRepository } from '../cases/repository.ts';
 import type { FamiliesService } from '../families/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { referralsRepository as repo, type ReferralRow } from './repository.ts';
-import { referralSchemaOn, screeningSchema } from './schemas.ts';
+import { joinDecisionSchema, joinRequestSchema, referralSchemaOn, screeningSchema } from './schemas.ts';
 
 /** How long a referral form filled in from a household stays available. */
 const referralDraftDays = 30;
@@ -183,16 +183,20 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
      * Asks the lead or managers of a family that possibly matches the referral, which the screener
      * may not open, to join the referral to it. Nothing is opened until one of them accepts.
      */
-    async requestJoin(actor: Actor, referralId: string, familyId: string) {
+    async requestJoin(actor: Actor, referralId: string, input: unknown) {
       return inTransaction(db, async (tx) => {
         const referral = await permitted(tx, actor, referralId, 'request-join-to-family', 'referral.screen');
         if (!referral) throw refusal(refused());
-        if (referral.family_id || referral.status !== 'received') throw new RuleViolation('This referral is already joined to a family or screened');
+        // Parsed after the audited check: a malformed request is still on the record.
+        const parsed = joinRequestSchema.safeParse(input);
+        if (!parsed.success) throw refusal(new ValidationError({ familyChoice: 'Select one of the families already known to Lantern' }));
+        const { familyId } = parsed.data;
+        if (referral.family_id || referral.status !== 'received') throw refusal(new RuleViolation('This referral is already joined to a family or screened'));
         const { known } = await matches(tx, actor, referral);
-        if (!known.some((k) => k.family_id === familyId)) throw new ValidationError({ familyChoice: 'Select one of the families already known to Lantern' });
+        if (!known.some((k) => k.family_id === familyId)) throw refusal(new ValidationError({ familyChoice: 'Select one of the families already known to Lantern' }));
         const requestId = randomUUID();
         const created = await repo.insertJoinRequest(tx, { id: requestId, referralId, familyId, requestedBy: actor.id, at: clock.now() });
-        if (!created) throw new ValidationError({ familyChoice: 'You have already asked to join this referral to that family' });
+        if (!created) throw refusal(new ValidationError({ familyChoice: 'You have already asked to join this referral to that family' }));
         await auditRepository.insert(tx, {
           userId: actor.id, action: 'join-request-sent', recordType: 'join_request', recordId: requestId, familyId, outcome: 'allowed', ip: actor.ip,
           basis: 'referral routed to you', detail: { referral: referral.reference },
@@ -202,15 +206,19 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
     },
 
     /** A family's lead or manager accepts (the requester joins the team around the family and the referral is joined to it) or refuses. */
-    async decideJoinRequest(actor: Actor, familyId: string, requestId: string, input: { accept: boolean; reason?: string }) {
+    async decideJoinRequest(actor: Actor, familyId: string, requestId: string, body: unknown) {
+      const said = (body as { decision?: unknown } | null)?.decision;
       return inTransaction(db, async (tx) => guardedWork(tx, actor, familyId,
-        { action: input.accept ? 'join-request-accepted' : 'join-request-refused', permission: 'family.join-request.decide', record: { type: 'join_request', id: requestId } },
+        { action: said === 'accept' ? 'join-request-accepted' : said === 'refuse' ? 'join-request-refused' : 'join-request-answered', permission: 'family.join-request.decide', record: { type: 'join_request', id: requestId } },
         async () => {
+          // Parsed inside the audited work: a refused or malformed answer leaves its audit row.
+          const parsed = joinDecisionSchema.safeParse(body ?? {});
+          if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
+          const input = { accept: parsed.data.decision === 'accept', reason: parsed.data.reason };
           const request = await repo.joinRequest(tx, requestId);
           if (!request || request.family_id !== familyId) throw new NotFoundError('Request');
           if (request.status !== 'pending') throw new RuleViolation('This request has already been answered');
-          if (!input.accept && !input.reason?.trim()) throw new ValidationError({ reason: 'Enter why you are refusing the request' });
-          await repo.decideJoinRequest(tx, requestId, input.accept ? 'accepted' : 'refused', actor.id, clock.now(), input.reason?.trim() ?? '');
+          await repo.decideJoinRequest(tx, requestId, input.accept ? 'accepted' : 'refused', actor.id, clock.now(), input.reason);
           if (input.accept) {
             if (!(await repo.joinReferralToFamily(tx, request.referral_id, familyId))) throw new RuleViolation('The referral has been screened or joined to another family since the request was made');
             await casesRepository.joinTeam(tx, { id: randomUUID(), familyId, userId: request.requested_by, roleInFamily: 'Screening manager', today: today() });
