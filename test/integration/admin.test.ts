@@ -186,6 +186,49 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     expect(stale.json().message).toMatch(/^Someone else changed this team while you were editing it/);
   });
 
+  it('marks a manager as a front door screener from the user form and the API, and refuses it for any other role', async () => {
+    // The page: a practitioner cannot screen the front door.
+    const wrong = await client.post('/admin/users/new', { displayName: 'Pat Screen', email: 'pat@test.example', role: 'practitioner', agencyId: p.agencies.childrens_social_care, frontDoorScreener: 'yes' });
+    expect(wrong.headers.location).toBe('/admin/users/new');
+    const page = await client.get('/admin/users/new');
+    expect(page.body).toContain('<a href="#frontDoorScreener">Only a manager can screen front door referrals: choose Manager, or untick it</a>');
+    expect(page.body).toMatch(/<input class="govuk-checkboxes__input" id="frontDoorScreener" name="frontDoorScreener" type="checkbox" value="yes" checked/);
+    const right = await client.post('/admin/users/new', { displayName: 'Pat Screen', email: 'pat@test.example', role: 'manager', agencyId: p.agencies.childrens_social_care, frontDoorScreener: 'yes' });
+    expect(right.statusCode).toBe(303);
+    const [pat] = await t.db.query<{ id: string; front_door_screener: boolean }>("SELECT id, front_door_screener FROM app_user WHERE email = 'pat@test.example'");
+    expect(pat.front_door_screener).toBe(true);
+    expect((await client.get(`/admin/users/${pat.id}`)).body).toMatch(/id="frontDoorScreener" name="frontDoorScreener" type="checkbox" value="yes" checked/);
+
+    // The API: refused for a practitioner with the field error; set on a manager, who then sees front door referrals.
+    const headers = { authorization: `Bearer ${adminToken}` };
+    const manager = await makeUser(t.db, { role: 'manager', agencyId: p.agencies.childrens_social_care, teamId: p.otherTeamId, name: 'Mel Manager' });
+    const base = { displayName: 'Mel Manager', email: manager.email, role: 'manager', agencyId: p.agencies.childrens_social_care, teamId: p.otherTeamId, version: 1 };
+    const refused = await app.inject({ method: 'PUT', url: `/api/v1/users/${manager.id}`, headers, payload: { ...base, role: 'practitioner', frontDoorScreener: true } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().fields).toEqual({ frontDoorScreener: 'Only a manager can screen front door referrals: choose Manager, or untick it' });
+
+    const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
+    const referrer = await makeUser(t.db, { agencyId: p.agencies.police, name: 'Amina Begum' });
+    const { id: referralId } = await s.referrals.refer(referrer, {
+      familyName: 'Okoro', addressLine1: '3 Weir Street', postcode: 'NV2 7QP',
+      members: [{ givenName: 'Grace', familyName: 'Okoro', role: 'mother', dateOfBirth: '1988-03-14' }],
+      referrerName: 'Amina Begum', referrerAgency: 'Testshire Police', referrerContact: 'amina@police.example',
+      needCodes: ['4B'], reasons: 'Grace asked the police for help.', urgency: 'routine', consent: 'given',
+    });
+    const managerToken = await s.access.createApiToken(manager.email, 'test');
+    const queue = async () => (await app.inject({ method: 'GET', url: '/api/v1/referrals', headers: { authorization: `Bearer ${managerToken}` } })).json().referrals.map((r: { id: string }) => r.id);
+    expect(await queue()).not.toContain(referralId);
+
+    const set = await app.inject({ method: 'PUT', url: `/api/v1/users/${manager.id}`, headers, payload: { ...base, frontDoorScreener: true } });
+    expect(set.statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: `/api/v1/users/${manager.id}`, headers })).json()).toMatchObject({ frontDoorScreener: true, version: 2 });
+    expect(await queue()).toContain(referralId);
+
+    const unset = await app.inject({ method: 'PUT', url: `/api/v1/users/${manager.id}`, headers, payload: { ...base, version: 2 } });
+    expect(unset.statusCode).toBe(200);
+    expect(await queue()).not.toContain(referralId);
+  });
+
   it('signs a disabled person out of their open session on the next page, and stops their token', async () => {
     const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
     const worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });

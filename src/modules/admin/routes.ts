@@ -11,7 +11,7 @@ import { rolesWith } from '../../domain/access/policy.ts';
 const admins = { config: { access: rolesWith('admin.manage') } };
 type Body = Record<string, unknown>;
 
-const userFields = ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds', 'active', 'version'];
+const userFields = ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds', 'frontDoorScreener', 'active', 'version'];
 const programmeFields = ['name', 'description', 'durationWeeks', 'maxHoursPerWeek', 'minVisitsPerWeek', 'maxVisitsPerWeek', 'firstVisitHours',
   'reviewIntervalDays', 'caseloadLimit', 'followUpMonths', 'noContactAlertDays', 'safetyPlanAtStart', 'availability', 'active', 'version'];
 
@@ -105,7 +105,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     const user = await admin.user(request.actor, id(request, 'userId'));
     const saved = {
       displayName: user.display_name, email: user.email, jobTitle: user.job_title, role: user.role, agencyId: user.agency_id,
-      teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, version: String(user.version),
+      teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, frontDoorScreener: user.front_door_screener ? 'yes' : '', version: String(user.version),
     };
     return form(request, reply, 'admin/views/user.njk', {
       pageTitle: user.display_name, person: user, sessionCount: await services.sessions.count(request.actor!, user.id), status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',

@@ -1,6 +1,7 @@
 import { agencyKinds, userRoles, type AgencyKind, type UserRole } from '../../domain/codes.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import type { ProgrammeFields } from './repository.ts';
+import { mayUse } from '../../domain/access/policy.ts';
 
 /**
  * Plain-English checks for what an administrator types, from a form (strings) or JSON (numbers,
@@ -52,6 +53,8 @@ export interface UserInput {
   agencyId: string;
   teamId: string | null;
   managedTeamIds: string[];
+  /** Screens referrals sent to the partnership's front door (managers only). */
+  frontDoorScreener: boolean;
 }
 
 export function parseUser(input: Record<string, unknown>): UserInput {
@@ -70,7 +73,11 @@ export function parseUser(input: Record<string, unknown>): UserInput {
   const managedTeamIds = list(input, 'managedTeamIds');
   if (managedTeamIds.some((id) => !uuidPattern.test(id))) errors.managedTeamIds = 'Select teams from the list';
   if (managedTeamIds.length && role !== 'manager') errors.managedTeamIds = 'Only a manager can manage teams: choose Manager, or untick the teams';
-  return done(errors, { email, displayName, jobTitle, role, agencyId, teamId, managedTeamIds });
+  const flag = input.frontDoorScreener;
+  const frontDoorScreener = flag === true || (typeof flag === 'string' && ['yes', 'true', 'on'].includes(flag));
+  // Screening is the managers' feature (src/domain/access/policy.ts).
+  if (frontDoorScreener && !mayUse(role, 'referral.screen')) errors.frontDoorScreener = 'Only a manager can screen front door referrals: choose Manager, or untick it';
+  return done(errors, { email, displayName, jobTitle, role, agencyId, teamId, managedTeamIds, frontDoorScreener });
 }
 
 export function parseAgency(input: Record<string, unknown>): { name: string; kind: AgencyKind } {

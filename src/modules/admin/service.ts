@@ -117,7 +117,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       return db.transaction(async (tx) => {
         await checkUserLinks(tx, input, null);
         const userId = randomUUID();
-        await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: '' });
+        await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: '', frontDoorScreener: input.frontDoorScreener });
         await repo.setManagedTeams(tx, userId, input.managedTeamIds);
         await audited(tx, actor, 'create-user', 'user', userId, null, input);
         return { userId, invitation: await issueInvitation(tx, actor, userId) };
