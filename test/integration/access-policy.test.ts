@@ -7,7 +7,9 @@ import { makeCase } from '../support/casework-factories.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../src/domain/errors.ts';
-import { decideFamily, decideReferral, familyFilterSql, permissions, referralFilterSql, type FamilyPermission } from '../../src/domain/access/policy.ts';
+import {
+  awaitingAllocationFilterSql, decideAwaitingAllocation, decideFamily, decideReferral, familyFilterSql, permissions, referralFilterSql, type FamilyPermission,
+} from '../../src/domain/access/policy.ts';
 import { loadFacts } from '../../src/modules/access/policy.ts';
 import { seedDemo } from '../../src/modules/demo/seed.ts';
 
@@ -206,5 +208,30 @@ describe.each(engines)('the policy’s single decision and its SQL agree on the 
       }
     }
     expect(allowed).toBeGreaterThan(20);
+  });
+
+  it('for every demo user and referral accepted by someone: who sees its case under "Awaiting allocation" on Team work', async () => {
+    const users = await t.db.query<{ id: string; role: Actor['role']; display_name: string; agency_id: string; team_id: string | null }>(
+      'SELECT id, role, display_name, agency_id, team_id FROM app_user ORDER BY email');
+    // Every referral is given a decider in turn: managers of various teams, and people who manage none.
+    const referralIds = (await t.db.query<{ id: string }>('SELECT id FROM referral ORDER BY id LIMIT 120')).map((r) => r.id);
+    for (const [i, id] of referralIds.entries()) await t.db.query('UPDATE referral SET decided_by = $2 WHERE id = $1', [id, users[i % users.length].id]);
+    const deciders = await t.db.query<{ id: string; decided_by: string; team_id: string | null; managed: string[] }>(
+      `SELECT r.id, r.decided_by, d.team_id, ARRAY(SELECT tm.team_id::text FROM team_manager tm WHERE tm.user_id = d.id) AS managed
+         FROM referral r JOIN app_user d ON d.id = r.decided_by WHERE r.id = ANY($1::uuid[])`, [referralIds]);
+    let allowed = 0;
+    for (const u of users) {
+      const actor: Actor = { id: u.id, role: u.role, displayName: u.display_name, agencyId: u.agency_id, teamId: u.team_id, ip: 'test' };
+      const facts = await loadFacts(t.db, actor);
+      const bySql = (await t.db.query<{ id: string }>(
+        `SELECT r.id FROM referral r WHERE r.id = ANY($2::uuid[]) AND ${awaitingAllocationFilterSql(actor, '$1')} ORDER BY r.id`, [u.id, referralIds])).map((r) => r.id);
+      const byDecision = deciders.filter((d) => decideAwaitingAllocation(facts, { decidedBy: d.decided_by, deciderTeamId: d.team_id, deciderManagedTeamIds: d.managed }).allowed)
+        .map((d) => d.id).sort();
+      expect(bySql, u.display_name).toEqual(byDecision);
+      allowed += byDecision.length;
+    }
+    expect(allowed).toBeGreaterThan(10);
+    // Only managers allocate: nobody else is shown a case waiting for allocation.
+    expect(users.some((u) => u.role !== 'manager')).toBe(true);
   });
 });

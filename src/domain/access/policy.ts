@@ -198,3 +198,33 @@ export function referralFilterSql(facts: AccessFacts, permission: ReferralPermis
   }
   return conditions.length ? `(${conditions.join(' OR ')})` : 'false';
 }
+
+/** Who accepted a referral at screening, for the cases it opened that wait for a key worker. */
+export interface AwaitingAllocationFacts {
+  /** The manager who accepted the referral. */
+  decidedBy: string | null;
+  /** Their team, and the teams they manage. */
+  deciderTeamId: string | null;
+  deciderManagedTeamIds: readonly string[];
+}
+
+/**
+ * "Awaiting allocation" on Team work: a case accepted at screening and not yet allocated is for the
+ * manager who accepted it, the managers of their team, and the other managers of the teams they manage.
+ */
+export function decideAwaitingAllocation(facts: AccessFacts, c: AwaitingAllocationFacts): Decision {
+  if (!mayUse(facts.role, 'case.allocate') || !c.decidedBy) return refused;
+  if (c.decidedBy === facts.userId) return { allowed: true, basis: 'accepted the referral' };
+  if (c.deciderTeamId && facts.managedTeamIds.includes(c.deciderTeamId)) return { allowed: true, basis: 'manages the team of the manager who accepted it' };
+  if (c.deciderManagedTeamIds.some((team) => facts.managedTeamIds.includes(team))) return { allowed: true, basis: 'manages a team with the manager who accepted it' };
+  return refused;
+}
+
+/** The same rule as `decideAwaitingAllocation`, as an SQL condition on referral `r`; `user` is the parameter holding the actor's id. */
+export function awaitingAllocationFilterSql(facts: Pick<AccessFacts, 'role'>, user: string): string {
+  if (!mayUse(facts.role, 'case.allocate')) return `(false AND r.decided_by = ${user})`;
+  return `(r.decided_by = ${user}
+        OR EXISTS (SELECT 1 FROM team_manager mine JOIN app_user d ON d.id = r.decided_by
+                    WHERE mine.user_id = ${user}
+                      AND (mine.team_id = d.team_id OR mine.team_id IN (SELECT theirs.team_id FROM team_manager theirs WHERE theirs.user_id = d.id))))`;
+}

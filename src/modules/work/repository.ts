@@ -1,5 +1,7 @@
 import type { Queryable } from '../../db/database.ts';
 import type { CaseState } from '../../domain/casework/lifecycle.ts';
+import { awaitingAllocationFilterSql } from '../../domain/access/policy.ts';
+import type { UserRole } from '../../domain/codes.ts';
 
 /** Both engines return timestamptz as Date objects: the module works with ISO strings. */
 function instant(value: unknown): string {
@@ -110,18 +112,15 @@ export const workRepository = {
   },
 
   /**
-   * Cases accepted at screening and not yet allocated, for the manager's team: accepted by this
-   * manager, by a member of a team they manage, or by another manager of one of their teams.
+   * Cases accepted at screening and not yet allocated that the access policy gives this manager
+   * (`awaitingAllocationFilterSql`: accepted by them, by someone in a team they manage, or by
+   * another manager of one of their teams).
    */
-  async awaitingAllocationFor(q: Queryable, managerId: string): Promise<WorkCaseRow[]> {
+  async awaitingAllocationFor(q: Queryable, manager: { id: string; role: UserRole }): Promise<WorkCaseRow[]> {
     const rows = await q.query<Record<string, unknown>>(
       `${caseSelect}
-        WHERE c.state = 'awaiting_allocation'
-          AND (r.decided_by = $1
-               OR EXISTS (SELECT 1 FROM team_manager mine JOIN app_user d ON d.id = r.decided_by
-                           WHERE mine.user_id = $1
-                             AND (mine.team_id = d.team_id OR mine.team_id IN (SELECT theirs.team_id FROM team_manager theirs WHERE theirs.user_id = d.id))))
-        ORDER BY r.received_at, c.reference`, [managerId]);
+        WHERE c.state = 'awaiting_allocation' AND ${awaitingAllocationFilterSql(manager, '$1')}
+        ORDER BY r.received_at, c.reference`, [manager.id]);
     return rows.map(caseRow);
   },
 

@@ -160,7 +160,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
             drifting: theirs.filter((c) => c.drift.length > 0).length,
           };
         });
-        const awaitingRows = await repo.awaitingAllocationFor(tx, actor.id);
+        const awaitingRows = await repo.awaitingAllocationFor(tx, actor);
         const awaiting = awaitingRows.map((r) => ({
           id: r.id, reference: r.reference, familyName: r.family_name, programmeName: r.programme_name, referredOn: ukDate(r.referred_at),
           firstVisitDueBy: r.first_visit_due_at,
