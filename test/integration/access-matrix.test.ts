@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testClock } from '../support/clock.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, joinFamily, makePartnership, makeUser, testPassword } from '../support/factories.ts';
-import { makeCase } from '../support/casework-factories.ts';
+import { makeCase, makeContact } from '../support/casework-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import { docxText, pdfText, readableText } from '../support/extract-text.ts';
 import type { LanternApp } from '../../src/web/app.ts';
@@ -25,11 +25,11 @@ const relationships = ['own family', 'another team’s family', 'no relationship
 type Relationship = (typeof relationships)[number];
 
 /** Parameters that name a family's record: a refusal must be a 403 or a 404 for these. */
-const familyParams = new Set(['familyId', 'caseId', 'personId', 'memberId', 'referralId']);
+const familyParams = new Set(['familyId', 'caseId', 'personId', 'memberId', 'referralId', 'contactId', 'letterId', 'goalId', 'actionId', 'planId']);
 // Signing out would end the session the rest of that role's requests use; it shows no family.
 const skipped = new Set(['/sign-out']);
 
-interface Target { familyId: string; personId: string; caseId: string; referralId: string; marker: string }
+interface Target { familyId: string; personId: string; caseId: string; referralId: string; contactId: string; letterId: string; planId: string; goalId: string; actionId: string; marker: string }
 
 function markerFor(name: string) {
   // Letters only, so every extractor (PDF hex strings, XML, CSV quoting) keeps it whole.
@@ -44,7 +44,23 @@ async function plantFamily(t: TestDatabase, s: ReturnType<typeof buildServices>,
   const [{ id: personId }] = await t.db.query<{ id: string }>('SELECT id FROM person WHERE family_id = $1', [familyId]);
   const { caseId, referralId } = await makeCase(t.db, { familyId, keyWorkerId: creator.id });
   await t.db.query(`UPDATE referral SET subject = $2, reasons = $3 WHERE id = $1`, [referralId, JSON.stringify({ familyName: marker, addressLine1: '', postcode: '', members: [] }), `Worried about ${marker}`]);
-  return { familyId, personId, caseId, referralId, marker };
+  // A contact, a letter and a draft plan with a goal and an action, each carrying the marker, so their routes are tried with real ids.
+  const { contactId } = await makeContact(t.db, { caseId, recordedBy: creator.id, date: '2026-11-20', startTime: '10:00', endTime: '11:00', notes: `Visited ${marker}` });
+  const letterId = randomUUID();
+  await t.db.query(
+    `INSERT INTO letter (id, case_id, contact_id, recipient, recipient_name, letter_date, subject, salutation, did_together, progress, next_steps, who_to_contact, signed_by_name, created_by)
+     VALUES ($1, $2, $3, 'family', $4, '2026-11-20', 'Your progress', $5, $6, 'Good progress', 'Keep going', 'Your key worker', 'Key Worker', $7)`,
+    [letterId, caseId, contactId, marker, `Dear ${marker}`, `We met ${marker}`, creator.id]);
+  const planId = randomUUID();
+  const goalId = randomUUID();
+  const actionId = randomUUID();
+  await t.db.query(`INSERT INTO family_plan (id, case_id, number, status) VALUES ($1, $2, 1, 'draft')`, [planId, caseId]);
+  await t.db.query(`INSERT INTO plan_goal (id, plan_id, lineage_id, position, goal, outcome_area) VALUES ($1, $2, $3, 1, $4, 'education')`, [goalId, planId, randomUUID(), `${marker} gets to school`]);
+  await t.db.query(
+    `INSERT INTO plan_action (id, plan_id, goal_id, lineage_id, position, description, owner_type, owner_user_id, owner_name, due_on, status)
+     VALUES ($1, $2, $3, $4, 1, $5, 'practitioner', $6, 'Key Worker', '2026-12-20', 'not_started')`,
+    [actionId, planId, goalId, randomUUID(), `Walk ${marker} to school`, creator.id]);
+  return { familyId, personId, caseId, referralId, contactId, letterId, planId, goalId, actionId, marker };
 }
 
 describe.each(engines)('the access matrix on %s', (engine) => {
@@ -126,7 +142,10 @@ describe.each(engines)('the access matrix on %s', (engine) => {
     let checked = 0;
     const run = async ({ route, role, relationship }: (typeof cells)[number]) => {
       const target = targets[relationship];
-      const ids: Record<string, string> = { familyId: target.familyId, personId: target.personId, memberId: target.personId, caseId: target.caseId, referralId: target.referralId };
+      const ids: Record<string, string> = {
+        familyId: target.familyId, personId: target.personId, memberId: target.personId, caseId: target.caseId, referralId: target.referralId,
+        contactId: target.contactId, letterId: target.letterId, planId: target.planId, goalId: target.goalId, actionId: target.actionId,
+      };
       const params = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]);
       const url = route.url.replace(/:(\w+)/g, (_, name: string) => ids[name] ?? randomUUID());
       const api = url.startsWith('/api/');
@@ -186,6 +205,11 @@ describe.each(engines)('the access matrix on %s', (engine) => {
     }
     const mine = await clients['key worker'].page.get('/my-families');
     expect(mine.body).toContain(own.marker);
+    // The contact, letter and plan goal the matrix is given are real: their pages show the marker to the key worker.
+    for (const url of [`/cases/${own.caseId}/contacts/${own.contactId}`, `/cases/${own.caseId}/letters/${own.letterId}`, `/cases/${own.caseId}/plan/goals/${own.goalId}`]) {
+      const page = await clients['key worker'].page.get(url);
+      expect({ url, status: page.statusCode, shown: page.body.includes(own.marker) }).toEqual({ url, status: 200, shown: true });
+    }
     for (const role of ['analyst', 'administrator'] as const) {
       expect((await clients[role].page.get(`/families/${own.familyId}`)).statusCode).toBe(403);
     }
