@@ -28,7 +28,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     single: { type: 'string' },
     'no-public': { type: 'boolean', default: false },
-    data: { type: 'string', default: '/work/shared/data/linkage' },
+    data: { type: 'string', default: fileURLToPath(new URL('./data/linkage', import.meta.url)) },
   },
 });
 
@@ -132,7 +132,7 @@ function runSynthetic(size: number, seed: number): void {
   );
 }
 
-function febrl(file: string): { records: PersonRecord[]; truth: Int32Array } {
+function febrl(file: string, withId = false): { records: PersonRecord[]; truth: Int32Array } {
   const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
   const records: PersonRecord[] = [];
   const ids = new Map<string, number>();
@@ -147,6 +147,7 @@ function febrl(file: string): { records: PersonRecord[]; truth: Int32Array } {
       dateOfBirth: d && d.length === 8 ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : null,
       postcode: c[7] || null,
       address: [c[3], c[4]].filter(Boolean).join(' ') || null,
+      ...(withId && c[10] ? { identifiers: { soc_sec_id: c[10] } } : {}),
     });
     const person = c[0].split('-')[1];
     if (!ids.has(person)) ids.set(person, ids.size);
@@ -173,6 +174,9 @@ function runPublic(dir: string): void {
     ['FEBRL dataset1', () => febrl(`${dir}/dataset1.csv`)],
     ['FEBRL dataset2', () => febrl(`${dir}/dataset2.csv`)],
     ['FEBRL dataset3', () => febrl(`${dir}/dataset3.csv`)],
+    ['FEBRL dataset1 + soc_sec_id', () => febrl(`${dir}/dataset1.csv`, true)],
+    ['FEBRL dataset2 + soc_sec_id', () => febrl(`${dir}/dataset2.csv`, true)],
+    ['FEBRL dataset3 + soc_sec_id', () => febrl(`${dir}/dataset3.csv`, true)],
     ['Splink fake_1000', () => fake1000(`${dir}/fake_1000.csv`)],
   ];
   for (const [name, load] of sets) {
@@ -199,7 +203,7 @@ if (values.single) {
   runSynthetic(Number(values.single), Number(values.seed));
 } else {
   const script = fileURLToPath(import.meta.url);
-  for (const size of values.sizes.split(',').map(Number)) {
+  for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
     const child = spawnSync(process.execPath, [...process.execArgv, script, '--single', String(size), '--seed', values.seed], { stdio: 'inherit' });
     if (child.status !== 0) process.exitCode = 1;
   }

@@ -7,7 +7,7 @@ import type { FieldWeight } from './types.ts';
 
 export type FieldName = FieldWeight['field'];
 
-export const FIELDS: readonly FieldName[] = ['firstName', 'lastName', 'dateOfBirth', 'sex', 'postcode', 'address', 'email'];
+export const FIELDS: readonly FieldName[] = ['firstName', 'lastName', 'dateOfBirth', 'sex', 'postcode', 'address', 'email', 'identifier'];
 
 export const FIRST = 0;
 export const LAST = 1;
@@ -16,6 +16,7 @@ export const SEX = 3;
 export const POSTCODE = 4;
 export const ADDRESS = 5;
 export const EMAIL = 6;
+export const IDENTIFIER = 7;
 
 /** Level 0 is always "missing" (one side or both blank): it weighs nothing and takes no part in training. */
 export const MISSING = 0;
@@ -27,6 +28,8 @@ export const SexLevel = { missing: 0, same: 1, different: 2 } as const;
 export const PostcodeLevel = { missing: 0, exact: 1, outward: 2, different: 3, withAddress: 4 } as const;
 export const AddressLevel = { missing: 0, exact: 1, similar: 2, sameStreet: 3, different: 4 } as const;
 export const EmailLevel = { missing: 0, exact: 1, localPart: 2, similar: 3, different: 4 } as const;
+/** Over the schemes both records carry: one equal; else one a typo of the other (one digit, two swapped); else all different. */
+export const IdentifierLevel = { missing: 0, exact: 1, typo: 2, different: 3 } as const;
 
 /** The level names stored in the model (field -> level -> {m, u}), by field then level number. */
 export const LEVEL_NAMES: readonly (readonly string[])[] = [
@@ -40,6 +43,7 @@ export const LEVEL_NAMES: readonly (readonly string[])[] = [
   ['missing', 'exact', 'same outward code', 'different', 'same, counted with the address'],
   ['missing', 'exact', 'similar', 'same street, different number', 'different'],
   ['missing', 'exact', 'same local part', 'one typo', 'different'],
+  ['missing', 'exact', 'one typo', 'different'],
 ];
 
 export const RADIX: readonly number[] = LEVEL_NAMES.map((l) => l.length);

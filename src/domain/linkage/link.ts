@@ -4,7 +4,7 @@
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
 import { blockAndCompare, type BlockingOptions } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
-import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
+import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
 import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
 import { formatDate, isIsoDate } from '../dates.ts';
@@ -86,8 +86,8 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
   const c = compile(model);
   const tfFirst = tfByName(c, f, 0);
   const tfLast = tfByName(c, f, 1);
-  const [t0, t1, t2, t3, t4, t5, t6] = c.table;
-  const [l0, l1, l2, l3, l4, l5, l6] = levelOf;
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = c.table;
+  const [l0, l1, l2, l3, l4, l5, l6, l7] = levelOf;
   const prior = c.prior;
   const tfAtHome = c.tfAtHome;
   const review = thresholds.review;
@@ -124,7 +124,7 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
     const b = l1[p];
     const w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
     const w1 = b === LastLevel.exact || (b === LastLevel.exactAtHome && tfAtHome) ? t1[b] + tfLast[f.last[i]] : t1[b];
-    const weight = prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]];
+    const weight = prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
     if (weight < review && !acceptedKeys.has(i * n + j)) continue;
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
     let clerical: boolean | undefined;
@@ -175,7 +175,7 @@ function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { le
 
 function scorePair(c: CompiledModel, f: Features, i: number, j: number): number {
   const { weights } = fieldWeights(c, f, i, j);
-  return c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5] + weights[6];
+  return weights.reduce((sum, w) => sum + w, c.prior);
 }
 
 const compiled = new WeakMap<LinkageModel, CompiledModel>();
@@ -195,11 +195,11 @@ export function explain(model: LinkageModel, left: PersonRecord, right: PersonRe
     label: labelFor(k, levels[k], left, right, c),
     weight: weights[k],
   }));
-  const weight = c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5] + weights[6];
+  const weight = weights.reduce((sum, w) => sum + w, c.prior);
   return { prior: c.prior, fields, weight, probability: probabilityOf(weight) };
 }
 
-const FIELD_WORDS = ['first name', 'surname', 'date of birth', 'sex', 'postcode', 'address', 'email'];
+const FIELD_WORDS = ['first name', 'surname', 'date of birth', 'sex', 'postcode', 'address', 'email', 'identifier'];
 
 function show(v: string | null | undefined): string {
   return v && v.trim() ? v.trim() : 'blank';
@@ -226,9 +226,19 @@ function valuesOf(field: number, r: PersonRecord): string | null | undefined {
       return r.address;
     case EMAIL:
       return r.email;
+    case IDENTIFIER:
+      return r.identifiers ? Object.entries(r.identifiers).filter(([, v]) => v).map(([k, v]) => `${SCHEME_WORDS[k] ?? k} ${v}`).join(', ') || null : null;
     default:
       return null;
   }
+}
+
+const SCHEME_WORDS: Record<string, string> = { nhs: 'NHS number', upn: 'UPN', ni: 'NI number', pnc: 'PNC ID' };
+
+/** The schemes both records carry, in words. */
+function sharedSchemes(left: PersonRecord, right: PersonRecord): string {
+  const both = Object.keys(left.identifiers ?? {}).filter((k) => left.identifiers?.[k] && right.identifiers?.[k]);
+  return both.map((k) => SCHEME_WORDS[k] ?? k).join(', ');
 }
 
 function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel): string {
@@ -268,6 +278,12 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
   if (field === ADDRESS && level === 3) return `${what}: ${a} and ${b} are on the same street with different house numbers`;
   if (field === EMAIL && level === EmailLevel.localPart) return `${what}: ${a} and ${b} have the same name before the @ at different providers`;
   if (field === EMAIL && level === EmailLevel.similar) return `${what}: ${a} and ${b} differ by one character`;
+  if (field === IDENTIFIER) {
+    const schemes = sharedSchemes(left, right);
+    if (level === IdentifierLevel.exact) return `${what}: the same ${schemes} on both records`;
+    if (level === IdentifierLevel.typo) return `${what}: ${schemes} differ by one digit or two swapped digits`;
+    return `${what}: ${schemes} different`;
+  }
   if (name === 'exact' || name === 'same' || a === b) return `${what}: ${a} on both records`;
   return `${what}: ${a} and ${b} are different`;
 }

@@ -52,6 +52,7 @@ export function estimateU(f: Features, samples: number, seed: number): Float64Ar
     sumSquares(f.postcode, n),
     sumSquares(f.address, n),
     sumSquares(f.email, n),
+    sharedIdentifiers(f),
   ];
   return counts.map((c, field) => {
     const u = new Float64Array(c.length);
@@ -72,6 +73,17 @@ export function estimateU(f: Features, samples: number, seed: number): Float64Ar
 
 function tally(counts: Float64Array[], code: number): void {
   for (let field = 0; field < counts.length; field++) counts[field][levelOf[field][code]]++;
+}
+
+/** The share of all record pairs that carry one number in one scheme (0 when no number is shared). */
+function sharedIdentifiers(f: Features): number | null {
+  if (!f.idValue.length) return null;
+  const counts = new Int32Array(f.identifierValues.length);
+  for (const v of f.idValue) counts[v]++;
+  let shared = 0;
+  for (const c of counts) shared += (c * (c - 1)) / 2;
+  const all = (f.n * (f.n - 1)) / 2;
+  return all > 0 ? Math.max(shared, 0.5) / all : null;
 }
 
 function sumSquares(values: Int32Array, n: number, missing = -1): number {
