@@ -261,11 +261,16 @@ function twins(f: Features, i: number, j: number): boolean {
   const dob = dobLevel(f, i, j);
   if (dob !== DobLevel.exact && dob !== DobLevel.dayMonthSwapped && dob !== DobLevel.onePartDifferent) return false;
   const ln = lastNameLevel(f, i, j);
-  return (
-    (ln !== LastLevel.different && ln !== LastLevel.missing) ||
-    (f.address[i] >= 0 && f.address[i] === f.address[j]) ||
-    (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j])
-  );
+  return (ln !== LastLevel.different && ln !== LastLevel.missing) || sameHome(f, i, j);
+}
+
+function sameHome(f: Features, i: number, j: number): boolean {
+  return (f.address[i] >= 0 && f.address[i] === f.address[j]) || (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j]);
+}
+
+/** Which twin level: at one home, or with the same surname at another (or no) home. */
+function twinLevel(f: Features, i: number, j: number): number {
+  return sameHome(f, i, j) ? FirstLevel.twin : FirstLevel.twinElsewhere;
 }
 
 export function firstNameLevel(f: Features, i: number, j: number): number {
@@ -278,7 +283,7 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
     if (mx < 0) return FirstLevel.missing;
     const y = a < 0 ? j : i;
     if (mx === f.first[y] || mx === f.middle[y]) return FirstLevel.middle;
-    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j)) return FirstLevel.twin;
+    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j)) return twinLevel(f, i, j);
     return FirstLevel.missing;
   }
   if (a === b) return FirstLevel.exact;
@@ -290,12 +295,12 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
   const band = nameBand(f, a, b);
   if (band === 0) return FirstLevel.jw92;
   // Stanley and Stacey: a near spelling with the other sex is a twin, not a typo
-  if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? FirstLevel.twin : FirstLevel.jw88;
+  if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? twinLevel(f, i, j) : FirstLevel.jw88;
   // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
   if (twins(f, i, j)) {
     // but a typo of a form of the same name, with no other sex recorded, is one person mis-keyed
     const otherSex = f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j];
-    return !otherSex && typoOfNickname(f, a, b) ? FirstLevel.jw88 : FirstLevel.twin;
+    return !otherSex && typoOfNickname(f, a, b) ? FirstLevel.jw88 : twinLevel(f, i, j);
   }
   return band === 2 ? FirstLevel.phonetic : FirstLevel.different;
 }

@@ -21,7 +21,7 @@ export const IDENTIFIER = 7;
 /** Level 0 is always "missing" (one side or both blank): it weighs nothing and takes no part in training. */
 export const MISSING = 0;
 
-export const FirstLevel = { missing: 0, exact: 1, nickname: 2, swapped: 3, jw92: 4, jw88: 5, phonetic: 6, different: 7, twin: 8, middle: 9 } as const;
+export const FirstLevel = { missing: 0, exact: 1, nickname: 2, swapped: 3, jw92: 4, jw88: 5, phonetic: 6, different: 7, twin: 8, middle: 9, twinElsewhere: 10 } as const;
 export const LastLevel = { missing: 0, exact: 1, swapped: 2, jw92: 3, jw88: 4, phonetic: 5, different: 6, exactAtHome: 7 } as const;
 export const DobLevel = { missing: 0, exact: 1, dayMonthSwapped: 2, onePartDifferent: 3, withinYear: 4, different: 5, namesake: 6 } as const;
 export const SexLevel = { missing: 0, same: 1, different: 2 } as const;
@@ -36,6 +36,7 @@ export const LEVEL_NAMES: readonly (readonly string[])[] = [
   [
     'missing', 'exact', 'nickname', 'first and last name swapped', 'jaro-winkler >= 0.92', 'jaro-winkler >= 0.88 or one typo', 'phonetic', 'different',
     'different, same birth date and surname or home', 'first name is the other record\'s middle name',
+    'different, same birth date and surname, another home',
   ],
   ['missing', 'exact', 'first and last name swapped', 'jaro-winkler >= 0.92', 'jaro-winkler >= 0.88 or one typo', 'phonetic', 'different', 'exact, at the same home'],
   ['missing', 'exact', 'day and month swapped', 'one of day, month or year different', 'within a year', 'different', 'a generation apart, same name and home'],
@@ -71,11 +72,26 @@ export const levelOf: readonly Uint8Array[] = (() => {
 })();
 
 /**
- * The twin guard: different given names with the same surname and the same date of birth are
- * twins (or a data-entry clash), never one person. Every other field agrees for twins living
- * together, so no weight learnt from the data can keep them apart; this fixed weight does.
+ * The weight of the namesake guard, and of the twin levels in a model stored before they were
+ * learnt (see twinShare in model.ts for how the twin levels are weighed now).
  */
 export const TWIN_GUARD_WEIGHT = -60;
+
+/**
+ * The fields a twin level stands in for: its weight is learnt for the pair as a whole (how often
+ * pairs like this are two people in these data), so the surname and date of birth (and, at one
+ * home, the postcode and address) that define it do not count again.
+ */
+export function countedWithFirst(first: number, field: number): boolean {
+  if (first === FirstLevel.twin) return field === LAST || field === DOB || field === POSTCODE || field === ADDRESS;
+  if (first === FirstLevel.twinElsewhere) return field === LAST || field === DOB;
+  return false;
+}
+
+/** The twin levels: clearly different first names with the same birth date and surname or home. */
+export function isTwinLevel(first: number): boolean {
+  return first === FirstLevel.twin || first === FirstLevel.twinElsewhere;
+}
 
 /**
  * How often two different people at one home share a surname, as the "exact, at the same home"

@@ -4,7 +4,7 @@
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
 import { blockAndCompare, type BlockingOptions } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
-import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
+import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithFirst, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
 import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
 import { formatDate, isIsoDate } from '../dates.ts';
@@ -124,7 +124,12 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
     const b = l1[p];
     const w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
     const w1 = b === LastLevel.exact || (b === LastLevel.exactAtHome && tfAtHome) ? t1[b] + tfLast[f.last[i]] : t1[b];
-    const weight = prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
+    const weight =
+      a === FirstLevel.twin
+        ? prior + t0[a] + t3[l3[p]] + t6[l6[p]] + t7[l7[p]]
+        : a === FirstLevel.twinElsewhere
+          ? prior + t0[a] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
+          : prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
     if (weight < review && !acceptedKeys.has(i * n + j)) continue;
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
     let clerical: boolean | undefined;
@@ -170,6 +175,7 @@ function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { le
   const weights = levels.map((l, field) => c.table[field][l]);
   if (levels[FIRST] === FirstLevel.exact) weights[FIRST] = c.table[FIRST][levels[FIRST]] + tfAdjustment(c, 0, f.names[f.first[i]]);
   if (levels[LAST] === LastLevel.exact || (levels[LAST] === LastLevel.exactAtHome && c.tfAtHome)) weights[LAST] = c.table[LAST][levels[LAST]] + tfAdjustment(c, 1, f.names[f.last[i]]);
+  for (let field = 0; field < weights.length; field++) if (countedWithFirst(levels[FIRST], field)) weights[field] = 0;
   return { levels, weights };
 }
 
@@ -192,7 +198,7 @@ export function explain(model: LinkageModel, left: PersonRecord, right: PersonRe
   const fields: FieldWeight[] = FIELDS.map((field, k) => ({
     field,
     level: LEVEL_NAMES[k][levels[k]],
-    label: labelFor(k, levels[k], left, right, c),
+    label: labelFor(k, levels[k], left, right, c, levels[FIRST]),
     weight: weights[k],
   }));
   const weight = weights.reduce((sum, w) => sum + w, c.prior);
@@ -241,8 +247,9 @@ function sharedSchemes(left: PersonRecord, right: PersonRecord): string {
   return both.map((k) => SCHEME_WORDS[k] ?? k).join(', ');
 }
 
-function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel): string {
+function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel, first: number): string {
   const what = FIELD_WORDS[field];
+  if (countedWithFirst(first, field)) return `${what}: counted with the first name (different names, as twins have)`;
   const a = field === DOB ? showDate(valuesOf(field, left)) : show(valuesOf(field, left));
   const b = field === DOB ? showDate(valuesOf(field, right)) : show(valuesOf(field, right));
   const name = LEVEL_NAMES[field][level];
@@ -253,7 +260,8 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
     return `${what}: ${a} and ${b} are forms of the same name${formal ? ` (${formal})` : ''}`;
   }
   if (field === FIRST && level === FirstLevel.middle) return `${what}: one record's first name is the other's middle name (${[left, right].map((r) => [r.firstName, r.middleName].filter(Boolean).join(' ') || 'blank').join(' and ')})`;
-  if (field === FIRST && level === FirstLevel.twin) return `${what}: ${a} and ${b} are different names with the same date of birth and the same surname or home, so they are treated as different people (twins)`;
+  if (field === FIRST && isTwinLevel(level))
+    return `${what}: ${a} and ${b} are different names with the same date of birth and the same ${level === FirstLevel.twin ? 'home' : 'surname'}, as twins have; this weight is how often such pairs are one person in these records, and stands for the surname, date of birth${level === FirstLevel.twin ? ' and home' : ''} too`;
   if ((field === FIRST || field === LAST) && name === 'first and last name swapped') return `${what}: first name and surname appear the other way round on one record`;
   if (field === LAST && level === LastLevel.exactAtHome) return `${what}: ${a} on both records, who share a home, so it counts for less (families share both)`;
   if ((field === FIRST || field === LAST) && name === 'exact') {
