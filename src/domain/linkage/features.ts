@@ -310,6 +310,8 @@ export function lastNameLevel(f: Features, i: number, j: number): number {
   const b = f.last[j];
   if (a < 0 || b < 0) return LastLevel.missing;
   if (a === b) return LastLevel.exact;
+  // the swap is credited on the first name; on the surname too only when the birth date or home
+  // agrees (two people whose names are each other's reversed, born apart and living apart, are two)
   if (swapped(f, i, j)) return LastLevel.swapped;
   const band = nameBand(f, a, b);
   return band === 0 ? LastLevel.jw92 : band === 1 ? LastLevel.jw88 : band === 2 ? LastLevel.phonetic : LastLevel.different;
@@ -323,7 +325,8 @@ export function dobLevel(f: Features, i: number, j: number): number {
   const sameYear = f.year[i] === f.year[j];
   if (sameYear && f.day[i] === f.month[j] && f.month[i] === f.day[j]) return DobLevel.dayMonthSwapped;
   const agree = (sameYear ? 1 : 0) + (f.month[i] === f.month[j] ? 1 : 0) + (f.day[i] === f.day[j] ? 1 : 0);
-  if (agree === 2) return DobLevel.onePartDifferent;
+  // a different year counts as "one part different" only when it is a typo of the other (1987, 1978, 1997)
+  if (agree === 2 && (sameYear || withinOneEdit(String(f.year[i]), String(f.year[j])))) return DobLevel.onePartDifferent;
   if (Math.abs(a - b) <= 365) return DobLevel.withinYear;
   return DobLevel.different;
 }

@@ -90,6 +90,7 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
   const [l0, l1, l2, l3, l4, l5, l6, l7] = levelOf;
   const prior = c.prior;
   const tfAtHome = c.tfAtHome;
+  const twinTf = c.twinTf;
   const review = thresholds.review;
   const linkAt = thresholds.link;
   const n = f.n;
@@ -124,11 +125,13 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
     const b = l1[p];
     const w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
     const w1 = b === LastLevel.exact || (b === LastLevel.exactAtHome && tfAtHome) ? t1[b] + tfLast[f.last[i]] : t1[b];
+    // a twin level's chance of two people sharing the surname is the average one: a rare surname makes it rarer
+    const tw = a === FirstLevel.twin || a === FirstLevel.twinElsewhere ? t0[a] + (twinTf[a] && (b === LastLevel.exact || b === LastLevel.exactAtHome) ? tfLast[f.last[i]] : 0) : 0;
     const weight =
       a === FirstLevel.twin
-        ? prior + t0[a] + t3[l3[p]] + t6[l6[p]] + t7[l7[p]]
+        ? prior + tw + t3[l3[p]] + t6[l6[p]] + t7[l7[p]]
         : a === FirstLevel.twinElsewhere
-          ? prior + t0[a] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
+          ? prior + tw + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
           : prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
     if (weight < review && !acceptedKeys.has(i * n + j)) continue;
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
@@ -175,6 +178,7 @@ function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { le
   const weights = levels.map((l, field) => c.table[field][l]);
   if (levels[FIRST] === FirstLevel.exact) weights[FIRST] = c.table[FIRST][levels[FIRST]] + tfAdjustment(c, 0, f.names[f.first[i]]);
   if (levels[LAST] === LastLevel.exact || (levels[LAST] === LastLevel.exactAtHome && c.tfAtHome)) weights[LAST] = c.table[LAST][levels[LAST]] + tfAdjustment(c, 1, f.names[f.last[i]]);
+  if (isTwinLevel(levels[FIRST]) && c.twinTf[levels[FIRST]] && (levels[LAST] === LastLevel.exact || levels[LAST] === LastLevel.exactAtHome)) weights[FIRST] += tfAdjustment(c, 1, f.names[f.last[i]]);
   for (let field = 0; field < weights.length; field++) if (countedWithFirst(levels[FIRST], field)) weights[field] = 0;
   return { levels, weights };
 }

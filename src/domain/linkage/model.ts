@@ -280,14 +280,16 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
   const households = householdShare(store);
   const householdsSeen = households.sameSurname >= f.n * HOUSEHOLDS_PER_RECORD && households.sameSurname >= households.atHome * HOUSEHOLD_SHARE;
   const fields: LinkageModel['fields'] = {};
+  const twinByChance: Record<string, boolean> = {};
   FIELDS.forEach((name, field) => {
     const levels: Record<string, { m: number; u: number }> = {};
     LEVEL_NAMES[field].forEach((level, l) => {
       if (l === 0) levels[level] = { m: 1, u: 1 };
       else if (field === FIRST && isTwinLevel(l)) {
         // stored so that log2(m / u) + prior = log2((1 - share) / share): the pair's odds as the data give them
-        const share = twinShare(store, l, m, u, allPairs);
+        const { share, byChance } = twinShare(store, l, m, u, allPairs, p);
         levels[level] = { m: 1 - share, u: share * (p / (1 - p)) };
+        twinByChance[level] = byChance;
       }
       else if (field === DOB && l === DobLevel.namesake) levels[level] = { m: 2 ** TWIN_GUARD_WEIGHT, u: 1 };
       else if (field === LAST && l === LastLevel.exactAtHome) levels[level] = { m: m[field][LastLevel.exact], u: householdsSeen ? SURNAME_AT_HOME_U : u[field][LastLevel.exact] };
@@ -305,6 +307,7 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
     termFrequencyFloor: floors,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     householdsSeen,
+    twinByChance,
   };
 }
 
@@ -319,7 +322,7 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
  * twins: the share is then what chance alone explains (different people who happen to share a
  * birth date and surname, from u), at least half a pair.
  */
-export function twinShare(store: PairStore, level: number, m: Float64Array[], u: Float64Array[], allPairs: number): number {
+export function twinShare(store: PairStore, level: number, m: Float64Array[], u: Float64Array[], allPairs: number, prior: number): { share: number; byChance: boolean } {
   let total = 0;
   let sexKnown = 0;
   let sexDifferent = 0;
@@ -336,9 +339,12 @@ export function twinShare(store: PairStore, level: number, m: Float64Array[], u:
   const uDifferent = u[SEX][SexLevel.different];
   let share = 0;
   if (uDifferent > mDifferent) share = ((sexDifferent + mDifferent) / (sexKnown + 1) - mDifferent) / (uDifferent - mDifferent);
-  const chance = allPairs * u[FIRST][FirstLevel.different] * u[DOB][DobLevel.exact] * u[LAST][LastLevel.exact];
+  // u of an exact name or date counts every pair that shares it, true pairs included; chance wants
+  // pairs of different people only, so take the true pairs (prior times m) out
+  const unrelated = (field: number, level: number) => Math.max(u[field][level] - prior * m[field][level], 0) / (1 - prior);
+  const chance = allPairs * u[FIRST][FirstLevel.different] * unrelated(DOB, DobLevel.exact) * unrelated(LAST, LastLevel.exact);
   const floor = Math.max(chance, 0.5) / (total + 1);
-  return Math.min(Math.max(share, floor), 1 - 1e-6);
+  return { share: Math.min(Math.max(share, floor), 1 - 1e-6), byChance: share <= floor };
 }
 
 /**
@@ -417,6 +423,8 @@ export interface CompiledModel {
   thresholds: Thresholds;
   /** Does an exact surname at the same home take the term-frequency adjustment (no households seen)? */
   tfAtHome: boolean;
+  /** By first-name level: does a twin level's weight take the surname's term frequency (chance alone)? */
+  twinTf: boolean[];
 }
 
 export function compile(model: LinkageModel): CompiledModel {
@@ -442,6 +450,7 @@ export function compile(model: LinkageModel): CompiledModel {
     tf: [tfMap('firstName'), tfMap('lastName')],
     tfFloor: [model.termFrequencyFloor?.firstName ?? 1e-6, model.termFrequencyFloor?.lastName ?? 1e-6],
     tfAtHome: !model.householdsSeen,
+    twinTf: LEVEL_NAMES[FIRST].map((name) => model.twinByChance?.[name] === true),
     thresholds: model.thresholds,
   };
 }

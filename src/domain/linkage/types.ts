@@ -95,6 +95,12 @@ export interface LinkageModel {
    * false: it counts as any exact surname.
    */
   householdsSeen?: boolean;
+  /**
+   * Twin levels (by level name) whose weight rests on chance alone (the data showed no twins): a
+   * rare surname then makes the chance smaller (term frequency). Where the data show twins, the
+   * surname's rarity does not make two people of one birth and home any less likely.
+   */
+  twinByChance?: Record<string, boolean>;
 }
 
 export interface LinkageResult {
