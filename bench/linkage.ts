@@ -20,7 +20,7 @@ import { link } from '../src/domain/linkage/index.ts';
 import type { PersonRecord } from '../src/domain/linkage/types.ts';
 import { generateRecords } from '../src/domain/linkage/synthetic.ts';
 import { buildFeatures } from '../src/domain/linkage/features.ts';
-import { DEFAULT_RULES } from '../src/domain/linkage/blocking.ts';
+import { rulesFor } from '../src/domain/linkage/blocking.ts';
 
 const { values } = parseArgs({
   options: {
@@ -70,7 +70,7 @@ export function pairwise(clusterOf: ArrayLike<number>, truth: ArrayLike<number>)
 /** Share of true pairs that at least one blocking rule puts in one (all-against-all) block. */
 function blockingRecall(records: PersonRecord[], truth: ArrayLike<number>, maxBlock = 400): number {
   const f = buildFeatures(records);
-  const keys = DEFAULT_RULES.map((r) => r.keys(f));
+  const keys = rulesFor(f).map((r) => r.keys(f));
   const sizes = keys.map((k) => {
     const counts = new Map<number, number>();
     for (const v of k) if (v >= 0) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -119,6 +119,7 @@ function runSynthetic(size: number, seed: number): void {
       peakMemoryMiB: Math.round(peak / 1048576),
       rssBeforeLinkMiB: Math.round(before / 1048576),
       comparisons: result.stats.comparisons,
+      comparisonsPerRecord: Number((result.stats.comparisons / size).toFixed(2)),
       links: result.stats.links,
       reviews: result.stats.reviews,
       blockingRecall: Number(fmt(recallOfBlocking)),
@@ -189,6 +190,7 @@ function runPublic(dir: string): void {
         records: records.length,
         seconds: Number(fmt(result.stats.seconds, 2)),
         comparisons: result.stats.comparisons,
+        comparisonsPerRecord: Number((result.stats.comparisons / records.length).toFixed(2)),
         blockingRecall: Number(fmt(blockingRecall(records, truth))),
         truePairs: a.truePairs,
         precision: Number(fmt(a.precision)),

@@ -60,3 +60,23 @@ describe('identifiers in linkage', () => {
     expect(same.label).toBe('identifier: the same NHS number on both records');
   });
 });
+
+describe('name cleaning and historical dates', () => {
+  it('drops titles, honorifics, suffixes and initials from names', async () => {
+    const { normaliseNameKey } = await import('./strings.ts');
+    expect(normaliseNameKey('Sir John')).toBe('john');
+    expect(normaliseNameKey('William 6th Bt')).toBe('william');
+    expect(normaliseNameKey('John Jr.')).toBe('john');
+    expect(normaliseNameKey('J. Robert')).toBe('robert');
+    expect(normaliseNameKey("O'Brien-Smith")).toBe('obriensmith');
+    expect(normaliseNameKey('Mr')).toBe('mr'); // nothing else to keep
+  });
+  it('gives dates before 1800 day numbers, so they block and compare like any other', async () => {
+    const { dayNumber } = await import('./strings.ts');
+    expect(dayNumber(1799, 12, 31)).toBeGreaterThan(0);
+    expect(dayNumber(1800, 1, 1) - dayNumber(1799, 12, 31)).toBe(1);
+    const f = buildFeatures([person('a', null, { dateOfBirth: '1750-03-02' }), person('b', null, { dateOfBirth: '1750-03-02', firstName: 'Jayne' })]);
+    expect(f.dayNo[0]).toBeGreaterThan(0);
+    expect(blockAndCompare(f).length).toBe(1);
+  });
+});
