@@ -109,6 +109,19 @@ function runSynthetic(size: number, seed: number): void {
   const accuracy = pairwise(result.clusterOf, generated.personOf);
   const recallOfBlocking = blockingRecall(generated.records, generated.personOf);
   const peak = process.resourceUsage().maxRSS * 1024;
+  // twins are two people: count twin pairs any of whose records landed in one cluster
+  const clustersOf = new Map<number, Set<number>>();
+  for (let i = 0; i < size; i++) {
+    const set = clustersOf.get(generated.personOf[i]) ?? new Set<number>();
+    set.add(result.clusterOf[i]);
+    clustersOf.set(generated.personOf[i], set);
+  }
+  let twinsMerged = 0;
+  for (const [a, b] of generated.twins) {
+    const ca = clustersOf.get(a);
+    const cb = clustersOf.get(b);
+    if (ca && cb && [...ca].some((c) => cb.has(c))) twinsMerged++;
+  }
   console.log(
     JSON.stringify({
       records: size,
@@ -127,6 +140,8 @@ function runSynthetic(size: number, seed: number): void {
       precision: Number(fmt(accuracy.precision)),
       recall: Number(fmt(accuracy.recall)),
       f1: Number(fmt(accuracy.f1)),
+      twinPairs: generated.twins.length,
+      twinsMerged,
       // the machine is shared: a load average above the 2 cores means the wall time is inflated
       loadAverage: Number(loadavg()[0].toFixed(1)),
     }),
