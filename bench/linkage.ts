@@ -20,7 +20,7 @@ import { link } from '../src/domain/linkage/index.ts';
 import type { PersonRecord } from '../src/domain/linkage/types.ts';
 import { generateRecords } from '../src/domain/linkage/synthetic.ts';
 import { buildFeatures } from '../src/domain/linkage/features.ts';
-import { DEFAULT_RULES } from '../src/domain/linkage/blocking.ts';
+import { rulesFor } from '../src/domain/linkage/blocking.ts';
 
 const { values } = parseArgs({
   options: {
@@ -28,7 +28,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     single: { type: 'string' },
     'no-public': { type: 'boolean', default: false },
-    data: { type: 'string', default: '/work/shared/data/linkage' },
+    data: { type: 'string', default: fileURLToPath(new URL('./data/linkage', import.meta.url)) },
   },
 });
 
@@ -70,7 +70,7 @@ export function pairwise(clusterOf: ArrayLike<number>, truth: ArrayLike<number>)
 /** Share of true pairs that at least one blocking rule puts in one (all-against-all) block. */
 function blockingRecall(records: PersonRecord[], truth: ArrayLike<number>, maxBlock = 400): number {
   const f = buildFeatures(records);
-  const keys = DEFAULT_RULES.map((r) => r.keys(f));
+  const keys = rulesFor(f).map((r) => r.keys(f));
   const sizes = keys.map((k) => {
     const counts = new Map<number, number>();
     for (const v of k) if (v >= 0) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -109,6 +109,19 @@ function runSynthetic(size: number, seed: number): void {
   const accuracy = pairwise(result.clusterOf, generated.personOf);
   const recallOfBlocking = blockingRecall(generated.records, generated.personOf);
   const peak = process.resourceUsage().maxRSS * 1024;
+  // twins are two people: count twin pairs any of whose records landed in one cluster
+  const clustersOf = new Map<number, Set<number>>();
+  for (let i = 0; i < size; i++) {
+    const set = clustersOf.get(generated.personOf[i]) ?? new Set<number>();
+    set.add(result.clusterOf[i]);
+    clustersOf.set(generated.personOf[i], set);
+  }
+  let twinsMerged = 0;
+  for (const [a, b] of generated.twins) {
+    const ca = clustersOf.get(a);
+    const cb = clustersOf.get(b);
+    if (ca && cb && [...ca].some((c) => cb.has(c))) twinsMerged++;
+  }
   console.log(
     JSON.stringify({
       records: size,
@@ -119,6 +132,7 @@ function runSynthetic(size: number, seed: number): void {
       peakMemoryMiB: Math.round(peak / 1048576),
       rssBeforeLinkMiB: Math.round(before / 1048576),
       comparisons: result.stats.comparisons,
+      comparisonsPerRecord: Number((result.stats.comparisons / size).toFixed(2)),
       links: result.stats.links,
       reviews: result.stats.reviews,
       blockingRecall: Number(fmt(recallOfBlocking)),
@@ -126,13 +140,15 @@ function runSynthetic(size: number, seed: number): void {
       precision: Number(fmt(accuracy.precision)),
       recall: Number(fmt(accuracy.recall)),
       f1: Number(fmt(accuracy.f1)),
+      twinPairs: generated.twins.length,
+      twinsMerged,
       // the machine is shared: a load average above the 2 cores means the wall time is inflated
       loadAverage: Number(loadavg()[0].toFixed(1)),
     }),
   );
 }
 
-function febrl(file: string): { records: PersonRecord[]; truth: Int32Array } {
+function febrl(file: string, withId = false): { records: PersonRecord[]; truth: Int32Array } {
   const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
   const records: PersonRecord[] = [];
   const ids = new Map<string, number>();
@@ -147,6 +163,7 @@ function febrl(file: string): { records: PersonRecord[]; truth: Int32Array } {
       dateOfBirth: d && d.length === 8 ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : null,
       postcode: c[7] || null,
       address: [c[3], c[4]].filter(Boolean).join(' ') || null,
+      ...(withId && c[10] ? { identifiers: { soc_sec_id: c[10] } } : {}),
     });
     const person = c[0].split('-')[1];
     if (!ids.has(person)) ids.set(person, ids.size);
@@ -173,6 +190,9 @@ function runPublic(dir: string): void {
     ['FEBRL dataset1', () => febrl(`${dir}/dataset1.csv`)],
     ['FEBRL dataset2', () => febrl(`${dir}/dataset2.csv`)],
     ['FEBRL dataset3', () => febrl(`${dir}/dataset3.csv`)],
+    ['FEBRL dataset1 + soc_sec_id', () => febrl(`${dir}/dataset1.csv`, true)],
+    ['FEBRL dataset2 + soc_sec_id', () => febrl(`${dir}/dataset2.csv`, true)],
+    ['FEBRL dataset3 + soc_sec_id', () => febrl(`${dir}/dataset3.csv`, true)],
     ['Splink fake_1000', () => fake1000(`${dir}/fake_1000.csv`)],
   ];
   for (const [name, load] of sets) {
@@ -185,6 +205,7 @@ function runPublic(dir: string): void {
         records: records.length,
         seconds: Number(fmt(result.stats.seconds, 2)),
         comparisons: result.stats.comparisons,
+        comparisonsPerRecord: Number((result.stats.comparisons / records.length).toFixed(2)),
         blockingRecall: Number(fmt(blockingRecall(records, truth))),
         truePairs: a.truePairs,
         precision: Number(fmt(a.precision)),
@@ -199,7 +220,7 @@ if (values.single) {
   runSynthetic(Number(values.single), Number(values.seed));
 } else {
   const script = fileURLToPath(import.meta.url);
-  for (const size of values.sizes.split(',').map(Number)) {
+  for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
     const child = spawnSync(process.execPath, [...process.execArgv, script, '--single', String(size), '--seed', values.seed], { stdio: 'inherit' });
     if (child.status !== 0) process.exitCode = 1;
   }

@@ -140,6 +140,29 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
   },
 ];
 
+/**
+ * One rule per identifier scheme the records carry (NHS number, UPN, ...): records with the same
+ * number in one scheme are compared, whatever their names and dates say.
+ */
+export function identifierRules(f: Features): BlockingRule[] {
+  return f.schemes.map((scheme, s) => ({
+    name: `identifier: ${scheme}`,
+    fields: ['identifier'] as const,
+    keys: (g: Features) => {
+      const keys = new Int32Array(g.n).fill(-1);
+      for (let i = 0; i < g.n; i++)
+        for (let x = g.idStart[i]; x < g.idStart[i + 1]; x++) if (g.idScheme[x] === s) keys[i] = g.idValue[x];
+      return keys;
+    },
+  }));
+}
+
+/** The rules a run uses: the given (or default) rules and one rule per identifier scheme present. */
+export function rulesFor(f: Features, options: BlockingOptions = {}): readonly BlockingRule[] {
+  const base = options.rules ?? DEFAULT_RULES;
+  return f.schemes.length ? [...base, ...identifierRules(f)] : base;
+}
+
 export interface BlockingOptions {
   rules?: readonly BlockingRule[];
   /** Blocks with more records than this are compared in a sliding window. */
@@ -180,7 +203,7 @@ function grow(store: PairStore): void {
 }
 
 export function blockAndCompare(f: Features, options: BlockingOptions = {}): PairStore {
-  const rules = options.rules ?? DEFAULT_RULES;
+  const rules = rulesFor(f, options);
   const maxBlock = options.maxBlock ?? 400;
   const window = options.window ?? 40;
   const n = f.n;

@@ -147,7 +147,8 @@ describe('comparison levels', () => {
     expect(dob({}, { ...junior, firstName: 'George' })).toBe(DobLevel.different); // not one name
     expect(dob({}, { ...junior, sex: null })).toBe(DobLevel.different); // the sex is not known on both
     expect(dob({}, { dateOfBirth: '1989-09-21' })).toBe(DobLevel.different); // under twelve years apart: a wrong date, perhaps
-    expect(dob({}, { dateOfBirth: '2006-03-14' })).toBe(DobLevel.onePartDifferent); // only the year wrong: a typo, not a guard
+    expect(dob({}, { dateOfBirth: '1986-03-14' })).toBe(DobLevel.onePartDifferent); // only the year mistyped (1980, 1986): a typo, not a guard
+    expect(dob({}, { dateOfBirth: '2006-03-14', firstName: 'George' })).toBe(DobLevel.different); // a wholly different year is not "one part different"
   });
 
   it('does not take a typo of a nickname for a twin', () => {

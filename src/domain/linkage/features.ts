@@ -3,7 +3,7 @@
  * is integer equality plus, at most, a few Jaro–Winkler calls on short strings.
  */
 import type { PersonRecord } from './types.ts';
-import { AddressLevel, DobLevel, EmailLevel, FirstLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
+import { AddressLevel, DobLevel, EmailLevel, FirstLevel, IdentifierLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
 import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupMembers, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
 
 class Interner {
@@ -51,6 +51,13 @@ export interface Features {
   email: Int32Array;
   emailLocal: Int32Array;
   emails: string[];
+  /** Identifiers, record by record: record i's are idScheme/idValue[idStart[i] .. idStart[i + 1]). */
+  idStart: Int32Array;
+  idScheme: Int32Array;
+  /** Value ids index `identifierValues` (scheme and value, so one number in two schemes is two values). */
+  idValue: Int32Array;
+  identifierValues: string[];
+  schemes: string[];
 }
 
 export function buildFeatures(records: readonly PersonRecord[]): Features {
@@ -86,7 +93,16 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     email: new Int32Array(n).fill(-1),
     emailLocal: new Int32Array(n).fill(-1),
     emails: emails.values,
+    idStart: new Int32Array(n + 1),
+    idScheme: new Int32Array(0),
+    idValue: new Int32Array(0),
+    identifierValues: [],
+    schemes: [],
   };
+  const schemes = new Interner();
+  const idValues = new Interner();
+  const idSchemeList: number[] = [];
+  const idValueList: number[] = [];
   // Raw strings repeat a great deal; caching their normalised form skips the regular expressions.
   const nameCache = new Map<string, number>();
   const nameId = (raw: string | null | undefined): number => {
@@ -122,6 +138,15 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
       f.dayNo[i] = dayNumber(d.year, d.month, d.day);
     }
     f.sex[i] = r.sex === 'F' ? 1 : r.sex === 'M' ? 2 : 0;
+    f.idStart[i] = idSchemeList.length;
+    if (r.identifiers) {
+      for (const scheme of Object.keys(r.identifiers).sort()) {
+        const value = r.identifiers[scheme]?.trim();
+        if (!value) continue;
+        idSchemeList.push(schemes.id(scheme));
+        idValueList.push(idValues.id(`${scheme}\u0000${value}`));
+      }
+    }
     const mail = r.email ? r.email.trim().toLowerCase() : '';
     if (mail) {
       f.email[i] = emails.id(mail);
@@ -161,6 +186,11 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
       f.houseNumber[i] = f.street[i] = -1;
     }
   }
+  f.idStart[n] = idSchemeList.length;
+  f.idScheme = Int32Array.from(idSchemeList);
+  f.idValue = Int32Array.from(idValueList);
+  f.identifierValues = idValues.values;
+  f.schemes = schemes.values;
   const k = names.values.length;
   f.namePhonetic = new Int32Array(k);
   f.nameGroupA = new Int32Array(k).fill(-1);
@@ -231,11 +261,16 @@ function twins(f: Features, i: number, j: number): boolean {
   const dob = dobLevel(f, i, j);
   if (dob !== DobLevel.exact && dob !== DobLevel.dayMonthSwapped && dob !== DobLevel.onePartDifferent) return false;
   const ln = lastNameLevel(f, i, j);
-  return (
-    (ln !== LastLevel.different && ln !== LastLevel.missing) ||
-    (f.address[i] >= 0 && f.address[i] === f.address[j]) ||
-    (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j])
-  );
+  return (ln !== LastLevel.different && ln !== LastLevel.missing) || sameHome(f, i, j);
+}
+
+function sameHome(f: Features, i: number, j: number): boolean {
+  return (f.address[i] >= 0 && f.address[i] === f.address[j]) || (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j]);
+}
+
+/** Which twin level: at one home, or with the same surname at another (or no) home. */
+function twinLevel(f: Features, i: number, j: number): number {
+  return sameHome(f, i, j) ? FirstLevel.twin : FirstLevel.twinElsewhere;
 }
 
 export function firstNameLevel(f: Features, i: number, j: number): number {
@@ -248,7 +283,7 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
     if (mx < 0) return FirstLevel.missing;
     const y = a < 0 ? j : i;
     if (mx === f.first[y] || mx === f.middle[y]) return FirstLevel.middle;
-    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j)) return FirstLevel.twin;
+    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j)) return twinLevel(f, i, j);
     return FirstLevel.missing;
   }
   if (a === b) return FirstLevel.exact;
@@ -260,12 +295,12 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
   const band = nameBand(f, a, b);
   if (band === 0) return FirstLevel.jw92;
   // Stanley and Stacey: a near spelling with the other sex is a twin, not a typo
-  if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? FirstLevel.twin : FirstLevel.jw88;
+  if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? twinLevel(f, i, j) : FirstLevel.jw88;
   // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
   if (twins(f, i, j)) {
     // but a typo of a form of the same name, with no other sex recorded, is one person mis-keyed
     const otherSex = f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j];
-    return !otherSex && typoOfNickname(f, a, b) ? FirstLevel.jw88 : FirstLevel.twin;
+    return !otherSex && typoOfNickname(f, a, b) ? FirstLevel.jw88 : twinLevel(f, i, j);
   }
   return band === 2 ? FirstLevel.phonetic : FirstLevel.different;
 }
@@ -275,6 +310,8 @@ export function lastNameLevel(f: Features, i: number, j: number): number {
   const b = f.last[j];
   if (a < 0 || b < 0) return LastLevel.missing;
   if (a === b) return LastLevel.exact;
+  // the swap is credited on the first name; on the surname too only when the birth date or home
+  // agrees (two people whose names are each other's reversed, born apart and living apart, are two)
   if (swapped(f, i, j)) return LastLevel.swapped;
   const band = nameBand(f, a, b);
   return band === 0 ? LastLevel.jw92 : band === 1 ? LastLevel.jw88 : band === 2 ? LastLevel.phonetic : LastLevel.different;
@@ -288,7 +325,8 @@ export function dobLevel(f: Features, i: number, j: number): number {
   const sameYear = f.year[i] === f.year[j];
   if (sameYear && f.day[i] === f.month[j] && f.month[i] === f.day[j]) return DobLevel.dayMonthSwapped;
   const agree = (sameYear ? 1 : 0) + (f.month[i] === f.month[j] ? 1 : 0) + (f.day[i] === f.day[j] ? 1 : 0);
-  if (agree === 2) return DobLevel.onePartDifferent;
+  // a different year counts as "one part different" only when it is a typo of the other (1987, 1978, 1997)
+  if (agree === 2 && (sameYear || withinOneEdit(String(f.year[i]), String(f.year[j])))) return DobLevel.onePartDifferent;
   if (Math.abs(a - b) <= 365) return DobLevel.withinYear;
   return DobLevel.different;
 }
@@ -375,6 +413,31 @@ export function emailLevel(f: Features, i: number, j: number): number {
   return EmailLevel.different;
 }
 
+/**
+ * Identifiers, over the schemes both records carry: one the same (exact); else one a typo of the
+ * other (a digit mistyped or two swapped); else different. A scheme only one record carries says
+ * nothing (missing). How much each level weighs (a number shared in error, a parent's number on
+ * a child's record) is learnt, as for every other field.
+ */
+export function identifierLevel(f: Features, i: number, j: number): number {
+  const a0 = f.idStart[i];
+  const a1 = f.idStart[i + 1];
+  const b0 = f.idStart[j];
+  const b1 = f.idStart[j + 1];
+  if (a0 === a1 || b0 === b1) return IdentifierLevel.missing;
+  let level: number = IdentifierLevel.missing;
+  for (let x = a0; x < a1; x++) {
+    const scheme = f.idScheme[x];
+    for (let y = b0; y < b1; y++) {
+      if (f.idScheme[y] !== scheme) continue;
+      if (f.idValue[x] === f.idValue[y]) return IdentifierLevel.exact;
+      if (withinOneEdit(f.identifierValues[f.idValue[x]], f.identifierValues[f.idValue[y]])) level = IdentifierLevel.typo;
+      else if (level === IdentifierLevel.missing) level = IdentifierLevel.different;
+    }
+  }
+  return level;
+}
+
 /** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see SURNAME_AT_HOME_U). */
 export function lastNameComparison(f: Features, i: number, j: number): number {
   const last = lastNameLevel(f, i, j);
@@ -389,14 +452,17 @@ const R3 = RADIX[3];
 const R4 = RADIX[4];
 const R5 = RADIX[5];
 const R6 = RADIX[6];
+const R7 = RADIX[7];
 
 /** The comparison vector of records i and j, packed (see levels.ts). */
 export function comparePair(f: Features, i: number, j: number): number {
   const first = firstNameLevel(f, i, j);
   return (
-    (((((first * R1 + lastNameComparison(f, i, j)) * R2 + dobComparison(f, i, j, first)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
+    ((((((first * R1 + lastNameComparison(f, i, j)) * R2 + dobComparison(f, i, j, first)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
       addressLevel(f, i, j)) *
       R6 +
-    emailLevel(f, i, j)
+      emailLevel(f, i, j)) *
+      R7 +
+    identifierLevel(f, i, j)
   );
 }

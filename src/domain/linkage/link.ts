@@ -4,7 +4,7 @@
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
 import { blockAndCompare, type BlockingOptions } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
-import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
+import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithFirst, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
 import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
 import { formatDate, isIsoDate } from '../dates.ts';
@@ -86,10 +86,11 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
   const c = compile(model);
   const tfFirst = tfByName(c, f, 0);
   const tfLast = tfByName(c, f, 1);
-  const [t0, t1, t2, t3, t4, t5, t6] = c.table;
-  const [l0, l1, l2, l3, l4, l5, l6] = levelOf;
+  const [t0, t1, t2, t3, t4, t5, t6, t7] = c.table;
+  const [l0, l1, l2, l3, l4, l5, l6, l7] = levelOf;
   const prior = c.prior;
   const tfAtHome = c.tfAtHome;
+  const twinTf = c.twinTf;
   const review = thresholds.review;
   const linkAt = thresholds.link;
   const n = f.n;
@@ -124,7 +125,14 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
     const b = l1[p];
     const w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
     const w1 = b === LastLevel.exact || (b === LastLevel.exactAtHome && tfAtHome) ? t1[b] + tfLast[f.last[i]] : t1[b];
-    const weight = prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]];
+    // a twin level's chance of two people sharing the surname is the average one: a rare surname makes it rarer
+    const tw = a === FirstLevel.twin || a === FirstLevel.twinElsewhere ? t0[a] + (twinTf[a] && (b === LastLevel.exact || b === LastLevel.exactAtHome) ? tfLast[f.last[i]] : 0) : 0;
+    const weight =
+      a === FirstLevel.twin
+        ? prior + tw + t3[l3[p]] + t6[l6[p]] + t7[l7[p]]
+        : a === FirstLevel.twinElsewhere
+          ? prior + tw + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
+          : prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
     if (weight < review && !acceptedKeys.has(i * n + j)) continue;
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
     let clerical: boolean | undefined;
@@ -170,12 +178,14 @@ function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { le
   const weights = levels.map((l, field) => c.table[field][l]);
   if (levels[FIRST] === FirstLevel.exact) weights[FIRST] = c.table[FIRST][levels[FIRST]] + tfAdjustment(c, 0, f.names[f.first[i]]);
   if (levels[LAST] === LastLevel.exact || (levels[LAST] === LastLevel.exactAtHome && c.tfAtHome)) weights[LAST] = c.table[LAST][levels[LAST]] + tfAdjustment(c, 1, f.names[f.last[i]]);
+  if (isTwinLevel(levels[FIRST]) && c.twinTf[levels[FIRST]] && (levels[LAST] === LastLevel.exact || levels[LAST] === LastLevel.exactAtHome)) weights[FIRST] += tfAdjustment(c, 1, f.names[f.last[i]]);
+  for (let field = 0; field < weights.length; field++) if (countedWithFirst(levels[FIRST], field)) weights[field] = 0;
   return { levels, weights };
 }
 
 function scorePair(c: CompiledModel, f: Features, i: number, j: number): number {
   const { weights } = fieldWeights(c, f, i, j);
-  return c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5] + weights[6];
+  return weights.reduce((sum, w) => sum + w, c.prior);
 }
 
 const compiled = new WeakMap<LinkageModel, CompiledModel>();
@@ -192,14 +202,14 @@ export function explain(model: LinkageModel, left: PersonRecord, right: PersonRe
   const fields: FieldWeight[] = FIELDS.map((field, k) => ({
     field,
     level: LEVEL_NAMES[k][levels[k]],
-    label: labelFor(k, levels[k], left, right, c),
+    label: labelFor(k, levels[k], left, right, c, levels[FIRST]),
     weight: weights[k],
   }));
-  const weight = c.prior + weights[0] + weights[1] + weights[2] + weights[3] + weights[4] + weights[5] + weights[6];
+  const weight = weights.reduce((sum, w) => sum + w, c.prior);
   return { prior: c.prior, fields, weight, probability: probabilityOf(weight) };
 }
 
-const FIELD_WORDS = ['first name', 'surname', 'date of birth', 'sex', 'postcode', 'address', 'email'];
+const FIELD_WORDS = ['first name', 'surname', 'date of birth', 'sex', 'postcode', 'address', 'email', 'identifier'];
 
 function show(v: string | null | undefined): string {
   return v && v.trim() ? v.trim() : 'blank';
@@ -226,13 +236,24 @@ function valuesOf(field: number, r: PersonRecord): string | null | undefined {
       return r.address;
     case EMAIL:
       return r.email;
+    case IDENTIFIER:
+      return r.identifiers ? Object.entries(r.identifiers).filter(([, v]) => v).map(([k, v]) => `${SCHEME_WORDS[k] ?? k} ${v}`).join(', ') || null : null;
     default:
       return null;
   }
 }
 
-function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel): string {
+const SCHEME_WORDS: Record<string, string> = { nhs: 'NHS number', upn: 'UPN', ni: 'NI number', pnc: 'PNC ID' };
+
+/** The schemes both records carry, in words. */
+function sharedSchemes(left: PersonRecord, right: PersonRecord): string {
+  const both = Object.keys(left.identifiers ?? {}).filter((k) => left.identifiers?.[k] && right.identifiers?.[k]);
+  return both.map((k) => SCHEME_WORDS[k] ?? k).join(', ');
+}
+
+function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel, first: number): string {
   const what = FIELD_WORDS[field];
+  if (countedWithFirst(first, field)) return `${what}: counted with the first name (different names, as twins have)`;
   const a = field === DOB ? showDate(valuesOf(field, left)) : show(valuesOf(field, left));
   const b = field === DOB ? showDate(valuesOf(field, right)) : show(valuesOf(field, right));
   const name = LEVEL_NAMES[field][level];
@@ -243,7 +264,8 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
     return `${what}: ${a} and ${b} are forms of the same name${formal ? ` (${formal})` : ''}`;
   }
   if (field === FIRST && level === FirstLevel.middle) return `${what}: one record's first name is the other's middle name (${[left, right].map((r) => [r.firstName, r.middleName].filter(Boolean).join(' ') || 'blank').join(' and ')})`;
-  if (field === FIRST && level === FirstLevel.twin) return `${what}: ${a} and ${b} are different names with the same date of birth and the same surname or home, so they are treated as different people (twins)`;
+  if (field === FIRST && isTwinLevel(level))
+    return `${what}: ${a} and ${b} are different names with the same date of birth and the same ${level === FirstLevel.twin ? 'home' : 'surname'}, as twins have; this weight is how often such pairs are one person in these records, and stands for the surname, date of birth${level === FirstLevel.twin ? ' and home' : ''} too`;
   if ((field === FIRST || field === LAST) && name === 'first and last name swapped') return `${what}: first name and surname appear the other way round on one record`;
   if (field === LAST && level === LastLevel.exactAtHome) return `${what}: ${a} on both records, who share a home, so it counts for less (families share both)`;
   if ((field === FIRST || field === LAST) && name === 'exact') {
@@ -268,6 +290,12 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
   if (field === ADDRESS && level === 3) return `${what}: ${a} and ${b} are on the same street with different house numbers`;
   if (field === EMAIL && level === EmailLevel.localPart) return `${what}: ${a} and ${b} have the same name before the @ at different providers`;
   if (field === EMAIL && level === EmailLevel.similar) return `${what}: ${a} and ${b} differ by one character`;
+  if (field === IDENTIFIER) {
+    const schemes = sharedSchemes(left, right);
+    if (level === IdentifierLevel.exact) return `${what}: the same ${schemes} on both records`;
+    if (level === IdentifierLevel.typo) return `${what}: ${schemes} differ by one digit or two swapped digits`;
+    return `${what}: ${schemes} different`;
+  }
   if (name === 'exact' || name === 'same' || a === b) return `${what}: ${a} on both records`;
   return `${what}: ${a} and ${b} are different`;
 }

@@ -7,7 +7,7 @@
 import type { LinkageModel, Thresholds } from './types.ts';
 import { type Features, comparePair } from './features.ts';
 import type { PairStore } from './blocking.ts';
-import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SURNAME_AT_HOME_U, TWIN_GUARD_WEIGHT, levelOf } from './levels.ts';
+import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, SURNAME_AT_HOME_U, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } from './levels.ts';
 
 export const DEFAULT_THRESHOLDS: Thresholds = { link: 7, review: 0 };
 
@@ -52,6 +52,7 @@ export function estimateU(f: Features, samples: number, seed: number): Float64Ar
     sumSquares(f.postcode, n),
     sumSquares(f.address, n),
     sumSquares(f.email, n),
+    sharedIdentifiers(f),
   ];
   return counts.map((c, field) => {
     const u = new Float64Array(c.length);
@@ -74,6 +75,17 @@ function tally(counts: Float64Array[], code: number): void {
   for (let field = 0; field < counts.length; field++) counts[field][levelOf[field][code]]++;
 }
 
+/** The share of all record pairs that carry one number in one scheme (0 when no number is shared). */
+function sharedIdentifiers(f: Features): number | null {
+  if (!f.idValue.length) return null;
+  const counts = new Int32Array(f.identifierValues.length);
+  for (const v of f.idValue) counts[v]++;
+  let shared = 0;
+  for (const c of counts) shared += (c * (c - 1)) / 2;
+  const all = (f.n * (f.n - 1)) / 2;
+  return all > 0 ? Math.max(shared, 0.5) / all : null;
+}
+
 function sumSquares(values: Int32Array, n: number, missing = -1): number {
   const freq = new Map<number, number>();
   let present = 0;
@@ -91,7 +103,7 @@ function sumSquares(values: Int32Array, n: number, missing = -1): number {
 
 /** Pairs the twin and namesake guards keep apart are non-matches by rule: they take no part in estimating m. */
 function isTwin(code: number): boolean {
-  return levelOf[FIRST][code] === FirstLevel.twin || levelOf[DOB][code] === DobLevel.namesake;
+  return isTwinLevel(levelOf[FIRST][code]) || levelOf[DOB][code] === DobLevel.namesake;
 }
 
 /** The level the training counts a pattern's field under (0 = takes no part). */
@@ -268,11 +280,17 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
   const households = householdShare(store);
   const householdsSeen = households.sameSurname >= f.n * HOUSEHOLDS_PER_RECORD && households.sameSurname >= households.atHome * HOUSEHOLD_SHARE;
   const fields: LinkageModel['fields'] = {};
+  const twinByChance: Record<string, boolean> = {};
   FIELDS.forEach((name, field) => {
     const levels: Record<string, { m: number; u: number }> = {};
     LEVEL_NAMES[field].forEach((level, l) => {
       if (l === 0) levels[level] = { m: 1, u: 1 };
-      else if (field === FIRST && l === FirstLevel.twin) levels[level] = { m: 2 ** TWIN_GUARD_WEIGHT, u: 1 };
+      else if (field === FIRST && isTwinLevel(l)) {
+        // stored so that log2(m / u) + prior = log2((1 - share) / share): the pair's odds as the data give them
+        const { share, byChance } = twinShare(store, l, m, u, allPairs, p);
+        levels[level] = { m: 1 - share, u: share * (p / (1 - p)) };
+        twinByChance[level] = byChance;
+      }
       else if (field === DOB && l === DobLevel.namesake) levels[level] = { m: 2 ** TWIN_GUARD_WEIGHT, u: 1 };
       else if (field === LAST && l === LastLevel.exactAtHome) levels[level] = { m: m[field][LastLevel.exact], u: householdsSeen ? SURNAME_AT_HOME_U : u[field][LastLevel.exact] };
       else if (field === POSTCODE && l === PostcodeLevel.withAddress) levels[level] = { m: 1, u: 1 };
@@ -289,7 +307,44 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
     termFrequencyFloor: floors,
     thresholds: options.thresholds ?? DEFAULT_THRESHOLDS,
     householdsSeen,
+    twinByChance,
   };
+}
+
+/**
+ * The share of the pairs at a twin level (clearly different first names, the same birth date and
+ * surname or home) that are two people, as the data show it, not a fixed guard. Twins are two
+ * people; a true pair lands here when one record's first name was replaced. The evidence that
+ * tells them apart is the sex: two people of one birth are of different sexes about as often as
+ * any two people are (u), one person rarely is (m). So among the pairs at the level with the sex
+ * recorded on both, share = (different-sex share - m) / (u - m), with one pseudo-pair at the
+ * match rate so that a handful of pairs prove little. Data without sex give no evidence of
+ * twins: the share is then what chance alone explains (different people who happen to share a
+ * birth date and surname, from u), at least half a pair.
+ */
+export function twinShare(store: PairStore, level: number, m: Float64Array[], u: Float64Array[], allPairs: number, prior: number): { share: number; byChance: boolean } {
+  let total = 0;
+  let sexKnown = 0;
+  let sexDifferent = 0;
+  for (let k = 0; k < store.length; k++) {
+    const c = store.code[k];
+    if (levelOf[FIRST][c] !== level) continue;
+    total++;
+    const sex = levelOf[SEX][c];
+    if (sex === SexLevel.missing) continue;
+    sexKnown++;
+    if (sex === SexLevel.different) sexDifferent++;
+  }
+  const mDifferent = m[SEX][SexLevel.different];
+  const uDifferent = u[SEX][SexLevel.different];
+  let share = 0;
+  if (uDifferent > mDifferent) share = ((sexDifferent + mDifferent) / (sexKnown + 1) - mDifferent) / (uDifferent - mDifferent);
+  // u of an exact name or date counts every pair that shares it, true pairs included; chance wants
+  // pairs of different people only, so take the true pairs (prior times m) out
+  const unrelated = (field: number, level: number) => Math.max(u[field][level] - prior * m[field][level], 0) / (1 - prior);
+  const chance = allPairs * u[FIRST][FirstLevel.different] * unrelated(DOB, DobLevel.exact) * unrelated(LAST, LastLevel.exact);
+  const floor = Math.max(chance, 0.5) / (total + 1);
+  return { share: Math.min(Math.max(share, floor), 1 - 1e-6), byChance: share <= floor };
 }
 
 /**
@@ -315,7 +370,7 @@ export function householdShare(store: PairStore): { atHome: number; sameSurname:
     const home = levelOf[ADDRESS][c];
     if (home !== AddressLevel.exact && home !== AddressLevel.similar) continue;
     const first = levelOf[FIRST][c];
-    if (first !== FirstLevel.different && first !== FirstLevel.twin) continue;
+    if (first !== FirstLevel.different && !isTwinLevel(first)) continue;
     const dob = levelOf[DOB][c];
     if (dob !== DobLevel.different && dob !== DobLevel.withinYear && dob !== DobLevel.namesake) continue;
     const last = levelOf[LAST][c];
@@ -368,6 +423,8 @@ export interface CompiledModel {
   thresholds: Thresholds;
   /** Does an exact surname at the same home take the term-frequency adjustment (no households seen)? */
   tfAtHome: boolean;
+  /** By first-name level: does a twin level's weight take the surname's term frequency (chance alone)? */
+  twinTf: boolean[];
 }
 
 export function compile(model: LinkageModel): CompiledModel {
@@ -380,6 +437,7 @@ export function compile(model: LinkageModel): CompiledModel {
     // a model stored before these levels existed: the namesake guard still holds, and an exact
     // surname at home counts as any exact surname
     if (field === DOB && !model.fields[name]?.[LEVEL_NAMES[DOB][DobLevel.namesake]]) w[DobLevel.namesake] = TWIN_GUARD_WEIGHT;
+    if (field === FIRST && !model.fields[name]?.[LEVEL_NAMES[FIRST][FirstLevel.twinElsewhere]]) w[FirstLevel.twinElsewhere] = TWIN_GUARD_WEIGHT;
     if (field === LAST && !model.fields[name]?.[LEVEL_NAMES[LAST][LastLevel.exactAtHome]]) w[LastLevel.exactAtHome] = w[LastLevel.exact];
     return w;
   });
@@ -392,6 +450,7 @@ export function compile(model: LinkageModel): CompiledModel {
     tf: [tfMap('firstName'), tfMap('lastName')],
     tfFloor: [model.termFrequencyFloor?.firstName ?? 1e-6, model.termFrequencyFloor?.lastName ?? 1e-6],
     tfAtHome: !model.householdsSeen,
+    twinTf: LEVEL_NAMES[FIRST].map((name) => model.twinByChance?.[name] === true),
     thresholds: model.thresholds,
   };
 }

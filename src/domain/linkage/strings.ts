@@ -36,9 +36,27 @@ export function withinOneEdit(a: string, b: string): boolean {
   return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
-/** Lower case, accents and punctuation stripped, letters only, no spaces ("O'Brien-Smith" -> "obriensmith"). */
+/** Words that are not part of anyone's name: titles and honorifics, and generation suffixes. */
+const NOT_NAMES = new Set([
+  'mr', 'mrs', 'ms', 'miss', 'mx', 'dr', 'sir', 'dame', 'lady', 'lord', 'rev', 'revd', 'prof', 'esq', 'bt', 'bart',
+  'jr', 'jnr', 'junior', 'sr', 'snr', 'senior', 'ii', 'iii', 'iv',
+]);
+const ORDINAL = /^\d+(st|nd|rd|th)$/;
+
+/**
+ * Lower case, accents and punctuation stripped, letters only, no spaces ("O'Brien-Smith" ->
+ * "obriensmith"); titles, honorifics and suffixes dropped ("Sir John Smith 6th Bt" keeps John
+ * Smith), and single-letter initials dropped when a whole word remains ("J. Robert" -> robert).
+ */
 export function normaliseNameKey(s: string | null | undefined): string {
   if (!s) return '';
+  const words = s.toLowerCase().replace(/[.,]/g, ' ').split(/\s+/).filter(Boolean);
+  if (words.length > 1) {
+    const kept = words.filter((w) => !NOT_NAMES.has(w) && !ORDINAL.test(w));
+    const whole = kept.filter((w) => normaliseName(w).length > 1);
+    const chosen = whole.length ? whole : kept;
+    if (chosen.length) return normaliseName(chosen.join(' ')).replace(/ /g, '');
+  }
   return normaliseName(s).replace(/ /g, '');
 }
 
@@ -187,7 +205,14 @@ export function splitDate(s: string | null | undefined): { year: number; month: 
   return { year, month, day };
 }
 
-/** Days since 1 January 1800 (civil calendar), for "within a year" comparisons. */
+/**
+ * Days since 1 January 1000 (proleptic Gregorian calendar), for "within a year" comparisons: one
+ * more than 0 on that day, so 0 stays "missing" and dates before 1800 (historical records) are
+ * positive like any other and get blocking keys.
+ */
 export function dayNumber(year: number, month: number, day: number): number {
-  return Math.floor(Date.UTC(year, month - 1, day) / 86_400_000) + 62_091;
+  const d = new Date(Date.UTC(2000, month - 1, day));
+  d.setUTCFullYear(year, month - 1, day);
+  return Math.floor(d.getTime() / 86_400_000) + DAYS_1000_TO_1970 + 1;
 }
+const DAYS_1000_TO_1970 = 354_285;

@@ -21,6 +21,8 @@ export interface SyntheticData {
   sourceOf: Source[];
   people: number;
   households: number;
+  /** Pairs of people (ids as in personOf) born twins: two people, never to be merged. */
+  twins: [number, number][];
 }
 
 export interface SyntheticOptions {
@@ -177,6 +179,7 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
     while (used?.has(name)) name = pick(sex === 'F' ? female : male);
     return name;
   };
+  const twins: [number, number][] = [];
   const addPerson = (household: number, sex: 'F' | 'M', last: string, b: { year: number; month: number; day: number }, address: number, previousAddress: number, first?: string): Person => {
     const p: Person = {
       id: people.length,
@@ -237,7 +240,8 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
             let name = pick(twinSex === 'F' ? female : male);
             while (taken.has(name)) name = pick(twinSex === 'F' ? female : male);
             taken.add(name);
-            addPerson(h, twinSex, surname, { ...b }, address, previous, name);
+            const twin = addPerson(h, twinSex, surname, { ...b }, address, previous, name);
+            twins.push([child.id, twin.id]);
             c++;
           }
         }
@@ -338,5 +342,5 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
     [householdOf[i], householdOf[j]] = [householdOf[j], householdOf[i]];
     [sourceOf[i], sourceOf[j]] = [sourceOf[j], sourceOf[i]];
   }
-  return { records, personOf: Int32Array.from(personOf), householdOf: Int32Array.from(householdOf), sourceOf, people: people.length, households };
+  return { records, personOf: Int32Array.from(personOf), householdOf: Int32Array.from(householdOf), sourceOf, people: people.length, households, twins };
 }

@@ -24,6 +24,11 @@ export interface PersonRecord {
   address: string | null;
   /** Email address, when the agency holds one. */
   email?: string | null;
+  /**
+   * Identifiers by scheme: `nhs`, `upn`, `ni`, `pnc`, or an agency's own (`housing_ref`), each in
+   * its canonical form (src/domain/identification/identifiers.ts). Compared scheme by scheme.
+   */
+  identifiers?: Record<string, string> | null;
 }
 
 /** Match weights are log2 Bayes factors: the prior weight plus one weight per field. */
@@ -38,7 +43,7 @@ export type Decision = 'link' | 'review' | 'apart';
 
 /** How much one field added to, or took away from, a pair's match weight. */
 export interface FieldWeight {
-  field: 'firstName' | 'lastName' | 'dateOfBirth' | 'sex' | 'postcode' | 'address' | 'email';
+  field: 'firstName' | 'lastName' | 'dateOfBirth' | 'sex' | 'postcode' | 'address' | 'email' | 'identifier';
   /** The comparison level that applied, for example 'exact', 'nickname', 'jaro-winkler >= 0.92', 'day and month swapped', 'missing'. */
   level: string;
   /** Plain words for the review page, for example "first name: Bill and William are the same name". */
@@ -90,6 +95,12 @@ export interface LinkageModel {
    * false: it counts as any exact surname.
    */
   householdsSeen?: boolean;
+  /**
+   * Twin levels (by level name) whose weight rests on chance alone (the data showed no twins): a
+   * rare surname then makes the chance smaller (term frequency). Where the data show twins, the
+   * surname's rarity does not make two people of one birth and home any less likely.
+   */
+  twinByChance?: Record<string, boolean>;
 }
 
 export interface LinkageResult {

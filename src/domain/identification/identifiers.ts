@@ -1,0 +1,103 @@
+/**
+ * Person identifiers that agency extracts carry, and pure checks of each scheme. Record linkage
+ * compares identifiers by scheme (`PersonRecord.identifiers`: scheme -> value); these functions
+ * put a value in its one canonical form and say, in words for the row/field error message, why a
+ * value is not a valid number of its scheme.
+ *
+ * - `nhs`: NHS number, 10 digits, the last a modulus 11 check digit (spaces and hyphens allowed).
+ * - `upn`: Unique Pupil Number, 13 characters: a check letter, then 11 digits, then a digit or
+ *   (for a temporary UPN) a letter; the check letter is modulus 23 of the weighted characters.
+ * - `ni`: National Insurance number, two prefix letters, six digits, a suffix A to D (may be left
+ *   off); prefixes that are never issued are refused.
+ * - `pnc`: Police National Computer ID, year / serial and a check letter (format only).
+ * - any other scheme (an agency's own case number): trimmed and upper-cased, no check.
+ */
+
+export const IDENTIFIER_SCHEMES = ['nhs', 'upn', 'ni', 'pnc'] as const;
+export type KnownScheme = (typeof IDENTIFIER_SCHEMES)[number];
+
+/** Scheme names: lower-case letters, digits, hyphen and underscore (an agency's own scheme, say `housing_ref`). */
+export function isSchemeName(s: string): boolean {
+  return /^[a-z][a-z0-9_-]{0,39}$/.test(s);
+}
+
+const compact = (v: string) => v.replace(/[\s-]/g, '').toUpperCase();
+
+/** NHS number: 10 digits whose 10th is 11 - (sum of the first nine times 10 down to 2) mod 11 (11 gives 0; 10 is never issued). */
+export function nhsCheckDigit(nine: string): number | null {
+  if (!/^\d{9}$/.test(nine)) return null;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) sum += Number(nine[i]) * (10 - i);
+  const check = 11 - (sum % 11);
+  if (check === 11) return 0;
+  if (check === 10) return null;
+  return check;
+}
+
+export function isValidNhsNumber(value: string): boolean {
+  const v = compact(value);
+  if (!/^\d{10}$/.test(v)) return false;
+  const check = nhsCheckDigit(v.slice(0, 9));
+  return check !== null && check === Number(v[9]);
+}
+
+/** The 23 letters a UPN uses (no I, O or S), by value 0 to 22. */
+const UPN_LETTERS = 'ABCDEFGHJKLMNPQRTUVWXYZ';
+
+/** The check letter of a UPN's last 12 characters: weights 2 to 13, modulus 23. */
+export function upnCheckLetter(rest: string): string | null {
+  if (!/^\d{11}[0-9A-HJ-NP-RT-Z]$/.test(rest)) return null;
+  let sum = 0;
+  for (let i = 0; i < 12; i++) {
+    const c = rest[i];
+    const value = c >= '0' && c <= '9' ? Number(c) : UPN_LETTERS.indexOf(c);
+    sum += value * (i + 2);
+  }
+  return UPN_LETTERS[sum % 23];
+}
+
+export function isValidUpn(value: string): boolean {
+  const v = compact(value);
+  if (v.length !== 13) return false;
+  return upnCheckLetter(v.slice(1)) === v[0];
+}
+
+const NI_NEVER = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
+
+export function isValidNiNumber(value: string): boolean {
+  const v = compact(value);
+  const m = /^([A-CEGHJ-PR-TW-Z])([A-CEGHJ-NPR-TW-Z])(\d{6})([A-D]?)$/.exec(v);
+  if (!m) return false;
+  return !NI_NEVER.has(m[1] + m[2]);
+}
+
+/** PNC ID as police systems print it: two or four year digits, a slash, up to seven serial digits and a check letter (18/123456A). */
+export function isValidPncId(value: string): boolean {
+  return /^(\d{2}|\d{4})\/\d{1,7}[A-Z]$/.test(value.replace(/\s/g, '').toUpperCase());
+}
+
+/** The canonical form a value is stored and compared in (digits and capitals, no spaces or hyphens; PNC keeps its slash). */
+export function normaliseIdentifier(scheme: string, value: string): string {
+  if (scheme === 'pnc') return value.replace(/\s/g, '').toUpperCase();
+  return compact(value);
+}
+
+/** Why a value is not a valid identifier of its scheme (for the row/field message), or null when it is. */
+export function identifierProblem(scheme: string, value: string): string | null {
+  const v = value.trim();
+  if (!v) return null;
+  switch (scheme) {
+    case 'nhs':
+      if (!/^\d{10}$/.test(compact(v))) return 'NHS number must be 10 digits';
+      return isValidNhsNumber(v) ? null : 'NHS number is not valid: its check digit does not match';
+    case 'upn':
+      if (compact(v).length !== 13) return 'Unique Pupil Number must be 13 characters';
+      return isValidUpn(v) ? null : 'Unique Pupil Number is not valid: its check letter does not match';
+    case 'ni':
+      return isValidNiNumber(v) ? null : 'National Insurance number must be 2 letters, 6 numbers and A, B, C or D, like AB123456C';
+    case 'pnc':
+      return isValidPncId(v) ? null : 'PNC ID must be the year, a slash, the number and a check letter, like 18/123456A';
+    default:
+      return v.length > 64 ? 'Identifier must be 64 characters or fewer' : null;
+  }
+}
