@@ -167,9 +167,12 @@ describe.each(engines)('families service on %s', (engine) => {
       members: [aMember({ dateOfBirth: '2031-01-01' }), aMember({ role: 'unborn', dateOfBirth: null, expectedDate: null })],
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
+    // The household's problems and the members' at once (issue 15 item 11).
     expect(error.fieldErrors).toEqual({
       familyName: 'Enter the family name',
       postcode: 'Enter a full UK postcode, like NV1 4AB',
+      'members.0.dateOfBirth': 'Date of birth must be in the past',
+      'members.1.expectedDate': 'Enter the expected date of birth',
     });
     const memberError = await families.createFamily(keyWorker, {
       family: aFamily(), members: [aMember({ dateOfBirth: '2031-01-01' }), aMember({ role: 'unborn', dateOfBirth: null, expectedDate: null })],

@@ -124,16 +124,17 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
   }
 
   function validNewFamily(input: { family: unknown; members: unknown[] }) {
-    const family = parse(familySchema, input.family);
-    const memberErrors: Record<string, string> = {};
+    // The household's problems and every member's, all at once.
+    const household = familySchema.safeParse(input.family);
+    const memberErrors: Record<string, string> = household.success ? {} : { ...fieldErrors(household.error) };
     const members = input.members.map((m, i) => {
       const result = memberSchema(today()).safeParse(m);
       if (!result.success) for (const [k, v] of Object.entries(fieldErrors(result.error))) memberErrors[`members.${i}.${k}`] ??= v;
       return result.success ? result.data : null;
     });
     if (!input.members.length) memberErrors.members = 'Add at least one family member';
-    if (Object.keys(memberErrors).length) throw new ValidationError(memberErrors);
-    return { family, members: members as MemberFields[] };
+    if (!household.success || Object.keys(memberErrors).length) throw new ValidationError(memberErrors);
+    return { family: household.data, members: members as MemberFields[] };
   }
 
   async function insertFamily(tx: Queryable, actor: Actor, input: { family: FamilyFields; members: MemberFields[] }, roleInFamily: string) {
