@@ -41,7 +41,7 @@ describe.each(engines)('families service on %s', (engine) => {
   it('gives a new family a reference and makes its creator the lead professional', async () => {
     const view = await families.family(keyWorker, familyId);
     expect(view.family.reference).toMatch(/^NV-\d{6}$/);
-    expect(view.professionals).toEqual([expect.objectContaining({ userId: keyWorker.id, roleInFamily: 'Lead professional', isLead: true })]);
+    expect(view.professionals).toEqual([expect.objectContaining({ userId: keyWorker.id, roleInFamily: 'Key worker', isLead: true })]);
     expect(view.members.map((m) => m.roleLabel)).toEqual(['Father', 'Mother', 'Child']);
     const tyler = view.members.find((m) => m.givenName === 'Tyler')!;
     expect(tyler.age).toBe('10 years');

@@ -42,6 +42,9 @@ function personInput(m: MemberFields): PersonInput {
   };
 }
 
+/** The one word for the practitioner who leads the work with a family (DOMAIN.md: key worker), on the family page and My families alike. */
+export const keyWorkerRole = 'Key worker';
+
 export function familiesService(db: Database, { clock }: { clock: Clock }) {
   const today = () => clock.today();
 
@@ -147,7 +150,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
       await repo.insertRelationships(tx, familyId, impliedRelationships({ id, role: member.role }, added).map((r) => ({ ...r, id: randomUUID() })));
       added.push({ id, role: member.role });
     }
-    await repo.addProfessional(tx, { id: randomUUID(), familyId, userId: actor.id, roleInFamily, isLead: roleInFamily === 'Lead professional', joinedOn: today() });
+    await repo.addProfessional(tx, { id: randomUUID(), familyId, userId: actor.id, roleInFamily, isLead: roleInFamily === keyWorkerRole, joinedOn: today() });
     await auditRepository.insert(tx, { userId: actor.id, action: 'create-family', recordType: 'family', recordId: familyId, familyId, outcome: 'allowed', ip: actor.ip, detail: { members: added.length } });
     return { id: familyId, reference };
   }
@@ -196,7 +199,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
     async createFamily(actor: Actor, input: { family: unknown; members: unknown[] }) {
       if (!rolesThatHoldCases.has(actor.role)) throw new ForbiddenError('Only practitioners and managers can add families');
       const valid = validNewFamily(input);
-      return db.transaction((tx) => insertFamily(tx, actor, valid, 'Lead professional'));
+      return db.transaction((tx) => insertFamily(tx, actor, valid, keyWorkerRole));
     },
 
     /** For another module's use case that creates a family inside its own transaction (screening a referral). */
