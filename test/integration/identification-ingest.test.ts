@@ -49,6 +49,27 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
     expect(await count()).toBe(0);
   });
 
+  it('lists problems in row order, and keeps the rows’ problems when a later row breaks the file (issue 15 item 15)', async () => {
+    // Row 6 has a bad date (a row check); row 7 opens a quote it never closes (the file's own format).
+    const rows = [21, 22, 23, 24].map((n) => anExtractRow('police-da', n));
+    rows.push(anExtractRow('police-da', 25, { date_of_birth: '31/02/1990' }));
+    const csv = `${extractCsv('police-da', rows).trimEnd()}\n"unclosed,quote\n`;
+    const file = await writeExtract('rows-6-and-7.csv', csv);
+    const result = await s.identification.ingest(analyst, { path: file, filename: 'rows-6-and-7.csv', source: 'police-da', agreementId });
+    expect(result.status).toBe('refused');
+    expect(result.problems.map((p) => [p.row, p.field])).toEqual([[6, 'date_of_birth'], [7, 'file']]);
+
+    const app = await testApp(t.db);
+    const client = new PageClient(app);
+    await client.signIn(analyst.email, testPassword);
+    await client.get('/identification/upload');
+    await upload(app, client, { source: 'police-da', agreementId }, { filename: 'rows-6-and-7b.csv', content: csv });
+    const page = await client.get('/identification/upload');
+    const listed = [...page.body.matchAll(/<li>\s*<a href="#file">([^<]+)<\/a>/g)].map((m) => m[1].trim());
+    expect(listed.map((text) => /[Rr]ow (\d+)/.exec(text)?.[1])).toEqual([undefined, '6', '7']);
+    await app.close();
+  });
+
   it('loads only the valid rows when asked, and says how many were left out', async () => {
     const rows = [anExtractRow('police-da', 11), anExtractRow('police-da', 12, { date_of_birth: '31/02/1990' })];
     const file = await writeExtract('some-bad.csv', extractCsv('police-da', rows));

@@ -21,7 +21,9 @@ export const sourceOptions = sourceKeys.map((key) => ({ value: key, text: extrac
 
 /** The GOV.UK error summary: each message linked to its field; row problems link to the file input. */
 function errorLinks(errors: FieldErrors, limit = 60) {
-  const entries = Object.entries(errors);
+  // In row order: the session keeps errors as jsonb, which orders keys by length, so "row7.file" came back before "row6.date_of_birth".
+  const rank = (key: string) => (key === 'form' ? Infinity : /^row(\d+)\./.test(key) ? Number(/^row(\d+)\./.exec(key)![1]) : -1);
+  const entries = Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b));
   const anchor = (key: string) => (key.startsWith('row') || key === 'form' ? 'file' : key.startsWith('mapping.') ? key.slice(8) : key);
   return entries.slice(0, limit).map(([key, message]) => ({ text: message, href: `#${anchor(key)}` }));
 }
