@@ -88,6 +88,7 @@ export const paths = {
   identification: '/identification',
   identificationFormats: '/identification/formats',
   identificationUpload: '/identification/upload',
+  identificationSample: '/identification/sample-extract.csv',
   identificationAgreements: '/identification/agreements',
   identificationMappings: '/identification/mappings',
   identificationRun: '/identification/run',
@@ -285,6 +286,8 @@ export const urls = {
   identification: () => paths.identification,
   identificationFormats: () => paths.identificationFormats,
   identificationUpload: () => paths.identificationUpload,
+  /** source: an extract format's key (formats.ts sourceKeys). */
+  identificationSample: (source: string) => `${paths.identificationSample}?source=${encodeURIComponent(source)}`,
   identificationAgreements: () => paths.identificationAgreements,
   identificationMappings: (source?: string) => (source ? `${paths.identificationMappings}?source=${encodeURIComponent(source)}` : paths.identificationMappings),
   identificationRun: () => paths.identificationRun,

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
+import { sourceKeys } from '../../src/domain/identification/formats.ts';
 import { anAgreement, anExtractRow, extractCsv, extractXlsx, writeExtract } from '../support/identification-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import type { Actor } from '../../src/domain/actor.ts';
@@ -67,6 +68,26 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
     const page = await client.get('/identification/upload');
     const listed = [...page.body.matchAll(/<li>\s*<a href="#file">([^<]+)<\/a>/g)].map((m) => m[1].trim());
     expect(listed.map((text) => /[Rr]ow (\d+)/.exec(text)?.[1])).toEqual([undefined, '6', '7']);
+    await app.close();
+  });
+
+  it('offers a sample extract of each format on the upload page, and each sample loads as it is (issue 15 item 15)', async () => {
+    const app = await testApp(t.db);
+    const client = new PageClient(app);
+    await client.signIn(analyst.email, testPassword);
+    const page = await client.get('/identification/upload');
+    for (const source of sourceKeys) {
+      const href = `/identification/sample-extract.csv?source=${source}`;
+      expect(page.body).toContain(`href="${href}"`);
+      const sample = await client.get(href);
+      expect(sample.statusCode).toBe(200);
+      expect(sample.headers['content-disposition']).toBe(`attachment; filename="sample-${source}.csv"`);
+      expect(sample.body.split('\r\n').filter(Boolean).length).toBeGreaterThan(1);
+      const file = await writeExtract(`sample-${source}.csv`, sample.body);
+      const result = await s.identification.ingest(analyst, { path: file, filename: `sample-${source}.csv`, source, agreementId });
+      expect([source, result.status, result.problems]).toEqual([source, 'loaded', []]);
+    }
+    expect((await client.get('/identification/sample-extract.csv?source=nonsense')).statusCode).toBe(404);
     await app.close();
   });
 

@@ -9,6 +9,8 @@ import { paths, urls } from '../../web/urls.ts';
 import { toCsv } from '../../domain/needs-analysis/csv.ts';
 import { formatDate } from '../../domain/dates.ts';
 import { identificationApi } from './api.ts';
+import { sampleExtract } from '../../domain/identification/demo-extracts.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import { householdLine, money, problemLabel, waterfall } from './present.ts';
 import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
 import { identificationRoles, listRoles } from './service.ts';
@@ -50,6 +52,14 @@ export async function ingestPages(app: FastifyInstance, { services }: { services
 
   app.get(paths.identificationFormats, { config: { access: analysts } }, async (_request, reply) =>
     reply.view('identification/views/formats.njk', { pageTitle: 'Extract formats', formats: sourceKeys.map((k) => extractFormats[k]) }));
+
+  // A sample of each extract format to download from the upload page: made-up rows that load as they are.
+  app.get(paths.identificationSample, { config: { access: analysts } }, async (request, reply) => {
+    const source = (request.query as Record<string, unknown>).source;
+    if (typeof source !== 'string' || !isSourceKey(source)) throw new NotFoundError('Extract format');
+    const sample = sampleExtract(source, services.clock.today());
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="sample-${source}.csv"`).send(toCsv(sample.header, sample.rows));
+  });
 
   app.get(paths.identificationUpload, { config: { access: analysts } }, async (request, reply) => {
     const state = await takeFormState(services, request);
