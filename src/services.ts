@@ -17,9 +17,11 @@ import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
 import { directoryService } from './modules/directory/service.ts';
+import { useGovukZodMessages } from './domain/zod-messages.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
 export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock }) {
+  useGovukZodMessages();
   const { clock } = config;
   const families = familiesService(db, { clock });
   const cases = casesService(db, { clock });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { idParam, invalidRequest, json, oa, requestBody, unauthorised } from './openapi-parts.ts';
 import { familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema } from '../modules/families/schemas.ts';
-import { joinDecisionSchema, joinRequestSchema, referralSchema, screeningSchema } from '../modules/referrals/schemas.ts';
+import { joinDecisionSchema, joinRequestSchema, referralDetailsSchema, referralSchema, screeningSchema } from '../modules/referrals/schemas.ts';
 import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
 import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
 import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
@@ -39,6 +39,7 @@ export function openApiDocument(today: string) {
         Screening: json(screeningSchema),
         JoinRequest: json(joinRequestSchema),
         JoinDecision: json(joinDecisionSchema),
+        ReferralDetails: json(referralDetailsSchema),
         Allocation: { type: 'object', required: ['keyWorkerId'], properties: { keyWorkerId: { type: 'string', format: 'uuid' }, overCaseloadReason: { type: 'string', maxLength: 1000, description: 'Required when the worker is at or over the programme caseload limit' } } },
         TeamMember: { type: 'object', required: ['userId', 'roleInFamily'], properties: { userId: { type: 'string', format: 'uuid' }, roleInFamily: { type: 'string', minLength: 1, maxLength: 100 } } },
         NewFamily: { type: 'object', required: ['family', 'members'], properties: { family: { $ref: '#/components/schemas/Family' }, members: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/Member' } } } },
@@ -109,6 +110,9 @@ export function openApiDocument(today: string) {
       },
       [oa(paths.api.familySeenBy)]: {
         get: { summary: 'Who has seen this family: every view, change and list that showed it, with person, agency, time, what and on what basis (the family’s lead and managers)', parameters: [idParam('familyId')], responses: { 200: { description: '`seenBy`' }, ...errorResponses } },
+      },
+      [oa(paths.api.referralDetails)]: {
+        put: { summary: 'Correct a referral before screening (managers it is routed to): the family’s name, address and people, the referrer’s details and the reasons; send the version you read; audited with before and after', parameters: [idParam('referralId')], requestBody: requestBody('ReferralDetails'), responses: { 200: { description: 'Corrected: id and the new version' }, 409: { description: 'Already screened, or changed by someone else since you read it' }, ...errorResponses } },
       },
       [oa(paths.api.programmes)]: {
         get: { summary: 'The programme catalogue with its standards', responses: { 200: { description: 'Programmes' }, 401: errorResponses[401] } },

@@ -86,14 +86,14 @@ describe('adding a family, in a real browser', { timeout: 120_000 }, () => {
     expect((await journey.checkAnswersMembers()).map((m) => m.name)).toEqual(['Kerry Walsh', 'Jayden Walsh']);
   });
 
-  it('adds the family: its page, with the banner, the members and the creator as lead professional', async () => {
+  it('adds the family: its page, with the banner, the members and the creator as key worker', async () => {
     family = await journey.addFamily('Walsh');
     expect(family.url.pathname).toMatch(/^\/families\/[0-9a-f-]{36}$/);
     expect(await family.successBanner()).toBe('Family added');
     expect(await family.memberNames()).toEqual(['Kerry Walsh', 'Jayden Walsh']);
     expect(await family.member('Jayden Walsh')).toMatchObject({ role: 'Child', age: '11 years (born 28 February 2015)', legalStatus: 'None recorded', needs: [] });
     expect(await family.levelOfNeed()).toBe('Level 1: universal');
-    expect(await family.team()).toEqual([expect.objectContaining({ name: 'Priya Shah Lead', roleInFamily: 'Lead professional', contact: 'priya.shah@test.example' })]);
+    expect(await family.team()).toEqual([expect.objectContaining({ name: 'Priya Shah Key worker', roleInFamily: 'Key worker', contact: 'priya.shah@test.example' })]);
     const familyUrl = family.url.pathname;
 
     // The journey is over: starting again begins with an empty household page.
@@ -130,6 +130,8 @@ describe('adding a family, in a real browser', { timeout: 120_000 }, () => {
     expect(await family.successBanner()).toBe('Legal status recorded');
     expect((await family.member('Jayden Walsh')).legalStatus).toBe('Child in Need since 1 September 2026');
     const list = await family.goToMyFamilies();
-    expect(await list.families()).toEqual([expect.objectContaining({ family: 'Walsh family', postcode: 'NV1 4AB', district: 'Riverside', children: '1', yourRole: 'Lead professional', lead: 'Priya Shah' })]);
+    expect(await list.families()).toEqual([expect.objectContaining({ family: 'Walsh family', postcode: 'NV1 4AB', district: 'Riverside', children: '1', yourRole: 'Key worker', lead: 'Priya Shah' })]);
+    // One term on both pages (issue 15 item 15): the family page's tag and My families' column say "Key worker".
+    expect((await list.page.locator('main table thead th').allInnerTexts()).map((t) => t.trim())).toContain('Key worker');
   });
 });

@@ -74,7 +74,7 @@ describe('the family page, in a real browser', { timeout: 120_000 }, () => {
 
     const team = await page.team();
     expect(team).toEqual([
-      { name: 'Priya Shah Lead', roleInFamily: 'Lead professional', agency: "Testshire Children's Services\nRiverside family support", contact: 'priya.shah@test.example', since: '25 November 2026' },
+      { name: 'Priya Shah Key worker', roleInFamily: 'Key worker', agency: "Testshire Children's Services\nRiverside family support", contact: 'priya.shah@test.example', since: '25 November 2026' },
       { name: 'Tom Reed', roleInFamily: 'Substance misuse worker', agency: 'Testshire Recovery', contact: 'tom.reed@test.example', since: '1 January 2026' },
     ]);
   });

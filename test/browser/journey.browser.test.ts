@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LanternPage, startLantern, type Lantern } from '../support/browser.ts';
 import { CasePage, ReferralFormPage, ReferralsQueuePage } from '../support/casework-pages.ts';
 import { FamilyPage } from '../support/browser.ts';
-import { makeContact, makeDatedCase, option2Id } from '../support/casework-factories.ts';
+import { makeContact, makeDatedCase, makeReceivedReferral, option2Id } from '../support/casework-factories.ts';
 import { aFamily, aMember, makeUser } from '../support/factories.ts';
 import { ClosePage, TeamWorkPage } from '../support/work-pages.ts';
 
@@ -94,6 +94,30 @@ describe('the casework journey’s rough edges, in a real browser', { timeout: 1
     });
     const referral = await form.send('Brennan');
     expect(await referral.successBanner()).toBe('Referral sent. A manager will screen it.');
+  });
+
+  it('lets a screener correct a referral with a bad postcode and a missing date of birth, then screen it', async () => {
+    const { reference } = await makeReceivedReferral(lantern.db, {
+      routedTeamId: lantern.partnership.teamId,
+      subject: { familyName: 'Quinn', addressLine1: '8 Ferry Lane', postcode: 'ABC', members: [{ givenName: 'Rosa', familyName: 'Quinn', role: 'mother', dateOfBirth: null }] },
+    });
+    const queue = await ReferralsQueuePage.fromMenu(await lantern.signedIn(manager));
+    let referral = await queue.openReferral(reference, 'Quinn');
+    await referral.fillScreening({ familyChoice: 'Create a new family record', decision: 'Accept into a programme', programme: 'Early intervention (Families Plus)', reason: 'Meets the threshold' });
+    referral = await referral.recordDecisionExpectingErrors('Quinn');
+    const dateOfBirth = 'Person 1: enter their date of birth – correct the referral’s details';
+    expect((await referral.errorSummary()).map((e) => e.text)).toEqual(['Enter a full UK postcode, like NV1 4AB', dateOfBirth]);
+    // Every link reaches a field that exists: the postcode here, the date of birth on the correction page.
+    expect(await referral.followErrorLink('Enter a full UK postcode, like NV1 4AB')).toBe('postcode');
+    const details = await referral.followErrorToDetails(dateOfBirth);
+    expect(details.url.hash).toBe('#member1-dateOfBirth-day');
+    expect(await details.valueOf('Postcode (if known)')).toBe('ABC');
+    await details.fillReferral({ postcode: 'NV3 1AB', people: [{ givenName: 'Rosa', familyName: 'Quinn', role: 'mother', dateOfBirth: ['4', '5', '1991'] }] });
+    referral = await details.save('Quinn');
+    expect(await referral.successBanner()).toBe('Referral details corrected');
+    await referral.fillScreening({ familyChoice: 'Create a new family record', decision: 'Accept into a programme', programme: 'Early intervention (Families Plus)', reason: 'Meets the threshold' });
+    const casePage = await referral.accept('Quinn');
+    expect(await casePage.successBanner()).toBeTruthy();
   });
 
   it('carries screening to the family record: the needs coded at referral and the manager’s level with its reason; the case history says who accepted it', async () => {

@@ -56,7 +56,7 @@ describe('signing in and out, in a real browser', { timeout: 120_000 }, () => {
     expect(await myFamilies.signedInAs()).toBe("Priya Shah, Testshire Children's Services");
     const rows = await myFamilies.families();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ family: 'Walsh family', postcode: 'NV1 4AB', children: '0', yourRole: 'Lead professional', lead: 'Priya Shah' });
+    expect(rows[0]).toMatchObject({ family: 'Walsh family', postcode: 'NV1 4AB', children: '0', yourRole: 'Key worker', lead: 'Priya Shah' });
     expect(rows[0].reference).not.toBe('');
     const walsh = await myFamilies.openFamily('Walsh');
     expect(await walsh.memberNames()).toEqual(['Kerry Walsh']);

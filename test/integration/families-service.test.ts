@@ -41,7 +41,7 @@ describe.each(engines)('families service on %s', (engine) => {
   it('gives a new family a reference and makes its creator the lead professional', async () => {
     const view = await families.family(keyWorker, familyId);
     expect(view.family.reference).toMatch(/^NV-\d{6}$/);
-    expect(view.professionals).toEqual([expect.objectContaining({ userId: keyWorker.id, roleInFamily: 'Lead professional', isLead: true })]);
+    expect(view.professionals).toEqual([expect.objectContaining({ userId: keyWorker.id, roleInFamily: 'Key worker', isLead: true })]);
     expect(view.members.map((m) => m.roleLabel)).toEqual(['Father', 'Mother', 'Child']);
     const tyler = view.members.find((m) => m.givenName === 'Tyler')!;
     expect(tyler.age).toBe('10 years');
@@ -167,9 +167,12 @@ describe.each(engines)('families service on %s', (engine) => {
       members: [aMember({ dateOfBirth: '2031-01-01' }), aMember({ role: 'unborn', dateOfBirth: null, expectedDate: null })],
     }).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
+    // The household's problems and the members' at once (issue 15 item 11).
     expect(error.fieldErrors).toEqual({
       familyName: 'Enter the family name',
       postcode: 'Enter a full UK postcode, like NV1 4AB',
+      'members.0.dateOfBirth': 'Date of birth must be in the past',
+      'members.1.expectedDate': 'Enter the expected date of birth',
     });
     const memberError = await families.createFamily(keyWorker, {
       family: aFamily(), members: [aMember({ dateOfBirth: '2031-01-01' }), aMember({ role: 'unborn', dateOfBirth: null, expectedDate: null })],

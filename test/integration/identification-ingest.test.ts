@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
+import { sourceKeys } from '../../src/domain/identification/formats.ts';
 import { anAgreement, anExtractRow, extractCsv, extractXlsx, writeExtract } from '../support/identification-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import type { Actor } from '../../src/domain/actor.ts';
@@ -47,6 +48,27 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
     expect(result.message).toBe('2 of 3 rows have problems: nothing was loaded. Correct them, or choose to load only the valid rows');
     expect(result.problems.map((p) => [p.row, p.field, p.reason])).toEqual([[3, 'date_of_birth', 'is not a date'], [4, 'role', 'is not one of victim, perpetrator, child_present']]);
     expect(await count()).toBe(0);
+  });
+
+  it('lists problems in row order, and keeps the rows’ problems when a later row breaks the file (issue 15 item 15)', async () => {
+    // Row 6 has a bad date (a row check); row 7 opens a quote it never closes (the file's own format).
+    const rows = [21, 22, 23, 24].map((n) => anExtractRow('police-da', n));
+    rows.push(anExtractRow('police-da', 25, { date_of_birth: '31/02/1990' }));
+    const csv = `${extractCsv('police-da', rows).trimEnd()}\n"unclosed,quote\n`;
+    const file = await writeExtract('rows-6-and-7.csv', csv);
+    const result = await s.identification.ingest(analyst, { path: file, filename: 'rows-6-and-7.csv', source: 'police-da', agreementId });
+    expect(result.status).toBe('refused');
+    expect(result.problems.map((p) => [p.row, p.field])).toEqual([[6, 'date_of_birth'], [7, 'file']]);
+
+    const app = await testApp(t.db);
+    const client = new PageClient(app);
+    await client.signIn(analyst.email, testPassword);
+    await client.get('/identification/upload');
+    await upload(app, client, { source: 'police-da', agreementId }, { filename: 'rows-6-and-7b.csv', content: csv });
+    const page = await client.get('/identification/upload');
+    const listed = [...page.body.matchAll(/<li>\s*<a href="#file">([^<]+)<\/a>/g)].map((m) => m[1].trim());
+    expect(listed.map((text) => /[Rr]ow (\d+)/.exec(text)?.[1])).toEqual([undefined, '6', '7']);
+    await app.close();
   });
 
   it('loads only the valid rows when asked, and says how many were left out', async () => {
@@ -185,5 +207,25 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
       expect(page.body).toContain('<code>children_present</code>');
       expect(page.body).toContain('<code>parental_status</code>');
     });
+  });
+  // Last: the samples load rows, which the tests above count.
+  it('offers a sample extract of each format on the upload page, and each sample loads as it is (issue 15 item 15)', async () => {
+    const app = await testApp(t.db);
+    const client = new PageClient(app);
+    await client.signIn(analyst.email, testPassword);
+    const page = await client.get('/identification/upload');
+    for (const source of sourceKeys) {
+      const href = `/identification/sample-extract.csv?source=${source}`;
+      expect(page.body).toContain(`href="${href}"`);
+      const sample = await client.get(href);
+      expect(sample.statusCode).toBe(200);
+      expect(sample.headers['content-disposition']).toBe(`attachment; filename="sample-${source}.csv"`);
+      expect(sample.body.split('\r\n').filter(Boolean).length).toBeGreaterThan(1);
+      const file = await writeExtract(`sample-${source}.csv`, sample.body);
+      const result = await s.identification.ingest(analyst, { path: file, filename: `sample-${source}.csv`, source, agreementId });
+      expect([source, result.status, result.problems]).toEqual([source, 'loaded', []]);
+    }
+    expect((await client.get('/identification/sample-extract.csv?source=nonsense')).statusCode).toBe(404);
+    await app.close();
   });
 });

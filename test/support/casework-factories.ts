@@ -71,3 +71,21 @@ export async function makeContact(db: Database, options: {
     [id, options.caseId, options.type ?? 'home_visit', options.date, options.startTime, options.endTime, Math.min(minutes, 720), options.outOfHours ?? false, options.notes ?? 'Visit', options.recordedBy]);
   return { contactId: id };
 }
+
+/**
+ * A referral as it came in before the form checked postcodes (or from another system): its
+ * subject is stored as given, unchecked, so a test can start from details a screener must correct.
+ */
+export async function makeReceivedReferral(db: Database, options: {
+  routedTeamId: string; referredBy?: string | null;
+  subject: { familyName: string; addressLine1: string; postcode: string; members: { givenName: string; familyName: string; role: string; dateOfBirth: string | null }[] };
+  needCodes?: string[];
+}) {
+  const id = randomUUID();
+  const reference = `REF-${String(900_000 + Math.floor(Math.random() * 100_000))}`;
+  await db.query(
+    `INSERT INTO referral (id, reference, family_id, subject, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, status, received_at, routed_team_id, referred_by, need_codes)
+     VALUES ($1, $2, NULL, $3, 'Sam Referrer', 'Testshire Primary School', 'sam@school.example', 'Worried about the children', 'routine', 'given', 'received', $4, $5, $6, $7)`,
+    [id, reference, JSON.stringify(options.subject), testClock().now(), options.routedTeamId, options.referredBy ?? null, options.needCodes ?? []]);
+  return { id, reference };
+}

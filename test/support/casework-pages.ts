@@ -37,7 +37,7 @@ export interface ReferralAnswers {
 }
 
 export class ReferralFormPage extends LanternPage {
-  static readonly heading = 'Refer a family';
+  static readonly heading: string = 'Refer a family';
 
   /** Follows "Refer a family" in the menu. */
   static async fromMenu(from: LanternPage): Promise<ReferralFormPage> {
@@ -99,6 +99,25 @@ export class ReferralFormPage extends LanternPage {
 
   async send(familyName: string): Promise<ReferralPage> {
     await this.press('Send referral');
+    return ReferralPage.arrived(this.page, familyName);
+  }
+}
+
+/** "Correct the referral's details" (screeners): the same family, people and referrer fields as the referral form. */
+export class ReferralDetailsPage extends ReferralFormPage {
+  static override readonly heading: string = 'Correct the referral’s details';
+
+  static arrived(page: Page): Promise<ReferralDetailsPage> {
+    return new ReferralDetailsPage(page).arrive(ReferralDetailsPage.heading);
+  }
+
+  async saveExpectingErrors(): Promise<ReferralDetailsPage> {
+    await this.press('Save corrections');
+    return this.arrive(ReferralDetailsPage.heading);
+  }
+
+  async save(familyName: string): Promise<ReferralPage> {
+    await this.press('Save corrections');
     return ReferralPage.arrived(this.page, familyName);
   }
 }
@@ -171,6 +190,18 @@ export class ReferralPage extends LanternPage {
     if (s.programme) await this.select('Programme', s.programme);
     if (s.signpostedTo !== undefined) await this.fill('Service the family is signposted to', s.signpostedTo);
     if (s.reason !== undefined) await this.fill('Reason for the decision', s.reason);
+  }
+
+  /** Follows "Correct the referral's details". */
+  async correctDetails(): Promise<ReferralDetailsPage> {
+    await this.clickAndLoad(this.page.locator('main').getByRole('link', { name: 'Correct the referral’s details', exact: true }));
+    return ReferralDetailsPage.arrived(this.page);
+  }
+
+  /** Follows an error summary link that leads to the correction page. */
+  async followErrorToDetails(text: string): Promise<ReferralDetailsPage> {
+    await this.clickAndLoad(this.page.locator('.govuk-error-summary__list').getByRole('link', { name: text, exact: true }));
+    return ReferralDetailsPage.arrived(this.page);
   }
 
   /** Records an acceptance: the new case's page. */

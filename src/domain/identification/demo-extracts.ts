@@ -1,4 +1,4 @@
-import type { SourceKey } from './formats.ts';
+import { extractFormats, type SourceKey } from './formats.ts';
 
 /**
  * Believable agency extracts for a demo partnership: households whose members turn up in
@@ -123,4 +123,14 @@ export function demoExtracts(households: readonly DemoHousehold[], seed: number,
     if (rand() < 0.2) out.housing.push({ record_id: ref('HSG'), ...person(mother, h), as_at: recent(60), arrears_amount: String(200 + Math.floor(rand() * 3000)), eviction_notice_date: rand() < 0.4 ? recent(90) : '' });
   }
   return out;
+}
+
+/**
+ * A small sample extract of each format, for an agency to copy: up to five made-up rows,
+ * in the format's columns, that load as they are.
+ */
+export function sampleExtract(source: SourceKey, today: string): { header: string[]; rows: string[][] } {
+  const header = extractFormats[source].columns.map((c) => c.name);
+  const rows = demoExtracts(demoHouseholds(60, 15, ['NV1 4AB', 'NV2 8QT', 'NV3 1AA'], today), 15, today)[source].slice(0, 5);
+  return { header, rows: rows.map((r) => header.map((h) => r[h] ?? '')) };
 }

@@ -41,6 +41,9 @@ function personInput(m: MemberFields): PersonInput {
   };
 }
 
+/** The one word for the practitioner who leads the work with a family (DOMAIN.md: key worker), on the family page and My families alike. */
+export const keyWorkerRole = 'Key worker';
+
 export function familiesService(db: Database, { clock }: { clock: Clock }) {
   const today = () => clock.today();
 
@@ -123,16 +126,17 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
   }
 
   function validNewFamily(input: { family: unknown; members: unknown[] }) {
-    const family = parse(familySchema, input.family);
-    const memberErrors: Record<string, string> = {};
+    // The household's problems and every member's, all at once.
+    const household = familySchema.safeParse(input.family);
+    const memberErrors: Record<string, string> = household.success ? {} : { ...fieldErrors(household.error) };
     const members = input.members.map((m, i) => {
       const result = memberSchema(today()).safeParse(m);
       if (!result.success) for (const [k, v] of Object.entries(fieldErrors(result.error))) memberErrors[`members.${i}.${k}`] ??= v;
       return result.success ? result.data : null;
     });
     if (!input.members.length) memberErrors.members = 'Add at least one family member';
-    if (Object.keys(memberErrors).length) throw new ValidationError(memberErrors);
-    return { family, members: members as MemberFields[] };
+    if (!household.success || Object.keys(memberErrors).length) throw new ValidationError(memberErrors);
+    return { family: household.data, members: members as MemberFields[] };
   }
 
   async function insertFamily(tx: Queryable, actor: Actor, input: { family: FamilyFields; members: MemberFields[] }, roleInFamily: string) {
@@ -145,7 +149,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
       await repo.insertRelationships(tx, familyId, impliedRelationships({ id, role: member.role }, added).map((r) => ({ ...r, id: randomUUID() })));
       added.push({ id, role: member.role });
     }
-    await repo.addProfessional(tx, { id: randomUUID(), familyId, userId: actor.id, roleInFamily, isLead: roleInFamily === 'Lead professional', joinedOn: today() });
+    await repo.addProfessional(tx, { id: randomUUID(), familyId, userId: actor.id, roleInFamily, isLead: roleInFamily === keyWorkerRole, joinedOn: today() });
     await auditRepository.insert(tx, { userId: actor.id, action: 'create-family', recordType: 'family', recordId: familyId, familyId, outcome: 'allowed', ip: actor.ip, detail: { members: added.length } });
     return { id: familyId, reference };
   }
@@ -194,7 +198,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
     async createFamily(actor: Actor, input: { family: unknown; members: unknown[] }) {
       await requireFeature(actor, 'families.hold', 'Only practitioners and managers can add families');
       const valid = validNewFamily(input);
-      return db.transaction((tx) => insertFamily(tx, actor, valid, 'Lead professional'));
+      return db.transaction((tx) => insertFamily(tx, actor, valid, keyWorkerRole));
     },
 
     /** For another module's use case that creates a family inside its own transaction (screening a referral). */

@@ -9,6 +9,8 @@ import { paths, urls } from '../../web/urls.ts';
 import { toCsv } from '../../domain/needs-analysis/csv.ts';
 import { formatDate } from '../../domain/dates.ts';
 import { identificationApi } from './api.ts';
+import { sampleExtract } from '../../domain/identification/demo-extracts.ts';
+import { NotFoundError } from '../../domain/errors.ts';
 import { householdLine, money, problemLabel, waterfall } from './present.ts';
 import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
 import { identificationRoles, listRoles } from './service.ts';
@@ -22,7 +24,9 @@ export const sourceOptions = sourceKeys.map((key) => ({ value: key, text: extrac
 
 /** The GOV.UK error summary: each message linked to its field; row problems link to the file input. */
 function errorLinks(errors: FieldErrors, limit = 60) {
-  const entries = Object.entries(errors);
+  // In row order: the session keeps errors as jsonb, which orders keys by length, so "row7.file" came back before "row6.date_of_birth".
+  const rank = (key: string) => (key === 'form' ? Infinity : /^row(\d+)\./.test(key) ? Number(/^row(\d+)\./.exec(key)![1]) : -1);
+  const entries = Object.entries(errors).sort(([a], [b]) => rank(a) - rank(b));
   const anchor = (key: string) => (key.startsWith('row') || key === 'form' ? 'file' : key.startsWith('mapping.') ? key.slice(8) : key);
   return entries.slice(0, limit).map(([key, message]) => ({ text: message, href: `#${anchor(key)}` }));
 }
@@ -49,6 +53,14 @@ export async function ingestPages(app: FastifyInstance, { services }: { services
 
   app.get(paths.identificationFormats, { config: { access: analysts } }, async (_request, reply) =>
     reply.view('identification/views/formats.njk', { pageTitle: 'Extract formats', formats: sourceKeys.map((k) => extractFormats[k]) }));
+
+  // A sample of each extract format to download from the upload page: made-up rows that load as they are.
+  app.get(paths.identificationSample, { config: { access: analysts } }, async (request, reply) => {
+    const source = (request.query as Record<string, unknown>).source;
+    if (typeof source !== 'string' || !isSourceKey(source)) throw new NotFoundError('Extract format');
+    const sample = sampleExtract(source, services.clock.today());
+    return reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="sample-${source}.csv"`).send(toCsv(sample.header, sample.rows));
+  });
 
   app.get(paths.identificationUpload, { config: { access: analysts } }, async (request, reply) => {
     const state = await takeFormState(services, request);

@@ -185,7 +185,18 @@ export function identificationService(db: Database, options: IdentificationDepen
     let rowsInvalid = 0;
     let index: Record<string, number> | null = null;
     let row = 0;
-    for await (const cells of readRows(path, kind)) {
+    // A row the file's own format breaks (an unclosed quote, say) ends the reading, but the rows
+    // checked before it keep their problems: all are reported, in row order.
+    let unreadable: RowProblem | null = null;
+    const rowsOf = async function* () {
+      try {
+        yield* readRows(path, kind);
+      } catch (error) {
+        if (!(error instanceof FileFormatError)) throw error;
+        unreadable = { row: error.row, field: 'file', value: '', reason: error.reason };
+      }
+    };
+    for await (const cells of rowsOf()) {
       row += 1;
       if (!index) {
         const plan = planHeaders(format, cells, mapping);
@@ -201,11 +212,16 @@ export function identificationService(db: Database, options: IdentificationDepen
         for (const p of checked.problems) if (problems.length < problemLimit) problems.push(p);
       }
     }
+    const broken = unreadable as RowProblem | null;
+    if (broken) {
+      const all = [...problems, broken].sort((a, b) => a.row - b.row);
+      return { headerProblems: [broken], problems: all, problemCount: problemCount + 1, rowsRead, rowsInvalid: rowsInvalid + 1 };
+    }
     if (!index) {
       const empty = [{ row: 1, field: 'file', value: '', reason: 'is empty: it has no header row' }];
       return { headerProblems: empty, problems: empty, problemCount: 1, rowsRead: 0, rowsInvalid: 0 };
     }
-    return { headerProblems: [], problems, problemCount, rowsRead, rowsInvalid };
+    return { headerProblems: [], problems: problems.sort((a, b) => a.row - b.row), problemCount, rowsRead, rowsInvalid };
   }
 
   return {

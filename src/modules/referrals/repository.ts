@@ -143,6 +143,15 @@ export const referralsRepository = {
     await q.query('UPDATE referral SET subject = $2 WHERE id = $1', [id, JSON.stringify(subject)]);
   },
 
+  /** A screener's correction before screening, if nobody changed or screened the referral since `version` was read. */
+  async correctDetails(q: Queryable, id: string, version: number, d: { subject: ReferralSubject; referrerName: string; referrerAgency: string; referrerContact: string; reasons: string }): Promise<number | null> {
+    const rows = await q.query<{ version: number }>(
+      `UPDATE referral SET subject = $3, referrer_name = $4, referrer_agency = $5, referrer_contact = $6, reasons = $7, version = version + 1
+        WHERE id = $1 AND version = $2 AND status = 'received' RETURNING version`,
+      [id, version, JSON.stringify(d.subject), d.referrerName, d.referrerAgency, d.referrerContact, d.reasons]);
+    return rows[0]?.version ?? null;
+  },
+
   async decide(q: Queryable, id: string, version: number, d: {
     status: string; decidedBy: string; reason: string; signpostedTo: string; programmeId: string | null; familyId: string | null;
     level: number; levelRule: string; levelOverride: number | null; levelOverrideReason: string; decidedAt: Date;

@@ -1,12 +1,12 @@
 import { formVersion } from '../../domain/input.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cinFactorCodes, roles } from '../../domain/codes.ts';
-import { ConflictError, RuleViolation, ValidationError, type FieldErrors } from '../../domain/errors.ts';
+import { ConflictError, ForbiddenError, RuleViolation, ValidationError, type FieldErrors } from '../../domain/errors.ts';
 import { levelNames } from '../../domain/level-of-need.ts';
 import { referralStatusLabels } from '../../domain/casework/lifecycle.ts';
 import type { Services } from '../../services.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
-import { dateFromParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
+import { dateFromParts, dateParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
 
@@ -18,7 +18,9 @@ type Params = { familyId: string; referralId: string };
 /** The needs a referral form offers: parents' vulnerabilities first, then the child's. */
 export const referralNeedCodes = ['1B', '2B', '3B', '4B', '5B', '6B', '1C', '2C', '3C', '4C', '16A', '17A', '7A', '10A', '11A', '14A', '15A', '24A'];
 const memberRows = [1, 2, 3, 4, 5];
-const fieldOrder = ['familyName', 'addressLine1', 'postcode', 'members', ...memberRows.flatMap((n) => [`member${n}-givenName`, `member${n}-familyName`, `member${n}-role`, `member${n}-dateOfBirth`]),
+/** The most people a referral names (referralMemberSchema's limit); a form's blank rows are skipped. */
+const mostRows = Array.from({ length: 20 }, (_, i) => i + 1);
+const fieldOrder = ['familyName', 'addressLine1', 'postcode', 'members', ...mostRows.flatMap((n) => [`member${n}-givenName`, `member${n}-familyName`, `member${n}-role`, `member${n}-dateOfBirth`]),
   'referrerName', 'referrerAgency', 'referrerContact', 'needCodes', 'reasons', 'routedTeamId', 'urgency', 'consent', 'lawfulBasis',
   'decision', 'familyChoice', 'programmeId', 'signpostedTo', 'reason', 'levelOverride', 'levelOverrideReason', 'form'];
 
@@ -30,7 +32,7 @@ function list(value: unknown): string[] {
 function referralFromForm(body: Record<string, unknown>) {
   const errors: Record<string, string> = {};
   const rows: number[] = [];
-  const members = memberRows.flatMap((n) => {
+  const members = mostRows.flatMap((n) => {
     const givenName = text(body, `member${n}-givenName`).trim();
     const familyName = text(body, `member${n}-familyName`).trim();
     const role = text(body, `member${n}-role`);
@@ -91,8 +93,42 @@ function prefill(fields: Record<string, unknown>): Record<string, string> {
 
 function anchors(): Record<string, string> {
   const a: Record<string, string> = { needCodes: 'needCodes', urgency: 'urgency', consent: 'consent', decision: 'decision', familyChoice: 'familyChoice', programmeId: 'programmeId' };
-  for (const n of memberRows) a[`member${n}-dateOfBirth`] = `member${n}-dateOfBirth-day`;
+  for (const n of mostRows) a[`member${n}-dateOfBirth`] = `member${n}-dateOfBirth-day`;
   return a;
+}
+
+/** A referral's details as the correction form's answers: the family, one row per person, the referrer and the reasons. */
+function detailsValues(referral: { subject: { familyName: string; addressLine1: string; postcode: string; members: { givenName: string; familyName: string; role: string; dateOfBirth: string | null }[] };
+  referrer_name: string; referrer_agency: string; referrer_contact: string; reasons: string; version: number }): Record<string, unknown> {
+  const values: Record<string, unknown> = {
+    familyName: referral.subject.familyName, addressLine1: referral.subject.addressLine1, postcode: referral.subject.postcode,
+    referrerName: referral.referrer_name, referrerAgency: referral.referrer_agency, referrerContact: referral.referrer_contact, reasons: referral.reasons, version: String(referral.version),
+  };
+  referral.subject.members.forEach((m, i) => {
+    const p = `member${i + 1}`;
+    const born = dateParts(m.dateOfBirth);
+    Object.assign(values, { [`${p}-givenName`]: m.givenName, [`${p}-familyName`]: m.familyName, [`${p}-role`]: m.role, [`${p}-dateOfBirth-day`]: born.day, [`${p}-dateOfBirth-month`]: born.month, [`${p}-dateOfBirth-year`]: born.year });
+  });
+  return values;
+}
+
+/** The fields the screening form has: the address and postcode only for a referral not yet joined to a family. */
+const screeningFields = (joined: boolean) => new Set(['decision', 'familyChoice', 'programmeId', 'signpostedTo', 'reason', 'levelOverride', 'levelOverrideReason', 'form', ...(joined ? [] : ['addressLine1', 'postcode'])]);
+
+/**
+ * The screening page's error summary. A problem with a field the screening form has links to it;
+ * any other (a person's name or date of birth, say, found when the family record is made) links to
+ * that field on "Correct the referral's details", where it can be put right.
+ */
+export function screeningErrorList(referralId: string, errors: FieldErrors, joined: boolean) {
+  const onPage = screeningFields(joined);
+  const here = Object.fromEntries(Object.entries(errors).filter(([k]) => onPage.has(k)));
+  const elsewhere = onTheForm(Object.fromEntries(Object.entries(errors).filter(([k]) => !onPage.has(k))), mostRows);
+  const details = urls.referralDetails(referralId);
+  return [
+    ...errorList(here, anchors(), fieldOrder),
+    ...errorList(elsewhere, anchors(), fieldOrder).map((e) => ({ text: `${e.text} – correct the referral’s details`, href: `${details}${e.href}` })),
+  ];
 }
 
 export async function referralRoutes(app: FastifyInstance, { services }: { services: Services }) {
@@ -147,8 +183,39 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     return reply.view('referrals/views/referral.njk', {
       pageTitle: `Referral ${view.referral.reference}`, ...view, statusLabels: referralStatusLabels, levelNames,
       saved: (request.query as Record<string, string>).saved,
-      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, anchors(), fieldOrder) : [], values: state?.values ?? { version: view.referral.version },
+      errors: state?.errors ?? {}, errorList: state ? screeningErrorList(view.referral.id, state.errors, Boolean(view.referral.family_id)) : [], values: state?.values ?? { version: view.referral.version },
     });
+  });
+
+  app.get<{ Params: Params }>(paths.referralDetails, { config: { access: screeners } }, async (request, reply) => {
+    const view = await referrals.referral(request.actor!, request.params.referralId);
+    if (!view.mayScreen) throw new ForbiddenError('Only the managers the referral is routed to can correct it');
+    if (view.referral.status !== 'received') throw new RuleViolation('This referral has been screened: its details can no longer be corrected');
+    const state = await takeFormState(services, request);
+    const rows = Array.from({ length: Math.min(20, Math.max(memberRows.length, view.referral.subject.members.length + 1)) }, (_, i) => i + 1);
+    return reply.view('referrals/views/referral-details.njk', {
+      pageTitle: 'Correct the referral’s details', referral: view.referral, roles, memberRows: rows, back: urls.referral(view.referral.id),
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, anchors(), fieldOrder) : [], values: state?.values ?? detailsValues(view.referral),
+    });
+  });
+
+  app.post<{ Params: Params }>(paths.referralDetails, { config: { access: screeners } }, async (request, reply) => {
+    const body = request.body as Record<string, unknown>;
+    const { referralId } = request.params;
+    const form = referralFromForm(body);
+    const { familyName, addressLine1, postcode, members, referrerName, referrerAgency, referrerContact, reasons } = form.input;
+    const input = { familyName, addressLine1, postcode, members, referrerName, referrerAgency, referrerContact, reasons, version: formVersion(text(body, 'version')) };
+    try {
+      // A date the boxes cannot make is not sent, but every other problem is still found at once.
+      await referrals.correctDetails(request.actor!, referralId, input, { incomplete: Object.keys(form.errors).length > 0 });
+      return reply.redirect(`${urls.referral(referralId)}?saved=corrected`, 303);
+    } catch (error) {
+      const errors: FieldErrors | null = error instanceof ValidationError ? { ...onTheForm(error.fieldErrors, form.rows), ...form.errors }
+        : error instanceof ConflictError || error instanceof RuleViolation ? { form: error.message } : null;
+      if (!errors) throw error;
+      if (errors.version) { errors.form = errors.version; delete errors.version; }
+      return redirectWithErrors(services, request, reply, urls.referralDetails(referralId), { errors, values: body });
+    }
   });
 
   app.post<{ Params: Params }>(paths.screenReferral, { config: { access: screeners } }, async (request, reply) => {
@@ -158,9 +225,10 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
       const result = await referrals.screen(request.actor!, referralId, screeningFromForm(body));
       return reply.redirect(result.caseId ? `${urls.case(result.caseId)}?saved=accepted` : `${urls.referral(referralId)}?saved=screened`, 303);
     } catch (error) {
-      const errors = error instanceof ValidationError ? error.fieldErrors
+      const errors: FieldErrors | null = error instanceof ValidationError ? { ...error.fieldErrors }
         : error instanceof ConflictError || error instanceof RuleViolation ? { form: error.message } : null;
       if (!errors) throw error;
+      if (errors.version) { errors.form = errors.version; delete errors.version; }
       return redirectWithErrors(services, request, reply, urls.referral(referralId), { errors, values: body });
     }
   });
@@ -215,6 +283,8 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     reply.code(201).send(await referrals.refer(request.actor!, request.body)));
   app.get(paths.api.referrals, { config: { access: screeners } }, async (request) => ({ referrals: await referrals.queue(request.actor!) }));
   app.get<{ Params: Params }>(paths.api.referral, { config: { access: referrers } }, async (request) => referrals.referral(request.actor!, request.params.referralId));
+  app.put<{ Params: Params }>(paths.api.referralDetails, { config: { access: screeners } }, async (request) =>
+    referrals.correctDetails(request.actor!, request.params.referralId, request.body));
   app.post<{ Params: Params }>(paths.api.screenReferral, { config: { access: screeners } }, async (request) =>
     referrals.screen(request.actor!, request.params.referralId, request.body));
   // Join requests: a screener asks; the family's lead or a manager answers (see Access and audit in the README).

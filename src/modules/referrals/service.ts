@@ -16,7 +16,7 @@ import { casesRepository } from '../cases/repository.ts';
 import type { FamiliesService } from '../families/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { referralsRepository as repo, type ReferralRow } from './repository.ts';
-import { joinDecisionSchema, joinRequestSchema, referralSchemaOn, screeningSchema } from './schemas.ts';
+import { joinDecisionSchema, joinRequestSchema, referralDetailsSchemaOn, referralSchemaOn, screeningSchema } from './schemas.ts';
 
 /** How long a referral form filled in from a household stays available. */
 const referralDraftDays = 30;
@@ -234,6 +234,40 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
     /** Requests waiting for this family's lead or managers, and those answered. */
     async joinRequestsForFamily(actor: Actor, familyId: string) {
       return withFamily(db, actor, familyId, { action: 'view-join-requests', permission: 'family.join-request.decide' }, (tx) => repo.joinRequestsForFamily(tx, familyId));
+    },
+
+    /**
+     * A screener (a manager the referral is routed to) corrects the referral's details before
+     * screening: the family's name, address and people, the referrer's details and the reasons.
+     * Refused once screened, or when someone changed it since `version` was read; audited with
+     * the fields before and after. `incomplete`: the page found a problem of its own (a date its
+     * boxes cannot make), so nothing is saved, but the schema's problems are still all reported.
+     */
+    async correctDetails(actor: Actor, id: string, input: unknown, { incomplete = false }: { incomplete?: boolean } = {}) {
+      return inTransaction(db, async (tx) => {
+        const referral = await permitted(tx, actor, id, 'correct-referral', 'referral.screen');
+        if (!referral) throw refusal(refused());
+        if (referral.status !== 'received') throw new RuleViolation('This referral has been screened: its details can no longer be corrected');
+        const parsed = referralDetailsSchemaOn(today(), { joined: Boolean(referral.family_id) }).safeParse(input);
+        if (!parsed.success || incomplete) throw new ValidationError(parsed.success ? {} : fieldErrors(parsed.error));
+        const d = parsed.data;
+        const before = {
+          subject: referral.subject, referrerName: referral.referrer_name, referrerAgency: referral.referrer_agency, referrerContact: referral.referrer_contact, reasons: referral.reasons,
+        };
+        const after = {
+          subject: { familyName: d.familyName, addressLine1: d.addressLine1, postcode: d.postcode, members: d.members },
+          referrerName: d.referrerName, referrerAgency: d.referrerAgency, referrerContact: d.referrerContact, reasons: d.reasons,
+        };
+        const version = await repo.correctDetails(tx, id, d.version, after);
+        if (version === null) throw new ConflictError('Someone else changed or screened this referral after you opened it. Your corrections have not been saved. Check the current details, then make your corrections again.');
+        const changed = (Object.keys(after) as (keyof typeof after)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'referral-details-corrected', recordType: 'referral', recordId: id, familyId: referral.family_id, outcome: 'allowed', ip: actor.ip,
+          basis: 'referral routed to you',
+          detail: { before: Object.fromEntries(changed.map((k) => [k, before[k]])), after: Object.fromEntries(changed.map((k) => [k, after[k]])) },
+        });
+        return { id, version };
+      });
     },
 
     async screen(actor: Actor, id: string, input: unknown) {
