@@ -7,6 +7,7 @@ import type { LanternApp } from '../../src/web/app.ts';
 import { services, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { testClock, TEST_TODAY } from '../support/clock.ts';
+import { makeCase } from '../support/casework-factories.ts';
 
 /** Need to know end to end: categories, sharing rules, consent and withdrawal, and who may write what. */
 describe.each(engines)('need to know on %s', (engine) => {
@@ -162,6 +163,22 @@ describe.each(engines)('need to know on %s', (engine) => {
     const refused = await api(school, 'POST', `/api/v1/families/${familyId}/members/${motherId}/needs`, { code: '4B', sourceAgencyId: agencies.education, identifiedOn: '2026-11-01' });
     expect(refused.statusCode).toBe(403);
     expect(refused.json().message).toBe("Schools may not record mental health needs under the partnership's sharing rules. Ask the family's lead professional to record it.");
+  });
+
+  it('keeps case notes and letters to the agencies that may see them, with the reason', async () => {
+    const { caseId } = await makeCase(t.db, { familyId, state: 'allocated', keyWorkerId: keyWorker.id });
+    const note = await s.contacts.recordContact(keyWorker, caseId, {
+      type: 'home_visit', date: '2026-11-23', startTime: '10:00', endTime: '11:00', location: 'Family home', presentPersonIds: [motherId], othersPresent: '',
+      notes: 'Kerry talked about her medication.', didTogether: 'Made a plan for school mornings.', progress: 'Better mornings.', nextSteps: 'Visit Friday.',
+    });
+    expect((await s.contacts.contacts(keyWorker, caseId)).contacts).toHaveLength(1);
+    const seen = await s.contacts.contacts(school, caseId);
+    expect(seen.contacts).toEqual([]);
+    expect(seen.withheld.notices).toEqual(["1 item recorded by children's social care is not shared with schools"]);
+    await expect(s.contacts.contact(school, caseId, note.id)).rejects.toThrow("This case note was recorded by children's social care and is not shared with schools");
+    const chronology = await s.contacts.chronology(school, familyId);
+    expect(chronology.events.some((e) => e.type === 'contact')).toBe(false);
+    expect(chronology.withheld.total).toBeGreaterThan(0);
   });
 
   it('administrators change the rules (API and page), audited, with optimistic locking', async () => {

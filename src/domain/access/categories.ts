@@ -176,6 +176,11 @@ export class Withholding {
     return false;
   }
 
+  /** Why one item is refused: "This case note was recorded by health services and is not shared with schools". */
+  refusal(what: string, owner: ItemOwner): string {
+    return `This ${what} was recorded by ${owner.agencyKind ? agencyKindPlurals[owner.agencyKind] : 'another agency'} and is not shared with ${agencyKindPlurals[this.facts.agencyKind]}`;
+  }
+
   get total(): number {
     return [...this.counts.values()].reduce((a, b) => a + b, 0);
   }

@@ -48,6 +48,8 @@ export interface MemberRow {
 
 export interface LetterRow {
   id: string;
+  created_by_agency_id: string;
+  created_by_agency_kind: AgencyKind;
   case_id: string;
   contact_id: string | null;
   recipient: LetterRecipient;
@@ -111,10 +113,10 @@ const contactColumns = `c.id, c.case_id, c.contact_type, c.contact_date, to_char
   c.notes, c.did_together, c.progress, c.next_steps, c.recorded_by, u.display_name AS recorded_by_name, a.name AS recorded_by_agency, a.id AS recorded_by_agency_id, a.kind AS recorded_by_agency_kind, c.recorded_at`;
 const contactJoins = 'FROM contact c JOIN app_user u ON u.id = c.recorded_by JOIN agency a ON a.id = u.agency_id';
 
-const letterColumns = `l.id, l.case_id, l.contact_id, l.recipient, l.recipient_name, l.recipient_address, l.letter_date, l.subject, l.salutation,
+const letterColumns = `la.id AS created_by_agency_id, la.kind AS created_by_agency_kind, l.id, l.case_id, l.contact_id, l.recipient, l.recipient_name, l.recipient_address, l.letter_date, l.subject, l.salutation,
   l.did_together, l.progress, l.next_steps, l.who_to_contact, l.signed_by_name, l.signed_by_role, l.organisation, l.created_by,
   u.display_name AS created_by_name, l.created_at, c.contact_type, c.contact_date`;
-const letterJoins = 'FROM letter l JOIN app_user u ON u.id = l.created_by LEFT JOIN contact c ON c.id = l.contact_id';
+const letterJoins = 'FROM letter l JOIN app_user u ON u.id = l.created_by JOIN agency la ON la.id = u.agency_id LEFT JOIN contact c ON c.id = l.contact_id';
 
 /** UK local date and time of a timestamptz column, for the chronology. */
 const localDate = (column: string) => `to_char(${column} AT TIME ZONE $2, 'YYYY-MM-DD')`;

@@ -199,6 +199,14 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     return errors;
   }
 
+  // Need to know: a case note belongs to the recorder's agency, a letter to its writer's.
+  const contactOwner = (r: ContactRow) => ({ agencyId: r.recorded_by_agency_id, agencyKind: r.recorded_by_agency_kind });
+  const letterOwner = (l: LetterRow) => ({ agencyId: l.created_by_agency_id, agencyKind: l.created_by_agency_kind });
+  async function requireLetterShared(tx: Queryable, actor: Actor, familyId: string, l: LetterRow) {
+    const shared = await withholdingFor(tx, actor, familyId);
+    if (!maySee(shared.facts, 'letters', letterOwner(l))) throw new ForbiddenError(shared.refusal('letter', letterOwner(l)));
+  }
+
   /** The chronology's events this viewer may see (need to know: each source's category and agency through `shared`). */
   async function chronologyEvents(tx: Queryable, familyId: string, shared: Withholding): Promise<ChronologyEvent[]> {
     const [referrals, statuses, needs, caseEvents, contacts, entries] = await Promise.all([
@@ -276,10 +284,11 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     /** The case's contacts (newest first) and this week's intensity against the programme. */
     contacts: (actor: Actor, caseId: string) =>
       cases.withCase(actor, caseId, 'view-contacts', async (tx, c) => {
-        const [rows, intensity] = await Promise.all([repo.contacts(tx, caseId), intensityFor(tx, c)]);
+        const [all, intensity, shared] = await Promise.all([repo.contacts(tx, caseId), intensityFor(tx, c), withholdingFor(tx, actor, c.family_id)]);
+        const rows = all.filter((r) => shared.sees('case_notes', contactOwner(r)));
         const rule2 = contactRule(c);
         return {
-          case: caseSummary(c), intensity, contacts: await withPresent(tx, rows),
+          case: caseSummary(c), intensity, contacts: await withPresent(tx, rows), withheld: { total: shared.total, notices: shared.notices() },
           canRecord: rule2.ok, cannotRecordReason: rule2.ok ? null : rule2.reason,
         };
       }),
@@ -317,9 +326,12 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
 
     contact: (actor: Actor, caseId: string, contactId: string) =>
       cases.withCase(actor, caseId, 'view-contact', async (tx, c) => {
+        const row = await repo.contact(tx, caseId, contactId);
+        const shared = await withholdingFor(tx, actor, c.family_id);
+        if (row && !maySee(shared.facts, 'case_notes', contactOwner(row))) throw new ForbiddenError(shared.refusal('case note', contactOwner(row)));
         const contact = await contactIn(tx, caseId, contactId);
         const referrer = await repo.referrer(tx, c.referral_id);
-        const letters = (await repo.letters(tx, caseId)).filter((l) => l.contact_id === contactId).map(letterView);
+        const letters = (await repo.letters(tx, caseId)).filter((l) => l.contact_id === contactId && shared.sees('letters', letterOwner(l))).map(letterView);
         return { case: caseSummary(c), contact, hasReferrer: Boolean(referrer && !referrer.self_referral), letters };
       }),
 
@@ -367,12 +379,17 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     },
 
     letters: (actor: Actor, caseId: string) =>
-      cases.withCase(actor, caseId, 'list-letters', async (tx, c) => ({ case: caseSummary(c), letters: (await repo.letters(tx, caseId)).map(letterView) })),
+      cases.withCase(actor, caseId, 'list-letters', async (tx, c) => {
+        const shared = await withholdingFor(tx, actor, c.family_id);
+        const letters = (await repo.letters(tx, caseId)).filter((l) => shared.sees('letters', letterOwner(l))).map(letterView);
+        return { case: caseSummary(c), letters, withheld: { total: shared.total, notices: shared.notices() } };
+      }),
 
     letter: (actor: Actor, caseId: string, letterId: string) =>
       cases.withCase(actor, caseId, 'view-letter', async (tx, c) => {
         const row = await repo.letter(tx, caseId, letterId);
         if (!row) throw new NotFoundError('Letter');
+        await requireLetterShared(tx, actor, c.family_id, row);
         await auditRepository.insert(tx, { userId: actor.id, action: 'view-letter', recordType: 'letter', recordId: letterId, familyId: c.family_id, outcome: 'allowed', ip: actor.ip });
         return { case: caseSummary(c), letter: letterView(row) };
       }),
@@ -382,6 +399,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
       const { row, familyName } = await cases.withCase(actor, caseId, `download-letter-${format}`, async (tx, c) => {
         const found = await repo.letter(tx, caseId, letterId);
         if (!found) throw new NotFoundError('Letter');
+        await requireLetterShared(tx, actor, c.family_id, found);
         await auditRepository.insert(tx, { userId: actor.id, action: `download-letter-${format}`, recordType: 'letter', recordId: letterId, familyId: c.family_id, outcome: 'allowed', ip: actor.ip, detail: { format } });
         return { row: found, familyName: c.family_name };
       });
