@@ -15,6 +15,7 @@ import { isIsoDate } from '../../domain/dates.ts';
 import { withFamilyAccess } from '../access/family-access.ts';
 import { sharingRulesKey, storedSharingRules } from '../access/sharing.ts';
 import { auditRepository } from '../audit/repository.ts';
+import { needToKnowRepository as repo, type ConsentRow } from './repository.ts';
 
 export const consentSchema = z.object({
   basis: z.enum(['consent', 'schedule1'], { message: 'Select whether the family agreed, or sharing rests on a safeguarding decision' }),
@@ -43,19 +44,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   return result.data;
 }
 
-interface ConsentRow {
-  id: string; basis: 'consent' | 'schedule1'; person_id: string | null; person_name: string | null; agency_kinds: AgencyKind[]; categories: DataCategory[];
-  given_on: string; decided_by_name: string | null; reason: string; withdrawn_on: string | null; withdrawn_reason: string; recorded_by_name: string | null; version: number;
-}
-
 export function needToKnowService(db: Database, { clock }: { clock: Clock }) {
-  const consentRows = (q: Queryable, familyId: string) => q.query<ConsentRow>(
-    `SELECT c.id, c.basis, c.person_id, p.given_name || ' ' || p.family_name AS person_name, c.agency_kinds, c.categories, c.given_on::text AS given_on,
-            du.display_name AS decided_by_name, c.reason, c.withdrawn_on::text AS withdrawn_on, c.withdrawn_reason, ru.display_name AS recorded_by_name, c.version
-       FROM family_consent c LEFT JOIN person p ON p.id = c.person_id
-       LEFT JOIN app_user du ON du.id = c.decided_by LEFT JOIN app_user ru ON ru.id = c.recorded_by
-      WHERE c.family_id = $1 ORDER BY c.given_on DESC, c.recorded_at DESC`, [familyId]);
-
   const present = (r: ConsentRow) => ({
     id: r.id, basis: r.basis, personId: r.person_id, personName: r.person_name, agencyKinds: r.agency_kinds, categories: r.categories,
     agencyKindNames: r.agency_kinds.map((k) => agencyKindLabels[k] ?? k), categoryNames: r.categories.map((c) => dataCategoryLabels[c] ?? c),
@@ -72,9 +61,7 @@ export function needToKnowService(db: Database, { clock }: { clock: Clock }) {
     consents: (actor: Actor, familyId: string) =>
       withFamilyAccess(db, actor, familyId, 'view-consents', async (tx) => {
         const [rows, adults, family] = await Promise.all([
-          consentRows(tx, familyId),
-          tx.query<{ id: string; name: string }>(`SELECT id, given_name || ' ' || family_name AS name FROM person WHERE family_id = $1 AND member_type = 'adult' ORDER BY given_name`, [familyId]),
-          tx.query<{ id: string; reference: string; family_name: string }>('SELECT id, reference, family_name FROM family WHERE id = $1', [familyId]),
+          repo.consents(tx, familyId), repo.adults(tx, familyId), repo.family(tx, familyId),
         ]);
         return { family: { id: family[0].id, reference: family[0].reference, familyName: family[0].family_name }, consents: rows.map(present), adults };
       }, { type: 'consents', id: familyId }),
@@ -85,15 +72,13 @@ export function needToKnowService(db: Database, { clock }: { clock: Clock }) {
         const c = parse(consentSchema, input);
         if (c.givenOn > clock.today()) throw new ValidationError({ givenOn: 'The date must be today or in the past' });
         if (c.basis === 'consent') {
-          const adult = await tx.query(`SELECT 1 FROM person WHERE id = $1 AND family_id = $2 AND member_type = 'adult'`, [c.personId, familyId]);
-          if (!adult.length) throw new ValidationError({ personId: 'Select an adult in this family' });
+          if (!(await repo.isAdultOf(tx, c.personId!, familyId))) throw new ValidationError({ personId: 'Select an adult in this family' });
         }
         const id = randomUUID();
-        await tx.query(
-          `INSERT INTO family_consent (id, family_id, basis, person_id, agency_kinds, categories, given_on, decided_by, reason, recorded_by, recorded_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [id, familyId, c.basis, c.basis === 'consent' ? c.personId : null, c.agencyKinds, c.categories, c.givenOn,
-            c.basis === 'schedule1' ? actor.id : null, c.reason.trim(), actor.id, clock.now()]);
+        await repo.insertConsent(tx, {
+          id, familyId, basis: c.basis, personId: c.basis === 'consent' ? c.personId! : null, agencyKinds: c.agencyKinds, categories: c.categories, givenOn: c.givenOn,
+          decidedBy: c.basis === 'schedule1' ? actor.id : null, reason: c.reason.trim(), recordedBy: actor.id, recordedAt: clock.now(),
+        });
         await auditRepository.insert(tx, { userId: actor.id, action: 'record-consent', recordType: 'consent', recordId: id, familyId, outcome: 'allowed', ip: actor.ip, detail: { after: { ...c, reason: undefined } } });
         return { id };
       }),
@@ -102,13 +87,10 @@ export function needToKnowService(db: Database, { clock }: { clock: Clock }) {
     withdrawConsent: (actor: Actor, familyId: string, consentId: string, input: unknown) =>
       withFamilyAccess(db, actor, familyId, 'withdraw-consent', async (tx) => {
         const w = parse(withdrawalSchema, input);
-        const found = await tx.query<{ withdrawn_on: string | null; version: number }>('SELECT withdrawn_on, version FROM family_consent WHERE id = $1 AND family_id = $2', [consentId, familyId]);
-        if (!found.length) throw new NotFoundError('Consent');
-        if (found[0].withdrawn_on) throw new ConflictError('This consent has already been withdrawn.');
-        const saved = await tx.query(
-          `UPDATE family_consent SET withdrawn_on = greatest($1::date, given_on), withdrawn_reason = $2, version = version + 1
-            WHERE id = $3 AND version = $4 RETURNING id`, [clock.today(), w.reason.trim(), consentId, w.version]);
-        if (!saved.length) throw new ConflictError('Someone else changed this consent after you opened the page. Nothing has been changed. Check it, then try again.');
+        const found = await repo.consent(tx, familyId, consentId);
+        if (!found) throw new NotFoundError('Consent');
+        if (found.withdrawn_on) throw new ConflictError('This consent has already been withdrawn.');
+        if (!(await repo.withdraw(tx, consentId, w.version, clock.today(), w.reason.trim()))) throw new ConflictError('Someone else changed this consent after you opened the page. Nothing has been changed. Check it, then try again.');
         return { withdrawnOn: clock.today() };
       }, { type: 'consent', id: consentId }),
 
@@ -133,15 +115,13 @@ export function needToKnowService(db: Database, { clock }: { clock: Clock }) {
       if (Object.keys(missing).length) throw new ValidationError(missing);
       return db.transaction(async (tx) => {
         // Serialises concurrent saves, so the version check cannot race.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('sharing_rules'))`);
+        await repo.lockSharingRules(tx);
         const stored = await storedSharingRules(tx);
         if (stored.version !== version) throw new ConflictError('Someone else changed the sharing rules after you opened the page. Your changes have not been saved. Check the current rules, then make your changes again.');
         const before = effectiveRules(stored.rules);
         const after = effectiveRules(rules as Record<string, string[]>);
         const next = { version: version + 1, rules: after };
-        await tx.query(
-          `INSERT INTO setting (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
-          [sharingRulesKey, JSON.stringify(next), clock.now()]);
+        await repo.saveSetting(tx, sharingRulesKey, next, clock.now());
         await auditRepository.insert(tx, { userId: actor.id, action: 'set-sharing-rules', recordType: 'setting', recordId: sharingRulesKey, outcome: 'allowed', ip: actor.ip, detail: { before, after } });
         return next;
       });
