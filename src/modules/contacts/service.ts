@@ -202,6 +202,12 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
   // Need to know: a case note belongs to the recorder's agency, a letter to its writer's.
   const contactOwner = (r: ContactRow) => ({ agencyId: r.recorded_by_agency_id, agencyKind: r.recorded_by_agency_kind });
   const letterOwner = (l: LetterRow) => ({ agencyId: l.created_by_agency_id, agencyKind: l.created_by_agency_kind });
+  async function requireContactShared(tx: Queryable, actor: Actor, familyId: string, caseId: string, contactId: string) {
+    const row = await repo.contact(tx, caseId, contactId);
+    const shared = await withholdingFor(tx, actor, familyId);
+    if (row && !maySee(shared.facts, 'case_notes', contactOwner(row))) throw new ForbiddenError(shared.refusal('case note', contactOwner(row)));
+    return shared;
+  }
   async function requireLetterShared(tx: Queryable, actor: Actor, familyId: string, l: LetterRow) {
     const shared = await withholdingFor(tx, actor, familyId);
     if (!maySee(shared.facts, 'letters', letterOwner(l))) throw new ForbiddenError(shared.refusal('letter', letterOwner(l)));
@@ -326,9 +332,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
 
     contact: (actor: Actor, caseId: string, contactId: string) =>
       cases.withCase(actor, caseId, 'view-contact', async (tx, c) => {
-        const row = await repo.contact(tx, caseId, contactId);
-        const shared = await withholdingFor(tx, actor, c.family_id);
-        if (row && !maySee(shared.facts, 'case_notes', contactOwner(row))) throw new ForbiddenError(shared.refusal('case note', contactOwner(row)));
+        const shared = await requireContactShared(tx, actor, c.family_id, caseId, contactId);
         const contact = await contactIn(tx, caseId, contactId);
         const referrer = await repo.referrer(tx, c.referral_id);
         const letters = (await repo.letters(tx, caseId)).filter((l) => l.contact_id === contactId && shared.sees('letters', letterOwner(l))).map(letterView);
@@ -338,6 +342,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     /** A first draft of a progress letter after a contact, for the practitioner to edit and approve. */
     letterDraft: (actor: Actor, caseId: string, contactId: string, recipient: LetterRecipient) =>
       cases.withCase(actor, caseId, 'draft-letter', async (tx, c) => {
+        await requireContactShared(tx, actor, c.family_id, caseId, contactId);
         const contact = await contactIn(tx, caseId, contactId);
         const { facts, consentWarning } = await letterFacts(tx, actor, c, contact, recipient);
         const draft = recipient === 'family' ? familyLetterDraft(facts) : referrerLetterDraft(facts);
