@@ -18,6 +18,7 @@ import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
 import { directoryService } from './modules/directory/service.ts';
 import { useGovukZodMessages } from './domain/zod-messages.ts';
+import { needToKnowService } from './modules/need-to-know/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
 export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock }) {
@@ -38,6 +39,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
     sessions: sessionsService(db),
     admin: adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }),
     families,
+    // Need to know: sharing rules and each family's consents (issue 12).
+    needToKnow: needToKnowService(db, { clock }),
     cases,
     referrals: referralsService(db, families, { clock }),
     // My work draws due items from the plans and contacts modules through their services.

@@ -35,14 +35,14 @@ export const legalStatusLabels: Record<LegalStatus, string> = {
 
 export const agencyKinds = [
   'childrens_social_care', 'police', 'health', 'education', 'drug_alcohol_service',
-  'adult_mental_health', 'probation', 'housing', 'voluntary_sector',
+  'adult_mental_health', 'probation', 'housing', 'voluntary_sector', 'early_help',
 ] as const;
 export type AgencyKind = (typeof agencyKinds)[number];
 export const agencyKindLabels: Record<AgencyKind, string> = {
   childrens_social_care: "Children's social care", police: 'Police', health: 'Health',
-  education: 'Education', drug_alcohol_service: 'Drug and alcohol service',
+  education: 'School or education', drug_alcohol_service: 'Drug and alcohol service',
   adult_mental_health: 'Adult mental health', probation: 'Probation', housing: 'Housing',
-  voluntary_sector: 'Voluntary sector',
+  voluntary_sector: 'Voluntary sector', early_help: 'Early help',
 };
 
 export const userRoles = ['practitioner', 'manager', 'analyst', 'administrator'] as const;

@@ -9,6 +9,7 @@ import { identificationApiPaths } from '../modules/identification/openapi.ts';
 import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
 import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
+import { needToKnowApiPaths, needToKnowApiSchemas } from '../modules/need-to-know/openapi.ts';
 import { paths } from './urls.ts';
 import { defaultMaxLength } from '../domain/input.ts';
 import type { Services } from '../services.ts';
@@ -50,6 +51,7 @@ export function openApiDocument(today: string) {
         ...costApiSchemas(),
         ...outcomesApiSchemas(),
         ...adminApiSchemas(),
+        ...needToKnowApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -172,6 +174,7 @@ export function openApiDocument(today: string) {
       ...costApiPaths(),
       ...outcomesApiPaths(),
       ...adminApiPaths(),
+      ...needToKnowApiPaths(),
     },
   };
 }

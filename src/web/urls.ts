@@ -3,9 +3,11 @@
  * side, so a link can never point at a route that does not exist.
  */
 import { adminPaths, adminUrls } from './admin-urls.ts';
+import { needToKnowApiPaths, needToKnowPaths, needToKnowUrls } from './need-to-know-urls.ts';
 
 export const paths = {
   ...adminPaths,
+  ...needToKnowPaths,
   home: '/',
   health: '/health',
   signIn: '/sign-in',
@@ -160,6 +162,7 @@ export const paths = {
   costBenefitCsv: '/cost-benefit/:analysisId/analysis.csv',
   costBenefitPdf: '/cost-benefit/:analysisId/analysis.pdf',
   api: {
+    ...needToKnowApiPaths,
     openapi: '/api/v1/openapi.json',
     families: '/api/v1/families',
     search: '/api/v1/search',
@@ -240,6 +243,7 @@ const fill = (pattern: string, values: Record<string, string>) =>
 
 export const urls = {
   ...adminUrls,
+  ...needToKnowUrls,
   home: () => paths.home,
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,

@@ -3,7 +3,10 @@
  * a family in each relationship to them (their own, another team's, one nobody works with). One
  * request each, in parallel. Each answer's readable text (pages, JSON, CSV, the words of PDFs and
  * DOCX) is searched for the marker planted in each family's names: a family the caller may not read
- * must never appear, whatever the status.
+ * must never appear, whatever the status. The data-category dimension (need to know): the own
+ * family carries a marker per data category, in an item children's social care recorded, with the
+ * family's consent to share everything; no answer to a partner agency may show a category its
+ * agency kind's sharing rule leaves out.
  */
 import { randomUUID } from 'node:crypto';
 import PDFDocument from 'pdfkit';
@@ -18,6 +21,13 @@ import { docxText, pdfText, readableText } from '../support/extract-text.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services as buildServices } from '../../src/services.ts';
 import type { AgencyKind, UserRole } from '../../src/domain/codes.ts';
+import { agencyKinds } from '../../src/domain/codes.ts';
+import { dataCategories, defaultSharingRules, type DataCategory } from '../../src/domain/access/categories.ts';
+
+/** Each matrix role's agency kind, for the data-category dimension (analysts, administrators and anonymous callers see no family). */
+const roleKinds: Partial<Record<MatrixRole, AgencyKind>> = {
+  'key worker': 'childrens_social_care', manager: 'childrens_social_care', 'adult specialist': 'drug_alcohol_service', police: 'police', school: 'education', health: 'health',
+};
 
 const roles = ['key worker', 'manager', 'adult specialist', 'police', 'school', 'health', 'analyst', 'administrator', 'anonymous'] as const;
 type MatrixRole = (typeof roles)[number];
@@ -69,6 +79,13 @@ describe.each(engines)('the access matrix on %s', (engine) => {
   const targets = {} as Record<Relationship, Target>;
   const clients = {} as Record<Exclude<MatrixRole, 'anonymous'>, { page: PageClient; token: string }>;
   let anonymous: PageClient;
+  /** A marker per data category, planted in the own family. */
+  const categoryMarkers = {} as Partial<Record<DataCategory, string>>;
+  const forbiddenFor = (role: MatrixRole) => {
+    const kind = roleKinds[role];
+    if (!kind) return [];
+    return (Object.entries(categoryMarkers) as [DataCategory, string][]).filter(([c]) => !defaultSharingRules[kind].includes(c)).map(([c, m]) => ({ category: c, marker: m }));
+  };
 
   beforeAll(async () => {
     t = await testDatabase(engine);
@@ -104,6 +121,24 @@ describe.each(engines)('the access matrix on %s', (engine) => {
     for (const role of ['adult specialist', 'police', 'school', 'health', 'analyst', 'administrator'] as const) {
       await joinFamily(t.db, targets['own family'].familyId, users[role].id, role);
     }
+    // The data-category dimension: one marker per category the family page, chronology and case notes show.
+    const own = targets['own family'];
+    const keyWorker = users['key worker'];
+    for (const [category, need] of [
+      ['health', { code: '6B' }], ['mental_health', { code: '4B' }], ['substance_misuse', { code: '2B' }], ['domestic_abuse', { code: '3B' }],
+      ['offending', { needType: 'offending' }], ['other_needs', { code: '20' }],
+    ] as [DataCategory, Record<string, string>][]) {
+      categoryMarkers[category] = markerFor(category.replace(/[^a-z]/g, ''));
+      await s.families.addNeed(keyWorker, own.familyId, own.personId, { ...need, sourceAgencyId: csc, identifiedOn: '2026-10-01', notes: categoryMarkers[category] });
+    }
+    categoryMarkers.education = markerFor('education');
+    await s.contacts.addChronologyEntry(keyWorker, own.familyId, { occurredOn: '2026-10-02', personId: null, agencyId: csc, type: 'education', summary: categoryMarkers.education });
+    categoryMarkers.case_notes = markerFor('casenotes');
+    await s.contacts.recordContact(keyWorker, own.caseId, {
+      type: 'home_visit', date: '2026-11-23', startTime: '10:00', endTime: '11:00', location: 'Family home', presentPersonIds: [own.personId], othersPresent: '',
+      notes: categoryMarkers.case_notes, didTogether: 'Talked', progress: 'Some', nextSteps: 'Visit again',
+    });
+    await s.needToKnow.recordConsent(keyWorker, own.familyId, { basis: 'consent', personId: own.personId, agencyKinds: [...agencyKinds], categories: [...dataCategories], givenOn: '2026-10-01' });
     app = await testApp(t.db);
     for (const [role, user] of Object.entries(users) as [keyof typeof users, (typeof users)[keyof typeof users]][]) {
       const page = new PageClient(app);
@@ -162,6 +197,7 @@ describe.each(engines)('the access matrix on %s', (engine) => {
       const hidden = (['another team’s family', 'no relationship'] as const).map((r) => targets[r].marker);
       if (['analyst', 'administrator', 'anonymous'].includes(role)) hidden.push(targets['own family'].marker);
       for (const marker of hidden) if (text.includes(marker)) failures.push(`${cell}: shows ${marker === target.marker ? 'this' : 'another'} family’s data`);
+      for (const { category, marker } of forbiddenFor(role)) if (text.includes(marker)) failures.push(`${cell}: shows ${category}, which ${role} may not see`);
       if (route.access === 'public') return;
       if (role === 'anonymous') {
         const expected = api ? 401 : 302;
@@ -203,6 +239,17 @@ describe.each(engines)('the access matrix on %s', (engine) => {
       const page = await clients[role].page.get(`/families/${own.familyId}`);
       expect({ role, status: page.statusCode, shown: page.body.includes(own.marker) }).toEqual({ role, status: 200, shown: true });
     }
+    // The data-category dimension, seen from the side that must show: each agency finds what its rule allows.
+    const familyText = async (role: MatrixRole) => (await clients[role as Exclude<MatrixRole, 'anonymous'>].page.get(`/families/${own.familyId}`)).body;
+    const chronologyText = async (role: MatrixRole) => (await clients[role as Exclude<MatrixRole, 'anonymous'>].page.get(`/families/${own.familyId}/chronology`)).body;
+    expect(await familyText('key worker')).toContain(categoryMarkers.health);
+    expect(await familyText('police')).toContain(categoryMarkers.domestic_abuse);
+    expect(await familyText('police')).toContain(categoryMarkers.offending);
+    expect(await familyText('police')).toContain('are not shared with the police');
+    expect(await familyText('health')).toContain(categoryMarkers.mental_health);
+    expect(await familyText('adult specialist')).toContain(categoryMarkers.substance_misuse);
+    expect(await chronologyText('school')).toContain(categoryMarkers.education);
+    expect(await familyText('school')).toContain('are not shared with schools');
     const mine = await clients['key worker'].page.get('/my-families');
     expect(mine.body).toContain(own.marker);
     // The contact, letter and plan goal the matrix is given are real: their pages show the marker to the key worker.

@@ -94,9 +94,9 @@ describe.each(engines)('families service on %s', (engine) => {
     const mother = view.members.find((m) => m.role === 'mother')!;
     const father = view.members.find((m) => m.role === 'father')!;
     await families.addNeed(keyWorker, familyId, mother.id, { code: '4B', sourceAgencyId: partnership.agencies.childrens_social_care, identifiedOn: '2026-10-01' });
-    expect((await families.family(keyWorker, familyId)).levelOfNeed.level).toBe(3);
+    expect((await families.family(keyWorker, familyId)).levelOfNeed!.level).toBe(3);
     await families.addNeed(keyWorker, familyId, father.id, { needType: 'offending', sourceAgencyId: partnership.agencies.police, identifiedOn: '2026-09-01' });
-    const level = (await families.family(keyWorker, familyId)).levelOfNeed;
+    const level = (await families.family(keyWorker, familyId)).levelOfNeed!;
     expect(level.level).toBe(4);
     expect(level.reason).toContain('mental health (Kerry Walsh); crime (Jonathan Smith)');
   });

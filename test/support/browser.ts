@@ -537,6 +537,13 @@ export class FamilyPage extends LanternPage {
     };
   }
 
+  /** Need to know: the sentences of the "Information not shared with you" banner ([] when everything is shared). */
+  async withheld(): Promise<string[]> {
+    const banner = this.page.locator('#withheld');
+    if (!(await banner.count())) return [];
+    return (await banner.locator('li').allInnerTexts()).map((t) => t.trim());
+  }
+
   async team(): Promise<TeamRow[]> {
     const table = this.page.locator('main table').filter({ has: this.page.locator('caption', { hasText: 'Practitioners working with this family' }) });
     return tableRows(table, ['name', 'roleInFamily', 'agency', 'contact', 'since'] as const);

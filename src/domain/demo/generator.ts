@@ -157,9 +157,11 @@ const agencyNames: Record<AgencyKind, string> = {
   probation: 'Northvale Probation Delivery Unit',
   housing: 'Northvale Homes',
   voluntary_sector: 'Northvale Family Action',
+  early_help: 'Northvale Early Help',
 };
 
-type PartnerKind = Exclude<AgencyKind, 'childrens_social_care'>;
+// Northvale's early help is its children's services' family support teams: no separate agency.
+type PartnerKind = Exclude<AgencyKind, 'childrens_social_care' | 'early_help'>;
 const partnerKinds: readonly PartnerKind[] = [
   'police', 'health', 'education', 'drug_alcohol_service', 'adult_mental_health', 'probation', 'housing', 'voluntary_sector',
 ];
@@ -564,6 +566,7 @@ const teamAroundSizes = weighted<number>([[0, 20], [1, 35], [2, 28], [3, 17]]);
 
 // What the first practitioner to record a need would have written; empty for most, as in life.
 const needNotes: Record<AgencyKind, readonly string[]> = {
+  early_help: ['Raised by the early help family worker.'],
   police: ['Shared by police through the multi-agency safeguarding hub.', 'Police attended the address.', "From a police notification to children's services."],
   health: ['Raised by the health visitor at a home visit.', 'Raised at the new birth visit.', 'Raised at the two-year development review.'],
   education: ['Raised by the school designated safeguarding lead.', 'Raised at a school attendance meeting.'],

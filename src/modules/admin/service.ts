@@ -74,7 +74,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       try { agency = parseAgency({ name: input.agencyName, kind: input.agencyKind }); } catch (e) {
         if (!(e instanceof ValidationError)) throw e;
         if (e.fieldErrors.name) errors.agency = 'Give the first agency’s name with --agency';
-        if (e.fieldErrors.kind) errors.agencyType = 'Give the agency type with --agency-type, one of childrens_social_care, police, health, education, drug_alcohol_service, adult_mental_health, probation, housing, voluntary_sector';
+        if (e.fieldErrors.kind) errors.agencyType = 'Give the agency type with --agency-type, one of childrens_social_care, police, health, education, drug_alcohol_service, adult_mental_health, probation, housing, voluntary_sector, early_help';
       }
       let password = '';
       try { password = parsePassword({ password: input.password, confirmPassword: input.password }); } catch (e) {

@@ -2,7 +2,10 @@ import type { Queryable } from '../../db/database.ts';
 import type { ChronologyEntryType } from '../../domain/casework/chronology.ts';
 import type { ContactType } from '../../domain/casework/intensity.ts';
 import type { LetterDraft, LetterRecipient } from '../../domain/casework/letters.ts';
-import type { LegalStatus, MemberType, NeedType, Role } from '../../domain/codes.ts';
+import type { AgencyKind, LegalStatus, MemberType, NeedType, Role } from '../../domain/codes.ts';
+
+/** The agency an item came from, for need to know: `<prefix>_agency_id` and `<prefix>_agency_kind`. */
+type Owners<P extends string> = { [K in `${P}_agency_id`]: string | null } & { [K in `${P}_agency_kind`]: AgencyKind | null };
 
 export interface ContactRow {
   id: string;
@@ -23,6 +26,8 @@ export interface ContactRow {
   recorded_by: string;
   recorded_by_name: string;
   recorded_by_agency: string;
+  recorded_by_agency_id: string;
+  recorded_by_agency_kind: AgencyKind;
   recorded_at: Date;
 }
 
@@ -43,6 +48,8 @@ export interface MemberRow {
 
 export interface LetterRow {
   id: string;
+  created_by_agency_id: string;
+  created_by_agency_kind: AgencyKind;
   case_id: string;
   contact_id: string | null;
   recipient: LetterRecipient;
@@ -103,13 +110,13 @@ export interface FamilyRow {
 
 const contactColumns = `c.id, c.case_id, c.contact_type, c.contact_date, to_char(c.start_time, 'HH24:MI') AS start_time,
   to_char(c.end_time, 'HH24:MI') AS end_time, c.duration_minutes, c.location, c.others_present, c.out_of_hours, c.out_of_hours_by_rule,
-  c.notes, c.did_together, c.progress, c.next_steps, c.recorded_by, u.display_name AS recorded_by_name, a.name AS recorded_by_agency, c.recorded_at`;
+  c.notes, c.did_together, c.progress, c.next_steps, c.recorded_by, u.display_name AS recorded_by_name, a.name AS recorded_by_agency, a.id AS recorded_by_agency_id, a.kind AS recorded_by_agency_kind, c.recorded_at`;
 const contactJoins = 'FROM contact c JOIN app_user u ON u.id = c.recorded_by JOIN agency a ON a.id = u.agency_id';
 
-const letterColumns = `l.id, l.case_id, l.contact_id, l.recipient, l.recipient_name, l.recipient_address, l.letter_date, l.subject, l.salutation,
+const letterColumns = `la.id AS created_by_agency_id, la.kind AS created_by_agency_kind, l.id, l.case_id, l.contact_id, l.recipient, l.recipient_name, l.recipient_address, l.letter_date, l.subject, l.salutation,
   l.did_together, l.progress, l.next_steps, l.who_to_contact, l.signed_by_name, l.signed_by_role, l.organisation, l.created_by,
   u.display_name AS created_by_name, l.created_at, c.contact_type, c.contact_date`;
-const letterJoins = 'FROM letter l JOIN app_user u ON u.id = l.created_by LEFT JOIN contact c ON c.id = l.contact_id';
+const letterJoins = 'FROM letter l JOIN app_user u ON u.id = l.created_by JOIN agency la ON la.id = u.agency_id LEFT JOIN contact c ON c.id = l.contact_id';
 
 /** UK local date and time of a timestamptz column, for the chronology. */
 const localDate = (column: string) => `to_char(${column} AT TIME ZONE $2, 'YYYY-MM-DD')`;
@@ -224,34 +231,37 @@ export const contactsRepository = {
       id: string; reference: string; date: string; time: string; referrer_name: string; referrer_agency: string; self_referral: boolean;
       reasons: string; urgency: string; status: string; decision_reason: string; signposted_to: string; programme_name: string | null;
       decided_date: string | null; decided_time: string | null; decided_by_name: string | null; decided_by_agency: string | null;
-    }>(
+    } & Owners<'referrer' | 'decider'>>(
       `SELECT r.id, r.reference, ${localDate('r.received_at')} AS date, ${localTime('r.received_at')} AS time, r.referrer_name, r.referrer_agency,
               r.self_referral, r.reasons, r.urgency, r.status, r.decision_reason, r.signposted_to, p.name AS programme_name,
               ${localDate('r.decided_at')} AS decided_date, ${localTime('r.decided_at')} AS decided_time,
-              du.display_name AS decided_by_name, da.name AS decided_by_agency
+              du.display_name AS decided_by_name, da.name AS decided_by_agency,
+              ra.id AS referrer_agency_id, ra.kind AS referrer_agency_kind, da.id AS decider_agency_id, da.kind AS decider_agency_kind
          FROM referral r LEFT JOIN programme p ON p.id = r.programme_id
          LEFT JOIN app_user du ON du.id = r.decided_by LEFT JOIN agency da ON da.id = du.agency_id
+         LEFT JOIN app_user ru ON ru.id = r.referred_by LEFT JOIN agency ra ON ra.id = ru.agency_id
         WHERE r.family_id = $1 OR r.id IN (SELECT referral_id FROM casefile WHERE family_id = $1)`, [familyId, timeZone]),
 
   statuses: (q: Queryable, familyId: string) =>
-    q.query<{ id: string; person_id: string; given_name: string; family_name: string; status: LegalStatus; start_date: string; end_date: string | null; recorded_by_name: string | null; agency_name: string | null }>(
-      `SELECT s.id, s.person_id, p.given_name, p.family_name, s.status, s.start_date, s.end_date, u.display_name AS recorded_by_name, a.name AS agency_name
+    q.query<{ id: string; person_id: string; given_name: string; family_name: string; status: LegalStatus; start_date: string; end_date: string | null; recorded_by_name: string | null; agency_name: string | null } & Owners<'owner'>>(
+      `SELECT s.id, s.person_id, p.given_name, p.family_name, s.status, s.start_date, s.end_date, u.display_name AS recorded_by_name, a.name AS agency_name,
+              a.id AS owner_agency_id, a.kind AS owner_agency_kind
          FROM legal_status s JOIN person p ON p.id = s.person_id
          LEFT JOIN app_user u ON u.id = s.recorded_by LEFT JOIN agency a ON a.id = u.agency_id
         WHERE p.family_id = $1`, [familyId]),
 
   needs: (q: Queryable, familyId: string) =>
-    q.query<{ id: string; person_id: string; given_name: string; family_name: string; need_type: NeedType; code: string | null; identified_on: string; is_current: boolean; agency_name: string | null; recorded_by_name: string | null }>(
+    q.query<{ id: string; person_id: string; given_name: string; family_name: string; need_type: NeedType; code: string | null; identified_on: string; is_current: boolean; agency_name: string | null; recorded_by_name: string | null; recorder_agency_id: string | null } & Owners<'owner'>>(
       `SELECT n.id, n.person_id, p.given_name, p.family_name, n.need_type, n.code, n.identified_on, n.is_current, a.name AS agency_name,
-              u.display_name AS recorded_by_name
+              u.display_name AS recorded_by_name, u.agency_id AS recorder_agency_id, oa.id AS owner_agency_id, oa.kind AS owner_agency_kind
          FROM need n JOIN person p ON p.id = n.person_id LEFT JOIN agency a ON a.id = n.source_agency_id
-         LEFT JOIN app_user u ON u.id = n.recorded_by
+         LEFT JOIN app_user u ON u.id = n.recorded_by LEFT JOIN agency oa ON oa.id = coalesce(n.source_agency_id, u.agency_id)
         WHERE p.family_id = $1`, [familyId]),
 
   caseEvents: (q: Queryable, familyId: string, timeZone: string) =>
-    q.query<{ id: number; case_id: string; case_reference: string; event: string; date: string; time: string; note: string; by_name: string | null; agency_name: string | null }>(
+    q.query<{ id: number; case_id: string; case_reference: string; event: string; date: string; time: string; note: string; by_name: string | null; agency_name: string | null } & Owners<'owner'>>(
       `SELECT e.id, e.case_id, c.reference AS case_reference, e.event, ${localDate('e.at')} AS date, ${localTime('e.at')} AS time, e.note,
-              u.display_name AS by_name, a.name AS agency_name
+              u.display_name AS by_name, a.name AS agency_name, a.id AS owner_agency_id, a.kind AS owner_agency_kind
          FROM case_event e JOIN casefile c ON c.id = e.case_id
          LEFT JOIN app_user u ON u.id = e.by_user LEFT JOIN agency a ON a.id = u.agency_id
         WHERE c.family_id = $1 AND e.event <> 'record_contact'`, [familyId, timeZone]),
@@ -261,9 +271,9 @@ export const contactsRepository = {
       `SELECT ${contactColumns}, cf.reference AS case_reference ${contactJoins} JOIN casefile cf ON cf.id = c.case_id WHERE cf.family_id = $1`, [familyId]),
 
   chronologyEntries: (q: Queryable, familyId: string) =>
-    q.query<{ id: string; person_id: string | null; given_name: string | null; family_name: string | null; occurred_on: string; agency_name: string; entry_type: ChronologyEntryType; summary: string; source: string; recorded_by_name: string }>(
+    q.query<{ id: string; person_id: string | null; given_name: string | null; family_name: string | null; occurred_on: string; agency_name: string; entry_type: ChronologyEntryType; summary: string; source: string; recorded_by_name: string; recorder_agency_id: string } & Owners<'owner'>>(
       `SELECT e.id, e.person_id, p.given_name, p.family_name, e.occurred_on, a.name AS agency_name, e.entry_type, e.summary, e.source,
-              u.display_name AS recorded_by_name
+              u.display_name AS recorded_by_name, u.agency_id AS recorder_agency_id, a.id AS owner_agency_id, a.kind AS owner_agency_kind
          FROM chronology_entry e JOIN agency a ON a.id = e.agency_id JOIN app_user u ON u.id = e.recorded_by
          LEFT JOIN person p ON p.id = e.person_id
         WHERE e.family_id = $1`, [familyId]),

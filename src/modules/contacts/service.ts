@@ -26,6 +26,8 @@ import type { CasesService } from '../cases/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { renderLetter, type LetterFormat } from './letters.ts';
 import { contactsRepository as repo, type ContactRow, type LetterRow, type MemberRow, type PractitionerRow } from './repository.ts';
+import { chronologyCategory, maySee, needCategory, type DataCategory, type ItemOwner, type Withholding } from '../../domain/access/categories.ts';
+import { withholdingFor } from '../access/sharing.ts';
 import { chronologyEntrySchema, contactSchemaOn, letterSchema } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
 
@@ -197,41 +199,60 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     return errors;
   }
 
-  async function chronologyEvents(tx: Queryable, familyId: string): Promise<ChronologyEvent[]> {
+  // Need to know: a case note belongs to the recorder's agency, a letter to its writer's.
+  const contactOwner = (r: ContactRow) => ({ agencyId: r.recorded_by_agency_id, agencyKind: r.recorded_by_agency_kind });
+  const letterOwner = (l: LetterRow) => ({ agencyId: l.created_by_agency_id, agencyKind: l.created_by_agency_kind });
+  async function requireContactShared(tx: Queryable, actor: Actor, familyId: string, caseId: string, contactId: string) {
+    const row = await repo.contact(tx, caseId, contactId);
+    const shared = await withholdingFor(tx, actor, familyId);
+    if (row && !maySee(shared.facts, 'case_notes', contactOwner(row))) throw new ForbiddenError(shared.refusal('case note', contactOwner(row)));
+    return shared;
+  }
+  async function requireLetterShared(tx: Queryable, actor: Actor, familyId: string, l: LetterRow) {
+    const shared = await withholdingFor(tx, actor, familyId);
+    if (!maySee(shared.facts, 'letters', letterOwner(l))) throw new ForbiddenError(shared.refusal('letter', letterOwner(l)));
+  }
+
+  /** The chronology's events this viewer may see (need to know: each source's category and agency through `shared`). */
+  async function chronologyEvents(tx: Queryable, familyId: string, shared: Withholding): Promise<ChronologyEvent[]> {
     const [referrals, statuses, needs, caseEvents, contacts, entries] = await Promise.all([
       repo.referrals(tx, familyId, timeZone), repo.statuses(tx, familyId), repo.needs(tx, familyId), repo.caseEvents(tx, familyId, timeZone),
       repo.familyContacts(tx, familyId), repo.chronologyEntries(tx, familyId),
     ]);
     const present = await repo.present(tx, contacts.map((c) => c.id));
-    const events: ChronologyEvent[] = [];
+    const all: ChronologyEvent[] = [];
+    const events = { push(event: ChronologyEvent, category: DataCategory, owner: ItemOwner) { if (shared.sees(category, owner)) all.push(event); } };
     const base = { time: null, personIds: [], people: [], detail: '', source: '', recordedBy: null, contact: null };
+    // That a referral came and what was decided is the family's safeguarding history; its reasons are case notes.
     for (const r of referrals) {
+      const referrer = { agencyId: r.referrer_agency_id, agencyKind: r.referrer_agency_kind, recorderAgencyId: r.decider_agency_id };
+      const decider = { agencyId: r.decider_agency_id, agencyKind: r.decider_agency_kind, recorderAgencyId: r.referrer_agency_id };
       events.push({
         ...base, key: `referral:${r.id}`, date: r.date, time: r.time, type: 'referral', agency: r.referrer_agency,
         title: r.self_referral ? 'The family referred themselves' : `Referral received from ${r.referrer_name}, ${r.referrer_agency}`,
-        detail: `${r.urgency.charAt(0).toUpperCase()}${r.urgency.slice(1)}. ${r.reasons}`, source: `Referral ${r.reference}`,
-      });
+        detail: maySee(shared.facts, 'case_notes', referrer) ? `${r.urgency.charAt(0).toUpperCase()}${r.urgency.slice(1)}. ${r.reasons}` : '', source: `Referral ${r.reference}`,
+      }, 'safeguarding', referrer);
       if (r.decided_date && r.status !== 'received') {
         const title = r.status === 'accepted' ? `Referral accepted${r.programme_name ? ` into ${r.programme_name}` : ''}`
           : r.status === 'signposted' ? `Referral signposted${r.signposted_to ? ` to ${r.signposted_to}` : ' elsewhere'}` : 'Referral declined';
         events.push({
           ...base, key: `referral-decision:${r.id}`, date: r.decided_date, time: r.decided_time, type: 'referral', agency: r.decided_by_agency,
-          title, detail: r.decision_reason, source: `Referral ${r.reference}`, recordedBy: r.decided_by_name,
-        });
+          title, detail: maySee(shared.facts, 'case_notes', decider) ? r.decision_reason : '', source: `Referral ${r.reference}`, recordedBy: r.decided_by_name,
+        }, 'safeguarding', decider);
       }
     }
     for (const s of statuses) {
       events.push({
         ...base, key: `legal-status:${s.id}`, date: s.start_date, type: 'legal_status', agency: s.agency_name, personIds: [s.person_id], people: [fullName(s)],
         title: `${fullName(s)}: ${legalStatusLabels[s.status]}`, detail: s.end_date ? `Until ${formatDate(s.end_date)}` : 'Current status', recordedBy: s.recorded_by_name,
-      });
+      }, 'safeguarding', { agencyId: s.owner_agency_id, agencyKind: s.owner_agency_kind });
     }
     for (const n of needs) {
       events.push({
         ...base, key: `need:${n.id}`, date: n.identified_on, type: 'need', agency: n.agency_name, personIds: [n.person_id], people: [fullName(n)],
         title: `${fullName(n)}: ${n.code ? `${n.code} ` : ''}${needLabel(n.need_type, n.code)}`, detail: n.is_current ? '' : 'No longer current',
         recordedBy: n.recorded_by_name,
-      });
+      }, needCategory(n.need_type, n.code), { agencyId: n.owner_agency_id, agencyKind: n.owner_agency_kind, recorderAgencyId: n.recorder_agency_id });
     }
     for (const e of caseEvents) {
       const entry = caseEventEntry(e.event, e.note);
@@ -239,7 +260,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
       events.push({
         ...base, key: `case-event:${String(e.id).padStart(12, '0')}`, date: e.date, time: e.time, type: entry.type, agency: e.agency_name,
         title: entry.title, detail: entry.detail, source: `Case ${e.case_reference}`, recordedBy: e.by_name,
-      });
+      }, chronologyCategory(entry.type), { agencyId: e.owner_agency_id, agencyKind: e.owner_agency_kind });
     }
     for (const c of contacts) {
       const people = present.filter((p) => p.contact_id === c.id);
@@ -252,7 +273,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
           .filter(Boolean).join('. '),
         source: `Case ${c.case_reference}`, recordedBy: c.recorded_by_name,
         contact: { caseId: c.case_id, contactId: c.id },
-      });
+      }, 'case_notes', { agencyId: c.recorded_by_agency_id, agencyKind: c.recorded_by_agency_kind });
     }
     for (const e of entries) {
       events.push({
@@ -260,19 +281,20 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
         personIds: e.person_id ? [e.person_id] : [], people: e.given_name ? [`${e.given_name} ${e.family_name}`] : [],
         title: `${chronologyTypeLabels[e.entry_type]}${e.given_name ? `: ${e.given_name} ${e.family_name}` : ''}`, detail: e.summary, source: e.source,
         recordedBy: e.recorded_by_name,
-      });
+      }, chronologyCategory(e.entry_type), { agencyId: e.owner_agency_id, agencyKind: e.owner_agency_kind, recorderAgencyId: e.recorder_agency_id });
     }
-    return events;
+    return all;
   }
 
   return {
     /** The case's contacts (newest first) and this week's intensity against the programme. */
     contacts: (actor: Actor, caseId: string) =>
       cases.withCase(actor, caseId, 'view-contacts', async (tx, c) => {
-        const [rows, intensity] = await Promise.all([repo.contacts(tx, caseId), intensityFor(tx, c)]);
+        const [all, intensity, shared] = await Promise.all([repo.contacts(tx, caseId), intensityFor(tx, c), withholdingFor(tx, actor, c.family_id)]);
+        const rows = all.filter((r) => shared.sees('case_notes', contactOwner(r)));
         const rule2 = contactRule(c);
         return {
-          case: caseSummary(c), intensity, contacts: await withPresent(tx, rows),
+          case: caseSummary(c), intensity, contacts: await withPresent(tx, rows), withheld: { total: shared.total, notices: shared.notices() },
           canRecord: rule2.ok, cannotRecordReason: rule2.ok ? null : rule2.reason,
         };
       }),
@@ -310,15 +332,17 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
 
     contact: (actor: Actor, caseId: string, contactId: string) =>
       cases.withCase(actor, caseId, 'view-contact', async (tx, c) => {
+        const shared = await requireContactShared(tx, actor, c.family_id, caseId, contactId);
         const contact = await contactIn(tx, caseId, contactId);
         const referrer = await repo.referrer(tx, c.referral_id);
-        const letters = (await repo.letters(tx, caseId)).filter((l) => l.contact_id === contactId).map(letterView);
+        const letters = (await repo.letters(tx, caseId)).filter((l) => l.contact_id === contactId && shared.sees('letters', letterOwner(l))).map(letterView);
         return { case: caseSummary(c), contact, hasReferrer: Boolean(referrer && !referrer.self_referral), letters };
       }),
 
     /** A first draft of a progress letter after a contact, for the practitioner to edit and approve. */
     letterDraft: (actor: Actor, caseId: string, contactId: string, recipient: LetterRecipient) =>
       cases.withCase(actor, caseId, 'draft-letter', async (tx, c) => {
+        await requireContactShared(tx, actor, c.family_id, caseId, contactId);
         const contact = await contactIn(tx, caseId, contactId);
         const { facts, consentWarning } = await letterFacts(tx, actor, c, contact, recipient);
         const draft = recipient === 'family' ? familyLetterDraft(facts) : referrerLetterDraft(facts);
@@ -360,12 +384,17 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     },
 
     letters: (actor: Actor, caseId: string) =>
-      cases.withCase(actor, caseId, 'list-letters', async (tx, c) => ({ case: caseSummary(c), letters: (await repo.letters(tx, caseId)).map(letterView) })),
+      cases.withCase(actor, caseId, 'list-letters', async (tx, c) => {
+        const shared = await withholdingFor(tx, actor, c.family_id);
+        const letters = (await repo.letters(tx, caseId)).filter((l) => shared.sees('letters', letterOwner(l))).map(letterView);
+        return { case: caseSummary(c), letters, withheld: { total: shared.total, notices: shared.notices() } };
+      }),
 
     letter: (actor: Actor, caseId: string, letterId: string) =>
       cases.withCase(actor, caseId, 'view-letter', async (tx, c) => {
         const row = await repo.letter(tx, caseId, letterId);
         if (!row) throw new NotFoundError('Letter');
+        await requireLetterShared(tx, actor, c.family_id, row);
         await auditRepository.insert(tx, { userId: actor.id, action: 'view-letter', recordType: 'letter', recordId: letterId, familyId: c.family_id, outcome: 'allowed', ip: actor.ip });
         return { case: caseSummary(c), letter: letterView(row) };
       }),
@@ -375,6 +404,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
       const { row, familyName } = await cases.withCase(actor, caseId, `download-letter-${format}`, async (tx, c) => {
         const found = await repo.letter(tx, caseId, letterId);
         if (!found) throw new NotFoundError('Letter');
+        await requireLetterShared(tx, actor, c.family_id, found);
         await auditRepository.insert(tx, { userId: actor.id, action: `download-letter-${format}`, recordType: 'letter', recordId: letterId, familyId: c.family_id, outcome: 'allowed', ip: actor.ip, detail: { format } });
         return { row: found, familyName: c.family_name };
       });
@@ -386,13 +416,14 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     /** The family chronology: every agency's significant events, filtered, in date order. */
     chronology: (actor: Actor, familyId: string, filters: ChronologyFilters = noFilters) =>
       onFamily(actor, familyId, 'view-chronology', async (tx) => {
-        const [family, members, all] = await Promise.all([repo.family(tx, familyId), repo.members(tx, familyId), chronologyEvents(tx, familyId)]);
+        const shared = await withholdingFor(tx, actor, familyId);
+        const [family, members, all] = await Promise.all([repo.family(tx, familyId), repo.members(tx, familyId), chronologyEvents(tx, familyId, shared)]);
         const memberIds = new Set([...members.map((m) => m.id), wholeFamily]);
         const applied: ChronologyFilters = { ...filters, members: filters.members.filter((m) => memberIds.has(m)) };
         const events = sortChronology(filterChronology(all, applied), applied.order);
         return {
           family: { id: family!.id, reference: family!.reference, familyName: family!.family_name },
-          filters: applied, total: all.length, events, asOf: today(),
+          filters: applied, total: all.length, events, asOf: today(), withheld: { total: shared.total, notices: shared.notices() },
           options: {
             members: [...members.map((m) => ({ value: m.id, text: fullName(m) })), { value: wholeFamily, text: 'The whole family (not about one person)' }],
             agencies: [...new Set(all.map((e) => e.agency).filter((a): a is string => Boolean(a)))].sort((a, b) => a.localeCompare(b)),

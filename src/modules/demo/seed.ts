@@ -12,6 +12,8 @@ import { seedNeedsAnalysisDemo } from '../needs-analysis/demo.ts';
 import { seedCostBenefitDemo } from '../costs/demo.ts';
 import { londonInstant } from '../../domain/clock.ts';
 import { generateDemoBatches, type DemoData } from '../../domain/demo/generator.ts';
+import { agencyKinds } from '../../domain/codes.ts';
+import { dataCategories } from '../../domain/access/categories.ts';
 
 export interface SeedOptions {
   families: number;
@@ -57,12 +59,30 @@ export async function insertDemo(db: Database, data: DemoData | Iterable<DemoDat
     const highest = result.families;
     // Later references carry on from the demo's (setval's third argument false: 1 is still unused).
     await tx.query('SELECT setval($1::regclass, $2::bigint, $3::boolean)', ['family_reference_seq', Math.max(highest, 1), highest > 0]);
+    await seedDemoConsents(tx, at);
     await seedNeedsAnalysisDemo(tx, at);
     await seedCostBenefitDemo(tx);
   });
   // Fresh statistics, so the first queries over a large demo get sensible plans.
   await db.exec('ANALYZE');
   return result;
+}
+
+/**
+ * Need to know: each demo family's first adult agreed, six weeks ago, to share every kind of
+ * information with every kind of agency in the team around the family, so what each agency sees
+ * is what the partnership's sharing rules give its kind (the police officer: domestic abuse and
+ * offending, never health; the school: status, level of need and education). Where the family has
+ * no adult, nothing is shared beyond the rules' team basis.
+ */
+async function seedDemoConsents(tx: Queryable, at: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO family_consent (id, family_id, basis, person_id, agency_kinds, categories, given_on, recorded_by, recorded_at)
+     SELECT gen_random_uuid(), x.family_id, 'consent', x.person_id, $2::text[], $3::text[], ($1::timestamptz AT TIME ZONE 'Europe/London')::date - 42,
+            (SELECT fp.user_id FROM family_professional fp WHERE fp.family_id = x.family_id AND fp.is_lead ORDER BY fp.joined_on LIMIT 1), $1
+       FROM (SELECT DISTINCT ON (p.family_id) p.family_id, p.id AS person_id FROM person p WHERE p.member_type = 'adult'
+              ORDER BY p.family_id, p.date_of_birth NULLS LAST, p.id) x`,
+    [at, [...agencyKinds], [...dataCategories]]);
 }
 
 interface SetAside {

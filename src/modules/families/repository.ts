@@ -1,4 +1,4 @@
-import type { UserRole } from '../../domain/codes.ts';
+import type { AgencyKind, UserRole } from '../../domain/codes.ts';
 import { familyFilterSql } from '../../domain/access/policy.ts';
 import type { Queryable } from '../../db/database.ts';
 import type { LegalStatus, MemberType, NeedType, Role, Sex } from '../../domain/codes.ts';
@@ -44,6 +44,9 @@ export interface StatusRow {
   status: LegalStatus;
   start_date: string;
   end_date: string | null;
+  /** The recording agency (need to know: the owner always sees its own items). */
+  owner_agency_id: string | null;
+  owner_agency_kind: AgencyKind | null;
 }
 
 export interface NeedRow {
@@ -53,6 +56,9 @@ export interface NeedRow {
   code: string | null;
   source_agency_id: string | null;
   source_agency_name: string | null;
+  owner_agency_id: string | null;
+  owner_agency_kind: AgencyKind | null;
+  recorder_agency_id: string | null;
   identified_on: string;
   is_current: boolean;
   notes: string;
@@ -139,11 +145,15 @@ const personColumns = `id, family_id, given_name, family_name, date_of_birth, ex
 const membersSql = `SELECT ${personColumns} FROM person WHERE family_id = $1
   ORDER BY CASE member_type WHEN 'adult' THEN 0 WHEN 'child' THEN 1 ELSE 2 END, date_of_birth NULLS LAST, given_name`;
 const relationshipsSql = 'SELECT person_id, related_person_id, kind FROM relationship WHERE family_id = $1';
-const statusesSql = `SELECT s.id, s.person_id, s.status, s.start_date, s.end_date FROM legal_status s
-  JOIN person p ON p.id = s.person_id WHERE p.family_id = $1 ORDER BY s.start_date DESC`;
+const statusesSql = `SELECT s.id, s.person_id, s.status, s.start_date, s.end_date, oa.id AS owner_agency_id, oa.kind AS owner_agency_kind
+  FROM legal_status s JOIN person p ON p.id = s.person_id
+  LEFT JOIN app_user ou ON ou.id = s.recorded_by LEFT JOIN agency oa ON oa.id = ou.agency_id
+ WHERE p.family_id = $1 ORDER BY s.start_date DESC`;
+// A need belongs to the agency that identified it, else to the agency of whoever recorded it.
 const needsSql = `SELECT n.id, n.person_id, n.need_type, n.code, n.source_agency_id, a.name AS source_agency_name,
-       n.identified_on, n.is_current, n.notes
+       n.identified_on, n.is_current, n.notes, oa.id AS owner_agency_id, oa.kind AS owner_agency_kind, ou.agency_id AS recorder_agency_id
   FROM need n JOIN person p ON p.id = n.person_id LEFT JOIN agency a ON a.id = n.source_agency_id
+  LEFT JOIN app_user ou ON ou.id = n.recorded_by LEFT JOIN agency oa ON oa.id = coalesce(n.source_agency_id, ou.agency_id)
  WHERE p.family_id = $1 ORDER BY n.is_current DESC, n.identified_on DESC`;
 const professionalsSql = `SELECT fp.id, fp.user_id, u.display_name, u.job_title, u.email, a.name AS agency_name, t.name AS team_name,
        fp.role_in_family, fp.is_lead, fp.joined_on

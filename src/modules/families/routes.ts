@@ -1,3 +1,5 @@
+import { ForbiddenError } from '../../domain/errors.ts';
+import { legalStatusRefusal } from '../../domain/access/categories.ts';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodType } from 'zod';
@@ -185,6 +187,8 @@ export async function familyPages(app: FastifyInstance, { services }: { services
 
   app.get<{ Params: Params }>(paths.recordStatus, { config: { access: writers } }, async (request, reply) => {
     const view = await families.family(request.actor!, request.params.familyId);
+    // Legal status is children's social care's to record: anyone else gets the reason, not the form.
+    if (!view.mayRecordLegalStatus) throw new ForbiddenError(legalStatusRefusal);
     const member = view.members.find((m) => m.id === request.params.personId);
     if (!member) return reply.callNotFound();
     return formPage(services, request, reply, 'families/views/status-form.njk', {

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { factorCodesFor, factorSubjectFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
+import { type AgencyKind, factorCodesFor, factorSubjectFor, legalStatusLabels, needLabel, roleLabels } from '../../domain/codes.ts';
 import { ukDate } from '../../domain/casework/due.ts';
 import { describeAge, formatDate } from '../../domain/dates.ts';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors } from '../../domain/errors.ts';
@@ -13,6 +13,8 @@ import { impliedRelationships, memberTypeFor, relationshipLabels } from '../../d
 import { defaultLevelOfNeedRules, levelNames, levelOfNeed, levelOfNeedRulesSchema, type LevelOfNeed, type LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import { nameScore, parseSearchQuery, personSearchKeys, postcodeKey, searchKeyGroups } from '../../domain/names.ts';
 import { auditRepository } from '../audit/repository.ts';
+import { agencyKindPlurals, legalStatusRecorders, maySee, needCategory } from '../../domain/access/categories.ts';
+import { loadShareFacts, requireMayRecord, requireMayRecordLegalStatus, withholdingFor } from '../access/sharing.ts';
 import { familiesRepository as repo, type FamilyInput, type PersonInput, type ScreeningRow } from './repository.ts';
 import {
   familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema,
@@ -72,10 +74,17 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
     };
   }
 
-  async function familyView(q: Queryable, familyId: string) {
+  async function familyView(q: Queryable, actor: Actor, familyId: string) {
     const family = await repo.household(q, familyId, levelRulesKey);
     if (!family) throw new NotFoundError('Family');
-    const { members, relationships, statuses, needs, professionals } = family;
+    // Need to know: what this viewer's agency may see of the family, loaded once for the request.
+    const shared = await withholdingFor(q, actor, familyId);
+    const { members, relationships, professionals } = family;
+    const owner = (r: { owner_agency_id: string | null; owner_agency_kind: AgencyKind | null; recorder_agency_id?: string | null }) =>
+      ({ agencyId: r.owner_agency_id, agencyKind: r.owner_agency_kind, recorderAgencyId: r.recorder_agency_id ?? null });
+    const statuses = family.statuses.filter((s) => shared.sees('safeguarding', owner(s)));
+    const needs = family.needs.filter((n) => shared.sees(needCategory(n.need_type, n.code), owner(n)));
+    const levelShared = maySee(shared.facts, 'safeguarding', { agencyId: null, agencyKind: null });
     const levelRules = rulesFrom(family.setting);
     const day = today();
     const nameOf = new Map(members.map((m) => [m.id, `${m.given_name} ${m.family_name}`]));
@@ -102,13 +111,16 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
         })),
       };
     });
-    const level = levelOfNeed(
-      needs.map((n) => {
+    // The level is worked out from every need on the record; its reasons name only what this viewer may see.
+    const fullLevel = levelOfNeed(
+      family.needs.map((n) => {
         const person = members.find((m) => m.id === n.person_id)!;
         return { personName: nameOf.get(n.person_id)!, role: person.role, needType: n.need_type, code: n.code, isCurrent: n.is_current };
       }),
       levelRules,
     );
+    const level = needs.length === family.needs.length ? fullLevel
+      : { ...fullLevel, reason: `Worked out from every need on the family record. Some of those needs are not shared with ${agencyKindPlurals[shared.facts.agencyKind]}, so the reasons are not shown here.`, vulnerabilities: [] };
     const screening = await repo.openCaseScreening(q, familyId);
     return {
       family: {
@@ -117,7 +129,9 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
         districtName: family.district_name, version: family.version, updatedAt: family.updated_at,
       },
       members: people,
-      levelOfNeed: screening ? screenedLevel(level, screening) : level,
+      levelOfNeed: !levelShared ? null : screening ? screenedLevel(level, screening) : level,
+      withheld: { total: shared.total, notices: shared.notices() },
+      mayRecordLegalStatus: legalStatusRecorders.includes(shared.facts.agencyKind),
       professionals: professionals.map((p) => ({
         userId: p.user_id, name: p.display_name, jobTitle: p.job_title, email: p.email, agency: p.agency_name, team: p.team_name,
         roleInFamily: p.role_in_family, isLead: p.is_lead, since: p.joined_on,
@@ -193,7 +207,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
       return { query, criteria: { names: nameWords, dateOfBirth, postcode: postcode?.key ?? null }, results };
     },
 
-    family: (actor: Actor, familyId: string) => onFamily(actor, familyId, 'view-family', (tx) => familyView(tx, familyId)),
+    family: (actor: Actor, familyId: string) => onFamily(actor, familyId, 'view-family', (tx) => familyView(tx, actor, familyId)),
 
     async createFamily(actor: Actor, input: { family: unknown; members: unknown[] }) {
       await requireFeature(actor, 'families.hold', 'Only practitioners and managers can add families');
@@ -235,6 +249,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
       onFamily(actor, familyId, 'add-need', async (tx) => {
         const person = await memberOf(tx, familyId, personId);
         const need = parse(needSchema(today()), input);
+        requireMayRecord(await loadShareFacts(tx, actor, familyId), needCategory(need.needType, need.needType === 'offending' ? null : need.code ?? null));
         if (need.needType === 'cin_factor' && need.code && !factorCodesFor(person.role).includes(need.code)) {
           const role = roleLabels[person.role].toLowerCase();
           throw new ValidationError({ code: `${need.code} does not apply to a ${role}: choose one of the codes listed for a ${role}` });
@@ -246,6 +261,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
 
     recordStatus: (actor: Actor, familyId: string, personId: string, input: unknown) =>
       onFamily(actor, familyId, 'record-legal-status', async (tx) => {
+        requireMayRecordLegalStatus(await loadShareFacts(tx, actor, familyId));
         const person = await memberOf(tx, familyId, personId);
         if (person.member_type === 'adult') throw new ValidationError({ status: 'A legal status can only be recorded for a child or an unborn baby' });
         const status = parse(statusSchema, input);

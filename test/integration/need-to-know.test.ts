@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
+import { aFamily, aMember, joinFamily, makePartnership, makeUser, testPassword } from '../support/factories.ts';
+import { PageClient, testApp } from '../support/http.ts';
+import type { LanternApp } from '../../src/web/app.ts';
+import { services, type Services } from '../../src/services.ts';
+import type { Actor } from '../../src/domain/actor.ts';
+import { testClock, TEST_TODAY } from '../support/clock.ts';
+import { makeCase } from '../support/casework-factories.ts';
+
+/** Need to know end to end: categories, sharing rules, consent and withdrawal, and who may write what. */
+describe.each(engines)('need to know on %s', (engine) => {
+  let t: TestDatabase;
+  let app: LanternApp;
+  let s: Services;
+  let keyWorker: Actor & { email: string };
+  let police: Actor & { email: string };
+  let school: Actor & { email: string };
+  let health: Actor & { email: string };
+  let admin: Actor & { email: string };
+  const tokens: Record<string, string> = {};
+  let familyId: string;
+  let motherId: string;
+  let childId: string;
+  let agencies: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await testDatabase(engine);
+    const partnership = await makePartnership(t.db);
+    agencies = { ...partnership.agencies };
+    for (const [kind, name] of [['education', 'Testshire Schools'], ['health', 'Testshire Health Visiting']]) {
+      agencies[kind] = randomUUID();
+      await t.db.query('INSERT INTO agency (id, partnership_id, name, kind) VALUES ($1, $2, $3, $4)', [agencies[kind], partnership.partnershipId, name, kind]);
+    }
+    keyWorker = await makeUser(t.db, { agencyId: agencies.childrens_social_care, teamId: partnership.teamId, email: 'kw@ntk.example' });
+    police = await makeUser(t.db, { agencyId: agencies.police, email: 'pc@ntk.example' });
+    school = await makeUser(t.db, { agencyId: agencies.education, email: 'dsl@ntk.example' });
+    health = await makeUser(t.db, { agencyId: agencies.health, email: 'hv@ntk.example' });
+    admin = await makeUser(t.db, { role: 'administrator', agencyId: agencies.childrens_social_care, email: 'admin@ntk.example' });
+    app = await testApp(t.db);
+    s = services(t.db, { sessionHours: 8, clock: testClock() });
+    for (const u of [keyWorker, police, school, health, admin]) tokens[u.email] = await s.access.createApiToken(u.email, 'test');
+    familyId = (await s.families.createFamily(keyWorker, {
+      family: aFamily({ districtId: partnership.districtId }),
+      members: [aMember(), aMember({ givenName: 'Tyler', role: 'child', sex: 'male', dateOfBirth: '2016-08-09' })],
+    })).id;
+    const view = await s.families.family(keyWorker, familyId);
+    motherId = view.members.find((m) => m.role === 'mother')!.id;
+    childId = view.members.find((m) => m.role === 'child')!.id;
+    for (const u of [police, school, health]) await joinFamily(t.db, familyId, u.id, 'Partner');
+    // Health records the mother's mental health (special category); children's social care records domestic abuse; police, offending.
+    await s.families.addNeed(health, familyId, motherId, { code: '4B', sourceAgencyId: agencies.health, identifiedOn: '2026-10-01', notes: 'Detained under s2 Mental Health Act' });
+    await s.families.addNeed(keyWorker, familyId, motherId, { code: '3B', sourceAgencyId: agencies.childrens_social_care, identifiedOn: '2026-10-02' });
+    await s.families.addNeed(police, familyId, motherId, { needType: 'offending', sourceAgencyId: agencies.police, identifiedOn: '2026-10-03' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await t.drop();
+  });
+
+  const api = (who: { email: string }, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+    app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${tokens[who.email]}` } });
+  const needLabels = async (who: { email: string }) => {
+    const body = (await api(who, 'GET', `/api/v1/families/${familyId}`)).json();
+    return body.members.flatMap((m: { needs: { label: string }[] }) => m.needs.map((n) => n.label)).sort();
+  };
+
+  it('without consent, each agency sees only what it recorded, and is told what is withheld', async () => {
+    expect(await needLabels(health)).toEqual(['Mental health (parent or carer)']);
+    expect(await needLabels(police)).toEqual(['Offending']);
+    expect(await needLabels(school)).toEqual([]);
+    const body = (await api(school, 'GET', `/api/v1/families/${familyId}`)).json();
+    expect(body.members.map((m: { givenName: string }) => m.givenName).sort()).toEqual(['Kerry', 'Tyler']);
+    expect(body.withheld.notices).toEqual([
+      "1 item recorded by children's social care is not shared with schools",
+      '1 item recorded by health services is not shared with schools',
+      '1 item recorded by the police is not shared with schools',
+    ]);
+    const page = new PageClient(app);
+    await page.signIn(school.email, testPassword);
+    const html = (await page.get(`/families/${familyId}`)).body;
+    expect(html).toContain('Information not shared with you');
+    expect(html).toContain('1 item recorded by health services is not shared with schools');
+    expect(html).not.toContain('Detained under s2');
+  });
+
+  it('a consent in force shares what the rule allows; a withdrawal hides it on the next request', async () => {
+    const missing = await api(keyWorker, 'POST', `/api/v1/families/${familyId}/consents`, { basis: 'consent', agencyKinds: [], categories: ['health'], givenOn: TEST_TODAY });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().fields).toEqual({ personId: 'Select the adult who agreed', agencyKinds: 'Select at least one kind of agency' });
+    const created = await api(keyWorker, 'POST', `/api/v1/families/${familyId}/consents`, {
+      basis: 'consent', personId: motherId, agencyKinds: ['childrens_social_care', 'police', 'education', 'health'],
+      categories: ['mental_health', 'domestic_abuse', 'offending', 'education'], givenOn: '2026-11-01',
+    });
+    expect(created.statusCode).toBe(201);
+    // Police: domestic abuse and offending, never mental health (its rule); the school: still no needs (its rule).
+    expect(await needLabels(police)).toEqual(['Domestic violence (parent or carer)', 'Offending']);
+    expect(await needLabels(school)).toEqual([]);
+    expect(await needLabels(keyWorker)).toEqual(['Domestic violence (parent or carer)', 'Mental health (parent or carer)', 'Offending']);
+
+    // Withdrawn from the page: the very next request no longer shows it.
+    const page = new PageClient(app);
+    await page.signIn(keyWorker.email, testPassword);
+    const consents = await page.get(`/families/${familyId}/consents`);
+    expect(consents.body).toContain('Kerry Walsh agreed, 1 November 2026');
+    const version = /name="version" value="(\d+)"/.exec(consents.body)![1];
+    const withdrawn = await page.post(`/families/${familyId}/consents/${created.json().id}/withdraw`, { version, reason: 'Mother withdrew at the review' });
+    expect(withdrawn.statusCode).toBe(303);
+    expect(await needLabels(police)).toEqual(['Offending']);
+    expect(await needLabels(keyWorker)).toEqual(['Domestic violence (parent or carer)']);
+    expect((await page.get(`/families/${familyId}/consents`)).body).toContain('Withdrawn');
+    const again = await api(keyWorker, 'POST', `/api/v1/families/${familyId}/consents/${created.json().id}/withdraw`, { version: Number(version) + 1 });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().message).toBe('This consent has already been withdrawn.');
+  });
+
+  it('a Schedule 1 decision needs its reason, and covers what it names', async () => {
+    const noReason = await api(police, 'POST', `/api/v1/families/${familyId}/consents`, { basis: 'schedule1', agencyKinds: ['police'], categories: ['domestic_abuse'], givenOn: TEST_TODAY });
+    expect(noReason.json().fields).toEqual({ reason: 'Say why sharing without consent is necessary to protect the children' });
+    const made = await api(police, 'POST', `/api/v1/families/${familyId}/consents`, {
+      basis: 'schedule1', agencyKinds: ['police'], categories: ['domestic_abuse'], givenOn: TEST_TODAY, reason: 'Risk of serious harm to Tyler; asking would increase it',
+    });
+    expect(made.statusCode).toBe(201);
+    expect(await needLabels(police)).toEqual(['Domestic violence (parent or carer)', 'Offending']);
+    const listed = (await api(keyWorker, 'GET', `/api/v1/families/${familyId}/consents`)).json().consents;
+    expect(listed[0]).toMatchObject({ basis: 'schedule1', decidedBy: police.displayName, reason: 'Risk of serious harm to Tyler; asking would increase it', inForce: true });
+  });
+
+  it('the consent form shows every problem in the GOV.UK error summary and keeps the answers', async () => {
+    const page = new PageClient(app);
+    await page.signIn(keyWorker.email, testPassword);
+    await page.get(`/families/${familyId}/consents`);
+    const posted = await page.post(`/families/${familyId}/consents`, { basis: 'schedule1', agencyKinds: 'police', 'givenOn-day': '31', 'givenOn-month': '2', 'givenOn-year': '2026' });
+    expect(posted.statusCode).toBe(303);
+    const html = (await page.get(`/families/${familyId}/consents`)).body;
+    expect(html).toContain('<title>Error: ');
+    expect(html).toContain('There is a problem');
+    expect(html).toContain('The date must be a real date');
+    expect(html).toContain('Select at least one kind of information');
+    expect(html).toContain('Say why sharing without consent is necessary to protect the children');
+  });
+
+  it('records a legal status only from children’s social care (page and API)', async () => {
+    for (const who of [police, school]) {
+      const refused = await api(who, 'POST', `/api/v1/families/${familyId}/members/${childId}/legal-statuses`, { status: 'child_protection_plan', startDate: '2026-11-01' });
+      expect(refused.statusCode).toBe(403);
+      expect(refused.json().message).toBe("Only children's social care can record a legal status (Child in Need, Child Protection Plan or Looked After). Ask the child's social worker to record it.");
+      const page = new PageClient(app);
+      await page.signIn(who.email, testPassword);
+      const form = await page.get(`/families/${familyId}/members/${childId}/legal-status/new`);
+      expect(form.statusCode).toBe(403);
+      expect(form.body).toContain('Only children&#39;s social care can record a legal status');
+      expect((await page.get(`/families/${familyId}`)).body).not.toContain('Record legal status');
+    }
+    const recorded = await api(keyWorker, 'POST', `/api/v1/families/${familyId}/members/${childId}/legal-statuses`, { status: 'child_in_need', startDate: '2026-11-01' });
+    expect(recorded.statusCode).toBe(201);
+    const statuses = await t.db.query<{ status: string }>('SELECT status FROM legal_status WHERE person_id = $1', [childId]);
+    expect(statuses.map((r) => r.status)).toEqual(['child_in_need']);
+  });
+
+  it('refuses a need in a category the writer’s agency may not see', async () => {
+    const refused = await api(school, 'POST', `/api/v1/families/${familyId}/members/${motherId}/needs`, { code: '4B', sourceAgencyId: agencies.education, identifiedOn: '2026-11-01' });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().message).toBe("Schools may not record mental health needs under the partnership's sharing rules. Ask the family's lead professional to record it.");
+  });
+
+  it('keeps case notes and letters to the agencies that may see them, with the reason', async () => {
+    const { caseId } = await makeCase(t.db, { familyId, state: 'allocated', keyWorkerId: keyWorker.id });
+    const note = await s.contacts.recordContact(keyWorker, caseId, {
+      type: 'home_visit', date: '2026-11-23', startTime: '10:00', endTime: '11:00', location: 'Family home', presentPersonIds: [motherId], othersPresent: '',
+      notes: 'Kerry talked about her medication.', didTogether: 'Made a plan for school mornings.', progress: 'Better mornings.', nextSteps: 'Visit Friday.',
+    });
+    expect((await s.contacts.contacts(keyWorker, caseId)).contacts).toHaveLength(1);
+    const seen = await s.contacts.contacts(school, caseId);
+    expect(seen.contacts).toEqual([]);
+    expect(seen.withheld.notices).toEqual(["1 item recorded by children's social care is not shared with schools"]);
+    await expect(s.contacts.contact(school, caseId, note.id)).rejects.toThrow("This case note was recorded by children's social care and is not shared with schools");
+    const chronology = await s.contacts.chronology(school, familyId);
+    expect(chronology.events.some((e) => e.type === 'contact')).toBe(false);
+    expect(chronology.withheld.total).toBeGreaterThan(0);
+  });
+
+  it('administrators change the rules (API and page), audited, with optimistic locking', async () => {
+    expect((await api(police, 'GET', '/api/v1/sharing-rules')).statusCode).toBe(403);
+    const current = (await api(admin, 'GET', '/api/v1/sharing-rules')).json();
+    expect(current.version).toBe(0);
+    expect(current.rules.education).toEqual(['membership', 'safeguarding', 'education']);
+    const noMembers = await api(admin, 'PUT', '/api/v1/sharing-rules', { version: 0, rules: { ...current.rules, police: ['offending'] } });
+    expect(noMembers.statusCode).toBe(400);
+    expect(noMembers.json().fields).toEqual({ police: 'Police must see who is in the family and how to reach them: everyone in the team around the family needs to know who is in it' });
+    const saved = await api(admin, 'PUT', '/api/v1/sharing-rules', { version: 0, rules: { ...current.rules, education: [...current.rules.education, 'domestic_abuse'] } });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().version).toBe(1);
+    const stale = await api(admin, 'PUT', '/api/v1/sharing-rules', { version: 0, rules: current.rules });
+    expect(stale.statusCode).toBe(409);
+    // The rule now allows schools domestic abuse, but no consent in force covers schools (it was withdrawn): still nothing.
+    expect(await needLabels(school)).toEqual([]);
+    const audit = await t.db.query<{ detail: { before: Record<string, string[]>; after: Record<string, string[]> } }>("SELECT detail FROM audit_event WHERE action = 'set-sharing-rules'");
+    expect(audit).toHaveLength(1);
+    expect(audit[0].detail.before.education).not.toContain('domestic_abuse');
+    expect(audit[0].detail.after.education).toContain('domestic_abuse');
+
+    const page = new PageClient(app);
+    await page.signIn(admin.email, testPassword);
+    const form = await page.get('/admin/sharing-rules');
+    expect(form.body).toContain('Police may see');
+    const posted = await page.post('/admin/sharing-rules', { version: '1', police: ['offending'], education: ['membership'] });
+    expect(posted.headers.location).toBe('/admin/sharing-rules');
+    const again = (await page.get('/admin/sharing-rules')).body;
+    expect(again).toContain('There is a problem');
+    expect(again).toContain('Police must see who is in the family and how to reach them');
+  });
+});
