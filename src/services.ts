@@ -17,9 +17,10 @@ import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
 import { directoryService } from './modules/directory/service.ts';
+import { governanceService } from './modules/governance/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
-export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock }) {
+export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock }) {
   const { clock } = config;
   const families = familiesService(db, { clock });
   const cases = casesService(db, { clock });
@@ -62,6 +63,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
     outcomes,
     // The service directory (Families Information Service): public search, Open Referral UK API and feeds.
     directory: directoryService(db, { clock }),
+    // Break glass, the data protection officer's work, subject access, legal holds and retention.
+    governance: governanceService(db, { clock, breakGlassHours: config.breakGlassHours }),
   };
 }
 

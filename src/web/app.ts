@@ -23,6 +23,7 @@ import { outcomeRoutes } from '../modules/outcomes/routes.ts';
 import { familyApi } from '../modules/families/api.ts';
 import { directoryRoutes } from '../modules/directory/routes.ts';
 import { familyPages } from '../modules/families/routes.ts';
+import { governanceRoutes } from '../modules/governance/routes.ts';
 import { auth } from './plugins/auth.ts';
 import { csrf } from './plugins/csrf.ts';
 import { errors } from './plugins/errors.ts';
@@ -116,6 +117,7 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(outcomeRoutes, { services });
   await app.register(familyApi, { services });
   await app.register(directoryRoutes, { services });
+  await app.register(governanceRoutes, { services });
   await app.register(openApi, { services });
 
   return Object.assign(app, { routeTable }) as unknown as LanternApp;
