@@ -51,8 +51,8 @@ const usage = `Usage: lantern <command> [options]
                                    social-care, housing, worklessness
   identify                         match every loaded record into people and households and rank them
   identification-rules set --file F
-  retention run | retention report  (anonymise or delete what is due, never under a legal hold; or list what goes in the next 30 days)
                                    replace the eligibility and segment rules with the JSON in F (used from the next identify)
+  retention run | retention report  (anonymise or delete what is due, never under a legal hold; or list what goes in the next 30 days)
   postcodes import FILE            import postcode centroids from an ONS Postcode Directory CSV (streamed; terminated
                                    postcodes and those with no grid reference are skipped)
   directory import FILE            import an Open Referral UK feed (JSON) into the service directory, all or nothing;
