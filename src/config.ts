@@ -18,6 +18,8 @@ export interface Config {
   uploadLimits: UploadLimits;
   /** LANTERN_TODAY: start the clock on this date ('YYYY-MM-DD'), for training sites and demos that must look the same every day. */
   today?: string;
+  /** BREAK_GLASS_HOURS: how long emergency read-only access lasts (default 24). */
+  breakGlassHours?: number;
 }
 
 /** Largest request bodies, per kind of route. */
@@ -31,6 +33,11 @@ export interface UploadLimits {
 const megabytes = (value: string | undefined, fallback: number) => {
   const n = Number(value);
   return Math.round((value && Number.isFinite(n) && n > 0 ? n : fallback) * 1024 ** 2);
+};
+
+const positiveHours = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 && n <= 24 * 14 ? n : fallback;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,5 +55,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseOwnerUrl: env.DATABASE_OWNER_URL || env.DATABASE_URL || undefined,
     uploadLimits: { extractBytes: megabytes(env.UPLOAD_EXTRACT_MAX_MB, 500), formBytes: megabytes(env.UPLOAD_FORM_MAX_MB, 1) },
     today: env.LANTERN_TODAY || undefined,
+    breakGlassHours: positiveHours(env.BREAK_GLASS_HOURS, 24),
   };
 }

@@ -19,9 +19,10 @@ import { workService } from './modules/work/service.ts';
 import { directoryService } from './modules/directory/service.ts';
 import { useGovukZodMessages } from './domain/zod-messages.ts';
 import { needToKnowService } from './modules/need-to-know/service.ts';
+import { governanceService } from './modules/governance/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
-export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock }) {
+export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock }) {
   useGovukZodMessages();
   const { clock } = config;
   const families = familiesService(db, { clock });
@@ -67,6 +68,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
     outcomes,
     // The service directory (Families Information Service): public search, Open Referral UK API and feeds.
     directory: directoryService(db, { clock }),
+    // Break glass, the data protection officer's work, subject access, legal holds and retention.
+    governance: governanceService(db, { clock, breakGlassHours: config.breakGlassHours }),
   };
 }
 

@@ -52,6 +52,7 @@ const usage = `Usage: lantern <command> [options]
   identify                         match every loaded record into people and households and rank them
   identification-rules set --file F
                                    replace the eligibility and segment rules with the JSON in F (used from the next identify)
+  retention run | retention report  (anonymise or delete what is due, never under a legal hold; or list what goes in the next 30 days)
   postcodes import FILE            import postcode centroids from an ONS Postcode Directory CSV (streamed; terminated
                                    postcodes and those with no grid reference are skipped)
   directory import FILE            import an Open Referral UK feed (JSON) into the service directory, all or nothing;
@@ -234,6 +235,22 @@ export async function main(args: string[]) {
       const db = await open(config);
       const saved = await services(db, { ...config, clock }).families.setLevelOfNeedRules(null, rules);
       console.log(`Level of need rules set: ${saved.name}`);
+      await db.close();
+      return;
+    }
+    case 'retention': {
+      // For a scheduler to call daily: anonymises or deletes what is due by the clock's date, never under a legal hold.
+      if (sub !== 'run' && sub !== 'report') break;
+      const db = await open(config);
+      const governance = services(db, { ...config, clock }).governance;
+      if (sub === 'run') {
+        const done = await governance.runRetention(null);
+        console.log(`Retention run for ${clock.today()}: ${done.anonymisedFamilies} families anonymised, ${done.anonymisedReferrals} referrals anonymised, ${done.deletedDrafts} referral drafts deleted; ${done.held} kept for a legal hold.`);
+      } else {
+        const plan = await governance.retentionPlan(null);
+        console.log('record type,reference,due on,legal hold');
+        for (const i of plan.coming) console.log(`${i.recordType},${i.reference},${i.dueOn},${i.held ? 'yes' : 'no'}`);
+      }
       await db.close();
       return;
     }

@@ -8,4 +8,6 @@ export interface Actor {
   agencyId: string;
   teamId: string | null;
   ip: string;
+  /** When the request was made, by the app's clock (src/services.ts): time-limited grants (break glass) end by it. Absent: no such grant counts. */
+  now?: Date;
 }

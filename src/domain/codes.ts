@@ -45,7 +45,7 @@ export const agencyKindLabels: Record<AgencyKind, string> = {
   voluntary_sector: 'Voluntary sector', early_help: 'Early help',
 };
 
-export const userRoles = ['practitioner', 'manager', 'analyst', 'administrator'] as const;
+export const userRoles = ['practitioner', 'manager', 'analyst', 'administrator', 'dpo'] as const;
 export type UserRole = (typeof userRoles)[number];
 
 /** Which letter a member's needs take for factors 1 to 6: A the child, B a parent or carer, C another person in the household. */

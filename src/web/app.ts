@@ -24,6 +24,7 @@ import { familyApi } from '../modules/families/api.ts';
 import { directoryRoutes } from '../modules/directory/routes.ts';
 import { familyPages } from '../modules/families/routes.ts';
 import { needToKnowRoutes } from '../modules/need-to-know/routes.ts';
+import { governanceRoutes } from '../modules/governance/routes.ts';
 import { auth } from './plugins/auth.ts';
 import { csrf } from './plugins/csrf.ts';
 import { errors } from './plugins/errors.ts';
@@ -118,6 +119,7 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(familyApi, { services });
   await app.register(directoryRoutes, { services });
   await app.register(needToKnowRoutes, { services });
+  await app.register(governanceRoutes, { services });
   await app.register(openApi, { services });
 
   return Object.assign(app, { routeTable }) as unknown as LanternApp;

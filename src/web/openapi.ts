@@ -10,6 +10,7 @@ import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
 import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
 import { needToKnowApiPaths, needToKnowApiSchemas } from '../modules/need-to-know/openapi.ts';
+import { governanceApiPaths, governanceApiSchemas } from '../modules/governance/openapi.ts';
 import { paths } from './urls.ts';
 import { defaultMaxLength } from '../domain/input.ts';
 import type { Services } from '../services.ts';
@@ -52,6 +53,7 @@ export function openApiDocument(today: string) {
         ...outcomesApiSchemas(),
         ...adminApiSchemas(),
         ...needToKnowApiSchemas(),
+        ...governanceApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -175,6 +177,7 @@ export function openApiDocument(today: string) {
       ...outcomesApiPaths(),
       ...adminApiPaths(),
       ...needToKnowApiPaths(),
+      ...governanceApiPaths(),
     },
   };
 }

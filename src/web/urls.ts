@@ -4,10 +4,12 @@
  */
 import { adminPaths, adminUrls } from './admin-urls.ts';
 import { needToKnowApiPaths, needToKnowPaths, needToKnowUrls } from './need-to-know-urls.ts';
+import { governancePaths, governanceUrls } from './governance-urls.ts';
 
 export const paths = {
   ...adminPaths,
   ...needToKnowPaths,
+  ...governancePaths,
   home: '/',
   health: '/health',
   signIn: '/sign-in',
@@ -244,6 +246,7 @@ const fill = (pattern: string, values: Record<string, string>) =>
 export const urls = {
   ...adminUrls,
   ...needToKnowUrls,
+  ...governanceUrls,
   home: () => paths.home,
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,

@@ -53,6 +53,8 @@ export const featureRoles = {
   'outcomes.settings': ['manager', 'administrator'],
   'level-rules.edit': ['administrator'],
   'audit.read': ['administrator'],
+  /** Data protection: break-glass reviews, subject access, legal holds, retention reports. */
+  'data-protection': ['dpo'],
   /** Users, agencies, teams, districts, programmes, accounts and sessions. */
   'admin.manage': ['administrator'],
 } as const satisfies Record<string, readonly UserRole[]>;
@@ -94,7 +96,9 @@ export interface AccessFacts {
   frontDoorScreener: boolean;
   /** Ties to the families this request is about (absent: no tie). */
   ties: ReadonlyMap<string, FamilyTie>;
-  // The need-to-know work (issue 12) adds data category, consent and break-glass grants here.
+  /** Families of this request the actor holds an unexpired break-glass grant on (read only; absent: none). */
+  breakGlass?: ReadonlySet<string>;
+  // The need-to-know work (issue 12) adds data category and consent grants here.
 }
 
 export interface Decision {
@@ -122,12 +126,33 @@ export const tieBasis: Record<TieKind, string> = {
 
 const refused: Decision = { allowed: false, basis: '' };
 
+/** Permissions a role holds on every family whatever its ties: the data protection officer sees who has seen any family. */
+export const anyFamilyRules: Partial<Record<FamilyPermission, { roles: readonly UserRole[]; basis: string }>> = {
+  'family.seen-by': { roles: ['dpo'], basis: 'data protection officer' },
+};
+
+/** Break glass gives only this: emergency access is read only, every write is still refused. */
+export const breakGlassPermissions: readonly FamilyPermission[] = ['family.read'];
+export const breakGlassBasis = 'break glass';
+
 export function decideFamily(facts: AccessFacts, permission: FamilyPermission, familyId: string): Decision {
+  const any = anyFamilyRules[permission];
+  if (any?.roles.includes(facts.role)) return { allowed: true, basis: any.basis };
   const rule = familyRules[permission];
   if (!rule || !rule.roles.includes(facts.role)) return refused;
   const tie = facts.ties.get(familyId);
   const via = tie && rule.ties.find((kind) => tie[kind]);
-  return via ? { allowed: true, basis: tieBasis[via] } : refused;
+  if (via) return { allowed: true, basis: tieBasis[via] };
+  if (breakGlassPermissions.includes(permission) && facts.breakGlass?.has(familyId)) return { allowed: true, basis: breakGlassBasis };
+  return refused;
+}
+
+/** Who may ask for break glass on a family: practitioners and managers of a service agency with no tie that already gives read access. */
+export function mayBreakGlass(facts: AccessFacts, familyId: string): { allowed: true } | { allowed: false; reason: 'role' | 'already' } {
+  if (!caseworkRoles.includes(facts.role)) return { allowed: false, reason: 'role' };
+  const tie = facts.ties.get(familyId);
+  if (tie && familyRules['family.read'].ties.some((kind) => tie[kind])) return { allowed: false, reason: 'already' };
+  return { allowed: true };
 }
 
 /** What the policy needs to know about a referral. */
@@ -168,6 +193,7 @@ export function mayJoinTeam(candidate: { role: UserRole; agencyKind: AgencyKind;
  * half joined by UNION: an OR across them makes PostgreSQL scan every team-around-the-family row.
  */
 export function familyFilterSql(facts: Pick<AccessFacts, 'role'>, permission: FamilyPermission, user: string): string {
+  if (anyFamilyRules[permission]?.roles.includes(facts.role)) return `SELECT f.id AS family_id FROM family f WHERE ${user}::uuid IS NOT NULL`;
   const rule = familyRules[permission];
   // Still names the parameter, so the statement binds the same parameters whatever the role.
   if (!rule.roles.includes(facts.role)) return `SELECT fp.family_id FROM family_professional fp WHERE false AND fp.user_id = ${user}`;

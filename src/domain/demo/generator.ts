@@ -97,6 +97,8 @@ export const demoSignIns: readonly DemoSignIn[] = [
     description: 'Analyst, performance and intelligence team: identification, needs analysis, programme evaluation and costs across the partnership' },
   { email: 'admin.jo.mercer@northvale.example', displayName: 'Jo Mercer', role: 'administrator', jobTitle: 'Systems administrator',
     description: 'Administrator, business support team: users, teams and settings' },
+  { email: 'dpo.ruth.adeyemi@northvale.example', displayName: 'Ruth Adeyemi', role: 'dpo', jobTitle: 'Data protection officer',
+    description: 'Data protection officer: who has seen any family, emergency access reviews, subject access, legal holds and retention' },
 ];
 
 export interface TownInfo { name: string; population: number; outward: readonly string[]; localities: readonly string[] }
@@ -679,6 +681,9 @@ export function* generateDemoBatches(options: DemoOptions, familiesPerBatch = 10
   };
   stable(5, csc, performanceTeam);
   stable(6, csc, businessSupportTeam);
+  // A fixed id, so adding the data protection officer moves no other generated id.
+  out.users.push({ id: '5d0c1e4a-0d90-4a00-8000-0000000000d9', email: signIn(7).email, display_name: signIn(7).displayName, job_title: signIn(7).jobTitle, role: signIn(7).role, agency_id: csc, team_id: businessSupportTeam, active: true });
+  emails.add(signIn(7).email);
   out.teamManagers.push({ team_id: supportTeams[DEMO_DISTRICT], user_id: demo.manager });
 
   // Everyone else scales with the number of families: 4-6 families per key worker is the

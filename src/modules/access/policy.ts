@@ -16,7 +16,8 @@ import { auditRepository } from '../audit/repository.ts';
 
 /** The facts about an actor and their ties to these families, in one round trip. */
 export async function loadFacts(q: Queryable, actor: Actor, familyIds: readonly string[] = []): Promise<AccessFacts> {
-  const rows = await q.query<{ agency_kind: AgencyKind; front_door_screener: boolean; managed_team_ids: string[]; ties: (FamilyTie & { familyId: string })[] }>(
+  // Break-glass grants count until they expire by the app's clock, carried on the actor (no clock: none count).
+  const rows = await q.query<{ agency_kind: AgencyKind; front_door_screener: boolean; managed_team_ids: string[]; ties: (FamilyTie & { familyId: string })[]; break_glass: string[] }>(
     `SELECT a.kind AS agency_kind, u.front_door_screener,
             ARRAY(SELECT tm.team_id::text FROM team_manager tm WHERE tm.user_id = u.id) AS managed_team_ids,
             (SELECT coalesce(json_agg(json_build_object(
@@ -26,14 +27,18 @@ export async function loadFacts(q: Queryable, actor: Actor, familyIds: readonly 
                'managesMember', EXISTS (SELECT 1 FROM family_professional fp JOIN app_user fu ON fu.id = fp.user_id
                                           JOIN team_manager ftm ON ftm.team_id = fu.team_id
                                          WHERE fp.family_id = f.id AND fp.left_on IS NULL AND ftm.user_id = u.id))), '[]'::json)
-               FROM unnest($2::uuid[]) AS f(id)) AS ties
-       FROM app_user u JOIN agency a ON a.id = u.agency_id WHERE u.id = $1 AND u.active`, [actor.id, [...familyIds]]);
+               FROM unnest($2::uuid[]) AS f(id)) AS ties,
+            ARRAY(SELECT DISTINCT g.family_id::text FROM break_glass_grant g
+                   WHERE g.user_id = u.id AND g.family_id = ANY($2::uuid[]) AND $3::timestamptz IS NOT NULL
+                     AND g.granted_at <= $3::timestamptz AND g.expires_at > $3::timestamptz) AS break_glass
+       FROM app_user u JOIN agency a ON a.id = u.agency_id WHERE u.id = $1 AND u.active`, [actor.id, [...familyIds], actor.now ?? null]);
   const row = rows[0];
   return {
     userId: actor.id, role: row ? actor.role : 'administrator', agencyKind: row?.agency_kind ?? 'voluntary_sector', teamId: actor.teamId,
     managedTeamIds: row?.managed_team_ids ?? [], frontDoorScreener: row?.front_door_screener ?? false,
     // An inactive or unknown user has no ties, so every family rule refuses them.
     ties: new Map((row?.ties ?? []).map(({ familyId, ...tie }) => [familyId, tie])),
+    breakGlass: new Set(row?.break_glass ?? []),
   };
 }
 

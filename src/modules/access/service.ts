@@ -186,8 +186,9 @@ export function accessService(db: Database, options: { sessionHours: number }) {
 
 export type AccessService = ReturnType<typeof accessService>;
 
-export function actorFrom(user: SessionUser, ip: string): Actor {
-  return { id: user.id, role: user.role, displayName: user.display_name, agencyId: user.agency_id, teamId: user.team_id, ip };
+/** now: the request's time by the app's clock (time-limited grants end by it). */
+export function actorFrom(user: SessionUser, ip: string, now?: Date): Actor {
+  return { id: user.id, role: user.role, displayName: user.display_name, agencyId: user.agency_id, teamId: user.team_id, ip, now };
 }
 
 // A fixed argon2id hash of a random string, used when the email is unknown.

@@ -3,7 +3,7 @@ import { agencyKindLabels, userRoles, type UserRole } from '../../domain/codes.t
 import { formatDate } from '../../domain/dates.ts';
 
 export const userRoleLabels: Record<UserRole, string> = {
-  practitioner: 'Practitioner', manager: 'Manager', analyst: 'Analyst', administrator: 'Administrator',
+  practitioner: 'Practitioner', manager: 'Manager', analyst: 'Analyst', administrator: 'Administrator', dpo: 'Data protection officer',
 };
 
 export const userRoleHints: Record<UserRole, string> = {
@@ -11,6 +11,7 @@ export const userRoleHints: Record<UserRole, string> = {
   manager: 'Manages teams: screens referrals and allocates cases',
   analyst: 'Needs analysis, identification and reports',
   administrator: 'Users, agencies, teams, programmes and the audit log',
+  dpo: 'Who has seen any family, break glass reviews, subject access and legal holds; no casework',
 };
 
 export const roleOptions = userRoles.map((value) => ({ value, text: userRoleLabels[value], hint: { text: userRoleHints[value] } }));

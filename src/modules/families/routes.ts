@@ -8,6 +8,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../../domain/e
 import type { Services } from '../../services.ts';
 import { dateParts, errorList, redirectWithErrors, setSessionValue, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
+import { ukDateTime } from '../admin/present.ts';
 import { familySchema, memberSchema, needSchema, statusSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { familyFromForm, fieldAnchors, fieldOrder, memberFromForm, needFromForm, statusFromForm } from './forms.ts';
@@ -70,13 +71,19 @@ function memberValues(m: Record<string, unknown>) {
 
 const maxKeptSearches = 10;
 
+const presentBreakGlass = (p: Awaited<ReturnType<Services['governance']['familyPanel']>>) => ({
+  mine: p.mine ? { ...p.mine, expires: ukDateTime(p.mine.expires_at) } : null,
+  others: p.others.map((g) => ({ ...g, expires: ukDateTime(g.expires_at) })),
+});
+
 export async function familyPages(app: FastifyInstance, { services }: { services: Services }) {
   const { families } = services;
 
   app.get(paths.myFamilies, { config: { access: 'signed-in' } }, async (request, reply) => {
     const list = await families.myFamilies(request.actor!);
     const created = (request.query as Record<string, string>).created;
-    return reply.view('families/views/my-families.njk', { pageTitle: 'My families', families: list, created });
+    const breakGlassNotices = (await services.governance.notices(request.actor!)).map((n) => ({ ...n, granted_at: n.granted_at }));
+    return reply.view('families/views/my-families.njk', { pageTitle: 'My families', families: list, created, breakGlassNotices });
   });
 
   // Searches are posted and kept in the session under an id, so names and dates of birth never
@@ -104,7 +111,8 @@ export async function familyPages(app: FastifyInstance, { services }: { services
     const cases = await services.cases.casesForFamily(request.actor!, view.family.id);
     const saved = (request.query as Record<string, string>).saved;
     const maySeeWhoHasSeen = await services.audit.maySeeWhoHasSeen(request.actor!, view.family.id);
-    return reply.view('families/views/family.njk', { pageTitle: `${view.family.familyName} family (${view.family.reference})`, ...view, cases, saved, maySeeWhoHasSeen });
+    const breakGlass = await services.governance.familyPanel(request.actor!, view.family.id);
+    return reply.view('families/views/family.njk', { pageTitle: `${view.family.familyName} family (${view.family.reference})`, ...view, cases, saved, maySeeWhoHasSeen, breakGlass: presentBreakGlass(breakGlass) });
   });
 
   // Household details

@@ -250,13 +250,15 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
     }
   });
 
-  app.get<{ Params: Params }>(paths.familySeenBy, { config: { access: referrers } }, async (request, reply) => {
+  // The data protection officer sees who has seen any family (not the record itself, nor its join requests).
+  app.get<{ Params: Params }>(paths.familySeenBy, { config: { access: [...referrers, 'dpo'] } }, async (request, reply) => {
     const { familyId } = request.params;
     const events = await services.audit.seenBy(request.actor!, familyId);
-    const view = await families.family(request.actor!, familyId);
+    const dpo = request.actor!.role === 'dpo';
+    const family = dpo ? await services.governance.seenByHeader(request.actor!, familyId) : (await families.family(request.actor!, familyId)).family;
     const state = await takeFormState(services, request);
     return reply.view('audit/views/seen-by.njk', {
-      pageTitle: 'Who has seen this family', family: view.family, events, joinRequests: await referrals.joinRequestsForFamily(request.actor!, familyId),
+      pageTitle: 'Who has seen this family', family, events, joinRequests: dpo ? [] : await referrals.joinRequestsForFamily(request.actor!, familyId), dpo,
       saved: { accepted: 'Request accepted: the referral is joined to this family', refused: 'Request refused' }[(request.query as Record<string, string>).saved ?? ''],
       errors: state?.errors ?? {}, errorList: state ? errorList(state.errors) : [],
     });

@@ -19,7 +19,7 @@ export async function auth(app: FastifyInstance, { services }: { services: Servi
       const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
       request.user = token ? await services.access.userForApiToken(token) : null;
     }
-    if (request.user) request.actor = actorFrom(request.user, request.ip);
+    if (request.user) request.actor = actorFrom(request.user, request.ip, services.clock.now());
     if (access === 'public') return;
     if (!request.actor) {
       if (isApi) return reply.code(401).send({ error: 'unauthorised', message: 'Send a valid API token in the Authorization header: Bearer <token>' });
