@@ -53,8 +53,18 @@ export const featureRoles = {
   'outcomes.settings': ['manager', 'administrator'],
   'level-rules.edit': ['administrator'],
   'audit.read': ['administrator'],
-  /** Data protection: break-glass reviews, subject access, legal holds, retention reports. */
+  /** Data protection: subject access, "Who has seen this family" for any family. */
   'data-protection': ['dpo'],
+  /** Ask for emergency (break glass) read-only access to a family one has no tie to. */
+  'break-glass.ask': ['practitioner', 'manager'],
+  /** Review emergency access: data protection officers all of it, managers their teams'. */
+  'break-glass.review': ['dpo', 'manager'],
+  /** Place and lift legal holds. */
+  'legal-holds.manage': ['dpo', 'administrator'],
+  /** See retention periods and what is due. */
+  'retention.read': ['administrator', 'dpo'],
+  /** Change retention periods and run retention. */
+  'retention.manage': ['administrator'],
   /** Users, agencies, teams, districts, programmes, accounts and sessions. */
   'admin.manage': ['administrator'],
 } as const satisfies Record<string, readonly UserRole[]>;

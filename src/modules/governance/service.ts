@@ -1,3 +1,4 @@
+import { mayUse, type Feature } from '../../domain/access/policy.ts';
 /**
  * Break glass, the data protection officer's work (reviews, who has seen a family, subject access,
  * legal holds) and retention. Every use case checks who may do it first and audits in the same
@@ -26,7 +27,6 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   return result.data;
 }
 
-const holdRoles = ['dpo', 'administrator'] as const;
 
 export function governanceService(db: Database, options: { clock: Clock; breakGlassHours?: number }) {
   const { clock } = options;
@@ -39,8 +39,8 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
     });
   }
 
-  function requireRole(actor: Actor, roles: readonly string[], message: string) {
-    if (!roles.includes(actor.role)) throw new ForbiddenError(message);
+  function requireRole(actor: Actor, feature: Feature, message: string) {
+    if (!mayUse(actor.role, feature)) throw new ForbiddenError(message);
   }
 
   return {
@@ -51,7 +51,7 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
      * again. A wrong password is refused (and audited); the grant lasts `hours` by the app's clock.
      */
     async requestBreakGlass(actor: Actor, input: unknown): Promise<{ familyId: string; expiresAt: Date }> {
-      requireRole(actor, ['practitioner', 'manager'], 'Only practitioners and managers can ask for emergency access');
+      requireRole(actor, 'break-glass.ask', 'Only practitioners and managers can ask for emergency access');
       const fields = parse(breakGlassSchema, input);
       return inTransaction(db, async (tx) => {
         const family = await repo.familyByReference(tx, fields.familyReference);
@@ -93,9 +93,9 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
 
     /** The review list: every grant for a data protection officer; a manager's for the people in their teams. Audited. */
     async reviewList(actor: Actor): Promise<GrantRow[]> {
-      requireRole(actor, ['dpo', 'manager'], 'Only data protection officers and managers review emergency access');
+      requireRole(actor, 'break-glass.review', 'Only data protection officers and managers review emergency access');
       return inTransaction(db, async (tx) => {
-        const rows = await repo.reviewList(tx, { managerId: actor.role === 'manager' ? actor.id : null });
+        const rows = await repo.reviewList(tx, { managerId: mayUse(actor.role, 'data-protection') ? null : actor.id });
         const eventId = await audit(tx, actor, { action: 'list-break-glass-reviews', recordType: 'break_glass_grant', basis: 'list', detail: { shown: rows.length } });
         await auditRepository.insertShown(tx, eventId, [...new Set(rows.map((r) => r.family_id))]);
         return rows;
@@ -103,14 +103,14 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
     },
 
     async review(actor: Actor, grantId: string, input: unknown) {
-      requireRole(actor, ['dpo', 'manager'], 'Only data protection officers and managers review emergency access');
+      requireRole(actor, 'break-glass.review', 'Only data protection officers and managers review emergency access');
       const { note } = parse(reviewSchema, input);
       return inTransaction(db, async (tx) => {
         const grant = await repo.grant(tx, grantId);
         if (!grant) throw new NotFoundError('Emergency access');
-        if (actor.role === 'manager' && !(await repo.managesTeam(tx, actor.id, grant.team_id))) throw new NotFoundError('Emergency access');
+        if (!mayUse(actor.role, 'data-protection') && !(await repo.managesTeam(tx, actor.id, grant.team_id))) throw new NotFoundError('Emergency access');
         if (!(await repo.review(tx, grantId, actor.id, clock.now(), note))) throw new ConflictError('Someone has already reviewed this emergency access.');
-        await audit(tx, actor, { action: 'review-break-glass', recordType: 'break_glass_grant', recordId: grantId, familyId: grant.family_id, basis: actor.role === 'dpo' ? 'data protection officer' : 'manager', detail: { note } });
+        await audit(tx, actor, { action: 'review-break-glass', recordType: 'break_glass_grant', recordId: grantId, familyId: grant.family_id, basis: mayUse(actor.role, 'data-protection') ? 'data protection officer' : 'manager', detail: { note } });
       });
     },
 
@@ -124,7 +124,7 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
 
     /** The data protection officer finds a family by its reference. */
     async findFamily(actor: Actor, input: unknown) {
-      requireRole(actor, ['dpo'], 'Only data protection officers can do this');
+      requireRole(actor, 'data-protection', 'Only data protection officers can do this');
       const { familyReference } = parse(subjectAccessSearchSchema, input);
       const family = await repo.familyByReference(db, familyReference);
       if (!family) throw new ValidationError({ familyReference: `No family has the reference ${familyReference}` });
@@ -133,12 +133,12 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
 
     // Legal holds
     async holds(actor: Actor) {
-      requireRole(actor, holdRoles, 'Only data protection officers and administrators manage legal holds');
+      requireRole(actor, 'legal-holds.manage', 'Only data protection officers and administrators manage legal holds');
       return repo.activeHolds(db);
     },
 
     async placeHold(actor: Actor, input: unknown): Promise<string> {
-      requireRole(actor, holdRoles, 'Only data protection officers and administrators manage legal holds');
+      requireRole(actor, 'legal-holds.manage', 'Only data protection officers and administrators manage legal holds');
       const fields = parse(legalHoldSchema, input);
       return db.transaction(async (tx) => {
         const family = await repo.familyByReference(tx, fields.familyReference);
@@ -152,7 +152,7 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
     },
 
     async liftHold(actor: Actor, holdId: string, input: unknown) {
-      requireRole(actor, holdRoles, 'Only data protection officers and administrators manage legal holds');
+      requireRole(actor, 'legal-holds.manage', 'Only data protection officers and administrators manage legal holds');
       const { reason } = parse(liftHoldSchema, input);
       await db.transaction(async (tx) => {
         const lifted = await repo.liftHold(tx, holdId, actor.id, clock.now(), reason);
@@ -163,12 +163,12 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
 
     // Retention
     async retentionRules(actor: Actor | null) {
-      if (actor) requireRole(actor, ['administrator', 'dpo'], 'Only administrators and data protection officers can see retention');
+      if (actor) requireRole(actor, 'retention.read', 'Only administrators and data protection officers can see retention');
       return repo.rules(db);
     },
 
     async setRetentionRules(actor: Actor | null, input: unknown) {
-      if (actor) requireRole(actor, ['administrator'], 'Only administrators can change retention periods');
+      if (actor) requireRole(actor, 'retention.manage', 'Only administrators can change retention periods');
       const fields = parse(retentionRulesSchema, input);
       return db.transaction(async (tx) => {
         const before = await repo.rules(tx);
@@ -188,7 +188,7 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
 
     /** Everything retention will remove, keep for a hold, or reach within 30 days, by the clock's date. */
     async retentionPlan(actor: Actor | null) {
-      if (actor) requireRole(actor, ['administrator', 'dpo'], 'Only administrators and data protection officers can see retention');
+      if (actor) requireRole(actor, 'retention.read', 'Only administrators and data protection officers can see retention');
       const today = clock.today();
       const months = Object.fromEntries((await repo.rules(db)).map((r) => [r.record_type, r.months])) as Record<RetentionRecordType, number>;
       const items: RetentionItem[] = [
@@ -213,7 +213,7 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
      * legal hold is on (checked again in the statement that removes it). Audited per record and once for the run.
      */
     async runRetention(actor: Actor | null): Promise<{ anonymisedFamilies: number; anonymisedReferrals: number; deletedDrafts: number; held: number }> {
-      if (actor) requireRole(actor, ['administrator'], 'Only administrators can run retention');
+      if (actor) requireRole(actor, 'retention.manage', 'Only administrators can run retention');
       const plan = await this.retentionPlan(actor);
       const counts = { anonymisedFamilies: 0, anonymisedReferrals: 0, deletedDrafts: 0, held: plan.held.length };
       const now = clock.now();
@@ -241,7 +241,7 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
 
     /** Everything Lantern holds about one person, other people's data redacted and listed. Data protection officers only; audited. */
     async subjectAccess(actor: Actor, personId: string): Promise<SubjectAccessExport> {
-      requireRole(actor, ['dpo'], 'Only data protection officers run subject access exports');
+      requireRole(actor, 'data-protection', 'Only data protection officers run subject access exports');
       return db.transaction(async (tx) => {
         const data = await buildSubjectAccess(tx, personId, clock.now());
         if (!data) throw new NotFoundError('Person');

@@ -1,3 +1,4 @@
+import { mayUse } from '../../domain/access/policy.ts';
 /**
  * Need to know: the partnership's sharing rules (administrators) and each family's consents and
  * Schedule 1 paragraph 18 decisions (the team around the family). Reads and changes go through
@@ -53,7 +54,7 @@ export function needToKnowService(db: Database, { clock }: { clock: Clock }) {
   });
 
   function requireAdmin(actor: Actor) {
-    if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change the sharing rules');
+    if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can change the sharing rules');
   }
 
   return {

@@ -8,7 +8,7 @@ import type { Services } from '../../services.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
 import { dateFromParts, dateParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
-import { rolesWith } from '../../domain/access/policy.ts';
+import { mayUse, rolesWith } from '../../domain/access/policy.ts';
 
 const referrers = rolesWith('referral.make');
 const screeners = rolesWith('referral.screen');
@@ -254,7 +254,7 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
   app.get<{ Params: Params }>(paths.familySeenBy, { config: { access: [...referrers, 'dpo'] } }, async (request, reply) => {
     const { familyId } = request.params;
     const events = await services.audit.seenBy(request.actor!, familyId);
-    const dpo = request.actor!.role === 'dpo';
+    const dpo = mayUse(request.actor!.role, 'data-protection');
     const family = dpo ? await services.governance.seenByHeader(request.actor!, familyId) : (await families.family(request.actor!, familyId)).family;
     const state = await takeFormState(services, request);
     return reply.view('audit/views/seen-by.njk', {
