@@ -5,6 +5,7 @@ import { accessService } from './modules/access/service.ts';
 import { adminService } from './modules/admin/service.ts';
 import { auditService } from './modules/audit/service.ts';
 import { sessionsService } from './modules/sessions/service.ts';
+import { secondFactorService } from './modules/access/second-factor.ts';
 import { casesService } from './modules/cases/service.ts';
 import { costsService } from './modules/costs/service.ts';
 import { contactsService } from './modules/contacts/service.ts';
@@ -34,6 +35,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
     access: accessService(db, { sessionHours: config.sessionHours }),
     audit: auditService(db),
     sessions: sessionsService(db),
+    // Time-based one-time codes after the password (real time: the codes come from phones).
+    secondFactor: secondFactorService(db, { clock }),
     admin: adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }),
     families,
     cases,

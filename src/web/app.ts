@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import qs from 'node:querystring';
 import type { Services } from '../services.ts';
 import { accessRoutes } from '../modules/access/routes.ts';
+import { secondFactorRoutes } from '../modules/access/second-factor-routes.ts';
 import { adminApi } from '../modules/admin/api.ts';
 import { adminRoutes } from '../modules/admin/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
@@ -100,6 +101,7 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
 
   app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
   await app.register(accessRoutes, { services, sessionHours });
+  await app.register(secondFactorRoutes, { services });
   await app.register(familyPages, { services });
   await app.register(auditRoutes, { services });
   await app.register(adminRoutes, { services });

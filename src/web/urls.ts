@@ -3,9 +3,11 @@
  * side, so a link can never point at a route that does not exist.
  */
 import { adminPaths, adminUrls } from './admin-urls.ts';
+import { secondFactorPaths, secondFactorUrls } from './second-factor-urls.ts';
 
 export const paths = {
   ...adminPaths,
+  ...secondFactorPaths,
   home: '/',
   health: '/health',
   signIn: '/sign-in',
@@ -232,6 +234,7 @@ const fill = (pattern: string, values: Record<string, string>) =>
 
 export const urls = {
   ...adminUrls,
+  ...secondFactorUrls,
   home: () => paths.home,
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,

@@ -38,7 +38,8 @@ export async function views(app: FastifyInstance) {
       searchQuery: '',
       ...context,
       cspNonce: request.cspNonce,
-      user: request.user,
+      // Until the second factor is done the header shows no menu: nothing behind it would open.
+      user: request.secondFactorOwed ? null : request.user,
       csrfToken: request.session?.csrfToken,
       currentPath: request.url.split('?')[0],
     });

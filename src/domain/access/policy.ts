@@ -140,3 +140,13 @@ export function referralFilterSql(facts: AccessFacts, permission: ReferralPermis
   }
   return conditions.length ? `(${conditions.join(' OR ')})` : 'false';
 }
+
+/**
+ * Who must pass a second factor (a one-time code) after their password before any page opens:
+ * administrators, and everyone who can export personal data (analysts, and a data protection
+ * officer's role where the partnership has one). Everyone else may choose to.
+ */
+const secondFactorRoles: readonly string[] = ['administrator', 'analyst', 'dpo'];
+export function secondFactorRequired(role: UserRole | string): boolean {
+  return secondFactorRoles.includes(role);
+}
