@@ -10,6 +10,7 @@ import { accessRoutes } from '../modules/access/routes.ts';
 import { secondFactorRoutes } from '../modules/access/second-factor-routes.ts';
 import { adminApi } from '../modules/admin/api.ts';
 import { adminRoutes } from '../modules/admin/routes.ts';
+import { rulesApi } from '../modules/admin/rules-api.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { describeSessions, sessionRoutes } from '../modules/sessions/routes.ts';
 import { contactRoutes } from '../modules/contacts/routes.ts';
@@ -106,6 +107,7 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(auditRoutes, { services });
   await app.register(adminRoutes, { services });
   await app.register(adminApi, { services });
+  await app.register(rulesApi, { services });
   await app.register(sessionRoutes, { services });
   await app.register(contactRoutes, { services });
   await app.register(planRoutes, { services });

@@ -4,10 +4,12 @@
  */
 import { adminPaths, adminUrls } from './admin-urls.ts';
 import { secondFactorPaths, secondFactorUrls } from './second-factor-urls.ts';
+import { rulesPaths, rulesUrls } from './rules-urls.ts';
 
 export const paths = {
   ...adminPaths,
   ...secondFactorPaths,
+  ...rulesPaths,
   home: '/',
   health: '/health',
   signIn: '/sign-in',
@@ -235,6 +237,7 @@ const fill = (pattern: string, values: Record<string, string>) =>
 export const urls = {
   ...adminUrls,
   ...secondFactorUrls,
+  ...rulesUrls,
   home: () => paths.home,
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,
