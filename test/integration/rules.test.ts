@@ -73,4 +73,107 @@ describe.each(engines)('rules from the web and the API on %s', (engine) => {
     expect((await call('GET', '/api/v1/level-of-need-rules', workerToken)).statusCode).toBe(403);
     expect((await call('PUT', '/api/v1/level-of-need-rules', workerToken, changed)).statusCode).toBe(403);
   });
+
+  const formOf = (html: string) => {
+    const values: Record<string, string | string[]> = {};
+    for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
+      const tag = m[0];
+      const name = m[1];
+      if (name === '_csrf') continue;
+      const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
+      if (/type="(checkbox|radio)"/.test(tag)) {
+        if (tag.includes('checked')) values[name] = [...[values[name] ?? []].flat(), value];
+      } else values[name] = value.replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    }
+    for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[\s\S]*?<\/select>/g)) {
+      values[m[1]] = /<option value="([^"]*)" selected/.exec(m[0])?.[1] ?? '';
+    }
+    // Radios are one value, not a list.
+    for (const [k, v] of Object.entries(values)) if (Array.isArray(v) && (k === 'requireChildren' || k.startsWith('sustained-'))) values[k] = v[0];
+    return values;
+  };
+  const errorOf = (html: string, id: string) => new RegExp(`<p id="${id}-error" class="govuk-error-message">\\s*<span class="govuk-visually-hidden">Error:</span>([^<]*)</p>`).exec(html)?.[1].trim();
+
+  it('edits the identification rules as a plain form: errors in words, audited, refused from a stale copy', async () => {
+    const page = await client.get('/admin/identification-rules');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('A household is eligible when it has at least this many of those problems');
+    const form = formOf(page.body);
+    expect(form).toMatchObject({ minimumProblems: '2', requireChildren: 'yes', attendanceBelow: '90', windowDays: '365', notCopingFrom: '2', chaoticFrom: '4' });
+    expect(form.problems).toHaveLength(6);
+
+    const bad = await client.post('/admin/identification-rules', { ...form, problems: ['school'], minimumProblems: '2', attendanceBelow: 'ninety', notCopingFrom: '5', chaoticFrom: '3' });
+    expect(bad.headers.location).toBe('/admin/identification-rules');
+    const shown = await client.get('/admin/identification-rules');
+    expect(shown.body).toContain('<title>Error: Identification rules');
+    expect(shown.body).toContain('There is a problem');
+    expect(errorOf(shown.body, 'minimumProblems')).toBe('A household cannot have more than the 1 problems selected: enter 1 or fewer');
+    expect(errorOf(shown.body, 'attendanceBelow')).toBe('Enter the attendance percentage as a number from 0 to 100, like 90');
+    expect(errorOf(shown.body, 'chaoticFrom')).toBe('Chaotic must start at or above not coping (5 problems)');
+    // What was typed is kept.
+    expect(shown.body).toContain('value="ninety"');
+
+    const saved = await client.post('/admin/identification-rules', { ...form, minimumProblems: '3', attendanceBelow: '85' });
+    expect(saved.headers.location).toBe('/admin/identification-rules');
+    expect((await client.get('/admin/identification-rules')).body).toContain('Identification rules saved. They apply from the next matching run.');
+    const stored = await buildServices(t.db, { sessionHours: 8, clock: testClock() }).identification.rules();
+    expect(stored).toMatchObject({ minimumProblems: 3, attendanceBelow: 85 });
+    const [event] = await t.db.query<{ detail: { before: { minimumProblems: number }; after: { minimumProblems: number } } }>(
+      `SELECT detail FROM audit_event WHERE action = 'update-identification-rules' ORDER BY id DESC LIMIT 1`);
+    expect(event.detail).toMatchObject({ before: { minimumProblems: 2 }, after: { minimumProblems: 3 } });
+
+    const stale = await client.post('/admin/identification-rules', { ...form, minimumProblems: '4' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.body).toContain('Someone else changed these rules while you were editing them');
+  });
+
+  it('reads and replaces the identification rules through the API', async () => {
+    const read = (await call('GET', '/api/v1/identification-rules', adminToken)).json();
+    expect(read.version).toMatch(/^[0-9a-f]{16}$/);
+    const bad = await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, problems: [], windowDays: 5 });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().fields).toMatchObject({
+      problems: 'Select at least one problem that counts',
+      windowDays: 'Enter how many days back an event still counts, a whole number from 30 to 1,095 (3 years)',
+    });
+    const saved = await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, requireChildren: false });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json().requireChildren).toBe(false);
+    expect((await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, requireChildren: true })).statusCode).toBe(409);
+    expect((await call('GET', '/api/v1/identification-rules', workerToken)).statusCode).toBe(403);
+  });
+
+  it('edits the claim rules as field, comparison in words and value', async () => {
+    const page = await client.get('/admin/claim-rules');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toMatch(/attendancePercent at_least|at_least 90/);
+    expect(page.body).toContain('<option value="at_least" selected>is at least</option>');
+    expect(page.body).toContain('falls by at least this percentage');
+    const form = formOf(page.body);
+    expect(form).toMatchObject({ 'education-0-measure': 'attendancePercent', 'education-0-kind': 'at_least', 'education-0-value': '90', 'sustained-education': '6', 'education-2-measure': '' });
+
+    const bad = await client.post('/admin/claim-rules', { ...form, 'education-0-value': 'ninety', 'crime-1-kind': 'fall_by_percent', 'crime-1-value': '160', 'housing-2-value': '3' });
+    expect(bad.headers.location).toBe('/admin/claim-rules');
+    const shown = await client.get('/admin/claim-rules');
+    expect(shown.body).toContain('There is a problem');
+    expect(errorOf(shown.body, 'education-0-value')).toBe('Getting a good education: enter the value as a number, like 90');
+    expect(errorOf(shown.body, 'crime-1-value')).toBe('Families diverted from crime: a fall cannot be more than 100%');
+    expect(errorOf(shown.body, 'housing-2-measure')).toBe('Secure housing: choose what is measured, or clear the value to remove this test');
+
+    const changed = { ...form, 'education-0-value': '85', 'education-1-measure': '', 'education-1-value': '', 'early_years-1-measure': 'sdqTotal', 'early_years-1-kind': 'at_most', 'early_years-1-value': '14', 'sustained-crime': '12' };
+    expect((await client.post('/admin/claim-rules', changed)).headers.location).toBe('/admin/claim-rules');
+    expect((await client.get('/admin/claim-rules')).body).toContain('Claim rules saved.');
+    const stored = (await buildServices(t.db, { sessionHours: 8, clock: testClock() }).outcomes.claimSettings(ada)).settings;
+    expect(stored.rules.find((r) => r.area === 'education')).toEqual({ area: 'education', criteria: [{ measure: 'attendancePercent', kind: 'at_least', value: 85 }], sustainedMonths: 6 });
+    expect(stored.rules.find((r) => r.area === 'early_years')!.criteria).toEqual([{ measure: 'goalDistance', kind: 'at_least', value: 4 }, { measure: 'sdqTotal', kind: 'at_most', value: 14 }]);
+    expect(stored.rules.find((r) => r.area === 'crime')!.sustainedMonths).toBe(12);
+    // The payment model and amounts are untouched.
+    expect(stored).toMatchObject({ paymentModel: 'troubled_families_phase_2', attachmentFee: 1000, resultsPayment: 800 });
+    const [event] = await t.db.query<{ detail: { before: unknown[]; after: unknown[] } }>(`SELECT detail FROM audit_event WHERE action = 'update-claim-rules'`);
+    expect(event.detail.before).toHaveLength(10);
+    expect(JSON.stringify(event.detail.after)).toContain('"value":85');
+
+    const stale = await client.post('/admin/claim-rules', changed);
+    expect(stale.statusCode).toBe(409);
+  });
 });

@@ -1,3 +1,4 @@
+import { tfProblems } from '../../domain/identification/prioritise.ts';
 import { rulesApiPaths as api } from '../../web/rules-urls.ts';
 import { invalidRequest, oa, requestBody, unauthorised } from '../../web/openapi-parts.ts';
 
@@ -35,6 +36,20 @@ export function rulesApiSchemas() {
         version,
       },
     },
+    IdentificationRules: {
+      type: 'object', required: ['name', 'minimumProblems', 'problems', 'requireChildren', 'attendanceBelow', 'windowDays', 'notCopingFrom', 'chaoticFrom', 'version'],
+      properties: {
+        name: { type: 'string' },
+        problems: { type: 'array', minItems: 1, items: { enum: [...tfProblems] }, description: 'The Troubled Families problems that count' },
+        minimumProblems: { type: 'integer', minimum: 1, maximum: 6, description: 'Eligible from this many of those problems (no more than the problems listed)' },
+        requireChildren: { type: 'boolean', description: 'Only households with dependent children are eligible' },
+        attendanceBelow: { type: 'number', minimum: 0, maximum: 100, description: 'School attendance below this percentage counts as not attending regularly' },
+        windowDays: { type: 'integer', minimum: 30, maximum: 1095, description: 'How many days an event still counts' },
+        notCopingFrom: { type: 'integer', minimum: 1, maximum: 6 },
+        chaoticFrom: { type: 'integer', minimum: 1, maximum: 6, description: 'At or above notCopingFrom' },
+        version,
+      },
+    },
   };
 }
 
@@ -45,6 +60,14 @@ export function rulesApiPathItems() {
       put: {
         summary: 'Replace the level of need rules (send the version you read; checked as the admin form checks them; audited with before and after)',
         requestBody: requestBody('LevelOfNeedRules'),
+        responses: { 200: { description: 'The rules as saved, with their new version' }, 400: invalidRequest, 401: unauthorised, 403: forbidden, 409: stale },
+      },
+    },
+    [oa(api.identificationRules)]: {
+      get: { summary: 'The identification rules in force (eligibility and segments of the prioritised list), with their `version` (administrators)', responses: { 200: { description: 'The rules (IdentificationRules)' }, 401: unauthorised, 403: forbidden } },
+      put: {
+        summary: 'Replace the identification rules (send the version you read; checked as the admin form checks them; audited with before and after; used from the next matching run)',
+        requestBody: requestBody('IdentificationRules'),
         responses: { 200: { description: 'The rules as saved, with their new version' }, 400: invalidRequest, 401: unauthorised, 403: forbidden, 409: stale },
       },
     },
