@@ -54,6 +54,20 @@ describe('the second factor, in a real browser', { timeout: 120_000 }, () => {
     await wrong.page.goto('/admin');
     const stillOwed = await new SignInCodePage(out.page).arrive(SignInCodePage.heading);
     await stillOwed.enterCode(await currentCode(lantern.db, email));
-    await new LanternPage(out.page).arrive('Administration');
+    const admin = await new LanternPage(out.page).arrive('Administration');
+
+    // The rule forms are accessible pages that fit a phone, with the error summary.
+    await admin.clickAndLoad(admin.page.getByRole('link', { name: 'Identification rules', exact: true }));
+    const identification = await new LanternPage(admin.page).arrive('Identification rules');
+    await identification.fill('A household is eligible when it has at least this many of those problems', '9');
+    await identification.press('Save rules');
+    const refused = await new LanternPage(admin.page).arrive('Identification rules');
+    expect(await refused.errorSummary()).toEqual([{ text: 'Enter how many problems make a household eligible, a whole number from 1 to 6', href: '#minimumProblems' }]);
+    await refused.page.goto('/admin/claim-rules');
+    const claims = await new LanternPage(admin.page).arrive('Claim rules');
+    await claims.page.getByLabel('Value').first().fill('ninety');
+    await claims.press('Save rules');
+    const claimsRefused = await new LanternPage(admin.page).arrive('Claim rules');
+    expect(await claimsRefused.errorSummary()).toEqual([{ text: 'Getting a good education: enter the value as a number, like 90', href: '#education-0-value' }]);
   });
 });
