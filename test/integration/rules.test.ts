@@ -6,6 +6,7 @@ import { engines, testDatabase, type TestDatabase } from '../support/database.ts
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { testClock } from '../support/clock.ts';
 import { PageClient, testApp } from '../support/http.ts';
+import { formOf } from '../support/forms.ts';
 
 describe.each(engines)('rules from the web and the API on %s', (engine) => {
   let t: TestDatabase;
@@ -74,24 +75,6 @@ describe.each(engines)('rules from the web and the API on %s', (engine) => {
     expect((await call('PUT', '/api/v1/level-of-need-rules', workerToken, changed)).statusCode).toBe(403);
   });
 
-  const formOf = (html: string) => {
-    const values: Record<string, string | string[]> = {};
-    for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
-      const tag = m[0];
-      const name = m[1];
-      if (name === '_csrf') continue;
-      const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
-      if (/type="(checkbox|radio)"/.test(tag)) {
-        if (tag.includes('checked')) values[name] = [...[values[name] ?? []].flat(), value];
-      } else values[name] = value.replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    }
-    for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[\s\S]*?<\/select>/g)) {
-      values[m[1]] = /<option value="([^"]*)" selected/.exec(m[0])?.[1] ?? '';
-    }
-    // Radios are one value, not a list.
-    for (const [k, v] of Object.entries(values)) if (Array.isArray(v) && (k === 'requireChildren' || k.startsWith('sustained-'))) values[k] = v[0];
-    return values;
-  };
   const errorOf = (html: string, id: string) => new RegExp(`<p id="${id}-error" class="govuk-error-message">\\s*<span class="govuk-visually-hidden">Error:</span>([^<]*)</p>`).exec(html)?.[1].trim();
 
   it('edits the identification rules as a plain form: errors in words, audited, refused from a stale copy', async () => {

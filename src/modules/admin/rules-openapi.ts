@@ -53,23 +53,21 @@ export function rulesApiSchemas() {
   };
 }
 
+/** GET and PUT of one rule set, checked as its admin form. */
+function ruleSet(what: string, schema: string, after: string) {
+  return {
+    get: { summary: `The ${what} in force, with their \`version\` (administrators)`, responses: { 200: { description: `The rules (${schema})` }, 401: unauthorised, 403: forbidden } },
+    put: {
+      summary: `Replace the ${what} (send the version you read; checked as the admin form checks them; audited with before and after${after})`,
+      requestBody: requestBody(schema),
+      responses: { 200: { description: 'The rules as saved, with their new version' }, 400: invalidRequest, 401: unauthorised, 403: forbidden, 409: stale },
+    },
+  };
+}
+
 export function rulesApiPathItems() {
   return {
-    [oa(api.levelOfNeedRules)]: {
-      get: { summary: 'The level of need rules in force, with their `version` (administrators)', responses: { 200: { description: 'The rules (LevelOfNeedRules)' }, 401: unauthorised, 403: forbidden } },
-      put: {
-        summary: 'Replace the level of need rules (send the version you read; checked as the admin form checks them; audited with before and after)',
-        requestBody: requestBody('LevelOfNeedRules'),
-        responses: { 200: { description: 'The rules as saved, with their new version' }, 400: invalidRequest, 401: unauthorised, 403: forbidden, 409: stale },
-      },
-    },
-    [oa(api.identificationRules)]: {
-      get: { summary: 'The identification rules in force (eligibility and segments of the prioritised list), with their `version` (administrators)', responses: { 200: { description: 'The rules (IdentificationRules)' }, 401: unauthorised, 403: forbidden } },
-      put: {
-        summary: 'Replace the identification rules (send the version you read; checked as the admin form checks them; audited with before and after; used from the next matching run)',
-        requestBody: requestBody('IdentificationRules'),
-        responses: { 200: { description: 'The rules as saved, with their new version' }, 400: invalidRequest, 401: unauthorised, 403: forbidden, 409: stale },
-      },
-    },
+    [oa(api.levelOfNeedRules)]: ruleSet('level of need rules', 'LevelOfNeedRules', ''),
+    [oa(api.identificationRules)]: ruleSet('identification rules (eligibility and segments of the prioritised list)', 'IdentificationRules', '; used from the next matching run'),
   };
 }
