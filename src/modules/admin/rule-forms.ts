@@ -128,3 +128,7 @@ export const claimFieldOrder = (values: Record<string, unknown>) => outcomeAreas
   const rows = Number(values[`rows-${area.key}`]) || 0;
   return [...[...Array(rows).keys()].flatMap((i) => ['measure', 'kind', 'value'].map((p) => `${area.key}-${i}-${p}`)), `sustained-${area.key}`];
 });
+
+/** Each outcome with its rows of tests, for the form (the saved tests and one empty row). */
+export const claimAreaRows = (values: Record<string, unknown>) =>
+  outcomeAreas.map((a) => ({ ...a, rows: [...Array(Math.min(Number(values[`rows-${a.key}`]) || 1, 20)).keys()] }));

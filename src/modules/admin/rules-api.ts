@@ -7,7 +7,7 @@ import { rulesApiPaths as api } from '../../web/rules-urls.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { rulesVersion } from './level-rules-form.ts';
 import {
-  claimFieldOrder, claimRulesToForm, comparisonOptions, fingerprint, identificationFieldOrder, identificationRulesToForm, measureOptions, problemOptions, sustainedOptions,
+  claimAreaRows, claimFieldOrder, claimRulesToForm, comparisonOptions, fingerprint, identificationFieldOrder, identificationRulesToForm, measureOptions, problemOptions, sustainedOptions,
 } from './rule-forms.ts';
 
 const admins = { config: { access: ['administrator'] as const } };
@@ -79,7 +79,7 @@ export async function rulesApi(app: FastifyInstance, { services }: { services: S
     const values = state?.values ?? claimRulesToForm(await rules.claimRules(request.actor!));
     return reply.view('admin/views/claim-rules.njk', {
       pageTitle: 'Claim rules', measureOptions, comparisonOptions, sustainedOptions, notice: await takeNotice(request), values,
-      areas: outcomeAreas.map((a) => ({ ...a, rows: [...Array(Math.min(Number(values[`rows-${a.key}`]) || 1, 20)).keys()] })),
+      areas: claimAreaRows(values),
       errors: state?.errors ?? {},
       errorList: state ? errorList(state.errors, Object.fromEntries(outcomeAreas.map((a) => [`sustained-${a.key}`, `sustained-${a.key}`])), claimFieldOrder(values)) : [],
     });
