@@ -3,8 +3,10 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { accessService } from './modules/access/service.ts';
 import { adminService } from './modules/admin/service.ts';
+import { rulesAdminService } from './modules/admin/rules-service.ts';
 import { auditService } from './modules/audit/service.ts';
 import { sessionsService } from './modules/sessions/service.ts';
+import { secondFactorService } from './modules/access/second-factor.ts';
 import { casesService } from './modules/cases/service.ts';
 import { costsService } from './modules/costs/service.ts';
 import { contactsService } from './modules/contacts/service.ts';
@@ -31,6 +33,15 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const contacts = contactsService(db, cases, { clock });
   const costs = costsService(db, { clock });
   const outcomes = outcomesService(db, cases, { clock });
+  const identification = identificationService(db, {
+    clock, engine: { link, explain },
+    costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
+    levelRules: () => families.levelOfNeedRules(),
+    // Measures that arrive through agency data fill the matched family's cases (empty fields only, audited).
+    afterRun: async (matched) => {
+      for (const f of matched) await outcomes.fillFromLinkedRecords(f.familyId, f.people);
+    },
+  });
   return {
     db,
     // The one source of "today" and "now" for every route, page, job and command.
@@ -38,6 +49,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
     access: accessService(db, { sessionHours: config.sessionHours }),
     audit: auditService(db),
     sessions: sessionsService(db),
+    // Time-based one-time codes after the password (real time: the codes come from phones).
+    secondFactor: secondFactorService(db, { clock }),
     admin: adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }),
     families,
     // Need to know: sharing rules and each family's consents (issue 12).
@@ -52,15 +65,9 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
     }),
     needsAnalysis: needsAnalysisService(db, { clock }),
     // Identification feeds agency records to the linkage engine and prices households from the unit-cost table.
-    identification: identificationService(db, {
-      clock, engine: { link, explain },
-      costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
-      levelRules: () => families.levelOfNeedRules(),
-      // Measures that arrive through agency data fill the matched family's cases (empty fields only, audited).
-      afterRun: async (matched) => {
-        for (const f of matched) await outcomes.fillFromLinkedRecords(f.familyId, f.people);
-      },
-    }),
+    identification,
+    // The identification and claim rules as plain forms in the admin area (they stay stored where they were).
+    rulesAdmin: rulesAdminService(db, { identification, claims: outcomes }),
     plans,
     contacts,
     // Unit costs, the deflator and cost-benefit analyses; list()/get(key) are reference data for any module.

@@ -1,3 +1,5 @@
+import { demoSecondFactorSecret } from '../modules/access/second-factor.ts';
+import { groupedSecret } from '../domain/access/totp.ts';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
@@ -40,6 +42,7 @@ const usage = `Usage: lantern <command> [options]
   user disable --email E | user enable --email E
                                    disable (ends sessions, revokes API tokens) or enable an account
   user unlock --email E            let an email sign in again after it was locked for too many failed attempts
+  demo-code --email E              print the current second-factor code of a demo administrator or analyst
   token create --email E [--label L]
                                    create an API token for a user and print it once
   level-rules set --file F         replace the level of need rules with the JSON in F
@@ -97,6 +100,9 @@ function reportRefusal(error: unknown) {
 function printSignIns(url: string) {
   console.log(`\nLantern is running at ${url}\n\nDemo sign-ins (password for all: ${demoPassword}):`);
   for (const s of demoSignIns) console.log(`  ${s.email.padEnd(44)} ${s.role.padEnd(13)} ${s.description}`);
+  console.log(`\nThe administrator and the analyst also need a code from an authenticator app (second factor). Their demo key is
+  ${groupedSecret(demoSecondFactorSecret)}
+or print the current code with: npm run lantern -- demo-code --email analyst.sam.whitfield@northvale.example`);
   console.log('\nPress Ctrl+C to stop.');
 }
 
@@ -215,6 +221,14 @@ export async function main(args: string[]) {
         role: values.role as UserRole, agencyName: values.agency ?? '', teamName: values.team,
       });
       console.log(`Created user ${values.email} (${id}).`);
+      await db.close();
+      return;
+    }
+    case 'demo-code': {
+      // The current one-time code of a demo account (the demo's shared second-factor key only).
+      const { values } = parseArgs({ args: argv.slice(1), options: { email: { type: 'string' } } });
+      const db = await open(config);
+      console.log(await services(db, { ...config, clock }).secondFactor.demoCode(values.email ?? ''));
       await db.close();
       return;
     }

@@ -8,6 +8,8 @@ export interface Clock {
   today(): string;
   /** The instant. */
   now(): Date;
+  /** The real instant, never shifted: security time such as one-time codes, which phones make from it. */
+  real(): Date;
 }
 
 const zone = 'Europe/London';
@@ -54,11 +56,11 @@ export function shiftedClock(realNow: () => number, date: string, time?: string)
   const start = new Date(realNow());
   const offset = londonInstant(date, time ?? londonTime(start)).getTime() - start.getTime();
   const now = () => new Date(realNow() + offset);
-  return { now, today: () => londonDate(now()) };
+  return { now, today: () => londonDate(now()), real: () => new Date(realNow()) };
 }
 
 /** A clock over a source of real time, with no shift. */
 export function runningClock(realNow: () => number): Clock {
   const now = () => new Date(realNow());
-  return { now, today: () => londonDate(now()) };
+  return { now, today: () => londonDate(now()), real: now };
 }

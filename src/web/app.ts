@@ -7,8 +7,10 @@ import fastifyStatic from '@fastify/static';
 import qs from 'node:querystring';
 import type { Services } from '../services.ts';
 import { accessRoutes } from '../modules/access/routes.ts';
+import { secondFactorRoutes } from '../modules/access/second-factor-routes.ts';
 import { adminApi } from '../modules/admin/api.ts';
 import { adminRoutes } from '../modules/admin/routes.ts';
+import { rulesApi } from '../modules/admin/rules-api.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { describeSessions, sessionRoutes } from '../modules/sessions/routes.ts';
 import { contactRoutes } from '../modules/contacts/routes.ts';
@@ -102,10 +104,12 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
 
   app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
   await app.register(accessRoutes, { services, sessionHours });
+  await app.register(secondFactorRoutes, { services });
   await app.register(familyPages, { services });
   await app.register(auditRoutes, { services });
   await app.register(adminRoutes, { services });
   await app.register(adminApi, { services });
+  await app.register(rulesApi, { services });
   await app.register(sessionRoutes, { services });
   await app.register(contactRoutes, { services });
   await app.register(planRoutes, { services });

@@ -11,6 +11,7 @@ import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openap
 import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
 import { needToKnowApiPaths, needToKnowApiSchemas } from '../modules/need-to-know/openapi.ts';
 import { governanceApiPaths, governanceApiSchemas } from '../modules/governance/openapi.ts';
+import { rulesApiPathItems, rulesApiSchemas } from '../modules/admin/rules-openapi.ts';
 import { paths } from './urls.ts';
 import { defaultMaxLength } from '../domain/input.ts';
 import type { Services } from '../services.ts';
@@ -54,6 +55,7 @@ export function openApiDocument(today: string) {
         ...adminApiSchemas(),
         ...needToKnowApiSchemas(),
         ...governanceApiSchemas(),
+        ...rulesApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -178,6 +180,7 @@ export function openApiDocument(today: string) {
       ...adminApiPaths(),
       ...needToKnowApiPaths(),
       ...governanceApiPaths(),
+      ...rulesApiPathItems(),
     },
   };
 }

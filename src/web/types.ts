@@ -15,12 +15,16 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** A public form that only reads (the directory search): posted to keep its terms out of URLs, so no CSRF token. */
     readOnlyPost?: boolean;
+    /** Opens while a signed-in session still owes its second factor (the code and set-up pages, sign out). */
+    beforeSecondFactor?: boolean;
   }
   interface FastifyRequest {
     cspNonce: string;
     session: Session | null;
     user: SessionUser | null;
     actor: Actor | null;
+    /** The signed-in session still owes a second factor: the code ('code') or setting one up ('set-up'). */
+    secondFactorOwed: 'code' | 'set-up' | null;
   }
   interface FastifyReply {
     view(template: string, context?: Record<string, unknown>): FastifyReply;

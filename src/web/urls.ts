@@ -5,11 +5,15 @@
 import { adminPaths, adminUrls } from './admin-urls.ts';
 import { needToKnowApiPaths, needToKnowPaths, needToKnowUrls } from './need-to-know-urls.ts';
 import { governancePaths, governanceUrls } from './governance-urls.ts';
+import { secondFactorPaths, secondFactorUrls } from './second-factor-urls.ts';
+import { rulesPaths, rulesUrls } from './rules-urls.ts';
 
 export const paths = {
   ...adminPaths,
   ...needToKnowPaths,
   ...governancePaths,
+  ...secondFactorPaths,
+  ...rulesPaths,
   home: '/',
   health: '/health',
   signIn: '/sign-in',
@@ -247,6 +251,8 @@ export const urls = {
   ...adminUrls,
   ...needToKnowUrls,
   ...governanceUrls,
+  ...secondFactorUrls,
+  ...rulesUrls,
   home: () => paths.home,
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,

@@ -39,9 +39,10 @@ export async function views(app: FastifyInstance) {
       searchQuery: '',
       ...context,
       cspNonce: request.cspNonce,
-      user: request.user,
+      // Until the second factor is done the header shows no menu: nothing behind it would open.
+      user: request.secondFactorOwed ? null : request.user,
       // What the menu offers: the features the user's role may use (src/domain/access/policy.ts).
-      may: request.user ? Object.fromEntries(featuresOf(request.user.role).map((feature) => [feature, true])) : {},
+      may: request.user && !request.secondFactorOwed ? Object.fromEntries(featuresOf(request.user.role).map((feature) => [feature, true])) : {},
       csrfToken: request.session?.csrfToken,
       currentPath: request.url.split('?')[0],
     });

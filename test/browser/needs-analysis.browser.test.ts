@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aFamily, aMember, makeUser, testPassword } from '../support/factories.ts';
-import { LanternPage, SignInPage, startLantern, type Lantern } from '../support/browser.ts';
+import { LanternPage, SignInCodePage, SignInPage, startLantern, type Lantern } from '../support/browser.ts';
+import { currentCode } from '../support/second-factor.ts';
 
 /** Each test walks through several pages, with axe on every one. */
 const journeyTimeout = 180_000;
@@ -268,6 +269,9 @@ describe('needs analysis, in a real browser', () => {
     await page.getByLabel('Email address', { exact: true }).fill(analyst.email);
     await page.getByLabel('Password', { exact: true }).fill(testPassword);
     await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign in' }).click()]);
+    // Analysts give a code from their authenticator app after the password.
+    await page.getByLabel(SignInCodePage.heading, { exact: true }).fill(await currentCode(lantern.db, analyst.email));
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Continue' }).click()]);
     const violations: string[] = [];
     page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
     await page.goto('/needs-analysis/overlap');

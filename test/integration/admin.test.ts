@@ -6,6 +6,7 @@ import type { LanternApp } from '../../src/web/app.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
+import { formOf } from '../support/forms.ts';
 
 async function fieldErrors(work: Promise<unknown>): Promise<Record<string, string>> {
   const error = await work.then(() => null, (e: unknown) => e);
@@ -271,23 +272,6 @@ describe('level of need rules from the web', () => {
     await app?.close();
     await t?.drop();
   });
-
-  const formOf = (html: string) => {
-    const values: Record<string, string | string[]> = {};
-    for (const m of html.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
-      const tag = m[0];
-      const name = m[1];
-      if (name === '_csrf') continue;
-      const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
-      if (/type="(checkbox|radio)"/.test(tag)) {
-        if (tag.includes('checked')) values[name] = [...[values[name] ?? []].flat(), value];
-      } else values[name] = value.replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-    }
-    for (const m of html.matchAll(/<select[^>]*name="([^"]+)"[\s\S]*?<\/select>/g)) {
-      values[m[1]] = /<option value="([^"]*)" selected/.exec(m[0])?.[1] ?? '';
-    }
-    return values;
-  };
 
   it('shows the rules as a form and saves a change, refusing bad answers and stale copies', async () => {
     const page = await client.get('/admin/level-of-need-rules');

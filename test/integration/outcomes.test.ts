@@ -262,22 +262,27 @@ describe.each(engines)('outcomes on %s', (engine) => {
     it('lets a manager change the rules, and says what is wrong with them', async () => {
       const client = await signedIn(manager.email);
       const page = await client.get('/supporting-families/settings');
-      expect(page.body).toContain('attendancePercent at_least 90');
+      // The tests are what is measured, a comparison in words and a value: never rule syntax.
+      expect(page.body).not.toContain('attendancePercent at_least 90');
+      expect(page.body).toMatch(/<option value="attendancePercent" selected>School attendance/);
+      expect(page.body).toContain('<option value="at_least" selected>is at least</option>');
       expect(page.body).toContain('Troubled Families phase 2 (2015 to 2020)');
       const form: Record<string, string> = { paymentModel: 'supporting_families_2022_25', upfrontFunding: '£250,000', resultsPayment: '£900', minimumProblems: '3', employmentRoute: 'no' };
       for (const area of ['education', 'early_years', 'health', 'substance_use', 'family_relationships', 'children_safe', 'crime', 'domestic_abuse', 'housing', 'financial_stability']) {
-        form[`criteria-${area}`] = 'goalDistance at_least 4';
-        form[`sustained-${area}`] = '6';
+        Object.assign(form, { [`rows-${area}`]: '1', [`${area}-0-measure`]: 'goalDistance', [`${area}-0-kind`]: 'at_least', [`${area}-0-value`]: '4', [`sustained-${area}`]: '6' });
       }
-      const bad = await client.post('/supporting-families/settings', { ...form, upfrontFunding: '', minimumProblems: '0', 'criteria-crime': 'offences6m falls 33' });
+      const bad = await client.post('/supporting-families/settings', { ...form, upfrontFunding: '', minimumProblems: '0', 'crime-0-value': 'thirty three' });
       expect(bad.statusCode).toBe(303);
       const errorPage = await client.get('/supporting-families/settings');
       expect(errorPage.body).toContain('<a href="#minimumProblems">Enter the number of problems needed to attach, from 1 to 10</a>');
       // No amounts are invented for 2022 to 2025: the council's own are required.
       expect(errorPage.body).toContain('<a href="#upfrontFunding">Enter the council’s upfront funding for the period, from its grant</a>');
-      expect(errorPage.body).toContain('Families diverted from crime: Line 1: write each test as a measure');
-      expect(errorPage.body).toContain('offences6m falls 33');
-      const good = await client.post('/supporting-families/settings', { ...form, 'criteria-education': 'attendancePercent at_least 90\nexclusions at_most 0' });
+      expect(errorPage.body).toContain('<a href="#crime-0-value">Families diverted from crime: enter the value as a number, like 90</a>');
+      expect(errorPage.body).toContain('value="thirty three"');
+      const good = await client.post('/supporting-families/settings', {
+        ...form, 'rows-education': '2', 'education-0-measure': 'attendancePercent', 'education-0-kind': 'at_least', 'education-0-value': '90',
+        'education-1-measure': 'exclusions', 'education-1-kind': 'at_most', 'education-1-value': '0',
+      });
       expect(good.headers.location).toBe('/supporting-families/settings?saved=yes');
       const settings = await s.outcomes.claimSettings(manager);
       expect(settings.settings).toMatchObject({ paymentModel: 'supporting_families_2022_25', attachmentFee: 0, upfrontFunding: 250000, resultsPayment: 900 });

@@ -11,6 +11,10 @@ import { buildApp, type LanternApp } from '../../src/web/app.ts';
 import { testDatabase } from './database.ts';
 import { makePartnership, testPassword } from './factories.ts';
 import { TEST_TODAY, testClock } from './clock.ts';
+import { codeFor, currentCode } from './second-factor.ts';
+
+/** The running app's database, for the codes of people who must pass a second factor. */
+let harnessDb: Database | undefined;
 
 /**
  * Real-browser end-to-end support: the app on an ephemeral port, Debian's Chromium driven by
@@ -62,6 +66,7 @@ export async function startLantern(options: { empty?: boolean; logStream?: Writa
   const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   launching.catch(() => undefined); // awaited below; this only stops an unhandled rejection meanwhile
   const { db, drop } = await testDatabase('pglite');
+  harnessDb = db;
   const services = buildServices(db, { sessionHours: 8, clock: testClock(TODAY) });
   const app = await buildApp({ services, sessionHours: 8, ...(options.logStream ? { logger: { level: 'info', stream: options.logStream } } : {}) });
   let browser: Browser;
@@ -374,6 +379,7 @@ export class SignInPage extends LanternPage {
 
   async signIn(email: string, password: string): Promise<MyFamiliesPage> {
     await this.submit(email, password);
+    await passSecondFactor(this.page, email);
     return new MyFamiliesPage(this.page).arrive('My families');
   }
 
@@ -381,6 +387,46 @@ export class SignInPage extends LanternPage {
   async signInExpectingError(email: string, password: string): Promise<SignInPage> {
     await this.submit(email, password);
     return new SignInPage(this.page).arrive('Sign in to Lantern');
+  }
+}
+
+/** After the password: the code from the authenticator app (or a recovery code). */
+export class SignInCodePage extends LanternPage {
+  static readonly heading = 'Enter the code from your authenticator app';
+
+  async enterCode(code: string): Promise<void> {
+    await this.fill(SignInCodePage.heading, code);
+    await this.press('Continue');
+  }
+}
+
+/** Setting up a second factor: the key to type into the app, then a code from it. */
+export class SecondFactorSetUpPage extends LanternPage {
+  async secret(): Promise<string> {
+    return (await this.page.locator('#secret').innerText()).trim();
+  }
+
+  async confirm(code: string): Promise<void> {
+    await this.fill('Code from your app', code);
+    await this.press('Confirm and continue');
+  }
+}
+
+/**
+ * Administrators and analysts (and anyone with a second factor) are asked for a code after the
+ * password: the harness enters what their app would show, or sets one up from the page's key.
+ */
+export async function passSecondFactor(page: Page, email: string): Promise<void> {
+  await page.waitForLoadState('load');
+  const path = new URL(page.url()).pathname;
+  if (path === '/sign-in/code') {
+    const codePage = await new SignInCodePage(page).arrive(SignInCodePage.heading);
+    await codePage.enterCode(await currentCode(harnessDb!, email));
+  } else if (path === '/second-factor/set-up') {
+    const setUp = await new SecondFactorSetUpPage(page).arrive('Set up your second factor');
+    await setUp.confirm(codeFor(await setUp.secret()));
+    const done = await new LanternPage(page).arrive('Your second factor is set up');
+    await done.press('Continue');
   }
 }
 

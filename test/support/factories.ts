@@ -3,6 +3,8 @@ import type { Database } from '../../src/db/database.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import type { AgencyKind, UserRole } from '../../src/domain/codes.ts';
 import { hashPassword } from '../../src/modules/access/service.ts';
+import { demoSecondFactorSecret } from '../../src/modules/access/second-factor.ts';
+import { secondFactorRequired } from '../../src/domain/access/policy.ts';
 
 /** Test data built through plain inserts: each factory makes one thing and returns what a test needs of it. */
 
@@ -38,6 +40,10 @@ export async function makeUser(db: Database, options: { role?: UserRole; agencyI
     [id, email, name, 'Family support worker', await hashed(), role, options.agencyId, options.teamId ?? null]);
   for (const teamId of options.manages ?? []) await db.query('INSERT INTO team_manager (team_id, user_id) VALUES ($1, $2)', [teamId, id]);
   if (options.frontDoorScreener) await db.query('UPDATE app_user SET front_door_screener = true WHERE id = $1', [id]);
+  // Administrators and analysts must pass a second factor: they get the demo's key, as the demo's do.
+  if (secondFactorRequired(role)) {
+    await db.query(`INSERT INTO second_factor (user_id, secret, confirmed_at) VALUES ($1, $2, '2026-01-01')`, [id, demoSecondFactorSecret]);
+  }
   return { id, email, role, displayName: name, agencyId: options.agencyId, teamId: options.teamId ?? null, ip: '127.0.0.1' };
 }
 

@@ -4,11 +4,16 @@ import { buildApp, type AppOptions, type LanternApp } from '../../src/web/app.ts
 import { services } from '../../src/services.ts';
 import type { Database } from '../../src/db/database.ts';
 import { TEST_TODAY, testClock } from './clock.ts';
+import { codeFor, currentCode } from './second-factor.ts';
+
+/** Each test app's database, so the sign-in helper can complete a second factor. */
+const databases = new WeakMap<LanternApp, Database>();
 
 /** options: the app's settings beyond the defaults (trusted proxies, upload limits, a logger). */
 export async function testApp(db: Database, today = TEST_TODAY, options: Partial<Omit<AppOptions, 'services'>> = {}): Promise<LanternApp> {
   const app = await buildApp({ services: services(db, { sessionHours: 8, clock: testClock(today) }), sessionHours: 8, ...options });
   await app.ready();
+  databases.set(app, db);
   return app;
 }
 
@@ -57,6 +62,32 @@ export class PageClient {
       throw new Error(`sign-in failed: ${response.statusCode} ${response.headers.location}`);
     }
     // The session (and so its CSRF token) is new after sign-in.
-    return this.get('/my-families');
+    return this.passSecondFactor(email, await this.get('/my-families'));
+  }
+
+  /**
+   * Administrators and analysts (and anyone with a second factor) are asked for a code after the
+   * password: enter the one their app would show, or set one up as the set-up page says.
+   */
+  async passSecondFactor(email: string, page: LightMyRequestResponse) {
+    const location = String(page.headers.location ?? '');
+    if (page.statusCode === 303 && location.startsWith('/sign-in/code')) {
+      const db = databases.get(this.app);
+      if (!db) throw new Error('A second factor is needed: make the app with testApp(db)');
+      await this.get(location);
+      const answer = await this.post('/sign-in/code', { code: await currentCode(db, email), next: '' });
+      if (answer.statusCode !== 303 || answer.headers.location !== '/my-families') throw new Error(`second factor failed: ${answer.statusCode} ${answer.headers.location}`);
+      return this.get('/my-families');
+    }
+    if (page.statusCode === 303 && location.startsWith('/second-factor/set-up')) {
+      const setUp = await this.get(location);
+      const secret = /id="secret">([^<]+)</.exec(setUp.body)?.[1];
+      if (!secret) throw new Error('the set-up page shows no key');
+      const answer = await this.post('/second-factor/set-up', { code: codeFor(secret), next: '' });
+      if (answer.statusCode !== 303) throw new Error(`second factor set-up failed: ${answer.statusCode}`);
+      await this.get('/second-factor/recovery-codes');
+      return this.get('/my-families');
+    }
+    return page;
   }
 }

@@ -264,3 +264,13 @@ export function awaitingAllocationFilterSql(facts: Pick<AccessFacts, 'role'>, us
                     WHERE mine.user_id = ${user}
                       AND (mine.team_id = d.team_id OR mine.team_id IN (SELECT theirs.team_id FROM team_manager theirs WHERE theirs.user_id = d.id))))`;
 }
+
+/**
+ * Who must pass a second factor (a one-time code) after their password before any page opens:
+ * administrators, and everyone who can export personal data (analysts, and a data protection
+ * officer's role where the partnership has one). Everyone else may choose to.
+ */
+const secondFactorRoles: readonly string[] = ['administrator', 'analyst', 'dpo'];
+export function secondFactorRequired(role: UserRole | string): boolean {
+  return secondFactorRoles.includes(role);
+}

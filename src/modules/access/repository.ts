@@ -27,6 +27,8 @@ export interface SessionWithUserRow {
   csrf_token: string;
   data: Record<string, unknown> | null;
   user: SessionUser | null;
+  second_factor_done: boolean;
+  second_factor_enrolled: boolean;
 }
 
 export const accessRepository = {
@@ -116,7 +118,8 @@ export const accessRepository = {
   /** The session and its user in one round trip: this runs on every page request. */
   async sessionWithUser(q: Queryable, idHash: string): Promise<SessionWithUserRow | undefined> {
     return (await q.query<SessionWithUserRow>(
-      `SELECT s.id_hash, s.csrf_token, s.data,
+      `SELECT s.id_hash, s.csrf_token, s.data, s.second_factor_done,
+              EXISTS (SELECT 1 FROM second_factor sf WHERE sf.user_id = s.user_id AND sf.confirmed_at IS NOT NULL) AS second_factor_enrolled,
               CASE WHEN u.id IS NOT NULL AND u.active THEN json_build_object(
                 'id', u.id, 'email', u.email, 'display_name', u.display_name, 'job_title', u.job_title, 'role', u.role,
                 'agency_id', u.agency_id, 'agency_name', a.name, 'team_id', u.team_id, 'team_name', t.name, 'active', u.active) END AS user

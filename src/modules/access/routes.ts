@@ -46,7 +46,7 @@ export async function accessRoutes(app: FastifyInstance, { services, sessionHour
     return services.access.unlockSignIn(request.actor!, email);
   });
 
-  app.post(paths.signOut, { config: { access: 'signed-in' } }, async (request, reply) => {
+  app.post(paths.signOut, { config: { access: 'signed-in', beforeSecondFactor: true } }, async (request, reply) => {
     await services.access.signOut(request.session!.idHash, request.actor);
     clearSessionCookie(reply);
     return reply.redirect(urls.signIn(), 303);

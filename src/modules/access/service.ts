@@ -56,6 +56,10 @@ export interface Session {
   csrfToken: string;
   user: SessionUser | null;
   data: Record<string, unknown>;
+  /** Whether this session has passed a second factor (a code, or an SSO issuer's multi-factor sign-in). */
+  secondFactorDone?: boolean;
+  /** Whether the signed-in person has a confirmed second factor. */
+  secondFactorEnrolled?: boolean;
 }
 
 export type SignInResult =
@@ -77,7 +81,10 @@ export function accessService(db: Database, options: { sessionHours: number }) {
     async session(sessionId: string): Promise<Session | null> {
       const row = await accessRepository.sessionWithUser(db, hashToken(sessionId));
       if (!row) return null;
-      return { idHash: row.id_hash, csrfToken: row.csrf_token, user: row.user, data: row.data ?? {} };
+      return {
+        idHash: row.id_hash, csrfToken: row.csrf_token, user: row.user, data: row.data ?? {},
+        secondFactorDone: row.second_factor_done, secondFactorEnrolled: row.second_factor_enrolled,
+      };
     },
 
     saveSessionData: (idHash: string, data: Record<string, unknown>) => accessRepository.updateSessionData(db, idHash, data),

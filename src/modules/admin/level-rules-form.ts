@@ -77,3 +77,55 @@ export function rulesFromForm(body: Record<string, unknown>, rows: { vulnerabili
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return levelOfNeedRulesSchema.parse(rules);
 }
+
+/** The form's field names as the API's JSON paths, so an API caller's errors name their own fields. */
+function jsonField(formField: string): string {
+  const m = /^([vb])(\d+)(\w+)$/.exec(formField);
+  if (!m) return formField;
+  const [, kind, i, part] = m;
+  if (kind === 'v') return `vulnerabilities.${i}.${{ label: 'label', factors: 'factorNumbers', key: 'key' }[part] ?? part}`;
+  return `bands.${i}.${{ min: 'minimumVulnerabilities', level: 'level', explanation: 'explanation' }[part] ?? part}`;
+}
+
+/**
+ * The API's JSON (the shape of `defaultLevelOfNeedRules`, with the `version` read) checked exactly
+ * as the form is: turned into the form's answers and through `rulesFromForm`, with the errors
+ * renamed to the JSON's fields. What the form cannot express (an unknown factor, a `whose` other
+ * than parents or household) is refused here rather than dropped.
+ */
+export function rulesFromJson(input: unknown): LevelOfNeedRules {
+  const o = (input && typeof input === 'object' && !Array.isArray(input) ? input : {}) as Record<string, unknown>;
+  const errors: FieldErrors = {};
+  const strOf = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+  const arrayOf = (v: unknown, field: string): Record<string, unknown>[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) { errors[field] = `${field} must be a list`; return []; }
+    return v.map((x) => (x && typeof x === 'object' ? x as Record<string, unknown> : {}));
+  };
+  const vulnerabilities = arrayOf(o.vulnerabilities, 'vulnerabilities');
+  const bands = arrayOf(o.bands, 'bands');
+  const body: Record<string, unknown> = { name: strOf(o.name), levelWithOtherNeeds: strOf(o.levelWithOtherNeeds), levelWithNoNeeds: strOf(o.levelWithNoNeeds) };
+  vulnerabilities.forEach((v, i) => {
+    const factors = Array.isArray(v.factorNumbers) ? v.factorNumbers.map(strOf) : [];
+    const unknown = factors.find((f) => !cinFactorNumbers.some((c) => c.number === f));
+    if (unknown !== undefined) errors[`vulnerabilities.${i}.factorNumbers`] = `No Children in Need factor is numbered ${unknown}`;
+    if (v.whose !== undefined && v.whose !== 'parents' && v.whose !== 'household') errors[`vulnerabilities.${i}.whose`] = 'whose must be parents or household';
+    const needTypes = Array.isArray(v.needTypes) ? v.needTypes : [];
+    if (needTypes.some((n) => n !== 'offending')) errors[`vulnerabilities.${i}.needTypes`] = 'needTypes may only list offending';
+    // A vulnerability sent with no name is an error, not a removal (the form's blank row is only for adding).
+    if (!strOf(v.label).trim()) errors[`vulnerabilities.${i}.label`] = `Enter a name for vulnerability ${i + 1}`;
+    Object.assign(body, { [`v${i}key`]: strOf(v.key), [`v${i}label`]: strOf(v.label), [`v${i}factors`]: factors, [`v${i}offending`]: needTypes.includes('offending') ? 'yes' : '', [`v${i}household`]: v.whose === 'household' ? 'yes' : '' });
+  });
+  bands.forEach((b, i) => Object.assign(body, { [`b${i}min`]: strOf(b.minimumVulnerabilities), [`b${i}level`]: strOf(b.level), [`b${i}explanation`]: strOf(b.explanation) }));
+  if (!bands.length) errors.bands = 'Give at least one band: how many vulnerabilities give which level';
+  try {
+    const rules = rulesFromForm(body, { vulnerabilities: vulnerabilities.length, bands: bands.length });
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+    return rules;
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const renamed: FieldErrors = { ...errors };
+    for (const [field, message] of Object.entries(error.fieldErrors)) renamed[jsonField(field)] ??= message;
+    throw new ValidationError(renamed);
+  }
+}

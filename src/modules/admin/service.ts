@@ -7,7 +7,7 @@ import { hashPassword, hashToken } from '../access/service.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { adminRepository as repo, type ProgrammeFields } from './repository.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
-import { rulesFromForm, rulesVersion } from './level-rules-form.ts';
+import { rulesFromForm, rulesFromJson, rulesVersion } from './level-rules-form.ts';
 import { parseAgency, parseDistrict, parsePassword, parseProgramme, parseTeam, parseUser, version } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
 
@@ -317,6 +317,19 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       if (body.version !== rulesVersion(before)) throw stale('set of rules');
       await levelRules.set(actor, rules);
       await audited(db, actor, 'update-level-of-need-rules', 'setting', 'level_of_need_rules', before, rules);
+    },
+
+    /** The API's PUT: the rules as JSON with the version read, checked as the form checks them. */
+    async putLevelRules(actor: Admin, input: unknown) {
+      requireAdministrator(actor);
+      const rules = rulesFromJson(input);
+      const before = await levelRules.get();
+      const sent = input && typeof input === 'object' ? (input as Record<string, unknown>).version : undefined;
+      if (typeof sent !== 'string' || !sent) throw new ValidationError({ version: 'Send the version you read (GET gives it)' });
+      if (sent !== rulesVersion(before)) throw stale('set of rules');
+      await levelRules.set(actor, rules);
+      await audited(db, actor, 'update-level-of-need-rules', 'setting', 'level_of_need_rules', before, rules);
+      return rules;
     },
   };
 }

@@ -7,6 +7,10 @@
  * what makes 100,000 families (2.2 million rows) a matter of seconds rather than many minutes.
  * Everything lands in one transaction, so a failed seed leaves nothing behind.
  */
+import { secondFactorRepository } from '../access/second-factor-repository.ts';
+import { demoSecondFactorSecret } from '../access/second-factor.ts';
+import { secondFactorRequired } from '../../domain/access/policy.ts';
+import { userRoles } from '../../domain/codes.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import { seedNeedsAnalysisDemo } from '../needs-analysis/demo.ts';
 import { seedCostBenefitDemo } from '../costs/demo.ts';
@@ -61,6 +65,8 @@ export async function insertDemo(db: Database, data: DemoData | Iterable<DemoDat
     await tx.query('SELECT setval($1::regclass, $2::bigint, $3::boolean)', ['family_reference_seq', Math.max(highest, 1), highest > 0]);
     await seedDemoConsents(tx, at);
     await seedNeedsAnalysisDemo(tx, at);
+    // The demo's administrators and analysts must pass a second factor: they share the demo secret (`lantern demo-code`).
+    await secondFactorRepository.enrolRoles(tx, demoSecondFactorSecret, userRoles.filter(secondFactorRequired), at);
     await seedCostBenefitDemo(tx);
   });
   // Fresh statistics, so the first queries over a large demo get sensible plans.

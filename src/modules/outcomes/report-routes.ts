@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { outcomeAreas, outcomeAreaLabels } from '../../domain/casework/outcome-areas.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
-import { describeCriterion, measureLabel, paymentModels, type ClaimSettings, type Criterion } from '../../domain/outcomes/claims.ts';
+import { describeCriterion, paymentModels, type ClaimSettings } from '../../domain/outcomes/claims.ts';
 import { transitionLabel } from '../../domain/outcomes/evaluation.ts';
-import { numericMeasureKeys } from '../../domain/outcomes/measures.ts';
 import type { Services } from '../../services.ts';
 import { dateFromParts, dateParts, errorList, redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { sendCsv } from '../needs-analysis/csv.ts';
+import { claimAreaRows, claimFieldOrder, claimRulesFromForm, claimRulesToForm, comparisonOptions, measureOptions } from '../admin/rule-forms.ts';
 import { cellText, type DataTable } from '../../web/data-table.ts';
 import { evaluationPdf } from './pdf.ts';
 import { claimSettingsSchema } from './schemas.ts';
@@ -47,37 +47,15 @@ function filters(request: FastifyRequest, today: string) {
 
 const pageTable = (t: DataTable, csvHref: string) => ({ ...t, csvHref, rows: t.rows.map((r) => r.map(cellText)) });
 
-const criteriaKinds = ['at_most', 'at_least', 'fall_by_percent'];
-
-/** "attendancePercent at_least 90", one per line, as criteria; the first unreadable line is the error. */
-function criteriaFromText(value: string): { criteria: Criterion[]; error?: string } {
-  const lines = value.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
-  if (!lines.length) return { criteria: [], error: 'Give at least one test for this outcome' };
-  const criteria: Criterion[] = [];
-  const measures = [...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'];
-  for (const [i, line] of lines.entries()) {
-    const [measure, kind, amount, ...rest] = line.split(/\s+/);
-    if (!measures.includes(measure) || !criteriaKinds.includes(kind) || !/^\d+(\.\d+)?$/.test(amount ?? '') || rest.length) {
-      return { criteria, error: `Line ${i + 1}: write each test as a measure, at_least, at_most or fall_by_percent, and a number, for example “attendancePercent at_least 90”` };
-    }
-    criteria.push({ measure: measure as Criterion['measure'], kind: kind as Criterion['kind'], value: Number(amount) });
-  }
-  return { criteria };
-}
-
-const criteriaText = (criteria: Criterion[]) => criteria.map((c) => `${c.measure} ${c.kind} ${c.value}`).join('\n');
-
 function settingsValues(s: ClaimSettings) {
   const phase2 = s.paymentModel === 'troubled_families_phase_2';
   const values: Record<string, unknown> = {
     paymentModel: s.paymentModel, resultsPayment: phase2 ? '' : String(s.resultsPayment), upfrontFunding: phase2 ? '' : String(s.upfrontFunding),
     minimumProblems: String(s.minimumProblems), employmentRoute: s.employmentRoute ? 'yes' : 'no',
   };
-  for (const r of s.rules) {
-    values[`sustained-${r.area}`] = String(r.sustainedMonths);
-    values[`criteria-${r.area}`] = criteriaText(r.criteria);
-  }
-  return values;
+  // The tests as what is measured, the comparison in words and the value (the admin area's claim rules form).
+  const { version: _, ...tests } = claimRulesToForm(s.rules);
+  return { ...values, ...tests };
 }
 
 /** The programme evaluation report, Supporting Families claims and the claim rules. */
@@ -174,12 +152,13 @@ export async function reportPages(app: FastifyInstance, { services }: { services
   app.get(paths.claimSettings, { config: { access: readers } }, async (request, reply) => {
     const { settings, canEdit } = await outcomes.claimSettings(request.actor!);
     const state = await takeFormState(services, request);
-    const order = ['paymentModel', 'upfrontFunding', 'resultsPayment', 'minimumProblems', 'employmentRoute', ...outcomeAreas.flatMap((a) => [`criteria-${a.key}`, `sustained-${a.key}`])];
+    const values = state?.values ?? settingsValues(settings);
+    const order = ['paymentModel', 'upfrontFunding', 'resultsPayment', 'minimumProblems', 'employmentRoute', ...claimFieldOrder(values)];
     return reply.view('outcomes/views/settings.njk', {
       pageTitle: 'Supporting Families claim rules', settings, canEdit, outcomeAreas, paymentModels, paymentModel: paymentModels[settings.paymentModel],
       rules: settings.rules.map((r) => ({ ...r, label: outcomeAreaLabels[r.area], described: r.criteria.map(describeCriterion) })),
-      measures: [...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'].map((m) => ({ key: m, label: measureLabel(m as Criterion['measure']) })),
-      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, { employmentRoute: 'employmentRoute', paymentModel: 'paymentModel' }, order) : [], values: state?.values ?? settingsValues(settings),
+      measureOptions, comparisonOptions, areas: claimAreaRows(values),
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, { employmentRoute: 'employmentRoute', paymentModel: 'paymentModel' }, order) : [], values,
       saved: (request.query as Query).saved === 'yes',
     });
   });
@@ -193,11 +172,15 @@ export async function reportPages(app: FastifyInstance, { services }: { services
       const typed = text(body, name).trim().replace(/^£/, '').replace(/,/g, '');
       return typed === '' ? undefined : /^\d+$/.test(typed) ? Number(typed) : typed;
     };
-    const rules = outcomeAreas.map((a) => {
-      const parsed = criteriaFromText(text(body, `criteria-${a.key}`));
-      if (parsed.error) errors[`criteria-${a.key}`] = `${a.label}: ${parsed.error}`;
-      return { area: a.key, criteria: parsed.criteria, sustainedMonths: Number(text(body, `sustained-${a.key}`) || 6) };
-    });
+    let rules;
+    try {
+      rules = claimRulesFromForm(body);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      Object.assign(errors, error.fieldErrors);
+      // Stand-ins so the rest of the form is still checked and every problem shown at once.
+      rules = outcomeAreas.map((a) => ({ area: a.key, criteria: [{ measure: 'goalDistance', kind: 'at_least', value: 4 }], sustainedMonths: 6 }));
+    }
     const input = {
       paymentModel: text(body, 'paymentModel') || undefined, resultsPayment: number('resultsPayment'), upfrontFunding: number('upfrontFunding'), minimumProblems: number('minimumProblems'),
       employmentRoute: text(body, 'employmentRoute') === 'yes' ? true : text(body, 'employmentRoute') === 'no' ? false : null, rules,
@@ -213,7 +196,7 @@ export async function reportPages(app: FastifyInstance, { services }: { services
       const mapped: FieldErrors = {};
       for (const [key, message] of Object.entries(error.fieldErrors)) {
         const rule = /^rules\.(\d+)\.(\w+)/.exec(key);
-        if (rule) mapped[`${rule[2] === 'sustainedMonths' ? 'sustained' : 'criteria'}-${outcomeAreas[Number(rule[1])].key}`] = message;
+        if (rule) mapped[rule[2] === 'sustainedMonths' ? `sustained-${outcomeAreas[Number(rule[1])].key}` : `${outcomeAreas[Number(rule[1])].key}-0-measure`] = message;
         else mapped[key] = message;
       }
       return redirectWithErrors(services, request, reply, urls.claimSettings(), { errors: { ...mapped, ...errors }, values });

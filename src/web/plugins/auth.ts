@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { actorFrom } from '../../modules/access/service.ts';
+import { secondFactorOwed } from '../../modules/access/second-factor-gate.ts';
 import type { Services } from '../../services.ts';
 import { safeReturnPath, urls } from '../urls.ts';
 
@@ -9,6 +10,7 @@ import { safeReturnPath, urls } from '../urls.ts';
  */
 export async function auth(app: FastifyInstance, { services }: { services: Services }) {
   app.decorateRequest('actor', null);
+  app.decorateRequest('secondFactorOwed', null);
   // onRequest, before the body is read: an upload from someone who may not send it is refused unread.
   app.addHook('onRequest', async (request, reply) => {
     if (request.is404) return;
@@ -20,7 +22,13 @@ export async function auth(app: FastifyInstance, { services }: { services: Servi
       request.user = token ? await services.access.userForApiToken(token) : null;
     }
     if (request.user) request.actor = actorFrom(request.user, request.ip, services.clock.now());
+    // The one gate for the second factor: a session that owes one opens only the code and set-up pages.
+    if (!isApi && request.user && request.session) request.secondFactorOwed = secondFactorOwed(request.session, request.user.role);
     if (access === 'public') return;
+    if (request.secondFactorOwed && !request.routeOptions.config?.beforeSecondFactor) {
+      const back = request.method === 'GET' ? safeReturnPath(request.url, '') : '';
+      return reply.redirect(request.secondFactorOwed === 'code' ? urls.signInCode(back) : urls.secondFactorSetUp(back), 303);
+    }
     if (!request.actor) {
       if (isApi) return reply.code(401).send({ error: 'unauthorised', message: 'Send a valid API token in the Authorization header: Bearer <token>' });
       const back = request.method === 'GET' ? safeReturnPath(request.url, '') : '';
