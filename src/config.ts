@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { parseSsoConfig } from './modules/sso/config.ts';
+import type { SsoOptions } from './modules/sso/service.ts';
 
 export interface Config {
   port: number;
@@ -18,6 +20,8 @@ export interface Config {
   uploadLimits: UploadLimits;
   /** LANTERN_TODAY: start the clock on this date ('YYYY-MM-DD'), for training sites and demos that must look the same every day. */
   today?: string;
+  /** Single sign-on issuers (LANTERN_OIDC_ISSUERS and each issuer's secret variable) and LANTERN_LOCAL_PASSWORDS. */
+  sso: SsoOptions;
 }
 
 /** Largest request bodies, per kind of route. */
@@ -48,5 +52,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseOwnerUrl: env.DATABASE_OWNER_URL || env.DATABASE_URL || undefined,
     uploadLimits: { extractBytes: megabytes(env.UPLOAD_EXTRACT_MAX_MB, 500), formBytes: megabytes(env.UPLOAD_FORM_MAX_MB, 1) },
     today: env.LANTERN_TODAY || undefined,
+    sso: { ...parseSsoConfig(env), baseUrl: (env.LANTERN_BASE_URL || env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '') },
   };
 }

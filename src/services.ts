@@ -17,9 +17,10 @@ import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
 import { directoryService } from './modules/directory/service.ts';
+import { ssoService, type SsoOptions } from './modules/sso/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
-export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock }) {
+export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock; sso?: SsoOptions }) {
   const { clock } = config;
   const families = familiesService(db, { clock });
   const cases = casesService(db, { clock });
@@ -27,14 +28,20 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
   const contacts = contactsService(db, cases, { clock });
   const costs = costsService(db, { clock });
   const outcomes = outcomesService(db, cases, { clock });
+  const access = accessService(db, { sessionHours: config.sessionHours });
+  const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) });
   return {
     db,
     // The one source of "today" and "now" for every route, page, job and command.
     clock,
-    access: accessService(db, { sessionHours: config.sessionHours }),
+    access,
     audit: auditService(db),
     sessions: sessionsService(db),
-    admin: adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }),
+    admin,
+    // Single sign-on through OpenID Connect issuers; approving a waiting person adds a user through the admin area.
+    sso: ssoService(db, config.sso ?? { issuers: [], localPasswordsOff: false, baseUrl: 'http://localhost:3000' }, {
+      access, addUser: (tx, actor, body) => admin.addSsoUser(tx, actor, body),
+    }),
     families,
     cases,
     referrals: referralsService(db, families, { clock }),

@@ -11,6 +11,7 @@ import { adminApi } from '../modules/admin/api.ts';
 import { adminRoutes } from '../modules/admin/routes.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { describeSessions, sessionRoutes } from '../modules/sessions/routes.ts';
+import { ssoRoutes } from '../modules/sso/routes.ts';
 import { contactRoutes } from '../modules/contacts/routes.ts';
 import { costRoutes } from '../modules/costs/routes.ts';
 import { needsAnalysisRoutes } from '../modules/needs-analysis/routes.ts';
@@ -105,6 +106,7 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(adminRoutes, { services });
   await app.register(adminApi, { services });
   await app.register(sessionRoutes, { services });
+  await app.register(ssoRoutes, { services, sessionHours });
   await app.register(contactRoutes, { services });
   await app.register(planRoutes, { services });
   await app.register(needsAnalysisRoutes, { services });

@@ -3,9 +3,11 @@
  * side, so a link can never point at a route that does not exist.
  */
 import { adminPaths, adminUrls } from './admin-urls.ts';
+import { ssoPaths, ssoUrls } from './sso-urls.ts';
 
 export const paths = {
   ...adminPaths,
+  ...ssoPaths,
   home: '/',
   health: '/health',
   signIn: '/sign-in',
@@ -232,6 +234,7 @@ const fill = (pattern: string, values: Record<string, string>) =>
 
 export const urls = {
   ...adminUrls,
+  ...ssoUrls,
   home: () => paths.home,
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,
