@@ -57,30 +57,19 @@ class TwoSiteBrowser {
         continue;
       }
       const body = await r.text();
-      const form = /action="(\/interaction\/[^"]+\/login)"/.exec(body);
-      if (form && options.login !== undefined) {
-        const posted = await fetch(new URL(form[1], url), {
-          method: 'POST', redirect: 'manual', body: new URLSearchParams({ login: options.login }),
-          headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
-        });
-        this.keep(posted);
-        if (!isRedirect(posted.status)) return { status: posted.status, body: await posted.text(), path: url.pathname };
-        url = new URL(posted.headers.get('location')!, url);
-        continue;
-      }
-      // The provider's self-submitting forms (ending its session when someone else signs in).
-      const auto = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(body);
-      if (auto && body.includes('document.forms[0].submit()')) {
-        const fields = new URLSearchParams([...auto[2].matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]] as [string, string]));
-        const posted = await fetch(new URL(auto[1], url), {
-          method: 'POST', redirect: 'manual', body: fields, headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
-        });
-        this.keep(posted);
-        if (!isRedirect(posted.status)) return { status: posted.status, body: await posted.text(), path: url.pathname };
-        url = new URL(posted.headers.get('location')!, url);
-        continue;
-      }
-      return { status: r.status, body, path: url.pathname };
+      // The provider's login form, or its self-submitting forms (ending its session when someone else signs in).
+      const login = /action="(\/interaction\/[^"]+\/login)"/.exec(body);
+      const auto = body.includes('document.forms[0].submit()') ? /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(body) : null;
+      const form = login && options.login !== undefined ? { action: login[1], fields: new URLSearchParams({ login: options.login }) }
+        : auto ? { action: auto[1], fields: new URLSearchParams([...auto[2].matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]] as [string, string])) }
+        : null;
+      if (!form) return { status: r.status, body, path: url.pathname };
+      const posted = await fetch(new URL(form.action, url), {
+        method: 'POST', redirect: 'manual', body: form.fields, headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      this.keep(posted);
+      if (!isRedirect(posted.status)) return { status: posted.status, body: await posted.text(), path: url.pathname };
+      url = new URL(posted.headers.get('location')!, url);
     }
     throw new Error('too many redirects');
   }

@@ -39,6 +39,9 @@ describe('single sign-on configuration', () => {
     expect(refusal(() => parse([entra]))).toBe('LANTERN_OIDC_ENTRA_CLIENT_SECRET is not set: issuer "entra" signs in with client_secret_basic');
     expect(refusal(() => parse([cis2]))).toBe('LANTERN_OIDC_NHS_CIS2_PRIVATE_KEY is not set: issuer "nhs-cis2" signs in with private_key_jwt');
     expect(refusal(() => parse([cis2], { LANTERN_OIDC_NHS_CIS2_PRIVATE_KEY: 'not a key' }))).toMatch(/^LANTERN_OIDC_NHS_CIS2_PRIVATE_KEY is not a private key/);
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    expect(refusal(() => parse([cis2], { LANTERN_OIDC_NHS_CIS2_PRIVATE_KEY: ec }))).toBe('LANTERN_OIDC_NHS_CIS2_PRIVATE_KEY is an ec key, but keyAlg RS512 needs an RSA key');
+    expect(parse([{ ...cis2, keyAlg: 'ES256' }], { LANTERN_OIDC_NHS_CIS2_PRIVATE_KEY: ec }).issuers[0].keyAlg).toBe('ES256');
     expect(refusal(() => parse([entra, { ...entra, label: 'Again' }], secret))).toBe('LANTERN_OIDC_ISSUERS issuer 2 ("entra"): another issuer already has the id "entra"');
     expect(refusal(() => parse([{ ...entra, authMethod: 'none' }], secret))).toMatch(/authMethod must be one of client_secret_basic, client_secret_post, private_key_jwt/);
     expect(refusal(() => parse([{ ...entra, clientSecret: 'in the JSON' }], secret))).toMatch(/Unrecognized key/i);

@@ -100,9 +100,12 @@ function parseIssuers(raw: string, env: NodeJS.ProcessEnv): SsoIssuer[] {
       const variable = secretVariable(issuer.id, 'PRIVATE_KEY');
       const key = env[variable];
       if (!key) throw new SsoConfigError(`${variable} is not set: issuer "${issuer.id}" signs in with private_key_jwt`);
-      try { privateKeyObject(key); } catch (e) {
+      let kind: string | undefined;
+      try { kind = privateKeyObject(key).asymmetricKeyType; } catch (e) {
         throw new SsoConfigError(`${variable} is not a private key (PEM PKCS#8 or a JWK as JSON): ${(e as Error).message}`);
       }
+      const wanted = issuer.keyAlg.startsWith('ES') ? 'ec' : 'rsa';
+      if (kind !== wanted) throw new SsoConfigError(`${variable} is an ${kind} key, but keyAlg ${issuer.keyAlg} needs an ${wanted.toUpperCase()} key`);
       result.privateKey = key;
     } else {
       const variable = secretVariable(issuer.id, 'CLIENT_SECRET');
