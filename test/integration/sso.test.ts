@@ -270,6 +270,38 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
     expect(row.password_hash.startsWith('$argon2')).toBe(false);
   });
 
+  it('lets an administrator refuse someone waiting, who then sees that a decision was made', async () => {
+    const login = account({ name: 'Casey Stranger' });
+    const browser = new TwoSiteBrowser(app, provider);
+    expect((await browser.signIn('test-idp', login)).path).toBe('/sso/pending');
+    const [pending] = await t.db.query<{ id: string }>('SELECT id FROM sso_pending_person WHERE subject = $1', [login]);
+    const ada = await makeUser(t.db, { role: 'administrator', agencyId: p.agencies.childrens_social_care });
+    const admin = new PageClient(app);
+    await admin.signIn(ada.email, testPassword);
+    await admin.get(`/admin/pending-people/${pending.id}`);
+    const refused = await admin.post(`/admin/pending-people/${pending.id}/refuse`, {});
+    expect(refused.headers.location).toBe('/admin/pending-people');
+    const list = await admin.get('/admin/pending-people');
+    expect(list.body).toContain('Refused: they cannot use Lantern.');
+    expect(list.body).not.toContain('Casey Stranger');
+    expect((await audit('sso-refuse')).at(-1)).toMatchObject({ outcome: 'allowed', record_id: pending.id });
+    const page = await browser.lantern.get('/sso/pending');
+    expect(page.body).toContain('An administrator has decided about your access. Sign in again');
+    // Practitioners cannot see the list at all.
+    const worker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    const workerClient = new PageClient(app);
+    await workerClient.signIn(worker.email, testPassword);
+    expect((await workerClient.get('/admin/pending-people')).statusCode).toBe(403);
+  });
+
+  it('returns to the page the person was going to (a path of Lantern’s only)', async () => {
+    const user = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    const login = account({ email: user.email });
+    expect((await new TwoSiteBrowser(app, provider).open('/sso/sign-in?issuer=test-idp&next=%2Fsessions', { login })).path).toBe('/sessions');
+    expect((await new TwoSiteBrowser(app, provider).open('/sso/sign-in?issuer=test-idp&next=%2F%2Fevil.example', { login })).path).toBe('/my-families');
+    expect((await new PageClient(app).get('/sso/sign-in?issuer=nobody')).statusCode).toBe(404);
+  });
+
   it('sends a person back to the issuer to re-authenticate (prompt=login, max_age=0) and records the fresh time', async () => {
     const user = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
     const login = account({ email: user.email });
