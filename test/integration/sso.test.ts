@@ -107,6 +107,7 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
         provider.issuerConfig(),
         provider.issuerConfig({ id: 'entra-test', label: 'Northvale Council account', tenantId: tenant, mfaAcr: [] }),
         provider.privateKeyJwtConfig({ mfaAcr: ['AAL3_ANY'] }),
+        provider.issuerConfig({ id: 'trusting', label: 'Single-tenant account', trustEmail: true }),
       ],
       localPasswordsOff: false, baseUrl: lantern,
     };
@@ -194,6 +195,12 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
     }
     expect(await identities(user.id)).toEqual([]);
     expect((await audit('sso-sign-in')).at(-1)).toMatchObject({ outcome: 'denied', record_id: user.id, detail: { reason: 'email-not-verified' } });
+
+    // An issuer configured to vouch for its own addresses (trustEmail, as for one Entra tenant) links without email_verified.
+    const other = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    const entraStyle = account({ email: other.email, email_verified: undefined });
+    expect((await new TwoSiteBrowser(app, provider).signIn('trusting', entraStyle)).path).toBe('/my-families');
+    expect(await identities(other.id)).toEqual([{ issuer: provider.issuer, issuer_id: 'trusting' }]);
   });
 
   it('refuses a disabled user, whether already linked or linking by email', async () => {

@@ -49,7 +49,7 @@ export async function startTestProvider(): Promise<TestProvider> {
 
   const base = (over: Partial<SsoIssuer>): SsoIssuer => ({
     id: 'test-idp', label: 'Test council account', issuer, clientId: 'lantern', authMethod: 'client_secret_basic', scopes: 'openid email profile',
-    mfaAcr: [], keyAlg: 'RS256', clientSecret: testClientSecret, allowHttp: true, ...over,
+    mfaAcr: [], trustEmail: false, keyAlg: 'RS256', clientSecret: testClientSecret, allowHttp: true, ...over,
   });
 
   const provider = {

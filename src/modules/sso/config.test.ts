@@ -22,7 +22,7 @@ describe('single sign-on configuration', () => {
   it('reads Entra ID and NHS CIS2 issuers, with secrets and keys from their own variables', () => {
     const settings = parse([entra, cis2], { LANTERN_OIDC_ENTRA_CLIENT_SECRET: 's3cret', LANTERN_OIDC_NHS_CIS2_PRIVATE_KEY: pem, LANTERN_LOCAL_PASSWORDS: 'off' });
     expect(settings.localPasswordsOff).toBe(true);
-    expect(settings.issuers[0]).toEqual({ ...entra, authMethod: 'client_secret_basic', scopes: 'openid email profile', mfaAcr: [], keyAlg: 'RS256', clientSecret: 's3cret' });
+    expect(settings.issuers[0]).toEqual({ ...entra, authMethod: 'client_secret_basic', scopes: 'openid email profile', mfaAcr: [], trustEmail: false, keyAlg: 'RS256', clientSecret: 's3cret' });
     expect(settings.issuers[1]).toMatchObject({ id: 'nhs-cis2', authMethod: 'private_key_jwt', keyAlg: 'RS512', privateKey: pem, mfaAcr: ['AAL3_ANY'] });
     expect(settings.issuers[1].clientSecret).toBeUndefined();
   });

@@ -25,6 +25,11 @@ export interface SsoIssuer {
   scopes: string;
   /** `acr` values that mean the issuer did multi-factor authentication (besides `amr`). */
   mfaAcr: string[];
+  /**
+   * Treat the issuer's email (or an email-shaped preferred_username) as verified though it sends no
+   * email_verified: for a single Entra tenant, which owns its people's addresses. Off by default.
+   */
+  trustEmail: boolean;
   clientSecret?: string;
   /** private_key_jwt: PEM (PKCS#8) or a JWK as JSON, with its key id and algorithm. */
   privateKey?: string;
@@ -53,6 +58,7 @@ const issuerSchema = z.object({
   authMethod: z.enum(ssoAuthMethods, { message: `must be one of ${ssoAuthMethods.join(', ')}` }).default('client_secret_basic'),
   scopes: z.string().regex(/(^|\s)openid(\s|$)/, 'must include openid').default('openid email profile'),
   mfaAcr: z.array(z.string().min(1)).default([]),
+  trustEmail: z.boolean().default(false),
   keyId: z.string().min(1).optional(),
   keyAlg: z.enum(ssoKeyAlgs, { message: `must be one of ${ssoKeyAlgs.join(', ')}` }).default('RS256'),
 }).strict();

@@ -174,8 +174,10 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
         return refuse(context.ip, i, 'wrong-tenant', `You signed in with an account from another organisation. Use your ${i.label}.`);
       }
       const mfa = issuerAssertsMfa(claims, i.mfaAcr);
-      const email = typeof claims.email === 'string' ? claims.email.trim() : '';
-      const verified = claims.email_verified === true;
+      // Entra sends no email_verified: an issuer configured with trustEmail vouches for its own addresses.
+      const username = i.trustEmail && typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@') ? claims.preferred_username : '';
+      const email = (typeof claims.email === 'string' ? claims.email : username).trim();
+      const verified = claims.email_verified === true || (i.trustEmail && Boolean(email));
 
       const decided = await db.transaction(async (tx): Promise<SsoOutcome | { kind: 'user'; userId: string; linked: boolean }> => {
         let user = await repo.userForIdentity(tx, claims.iss, claims.sub);
