@@ -234,6 +234,17 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
     expect(String((await audit('sso-sign-in')).at(-1)!.detail.reason)).toMatch(/state/i);
     expect(await identities(user.id)).toEqual([]);
 
+    // A real answer, used once, then replayed: the flow it belonged to is gone.
+    let answer = '';
+    const honest = new TwoSiteBrowser(app, provider);
+    expect((await honest.signIn('test-idp', login, { rewrite: (url) => { answer = url.pathname + url.search; return url; } })).path).toBe('/my-families');
+    expect(answer).toMatch(/^\/sso\/callback\?code=/);
+    for (const replayer of [honest.lantern, new PageClient(app)]) {
+      const replayed = await replayer.get(answer);
+      expect(replayed.statusCode).toBe(403);
+      expect(replayed.body).toContain('This sign-in was not started in this browser, or it has expired.');
+    }
+
     const stray = await new PageClient(app).get('/sso/callback?code=abc&state=def');
     expect(stray.statusCode).toBe(403);
     expect(stray.body).toContain('This sign-in was not started in this browser, or it has expired.');
