@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { parseSsoConfig } from './modules/sso/config.ts';
+import type { SsoOptions } from './modules/sso/service.ts';
 
 export interface Config {
   port: number;
@@ -20,6 +22,8 @@ export interface Config {
   today?: string;
   /** BREAK_GLASS_HOURS: how long emergency read-only access lasts (default 24). */
   breakGlassHours?: number;
+  /** Single sign-on issuers (LANTERN_OIDC_ISSUERS and each issuer's secret variable) and LANTERN_LOCAL_PASSWORDS. */
+  sso: SsoOptions;
 }
 
 /** Largest request bodies, per kind of route. */
@@ -56,5 +60,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimits: { extractBytes: megabytes(env.UPLOAD_EXTRACT_MAX_MB, 500), formBytes: megabytes(env.UPLOAD_FORM_MAX_MB, 1) },
     today: env.LANTERN_TODAY || undefined,
     breakGlassHours: positiveHours(env.BREAK_GLASS_HOURS, 24),
+    sso: { ...parseSsoConfig(env), baseUrl: (env.LANTERN_BASE_URL || env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '') },
   };
 }

@@ -22,9 +22,10 @@ import { directoryService } from './modules/directory/service.ts';
 import { useGovukZodMessages } from './domain/zod-messages.ts';
 import { needToKnowService } from './modules/need-to-know/service.ts';
 import { governanceService } from './modules/governance/service.ts';
+import { ssoService, type SsoOptions } from './modules/sso/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
-export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock }) {
+export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock; sso?: SsoOptions }) {
   useGovukZodMessages();
   const { clock } = config;
   const families = familiesService(db, { clock });
@@ -33,6 +34,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const contacts = contactsService(db, cases, { clock });
   const costs = costsService(db, { clock });
   const outcomes = outcomesService(db, cases, { clock });
+  const access = accessService(db, { sessionHours: config.sessionHours });
+  const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) });
   const identification = identificationService(db, {
     clock, engine: { link, explain },
     costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
@@ -46,12 +49,16 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
     db,
     // The one source of "today" and "now" for every route, page, job and command.
     clock,
-    access: accessService(db, { sessionHours: config.sessionHours }),
+    access,
     audit: auditService(db),
     sessions: sessionsService(db),
     // Time-based one-time codes after the password (real time: the codes come from phones).
     secondFactor: secondFactorService(db, { clock }),
-    admin: adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }),
+    admin,
+    // Single sign-on through OpenID Connect issuers; approving a waiting person adds a user through the admin area.
+    sso: ssoService(db, config.sso ?? { issuers: [], localPasswordsOff: false, baseUrl: 'http://localhost:3000' }, {
+      access, addUser: (tx, actor, body) => admin.addSsoUser(tx, actor, body),
+    }),
     families,
     // Need to know: sharing rules and each family's consents (issue 12).
     needToKnow: needToKnowService(db, { clock }),

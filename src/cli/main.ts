@@ -148,6 +148,7 @@ export async function main(args: string[]) {
     case 'start': {
       const { values } = parseArgs({ args: argv.slice(1), options: { port: { type: 'string' }, 'no-demo': { type: 'boolean' }, demo: { type: 'boolean' } } });
       if (values.port) config.port = Number(values.port);
+      if (values.port && !process.env.LANTERN_BASE_URL && !process.env.PUBLIC_URL) config.sso.baseUrl = `http://localhost:${config.port}`;
       const db = await open(config);
       // Demo data goes only into an empty embedded database, or when asked for explicitly.
       if (!values['no-demo'] && (values.demo || !config.databaseUrl) && (await familyCount(db)) === 0) await seed(db, config, clock, 300, 1);

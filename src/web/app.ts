@@ -13,6 +13,7 @@ import { adminRoutes } from '../modules/admin/routes.ts';
 import { rulesApi } from '../modules/admin/rules-api.ts';
 import { auditRoutes } from '../modules/audit/routes.ts';
 import { describeSessions, sessionRoutes } from '../modules/sessions/routes.ts';
+import { ssoRoutes } from '../modules/sso/routes.ts';
 import { contactRoutes } from '../modules/contacts/routes.ts';
 import { costRoutes } from '../modules/costs/routes.ts';
 import { needsAnalysisRoutes } from '../modules/needs-analysis/routes.ts';
@@ -111,6 +112,7 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(adminApi, { services });
   await app.register(rulesApi, { services });
   await app.register(sessionRoutes, { services });
+  await app.register(ssoRoutes, { services, sessionHours });
   await app.register(contactRoutes, { services });
   await app.register(planRoutes, { services });
   await app.register(needsAnalysisRoutes, { services });

@@ -7,6 +7,7 @@ import { needToKnowApiPaths, needToKnowPaths, needToKnowUrls } from './need-to-k
 import { governancePaths, governanceUrls } from './governance-urls.ts';
 import { secondFactorPaths, secondFactorUrls } from './second-factor-urls.ts';
 import { rulesPaths, rulesUrls } from './rules-urls.ts';
+import { ssoPaths, ssoUrls } from './sso-urls.ts';
 
 export const paths = {
   ...adminPaths,
@@ -14,6 +15,7 @@ export const paths = {
   ...governancePaths,
   ...secondFactorPaths,
   ...rulesPaths,
+  ...ssoPaths,
   home: '/',
   health: '/health',
   signIn: '/sign-in',
@@ -253,6 +255,7 @@ export const urls = {
   ...governanceUrls,
   ...secondFactorUrls,
   ...rulesUrls,
+  ...ssoUrls,
   home: () => paths.home,
   signIn: () => paths.signIn,
   signOut: () => paths.signOut,

@@ -36,7 +36,7 @@ describe('the route table', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('keeps public routes to sign-in, invitation links, health, the home redirect, the API description and the service directory', () => {
+  it('keeps public routes to sign-in (and single sign-on), invitation links, health, the home redirect, the API description and the service directory', () => {
     const publicRoutes = [...new Set(app.routeTable.filter((r) => r.access === 'public').map((r) => r.url))].sort();
     expect(publicRoutes).toEqual([
       '/', '/api/v1/openapi.json', '/health', '/invitations/:invitationId',
@@ -46,6 +46,8 @@ describe('the route table', () => {
       '/openreferral/taxonomies', '/openreferral/taxonomies/:taxonomyId', '/openreferral/taxonomy_terms', '/openreferral/taxonomy_terms/:taxonomyTermId',
       '/services', '/services/:serviceId',
       '/sign-in',
+      // Single sign-on: starting it, the issuer's answer, and the page for people waiting for a role.
+      '/sso/callback', '/sso/pending', '/sso/sign-in',
     ]);
   });
 

@@ -7,6 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page, t
 import { expect } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
+import type { SsoOptions } from '../../src/modules/sso/service.ts';
 import { buildApp, type LanternApp } from '../../src/web/app.ts';
 import { testDatabase } from './database.ts';
 import { makePartnership, testPassword } from './factories.ts';
@@ -61,13 +62,15 @@ export interface Lantern {
  * Starts the app on PGlite and launches Chromium: call once per test file, in beforeAll.
  * `empty` leaves the database as a first run finds it (no partnership; `partnership` is then unset).
  * logStream: receives the app's request log, as `npm start` would write it.
+ * sso: single sign-on issuers; Lantern's own address (the redirect URI's) is filled in once it listens.
  */
-export async function startLantern(options: { empty?: boolean; logStream?: Writable } = {}): Promise<Lantern> {
+export async function startLantern(options: { empty?: boolean; logStream?: Writable; sso?: Omit<SsoOptions, 'baseUrl'> } = {}): Promise<Lantern> {
   const launching = chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
   launching.catch(() => undefined); // awaited below; this only stops an unhandled rejection meanwhile
   const { db, drop } = await testDatabase('pglite');
   harnessDb = db;
-  const services = buildServices(db, { sessionHours: 8, clock: testClock(TODAY) });
+  const sso: SsoOptions | undefined = options.sso && { ...options.sso, baseUrl: '' };
+  const services = buildServices(db, { sessionHours: 8, clock: testClock(TODAY), sso });
   const app = await buildApp({ services, sessionHours: 8, ...(options.logStream ? { logger: { level: 'info', stream: options.logStream } } : {}) });
   let browser: Browser;
   let baseUrl: string;
@@ -75,6 +78,7 @@ export async function startLantern(options: { empty?: boolean; logStream?: Writa
   try {
     await app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = `http://localhost:${(app.server.address() as AddressInfo).port}`;
+    if (sso) sso.baseUrl = baseUrl;
     partnership = options.empty ? (undefined as unknown as Lantern['partnership']) : await makePartnership(db);
     browser = await launching;
   } catch (error) {

@@ -13,12 +13,16 @@ export async function accessRoutes(app: FastifyInstance, { services, sessionHour
     if (request.user) return reply.redirect(urls.myFamilies());
     await app.ensureSession(request, reply);
     const state = await takeFormState(services, request);
+    const next = safeReturnPath((request.query as Record<string, unknown>).next, '');
     return reply.view('access/views/sign-in.njk', {
       pageTitle: 'Sign in to Lantern',
+      // Single sign-on: a button per issuer; the password form only while local passwords are on.
+      issuers: services.sso.issuers().map((i) => ({ ...i, href: urls.ssoSignIn(i.id, next) })),
+      localPasswords: await services.sso.localPasswordsOn(),
       errors: state?.errors ?? {},
       errorList: state ? errorList(state.errors) : [],
       values: state?.values ?? {},
-      next: safeReturnPath((request.query as Record<string, unknown>).next, ''),
+      next,
     });
   });
 
@@ -31,6 +35,9 @@ export async function accessRoutes(app: FastifyInstance, { services, sessionHour
     const errors: Record<string, string> = {};
     if (!email) errors.email = 'Enter your email address';
     if (!password) errors.password = 'Enter your password';
+    if (!(await services.sso.localPasswordsOn())) {
+      return redirectWithErrors(services, request, reply, back, { errors: { sso: 'Lantern passwords are switched off for this partnership. Sign in with your organisation’s account.' }, values: {} });
+    }
     if (Object.keys(errors).length) return redirectWithErrors(services, request, reply, back, { errors, values: { email } });
     const result = await services.access.signIn(email, password, request.ip);
     if (!result.ok) return redirectWithErrors(services, request, reply, back, { errors: { email: result.message }, values: { email } });

@@ -1,3 +1,4 @@
+import { mayUse } from '../../domain/access/policy.ts';
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
@@ -95,7 +96,7 @@ export function secondFactorService(db: Database, { clock }: { clock: Clock }) {
 
     /** An administrator takes away a person's second factor (a lost phone): they set one up again at their next sign-in. Audited. */
     async reset(actor: Actor | null, userId: string): Promise<boolean> {
-      if (actor && actor.role !== 'administrator') throw new ForbiddenError('Only administrators can reset a second factor');
+      if (actor && !mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can reset a second factor');
       return db.transaction(async (tx) => {
         const left = await repo.recoveryCodesLeft(tx, userId);
         const had = await repo.remove(tx, userId);

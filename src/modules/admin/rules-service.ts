@@ -1,3 +1,4 @@
+import { mayUse } from '../../domain/access/policy.ts';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
@@ -15,7 +16,7 @@ export interface RuleStores {
 const stale = () => new ConflictError('Someone else changed these rules while you were editing them. Go back, reload the page and make your change again.');
 
 function requireAdministrator(actor: Actor) {
-  if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change these rules');
+  if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can change these rules');
 }
 
 function sentVersion(input: Record<string, unknown>): string {

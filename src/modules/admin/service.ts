@@ -11,6 +11,9 @@ import { rulesFromForm, rulesFromJson, rulesVersion } from './level-rules-form.t
 import { parseAgency, parseDistrict, parsePassword, parseProgramme, parseTeam, parseUser, version } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
 
+/** The password hash of someone who signs in only through single sign-on: not argon2, so no password ever matches it. */
+export const ssoOnlyPasswordHash = '!single-sign-on';
+
 /** How long an invitation link works. */
 export const invitationDays = 7;
 
@@ -122,6 +125,18 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
         await audited(tx, actor, 'create-user', 'user', userId, null, input);
         return { userId, invitation: await issueInvitation(tx, actor, userId) };
       });
+    },
+
+    /** Adds a person who signs in only through single sign-on (no password, no invitation), in the caller's transaction. */
+    async addSsoUser(tx: Queryable, actor: Actor, body: Record<string, unknown>): Promise<string> {
+      requireAdministrator(actor);
+      const input = parseUser(body);
+      await checkUserLinks(tx, input, null);
+      const userId = randomUUID();
+      await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: ssoOnlyPasswordHash });
+      await repo.setManagedTeams(tx, userId, input.managedTeamIds);
+      await audited(tx, actor, 'create-user', 'user', userId, null, { ...input, via: 'single sign-on' });
+      return userId;
     },
 
     async updateUser(actor: Admin, id: string, body: Record<string, unknown>) {

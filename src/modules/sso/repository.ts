@@ -1,0 +1,88 @@
+import type { Queryable } from '../../db/database.ts';
+
+export interface PendingPersonRow {
+  id: string;
+  issuer: string;
+  subject: string;
+  issuer_id: string;
+  email: string;
+  email_verified: boolean;
+  display_name: string;
+  first_seen_at: Date;
+  last_seen_at: Date;
+}
+
+const localPasswordsKey = 'sign_in.local_passwords';
+
+/** Single sign-on's SQL: identities, people waiting for a role, the session's authentication, the local-passwords setting. */
+export const ssoRepository = {
+  async userForIdentity(q: Queryable, issuer: string, subject: string): Promise<{ id: string; active: boolean } | undefined> {
+    return (await q.query<{ id: string; active: boolean }>(
+      `SELECT u.id, u.active FROM sso_identity i JOIN app_user u ON u.id = i.user_id WHERE i.issuer = $1 AND i.subject = $2`, [issuer, subject]))[0];
+  },
+
+  async userByEmail(q: Queryable, email: string): Promise<{ id: string; active: boolean } | undefined> {
+    return (await q.query<{ id: string; active: boolean }>('SELECT id, active FROM app_user WHERE lower(email) = lower($1)', [email]))[0];
+  },
+
+  async link(q: Queryable, link: { issuer: string; subject: string; userId: string; issuerId: string }) {
+    await q.query('INSERT INTO sso_identity (issuer, subject, user_id, issuer_id) VALUES ($1, $2, $3, $4)', [link.issuer, link.subject, link.userId, link.issuerId]);
+  },
+
+  async identitiesOf(q: Queryable, userId: string): Promise<{ issuer: string; issuer_id: string }[]> {
+    return q.query('SELECT issuer, issuer_id FROM sso_identity WHERE user_id = $1 ORDER BY linked_at', [userId]);
+  },
+
+  /** Records (or refreshes) someone waiting for a role; returns their id and whether they are new. */
+  async upsertPending(q: Queryable, p: { id: string; issuer: string; subject: string; issuerId: string; email: string; emailVerified: boolean; displayName: string }) {
+    const [row] = await q.query<{ id: string; created: boolean }>(
+      `INSERT INTO sso_pending_person (id, issuer, subject, issuer_id, email, email_verified, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (issuer, subject) DO UPDATE SET email = EXCLUDED.email, email_verified = EXCLUDED.email_verified,
+         display_name = EXCLUDED.display_name, last_seen_at = now()
+       RETURNING id, (xmax = 0) AS created`,
+      [p.id, p.issuer, p.subject, p.issuerId, p.email, p.emailVerified, p.displayName]);
+    return row;
+  },
+
+  pending: (q: Queryable) => q.query<PendingPersonRow>('SELECT * FROM sso_pending_person ORDER BY first_seen_at, id'),
+
+  async pendingById(q: Queryable, id: string): Promise<PendingPersonRow | undefined> {
+    return (await q.query<PendingPersonRow>('SELECT * FROM sso_pending_person WHERE id = $1', [id]))[0];
+  },
+
+  async pendingForUpdate(q: Queryable, id: string): Promise<PendingPersonRow | undefined> {
+    return (await q.query<PendingPersonRow>('SELECT * FROM sso_pending_person WHERE id = $1 FOR UPDATE', [id]))[0];
+  },
+
+  async deletePending(q: Queryable, id: string) {
+    await q.query('DELETE FROM sso_pending_person WHERE id = $1', [id]);
+  },
+
+  /** Security time: the database's real clock marks when the session last proved who it is. */
+  async markAuthenticated(q: Queryable, idHash: string, secondFactor: boolean) {
+    await q.query(
+      'UPDATE session SET authenticated_at = now(), second_factor_done = (second_factor_done OR $2) WHERE id_hash = $1', [idHash, secondFactor]);
+  },
+
+  async authenticatedWithin(q: Queryable, idHash: string, minutes: number): Promise<boolean> {
+    const [row] = await q.query<{ recent: boolean }>(
+      `SELECT coalesce(authenticated_at > now() - make_interval(mins => $2), false) AS recent FROM session WHERE id_hash = $1 AND expires_at > now()`,
+      [idHash, minutes]);
+    return row?.recent ?? false;
+  },
+
+  async secondFactorDone(q: Queryable, idHash: string): Promise<boolean> {
+    return (await q.query<{ done: boolean }>('SELECT second_factor_done AS done FROM session WHERE id_hash = $1', [idHash]))[0]?.done ?? false;
+  },
+
+  async localPasswordsSetting(q: Queryable): Promise<boolean | undefined> {
+    const value = (await q.query<{ value: unknown }>('SELECT value FROM setting WHERE key = $1', [localPasswordsKey]))[0]?.value;
+    return typeof value === 'boolean' ? value : undefined;
+  },
+
+  async setLocalPasswords(q: Queryable, on: boolean) {
+    await q.query(
+      `INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+      [localPasswordsKey, JSON.stringify(on)]);
+  },
+};

@@ -1,0 +1,294 @@
+import { randomUUID, webcrypto } from 'node:crypto';
+import * as oidc from 'openid-client';
+import type { Database } from '../../db/database.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import type { AccessService } from '../access/service.ts';
+import { auditRepository } from '../audit/repository.ts';
+import { privateKeyObject, type SsoIssuer, type SsoSettings } from './config.ts';
+import { ssoRepository as repo } from './repository.ts';
+
+/** What single sign-on needs from the configuration: the issuers, the switch, and Lantern's own address. */
+export interface SsoOptions extends SsoSettings {
+  /** Lantern's address as the issuer sees it; the redirect URI is {baseUrl}/sso/callback. */
+  baseUrl: string;
+}
+
+/** What one sign-in through an issuer keeps in the browser's session between the two redirects. */
+export interface SsoFlow {
+  issuerId: string;
+  purpose: 'sign-in' | 'reauth';
+  state: string;
+  nonce: string;
+  codeVerifier: string;
+  next: string;
+  /** reauth: the user who asked, who must come back as themselves. */
+  userId?: string;
+}
+
+export type SsoOutcome =
+  | { kind: 'signed-in'; sessionId: string; next: string }
+  | { kind: 'reauthenticated'; next: string }
+  | { kind: 'pending'; pendingId: string }
+  | { kind: 'refused'; message: string };
+
+/** Authentication method references (RFC 8176) that are, or include, a factor beyond a password. */
+const strongAmr = new Set(['mfa', 'mca', 'otp', 'hwk', 'swk', 'sms', 'tel', 'sc', 'fpt', 'face', 'iris', 'retina', 'vbm']);
+
+/** Whether an ID token says the issuer did multi-factor authentication: an `amr` beyond a password, or a configured `acr`. */
+export function issuerAssertsMfa(claims: { readonly [claim: string]: unknown }, mfaAcr: readonly string[]): boolean {
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [];
+  if (amr.some((v) => strongAmr.has(v.toLowerCase()))) return true;
+  return typeof claims.acr === 'string' && mfaAcr.includes(claims.acr);
+}
+
+export const callbackPath = '/sso/callback';
+
+/** How recent a re-authentication must be for a sensitive act (break glass, exports), unless the caller says otherwise. */
+export const reauthMinutes = 10;
+
+const plainRefusal = 'Lantern could not check your sign-in. Go back to the sign-in page and try again.';
+
+export function ssoService(db: Database, options: SsoOptions, deps: { access: AccessService; addUser: (tx: import('../../db/database.ts').Queryable, actor: Actor, body: Record<string, unknown>) => Promise<string> }) {
+  const configs = new Map<string, Promise<oidc.Configuration>>();
+
+  function issuer(id: string): SsoIssuer {
+    const found = options.issuers.find((i) => i.id === id);
+    if (!found) throw new NotFoundError('Sign-in service');
+    return found;
+  }
+
+  async function clientAuth(i: SsoIssuer): Promise<oidc.ClientAuth> {
+    if (i.authMethod === 'client_secret_post') return oidc.ClientSecretPost(i.clientSecret);
+    if (i.authMethod === 'client_secret_basic') return oidc.ClientSecretBasic(i.clientSecret);
+    const jwk = privateKeyObject(i.privateKey!).export({ format: 'jwk' });
+    const algorithm = i.keyAlg === 'ES256' ? { name: 'ECDSA', namedCurve: 'P-256' }
+      : i.keyAlg === 'PS256' ? { name: 'RSA-PSS', hash: 'SHA-256' }
+      : { name: 'RSASSA-PKCS1-v1_5', hash: `SHA-${i.keyAlg.slice(2)}` };
+    const key = await webcrypto.subtle.importKey('jwk', jwk, algorithm, false, ['sign']);
+    return oidc.PrivateKeyJwt({ key: key as CryptoKey, kid: i.keyId });
+  }
+
+  /** The issuer's metadata, discovered once and kept (a failed discovery is tried again next time). */
+  function configuration(i: SsoIssuer): Promise<oidc.Configuration> {
+    let found = configs.get(i.id);
+    if (!found) {
+      found = clientAuth(i).then((auth) => oidc.discovery(new URL(i.issuer), i.clientId, { redirect_uris: [redirectUri()] }, auth,
+        i.allowHttp ? { execute: [oidc.allowInsecureRequests] } : undefined));
+      found.catch(() => configs.delete(i.id));
+      configs.set(i.id, found);
+    }
+    return found;
+  }
+
+  const redirectUri = () => `${options.baseUrl}${callbackPath}`;
+
+  async function refuse(ip: string, i: SsoIssuer | null, reason: string, message: string, extra: { userId?: string | null; subject?: string } = {}): Promise<SsoOutcome> {
+    await auditRepository.insert(db, {
+      userId: extra.userId ?? null, action: 'sso-sign-in', recordType: 'user', recordId: extra.userId ?? null, outcome: 'denied', ip,
+      detail: { issuer: i?.id ?? null, reason },
+    });
+    return { kind: 'refused', message };
+  }
+
+  return {
+    /** The callback's full address as the issuer sent the browser to it (Lantern's configured address, the request's path and query). */
+    callbackUrl: (requestUrl: string) => new URL(requestUrl, options.baseUrl),
+
+    /** The issuers for the sign-in page's buttons. */
+    issuers: () => options.issuers.map((i) => ({ id: i.id, label: i.label })),
+
+    /** Whether local passwords may be used: LANTERN_LOCAL_PASSWORDS=off wins, then the administrators' setting (on by default). */
+    async localPasswordsOn(): Promise<boolean> {
+      if (options.localPasswordsOff) return false;
+      return (await repo.localPasswordsSetting(db)) ?? true;
+    },
+
+    async signInSettings(actor: Actor) {
+      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change how people sign in');
+      return {
+        localPasswords: (await repo.localPasswordsSetting(db)) ?? true,
+        forcedOff: options.localPasswordsOff,
+        issuers: options.issuers.map((i) => ({ id: i.id, label: i.label, issuer: i.issuer, tenantId: i.tenantId ?? null, authMethod: i.authMethod, mfaAcr: i.mfaAcr })),
+      };
+    },
+
+    async setLocalPasswords(actor: Actor, body: Record<string, unknown>) {
+      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change how people sign in');
+      const choice = body.localPasswords;
+      if (choice !== 'on' && choice !== 'off') throw new ValidationError({ localPasswords: 'Select whether people can sign in with a Lantern password' });
+      if (choice === 'off' && !options.issuers.length) {
+        throw new ValidationError({ localPasswords: 'Lantern has no single sign-on service set up (LANTERN_OIDC_ISSUERS), so passwords cannot be switched off: nobody could sign in' });
+      }
+      await db.transaction(async (tx) => {
+        const before = (await repo.localPasswordsSetting(tx)) ?? true;
+        await repo.setLocalPasswords(tx, choice === 'on');
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'change-sign-in-settings', recordType: 'setting', outcome: 'allowed', ip: actor.ip,
+          detail: { before: { localPasswords: before }, after: { localPasswords: choice === 'on' } },
+        });
+      });
+    },
+
+    /** Starts the authorization code flow with PKCE: the issuer's address to send the browser to, and what to keep in the session. */
+    async start(issuerId: string, purpose: SsoFlow['purpose'], next: string, userId?: string): Promise<{ url: string; flow: SsoFlow }> {
+      const i = issuer(issuerId);
+      const config = await configuration(i);
+      const flow: SsoFlow = {
+        issuerId: i.id, purpose, next, userId,
+        state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier(),
+      };
+      const parameters: Record<string, string> = {
+        redirect_uri: redirectUri(), scope: i.scopes, state: flow.state, nonce: flow.nonce,
+        code_challenge: await oidc.calculatePKCECodeChallenge(flow.codeVerifier), code_challenge_method: 'S256',
+      };
+      // Re-authentication goes back to the issuer, which must ask again whatever its own session says.
+      if (purpose === 'reauth') Object.assign(parameters, { prompt: 'login', max_age: '0' });
+      return { url: oidc.buildAuthorizationUrl(config, parameters).href, flow };
+    },
+
+    /**
+     * Finishes a sign-in: exchanges the code (openid-client checks state, PKCE, the ID token's
+     * signature, issuer, audience, nonce and times), checks the Entra tenant, then finds the
+     * person by (issuer, subject), links them by verified email the first time, or records them
+     * as waiting for a role. Every outcome is audited.
+     */
+    async finish(flow: SsoFlow | undefined, callbackUrl: URL, context: { ip: string; idHash: string | null }): Promise<SsoOutcome> {
+      const i = flow ? options.issuers.find((x) => x.id === flow.issuerId) ?? null : null;
+      if (!flow || !i) return refuse(context.ip, i, 'no-sign-in-started', 'This sign-in was not started in this browser, or it has expired. Go back to the sign-in page and try again.');
+      let claims: oidc.IDToken;
+      try {
+        const tokens = await oidc.authorizationCodeGrant(await configuration(i), callbackUrl, {
+          pkceCodeVerifier: flow.codeVerifier, expectedState: flow.state, expectedNonce: flow.nonce, idTokenExpected: true,
+          ...(flow.purpose === 'reauth' ? { maxAge: 0 } : {}),
+        });
+        claims = tokens.claims()!;
+      } catch (error) {
+        const e = error as { code?: string; error?: string; name?: string; message?: string; cause?: { message?: string } };
+        // openid-client wraps the check that failed (state, nonce, issuer, audience...) as the cause.
+        const reason = `${e.error ?? e.code ?? e.name ?? 'error'}${e.cause?.message ? ` (${e.cause.message})` : ''}`;
+        const message = e.error === 'access_denied' ? `${i.label} did not let you sign in. Go back to the sign-in page and try again.` : plainRefusal;
+        return refuse(context.ip, i, `${reason}: ${String(e.message ?? '').slice(0, 200)}`, message);
+      }
+      if (i.tenantId && claims.tid !== i.tenantId) {
+        return refuse(context.ip, i, 'wrong-tenant', `You signed in with an account from another organisation. Use your ${i.label}.`);
+      }
+      const mfa = issuerAssertsMfa(claims, i.mfaAcr);
+      // Entra sends no email_verified: an issuer configured with trustEmail vouches for its own addresses.
+      const username = i.trustEmail && typeof claims.preferred_username === 'string' && claims.preferred_username.includes('@') ? claims.preferred_username : '';
+      const email = (typeof claims.email === 'string' ? claims.email : username).trim();
+      const verified = claims.email_verified === true || (i.trustEmail && Boolean(email));
+
+      const decided = await db.transaction(async (tx): Promise<SsoOutcome | { kind: 'user'; userId: string; linked: boolean }> => {
+        let user = await repo.userForIdentity(tx, claims.iss, claims.sub);
+        let linked = false;
+        if (!user && email) {
+          const byEmail = await repo.userByEmail(tx, email);
+          if (byEmail && !verified) {
+            await auditRepository.insert(tx, { userId: null, action: 'sso-sign-in', recordType: 'user', recordId: byEmail.id, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'email-not-verified' } });
+            return { kind: 'refused', message: `${i.label} has not confirmed your email address, so Lantern cannot match you to your account. Ask your Lantern administrator for help.` };
+          }
+          if (byEmail) {
+            if (!byEmail.active) {
+              await auditRepository.insert(tx, { userId: null, action: 'sso-sign-in', recordType: 'user', recordId: byEmail.id, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'disabled' } });
+              return { kind: 'refused', message: 'Your Lantern account is disabled. Ask your Lantern administrator if you need it again.' };
+            }
+            await repo.link(tx, { issuer: claims.iss, subject: claims.sub, userId: byEmail.id, issuerId: i.id });
+            await auditRepository.insert(tx, { userId: byEmail.id, action: 'sso-link', recordType: 'user', recordId: byEmail.id, outcome: 'allowed', ip: context.ip, detail: { issuer: i.id, by: 'verified email' } });
+            user = byEmail;
+            linked = true;
+          }
+        }
+
+        if (flow.purpose === 'reauth') {
+          if (!user || user.id !== flow.userId || !context.idHash) {
+            await auditRepository.insert(tx, { userId: flow.userId ?? null, action: 'reauthenticate', recordType: 'user', recordId: flow.userId ?? null, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'another-person' } });
+            return { kind: 'refused', message: 'You signed in again as someone else. Sign in again as yourself to carry on.' };
+          }
+          await repo.markAuthenticated(tx, context.idHash, mfa);
+          await auditRepository.insert(tx, { userId: user.id, action: 'reauthenticate', recordType: 'user', recordId: user.id, outcome: 'allowed', ip: context.ip, detail: { issuer: i.id, mfa } });
+          return { kind: 'reauthenticated', next: flow.next };
+        }
+
+        if (user && !user.active) {
+          await auditRepository.insert(tx, { userId: null, action: 'sso-sign-in', recordType: 'user', recordId: user.id, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'disabled' } });
+          return { kind: 'refused', message: 'Your Lantern account is disabled. Ask your Lantern administrator if you need it again.' };
+        }
+        if (!user) {
+          const name = typeof claims.name === 'string' ? claims.name : [claims.given_name, claims.family_name].filter((s) => typeof s === 'string').join(' ');
+          const pending = await repo.upsertPending(tx, {
+            id: randomUUID(), issuer: claims.iss, subject: claims.sub, issuerId: i.id, email, emailVerified: verified, displayName: name.slice(0, 200),
+          });
+          await auditRepository.insert(tx, {
+            userId: null, action: 'sso-sign-in', recordType: 'sso_pending_person', recordId: pending.id, outcome: 'denied', ip: context.ip,
+            detail: { issuer: i.id, reason: pending.created ? 'pending-new' : 'pending' },
+          });
+          return { kind: 'pending', pendingId: pending.id };
+        }
+        return { kind: 'user', userId: user.id, linked };
+      });
+      if (decided.kind !== 'user') return decided;
+      // A new session (and id) for the signed-in person; it remembers its issuer for re-authentication.
+      const { sessionId, idHash } = await deps.access.newSession(decided.userId);
+      await deps.access.saveSessionData(idHash, { ssoIssuerId: i.id });
+      await db.transaction(async (tx) => {
+        await repo.markAuthenticated(tx, idHash, mfa);
+        await auditRepository.insert(tx, {
+          userId: decided.userId, action: 'sign-in', recordType: 'user', recordId: decided.userId, outcome: 'allowed', ip: context.ip,
+          detail: { via: 'single sign-on', issuer: i.id, mfa, linked: decided.linked },
+        });
+      });
+      return { kind: 'signed-in', sessionId, next: flow.next };
+    },
+
+    /** The pending person a browser is waiting as (for their page), or undefined once decided. */
+    pendingPerson: (id: string) => repo.pendingById(db, id),
+
+    async pendingPeople(actor: Actor) {
+      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can give people access');
+      return (await repo.pending(db)).map((p) => ({ ...p, issuerLabel: options.issuers.find((i) => i.id === p.issuer_id)?.label ?? p.issuer_id }));
+    },
+
+    async pendingForAdmin(actor: Actor, id: string) {
+      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can give people access');
+      const p = await repo.pendingById(db, id);
+      if (!p) throw new NotFoundError('Person waiting for access');
+      return { ...p, issuerLabel: options.issuers.find((i) => i.id === p.issuer_id)?.label ?? p.issuer_id };
+    },
+
+    /** An administrator gives someone who signed in through an issuer a role, agency and team: a user linked to that identity. */
+    async approve(actor: Actor, id: string, body: Record<string, unknown>): Promise<string> {
+      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can give people access');
+      return db.transaction(async (tx) => {
+        const p = await repo.pendingForUpdate(tx, id);
+        if (!p) throw new NotFoundError('Person waiting for access');
+        const userId = await deps.addUser(tx, actor, body);
+        await repo.link(tx, { issuer: p.issuer, subject: p.subject, userId, issuerId: p.issuer_id });
+        await repo.deletePending(tx, id);
+        await auditRepository.insert(tx, { userId: actor.id, action: 'sso-approve', recordType: 'user', recordId: userId, outcome: 'allowed', ip: actor.ip, detail: { issuer: p.issuer_id, pendingId: id } });
+        return userId;
+      });
+    },
+
+    async refusePending(actor: Actor, id: string) {
+      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can give people access');
+      await db.transaction(async (tx) => {
+        const p = await repo.pendingForUpdate(tx, id);
+        if (!p) throw new NotFoundError('Person waiting for access');
+        await repo.deletePending(tx, id);
+        await auditRepository.insert(tx, { userId: actor.id, action: 'sso-refuse', recordType: 'sso_pending_person', recordId: id, outcome: 'allowed', ip: actor.ip, detail: { issuer: p.issuer_id, email: p.email } });
+      });
+    },
+
+    /**
+     * For sensitive acts (break glass, exports): did this session prove who it is at its issuer
+     * (sign-in or /sso/reauth) within the last `minutes`? Real time, from the database's clock.
+     */
+    authenticatedWithin: (idHash: string, minutes = reauthMinutes) => repo.authenticatedWithin(db, idHash, minutes),
+
+    /** The session's second-factor flag (shared with the TOTP gate). */
+    secondFactorDone: (idHash: string) => repo.secondFactorDone(db, idHash),
+  };
+}
+
+export type SsoService = ReturnType<typeof ssoService>;

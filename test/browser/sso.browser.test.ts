@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LanternPage, SignInPage, startLantern, type Lantern } from '../support/browser.ts';
+import { AdminPage } from '../support/admin-pages.ts';
+import { makeUser } from '../support/factories.ts';
+import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
+import { TestProviderLogin } from '../support/sso-pages.ts';
+
+/**
+ * Single sign-on in a real browser, through a real OpenID provider (oidc-provider) that this
+ * test starts on a local port: authorization code flow with PKCE, back to Lantern.
+ */
+describe('single sign-on in the browser', () => {
+  let provider: TestProvider;
+  let lantern: Lantern;
+
+  beforeAll(async () => {
+    provider = await startTestProvider();
+    lantern = await startLantern({ sso: { issuers: [provider.issuerConfig({ label: 'Testshire Council account' })], localPasswordsOff: false } });
+    provider.start(`${lantern.baseUrl}/sso/callback`);
+  });
+  afterAll(async () => {
+    await lantern?.close();
+    await provider?.close();
+  });
+
+  it('signs a known person in through the issuer, linking them by their verified email', async () => {
+    const priya = await makeUser(lantern.db, { agencyId: lantern.partnership.agencies.childrens_social_care, teamId: lantern.partnership.teamId, name: 'Priya Shah' });
+    provider.accounts.set('priya', { email: priya.email, email_verified: true, name: 'Priya Shah', amr: ['pwd', 'mfa'] });
+    const signIn = await SignInPage.open(await lantern.newPage());
+    const login = await TestProviderLogin.from(signIn, 'Testshire Council account');
+    const myFamilies = await login.signInToMyFamilies('priya');
+    expect(await myFamilies.signedInAs()).toContain('Priya Shah');
+    const [link] = await lantern.db.query<{ issuer_id: string }>('SELECT issuer_id FROM sso_identity WHERE user_id = $1', [priya.id]);
+    expect(link.issuer_id).toBe('test-idp');
+  });
+
+  it('keeps a new person waiting until an administrator gives them a role, agency and team', async () => {
+    provider.accounts.set('sam', { email: 'sam.new@testshire.example', email_verified: true, name: 'Sam Newcomer' });
+    const page = await lantern.newPage();
+    const waiting = await (await TestProviderLogin.from(await SignInPage.open(page), 'Testshire Council account')).signInToWaiting('sam');
+    expect(await waiting.page.locator('main').innerText()).toContain('A Lantern administrator needs to give you a role, an agency and a team');
+
+    const admin = await makeUser(lantern.db, { role: 'administrator', agencyId: lantern.partnership.agencies.childrens_social_care, name: 'Ada Admin' });
+    const adminArea = await AdminPage.fromMenu(await lantern.signedIn(admin));
+    await adminArea.clickAndLoad(adminArea.page.locator('main').getByRole('link', { name: 'People waiting for access', exact: true }));
+    const list = await new LanternPage(adminArea.page).arrive('People waiting for access');
+    await list.clickAndLoad(list.page.locator('main table').getByRole('link', { name: 'Sam Newcomer', exact: true }));
+    const form = await new LanternPage(list.page).arrive('Give Sam Newcomer access');
+    expect(await form.valueOf('Email address')).toBe('sam.new@testshire.example');
+    await form.press('Give access');
+    const withErrors = await new LanternPage(form.page).arrive('Give Sam Newcomer access');
+    expect(await withErrors.errorSummary()).toEqual([{ text: 'Select the person’s agency', href: '#agencyId' }]);
+    expect(await withErrors.title()).toMatch(/^Error: /);
+    await withErrors.select('Agency', "Testshire Children's Services");
+    await withErrors.select('Team', "Riverside family support (Testshire Children's Services)");
+    await withErrors.press('Give access');
+    const userPage = await new LanternPage(withErrors.page).arrive('Sam Newcomer');
+    expect(await userPage.successBanner()).toBe('Sam Newcomer can now sign in and use Lantern');
+
+    // Sam signs in again and is in.
+    const again = await (await TestProviderLogin.from(await SignInPage.open(await lantern.newPage()), 'Testshire Council account')).signInToMyFamilies('sam');
+    expect(await again.signedInAs()).toContain('Sam Newcomer');
+  });
+
+  it('shows the sign-in settings to an administrator and hides the password form when passwords are off', async () => {
+    const admin = await makeUser(lantern.db, { role: 'administrator', agencyId: lantern.partnership.agencies.childrens_social_care, name: 'Bo Admin' });
+    const adminArea = await AdminPage.fromMenu(await lantern.signedIn(admin));
+    await adminArea.clickAndLoad(adminArea.page.locator('main').getByRole('link', { name: 'How people sign in', exact: true }));
+    const settings = await new LanternPage(adminArea.page).arrive('How people sign in');
+    await settings.choose('Can people sign in with a Lantern password?', 'No, only single sign-on');
+    await settings.press('Save sign-in settings');
+    const saved = await new LanternPage(settings.page).arrive('How people sign in');
+    expect(await saved.successBanner()).toBe('Sign-in settings saved');
+    try {
+      const signIn = await SignInPage.open(await lantern.newPage());
+      expect(await signIn.page.getByLabel('Password', { exact: true }).count()).toBe(0);
+      expect(await signIn.page.getByRole('button', { name: 'Sign in with Testshire Council account' }).count()).toBe(1);
+    } finally {
+      await saved.choose('Can people sign in with a Lantern password?', 'Yes, a password or single sign-on');
+      await saved.press('Save sign-in settings');
+    }
+  });
+});
