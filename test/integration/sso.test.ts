@@ -5,7 +5,7 @@ import { services as buildServices, type Services } from '../../src/services.ts'
 import type { SsoOptions } from '../../src/modules/sso/service.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
-import { PageClient } from '../support/http.ts';
+import { PageClient, rememberDatabase } from '../support/http.ts';
 import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { startTestProvider, type TestAccount, type TestProvider } from '../support/oidc-provider.ts';
 
@@ -113,6 +113,7 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
     };
     services = buildServices(t.db, { sessionHours: 8, clock: testClock(TEST_TODAY), sso });
     app = await buildApp({ services, sessionHours: 8 });
+    rememberDatabase(app, t.db);
     await app.ready();
   });
   afterAll(async () => {
@@ -384,6 +385,7 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
 
   it('honours LANTERN_LOCAL_PASSWORDS=off whatever the setting says', async () => {
     const forced = await buildApp({ services: buildServices(t.db, { sessionHours: 8, clock: testClock(TEST_TODAY), sso: { ...sso, localPasswordsOff: true } }), sessionHours: 8 });
+    rememberDatabase(forced, t.db);
     try {
       const user = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
       expect((await new PageClient(forced).get('/sign-in')).body).not.toContain('id="password"');

@@ -8,6 +8,10 @@ import { codeFor, currentCode } from './second-factor.ts';
 
 /** Each test app's database, so the sign-in helper can complete a second factor. */
 const databases = new WeakMap<LanternApp, Database>();
+/** For a test that builds its app itself: where PageClient finds the database to read a second-factor code from. */
+export function rememberDatabase(app: LanternApp, db: Database): void {
+  databases.set(app, db);
+}
 
 /** options: the app's settings beyond the defaults (trusted proxies, upload limits, a logger). */
 export async function testApp(db: Database, today = TEST_TODAY, options: Partial<Omit<AppOptions, 'services'>> = {}): Promise<LanternApp> {
