@@ -17,6 +17,7 @@ import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
 import { directoryService } from './modules/directory/service.ts';
+import { directoryStaffService } from './modules/directory/staff.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
 export function services(db: Database, config: Pick<Config, 'sessionHours'> & { clock: Clock }) {
@@ -24,7 +25,9 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
   const families = familiesService(db, { clock });
   const cases = casesService(db, { clock });
   const plans = plansService(db, cases, { clock });
-  const contacts = contactsService(db, cases, { clock });
+  // The directory's staff side: editors, and the services a case signposts a family to (closure and letters read them).
+  const directoryStaff = directoryStaffService(db, cases, { clock });
+  const contacts = contactsService(db, cases, { clock, signposted: (tx, caseId) => directoryStaff.signposted(tx, caseId) });
   const costs = costsService(db, { clock });
   const outcomes = outcomesService(db, cases, { clock });
   return {
@@ -43,6 +46,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
       clock,
       dueSources: [(tx, caseIds) => plans.dueItems(tx, caseIds)],
       contactSource: (tx, caseIds) => contacts.lastContacts(tx, caseIds),
+      signposted: (tx, caseId) => directoryStaff.signposted(tx, caseId),
     }),
     needsAnalysis: needsAnalysisService(db, { clock }),
     // Identification feeds agency records to the linkage engine and prices households from the unit-cost table.
@@ -62,6 +66,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours'> & { 
     outcomes,
     // The service directory (Families Information Service): public search, Open Referral UK API and feeds.
     directory: directoryService(db, { clock }),
+    directoryStaff,
   };
 }
 

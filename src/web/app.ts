@@ -22,6 +22,7 @@ import { planRoutes } from '../modules/plans/routes.ts';
 import { outcomeRoutes } from '../modules/outcomes/routes.ts';
 import { familyApi } from '../modules/families/api.ts';
 import { directoryRoutes } from '../modules/directory/routes.ts';
+import { directoryStaffRoutes } from '../modules/directory/staff-routes.ts';
 import { familyPages } from '../modules/families/routes.ts';
 import { auth } from './plugins/auth.ts';
 import { csrf } from './plugins/csrf.ts';
@@ -116,6 +117,7 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(outcomeRoutes, { services });
   await app.register(familyApi, { services });
   await app.register(directoryRoutes, { services });
+  await app.register(directoryStaffRoutes, { services });
   await app.register(openApi, { services });
 
   return Object.assign(app, { routeTable }) as unknown as LanternApp;

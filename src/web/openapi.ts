@@ -9,6 +9,7 @@ import { identificationApiPaths } from '../modules/identification/openapi.ts';
 import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
 import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
 import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
+import { directoryStaffApiPaths, directoryStaffApiSchemas } from '../modules/directory/staff-openapi.ts';
 import { paths } from './urls.ts';
 import { defaultMaxLength } from '../domain/input.ts';
 import type { Services } from '../services.ts';
@@ -47,6 +48,7 @@ export function openApiDocument(today: string) {
         ...costApiSchemas(),
         ...outcomesApiSchemas(),
         ...adminApiSchemas(),
+        ...directoryStaffApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -154,6 +156,7 @@ export function openApiDocument(today: string) {
       ...costApiPaths(),
       ...outcomesApiPaths(),
       ...adminApiPaths(),
+      ...directoryStaffApiPaths(),
     },
   };
 }

@@ -13,7 +13,8 @@ export function adminApiSchemas() {
   const user = {
     type: 'object', required: ['displayName', 'email', 'role', 'agencyId'],
     properties: { displayName: { type: 'string' }, email: { type: 'string', format: 'email' }, jobTitle: { type: 'string' }, role: { enum: userRoles },
-      agencyId: uuid, teamId: { ...uuid, nullable: true }, managedTeamIds: { type: 'array', items: uuid, description: 'Managers only' } },
+      agencyId: uuid, teamId: { ...uuid, nullable: true }, managedTeamIds: { type: 'array', items: uuid, description: 'Managers only' },
+      directoryEditor: { type: 'boolean', description: 'May add, edit and retire services in the service directory; left as it was when not sent' } },
   };
   const programme = {
     type: 'object',

@@ -10,7 +10,9 @@ import { agencyKindOptions, roleOptions, ukDateTime, userRoleLabels, userStatus 
 const admins = { config: { access: ['administrator'] as const } };
 type Body = Record<string, unknown>;
 
-const userFields = ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds', 'active', 'version'];
+const userFields = ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds', 'directoryEditor', 'active', 'version'];
+// An unticked box sends nothing: the form's answer is then no.
+const withDirectoryEditor = (body: Body) => ({ directoryEditor: 'no', ...body });
 const programmeFields = ['name', 'description', 'durationWeeks', 'maxHoursPerWeek', 'minVisitsPerWeek', 'maxVisitsPerWeek', 'firstVisitHours',
   'reviewIntervalDays', 'caseloadLimit', 'followUpMonths', 'noContactAlertDays', 'safetyPlanAtStart', 'availability', 'active', 'version'];
 
@@ -76,7 +78,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     form(request, reply, 'admin/views/user-form.njk', { pageTitle: 'Add a user', ...(await userChoices(request)), action: urls.adminNewUser() }, { role: 'practitioner' }, userFields));
 
   app.post(paths.adminNewUser, admins, async (request, reply) => submit(request, reply, urls.adminNewUser(), async (body) => {
-    const { userId, invitation } = await admin.inviteUser(request.actor, body);
+    const { userId, invitation } = await admin.inviteUser(request.actor, withDirectoryEditor(body));
     await setSessionValue(services, request, 'invitationLink', { userId, link: invitationLink(request, invitation) });
     return urls.adminUserInvited(userId);
   }));
@@ -104,7 +106,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     const user = await admin.user(request.actor, id(request, 'userId'));
     const saved = {
       displayName: user.display_name, email: user.email, jobTitle: user.job_title, role: user.role, agencyId: user.agency_id,
-      teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, version: String(user.version),
+      teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, directoryEditor: user.directory_editor ? 'yes' : '', version: String(user.version),
     };
     return form(request, reply, 'admin/views/user.njk', {
       pageTitle: user.display_name, person: user, sessionCount: await services.sessions.count(request.actor!, user.id), status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',
@@ -115,7 +117,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   app.post(paths.adminUser, admins, async (request, reply) => {
     const userId = id(request, 'userId');
     return submit(request, reply, urls.adminUser(userId), async (body) => {
-      await admin.updateUser(request.actor, userId, body);
+      await admin.updateUser(request.actor, userId, withDirectoryEditor(body));
       await notice(request, 'Changes saved');
       return urls.adminUser(userId);
     });

@@ -52,6 +52,8 @@ export interface UserInput {
   agencyId: string;
   teamId: string | null;
   managedTeamIds: string[];
+  /** May add, edit and retire services in the directory (issue 17); null when not given (an API update keeps it). */
+  directoryEditor: boolean | null;
 }
 
 export function parseUser(input: Record<string, unknown>): UserInput {
@@ -70,7 +72,8 @@ export function parseUser(input: Record<string, unknown>): UserInput {
   const managedTeamIds = list(input, 'managedTeamIds');
   if (managedTeamIds.some((id) => !uuidPattern.test(id))) errors.managedTeamIds = 'Select teams from the list';
   if (managedTeamIds.length && role !== 'manager') errors.managedTeamIds = 'Only a manager can manage teams: choose Manager, or untick the teams';
-  return done(errors, { email, displayName, jobTitle, role, agencyId, teamId, managedTeamIds });
+  const directoryEditor = input.directoryEditor === undefined ? null : bool(input, 'directoryEditor');
+  return done(errors, { email, displayName, jobTitle, role, agencyId, teamId, managedTeamIds, directoryEditor });
 }
 
 export function parseAgency(input: Record<string, unknown>): { name: string; kind: AgencyKind } {
