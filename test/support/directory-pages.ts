@@ -54,3 +54,64 @@ export class DirectoryServicePage extends DirectorySearchPage {
     return (await this.page.locator('.govuk-exit-this-page').count()) > 0;
   }
 }
+
+/** The directory editors' list (signed in, with the directory editor permission). */
+export class DirectoryEditorListPage extends LanternPage {
+  static async open(page: Page): Promise<DirectoryEditorListPage> {
+    await page.goto('/directory/services');
+    return new DirectoryEditorListPage(page).arrive('Service directory');
+  }
+
+  /** Each row's service name and last-checked text, top to bottom. */
+  async rows(): Promise<{ name: string; checked: string }[]> {
+    return this.page.locator('#directory-services tbody tr').evaluateAll((trs) => trs.map((tr) => ({
+      name: (tr.querySelector('td a')?.textContent ?? '').trim(), checked: (tr.querySelectorAll('td')[1]?.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    })));
+  }
+
+  async add(): Promise<DirectoryEditorFormPage> {
+    await this.clickAndLoad(this.page.getByRole('button', { name: 'Add a service' }));
+    return new DirectoryEditorFormPage(this.page).arrive('Add a service');
+  }
+}
+
+export class DirectoryEditorFormPage extends LanternPage {
+  async tick(legend: string, option: string): Promise<void> {
+    await this.page.getByRole('group', { name: legend, exact: true }).getByLabel(option, { exact: true }).check();
+  }
+
+  /** Sends the form expecting the error summary back on the same page. */
+  async submitExpectingErrors(button: string, heading: string): Promise<DirectoryEditorFormPage> {
+    await this.clickAndLoad(this.page.getByRole('button', { name: button, exact: true }));
+    return new DirectoryEditorFormPage(this.page).arrive(heading);
+  }
+
+  async submit(button: string, heading: string): Promise<DirectoryEditorFormPage> {
+    await this.clickAndLoad(this.page.getByRole('button', { name: button, exact: true }));
+    return new DirectoryEditorFormPage(this.page).arrive(heading);
+  }
+}
+
+/** A case's services page: search the directory, then signpost or refer the family. */
+export class CaseServicesPage extends LanternPage {
+  static async open(page: Page, caseId: string): Promise<CaseServicesPage> {
+    await page.goto(`/cases/${caseId}/services`);
+    return new CaseServicesPage(page).arrive('Services for the family');
+  }
+
+  async searchDirectory(words: string, kind: string): Promise<CaseServicesPage> {
+    await this.fill('Name or words about the service', words);
+    await this.select('Kind of help', kind);
+    await this.clickAndLoad(this.page.getByRole('button', { name: 'Search the directory' }));
+    return new CaseServicesPage(this.page).arrive('Services for the family');
+  }
+
+  async record(): Promise<CaseServicesPage> {
+    await this.clickAndLoad(this.page.getByRole('button', { name: 'Record on the case' }));
+    return new CaseServicesPage(this.page).arrive('Services for the family');
+  }
+
+  async linked(): Promise<string[]> {
+    return this.page.locator('#case-services li').evaluateAll((lis) => lis.map((li) => (li.textContent ?? '').replace(/\s+/g, ' ').trim()));
+  }
+}

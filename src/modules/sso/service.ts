@@ -1,3 +1,4 @@
+import { mayUse } from '../../domain/access/policy.ts';
 import { randomUUID, webcrypto } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Database } from '../../db/database.ts';
@@ -105,7 +106,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
     },
 
     async signInSettings(actor: Actor) {
-      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change how people sign in');
+      if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can change how people sign in');
       return {
         localPasswords: (await repo.localPasswordsSetting(db)) ?? true,
         forcedOff: options.localPasswordsOff,
@@ -114,7 +115,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
     },
 
     async setLocalPasswords(actor: Actor, body: Record<string, unknown>) {
-      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can change how people sign in');
+      if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can change how people sign in');
       const choice = body.localPasswords;
       if (choice !== 'on' && choice !== 'off') throw new ValidationError({ localPasswords: 'Select whether people can sign in with a Lantern password' });
       if (choice === 'off' && !options.issuers.length) {
@@ -245,12 +246,12 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
     pendingPerson: (id: string) => repo.pendingById(db, id),
 
     async pendingPeople(actor: Actor) {
-      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can give people access');
+      if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can give people access');
       return (await repo.pending(db)).map((p) => ({ ...p, issuerLabel: options.issuers.find((i) => i.id === p.issuer_id)?.label ?? p.issuer_id }));
     },
 
     async pendingForAdmin(actor: Actor, id: string) {
-      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can give people access');
+      if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can give people access');
       const p = await repo.pendingById(db, id);
       if (!p) throw new NotFoundError('Person waiting for access');
       return { ...p, issuerLabel: options.issuers.find((i) => i.id === p.issuer_id)?.label ?? p.issuer_id };
@@ -258,7 +259,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
 
     /** An administrator gives someone who signed in through an issuer a role, agency and team: a user linked to that identity. */
     async approve(actor: Actor, id: string, body: Record<string, unknown>): Promise<string> {
-      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can give people access');
+      if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can give people access');
       return db.transaction(async (tx) => {
         const p = await repo.pendingForUpdate(tx, id);
         if (!p) throw new NotFoundError('Person waiting for access');
@@ -271,7 +272,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
     },
 
     async refusePending(actor: Actor, id: string) {
-      if (actor.role !== 'administrator') throw new ForbiddenError('Only administrators can give people access');
+      if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can give people access');
       await db.transaction(async (tx) => {
         const p = await repo.pendingForUpdate(tx, id);
         if (!p) throw new NotFoundError('Person waiting for access');
