@@ -23,7 +23,6 @@ import { useGovukZodMessages } from './domain/zod-messages.ts';
 import { needToKnowService } from './modules/need-to-know/service.ts';
 import { governanceService } from './modules/governance/service.ts';
 import { ssoService, type SsoOptions } from './modules/sso/service.ts';
-import { directoryStaffService } from './modules/directory/staff.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
 export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock; sso?: SsoOptions }) {
@@ -32,9 +31,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const families = familiesService(db, { clock });
   const cases = casesService(db, { clock });
   const plans = plansService(db, cases, { clock });
-  // The directory's staff side: editors, and the services a case signposts a family to (closure and letters read them).
-  const directoryStaff = directoryStaffService(db, cases, { clock });
-  const contacts = contactsService(db, cases, { clock, signposted: (tx, caseId) => directoryStaff.signposted(tx, caseId) });
+  const contacts = contactsService(db, cases, { clock });
   const costs = costsService(db, { clock });
   const outcomes = outcomesService(db, cases, { clock });
   const access = accessService(db, { sessionHours: config.sessionHours });
@@ -72,7 +69,6 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
       clock,
       dueSources: [(tx, caseIds) => plans.dueItems(tx, caseIds)],
       contactSource: (tx, caseIds) => contacts.lastContacts(tx, caseIds),
-      signposted: (tx, caseId) => directoryStaff.signposted(tx, caseId),
     }),
     needsAnalysis: needsAnalysisService(db, { clock }),
     // Identification feeds agency records to the linkage engine and prices households from the unit-cost table.
@@ -88,7 +84,6 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
     directory: directoryService(db, { clock }),
     // Break glass, the data protection officer's work, subject access, legal holds and retention.
     governance: governanceService(db, { clock, breakGlassHours: config.breakGlassHours }),
-    directoryStaff,
   };
 }
 

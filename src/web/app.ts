@@ -25,7 +25,6 @@ import { planRoutes } from '../modules/plans/routes.ts';
 import { outcomeRoutes } from '../modules/outcomes/routes.ts';
 import { familyApi } from '../modules/families/api.ts';
 import { directoryRoutes } from '../modules/directory/routes.ts';
-import { directoryStaffRoutes } from '../modules/directory/staff-routes.ts';
 import { familyPages } from '../modules/families/routes.ts';
 import { needToKnowRoutes } from '../modules/need-to-know/routes.ts';
 import { governanceRoutes } from '../modules/governance/routes.ts';
@@ -127,7 +126,6 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(directoryRoutes, { services });
   await app.register(needToKnowRoutes, { services });
   await app.register(governanceRoutes, { services });
-  await app.register(directoryStaffRoutes, { services });
   await app.register(openApi, { services });
 
   return Object.assign(app, { routeTable }) as unknown as LanternApp;

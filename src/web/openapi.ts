@@ -12,7 +12,6 @@ import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
 import { needToKnowApiPaths, needToKnowApiSchemas } from '../modules/need-to-know/openapi.ts';
 import { governanceApiPaths, governanceApiSchemas } from '../modules/governance/openapi.ts';
 import { rulesApiPathItems, rulesApiSchemas } from '../modules/admin/rules-openapi.ts';
-import { directoryStaffApiPaths, directoryStaffApiSchemas } from '../modules/directory/staff-openapi.ts';
 import { paths } from './urls.ts';
 import { defaultMaxLength } from '../domain/input.ts';
 import type { Services } from '../services.ts';
@@ -57,7 +56,6 @@ export function openApiDocument(today: string) {
         ...needToKnowApiSchemas(),
         ...governanceApiSchemas(),
         ...rulesApiSchemas(),
-        ...directoryStaffApiSchemas(),
         ValidationError: { type: 'object', properties: { error: { const: 'validation' }, message: { type: 'string' }, fields: { type: 'object', additionalProperties: { type: 'string' } } } },
       },
     },
@@ -183,7 +181,6 @@ export function openApiDocument(today: string) {
       ...needToKnowApiPaths(),
       ...governanceApiPaths(),
       ...rulesApiPathItems(),
-      ...directoryStaffApiPaths(),
     },
   };
 }

@@ -189,15 +189,6 @@ export function decideReferral(facts: AccessFacts, permission: ReferralPermissio
   return refused;
 }
 
-/**
- * Directory editors (issue 17): who may add, edit, retire and mark as checked the services in the
- * public directory. A permission given to a person (the `directory_editor` flag an administrator
- * sets), whatever their role; nothing in the directory is about a family.
- */
-export function decideDirectoryEdit(editor: { active: boolean; directoryEditor: boolean }): Decision {
-  return editor.active && editor.directoryEditor ? { allowed: true, basis: 'directory editor' } : refused;
-}
-
 /** Agencies whose practitioners and managers deliver services to families, and so may join a team around the family. */
 export const serviceAgencyKinds: readonly AgencyKind[] = agencyKinds;
 

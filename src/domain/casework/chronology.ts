@@ -9,7 +9,7 @@ export const chronologyEntryTypes = ['incident', 'health', 'education', 'police'
 export type ChronologyEntryType = (typeof chronologyEntryTypes)[number];
 
 export const chronologyTypes = [
-  'referral', 'legal_status', 'need', 'allocation', 'assessment', 'plan', 'service', 'closure', 'contact', ...chronologyEntryTypes,
+  'referral', 'legal_status', 'need', 'allocation', 'assessment', 'plan', 'closure', 'contact', ...chronologyEntryTypes,
 ] as const;
 export type ChronologyType = (typeof chronologyTypes)[number];
 
@@ -20,7 +20,6 @@ export const chronologyTypeLabels: Record<ChronologyType, string> = {
   allocation: 'Allocation',
   assessment: 'Assessment',
   plan: 'Family plan',
-  service: 'Signposted or referred to a service',
   closure: 'Closure',
   contact: 'Contact (visit, call or meeting)',
   incident: 'Incident',
@@ -72,9 +71,6 @@ export function caseEventEntry(event: string, note: string): { type: ChronologyT
     case 'agree_plan': return { type: 'plan', title: 'Family plan agreed', detail: note };
     case 'review_plan': return { type: 'plan', title: 'Family plan reviewed', detail: note };
     case 'close': return { type: 'closure', title: 'Case closed', detail: note };
-    // From the service directory (issue 17): the note starts with the service's name.
-    case 'signpost_service': return { type: 'service', title: 'Signposted to a service', detail: note };
-    case 'refer_to_service': return { type: 'service', title: 'Referred to a service', detail: note };
     case 'record_contact': return null;
     default: return { type: 'other', title: event.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()), detail: note };
   }

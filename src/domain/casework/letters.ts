@@ -12,13 +12,12 @@ export const letterRecipients = ['family', 'referrer'] as const;
 export type LetterRecipient = (typeof letterRecipients)[number];
 export const letterRecipientLabels: Record<LetterRecipient, string> = { family: 'The family', referrer: 'The referrer' };
 
-// servicesNearYou (issue 17): directory services the case signposted the family to, with how to reach them; empty unless added.
-export const letterSections = ['didTogether', 'progress', 'nextSteps', 'servicesNearYou', 'whoToContact'] as const;
+export const letterSections = ['didTogether', 'progress', 'nextSteps', 'whoToContact'] as const;
 export type LetterSection = (typeof letterSections)[number];
 
 export const letterHeadings: Record<LetterRecipient, Record<LetterSection, string>> = {
-  family: { didTogether: 'What we did together', progress: 'The progress you have made', nextSteps: 'What happens next', servicesNearYou: 'Services near you', whoToContact: 'Who to contact' },
-  referrer: { didTogether: 'What we did', progress: 'Progress made', nextSteps: 'What happens next', servicesNearYou: 'Services the family has been told about', whoToContact: 'Who to contact' },
+  family: { didTogether: 'What we did together', progress: 'The progress you have made', nextSteps: 'What happens next', whoToContact: 'Who to contact' },
+  referrer: { didTogether: 'What we did', progress: 'Progress made', nextSteps: 'What happens next', whoToContact: 'Who to contact' },
 };
 
 export interface Practitioner {
@@ -62,7 +61,6 @@ export interface LetterDraft {
   didTogether: string;
   progress: string;
   nextSteps: string;
-  servicesNearYou: string;
   whoToContact: string;
   signedByName: string;
   signedByRole: string;
@@ -148,7 +146,6 @@ export function familyLetterDraft(f: LetterFacts): LetterDraft {
     didTogether: paragraphs(familyOpening(f), f.didTogether),
     progress: f.progress.trim(),
     nextSteps: f.nextSteps.trim() || 'We will keep working together on the things that matter to your family. I will be in touch to arrange when we next meet.',
-    servicesNearYou: '',
     whoToContact: `${contactSentence} You can also ask to speak to a manager at any time.`,
     signedByName: f.writer.name,
     signedByRole: f.writer.jobTitle,
@@ -171,7 +168,6 @@ export function referrerLetterDraft(f: LetterFacts): LetterDraft {
     didTogether: referrerOpening(f),
     progress: 'The family are working with me on the goals in their family plan. I will share more detail with their agreement if it would help your work with them.',
     nextSteps: 'I will keep working with the family on the goals they have chosen, and I will let you know how things are going.',
-    servicesNearYou: '',
     whoToContact: `If you would like to talk about this, or if you have new information that would help the family, please contact ${who}.`,
     signedByName: f.writer.name,
     signedByRole: f.writer.jobTitle,

@@ -9,7 +9,7 @@ import type { Actor } from '../../domain/actor.ts';
 import type { AgencyKind } from '../../domain/codes.ts';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import {
-  decideDirectoryEdit, decideFamily, decideReferral, mayUse, referralFilterSql, type Feature,
+  decideFamily, decideReferral, mayUse, referralFilterSql, type Feature,
   type AccessFacts, type Decision, type FamilyPermission, type FamilyTie, type ReferralFacts, type ReferralPermission,
 } from '../../domain/access/policy.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -80,12 +80,6 @@ export async function familyDecision(q: Queryable, actor: Actor, permission: Fam
 
 export async function referralDecision(q: Queryable, actor: Actor, permission: ReferralPermission, referral: ReferralFacts): Promise<Decision> {
   return decideReferral(await loadFacts(q, actor, referral.familyId ? [referral.familyId] : []), permission, referral);
-}
-
-/** May this person edit the service directory (the `directory_editor` permission)? */
-export async function directoryEditDecision(q: Queryable, actor: Actor): Promise<Decision> {
-  const [row] = await q.query<{ active: boolean; directory_editor: boolean }>('SELECT active, directory_editor FROM app_user WHERE id = $1', [actor.id]);
-  return decideDirectoryEdit({ active: row?.active ?? false, directoryEditor: row?.directory_editor ?? false });
 }
 
 /** Which of these families the actor holds `permission` on. */

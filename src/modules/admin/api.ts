@@ -19,7 +19,7 @@ function user(u: AdminUserRow) {
   return {
     id: u.id, email: u.email, displayName: u.display_name, jobTitle: u.job_title, role: u.role, agencyId: u.agency_id, agencyName: u.agency_name,
     teamId: u.team_id, teamName: u.team_name, managedTeamIds: u.managed_team_ids, frontDoorScreener: u.front_door_screener, status: !u.active ? 'disabled' : u.invited ? 'invited' : 'active',
-    lastSignInAt: u.last_sign_in_at, directoryEditor: u.directory_editor, version: u.version,
+    lastSignInAt: u.last_sign_in_at, version: u.version,
   };
 }
 

@@ -14,8 +14,7 @@ export function adminApiSchemas() {
     type: 'object', required: ['displayName', 'email', 'role', 'agencyId'],
     properties: { displayName: { type: 'string' }, email: { type: 'string', format: 'email' }, jobTitle: { type: 'string' }, role: { enum: userRoles },
       agencyId: uuid, teamId: { ...uuid, nullable: true }, managedTeamIds: { type: 'array', items: uuid, description: 'Managers only' },
-      frontDoorScreener: { type: 'boolean', description: 'Screens referrals sent to the partnership’s front door (managers only; refused with a field error for another role)' },
-      directoryEditor: { type: 'boolean', description: 'May add, edit and retire services in the service directory; left as it was when not sent' } },
+      frontDoorScreener: { type: 'boolean', description: 'Screens referrals sent to the partnership’s front door (managers only; refused with a field error for another role)' } },
   };
   const programme = {
     type: 'object',

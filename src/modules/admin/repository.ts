@@ -9,7 +9,6 @@ export interface AdminUserRow {
   role: UserRole;
   agency_id: string;
   agency_name: string;
-  directory_editor: boolean;
   team_id: string | null;
   team_name: string | null;
   active: boolean;
@@ -50,7 +49,7 @@ const programmeParams = (p: ProgrammeFields) => [p.name, p.description, p.durati
 export interface DistrictRow { id: string; name: string; version: number }
 
 const userColumns = `u.id, u.email, u.display_name, u.job_title, u.role, u.agency_id, a.name AS agency_name, u.team_id, t.name AS team_name,
-  u.active, (u.password_hash = '') AS invited, u.version, u.front_door_screener, u.directory_editor,
+  u.active, (u.password_hash = '') AS invited, u.version, u.front_door_screener,
   (SELECT max(e.at) FROM audit_event e WHERE e.user_id = u.id AND e.action = 'sign-in' AND e.outcome = 'allowed') AS last_sign_in_at,
   ARRAY(SELECT tm.team_id::text FROM team_manager tm WHERE tm.user_id = u.id ORDER BY tm.team_id) AS managed_team_ids`;
 const userFrom = 'FROM app_user u JOIN agency a ON a.id = u.agency_id LEFT JOIN team t ON t.id = u.team_id';
@@ -74,13 +73,13 @@ export const adminRepository = {
   emailTaken: async (q: Queryable, email: string, exceptId: string | null): Promise<boolean> =>
     (await q.query('SELECT 1 FROM app_user WHERE lower(email) = lower($1) AND id IS DISTINCT FROM $2', [email, exceptId])).length > 0,
 
-  insertUser: (q: Queryable, u: { id: string; email: string; displayName: string; jobTitle: string; role: UserRole; agencyId: string; teamId: string | null; passwordHash: string; frontDoorScreener?: boolean; directoryEditor?: boolean }) =>
-    q.query(`INSERT INTO app_user (id, email, display_name, job_title, password_hash, role, agency_id, team_id, front_door_screener, directory_editor) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [u.id, u.email, u.displayName, u.jobTitle, u.passwordHash, u.role, u.agencyId, u.teamId, u.frontDoorScreener ?? false, u.directoryEditor ?? false]),
+  insertUser: (q: Queryable, u: { id: string; email: string; displayName: string; jobTitle: string; role: UserRole; agencyId: string; teamId: string | null; passwordHash: string; frontDoorScreener?: boolean }) =>
+    q.query(`INSERT INTO app_user (id, email, display_name, job_title, password_hash, role, agency_id, team_id, front_door_screener) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [u.id, u.email, u.displayName, u.jobTitle, u.passwordHash, u.role, u.agencyId, u.teamId, u.frontDoorScreener ?? false]),
 
-  updateUser: (q: Queryable, u: { id: string; version: number; email: string; displayName: string; jobTitle: string; role: UserRole; agencyId: string; teamId: string | null; frontDoorScreener: boolean; directoryEditor: boolean }) =>
-    updated(q, `UPDATE app_user SET email = $3, display_name = $4, job_title = $5, role = $6, agency_id = $7, team_id = $8, front_door_screener = $9, directory_editor = $10, version = version + 1
-                 WHERE id = $1 AND version = $2`, [u.id, u.version, u.email, u.displayName, u.jobTitle, u.role, u.agencyId, u.teamId, u.frontDoorScreener, u.directoryEditor]),
+  updateUser: (q: Queryable, u: { id: string; version: number; email: string; displayName: string; jobTitle: string; role: UserRole; agencyId: string; teamId: string | null; frontDoorScreener: boolean }) =>
+    updated(q, `UPDATE app_user SET email = $3, display_name = $4, job_title = $5, role = $6, agency_id = $7, team_id = $8, front_door_screener = $9, version = version + 1
+                 WHERE id = $1 AND version = $2`, [u.id, u.version, u.email, u.displayName, u.jobTitle, u.role, u.agencyId, u.teamId, u.frontDoorScreener]),
 
   setManagedTeams: async (q: Queryable, userId: string, teamIds: string[]) => {
     await q.query('DELETE FROM team_manager WHERE user_id = $1', [userId]);

@@ -11,9 +11,7 @@ import { rolesWith } from '../../domain/access/policy.ts';
 const admins = { config: { access: rolesWith('admin.manage') } };
 type Body = Record<string, unknown>;
 
-const userFields = ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds', 'frontDoorScreener', 'directoryEditor', 'active', 'version'];
-// An unticked box sends nothing: the form's answer is then no.
-const withDirectoryEditor = (body: Body) => ({ directoryEditor: 'no', ...body });
+const userFields = ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds', 'frontDoorScreener', 'active', 'version'];
 const programmeFields = ['name', 'description', 'durationWeeks', 'maxHoursPerWeek', 'minVisitsPerWeek', 'maxVisitsPerWeek', 'firstVisitHours',
   'reviewIntervalDays', 'caseloadLimit', 'followUpMonths', 'noContactAlertDays', 'safetyPlanAtStart', 'availability', 'active', 'version'];
 
@@ -79,7 +77,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     form(request, reply, 'admin/views/user-form.njk', { pageTitle: 'Add a user', ...(await userChoices(request)), action: urls.adminNewUser() }, { role: 'practitioner' }, userFields));
 
   app.post(paths.adminNewUser, admins, async (request, reply) => submit(request, reply, urls.adminNewUser(), async (body) => {
-    const { userId, invitation } = await admin.inviteUser(request.actor, withDirectoryEditor(body));
+    const { userId, invitation } = await admin.inviteUser(request.actor, body);
     await setSessionValue(services, request, 'invitationLink', { userId, link: invitationLink(request, invitation) });
     return urls.adminUserInvited(userId);
   }));
@@ -107,7 +105,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     const user = await admin.user(request.actor, id(request, 'userId'));
     const saved = {
       displayName: user.display_name, email: user.email, jobTitle: user.job_title, role: user.role, agencyId: user.agency_id,
-      teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, frontDoorScreener: user.front_door_screener ? 'yes' : '', directoryEditor: user.directory_editor ? 'yes' : '', version: String(user.version),
+      teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, frontDoorScreener: user.front_door_screener ? 'yes' : '', version: String(user.version),
     };
     return form(request, reply, 'admin/views/user.njk', {
       pageTitle: user.display_name, person: user, sessionCount: await services.sessions.count(request.actor!, user.id), status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',
@@ -118,7 +116,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
   app.post(paths.adminUser, admins, async (request, reply) => {
     const userId = id(request, 'userId');
     return submit(request, reply, urls.adminUser(userId), async (body) => {
-      await admin.updateUser(request.actor, userId, withDirectoryEditor(body));
+      await admin.updateUser(request.actor, userId, body);
       await notice(request, 'Changes saved');
       return urls.adminUser(userId);
     });

@@ -29,7 +29,7 @@ export async function rulesApi(app: FastifyInstance, { services }: { services: S
     return { ...current, version: rulesVersion(current) };
   });
   app.put(api.levelOfNeedRules, admins, async (request) => {
-    const saved = await admin.putLevelRules(request.actor, request.body);
+    const saved = await admin.putLevelRules(request.actor, jsonBody(request.body));
     return { ...saved, version: rulesVersion(saved) };
   });
 

@@ -55,8 +55,6 @@ export interface UserInput {
   managedTeamIds: string[];
   /** Screens referrals sent to the partnership's front door (managers only). */
   frontDoorScreener: boolean;
-  /** May add, edit and retire services in the directory (issue 17); null when not given (an API update keeps it). */
-  directoryEditor: boolean | null;
 }
 
 export function parseUser(input: Record<string, unknown>): UserInput {
@@ -79,8 +77,7 @@ export function parseUser(input: Record<string, unknown>): UserInput {
   const frontDoorScreener = flag === true || (typeof flag === 'string' && ['yes', 'true', 'on'].includes(flag));
   // Screening is the managers' feature (src/domain/access/policy.ts).
   if (frontDoorScreener && !mayUse(role, 'referral.screen')) errors.frontDoorScreener = 'Only a manager can screen front door referrals: choose Manager, or untick it';
-  const directoryEditor = input.directoryEditor === undefined ? null : bool(input, 'directoryEditor');
-  return done(errors, { email, displayName, jobTitle, role, agencyId, teamId, managedTeamIds, frontDoorScreener, directoryEditor });
+  return done(errors, { email, displayName, jobTitle, role, agencyId, teamId, managedTeamIds, frontDoorScreener });
 }
 
 export function parseAgency(input: Record<string, unknown>): { name: string; kind: AgencyKind } {

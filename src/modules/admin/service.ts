@@ -120,7 +120,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       return db.transaction(async (tx) => {
         await checkUserLinks(tx, input, null);
         const userId = randomUUID();
-        await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: '', frontDoorScreener: input.frontDoorScreener, directoryEditor: input.directoryEditor ?? false });
+        await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: '', frontDoorScreener: input.frontDoorScreener });
         await repo.setManagedTeams(tx, userId, input.managedTeamIds);
         await audited(tx, actor, 'create-user', 'user', userId, null, input);
         return { userId, invitation: await issueInvitation(tx, actor, userId) };
@@ -148,7 +148,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
         if (!before) throw new NotFoundError('User');
         await checkUserLinks(tx, input, id);
         if (actor && actor.id === id && input.role !== 'administrator') throw new ValidationError({ role: 'You cannot take away your own administrator role: ask another administrator' });
-        if (!(await repo.updateUser(tx, { id, version: expected, ...input, directoryEditor: input.directoryEditor ?? before.directory_editor }))) throw stale('person');
+        if (!(await repo.updateUser(tx, { id, version: expected, ...input }))) throw stale('person');
         await repo.setManagedTeams(tx, id, input.role === 'manager' ? input.managedTeamIds : []);
         const { version: _v, last_sign_in_at: _l, ...was } = before;
         await audited(tx, actor, 'update-user', 'user', id, was, input);

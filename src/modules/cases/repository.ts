@@ -90,12 +90,6 @@ export const casesRepository = {
       [caseId, event, from, to, byUser, note, at]);
   },
 
-  /** An event on the case that does not change its state (a signposting to a service, say), for the case history and the chronology. */
-  async addEvent(q: Queryable, caseId: string, state: CaseState, event: string, byUser: string, at: Date, note: string) {
-    await q.query('INSERT INTO case_event (case_id, event, from_state, to_state, by_user, note, at) VALUES ($1, $2, $3, $3, $4, $5, $6)',
-      [caseId, event, state, byUser, note, at]);
-  },
-
   async setKeyWorker(q: Queryable, caseId: string, userId: string, overCaseloadReason: string, at: Date) {
     await q.query(
       `UPDATE casefile SET key_worker_id = $2, allocated_at = $4, over_caseload_reason = $3, version = version + 1 WHERE id = $1`,

@@ -59,8 +59,6 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
   return {
     withCase,
     applyEvent,
-    /** Records an event that leaves the case's state as it is (it shows in the case history and the family chronology). */
-    recordEvent: (tx: Queryable, c: CaseRow, event: string, actor: Actor, note: string) => repo.addEvent(tx, c.id, c.state, event, actor.id, clock.now(), note),
 
     programmes: () => repo.programmes(db),
 

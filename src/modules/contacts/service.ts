@@ -37,8 +37,6 @@ export interface ContactsOptions {
   /** Local policy for the out-of-hours default (07:30 to 20:00 on weekdays unless set). */
   outOfHoursRule?: OutOfHoursRule;
   timeZone?: string;
-  /** The directory services the case signposted the family to, with contact details (issue 17): the family's letter offers them as "Services near you". */
-  signposted?: (tx: Queryable, caseId: string) => Promise<{ name: string; contact: string }[]>;
 }
 
 /** zod issues as { field: message }, with list items ('presentPersonIds.0') reported on the list. */
@@ -102,7 +100,7 @@ function contactView(c: ContactRow, present: { id: string; name: string; givenNa
 function letterView(l: LetterRow) {
   const draft: LetterDraft = {
     recipient: l.recipient, recipientName: l.recipient_name, recipientAddress: l.recipient_address, subject: l.subject, salutation: l.salutation,
-    didTogether: l.did_together, progress: l.progress, nextSteps: l.next_steps, servicesNearYou: l.services_near_you, whoToContact: l.who_to_contact,
+    didTogether: l.did_together, progress: l.progress, nextSteps: l.next_steps, whoToContact: l.who_to_contact,
     signedByName: l.signed_by_name, signedByRole: l.signed_by_role, organisation: l.organisation,
   };
   return {
@@ -348,7 +346,6 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
         const contact = await contactIn(tx, caseId, contactId);
         const { facts, consentWarning } = await letterFacts(tx, actor, c, contact, recipient);
         const draft = recipient === 'family' ? familyLetterDraft(facts) : referrerLetterDraft(facts);
-        if (recipient === 'family' && options.signposted) draft.servicesNearYou = (await options.signposted(tx, caseId)).map((s) => s.contact).join('\n\n');
         return { case: caseSummary(c), contact, draft, headings: letterHeadings[recipient], consentWarning };
       }),
 
@@ -378,7 +375,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
         await repo.insertLetter(tx, {
           id, caseId, contactId: fields.contactId, recipient: fields.recipient, recipientName: fields.recipientName, recipientAddress: fields.recipientAddress,
           letterDate: today(), subject: fields.subject, salutation: fields.salutation, didTogether: fields.didTogether, progress: fields.progress,
-          nextSteps: fields.nextSteps, servicesNearYou: fields.servicesNearYou, whoToContact: fields.whoToContact, signedByName: writer.display_name, signedByRole: writer.job_title,
+          nextSteps: fields.nextSteps, whoToContact: fields.whoToContact, signedByName: writer.display_name, signedByRole: writer.job_title,
           organisation: writer.agency_name, createdBy: actor.id, createdAt: options.clock.now(),
         });
         await auditRepository.insert(tx, { userId: actor.id, action: 'save-letter', recordType: 'letter', recordId: id, familyId: c.family_id, outcome: 'allowed', ip: actor.ip, detail: { recipient: fields.recipient } });

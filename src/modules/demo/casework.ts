@@ -25,8 +25,6 @@ export async function seedDemoCasework(services: Services): Promise<{ cases: num
   const manager = await actorFor(services, demoSignIns[1].email);
   // The demo manager screens the partnership's front door (referrals not sent to a particular team).
   await services.db.query('UPDATE app_user SET front_door_screener = true WHERE id = $1', [manager.id]);
-  // The demo key worker also keeps the service directory up to date (issue 17: the directory editor permission).
-  await services.db.query('UPDATE app_user SET directory_editor = true WHERE id = $1', [keyWorker.id]);
   // Each family's first parent or carer by name, so a referral's reasons fit the household it is about.
   const led = await services.db.query<{ family_id: string; family_name: string; carer: string | null }>(
     `SELECT fp.family_id, f.family_name,

@@ -347,55 +347,6 @@ export const directoryRepository = {
   },
 };
 
-export interface EditorListRow {
-  id: string; name: string; organization_name: string | null; status: string; assured_date: string | null; version: number; stale: boolean; total: number;
-}
-
-export interface CaseServiceRow {
-  id: string; case_id: string; service_id: string; kind: 'signpost' | 'referral'; service_name: string; note: string; made_on: string;
-  made_by_name: string; status: string | null;
-}
-
-/** The staff side (issue 17): editors' list, status changes, checking, and the services a case signposts a family to. */
-export const directoryStaffRepository = {
-  /** Services not retired, stale first (not checked since `staleOn`, or never), then the longest unchecked, then by name. */
-  editorList: (q: Queryable, staleOn: string, page: { limit: number; offset: number }) =>
-    q.query<EditorListRow>(`SELECT s.id, s.name, o.name AS organization_name, s.status, s.assured_date::text AS assured_date, s.version,
-        (s.assured_date IS NULL OR s.assured_date <= $1::date) AS stale, count(*) OVER ()::int AS total
-      FROM directory_service s LEFT JOIN directory_organization o ON o.id = s.organization_id
-      WHERE s.status <> 'defunct'
-      ORDER BY (s.assured_date IS NULL OR s.assured_date <= $1::date) DESC, s.assured_date ASC NULLS FIRST, s.name, s.id
-      LIMIT $2 OFFSET $3`, [staleOn, page.limit, page.offset]),
-
-  staleCount: async (q: Queryable, staleOn: string) =>
-    (await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM directory_service WHERE status <> 'defunct' AND (assured_date IS NULL OR assured_date <= $1::date)`, [staleOn]))[0].n,
-
-  organisationByName: async (q: Queryable, name: string) =>
-    (await q.query<{ id: string }>('SELECT id FROM directory_organization WHERE lower(name) = lower($1) ORDER BY id LIMIT 1', [name]))[0]?.id ?? null,
-
-  /** The service's version, locked for this transaction (null: no such service). */
-  lockedVersion: async (q: Queryable, id: string) =>
-    (await q.query<{ version: number; hide_address: boolean }>('SELECT version, hide_address FROM directory_service WHERE id = $1 FOR UPDATE', [id]))[0] ?? null,
-
-  /** Retires (status defunct) or marks as checked; false when someone saved first. */
-  retire: async (q: Queryable, id: string, version: number, on: string, by: string, at: string) =>
-    (await q.query(`UPDATE directory_service SET status = 'defunct', retired_on = $3::date, updated_by = $4, last_modified = $5::timestamptz, version = version + 1
-      WHERE id = $1 AND version = $2 RETURNING id`, [id, version, on, by, at])).length === 1,
-
-  markChecked: async (q: Queryable, id: string, version: number, on: string, by: string, at: string) =>
-    (await q.query(`UPDATE directory_service SET assured_date = $3::date, updated_by = $4, last_modified = $5::timestamptz, version = version + 1
-      WHERE id = $1 AND version = $2 RETURNING id`, [id, version, on, by, at])).length === 1,
-
-  insertCaseService: (q: Queryable, l: { id: string; caseId: string; serviceId: string; kind: string; serviceName: string; note: string; madeOn: string; madeBy: string; madeAt: string }) =>
-    q.query(`INSERT INTO case_service_link (id, case_id, service_id, kind, service_name, note, made_on, made_by, made_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::timestamptz)`, [l.id, l.caseId, l.serviceId, l.kind, l.serviceName, l.note, l.madeOn, l.madeBy, l.madeAt]),
-
-  caseServices: (q: Queryable, caseId: string) =>
-    q.query<CaseServiceRow>(`SELECT l.id, l.case_id, l.service_id, l.kind, l.service_name, l.note, l.made_on::text AS made_on, u.display_name AS made_by_name, s.status
-      FROM case_service_link l JOIN app_user u ON u.id = l.made_by LEFT JOIN directory_service s ON s.id = l.service_id
-      WHERE l.case_id = $1 ORDER BY l.made_at, l.id`, [caseId]),
-};
-
 export interface TermRow {
   id: string; code: string | null; name: string; description: string; parent_id: string | null; taxonomy_id: string | null; taxonomy_name: string | null; term_uri: string | null;
 }

@@ -12,7 +12,6 @@ export const closureSchema = z.object({
   stepDownTier: z.coerce.number({ error: tierMessage }).int(tierMessage).min(1, tierMessage).max(4, tierMessage),
   stepDownTo: z.string({ error: 'Enter the name of the service the family is stepping down to' }).trim()
     .min(1, 'Enter the name of the service the family is stepping down to').max(200, 'The service name must be 200 characters or fewer'),
-  stepDownServiceId: z.string().max(50).optional().describe('A directory service the case signposted the family to (its id; "other" or none for a service typed in stepDownTo). Its name becomes the step-down destination, followed by anything in stepDownTo'),
   closingSummary: z.string({ error: 'Enter a closing summary' }).trim().min(1, 'Enter a closing summary')
     .max(5000, 'The closing summary must be 5,000 characters or fewer'),
   version: versionSchema(),

@@ -35,8 +35,6 @@ export interface WorkOptions {
   dueSources?: DueSource[];
   /** Contacts and first visits from the contacts module; without it, the case's record_contact events stand in. */
   contactSource?: ContactSource;
-  /** The directory services the case signposted the family to (issue 17), offered at closure as where the family steps down to. */
-  signposted?: (tx: Queryable, caseId: string) => Promise<{ serviceId: string; name: string }[]>;
 }
 
 export const closeRefusal = 'Only a manager can close a case. Ask your manager to close this case.';
@@ -52,18 +50,6 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
 
   const instant = () => options.clock.now().toISOString();
   const today = () => options.clock.today();
-
-  /** A step-down service chosen from those the case signposted to names the destination (with anything typed after it). */
-  async function withStepDownService(actor: Actor, caseId: string, input: unknown): Promise<unknown> {
-    const raw = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
-    const chosenId = typeof raw.stepDownServiceId === 'string' ? raw.stepDownServiceId : '';
-    if (!chosenId || chosenId === 'other' || !options.signposted) return input;
-    const offered = await cases.withCase(actor, caseId, 'view-case-services', (tx) => options.signposted!(tx, caseId));
-    const chosen = offered.find((s) => s.serviceId === chosenId);
-    if (!chosen) throw new ValidationError({ stepDownServiceId: 'Choose one of the services this case signposted the family to, or another service' });
-    const typed = typeof raw.stepDownTo === 'string' ? raw.stepDownTo.trim() : '';
-    return { ...raw, stepDownTo: typed && typed !== chosen.name ? `${chosen.name}; ${typed}` : chosen.name };
-  }
 
   function programmeOf(r: WorkCaseRow) {
     return {
@@ -225,7 +211,6 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
         const check = transition(c.state, 'close');
         const months = r.follow_up_months.length ? r.follow_up_months : defaultFollowUpMonths;
         return {
-          signposted: options.signposted ? await options.signposted(tx, caseId) : [],
           case: { id: c.id, reference: c.reference, familyId: c.family_id, familyName: c.family_name, programmeName: c.programme_name, state: c.state, stateLabel: caseStateLabels[c.state], keyWorkerName: c.key_worker_name, version: c.version },
           mayClose: offers(actor, 'case.close'),
           refusal: check.ok ? null : check.reason,
@@ -242,7 +227,7 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
       await requireFeature(actor, 'case.close', closeRefusal, {
         q: db, action: 'close-case', recordType: 'case', recordId: caseId, familyId: async () => (await repo.caseForWork(db, caseId))?.family_id ?? null,
       });
-      const fields = parse(closureSchema, await withStepDownService(actor, caseId, input));
+      const fields = parse(closureSchema, input);
       return cases.withCase(actor, caseId, 'close-case', async (tx, c) => {
         const check = transition(c.state, 'close');
         if (!check.ok) throw new RuleViolation(check.reason);
