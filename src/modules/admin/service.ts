@@ -337,7 +337,14 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     /** The API's PUT: the rules as JSON with the version read, checked as the form checks them. */
     async putLevelRules(actor: Admin, input: unknown) {
       requireAdministrator(actor);
-      const rules = rulesFromJson(input);
+      let rules: ReturnType<typeof rulesFromJson>;
+      try {
+        rules = rulesFromJson(input);
+      } catch (error) {
+        if (error instanceof ValidationError) throw error;
+        // Input of a shape the form reader never meets (a number where a list goes) is still the caller's mistake.
+        throw new ValidationError({ rules: 'Send the rules in the shape GET /api/v1/level-of-need-rules answers' });
+      }
       const before = await levelRules.get();
       const sent = input && typeof input === 'object' ? (input as Record<string, unknown>).version : undefined;
       if (typeof sent !== 'string' || !sent) throw new ValidationError({ version: 'Send the version you read (GET gives it)' });
