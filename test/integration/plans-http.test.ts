@@ -8,6 +8,8 @@ import { services, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { urls } from '../../src/web/urls.ts';
 import { testClock } from '../support/clock.ts';
+import { fieldErrors } from '../../src/domain/errors.ts';
+import { memberAssessmentSchemaFor } from '../../src/modules/plans/schemas.ts';
 
 /** The text of the GOV.UK error summary links and where each goes. */
 function errorSummary(html: string): { text: string; href: string }[] {
@@ -187,6 +189,40 @@ describe.each(engines)('plans pages and API on %s', (engine) => {
     const safety = await client.get(urls.safetyPlan(caseId));
     expect(errorSummary(safety.body)).toEqual([{ text: 'Enter a phone number, like 01632 960 001 or 999', href: '#contactPhone-2' }]);
     expect(safety.body).toContain('value="ring her"');
+  });
+
+  it('reports every problem with an action, the contract and the review date at once, the dates against the clock among them (issue 15)', async () => {
+    const client = kw();
+    await client.signIn(keyWorker.email, testPassword);
+    const goalId = (await api('GET', `/api/v1/cases/${caseId}/plan`)).json().draft.goals[0].id;
+    await client.get(urls.newPlanAction(caseId, goalId));
+    const posted = await client.post(urls.newPlanAction(caseId, goalId), {
+      description: '', owner: 'agency', ownerName: '', 'dueOn-day': '1', 'dueOn-month': '11', 'dueOn-year': '2026', status: 'not_started', version: '1',
+    });
+    expect(posted.headers.location).toBe(urls.newPlanAction(caseId, goalId));
+    const action = await client.get(urls.newPlanAction(caseId, goalId));
+    expect(action.body).toContain('<title>Error: ');
+    expect(errorSummary(action.body)).toEqual(expect.arrayContaining([
+      { text: 'Enter what will be done', href: '#description' },
+      { text: 'Enter the name of the agency or service', href: expect.stringMatching(/^#ownerName/) },
+      { text: 'The due date must be today or in the future', href: '#dueOn-day' },
+    ]));
+    expect(errorSummary(action.body)).toHaveLength(3);
+    expect(action.body).toMatch(/name="dueOn-month"[^>]*value="11"|value="11"[^>]*name="dueOn-month"/);
+
+    const contract = await api('PUT', `/api/v1/cases/${caseId}/contract`, { familyCommitments: '', keyWorkerCommitments: 'Visit weekly', consequences: 'We talk', agreedOn: '2026-12-01', version: 0 });
+    expect(contract.statusCode).toBe(400);
+    expect(contract.json().fields).toEqual({ familyCommitments: 'Enter what the family will do', agreedOn: 'The date the family agreed must be today or in the past' });
+
+    const review = await api('PUT', `/api/v1/cases/${caseId}/plan/review-date`, { reviewDate: '2026-11-25', version: 'x' });
+    expect(review.statusCode).toBe(400);
+    expect(review.json().fields.reviewDate).toBe('The review date must be in the future');
+    expect(Object.keys(review.json().fields)).toEqual(expect.arrayContaining(['reviewDate', 'version']));
+
+    // A member's part: a code that does not apply to them is reported with the other problems.
+    const member = memberAssessmentSchemaFor({ allowed: new Set(['1B']), wrong: (code) => `${code} does not apply to a parent` })
+      .safeParse({ needs: 'x'.repeat(5001), factorCodes: ['1B', '7A'], version: 0 });
+    expect(fieldErrors(member.error!)).toEqual({ needs: 'Needs must be 5,000 characters or fewer', factorCodes: '7A does not apply to a parent' });
   });
 
   it('prints the contract and the safety plan without the service’s navigation', async () => {

@@ -21,7 +21,14 @@ const version = versionSchema(0);
 const isoDate = (missing: string, label: string) =>
   z.string({ error: missing }).trim().min(1, missing).max(40, `${label} must be a real date`).refine(isIsoDate, `${label} must be a real date`);
 
-export const memberAssessmentSchema = z.object({
+const filled = (v: unknown) => typeof v === 'string' && v.trim() !== '';
+const dateIn = (v: unknown) => (typeof v === 'string' && isIsoDate(v.trim()) ? v.trim() : null);
+
+/**
+ * One family member's assessment. `codes`: the Children in Need factor codes that apply to this
+ * person (by their role), with the words for a code that does not; checked with every other field.
+ */
+export const memberAssessmentSchemaFor = (codes?: { allowed: ReadonlySet<string>; wrong: (code: string) => string }) => z.object({
   strengths: text(5000, 'Strengths'),
   needs: text(5000, 'Needs'),
   risks: text(5000, 'Risks'),
@@ -29,7 +36,12 @@ export const memberAssessmentSchema = z.object({
   wishesAndFeelings: text(5000, 'Wishes and feelings'),
   wishesNotRecordedReason: text(1000, 'The reason'),
   version,
-});
+}).superRefine((m, ctx) => {
+  if (!codes || !m || typeof m !== 'object' || !Array.isArray(m.factorCodes)) return;
+  const wrong = m.factorCodes.find((code) => typeof code === 'string' && !codes.allowed.has(code.trim()));
+  if (wrong !== undefined) ctx.addIssue({ code: 'custom', path: ['factorCodes'], message: codes.wrong(wrong.trim()) });
+}, { when: () => true });
+export const memberAssessmentSchema = memberAssessmentSchemaFor();
 export type MemberAssessmentFields = z.infer<typeof memberAssessmentSchema>;
 
 export const familyViewSchema = z.object({
@@ -49,7 +61,11 @@ export const goalSchema = z.object({
 });
 export type GoalFields = z.infer<typeof goalSchema>;
 
-export const actionSchema = z.object({
+/**
+ * An action in the plan, due on or after `today` (the clock's date); `keptDueOn`, an action's
+ * existing due date, may stay as it is though it has passed. Every problem is reported at once.
+ */
+export const actionSchemaOn = (today?: string, keptDueOn?: string | null) => z.object({
   description: required(500, 'Enter what will be done', 'What will be done'),
   ownerType: z.enum(ownerTypes, { error: 'Select who will do this' }),
   ownerPersonId: z.uuid({ error: 'Select the family member' }).nullable().default(null),
@@ -59,10 +75,15 @@ export const actionSchema = z.object({
   status: z.enum(actionStatuses, { error: 'Select the status' }).default('not_started'),
   version,
 }).superRefine((a, ctx) => {
+  // The values may not be valid yet: each check looks only at the fields it needs.
+  if (!a || typeof a !== 'object') return;
   if (a.ownerType === 'person' && !a.ownerPersonId) ctx.addIssue({ code: 'custom', path: ['ownerPersonId'], message: 'Select the family member' });
   if (a.ownerType === 'practitioner' && !a.ownerUserId) ctx.addIssue({ code: 'custom', path: ['ownerUserId'], message: 'Select the practitioner' });
-  if (a.ownerType === 'agency' && !a.ownerName) ctx.addIssue({ code: 'custom', path: ['ownerName'], message: 'Enter the name of the agency or service' });
-});
+  if (a.ownerType === 'agency' && !filled(a.ownerName)) ctx.addIssue({ code: 'custom', path: ['ownerName'], message: 'Enter the name of the agency or service' });
+  const due = dateIn(a.dueOn);
+  if (today && due && due < today && due !== keptDueOn) ctx.addIssue({ code: 'custom', path: ['dueOn'], message: 'The due date must be today or in the future' });
+}, { when: () => true });
+export const actionSchema = actionSchemaOn();
 export type ActionFields = z.infer<typeof actionSchema>;
 
 export const actionStatusSchema = z.object({
@@ -70,14 +91,25 @@ export const actionStatusSchema = z.object({
   version,
 });
 
-export const reviewDateSchema = z.object({
+/**
+ * The date the plan will be reviewed: after `today`, and no later than `latest` (the end of the
+ * programme or its review interval, with the reason in words).
+ */
+export const reviewDateSchemaOn = (today?: string, latest?: { latest: string; why: string; latestWords: string }) => z.object({
   reviewDate: isoDate('Enter the date the plan will be reviewed', 'The review date'),
   version,
-});
+}).superRefine((r, ctx) => {
+  const date = r && typeof r === 'object' ? dateIn(r.reviewDate) : null;
+  if (!date) return;
+  if (today && date <= today) ctx.addIssue({ code: 'custom', path: ['reviewDate'], message: 'The review date must be in the future' });
+  else if (latest && date > latest.latest) ctx.addIssue({ code: 'custom', path: ['reviewDate'], message: `The review date must be on or before ${latest.latestWords}, ${latest.why}` });
+}, { when: () => true });
+export const reviewDateSchema = reviewDateSchemaOn();
 
 export const versionOnlySchema = z.object({ version });
 
-export const contractSchema = z.object({
+/** The family contract; the date the family agreed is `today` (the clock's date) or before. */
+export const contractSchemaOn = (today?: string) => z.object({
   familyCommitments: required(5000, 'Enter what the family will do', 'What the family will do'),
   keyWorkerCommitments: required(5000, 'Enter what the key worker will do', 'What the key worker will do'),
   agencyCommitments: z.array(z.object({
@@ -87,7 +119,11 @@ export const contractSchema = z.object({
   consequences: required(5000, 'Enter what was agreed will happen if the agreement is not kept', 'The consequences'),
   agreedOn: isoDate('Enter the date the family agreed', 'The date the family agreed').nullable().default(null),
   version,
-});
+}).superRefine((c, ctx) => {
+  const agreed = c && typeof c === 'object' ? dateIn(c.agreedOn) : null;
+  if (today && agreed && agreed > today) ctx.addIssue({ code: 'custom', path: ['agreedOn'], message: 'The date the family agreed must be today or in the past' });
+}, { when: () => true });
+export const contractSchema = contractSchemaOn();
 export type ContractFields = z.infer<typeof contractSchema>;
 
 const phone = /^\+?[0-9][0-9 ()-]{1,22}$/;

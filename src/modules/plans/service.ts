@@ -20,7 +20,7 @@ import { familiesRepository } from '../families/repository.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { plansRepository as repo, type ActionRow, type GoalRow, type PlanRow } from './repository.ts';
 import {
-  actionSchema, actionStatusSchema, contractSchema, familyViewSchema, goalSchema, memberAssessmentSchema, reviewDateSchema, safetyPlanSchema,
+  actionSchema, actionSchemaOn, actionStatusSchema, contractSchemaOn, familyViewSchema, goalSchema, memberAssessmentSchemaFor, reviewDateSchemaOn, safetyPlanSchema,
   versionOnlySchema,
 } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
@@ -378,14 +378,10 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
         if (refusal) throw new RuleViolation(refusal);
         const person = await familiesRepository.person(tx, c.family_id, personId);
         if (!person) throw new NotFoundError('Family member');
-        const fields = parse(memberAssessmentSchema, input);
-        const allowed = new Set(factorCodesFor(person.role));
-        const wrong = fields.factorCodes.find((code) => !allowed.has(code));
-        if (wrong) {
-          throw new ValidationError({ factorCodes: cinFactorCodes[wrong]
-            ? `${wrong} does not apply to a ${roleLabels[person.role].toLowerCase()}`
-            : `${wrong} is not a Children in Need assessment factor code` });
-        }
+        const fields = parse(memberAssessmentSchemaFor({
+          allowed: new Set(factorCodesFor(person.role)),
+          wrong: (code) => (cinFactorCodes[code] ? `${code} does not apply to a ${roleLabels[person.role].toLowerCase()}` : `${code} is not a Children in Need assessment factor code`),
+        }), input);
         const a = await repo.assessment(tx, c.id);
         if (!a) throw new RuleViolation('Start the assessment before recording it');
         const child = needsWishesAndFeelings(person.member_type);
@@ -461,8 +457,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     addAction: async (actor: Actor, caseId: string, goalId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'add-plan-action', async (tx, c) => {
-        const fields = parse(actionSchema, input);
-        if (fields.dueOn < today()) throw new ValidationError({ dueOn: 'The due date must be today or in the future' });
+        const fields = parse(actionSchemaOn(today()), input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         const goal = await goalInDraft(tx, draft, goalId);
         const owner = await ownerOf(tx, c, fields);
@@ -475,10 +470,10 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     updateAction: async (actor: Actor, caseId: string, actionId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'update-plan-action', async (tx, c) => {
-        const fields = parse(actionSchema, input);
+        // An action's due date that has passed may stay as it is; a new one must not have passed.
+        const fields = parse(actionSchemaOn(today(), (await repo.action(tx, actionId))?.due_on), input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         const action = await actionInDraft(tx, draft, actionId);
-        if (fields.dueOn !== action.due_on && fields.dueOn < today()) throw new ValidationError({ dueOn: 'The due date must be today or in the future' });
         const owner = await ownerOf(tx, c, fields);
         await repo.updateAction(tx, action.id, { description: fields.description, ...owner, dueOn: fields.dueOn, status: fields.status });
       });
@@ -515,11 +510,9 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     setReviewDate: async (actor: Actor, caseId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'set-plan-review-date', async (tx, c) => {
-        const fields = parse(reviewDateSchema, input);
-        if (fields.reviewDate <= today()) throw new ValidationError({ reviewDate: 'The review date must be in the future' });
         const programme = await cases.programmeOf(tx, c);
         const { latest, why } = latestReviewDate(c.opened_at, { name: programme.name, durationWeeks: programme.duration_weeks, reviewIntervalDays: programme.review_interval_days }, today());
-        if (fields.reviewDate > latest) throw new ValidationError({ reviewDate: `The review date must be on or before ${formatDate(latest)}, ${why}` });
+        const fields = parse(reviewDateSchemaOn(today(), { latest, why, latestWords: formatDate(latest) }), input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         await repo.setReviewDate(tx, draft.id, fields.reviewDate);
       });
@@ -632,8 +625,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       return cases.withCase(actor, caseId, 'save-family-contract', async (tx, c) => {
         const refusal = supportDocumentRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
-        const fields = parse(contractSchema, input);
-        if (fields.agreedOn && fields.agreedOn > today()) throw new ValidationError({ agreedOn: 'The date the family agreed must be today or in the past' });
+        const fields = parse(contractSchemaOn(today()), input);
         const saved = await repo.saveContract(tx, c.id, fields.version, { id: randomUUID(), ...fields, userId: actor.id, at: clock.now() });
         if (!saved) throw new ConflictError(stale.contract);
       });
