@@ -122,6 +122,22 @@ describe.each(engines)('my work, team work and closure over HTTP on %s', (engine
       expect(page.body).toMatch(/value="other" checked/);
     });
 
+    it('reports a reason the case cannot close for with the other problems, at once (issue 15)', async () => {
+      const client = await signedIn(manager.email);
+      await client.get(`/cases/${ids.patelCase}/close`);
+      const post = await client.post(`/cases/${ids.patelCase}/close`, { reason: 'goals_achieved', stepDownTo: 'Riverside school nurse', closingSummary: '', version: await version(ids.patelCase) });
+      expect(post.headers.location).toBe(`/cases/${ids.patelCase}/close`);
+      const page = await client.get(post.headers.location!);
+      expect(page.body).toContain('<title>Error: Close the case – Lantern</title>');
+      const links = [...page.body.matchAll(/<a href="(#[^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]);
+      expect(links).toEqual([
+        ['#reason', 'This case never had an agreed family plan, so it cannot close as goals achieved: choose another reason, or Other and say why'],
+        ['#stepDownTier', 'Select the tier of service the family is stepping down to'],
+        ['#closingSummary', 'Enter a closing summary'],
+      ]);
+      expect(page.body).toContain('value="Riverside school nurse"');
+    });
+
     it('closes a case with a step-down and shows the 4 follow-ups', async () => {
       const client = await signedIn(manager.email);
       await client.get(`/cases/${ids.okaforCase}/close`);
@@ -205,6 +221,13 @@ describe.each(engines)('my work, team work and closure over HTTP on %s', (engine
       const first = list.json().followUps[0];
       const recorded = await api('POST', `/api/v1/cases/${ids.walshCase}/follow-ups/${first.id}`, priyaToken, { doneOn: '2026-11-25', outcomeNote: 'Settled in Leeds.', version: first.version });
       expect(recorded.statusCode).toBe(200);
+      // A date after today is reported with the missing note, at once (issue 15).
+      const second = list.json().followUps[1];
+      const future = await api('POST', `/api/v1/cases/${ids.walshCase}/follow-ups/${second.id}`, priyaToken, { doneOn: '2026-11-26', outcomeNote: '', version: second.version });
+      expect(future.statusCode).toBe(400);
+      expect(future.json().fields).toEqual({ doneOn: 'The date of the follow-up must be today or in the past', outcomeNote: 'Enter how the family is doing' });
+      const early = await api('POST', `/api/v1/cases/${ids.walshCase}/follow-ups/${second.id}`, priyaToken, { doneOn: '2026-11-01', outcomeNote: 'Fine', version: second.version });
+      expect(early.json().fields).toEqual({ doneOn: 'The date of the follow-up must be on or after the day the case closed (25 November 2026)' });
       const stale = await api('POST', `/api/v1/cases/${ids.walshCase}/follow-ups/${first.id}`, priyaToken, { doneOn: '2026-11-25', outcomeNote: 'Again.', version: first.version });
       expect(stale.statusCode).toBe(409);
     });

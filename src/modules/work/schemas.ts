@@ -1,12 +1,15 @@
 import { versionSchema } from '../../domain/input.ts';
 import { z } from 'zod';
-import { closureReasons } from '../../domain/casework/closure.ts';
+import { closureReasonProblem, closureReasons } from '../../domain/casework/closure.ts';
 import { isIsoDate } from '../../domain/dates.ts';
 
 const tierMessage = 'Select the tier of service the family is stepping down to';
 
-/** Closing a case: why, where the family steps down to, and the closing summary. */
-export const closureSchema = z.object({
+/**
+ * Closing a case: why, where the family steps down to, and the closing summary. `facts`: what the
+ * case has done (an agreed plan), which some reasons need; checked with every other field.
+ */
+export const closureSchemaFor = (facts?: { planAgreed: boolean }) => z.object({
   reason: z.enum(closureReasons, { error: 'Select why the case is closing' }),
   reasonOther: z.string().trim().max(500, 'The reason must be 500 characters or fewer').default(''),
   stepDownTier: z.coerce.number({ error: tierMessage }).int(tierMessage).min(1, tierMessage).max(4, tierMessage),
@@ -23,15 +26,27 @@ export const closureSchema = z.object({
   if (c.reason === 'stepped_up' && [1, 2, 3].includes(c.stepDownTier)) {
     ctx.addIssue({ code: 'custom', path: ['stepDownTier'], message: 'A case stepped up to statutory services goes to tier 4: select tier 4, or choose another reason' });
   }
+  const problem = facts && typeof c.reason === 'string' ? closureReasonProblem(c.reason, facts) : null;
+  if (problem) ctx.addIssue({ code: 'custom', path: ['reason'], message: problem });
 }, { when: () => true });
+export const closureSchema = closureSchemaFor();
 export type ClosureFields = z.infer<typeof closureSchema>;
 
-/** Recording a follow-up after closure: when it happened and how the family is doing. */
-export const followUpRecordSchema = z.object({
+/**
+ * Recording a follow-up after closure: when it happened (`today` or before, and not before the
+ * day the case closed, `closedOn`) and how the family is doing. Every problem at once.
+ */
+export const followUpRecordSchemaOn = (today?: string, closedOn?: { date: string; words: string } | null) => z.object({
   doneOn: z.string({ error: 'Enter the date of the follow-up' }).trim().min(1, 'Enter the date of the follow-up')
     .refine(isIsoDate, 'The date of the follow-up must be a real date'),
   outcomeNote: z.string({ error: 'Enter how the family is doing' }).trim().min(1, 'Enter how the family is doing')
     .max(5000, 'The note must be 5,000 characters or fewer'),
   version: versionSchema(),
-});
+}).superRefine((f, ctx) => {
+  const done = f && typeof f === 'object' && typeof f.doneOn === 'string' && isIsoDate(f.doneOn.trim()) ? f.doneOn.trim() : null;
+  if (!done) return;
+  if (today && done > today) ctx.addIssue({ code: 'custom', path: ['doneOn'], message: 'The date of the follow-up must be today or in the past' });
+  else if (closedOn && done < closedOn.date) ctx.addIssue({ code: 'custom', path: ['doneOn'], message: `The date of the follow-up must be on or after the day the case closed (${closedOn.words})` });
+}, { when: () => true });
+export const followUpRecordSchema = followUpRecordSchemaOn();
 export type FollowUpRecordFields = z.infer<typeof followUpRecordSchema>;

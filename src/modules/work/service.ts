@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { closureReasonLabel, closureReasonLabels, closureReasonProblem, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
+import { closureReasonLabel, closureReasonLabels, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
 import {
   assess, bySoonest, caseload, countBySeverity, defaultFollowUpMonths, driftSignals, dueItems, followUpSchedule,
   latestClosureWithin12Months, toDueItem, ukDate, addDays, dueSoonDays,
@@ -17,7 +17,7 @@ import { auditShown, offers, requireFeature } from '../access/policy.ts';
 import type { CasesService } from '../cases/service.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { workRepository as repo, type FollowUpRow, type WorkCaseRow } from './repository.ts';
-import { closureSchema, followUpRecordSchema } from './schemas.ts';
+import { closureSchemaFor, followUpRecordSchemaOn } from './schemas.ts';
 
 /** Items another module reports as due on these cases (plan reviews, plan actions...). */
 export type DueSource = (tx: Queryable, caseIds: string[]) => Promise<DueSourceItem[]>;
@@ -227,12 +227,11 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
       await requireFeature(actor, 'case.close', closeRefusal, {
         q: db, action: 'close-case', recordType: 'case', recordId: caseId, familyId: async () => (await repo.caseForWork(db, caseId))?.family_id ?? null,
       });
-      const fields = parse(closureSchema, input);
       return cases.withCase(actor, caseId, 'close-case', async (tx, c) => {
         const check = transition(c.state, 'close');
         if (!check.ok) throw new RuleViolation(check.reason);
-        const problem = closureReasonProblem(fields.reason, { planAgreed: (await repo.caseForWork(tx, caseId))!.plan_agreed_at !== null });
-        if (problem) throw new ValidationError({ reason: problem });
+        // The reason is checked against what the case has done with every other answer, at once.
+        const fields = parse(closureSchemaFor({ planAgreed: (await repo.caseForWork(tx, caseId))!.plan_agreed_at !== null }), input);
         const closedAt = instant();
         const saved = await repo.recordClosure(tx, caseId, fields.version, {
           closedAt, reason: fields.reason, reasonOther: fields.reason === 'other' ? fields.reasonOther : '', tier: fields.stepDownTier,
@@ -284,13 +283,11 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
     /** Records a follow-up: the date it happened and how the family is doing. */
     async recordFollowUp(actor: Actor, caseId: string, followUpId: string, input: unknown) {
       await requireFeature(actor, 'casework.write', 'Only practitioners and managers can record follow-ups');
-      const fields = parse(followUpRecordSchema, input);
       return cases.withCase(actor, caseId, 'record-follow-up', async (tx, c) => {
         const f = await repo.followUp(tx, caseId, followUpId);
         if (!f) throw new NotFoundError('Follow-up');
         const closedOn = c.closed_at ? ukDate(c.closed_at) : null;
-        if (fields.doneOn > today()) throw new ValidationError({ doneOn: 'The date of the follow-up must be today or in the past' });
-        if (closedOn && fields.doneOn < closedOn) throw new ValidationError({ doneOn: `The date of the follow-up must be on or after the day the case closed (${formatDate(closedOn)})` });
+        const fields = parse(followUpRecordSchemaOn(today(), closedOn ? { date: closedOn, words: formatDate(closedOn) } : null), input);
         const saved = await repo.recordFollowUp(tx, followUpId, fields.version, { doneOn: fields.doneOn, note: fields.outcomeNote, doneBy: actor.id, recordedAt: instant() });
         if (!saved) throw new ConflictError('Someone else recorded this follow-up after you opened the page. Your note has not been saved. Check what they recorded, then add yours again.');
         return { id: followUpId };
