@@ -141,6 +141,27 @@ describe.each(engines)('need to know on %s', (engine) => {
     expect(html).toContain('Say why sharing without consent is necessary to protect the children');
   });
 
+  it('the consent form reports a future date and a child chosen as the adult with the other problems, and saves nothing while the date is wrong (issue 15)', async () => {
+    const page = new PageClient(app);
+    await page.signIn(keyWorker.email, testPassword);
+    await page.get(`/families/${familyId}/consents`);
+    const before = (await api(keyWorker, 'GET', `/api/v1/families/${familyId}/consents`)).json().consents.length;
+    await page.post(`/families/${familyId}/consents`, { basis: 'consent', agencyKinds: 'police', 'givenOn-day': '26', 'givenOn-month': '11', 'givenOn-year': '2026' });
+    const html = (await page.get(`/families/${familyId}/consents`)).body;
+    expect(html).toContain('<title>Error: ');
+    for (const message of ['The date must be today or in the past', 'Select at least one kind of information', 'Select the adult who agreed']) expect(html).toContain(message);
+    expect(html).toMatch(/name="givenOn-day"[^>]*value="26"|value="26"[^>]*name="givenOn-day"/);
+
+    // Everything else right and the date wrong: nothing is recorded.
+    await page.post(`/families/${familyId}/consents`, { basis: 'consent', personId: motherId, agencyKinds: 'police', categories: 'health', 'givenOn-day': '31', 'givenOn-month': '2', 'givenOn-year': '2026' });
+    expect((await page.get(`/families/${familyId}/consents`)).body).toContain('The date must be a real date');
+    expect((await api(keyWorker, 'GET', `/api/v1/families/${familyId}/consents`)).json().consents).toHaveLength(before);
+
+    const child = await api(keyWorker, 'POST', `/api/v1/families/${familyId}/consents`, { basis: 'consent', personId: childId, agencyKinds: ['police'], categories: [], givenOn: '2026-11-26' });
+    expect(child.statusCode).toBe(400);
+    expect(child.json().fields).toEqual({ personId: 'Select an adult in this family', categories: 'Select at least one kind of information', givenOn: 'The date must be today or in the past' });
+  });
+
   it('records a legal status only from children’s social care (page and API)', async () => {
     for (const who of [police, school]) {
       const refused = await api(who, 'POST', `/api/v1/families/${familyId}/members/${childId}/legal-statuses`, { status: 'child_protection_plan', startDate: '2026-11-01' });
@@ -189,6 +210,13 @@ describe.each(engines)('need to know on %s', (engine) => {
     const noMembers = await api(admin, 'PUT', '/api/v1/sharing-rules', { version: 0, rules: { ...current.rules, police: ['offending'] } });
     expect(noMembers.statusCode).toBe(400);
     expect(noMembers.json().fields).toEqual({ police: 'Police must see who is in the family and how to reach them: everyone in the team around the family needs to know who is in it' });
+    // Every problem at once: the version and each kind of agency that would not see who is in the family.
+    const several = await api(admin, 'PUT', '/api/v1/sharing-rules', { version: 'x', rules: { ...current.rules, police: ['offending'], education: [] } });
+    expect(several.json().fields).toEqual({
+      version: expect.any(String),
+      police: 'Police must see who is in the family and how to reach them: everyone in the team around the family needs to know who is in it',
+      education: expect.stringMatching(/ must see who is in the family and how to reach them/),
+    });
     const saved = await api(admin, 'PUT', '/api/v1/sharing-rules', { version: 0, rules: { ...current.rules, education: [...current.rules.education, 'domestic_abuse'] } });
     expect(saved.statusCode).toBe(200);
     expect(saved.json().version).toBe(1);

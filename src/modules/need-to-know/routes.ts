@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { agencyKinds, agencyKindLabels } from '../../domain/codes.ts';
 import { dataCategories, dataCategoryLabels, sensitiveCategories } from '../../domain/access/categories.ts';
-import { ConflictError, ValidationError, type FieldErrors } from '../../domain/errors.ts';
+import { ConflictError, ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
+import { consentSchemaOn } from './service.ts';
 import type { Services } from '../../services.ts';
 import { dateFromParts, errorList, redirectWithErrors, setSessionValue, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
@@ -52,19 +53,16 @@ export async function needToKnowRoutes(app: FastifyInstance, { services }: { ser
       basis: text(form, 'basis') || undefined, personId: text(form, 'personId') || null, agencyKinds: list(form.agencyKinds), categories: list(form.categories),
       givenOn: date.value ?? '', reason: text(form, 'reason'),
     };
+    // A date the boxes cannot make is not sent; the rest of the form is still checked, so every problem shows at once.
+    const dateError = date.value ? null : date.error ?? 'Enter the date they agreed, or the date of the decision';
     try {
-      if (!date.value) throw new ValidationError({ givenOn: date.error ?? 'Enter the date they agreed, or the date of the decision' });
+      if (dateError) {
+        const checked = consentSchemaOn(services.clock.today()).safeParse({ ...input, givenOn: undefined });
+        throw new ValidationError({ ...(checked.success ? {} : fieldErrors(checked.error)), givenOn: dateError });
+      }
       await ntk.recordConsent(request.actor!, familyId, input);
     } catch (error) {
-      if (error instanceof ValidationError) {
-        const errors = { ...error.fieldErrors };
-        if (!date.value) errors.givenOn = date.error ?? 'Enter the date they agreed, or the date of the decision';
-        // Every problem at once: check the rest of the form too when the date stopped the save.
-        if (!date.value) {
-          try { await ntk.recordConsent(request.actor!, familyId, { ...input, givenOn: '2000-01-01' }); } catch (e) { if (e instanceof ValidationError) Object.assign(errors, e.fieldErrors, { givenOn: errors.givenOn }); else throw e; }
-        }
-        return back(request, reply, urls.familyConsents(familyId), errors, form);
-      }
+      if (error instanceof ValidationError) return back(request, reply, urls.familyConsents(familyId), error.fieldErrors, form);
       throw error;
     }
     await setSessionValue(services, request, 'consentNotice', input.basis === 'schedule1' ? 'Safeguarding decision recorded' : 'Consent recorded');

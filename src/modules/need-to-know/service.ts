@@ -18,26 +18,47 @@ import { sharingRulesKey, storedSharingRules } from '../access/sharing.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { needToKnowRepository as repo, type ConsentRow } from './repository.ts';
 
-export const consentSchema = z.object({
+/**
+ * A consent or a Schedule 1 decision, given on `today` (the clock's date) or before; `adultIds`:
+ * the family's adults, one of whom gives a consent. Every problem is reported at once.
+ */
+export const consentSchemaOn = (today?: string, adultIds?: ReadonlySet<string>) => z.object({
   basis: z.enum(['consent', 'schedule1'], { message: 'Select whether the family agreed, or sharing rests on a safeguarding decision' }),
   personId: z.string().uuid({ message: 'Select the adult who agreed' }).nullable().optional(),
   agencyKinds: z.array(z.enum(agencyKinds, { message: 'Select only the listed kinds of agency' }), { message: 'Select at least one kind of agency' })
     .min(1, { message: 'Select at least one kind of agency' }),
   categories: z.array(z.enum(dataCategories, { message: 'Select only the listed kinds of information' }), { message: 'Select at least one kind of information' })
     .min(1, { message: 'Select at least one kind of information' }),
-  givenOn: z.string().refine(isIsoDate, { message: 'Enter the date as YYYY-MM-DD, a real date' }),
+  givenOn: z.string({ message: 'Enter the date they agreed, or the date of the decision' }).refine(isIsoDate, { message: 'Enter the date as YYYY-MM-DD, a real date' }),
   reason: z.string().max(2000, { message: 'The reason must be 2000 characters or fewer' }).default(''),
 }).superRefine((v, ctx) => {
+  // The values may not be valid yet: each check looks only at the fields it needs.
+  if (!v || typeof v !== 'object') return;
   if (v.basis === 'consent' && !v.personId) ctx.addIssue({ code: 'custom', path: ['personId'], message: 'Select the adult who agreed' });
-  if (v.basis === 'schedule1' && !v.reason.trim()) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Say why sharing without consent is necessary to protect the children' });
-});
+  else if (v.basis === 'consent' && adultIds && typeof v.personId === 'string' && !adultIds.has(v.personId)) ctx.addIssue({ code: 'custom', path: ['personId'], message: 'Select an adult in this family' });
+  if (v.basis === 'schedule1' && !(typeof v.reason === 'string' && v.reason.trim())) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Say why sharing without consent is necessary to protect the children' });
+  if (today && typeof v.givenOn === 'string' && isIsoDate(v.givenOn) && v.givenOn > today) ctx.addIssue({ code: 'custom', path: ['givenOn'], message: 'The date must be today or in the past' });
+}, { when: () => true });
+export const consentSchema = consentSchemaOn();
 
 export const withdrawalSchema = z.object({
   version: z.coerce.number().int().min(1, { message: 'Send the version you read' }),
   reason: z.string().max(2000, { message: 'The reason must be 2000 characters or fewer' }).default(''),
 });
 
-export const sharingRulesInputSchema = z.object({ version: z.coerce.number().int().min(0, { message: 'Send the version you read' }), rules: sharingRulesSchema });
+/**
+ * The sharing rules with the version read. Every kind of agency must see the categories the team
+ * around the family needs (who is in it): each kind missing one is reported, with any other problem.
+ */
+export const sharingRulesInputSchema = z.object({ version: z.coerce.number().int().min(0, { message: 'Send the version you read' }), rules: sharingRulesSchema }).superRefine((v, ctx) => {
+  const rules = v && typeof v === 'object' && v.rules && typeof v.rules === 'object' ? v.rules as Record<string, unknown> : null;
+  if (!rules) return;
+  for (const k of agencyKinds) {
+    const seen = Array.isArray(rules[k]) ? rules[k] as unknown[] : [];
+    const lacking = teamCategories.find((c) => !seen.includes(c));
+    if (lacking) ctx.addIssue({ code: 'custom', path: [k], message: `${agencyKindLabels[k]} must see ${dataCategoryLabels[lacking].toLowerCase()}: everyone in the team around the family needs to know who is in it` });
+  }
+}, { when: () => true });
 
 function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
@@ -70,11 +91,8 @@ export function needToKnowService(db: Database, { clock }: { clock: Clock }) {
     /** Records what an adult agreed to share, or a Schedule 1 paragraph 18 decision (the actor decides). */
     recordConsent: (actor: Actor, familyId: string, input: unknown) =>
       withFamilyAccess(db, actor, familyId, 'record-consent', async (tx) => {
-        const c = parse(consentSchema, input);
-        if (c.givenOn > clock.today()) throw new ValidationError({ givenOn: 'The date must be today or in the past' });
-        if (c.basis === 'consent') {
-          if (!(await repo.isAdultOf(tx, c.personId!, familyId))) throw new ValidationError({ personId: 'Select an adult in this family' });
-        }
+        const adults = new Set((await repo.adults(tx, familyId)).map((a) => a.id));
+        const c = parse(consentSchemaOn(clock.today(), adults), input);
         const id = randomUUID();
         await repo.insertConsent(tx, {
           id, familyId, basis: c.basis, personId: c.basis === 'consent' ? c.personId! : null, agencyKinds: c.agencyKinds, categories: c.categories, givenOn: c.givenOn,
@@ -107,13 +125,6 @@ export function needToKnowService(db: Database, { clock }: { clock: Clock }) {
     async setSharingRules(actor: Actor, input: unknown): Promise<{ version: number; rules: SharingRules }> {
       requireAdmin(actor);
       const { version, rules } = parse(sharingRulesInputSchema, input);
-      const missing: Record<string, string> = {};
-      for (const k of agencyKinds) {
-        for (const c of teamCategories) {
-          if (!(rules[k] as string[]).includes(c)) missing[k] = `${agencyKindLabels[k]} must see ${dataCategoryLabels[c].toLowerCase()}: everyone in the team around the family needs to know who is in it`;
-        }
-      }
-      if (Object.keys(missing).length) throw new ValidationError(missing);
       return db.transaction(async (tx) => {
         // Serialises concurrent saves, so the version check cannot race.
         await repo.lockSharingRules(tx);
