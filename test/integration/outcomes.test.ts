@@ -120,6 +120,27 @@ describe.each(engines)('outcomes on %s', (engine) => {
       expect(page.body).toContain('value="120"');
     });
 
+    it('reports a date after today with the other problems, at once (issue 15)', async () => {
+      const client = await signedIn(priya.email);
+      await client.get(`/cases/${ids.walshCase}/outcomes/referral`);
+      const post = await client.post(`/cases/${ids.walshCase}/outcomes/referral`, {
+        version: '0', 'recordedOn-day': '26', 'recordedOn-month': '11', 'recordedOn-year': '2026', [`attendancePercent-${ids.Tyler}`]: '120',
+      });
+      const page = await client.get(post.headers.location!);
+      const links = [...page.body.matchAll(/<a href="(#[^"]+)">([^<]+)<\/a>/g)].map((m) => [m[1], m[2]]);
+      expect(links).toEqual([
+        ['#recordedOn-day', 'The date the measures were taken must be today or in the past'],
+        [`#attendancePercent-${ids.Tyler}`, 'Enter school attendance as a number from 0 to 100 (Tyler Walsh)'],
+      ]);
+      expect(page.body).toContain('value="120"');
+      const api400 = await api('PUT', `/api/v1/cases/${ids.walshCase}/outcomes`, priyaToken, { timePoint: 'referral', recordedOn: '2026-11-26', members: [{ personId: ids.Daniel, sdqTotal: 41 }], version: 0 });
+      expect(api400.json().fields).toEqual({
+        recordedOn: 'The date the measures were taken must be today or in the past',
+        'members.0.sdqTotal': 'Enter the SDQ total difficulties score as a whole number from 0 to 40',
+        'members.0.personId': 'This person is not a member of the family',
+      });
+    });
+
     it('will not record closure measures while the case is open, and says why', async () => {
       const client = await signedIn(priya.email);
       const page = await client.get(`/cases/${ids.walshCase}/outcomes/closure`);

@@ -40,14 +40,29 @@ export const householdMeasuresSchema = z.object({
   familyStar: z.object(Object.fromEntries(familyStarAreas.map((a) => [a.key, starScore.optional()])) as Record<FamilyStarArea, z.ZodOptional<typeof starScore>>).default({}),
 });
 
-export const recordMeasuresSchema = z.object({
+/**
+ * One time point's measures, taken on `today` (the clock's date) or before, for `personIds` (the
+ * family's members). Every problem is reported at once.
+ */
+export const recordMeasuresSchemaOn = (today?: string, personIds?: ReadonlySet<string>) => z.object({
   timePoint: z.enum(timePoints, { error: 'Select when these measures were taken: referral, closure or a follow-up' }),
   recordedOn: z.iso.date({ error: 'Enter the date the measures were taken' }),
   household: householdMeasuresSchema.default({ domesticAbuseIncidents: null, policeCallOuts: null, rentArrears: null, evictionNotices: null, familyStar: {} }),
   members: z.array(memberMeasuresSchema).max(50, 'Give the measures of 50 family members or fewer').default([]),
   /** The time point's version you read (0 when nothing was recorded): a save based on an older copy is refused. */
   version: versionSchema(0),
-});
+}).superRefine((r, ctx) => {
+  if (!r || typeof r !== 'object') return;
+  if (today && typeof r.recordedOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(r.recordedOn) && r.recordedOn > today) {
+    ctx.addIssue({ code: 'custom', path: ['recordedOn'], message: 'The date the measures were taken must be today or in the past' });
+  }
+  if (personIds && Array.isArray(r.members)) {
+    r.members.forEach((m: { personId?: unknown } | null, i: number) => {
+      if (m && typeof m.personId === 'string' && !personIds.has(m.personId)) ctx.addIssue({ code: 'custom', path: ['members', i, 'personId'], message: 'This person is not a member of the family' });
+    });
+  }
+}, { when: () => true });
+export const recordMeasuresSchema = recordMeasuresSchemaOn();
 export type RecordMeasuresInput = z.infer<typeof recordMeasuresSchema>;
 
 export const reportQuerySchema = z.object({

@@ -23,7 +23,7 @@ import type { CasesService } from '../cases/service.ts';
 import { familiesRepository } from '../families/repository.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { outcomesRepository as repo, type MeasureRow, type MeasureWrite } from './repository.ts';
-import { claimSettingsSchema, recordMeasuresSchema, reportQuerySchema } from './schemas.ts';
+import { claimSettingsSchema, recordMeasuresSchemaOn, reportQuerySchema } from './schemas.ts';
 
 /** The programme report and the claims list are aggregate work: analysts, managers and administrators. */
 export const claimSettingsKey = 'supporting-families-claims';
@@ -175,18 +175,12 @@ export function outcomesService(db: Database, cases: CasesService, { clock }: { 
      */
     async record(actor: Actor, caseId: string, input: unknown) {
       await requireFeature(actor, 'casework.write', 'Only practitioners and managers can record outcome measures');
-      const fields = parse(recordMeasuresSchema, input);
       return cases.withCase(actor, caseId, 'record-outcome-measures', async (tx, c) => {
         const { programme, rows, people } = await caseMeasures(tx, c);
+        // The date against today and the people against the family, with every other answer at once.
+        const fields = parse(recordMeasuresSchemaOn(today(), new Set(people.map((p) => p.id))), input);
         const state = timePointStates(c, programme.follow_up_months, new Set()).find((s) => s.timePoint === fields.timePoint);
         if (!state?.available) throw new RuleViolation(`Measures ${timePointLabels[fields.timePoint].toLowerCase()} cannot be recorded on this case: ${(state?.reason ?? 'Not in this programme’s follow-up schedule').toLowerCase()}`);
-        const errors: Record<string, string> = {};
-        if (fields.recordedOn > today()) errors.recordedOn = 'The date the measures were taken must be today or in the past';
-        const byId = new Map(people.map((p) => [p.id, p]));
-        fields.members.forEach((m, i) => {
-          if (!byId.has(m.personId)) errors[`members.${i}.personId`] = 'This person is not a member of the family';
-        });
-        if (Object.keys(errors).length) throw new ValidationError(errors);
         const claim = { id: randomUUID(), caseId: c.id, timePoint: fields.timePoint, recordedOn: fields.recordedOn, userId: actor.id };
         if (!(await repo.claimTimePoint(tx, claim, fields.version))) throw new ConflictError(staleMeasuresMessage);
         const at = (await repo.measures(tx, [c.id])).filter((r) => r.time_point === fields.timePoint);
