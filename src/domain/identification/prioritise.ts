@@ -44,7 +44,12 @@ export const identificationRulesSchema = z.object({
   /** Problems at or above which a household is "not coping" and "chaotic". */
   notCopingFrom: whole('notCopingFrom', 1, 6),
   chaoticFrom: whole('chaoticFrom', 1, 6),
-});
+}).superRefine((r, ctx) => {
+  // Checked with every other field, so every problem shows at once.
+  if (r && typeof r === 'object' && typeof r.notCopingFrom === 'number' && typeof r.chaoticFrom === 'number' && r.notCopingFrom > r.chaoticFrom) {
+    ctx.addIssue({ code: 'custom', path: ['notCopingFrom'], message: 'notCopingFrom must not be more than chaoticFrom' });
+  }
+}, { when: () => true });
 export type IdentificationRules = z.infer<typeof identificationRulesSchema>;
 
 export const defaultIdentificationRules: IdentificationRules = {

@@ -84,12 +84,17 @@ export const letterSchema = z.object({
 });
 export type LetterFields = z.infer<typeof letterSchema>;
 
-export const chronologyEntrySchema = z.object({
+/** A significant event added to the chronology by hand, on `today` (the clock's date) or before; every problem at once. */
+export const chronologyEntrySchemaOn = (today?: string) => z.object({
   occurredOn: isoDate('the date of the event'),
   personId: z.uuid({ error: 'Select a family member, or the whole family' }).nullable().default(null),
   agencyId: z.uuid({ error: 'Select the agency' }),
   type: z.enum(chronologyEntryTypes, { error: 'Select the type of event' }),
   summary: requiredText(2000, 'Enter what happened', 'what happened'),
   source: optionalText(300, 'the source'),
-});
+}).superRefine((e, ctx) => {
+  const date = e && typeof e === 'object' && typeof e.occurredOn === 'string' ? e.occurredOn.trim() : '';
+  if (today && isIsoDate(date) && date > today) ctx.addIssue({ code: 'custom', path: ['occurredOn'], message: 'The date of the event must be today or in the past' });
+}, { when: () => true });
+export const chronologyEntrySchema = chronologyEntrySchemaOn();
 export type ChronologyEntryFields = z.infer<typeof chronologyEntrySchema>;

@@ -28,7 +28,7 @@ import { renderLetter, type LetterFormat } from './letters.ts';
 import { contactsRepository as repo, type ContactRow, type LetterRow, type MemberRow, type PractitionerRow } from './repository.ts';
 import { chronologyCategory, maySee, needCategory, type DataCategory, type ItemOwner, type Withholding } from '../../domain/access/categories.ts';
 import { withholdingFor } from '../access/sharing.ts';
-import { chronologyEntrySchema, contactSchemaOn, letterSchema } from './schemas.ts';
+import { chronologyEntrySchemaOn, contactSchemaOn, letterSchema } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
 
 
@@ -444,8 +444,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
     /** Adds a significant event (an incident, a health or school matter...) to the family chronology by hand. */
     async addChronologyEntry(actor: Actor, familyId: string, input: unknown) {
       await requireWriter(actor, 'add to the chronology');
-      const fields = parse(chronologyEntrySchema, input);
-      if (fields.occurredOn > today()) throw new ValidationError({ occurredOn: 'The date of the event must be today or in the past' });
+      const fields = parse(chronologyEntrySchemaOn(today()), input);
       return onFamily(actor, familyId, 'add-chronology-entry', async (tx) => {
         if (fields.personId && !(await repo.members(tx, familyId)).some((m) => m.id === fields.personId)) {
           throw new ValidationError({ personId: 'Select someone in this family, or the whole family' });

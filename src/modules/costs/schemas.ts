@@ -93,15 +93,16 @@ const analysisFields = z.object({
     .min(1, 'Add at least one line: what would have happened without the service').max(50, 'Use 50 lines or fewer'),
 });
 
+/** Runs even when other fields are wrong, so every problem shows at once. */
 function deliveryGiven(a: { deliveryCost?: number; deliveryLine: unknown }, ctx: z.RefinementCtx) {
-  if (a.deliveryCost === undefined && !a.deliveryLine) ctx.addIssue({ code: 'custom', path: ['deliveryCost'], message: 'Enter the delivery cost, or build it from a unit cost' });
+  if (a && typeof a === 'object' && a.deliveryCost === undefined && !a.deliveryLine) ctx.addIssue({ code: 'custom', path: ['deliveryCost'], message: 'Enter the delivery cost, or build it from a unit cost' });
 }
 
-export const analysisSchema = analysisFields.superRefine(deliveryGiven);
+export const analysisSchema = analysisFields.superRefine(deliveryGiven, { when: () => true });
 
 export const analysisUpdateSchema = analysisFields.extend({
   version: versionSchema(),
-}).superRefine(deliveryGiven);
+}).superRefine(deliveryGiven, { when: () => true });
 
 export type AnalysisInput = z.output<typeof analysisSchema>;
 

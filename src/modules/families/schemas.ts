@@ -47,6 +47,8 @@ export const memberSchema = (today: string) => z.object({
   dateOfBirth: isoDate('their date of birth').nullable().default(null),
   expectedDate: isoDate('the expected date of birth').nullable().default(null),
 }).superRefine((m, ctx) => {
+  // Runs even when other fields are wrong, so every problem shows at once: the values may not be valid yet.
+  if (!m || typeof m !== 'object') return;
   if (m.role === 'unborn') {
     if (!m.expectedDate) ctx.addIssue({ code: 'custom', path: ['expectedDate'], message: 'Enter the expected date of birth' });
     return;
@@ -55,20 +57,25 @@ export const memberSchema = (today: string) => z.object({
     ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter their date of birth' });
     return;
   }
+  if (typeof m.dateOfBirth !== 'string' || !isIsoDate(m.dateOfBirth)) return;
   if (m.dateOfBirth > today) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be in the past' });
   const years = Number(today.slice(0, 4)) - Number(m.dateOfBirth.slice(0, 4));
   if ((m.role === 'child' || m.role === 'sibling') && years > 18) {
     ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'A child must be under 18: check the date of birth, or choose another role' });
   }
   if (years > 120) ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth must be after 1900' });
-});
+}, { when: () => true });
 export type MemberFields = z.infer<ReturnType<typeof memberSchema>>;
 
 export const memberUpdateSchema = (today: string) => z.intersection(memberSchema(today), z.object({
   version: versionSchema(),
 }));
 
-export const needSchema = (today: string) => z.object({
+/**
+ * A need, identified on `today` or before; `role`: the person's role, when known, so a Children in
+ * Need code that does not apply to them is reported with every other problem.
+ */
+export const needSchema = (today: string, role?: { codes: readonly string[]; words: string }) => z.object({
   needType: z.enum(needTypes, { error: 'Select the type of need' }).default('cin_factor'),
   code: z.string().trim().max(10, 'Select the need or vulnerability from the list').nullable().default(null),
   sourceAgencyId: z.uuid({ error: 'Select the agency that identified this need' }),
@@ -76,17 +83,25 @@ export const needSchema = (today: string) => z.object({
   isCurrent: z.boolean({ error: 'Select whether this need is current' }).default(true),
   notes: optionalText(2000, 'notes'),
 }).superRefine((n, ctx) => {
-  if (n.needType === 'cin_factor') {
-    if (!n.code) ctx.addIssue({ code: 'custom', path: ['code'], message: 'Select the need or vulnerability' });
-    else if (!isCinFactorCode(n.code)) ctx.addIssue({ code: 'custom', path: ['code'], message: `${n.code} is not a Children in Need assessment factor code` });
+  if (!n || typeof n !== 'object') return;
+  if (n.needType === 'cin_factor' && (n.code === null || typeof n.code === 'string')) {
+    const code = (n.code ?? '').trim();
+    if (!code) ctx.addIssue({ code: 'custom', path: ['code'], message: 'Select the need or vulnerability' });
+    else if (!isCinFactorCode(code)) ctx.addIssue({ code: 'custom', path: ['code'], message: `${code} is not a Children in Need assessment factor code` });
+    else if (role && !role.codes.includes(code)) ctx.addIssue({ code: 'custom', path: ['code'], message: `${code} does not apply to a ${role.words}: choose one of the codes listed for a ${role.words}` });
   }
-  if (n.identifiedOn > today) ctx.addIssue({ code: 'custom', path: ['identifiedOn'], message: 'The date the need was identified must be today or in the past' });
-});
+  if (typeof n.identifiedOn === 'string' && isIsoDate(n.identifiedOn) && n.identifiedOn > today) ctx.addIssue({ code: 'custom', path: ['identifiedOn'], message: 'The date the need was identified must be today or in the past' });
+}, { when: () => true });
 export type NeedFields = z.infer<ReturnType<typeof needSchema>>;
 
-export const statusSchema = z.object({
+/** A legal status; `from`: the start of the current one (ISO, and in words), which a new one may not start before. */
+export const statusSchemaFrom = (from?: { date: string; words: string } | null) => z.object({
   status: z.enum(legalStatuses, { error: 'Select the legal status' }),
   startDate: isoDate('the date the status started'),
-});
+}).superRefine((s, ctx) => {
+  const start = s && typeof s === 'object' && typeof s.startDate === 'string' && isIsoDate(s.startDate.trim()) ? s.startDate.trim() : null;
+  if (from && start && start < from.date) ctx.addIssue({ code: 'custom', path: ['startDate'], message: `The start date must be on or after the start of the current status (${from.words})` });
+}, { when: () => true });
+export const statusSchema = statusSchemaFrom();
 export type StatusFields = z.infer<typeof statusSchema>;
 

@@ -17,7 +17,7 @@ import { agencyKindPlurals, legalStatusRecorders, maySee, needCategory } from '.
 import { loadShareFacts, requireMayRecord, requireMayRecordLegalStatus, withholdingFor } from '../access/sharing.ts';
 import { familiesRepository as repo, type FamilyInput, type PersonInput, type ScreeningRow } from './repository.ts';
 import {
-  familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema,
+  familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchemaFrom,
   type FamilyFields, type MemberFields,
 } from './schemas.ts';
 
@@ -248,12 +248,8 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
     addNeed: (actor: Actor, familyId: string, personId: string, input: unknown) =>
       onFamily(actor, familyId, 'add-need', async (tx) => {
         const person = await memberOf(tx, familyId, personId);
-        const need = parse(needSchema(today()), input);
+        const need = parse(needSchema(today(), { codes: factorCodesFor(person.role), words: roleLabels[person.role].toLowerCase() }), input);
         requireMayRecord(await loadShareFacts(tx, actor, familyId), needCategory(need.needType, need.needType === 'offending' ? null : need.code ?? null));
-        if (need.needType === 'cin_factor' && need.code && !factorCodesFor(person.role).includes(need.code)) {
-          const role = roleLabels[person.role].toLowerCase();
-          throw new ValidationError({ code: `${need.code} does not apply to a ${role}: choose one of the codes listed for a ${role}` });
-        }
         const id = randomUUID();
         await repo.insertNeed(tx, { id, personId, needType: need.needType, code: need.needType === 'offending' ? null : need.code, sourceAgencyId: need.sourceAgencyId, identifiedOn: need.identifiedOn, isCurrent: need.isCurrent, notes: need.notes, recordedBy: actor.id });
         return { id };
@@ -264,9 +260,8 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
         requireMayRecordLegalStatus(await loadShareFacts(tx, actor, familyId));
         const person = await memberOf(tx, familyId, personId);
         if (person.member_type === 'adult') throw new ValidationError({ status: 'A legal status can only be recorded for a child or an unborn baby' });
-        const status = parse(statusSchema, input);
         const latest = await repo.latestStatusStart(tx, personId);
-        if (latest && status.startDate < latest) throw new ValidationError({ startDate: `The start date must be on or after the start of the current status (${latest})` });
+        const status = parse(statusSchemaFrom(latest ? { date: latest, words: formatDate(latest) } : null), input);
         const id = randomUUID();
         await repo.insertStatus(tx, { id, personId, status: status.status, startDate: status.startDate, recordedBy: actor.id });
         return { id };

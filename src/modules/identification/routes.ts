@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
+import { ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
 import { extractFormats, isSourceKey, sourceKeys } from '../../domain/identification/formats.ts';
 import { problemMessage } from '../../domain/identification/validate.ts';
 import type { Services } from '../../services.ts';
@@ -12,7 +12,7 @@ import { identificationApi } from './api.ts';
 import { sampleExtract } from '../../domain/identification/demo-extracts.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { householdLine, money, problemLabel, waterfall } from './present.ts';
-import { lawfulBases, lawfulBasisLabels } from './schemas.ts';
+import { ingestSchemaWith, lawfulBases, lawfulBasisLabels } from './schemas.ts';
 import { identificationRoles, listRoles } from './service.ts';
 import { removeUpload, streamUpload, type UploadForm } from '../../web/upload.ts';
 import { fixed, roundHalfUp } from '../../domain/rounding.ts';
@@ -79,11 +79,9 @@ export async function ingestPages(app: FastifyInstance, { services }: { services
     const values = { source: f.source ?? '', agreementId: f.agreementId ?? '', agencyName: f.agencyName ?? '', validOnly: f.validOnly === 'yes' };
     const back = paths.identificationUpload;
     if (!form.file || form.file.bytes === 0) {
-      const errors: FieldErrors = {};
-      if (!isSourceKey(values.source)) errors.source = 'Select the kind of extract';
-      if (!isUuid(values.agreementId)) errors.agreementId = 'Select the data-sharing agreement that allows this extract';
-      errors.file = 'Select a CSV or XLSX file';
-      return redirectWithErrors(services, request, reply, back, { errors, values });
+      // No file: the schema still checks every other answer, so every problem shows at once.
+      const checked = ingestSchemaWith({ filename: null }).safeParse(values);
+      return redirectWithErrors(services, request, reply, back, { errors: checked.success ? {} : fieldErrors(checked.error), values });
     }
     return saveOrReturn(services, request, reply, back, values, async () => {
       const result = await identification.ingest(request.actor!, { path: form.file!.path, filename: form.file!.filename, ...values });

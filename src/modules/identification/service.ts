@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
@@ -20,8 +20,9 @@ import { FileFormatError, fileKindOf, hashFile, readRows } from './reader.ts';
 import {
   identificationRepository as repo, linkageRepository as links, orderPair, type ExtractRow, type HouseholdFilter, type HouseholdInsert, type RecordRow,
 } from './repository.ts';
-import { agreementSchema, ingestSchema, mappingSchema } from './schemas.ts';
+import { agreementSchema, ingestSchemaWith, mappingSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
+import { formatDate } from '../../domain/dates.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
 
 /** Who may load extracts, run matching and review pairs: the linked data of the whole partnership. */
@@ -398,7 +399,6 @@ export function identificationService(db: Database, options: IdentificationDepen
       await requireFeature(actor, 'identification.rules', 'Only analysts and administrators can change the identification rules');
       const result = identificationRulesSchema.safeParse(input);
       if (!result.success) throw new ValidationError(fieldErrors(result.error));
-      if (result.data.notCopingFrom > result.data.chaoticFrom) throw new ValidationError({ notCopingFrom: 'notCopingFrom must not be more than chaoticFrom' });
       await db.transaction(async (tx) => {
         await links.saveRules(tx, result.data, options.clock.now());
         await audit(tx, actor, 'set-identification-rules', 'setting', 'identification_rules', { name: result.data.name });
@@ -463,12 +463,14 @@ export function identificationService(db: Database, options: IdentificationDepen
      */
     async ingest(actor: Caller, input: IngestInput): Promise<IngestResult> {
       await allow(actor);
-      const fields = parse(ingestSchema, { source: input.source, agreementId: input.agreementId, agencyName: input.agencyName ?? '', validOnly: input.validOnly ?? false });
-      const kind = fileKindOf(input.filename);
-      if (!kind) throw new ValidationError({ file: 'The file must be a CSV or an XLSX spreadsheet' });
-      const agreement = await repo.agreement(db, fields.agreementId);
-      if (!agreement) throw new ValidationError({ agreementId: 'Select the data-sharing agreement that allows this extract' });
-      if (agreement.review_date < today()) throw new ValidationError({ agreementId: `The agreement ${agreement.name} was due for review on ${agreement.review_date}: review it before loading more data under it` });
+      // The file, the agreement (found, and not past its review) and the other answers, all at once.
+      const chosen = z.uuid().safeParse(input.agreementId).success ? await repo.agreement(db, input.agreementId) : undefined;
+      const fields = parse(ingestSchemaWith({
+        filename: input.filename, today: today(),
+        agreement: chosen === undefined ? undefined : chosen && { name: chosen.name, reviewDate: chosen.review_date, reviewWords: formatDate(chosen.review_date) },
+      }), { source: input.source, agreementId: input.agreementId, agencyName: input.agencyName ?? '', validOnly: input.validOnly ?? false });
+      const kind = fileKindOf(input.filename)!;
+      const agreement = chosen!;
 
       const base = { filename: input.filename, rowsRead: 0, rowsLoaded: 0, rowsInvalid: 0, rowsAlreadyLoaded: 0, problemCount: 0, problems: [] as RowProblem[] };
       const hash = await hashFile(input.path);

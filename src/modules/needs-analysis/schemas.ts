@@ -69,12 +69,15 @@ export const recordedAuditSchema = z.object({
   source: z.string().trim().max(500, 'The source must be 500 characters or fewer').default(''),
   counts: z.object(Object.fromEntries(auditVulnerabilities.map((v) => [v.key, whole(`The number of files showing ${v.label.toLowerCase()}`, 0, 100_000)]))),
 }).superRefine((a, ctx) => {
-  if (a.sampleSize > a.population) {
+  // Runs even when other fields are wrong, so every problem shows at once: each check needs its numbers.
+  if (!a || typeof a !== 'object') return;
+  if (typeof a.sampleSize === 'number' && typeof a.population === 'number' && a.sampleSize > a.population) {
     ctx.addIssue({ code: 'custom', path: ['sampleSize'], message: `The number of case files audited (${a.sampleSize.toLocaleString('en-GB')}) cannot be more than the whole population (${a.population.toLocaleString('en-GB')})` });
   }
+  if (typeof a.sampleSize !== 'number' || !a.counts || typeof a.counts !== 'object') return;
   for (const key of auditVulnerabilityKeys) {
-    const files = (a.counts as Record<string, number>)[key];
-    if (files > a.sampleSize) ctx.addIssue({ code: 'custom', path: ['counts', key], message: `The number of files cannot be more than the ${a.sampleSize} audited` });
+    const files = (a.counts as Record<string, unknown>)[key];
+    if (typeof files === 'number' && files > a.sampleSize) ctx.addIssue({ code: 'custom', path: ['counts', key], message: `The number of files cannot be more than the ${a.sampleSize} audited` });
   }
-});
+}, { when: () => true });
 

@@ -69,7 +69,7 @@ export const reportQuerySchema = z.object({
   programmeId: z.union([z.uuid({ error: 'Select a programme' }), z.literal('')]).default(''),
   from: z.iso.date({ error: 'Enter the start of the period as a date, for example 2025-04-01' }),
   to: z.iso.date({ error: 'Enter the end of the period as a date, for example 2026-03-31' }),
-}).refine((q) => q.from <= q.to, { path: ['to'], message: 'The end of the period must be the same as or after the start' });
+}).refine((q) => !q || typeof q.from !== 'string' || typeof q.to !== 'string' || q.from <= q.to, { path: ['to'], message: 'The end of the period must be the same as or after the start', when: () => true });
 
 const criterionSchema = z.object({
   measure: z.enum([...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'], { error: 'Choose a measure Lantern records' }),
@@ -93,11 +93,11 @@ export const claimSettingsSchema = z.object({
   })).length(10, 'Give a rule for each of the ten headline outcomes')
     .refine((rules) => new Set(rules.map((r) => r.area)).size === rules.length, 'Give one rule for each headline outcome'),
 }).superRefine((s, ctx) => {
-  if (s.paymentModel !== 'supporting_families_2022_25') return;
+  if (!s || typeof s !== 'object' || s.paymentModel !== 'supporting_families_2022_25') return;
   // No amounts are invented for 2022-25: the council enters its own.
   if (s.resultsPayment === undefined) ctx.addIssue({ code: 'custom', path: ['resultsPayment'], message: 'Enter the results payment for each family, from the council’s grant' });
   if (s.upfrontFunding === undefined) ctx.addIssue({ code: 'custom', path: ['upfrontFunding'], message: 'Enter the council’s upfront funding for the period, from its grant' });
-// The phase 2 preset keeps its source's amounts; 2022-25 has no attachment fee.
-}).transform((s): ClaimSettings => (s.paymentModel === 'troubled_families_phase_2'
+  // The phase 2 preset keeps its source's amounts; 2022-25 has no attachment fee.
+}, { when: () => true }).transform((s): ClaimSettings => (s.paymentModel === 'troubled_families_phase_2'
   ? { ...s, ...paymentModels.troubled_families_phase_2.amounts!, upfrontFunding: 0 }
   : { ...s, attachmentFee: 0, resultsPayment: s.resultsPayment!, upfrontFunding: s.upfrontFunding! }));

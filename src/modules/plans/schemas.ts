@@ -140,9 +140,10 @@ export const safetyPlanSchema = z.object({
   }), { error: 'Send contacts as a list' }).max(12, 'List 12 contacts or fewer').default([]),
   version,
 }).superRefine((s, ctx) => {
+  if (!s || typeof s !== 'object' || !Array.isArray(s.contacts)) return;
   if (!s.contacts.length) ctx.addIssue({ code: 'custom', path: ['contacts'], message: 'Add at least one person or service to call' });
-  else if (!s.contacts.some((c) => c.when !== 'office_hours')) {
+  else if (!s.contacts.some((c) => c && c.when !== 'office_hours')) {
     ctx.addIssue({ code: 'custom', path: ['contacts'], message: 'Add at least one number to call out of hours (evenings, nights and weekends)' });
   }
-});
+}, { when: () => true });
 export type SafetyPlanFields = z.infer<typeof safetyPlanSchema>;

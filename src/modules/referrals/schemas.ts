@@ -108,13 +108,15 @@ export const screeningSchema = z.object({
   levelOverrideReason: z.string().trim().max(2000).default(''),
   version: versionSchema(),
 }).superRefine((s, ctx) => {
+  // Runs even when other fields are wrong, so every problem shows at once: the values may not be valid yet.
+  if (!s || typeof s !== 'object') return;
   if (s.decision === 'accepted') {
     if (!s.programmeId) ctx.addIssue({ code: 'custom', path: ['programmeId'], message: 'Select a programme' });
     if (!s.familyChoice) ctx.addIssue({ code: 'custom', path: ['familyChoice'], message: 'Select the family record to use, or create a new one' });
   }
   if (s.decision === 'signposted' && !s.signpostedTo) ctx.addIssue({ code: 'custom', path: ['signpostedTo'], message: 'Enter the service the family is signposted to' });
-  if (s.levelOverride !== null && !s.levelOverrideReason) ctx.addIssue({ code: 'custom', path: ['levelOverrideReason'], message: 'Give the reason for changing the level of need' });
-});
+  if (s.levelOverride !== null && s.levelOverride !== undefined && !(typeof s.levelOverrideReason === 'string' && s.levelOverrideReason.trim())) ctx.addIssue({ code: 'custom', path: ['levelOverrideReason'], message: 'Give the reason for changing the level of need' });
+}, { when: () => true });
 
 /** A screener asks the lead or managers of a family already known to Lantern to join the referral to it. */
 export const joinRequestSchema = z.object({
@@ -126,5 +128,5 @@ export const joinDecisionSchema = z.object({
   decision: z.enum(['accept', 'refuse'], { error: 'Select accept or refuse' }),
   reason: z.string({ error: 'Enter why you are refusing the request' }).trim().max(2000, 'The reason must be 2000 characters or fewer').default(''),
 }).superRefine((d, ctx) => {
-  if (d.decision === 'refuse' && !d.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Enter why you are refusing the request' });
-});
+  if (d && typeof d === 'object' && d.decision === 'refuse' && !(typeof d.reason === 'string' && d.reason.trim())) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'Enter why you are refusing the request' });
+}, { when: () => true });
