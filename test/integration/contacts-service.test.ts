@@ -293,7 +293,8 @@ describe.each(engines)('contacts, letters and the chronology on %s', (engine) =>
 
     it('checks events added by hand', async () => {
       const error = await rejection(s.contacts.addChronologyEntry(priya, familyId, { occurredOn: '2026-12-01', agencyId: 'x', summary: '' }));
-      expect((error as ValidationError).fieldErrors).toEqual({ agencyId: 'Select the agency', type: 'Select the type of event', summary: 'Enter what happened' });
+      // Every problem at once, the date after today among them (issue 15).
+      expect((error as ValidationError).fieldErrors).toEqual({ occurredOn: 'The date of the event must be today or in the past', agencyId: 'Select the agency', type: 'Select the type of event', summary: 'Enter what happened' });
       const agencyId = (await s.families.referenceData()).agencies[0].id;
       const future = await rejection(s.contacts.addChronologyEntry(priya, familyId, { occurredOn: '2026-12-01', agencyId, type: 'health', summary: 'GP visit' }));
       expect((future as ValidationError).fieldErrors).toEqual({ occurredOn: 'The date of the event must be today or in the past' });

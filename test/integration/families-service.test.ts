@@ -107,6 +107,13 @@ describe.each(engines)('families service on %s', (engine) => {
     const error = await families.addNeed(keyWorker, familyId, child.id, { code: '2B', sourceAgencyId: partnership.agencies.police, identifiedOn: '2026-10-01' }).catch((e) => e);
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.fieldErrors).toEqual({ code: '2B does not apply to a child: choose one of the codes listed for a child' });
+    // With every other problem at once (issue 15): the date after today and the missing agency too.
+    const several = await families.addNeed(keyWorker, familyId, child.id, { code: '2B', identifiedOn: '2026-11-26' }).catch((e) => e);
+    expect(several.fieldErrors).toEqual({
+      code: '2B does not apply to a child: choose one of the codes listed for a child',
+      sourceAgencyId: 'Select the agency that identified this need',
+      identifiedOn: 'The date the need was identified must be today or in the past',
+    });
   });
 
   it('records abuse of a child by a child or an adult (18B, 18C, 19B, 19C) and "no factors identified" (21) on the child, never on a parent', async () => {
@@ -147,7 +154,9 @@ describe.each(engines)('families service on %s', (engine) => {
     expect(after.legalStatus?.current).toEqual({ status: 'child_in_need', label: 'Child in Need', since: '2026-09-15' });
     expect(after.legalStatus?.history).toEqual([{ status: 'child_protection_plan', label: 'Child Protection Plan', from: '2026-03-01', to: '2026-09-15' }]);
     const error = await families.recordStatus(keyWorker, familyId, child.id, { status: 'none', startDate: '2026-01-01' }).catch((e) => e);
-    expect(error.fieldErrors.startDate).toBe('The start date must be on or after the start of the current status (2026-09-15)');
+    expect(error.fieldErrors.startDate).toBe('The start date must be on or after the start of the current status (15 September 2026)');
+    const both = await families.recordStatus(keyWorker, familyId, child.id, { status: 'ward', startDate: '2026-01-01' }).catch((e) => e);
+    expect(both.fieldErrors).toEqual({ status: 'Select the legal status', startDate: 'The start date must be on or after the start of the current status (15 September 2026)' });
   });
 
   it('refuses a stale save of the household details and keeps the first save', async () => {

@@ -166,6 +166,26 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
       expect((await t.db.query("SELECT 1 FROM source_record WHERE source = 'housing'")).length).toBe(0);
     });
 
+    it('reports the file, an agreement past its review and every other answer at once, keeping the answers (issue 15)', async () => {
+      const overdue = await s.identification.createAgreement(analyst, anAgreement({ name: 'Overdue agreement' }));
+      await t.db.query("UPDATE sharing_agreement SET review_date = '2026-01-31' WHERE id = $1", [overdue]);
+      await client.get('/identification/upload');
+      const response = await upload(app, client, { source: '', agreementId: overdue, agencyName: 'x'.repeat(201) }, { filename: 'notes.txt', content: 'hello' });
+      expect(response.headers.location).toBe('/identification/upload');
+      const page = await client.get('/identification/upload');
+      expect(page.body).toContain('<title>Error: Load an agency extract');
+      for (const message of ['Select the kind of extract', 'The agreement Overdue agreement was due for review on 31 January 2026: review it before loading more data under it',
+        'The agency name must be 200 characters or fewer', 'The file must be a CSV or an XLSX spreadsheet']) expect(page.body).toContain(message);
+      expect(page.body).toContain(`value="${'x'.repeat(201)}"`);
+
+      // No file at all: the other answers are still checked.
+      await client.get('/identification/upload');
+      const none = await upload(app, client, { source: 'housing', agreementId: 'not-an-id', agencyName: 'x'.repeat(201) }, { filename: '', content: '' });
+      expect(none.headers.location).toBe('/identification/upload');
+      const again = (await client.get('/identification/upload')).body;
+      for (const message of ['Select a CSV or XLSX file', 'Select the data-sharing agreement that allows this extract', 'The agency name must be 200 characters or fewer']) expect(again).toContain(message);
+    });
+
     it('streams an upload larger than the form body limit', async () => {
       await client.get('/identification/upload');
       const rows = Array.from({ length: 12_000 }, (_, i) => anExtractRow('worklessness', 100_000 + i, { first_name: `Person${i}` }));
