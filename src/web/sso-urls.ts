@@ -8,6 +8,9 @@ export const ssoPaths = {
   adminPendingPeople: '/admin/pending-people',
   adminPendingPerson: '/admin/pending-people/:pendingPersonId',
   adminPendingPersonRefuse: '/admin/pending-people/:pendingPersonId/refuse',
+  adminUserSsoUnlink: '/admin/users/:userId/single-sign-on/:ssoIdentityId/unlink',
+  // Taking up an invitation link through an issuer (the link's secret is the id, as on /invitations/:invitationId).
+  invitationSignIn: '/invitations/:invitationId/single-sign-on',
 } as const;
 
 const one = (pattern: string) => (id: string) => pattern.replace(/:\w+/, encodeURIComponent(id));
@@ -23,4 +26,7 @@ export const ssoUrls = {
   adminPendingPeople: () => ssoPaths.adminPendingPeople,
   adminPendingPerson: one(ssoPaths.adminPendingPerson),
   adminPendingPersonRefuse: one(ssoPaths.adminPendingPersonRefuse),
+  adminUserSsoUnlink: (userId: string, ssoIdentityId: string) =>
+    ssoPaths.adminUserSsoUnlink.replace(':userId', encodeURIComponent(userId)).replace(':ssoIdentityId', encodeURIComponent(ssoIdentityId)),
+  invitationSignIn: (invitationId: string, issuerId: string) => `${one(ssoPaths.invitationSignIn)(invitationId)}?${new URLSearchParams({ issuer: issuerId })}`,
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LanternPage, SignInPage, startLantern, type Lantern } from '../support/browser.ts';
-import { AdminPage } from '../support/admin-pages.ts';
+import { AdminListPage, AdminPage } from '../support/admin-pages.ts';
 import { makeUser } from '../support/factories.ts';
 import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 import { TestProviderLogin } from '../support/sso-pages.ts';
@@ -61,6 +61,52 @@ describe('single sign-on in the browser', () => {
     const again = await (await TestProviderLogin.from(await SignInPage.open(await lantern.newPage()), 'Testshire Council account')).signInToMyFamilies('sam');
     expect(await again.signedInAs()).toContain('Sam Newcomer');
   });
+
+  it('with passwords off, an invited person takes up their link through the issuer, and an administrator can unlink the account', async () => {
+    const admin = await makeUser(lantern.db, { role: 'administrator', agencyId: lantern.partnership.agencies.childrens_social_care, name: 'Cy Admin' });
+    const adminArea = await AdminPage.fromMenu(await lantern.signedIn(admin));
+    await adminArea.clickAndLoad(adminArea.page.locator('main').getByRole('link', { name: 'How people sign in', exact: true }));
+    const settings = await new LanternPage(adminArea.page).arrive('How people sign in');
+    await settings.choose('Can people sign in with a Lantern password?', 'No, only single sign-on');
+    await settings.press('Save sign-in settings');
+    const saved = await new LanternPage(settings.page).arrive('How people sign in');
+    try {
+      const users = await (await new AdminListPage(saved.page).backToAdmin()).open('Users');
+      const form = await users.add('Add a user', 'Add a user');
+      await form.fill('Full name', 'Robin Lee');
+      await form.fill('Email address', 'robin.lee@testshire.example');
+      await form.choose('Role', 'Practitioner');
+      await form.select('Agency', "Testshire Children's Services");
+      const link = await form.addUser('Robin Lee');
+      expect(await form.page.locator('main').innerText()).toContain('They open it and sign in with their organisation’s account');
+
+      // Robin's account at the issuer has another address: the link, not the email, connects them.
+      provider.accounts.set('robin', { email: 'r.lee@partner.example', email_verified: true, name: 'R Lee' });
+      const robin = await lantern.newPage();
+      await robin.goto(link);
+      const welcome = await new LanternPage(robin).arrive('Sign in with your organisation’s account');
+      expect(await robin.getByLabel('Password', { exact: true }).count()).toBe(0);
+      const home = await (await TestProviderLogin.from(welcome, 'Testshire Council account')).signInToMyFamilies('robin');
+      expect(await home.signedInAs()).toContain('Robin Lee');
+
+      const list = await (await new AdminListPage(saved.page).backToAdmin()).open('Users');
+      const robinAdmin = await list.openRecord('Robin Lee', 'Robin Lee');
+      const linked = await robinAdmin.page.locator('#sso-identities tbody tr td').allInnerTexts();
+      expect(linked[0]).toBe('Testshire Council account');
+      expect(linked[2]).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4} at \d{1,2}(:\d\d)?(am|pm)$/);
+      await robinAdmin.clickAndLoad(robinAdmin.page.getByRole('button', { name: 'Unlink Testshire Council account', exact: true }));
+      const unlinked = await new LanternPage(robinAdmin.page).arrive('Robin Lee');
+      expect(await unlinked.successBanner()).toBe('Unlinked their Testshire Council account, and ended the session signed in with it.');
+      await robin.reload();
+      await new SignInPage(robin).arrive('Sign in to Lantern');
+    } finally {
+      await saved.page.goto('/admin/sign-in-settings');
+      const back = await new LanternPage(saved.page).arrive('How people sign in');
+      await back.choose('Can people sign in with a Lantern password?', 'Yes, a password or single sign-on');
+      await back.press('Save sign-in settings');
+      await new LanternPage(back.page).arrive('How people sign in');
+    }
+  }, 240_000);
 
   it('shows the sign-in settings to an administrator and hides the password form when passwords are off', async () => {
     const admin = await makeUser(lantern.db, { role: 'administrator', agencyId: lantern.partnership.agencies.childrens_social_care, name: 'Bo Admin' });

@@ -187,6 +187,50 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     expect(stale.json().message).toMatch(/^Someone else changed this team while you were editing it/);
   });
 
+  it('locks every kind of record against a stale copy and audits each change with before and after', async () => {
+    const headers = { authorization: `Bearer ${adminToken}` };
+    const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: Record<string, unknown>) => app.inject({ method, url, headers, payload });
+    const programme = {
+      name: 'Steady Start', description: 'Support at home for parents.', durationWeeks: 12, maxHoursPerWeek: 7.5, minVisitsPerWeek: 1, maxVisitsPerWeek: 2,
+      firstVisitHours: 72, reviewIntervalDays: 28, caseloadLimit: 8, followUpMonths: [3, 6, 12], noContactAlertDays: 7, safetyPlanAtStart: true, availability: 'Weekdays', active: true,
+    };
+    const person = { displayName: 'Lock Person', email: 'lock.person@test.example', jobTitle: 'Support worker', role: 'practitioner', agencyId: p.agencies.police, managedTeamIds: [], frontDoorScreener: false };
+    const kinds: { base: string; what: string; action: string; made: Record<string, unknown>; changed: Record<string, unknown>; before: Record<string, unknown> }[] = [
+      { base: '/api/v1/agencies', what: 'agency', action: 'agency', made: { name: 'Lockside Housing', kind: 'housing' }, changed: { name: 'Lockside Homes', kind: 'housing' }, before: { name: 'Lockside Housing', kind: 'housing' } },
+      { base: '/api/v1/teams', what: 'team', action: 'team', made: { name: 'Lock team', agencyId: p.agencies.police }, changed: { name: 'Lock youth team', agencyId: p.agencies.police }, before: { name: 'Lock team', agencyId: p.agencies.police } },
+      { base: '/api/v1/districts', what: 'district', action: 'district', made: { name: 'Lockside' }, changed: { name: 'Lockside North' }, before: { name: 'Lockside' } },
+      {
+        base: '/api/v1/admin/programmes', what: 'programme', action: 'programme', made: programme, before: programme,
+        // Every catalogue field changes at once.
+        changed: { ...programme, name: 'Steady Start Plus', description: 'Longer support.', durationWeeks: 16, maxHoursPerWeek: 10, minVisitsPerWeek: 2, maxVisitsPerWeek: 3,
+          firstVisitHours: 48, reviewIntervalDays: 42, caseloadLimit: 6, followUpMonths: [6, 12], noContactAlertDays: 10, safetyPlanAtStart: false, availability: 'Evenings too', active: false },
+      },
+      { base: '/api/v1/users', what: 'person', action: 'user', made: person, changed: { ...person, displayName: 'Lock Person-Smith', jobTitle: 'Senior support worker', teamId: p.teamId, agencyId: p.agencies.childrens_social_care }, before: { display_name: 'Lock Person', job_title: 'Support worker', agency_id: p.agencies.police } },
+    ];
+    for (const k of kinds) {
+      const made = await call('POST', k.base, k.made);
+      expect(made.statusCode).toBe(201);
+      const id = made.json().id as string;
+      const changed = await call('PUT', `${k.base}/${id}`, { ...k.changed, version: 1 });
+      expect({ kind: k.what, status: changed.statusCode }).toEqual({ kind: k.what, status: 200 });
+      expect(changed.json().version).toBe(2);
+      const stale = await call('PUT', `${k.base}/${id}`, { ...k.changed, version: 1, ...(k.what === 'person' ? { displayName: 'Overwritten' } : { name: 'Overwritten' }) });
+      expect(stale.statusCode).toBe(409);
+      expect(stale.json().message).toBe(`Someone else changed this ${k.what} while you were editing it. Go back, reload the page and make your change again.`);
+      expect(JSON.stringify((await call('GET', `${k.base}/${id}`)).json())).not.toContain('Overwritten');
+      const updates = (await t.db.query<{ user_id: string; detail: { before: Record<string, unknown>; after: Record<string, unknown> } }>(
+        `SELECT user_id, detail FROM audit_event WHERE action = $1 AND record_id = $2 ORDER BY id`, [`update-${k.action}`, id]));
+      expect(updates).toHaveLength(1);
+      expect(updates[0].detail.before).toMatchObject(k.before);
+      expect(updates[0].detail.after).toMatchObject(k.changed);
+    }
+    // The pages refuse a stale copy the same way, saying what to do.
+    const districtId = (await call('GET', '/api/v1/districts')).json().districts.find((d: { name: string }) => d.name === 'Lockside North').id;
+    const page = await client.post(`/admin/districts/${districtId}`, { name: 'Lockside South', version: '1' });
+    expect(page.statusCode).toBe(409);
+    expect(page.body).toContain('Someone else changed this district while you were editing it. Go back, reload the page and make your change again.');
+  });
+
   it('marks a manager as a front door screener from the user form and the API, and refuses it for any other role', async () => {
     // The page: a practitioner cannot screen the front door.
     const wrong = await client.post('/admin/users/new', { displayName: 'Pat Screen', email: 'pat@test.example', role: 'practitioner', agencyId: p.agencies.childrens_social_care, frontDoorScreener: 'yes' });

@@ -39,7 +39,9 @@ describe('the route table', () => {
   it('keeps public routes to sign-in (and single sign-on), invitation links, health, the home redirect, the API description and the service directory', () => {
     const publicRoutes = [...new Set(app.routeTable.filter((r) => r.access === 'public').map((r) => r.url))].sort();
     expect(publicRoutes).toEqual([
-      '/', '/api/v1/openapi.json', '/health', '/invitations/:invitationId',
+      '/', '/api/v1/openapi.json', '/health',
+      // Invitation links: choosing a password, or taking the invitation up through a single sign-on issuer.
+      '/invitations/:invitationId', '/invitations/:invitationId/single-sign-on',
       // The public service directory (no personal data) and its Open Referral UK API, all read-only.
       '/openreferral/', '/openreferral/export', '/openreferral/openapi.json', '/openreferral/service_at_locations',
       '/openreferral/service_at_locations/:serviceAtLocationId', '/openreferral/services', '/openreferral/services/:serviceId',

@@ -102,6 +102,21 @@ describe.each(engines)('the second factor on %s', (engine) => {
     const held = await client.post('/sign-in/code', { code: await currentCode(t.db, analyst.email), next: '' });
     expect(fieldError((await client.get(String(held.headers.location))).body)).toBe('Too many wrong codes. Wait 1 minute and try again.');
     expect((await client.get('/my-families')).statusCode).toBe(303);
+    // The held try is audited too, with why it was refused unchecked.
+    const tries = await t.db.query<{ outcome: string; detail: Record<string, unknown> }>(
+      `SELECT outcome, detail FROM audit_event WHERE action = 'second-factor' AND user_id = $1 ORDER BY id`, [analyst.id]);
+    expect(tries.map((e) => e.outcome)).toEqual(Array(6).fill('denied'));
+    expect(tries.at(-1)!.detail).toEqual({ reason: 'too many wrong codes', failures: 5 });
+    // Security time is the database's real clock: move the wrong tries back past the wait. One more wrong code doubles it.
+    const passTime = (minutes: number) => t.db.query(`UPDATE second_factor_attempt SET at = at - make_interval(mins => $2) WHERE user_id = $1`, [analyst.id, minutes]);
+    await passTime(2);
+    const sixth = await client.post('/sign-in/code', { code: 'still-not-a-code', next: '' });
+    expect(fieldError((await client.get(String(sixth.headers.location))).body)).toBe('Enter the 6-digit code from your authenticator app, or one of your recovery codes');
+    const longer = await client.post('/sign-in/code', { code: await currentCode(t.db, analyst.email), next: '' });
+    expect(fieldError((await client.get(String(longer.headers.location))).body)).toBe('Too many wrong codes. Wait 2 minutes and try again.');
+    await passTime(3);
+    expect((await client.post('/sign-in/code', { code: await currentCode(t.db, analyst.email), next: '' })).headers.location).toBe('/my-families');
+    expect((await client.get('/my-families')).statusCode).toBe(200);
   });
 
   it('makes an administrator with no second factor set one up; a practitioner may choose to, with recovery codes that work once', async () => {

@@ -383,6 +383,94 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
     }
   });
 
+  it('takes up an invitation through the issuer when Lantern passwords are off, linking whichever account the person signs in with', async () => {
+    const forced = await buildApp({ services: buildServices(t.db, { sessionHours: 8, clock: testClock(TEST_TODAY), sso: { ...sso, localPasswordsOff: true } }), sessionHours: 8 });
+    rememberDatabase(forced, t.db);
+    try {
+      const ada = await makeUser(t.db, { role: 'administrator', agencyId: p.agencies.childrens_social_care });
+      const { userId, invitation } = await services.admin.inviteUser(ada, {
+        displayName: 'Robin Invited', email: `robin-${randomUUID().slice(0, 6)}@northvale.example`, role: 'practitioner', agencyId: p.agencies.childrens_social_care, teamId: p.teamId,
+      });
+      // With passwords on, the same link offers both.
+      const both = await new PageClient(app).get(`/invitations/${invitation}`);
+      expect(both.body).toContain('id="password"');
+      expect(both.body).toContain(`href="/invitations/${invitation}/single-sign-on?issuer=test-idp"`);
+
+      const browser = new TwoSiteBrowser(forced, provider);
+      const page = await browser.lantern.get(`/invitations/${invitation}`);
+      expect(page.body).toContain('<h1 class="govuk-heading-l">Sign in with your organisation’s account</h1>');
+      expect(page.body).not.toContain('id="password"');
+      expect(page.body).toContain(`href="/invitations/${invitation}/single-sign-on?issuer=test-idp"`);
+      expect(page.body).toContain('Sign in with Test council account');
+      // A password posted anyway (from a page opened while passwords were on) is refused, saying why.
+      const early = new PageClient(app);
+      await early.get(`/invitations/${invitation}`);
+      const visitor = Object.assign(new PageClient(forced), { cookie: early.cookie, csrf: early.csrf });
+      expect((await visitor.post(`/invitations/${invitation}`, { password: 'a long password', confirmPassword: 'a long password' })).headers.location).toBe(`/invitations/${invitation}`);
+      const refused = await visitor.get(`/invitations/${invitation}`);
+      expect(refused.body).toContain('<title>Error: Sign in with your organisation’s account – Lantern</title>');
+      expect(refused.body).toContain('<a href="#sso">Lantern passwords are switched off for this partnership. Sign in with your organisation’s account to use this invitation.</a>');
+
+      // The issuer's account has another address than the one the administrator typed: the invitation, not the email, links it.
+      const login = account({ email: 'r.invited@council.example' });
+      const done = await browser.open(`/invitations/${invitation}/single-sign-on?issuer=test-idp`, { login });
+      expect(done.path).toBe('/my-families');
+      expect(done.body).toContain('Robin Invited');
+      expect(await identities(userId)).toEqual([{ issuer: provider.issuer, issuer_id: 'test-idp' }]);
+      expect((await audit('accept-invitation')).at(-1)).toMatchObject({ user_id: userId, detail: { via: 'single sign-on', issuer: 'test-idp' } });
+      expect((await audit('sso-link')).at(-1)).toMatchObject({ user_id: userId, detail: { issuer: 'test-idp', by: 'invitation' } });
+      expect(await services.admin.user(ada, userId)).toMatchObject({ invited: false, active: true });
+      // The link worked once; from now on the issuer alone signs them in.
+      expect((await new PageClient(forced).get(`/invitations/${invitation}`)).statusCode).toBe(404);
+      expect((await new PageClient(forced).get(`/invitations/${invitation}/single-sign-on?issuer=test-idp`)).statusCode).toBe(404);
+      expect((await new TwoSiteBrowser(forced, provider).signIn('test-idp', login)).path).toBe('/my-families');
+
+      // An account already linked to someone else cannot take up another person's invitation; the invitation still works.
+      const second = await services.admin.inviteUser(ada, {
+        displayName: 'Sasha Invited', email: `sasha-${randomUUID().slice(0, 6)}@northvale.example`, role: 'practitioner', agencyId: p.agencies.childrens_social_care,
+      });
+      const taken = await new TwoSiteBrowser(forced, provider).open(`/invitations/${second.invitation}/single-sign-on?issuer=test-idp`, { login });
+      expect(taken.status).toBe(403);
+      expect(taken.body).toContain('Your Test council account is already linked to another person in Lantern, so it cannot be used for this invitation.');
+      expect((await audit('sso-sign-in')).at(-1)).toMatchObject({ outcome: 'denied', record_id: second.userId, detail: { reason: 'linked-to-someone-else' } });
+      expect(await identities(second.userId)).toEqual([]);
+      expect(await services.admin.invitation(second.invitation)).toMatchObject({ user_id: second.userId });
+    } finally {
+      await forced.close();
+    }
+  });
+
+  it('shows an administrator each account linked to a person, with its last sign-in, and unlinks one', async () => {
+    const ada = await makeUser(t.db, { role: 'administrator', agencyId: p.agencies.childrens_social_care });
+    const admin = new PageClient(app);
+    await admin.signIn(ada.email, testPassword);
+    const user = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    expect((await admin.get(`/admin/users/${user.id}`)).body).toContain('No organisation account linked');
+    const login = account({ email: user.email });
+    const browser = new TwoSiteBrowser(app, provider);
+    expect((await browser.signIn('test-idp', login)).path).toBe('/my-families');
+
+    const page = await admin.get(`/admin/users/${user.id}`);
+    const when = '\\d{1,2} [A-Z][a-z]+ \\d{4} at \\d{1,2}(:\\d\\d)?(am|pm)';
+    expect(page.body).toMatch(new RegExp(`<td class="govuk-table__cell">Test council account</td>\\s*<td class="govuk-table__cell">${when}</td>\\s*<td class="govuk-table__cell">${when}</td>`));
+    const unlink = /action="(\/admin\/users\/[0-9a-f-]{36}\/single-sign-on\/[0-9a-f-]{36}\/unlink)"/.exec(page.body)![1];
+
+    const worker = new PageClient(app);
+    await worker.signIn(user.email, testPassword);
+    expect((await worker.post(unlink, {})).statusCode).toBe(403);
+
+    const done = await admin.post(unlink, {});
+    expect(done.headers.location).toBe(`/admin/users/${user.id}`);
+    expect((await admin.get(`/admin/users/${user.id}`)).body).toContain('Unlinked their Test council account, and ended the session signed in with it.');
+    expect(await identities(user.id)).toEqual([]);
+    // The session signed in through the issuer is over; the one signed in with a password is not.
+    expect((await browser.lantern.get('/my-families')).statusCode).toBe(302);
+    expect((await worker.get('/my-families')).statusCode).toBe(200);
+    const [event] = (await audit('sso-unlink')).slice(-1);
+    expect(event).toMatchObject({ outcome: 'allowed', user_id: ada.id, record_id: user.id, detail: { before: { issuer: 'test-idp' }, after: null, sessionsEnded: 1 } });
+    expect((await admin.post(unlink, {})).statusCode).toBe(404);
+  });
+
   it('honours LANTERN_LOCAL_PASSWORDS=off whatever the setting says', async () => {
     const forced = await buildApp({ services: buildServices(t.db, { sessionHours: 8, clock: testClock(TEST_TODAY), sso: { ...sso, localPasswordsOff: true } }), sessionHours: 8 });
     rememberDatabase(forced, t.db);

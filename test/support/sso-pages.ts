@@ -7,7 +7,8 @@ import { LanternPage, MyFamiliesPage, SignInPage } from './browser.ts';
 export class TestProviderLogin {
   constructor(readonly page: Page) {}
 
-  static async from(signIn: SignInPage, issuerLabel: string): Promise<TestProviderLogin> {
+  /** From a Lantern page with the issuer's button: the sign-in page, or an invitation link's page. */
+  static async from(signIn: SignInPage | LanternPage, issuerLabel: string): Promise<TestProviderLogin> {
     await signIn.clickAndLoad(signIn.page.getByRole('button', { name: `Sign in with ${issuerLabel}`, exact: true }));
     await signIn.page.locator('h1', { hasText: 'Sign in to the test provider' }).waitFor();
     return new TestProviderLogin(signIn.page);

@@ -58,7 +58,13 @@ export function secondFactorService(db: Database, { clock }: { clock: Clock }) {
     async checkCode(userId: string, sessionIdHash: string, typed: string, ip: string): Promise<CodeResult> {
       const { failures, secondsSinceFailure } = await repo.failures(db, userId);
       const wait = signInDelayMinutes(failures) * 60 - (secondsSinceFailure ?? Infinity);
-      if (wait > 0) return { ok: false, message: `Too many wrong codes. Wait ${minutes(Math.ceil(wait / 60))} and try again.` };
+      if (wait > 0) {
+        // Held back unchecked (even a right code waits), and kept in the audit log like any other try.
+        await auditRepository.insert(db, {
+          userId, action: 'second-factor', recordType: 'user', recordId: userId, outcome: 'denied', ip, detail: { reason: 'too many wrong codes', failures },
+        });
+        return { ok: false, message: `Too many wrong codes. Wait ${minutes(Math.ceil(wait / 60))} and try again.` };
+      }
       const factor = await repo.get(db, userId);
       if (!factor) throw new NotFoundError('Second factor');
       const digits = typed.replace(/\s/g, '');

@@ -49,7 +49,7 @@ const programmeParams = (p: ProgrammeFields) => [p.name, p.description, p.durati
 export interface DistrictRow { id: string; name: string; version: number }
 
 const userColumns = `u.id, u.email, u.display_name, u.job_title, u.role, u.agency_id, a.name AS agency_name, u.team_id, t.name AS team_name,
-  u.active, (u.password_hash = '') AS invited, u.version, u.front_door_screener,
+  u.active, (u.password_hash = '' AND NOT EXISTS (SELECT 1 FROM sso_identity i WHERE i.user_id = u.id)) AS invited, u.version, u.front_door_screener,
   (SELECT max(e.at) FROM audit_event e WHERE e.user_id = u.id AND e.action = 'sign-in' AND e.outcome = 'allowed') AS last_sign_in_at,
   ARRAY(SELECT tm.team_id::text FROM team_manager tm WHERE tm.user_id = u.id ORDER BY tm.team_id) AS managed_team_ids`;
 const userFrom = 'FROM app_user u JOIN agency a ON a.id = u.agency_id LEFT JOIN team t ON t.id = u.team_id';
@@ -97,6 +97,10 @@ export const adminRepository = {
 
   setPassword: (q: Queryable, userId: string, passwordHash: string) =>
     q.query('UPDATE app_user SET password_hash = $2, version = version + 1 WHERE id = $1', [userId, passwordHash]),
+
+  /** An invited person who links an issuer's account instead of choosing a password. */
+  setPasswordIfNone: (q: Queryable, userId: string, passwordHash: string) =>
+    q.query(`UPDATE app_user SET password_hash = $2, version = version + 1 WHERE id = $1 AND password_hash = ''`, [userId, passwordHash]),
 
   insertInvitation: (q: Queryable, i: { tokenHash: string; userId: string; createdBy: string | null; days: number }) =>
     q.query(`INSERT INTO user_invitation (token_hash, user_id, created_by, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,

@@ -89,7 +89,9 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     // The link is shown once: after this page only its hash remains.
     const link = stored?.userId === userId ? stored.link : null;
     if (stored) await setSessionValue(services, request, 'invitationLink', null);
-    return reply.view('admin/views/invitation-link.njk', { pageTitle: `Invitation link for ${user.display_name}`, person: user, link, invitationDays });
+    return reply.view('admin/views/invitation-link.njk', {
+      pageTitle: `Invitation link for ${user.display_name}`, person: user, link, invitationDays, localPasswords: await services.sso.localPasswordsOn(),
+    });
   });
 
   app.post(paths.adminUserReinvite, admins, async (request, reply) => {
@@ -103,12 +105,15 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
 
   app.get(paths.adminUser, admins, async (request, reply) => {
     const user = await admin.user(request.actor, id(request, 'userId'));
+    const identities = (await services.sso.identities(request.actor!, user.id)).map((i) => ({
+      ...i, linked: ukDateTime(i.linked_at), lastSignIn: i.last_sign_in_at ? ukDateTime(i.last_sign_in_at) : 'Not yet', unlink: urls.adminUserSsoUnlink(user.id, i.id),
+    }));
     const saved = {
       displayName: user.display_name, email: user.email, jobTitle: user.job_title, role: user.role, agencyId: user.agency_id,
       teamId: user.team_id ?? '', managedTeamIds: user.managed_team_ids, frontDoorScreener: user.front_door_screener ? 'yes' : '', version: String(user.version),
     };
     return form(request, reply, 'admin/views/user.njk', {
-      pageTitle: user.display_name, person: user, sessionCount: await services.sessions.count(request.actor!, user.id), status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',
+      pageTitle: user.display_name, person: user, identities, localPasswords: await services.sso.localPasswordsOn(), sessionCount: await services.sessions.count(request.actor!, user.id), status: userStatus(user), lastSignIn: user.last_sign_in_at ? ukDateTime(user.last_sign_in_at) : 'Never',
       ...(await userChoices(request)), action: urls.adminUser(user.id),
     }, saved, userFields);
   });
@@ -226,15 +231,24 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     if (!invited) return reply.code(404).view('admin/views/invitation-expired.njk', { pageTitle: 'This invitation link does not work' });
     await app.ensureSession(request, reply);
     const state = await takeFormState(services, request);
+    const invitationId = id(request, 'invitationId');
+    // With Lantern passwords switched off the person links their organisation's account instead.
+    const localPasswords = await services.sso.localPasswordsOn();
     return reply.view('admin/views/accept-invitation.njk', {
-      pageTitle: 'Set your password', invited, action: request.url.split('?')[0],
-      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, {}, ['password', 'confirmPassword']) : [],
+      pageTitle: localPasswords ? 'Set your password' : 'Sign in with your organisation’s account', invited, action: urls.invitation(invitationId), localPasswords,
+      issuers: services.sso.issuers().map((i) => ({ ...i, href: urls.invitationSignIn(invitationId, i.id) })),
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, {}, ['sso', 'password', 'confirmPassword']) : [],
     });
   });
 
   app.post(paths.invitation, { config: { access: 'public' } }, async (request, reply) => {
     const invitationId = id(request, 'invitationId');
     const body = (request.body ?? {}) as Body;
+    if (!(await services.sso.localPasswordsOn())) {
+      return redirectWithErrors(services, request, reply, urls.invitation(invitationId), {
+        errors: { sso: 'Lantern passwords are switched off for this partnership. Sign in with your organisation’s account to use this invitation.' }, values: {},
+      });
+    }
     try {
       await admin.acceptInvitation(invitationId, body, request.ip);
     } catch (error) {

@@ -196,6 +196,19 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
       });
     },
 
+    /**
+     * Single sign-on takes the invitation instead of a password (in its own transaction): whose it is,
+     * then, once the issuer's account may be linked, uses it up. Someone with no password yet is
+     * marked as signing in only through single sign-on.
+     */
+    invitationInTransaction: (tx: Queryable, token: string) => repo.invitation(tx, hashToken(token)),
+    async useInvitationForSso(tx: Queryable, token: string, userId: string, ip: string, issuerId: string): Promise<boolean> {
+      if (!(await repo.useInvitation(tx, hashToken(token)))) return false;
+      await repo.setPasswordIfNone(tx, userId, ssoOnlyPasswordHash);
+      await auditRepository.insert(tx, { userId, action: 'accept-invitation', recordType: 'user', recordId: userId, outcome: 'allowed', ip, detail: { via: 'single sign-on', issuer: issuerId } });
+      return true;
+    },
+
     async agencies(actor: Admin) { await requireAdministrator(actor); return repo.agencies(db); },
     async agency(actor: Admin, id: string) {
       await requireAdministrator(actor);

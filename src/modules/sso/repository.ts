@@ -12,6 +12,14 @@ export interface PendingPersonRow {
   last_seen_at: Date;
 }
 
+export interface SsoIdentityRow {
+  id: string;
+  issuer: string;
+  issuer_id: string;
+  linked_at: Date;
+  last_sign_in_at: Date | null;
+}
+
 const localPasswordsKey = 'sign_in.local_passwords';
 
 /** Single sign-on's SQL: identities, people waiting for a role, the session's authentication, the local-passwords setting. */
@@ -29,8 +37,29 @@ export const ssoRepository = {
     await q.query('INSERT INTO sso_identity (issuer, subject, user_id, issuer_id) VALUES ($1, $2, $3, $4)', [link.issuer, link.subject, link.userId, link.issuerId]);
   },
 
-  async identitiesOf(q: Queryable, userId: string): Promise<{ issuer: string; issuer_id: string }[]> {
-    return q.query('SELECT issuer, issuer_id FROM sso_identity WHERE user_id = $1 ORDER BY linked_at', [userId]);
+  /** Security time: when this link was last used to sign in. */
+  async touchIdentity(q: Queryable, issuer: string, subject: string) {
+    await q.query('UPDATE sso_identity SET last_sign_in_at = now() WHERE issuer = $1 AND subject = $2', [issuer, subject]);
+  },
+
+  async identitiesOf(q: Queryable, userId: string): Promise<SsoIdentityRow[]> {
+    return q.query<SsoIdentityRow>('SELECT id, issuer, issuer_id, linked_at, last_sign_in_at FROM sso_identity WHERE user_id = $1 ORDER BY linked_at, id', [userId]);
+  },
+
+  /** Removes one of a person's links; undefined when it is not theirs (or already gone). */
+  async unlink(q: Queryable, userId: string, identityId: string): Promise<SsoIdentityRow | undefined> {
+    return (await q.query<SsoIdentityRow>(
+      'DELETE FROM sso_identity WHERE user_id = $1 AND id = $2 RETURNING id, issuer, issuer_id, linked_at, last_sign_in_at', [userId, identityId]))[0];
+  },
+
+  /** Ends the person's sessions that signed in through this issuer; returns how many. */
+  async endSessionsThrough(q: Queryable, userId: string, issuerId: string): Promise<number> {
+    return (await q.query(`DELETE FROM session WHERE user_id = $1 AND data->>'ssoIssuerId' = $2 RETURNING id_hash`, [userId, issuerId])).length;
+  },
+
+  /** Someone waiting who has now been let in another way (an invitation) waits no longer. */
+  async deletePendingIdentity(q: Queryable, issuer: string, subject: string) {
+    await q.query('DELETE FROM sso_pending_person WHERE issuer = $1 AND subject = $2', [issuer, subject]);
   },
 
   /** Records (or refreshes) someone waiting for a role; returns their id and whether they are new. */

@@ -6,8 +6,9 @@ import { setSessionCookie } from '../../web/plugins/session.ts';
 import { paths, safeReturnPath, urls } from '../../web/urls.ts';
 import { roleOptions, ukDateTime } from '../admin/present.ts';
 import type { SsoFlow } from './service.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 
-const admins = { config: { access: ['administrator'] as const } };
+const admins = { config: { access: rolesWith('admin.manage') } };
 type Body = Record<string, unknown>;
 
 /**
@@ -18,12 +19,12 @@ export async function ssoRoutes(app: FastifyInstance, { services, sessionHours }
   const sso = services.sso;
   const query = (request: FastifyRequest) => (request.query ?? {}) as Record<string, unknown>;
 
-  async function sendToIssuer(request: FastifyRequest, reply: FastifyReply, issuerId: string, purpose: SsoFlow['purpose'], next: string) {
+  async function sendToIssuer(request: FastifyRequest, reply: FastifyReply, issuerId: string, purpose: SsoFlow['purpose'], next: string, invitation?: string) {
     const label = sso.issuers().find((i) => i.id === issuerId)?.label;
     if (!label) return reply.code(404).view('errors/not-found.njk', { pageTitle: 'Page not found' });
     let started: Awaited<ReturnType<typeof sso.start>>;
     try {
-      started = await sso.start(issuerId, purpose, next, purpose === 'reauth' ? request.user?.id : undefined);
+      started = await sso.start(issuerId, purpose, next, purpose === 'reauth' ? { userId: request.user?.id } : { invitation });
     } catch (error) {
       request.log.warn({ issuer: issuerId, err: (error as Error).message }, 'single sign-on discovery failed');
       return reply.code(503).view('sso/views/refused.njk', { pageTitle: 'You cannot sign in just now', heading: 'You cannot sign in just now', message: `Lantern cannot reach ${label} just now. Try again in a few minutes.` });
@@ -36,6 +37,16 @@ export async function ssoRoutes(app: FastifyInstance, { services, sessionHours }
     if (request.user) return reply.redirect(urls.myFamilies());
     await app.ensureSession(request, reply);
     return sendToIssuer(request, reply, text(query(request), 'issuer'), 'sign-in', safeReturnPath(query(request).next, ''));
+  });
+
+  // An invitation taken up through an issuer instead of a password: the account the person signs in with becomes theirs.
+  app.get(paths.invitationSignIn, { config: { access: 'public' } }, async (request, reply) => {
+    const invitation = (request.params as Record<string, string>).invitationId;
+    if (!(await services.admin.invitation(invitation))) {
+      return reply.code(404).view('admin/views/invitation-expired.njk', { pageTitle: 'This invitation link does not work' });
+    }
+    await app.ensureSession(request, reply);
+    return sendToIssuer(request, reply, text(query(request), 'issuer'), 'invitation', '', invitation);
   });
 
   app.get(paths.ssoCallback, { config: { access: 'public' } }, async (request, reply) => {
@@ -103,6 +114,15 @@ export async function ssoRoutes(app: FastifyInstance, { services, sessionHours }
     }
     await setSessionValue(services, request, 'adminNotice', 'Sign-in settings saved');
     return reply.redirect(urls.adminSignInSettings(), 303);
+  });
+
+  // A person's link to an issuer's account, removed from their page in the admin area.
+  app.post(paths.adminUserSsoUnlink, admins, async (request, reply) => {
+    const { userId, ssoIdentityId } = request.params as Record<string, string>;
+    const { issuerLabel, sessionsEnded } = await sso.unlink(request.actor!, userId, ssoIdentityId);
+    await setSessionValue(services, request, 'adminNotice',
+      `Unlinked their ${issuerLabel}${sessionsEnded ? `, and ended ${sessionsEnded === 1 ? 'the session' : `the ${sessionsEnded} sessions`} signed in with it` : ''}.`);
+    return reply.redirect(urls.adminUser(userId), 303);
   });
 
   app.get(paths.adminPendingPeople, admins, async (request, reply) => {

@@ -1,7 +1,7 @@
 import { mayUse } from '../../domain/access/policy.ts';
 import { randomUUID, webcrypto } from 'node:crypto';
 import * as oidc from 'openid-client';
-import type { Database } from '../../db/database.ts';
+import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { AccessService } from '../access/service.ts';
@@ -18,13 +18,15 @@ export interface SsoOptions extends SsoSettings {
 /** What one sign-in through an issuer keeps in the browser's session between the two redirects. */
 export interface SsoFlow {
   issuerId: string;
-  purpose: 'sign-in' | 'reauth';
+  purpose: 'sign-in' | 'reauth' | 'invitation';
   state: string;
   nonce: string;
   codeVerifier: string;
   next: string;
   /** reauth: the user who asked, who must come back as themselves. */
   userId?: string;
+  /** invitation: the invitation's token, taken up by linking the issuer's account instead of choosing a password. */
+  invitation?: string;
 }
 
 export type SsoOutcome =
@@ -50,7 +52,16 @@ export const reauthMinutes = 10;
 
 const plainRefusal = 'Lantern could not check your sign-in. Go back to the sign-in page and try again.';
 
-export function ssoService(db: Database, options: SsoOptions, deps: { access: AccessService; addUser: (tx: import('../../db/database.ts').Queryable, actor: Actor, body: Record<string, unknown>) => Promise<string> }) {
+/** What single sign-on asks of the admin area: adding an approved person, and taking up an invitation. */
+export interface SsoAdminDeps {
+  addUser: (tx: Queryable, actor: Actor, body: Record<string, unknown>) => Promise<string>;
+  invitation: (tx: Queryable, token: string) => Promise<{ user_id: string } | undefined>;
+  useInvitation: (tx: Queryable, token: string, userId: string, ip: string, issuerId: string) => Promise<boolean>;
+}
+
+const invitationGone = 'This invitation link does not work: it has been used, or it is more than 7 days old. Ask your Lantern administrator for a new one.';
+
+export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps & { access: AccessService }) {
   const configs = new Map<string, Promise<oidc.Configuration>>();
 
   function issuer(id: string): SsoIssuer {
@@ -132,11 +143,11 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
     },
 
     /** Starts the authorization code flow with PKCE: the issuer's address to send the browser to, and what to keep in the session. */
-    async start(issuerId: string, purpose: SsoFlow['purpose'], next: string, userId?: string): Promise<{ url: string; flow: SsoFlow }> {
+    async start(issuerId: string, purpose: SsoFlow['purpose'], next: string, extra: { userId?: string; invitation?: string } = {}): Promise<{ url: string; flow: SsoFlow }> {
       const i = issuer(issuerId);
       const config = await configuration(i);
       const flow: SsoFlow = {
-        issuerId: i.id, purpose, next, userId,
+        issuerId: i.id, purpose, next, ...extra,
         state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier(),
       };
       const parameters: Record<string, string> = {
@@ -183,7 +194,26 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
       const decided = await db.transaction(async (tx): Promise<SsoOutcome | { kind: 'user'; userId: string; linked: boolean }> => {
         let user = await repo.userForIdentity(tx, claims.iss, claims.sub);
         let linked = false;
-        if (!user && email) {
+        if (flow.purpose === 'invitation') {
+          // The link the administrator handed over is the proof: the account the person signs in with becomes theirs.
+          const invited = flow.invitation ? await deps.invitation(tx, flow.invitation) : undefined;
+          if (!invited) {
+            await auditRepository.insert(tx, { userId: null, action: 'sso-sign-in', recordType: 'user', recordId: null, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'invitation-not-valid' } });
+            return { kind: 'refused', message: invitationGone };
+          }
+          if (user && user.id !== invited.user_id) {
+            await auditRepository.insert(tx, { userId: null, action: 'sso-sign-in', recordType: 'user', recordId: invited.user_id, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'linked-to-someone-else' } });
+            return { kind: 'refused', message: `Your ${i.label} is already linked to another person in Lantern, so it cannot be used for this invitation. Ask your Lantern administrator for help.` };
+          }
+          if (!(await deps.useInvitation(tx, flow.invitation!, invited.user_id, context.ip, i.id))) return { kind: 'refused', message: invitationGone };
+          if (!user) {
+            await repo.link(tx, { issuer: claims.iss, subject: claims.sub, userId: invited.user_id, issuerId: i.id });
+            await repo.deletePendingIdentity(tx, claims.iss, claims.sub);
+            await auditRepository.insert(tx, { userId: invited.user_id, action: 'sso-link', recordType: 'user', recordId: invited.user_id, outcome: 'allowed', ip: context.ip, detail: { issuer: i.id, by: 'invitation' } });
+            linked = true;
+          }
+          user = { id: invited.user_id, active: true };
+        } else if (!user && email) {
           const byEmail = await repo.userByEmail(tx, email);
           if (byEmail && !verified) {
             await auditRepository.insert(tx, { userId: null, action: 'sso-sign-in', recordType: 'user', recordId: byEmail.id, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'email-not-verified' } });
@@ -234,12 +264,38 @@ export function ssoService(db: Database, options: SsoOptions, deps: { access: Ac
       await deps.access.saveSessionData(idHash, { ssoIssuerId: i.id });
       await db.transaction(async (tx) => {
         await repo.markAuthenticated(tx, idHash, mfa);
+        await repo.touchIdentity(tx, claims.iss, claims.sub);
         await auditRepository.insert(tx, {
           userId: decided.userId, action: 'sign-in', recordType: 'user', recordId: decided.userId, outcome: 'allowed', ip: context.ip,
           detail: { via: 'single sign-on', issuer: i.id, mfa, linked: decided.linked },
         });
       });
       return { kind: 'signed-in', sessionId, next: flow.next };
+    },
+
+    /** A person's linked accounts at issuers, for their page in the admin area. */
+    async identities(actor: Actor, userId: string) {
+      if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can see how people sign in');
+      return (await repo.identitiesOf(db, userId)).map((row) => ({ ...row, issuerLabel: options.issuers.find((x) => x.id === row.issuer_id)?.label ?? row.issuer_id }));
+    },
+
+    /**
+     * Removes a link (the wrong account linked, or one the person no longer uses): their sessions
+     * signed in through that issuer end; a later sign-in there links again only by verified email,
+     * a new invitation or an administrator's approval. Audited with before and after.
+     */
+    async unlink(actor: Actor, userId: string, identityId: string): Promise<{ issuerLabel: string; sessionsEnded: number }> {
+      if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can change how people sign in');
+      return db.transaction(async (tx) => {
+        const gone = await repo.unlink(tx, userId, identityId);
+        if (!gone) throw new NotFoundError('Single sign-on link');
+        const sessionsEnded = await repo.endSessionsThrough(tx, userId, gone.issuer_id);
+        await auditRepository.insert(tx, {
+          userId: actor.id, action: 'sso-unlink', recordType: 'user', recordId: userId, outcome: 'allowed', ip: actor.ip,
+          detail: { before: { issuer: gone.issuer_id, linkedAt: gone.linked_at, lastSignInAt: gone.last_sign_in_at }, after: null, sessionsEnded },
+        });
+        return { issuerLabel: options.issuers.find((x) => x.id === gone.issuer_id)?.label ?? gone.issuer_id, sessionsEnded };
+      });
     },
 
     /** The pending person a browser is waiting as (for their page), or undefined once decided. */
