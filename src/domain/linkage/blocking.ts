@@ -19,7 +19,7 @@ export interface BlockingRule {
  * Dense ids for keys made of two non-negative integers (either negative = no key). An
  * open-addressing table on typed arrays: a Map keyed by doubles boxes every key.
  */
-function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
+export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
   let size = 1024;
   while (size < n * 2) size *= 2;
   const mask = size - 1;

@@ -6,7 +6,7 @@
  */
 import type { LinkageModel, Thresholds } from './types.ts';
 import { type Features, comparePair } from './features.ts';
-import type { PairStore } from './blocking.ts';
+import { pairKeys, type PairStore } from './blocking.ts';
 import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, SURNAME_AT_HOME_U, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } from './levels.ts';
 
 export const DEFAULT_THRESHOLDS: Thresholds = { link: 7, review: 0 };
@@ -279,6 +279,7 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
 
   const households = householdShare(store);
   const householdsSeen = households.sameSurname >= f.n * HOUSEHOLDS_PER_RECORD && households.sameSurname >= households.atHome * HOUSEHOLD_SHARE;
+  const chanceRates = coincidences(f);
   const fields: LinkageModel['fields'] = {};
   const twinByChance: Record<string, boolean> = {};
   FIELDS.forEach((name, field) => {
@@ -287,7 +288,7 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
       if (l === 0) levels[level] = { m: 1, u: 1 };
       else if (field === FIRST && isTwinLevel(l)) {
         // stored so that log2(m / u) + prior = log2((1 - share) / share): the pair's odds as the data give them
-        const { share, byChance } = twinShare(store, l, m, u, allPairs, p);
+        const { share, byChance } = twinShare(store, l, m, u, allPairs, chanceRates);
         levels[level] = { m: 1 - share, u: share * (p / (1 - p)) };
         twinByChance[level] = byChance;
       }
@@ -311,6 +312,116 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
   };
 }
 
+export interface Coincidences {
+  /** How often two different people share a date of birth. */
+  dateOfBirth: number;
+  /** How often two different people share a surname. */
+  surname: number;
+}
+
+/**
+ * How often two different people share a date of birth, and a surname, by chance. u (Σp² over the
+ * values) counts every pair that shares a value, the records of one person included, and where
+ * each person has several records those pairs are most of it (FEBRL dataset3: u of the birth date
+ * 7e-4, of which 0.3e-4 is people born on one day). So count only pairs that are plainly two
+ * people on the other fields: the share of pairs with different first names and surnames that
+ * share a birth date, and the share of pairs with different first names and birth dates that
+ * share a surname. Exact counts over all pairs, by grouping (no sampling).
+ */
+export function coincidences(f: Features): Coincidences {
+  const n = f.n;
+  const keep = new Uint8Array(n);
+  let present = 0;
+  for (let i = 0; i < n; i++)
+    if (f.first[i] >= 0 && f.last[i] >= 0 && f.dayNo[i] !== 0) {
+      keep[i] = 1;
+      present++;
+    }
+  const on = (ids: (i: number) => number) => (i: number) => (keep[i] ? ids(i) : -1);
+  const first = on((i) => f.first[i]);
+  const last = on((i) => f.last[i]);
+  const dob = on((i) => f.dayNo[i] + 1_000_000);
+  /** Pairs of kept records that share the key. */
+  const shared = (keys: Int32Array) => {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < n; i++) if (keys[i] >= 0) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
+    let pairs = 0;
+    for (const c of counts.values()) pairs += (c * (c - 1)) / 2;
+    return pairs;
+  };
+  const single = (a: (i: number) => number) => Int32Array.from({ length: n }, (_, i) => a(i));
+  const firstLast = pairKeys(n, first, last);
+  const dobFirst = pairKeys(n, dob, first);
+  const dobLast = pairKeys(n, dob, last);
+  const all = pairKeys(n, (i) => dobFirst[i], last);
+  const total = (present * (present - 1)) / 2;
+  const sFirst = shared(single(first));
+  const sLast = shared(single(last));
+  const sDob = shared(single(dob));
+  const sFirstLast = shared(firstLast);
+  const sDobFirst = shared(dobFirst);
+  const sDobLast = shared(dobLast);
+  const sAll = shared(all);
+  // inclusion and exclusion: pairs that share the one field and neither of the other two
+  const namesDiffer = total - sFirst - sLast + sFirstLast;
+  const firstAndDobDiffer = total - sFirst - sDob + sDobFirst;
+  const lastOnly = sLast - sFirstLast - sDobLast + sAll;
+  const dobOnly = plainlyTwoOnOneDay(f, keep);
+  // with no such pairs to count, one pair in all: rare, not impossible
+  return {
+    dateOfBirth: Math.max(dobOnly, 1) / Math.max(namesDiffer, 1),
+    surname: Math.max(lastOnly, 1) / Math.max(firstAndDobDiffer, 1),
+  };
+}
+
+/** Pairs compared within one large birth-date group at most: beyond it each record meets a sample. */
+const DAY_GROUP_SAMPLE = 64;
+
+/**
+ * Pairs of records born on one day whose names are plainly two people's: different first names
+ * and surnames, and neither name the other record's name in the other slot (a swap is one person).
+ * Within a day of more than DAY_GROUP_SAMPLE records, each record meets the next DAY_GROUP_SAMPLE
+ * (in record order) and the count is scaled up.
+ */
+function plainlyTwoOnOneDay(f: Features, keep: Uint8Array): number {
+  const n = f.n;
+  const days = pairKeys(n, (i) => (keep[i] ? f.dayNo[i] + 1_000_000 : -1), () => 0);
+  let k = 0;
+  for (let i = 0; i < n; i++) if (days[i] + 1 > k) k = days[i] + 1;
+  const start = new Int32Array(k + 1);
+  for (let i = 0; i < n; i++) if (days[i] >= 0) start[days[i] + 1]++;
+  for (let d = 0; d < k; d++) start[d + 1] += start[d];
+  const fill = start.slice(0, k);
+  const order = new Int32Array(start[k]);
+  for (let i = 0; i < n; i++) if (days[i] >= 0) order[fill[days[i]]++] = i;
+  let pairs = 0;
+  for (let d = 0; d < k; d++) {
+    const lo = start[d];
+    const hi = start[d + 1];
+    const size = hi - lo;
+    if (size < 2) continue;
+    const reach = Math.min(size - 1, DAY_GROUP_SAMPLE);
+    let found = 0;
+    let met = 0;
+    for (let x = lo; x < hi; x++) {
+      const i = order[x];
+      for (let s = 1; s <= reach; s++) {
+        const y = x + s < hi ? x + s : x + s - size;
+        if (reach === size - 1 && y < x) continue;
+        const j = order[y];
+        met++;
+        const a = f.first[i];
+        const b = f.first[j];
+        const c = f.last[i];
+        const e = f.last[j];
+        if (a !== b && c !== e && a !== e && c !== b) found++;
+      }
+    }
+    pairs += met ? (found * ((size * (size - 1)) / 2)) / met : 0;
+  }
+  return pairs;
+}
+
 /**
  * The share of the pairs at a twin level (clearly different first names, the same birth date and
  * surname or home) that are two people, as the data show it, not a fixed guard. Twins are two
@@ -322,7 +433,7 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
  * twins: the share is then what chance alone explains (different people who happen to share a
  * birth date and surname, from u), at least half a pair.
  */
-export function twinShare(store: PairStore, level: number, m: Float64Array[], u: Float64Array[], allPairs: number, prior: number): { share: number; byChance: boolean } {
+export function twinShare(store: PairStore, level: number, m: Float64Array[], u: Float64Array[], allPairs: number, rates: Coincidences): { share: number; byChance: boolean } {
   let total = 0;
   let sexKnown = 0;
   let sexDifferent = 0;
@@ -339,10 +450,8 @@ export function twinShare(store: PairStore, level: number, m: Float64Array[], u:
   const uDifferent = u[SEX][SexLevel.different];
   let share = 0;
   if (uDifferent > mDifferent) share = ((sexDifferent + mDifferent) / (sexKnown + 1) - mDifferent) / (uDifferent - mDifferent);
-  // u of an exact name or date counts every pair that shares it, true pairs included; chance wants
-  // pairs of different people only, so take the true pairs (prior times m) out
-  const unrelated = (field: number, level: number) => Math.max(u[field][level] - prior * m[field][level], 0) / (1 - prior);
-  const chance = allPairs * u[FIRST][FirstLevel.different] * unrelated(DOB, DobLevel.exact) * unrelated(LAST, LastLevel.exact);
+  // different people who happen to share a birth date and a surname (see coincidences)
+  const chance = allPairs * u[FIRST][FirstLevel.different] * rates.dateOfBirth * rates.surname;
   const floor = Math.max(chance, 0.5) / (total + 1);
   return { share: Math.min(Math.max(share, floor), 1 - 1e-6), byChance: share <= floor };
 }
