@@ -2,8 +2,10 @@
  * Blocking: only records that share a key under at least one rule are compared. Each rule
  * groups records by a dense integer key (counting sort, no comparator); a pair found by rule k is
  * skipped when an earlier rule already shares a key for it, so every pair is compared once.
- * Blocks larger than the cap are compared in a sliding window over a secondary order (sorted
- * neighbourhood) instead of all against all.
+ * Blocks larger than the cap are split on further keys (year of birth, then the sounds of the
+ * first name and the surname, then the postcode district) until each part is under the cap, so
+ * the comparisons per record stay about flat as the data grow; only a part that no further key
+ * splits is compared in a sliding window over a secondary order (sorted neighbourhood).
  */
 import { comparePair, type Features } from './features.ts';
 import { PATTERNS, type FieldName, FIELDS } from './levels.ts';
@@ -163,11 +165,49 @@ export function rulesFor(f: Features, options: BlockingOptions = {}): readonly B
   return f.schemes.length ? [...base, ...identifierRules(f)] : base;
 }
 
+/**
+ * The further keys an oversized block is split on, in turn: each is a fact two records of one
+ * person usually share, and none needs the rule's own key to be meaningful.
+ */
+export const REFINEMENTS: readonly { name: string; key: (f: Features, i: number) => number }[] = [
+  { name: 'year of birth', key: (f, i) => (f.dayNo[i] !== 0 ? f.year[i] + 2000 : -1) },
+  { name: 'first name sound', key: (f, i) => (f.first[i] >= 0 ? f.namePhonetic[f.first[i]] : -1) },
+  { name: 'surname sound', key: (f, i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1) },
+  { name: 'postcode district', key: (f, i) => f.outward[i] },
+];
+
+/**
+ * A rule's keys with every block over maxBlock split on the further keys in turn (a record without
+ * the further key stays with the others of its block that lack it). The result is the key the
+ * comparison really uses: two records are compared by the rule exactly when their capped keys
+ * are equal (but for a block no further key splits, which is compared in a sliding window).
+ */
+export function capBlocks(f: Features, keys: Int32Array, maxBlock: number): Int32Array {
+  let current = keys;
+  for (const refinement of REFINEMENTS) {
+    const sizes = blockSizes(current);
+    let oversized = false;
+    for (let i = 0; i < current.length && !oversized; i++) if (current[i] >= 0 && sizes[current[i]] > maxBlock) oversized = true;
+    if (!oversized) return current;
+    const before = current;
+    current = pairKeys(f.n, (i) => before[i], (i) => (sizes[before[i]] > maxBlock ? refinement.key(f, i) + 1 : 0));
+  }
+  return current;
+}
+
+function blockSizes(keys: Int32Array): Int32Array {
+  let k = 0;
+  for (let i = 0; i < keys.length; i++) if (keys[i] + 1 > k) k = keys[i] + 1;
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) sizes[keys[i]]++;
+  return sizes;
+}
+
 export interface BlockingOptions {
   rules?: readonly BlockingRule[];
-  /** Blocks with more records than this are compared in a sliding window. */
+  /** Blocks with more records than this are split on further keys (REFINEMENTS). */
   maxBlock?: number;
-  /** Window size for oversized blocks. */
+  /** Window size for a block that no further key splits under maxBlock. */
   window?: number;
 }
 
@@ -220,7 +260,7 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
   };
   // Every rule's keys up front: a pair counts towards the training counts of each rule that
   // would block it (Splink trains each rule on all its pairs), though it is compared only once.
-  const allKeys = rules.map((rule) => rule.keys(f));
+  const allKeys = rules.map((rule) => capBlocks(f, rule.keys(f), maxBlock));
   const order = new Int32Array(n);
   const secondary = new Float64Array(n);
   for (let r = 0; r < rules.length; r++) {

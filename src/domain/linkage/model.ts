@@ -317,6 +317,8 @@ export interface Coincidences {
   dateOfBirth: number;
   /** How often two different people share a surname. */
   surname: number;
+  /** How often two different people share a home (postcode, or the address where there is none). */
+  home: number;
 }
 
 /**
@@ -326,52 +328,62 @@ export interface Coincidences {
  * 7e-4, of which 0.3e-4 is people born on one day). So count only pairs that are plainly two
  * people on the other fields: the share of pairs with different first names and surnames that
  * share a birth date, and the share of pairs with different first names and birth dates that
- * share a surname. Exact counts over all pairs, by grouping (no sampling).
+ * share a surname (or a home). Exact counts over all pairs, by grouping (no sampling).
  */
 export function coincidences(f: Features): Coincidences {
   const n = f.n;
-  const keep = new Uint8Array(n);
-  let present = 0;
-  for (let i = 0; i < n; i++)
-    if (f.first[i] >= 0 && f.last[i] >= 0 && f.dayNo[i] !== 0) {
-      keep[i] = 1;
-      present++;
-    }
-  const on = (ids: (i: number) => number) => (i: number) => (keep[i] ? ids(i) : -1);
-  const first = on((i) => f.first[i]);
-  const last = on((i) => f.last[i]);
-  const dob = on((i) => f.dayNo[i] + 1_000_000);
-  /** Pairs of kept records that share the key. */
-  const shared = (keys: Int32Array) => {
-    const counts = new Map<number, number>();
-    for (let i = 0; i < n; i++) if (keys[i] >= 0) counts.set(keys[i], (counts.get(keys[i]) ?? 0) + 1);
-    let pairs = 0;
-    for (const c of counts.values()) pairs += (c * (c - 1)) / 2;
-    return pairs;
-  };
-  const single = (a: (i: number) => number) => Int32Array.from({ length: n }, (_, i) => a(i));
-  const firstLast = pairKeys(n, first, last);
-  const dobFirst = pairKeys(n, dob, first);
-  const dobLast = pairKeys(n, dob, last);
-  const all = pairKeys(n, (i) => dobFirst[i], last);
-  const total = (present * (present - 1)) / 2;
-  const sFirst = shared(single(first));
-  const sLast = shared(single(last));
-  const sDob = shared(single(dob));
-  const sFirstLast = shared(firstLast);
-  const sDobFirst = shared(dobFirst);
-  const sDobLast = shared(dobLast);
-  const sAll = shared(all);
-  // inclusion and exclusion: pairs that share the one field and neither of the other two
-  const namesDiffer = total - sFirst - sLast + sFirstLast;
-  const firstAndDobDiffer = total - sFirst - sDob + sDobFirst;
-  const lastOnly = sLast - sFirstLast - sDobLast + sAll;
-  const dobOnly = plainlyTwoOnOneDay(f, keep);
+  const first = (i: number) => f.first[i];
+  const last = (i: number) => f.last[i];
+  const dob = (i: number) => (f.dayNo[i] !== 0 ? f.dayNo[i] + 1_000_000 : -1);
+  // the home as sameHome in features.ts sees it: the postcode, or without one the address
+  const home = (i: number) => (f.postcode[i] >= 0 ? f.postcode[i] : f.address[i] >= 0 ? 10_000_000 + f.address[i] : -1);
+  const names = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if (f.first[i] >= 0 && f.last[i] >= 0 && f.dayNo[i] !== 0) names[i] = 1;
+  const namesDiffer = sharing(n, names, null, first, last).neither;
+  const surname = sharing(n, null, last, first, dob);
+  const atHome = sharing(n, null, home, first, dob);
   // with no such pairs to count, one pair in all: rare, not impossible
   return {
-    dateOfBirth: Math.max(dobOnly, 1) / Math.max(namesDiffer, 1),
-    surname: Math.max(lastOnly, 1) / Math.max(firstAndDobDiffer, 1),
+    dateOfBirth: Math.max(plainlyTwoOnOneDay(f, names), 1) / Math.max(namesDiffer, 1),
+    surname: Math.max(surname.shared, 1) / Math.max(surname.neither, 1),
+    home: Math.max(atHome.shared, 1) / Math.max(atHome.neither, 1),
   };
+}
+
+/**
+ * Over the records with all the keys present (and in `keep`, when given): the pairs that differ
+ * on both a and b (neither), and of those the pairs that share `target` (shared), by inclusion and
+ * exclusion over exact group counts.
+ */
+function sharing(n: number, keep: Uint8Array | null, target: ((i: number) => number) | null, a: (i: number) => number, b: (i: number) => number): { neither: number; shared: number } {
+  const on = (key: (i: number) => number) => (i: number) => ((!keep || keep[i]) && a(i) >= 0 && b(i) >= 0 && (!target || target(i) >= 0) ? key(i) : -1);
+  const pairsSharing = (keys: Int32Array | ((i: number) => number)) => {
+    const counts = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      const k = typeof keys === 'function' ? keys(i) : keys[i];
+      if (k >= 0) counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    let pairs = 0;
+    let present = 0;
+    for (const c of counts.values()) {
+      pairs += (c * (c - 1)) / 2;
+      present += c;
+    }
+    return { pairs, present };
+  };
+  const ka = on(a);
+  const kb = on(b);
+  const ab = pairKeys(n, ka, kb);
+  const present = pairsSharing(ka).present;
+  const total = (present * (present - 1)) / 2;
+  const neither = total - pairsSharing(ka).pairs - pairsSharing(kb).pairs + pairsSharing(ab).pairs;
+  if (!target) return { neither, shared: 0 };
+  const kt = on(target);
+  const ta = pairKeys(n, kt, ka);
+  const tb = pairKeys(n, kt, kb);
+  const tab = pairKeys(n, (i) => ta[i], kb);
+  const shared = pairsSharing(kt).pairs - pairsSharing(ta).pairs - pairsSharing(tb).pairs + pairsSharing(tab).pairs;
+  return { neither, shared };
 }
 
 /** Pairs compared within one large birth-date group at most: beyond it each record meets a sample. */
@@ -450,8 +462,8 @@ export function twinShare(store: PairStore, level: number, m: Float64Array[], u:
   const uDifferent = u[SEX][SexLevel.different];
   let share = 0;
   if (uDifferent > mDifferent) share = ((sexDifferent + mDifferent) / (sexKnown + 1) - mDifferent) / (uDifferent - mDifferent);
-  // different people who happen to share a birth date and a surname (see coincidences)
-  const chance = allPairs * u[FIRST][FirstLevel.different] * rates.dateOfBirth * rates.surname;
+  // different people who happen to share a birth date and a surname, or (at one home) a home (see coincidences)
+  const chance = allPairs * u[FIRST][FirstLevel.different] * rates.dateOfBirth * (level === FirstLevel.twin ? rates.home : rates.surname);
   const floor = Math.max(chance, 0.5) / (total + 1);
   return { share: Math.min(Math.max(share, floor), 1 - 1e-6), byChance: share <= floor };
 }
