@@ -130,6 +130,14 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
       ),
   },
   {
+    // a name changed or left blank on one record (marriage, a record keyed without names): the same
+    // birth date in the same place; the place is the postcode district, or the address line where
+    // there is no postcode
+    name: 'date of birth and postcode district (or address)',
+    fields: ['dateOfBirth'],
+    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => (f.outward[i] >= 0 ? f.outward[i] : f.address[i] >= 0 ? 10_000_000 + f.address[i] : -1)),
+  },
+  {
     name: 'email',
     fields: ['email'],
     keys: (f) => f.email,
