@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { PersonRecord } from '../src/domain/linkage/types.ts';
 import { buildFeatures } from '../src/domain/linkage/features.ts';
-import { capBlocks, rulesFor } from '../src/domain/linkage/blocking.ts';
+import { capBlocks, MAX_BLOCK, rulesFor } from '../src/domain/linkage/blocking.ts';
 
 export interface Labelled {
   records: PersonRecord[];
@@ -100,9 +100,9 @@ export function pairwise(clusterOf: ArrayLike<number>, truth: ArrayLike<number>)
 }
 
 /** Share of true pairs that at least one blocking rule puts in one (all-against-all) block. */
-export function blockingRecall(records: PersonRecord[], truth: ArrayLike<number>, maxBlock = 400): number {
+export function blockingRecall(records: PersonRecord[], truth: ArrayLike<number>, maxBlock = MAX_BLOCK): number {
   const f = buildFeatures(records);
-  const keys = rulesFor(f).map((r) => capBlocks(f, r.keys(f), 400));
+  const keys = rulesFor(f).map((r) => capBlocks(f, r.keys(f), MAX_BLOCK));
   const sizes = keys.map((k) => {
     const counts = new Map<number, number>();
     for (const v of k) if (v >= 0) counts.set(v, (counts.get(v) ?? 0) + 1);
