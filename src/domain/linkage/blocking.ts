@@ -2,8 +2,10 @@
  * Blocking: only records that share a key under at least one rule are compared. Each rule
  * groups records by a dense integer key (counting sort, no comparator); a pair found by rule k is
  * skipped when an earlier rule already shares a key for it, so every pair is compared once.
- * Blocks larger than the cap are compared in a sliding window over a secondary order (sorted
- * neighbourhood) instead of all against all.
+ * Blocks larger than the cap are split on further keys (year of birth, then the sounds of the
+ * first name and the surname, then the postcode district) until each part is under the cap, so
+ * the comparisons per record stay about flat as the data grow; only a part that no further key
+ * splits is compared in a sliding window over a secondary order (sorted neighbourhood).
  */
 import { comparePair, type Features } from './features.ts';
 import { PATTERNS, type FieldName, FIELDS } from './levels.ts';
@@ -19,7 +21,7 @@ export interface BlockingRule {
  * Dense ids for keys made of two non-negative integers (either negative = no key). An
  * open-addressing table on typed arrays: a Map keyed by doubles boxes every key.
  */
-function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
+export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
   let size = 1024;
   while (size < n * 2) size *= 2;
   const mask = size - 1;
@@ -128,6 +130,14 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
       ),
   },
   {
+    // a name changed or left blank on one record (marriage, a record keyed without names): the same
+    // birth date in the same place; the place is the postcode district, or the address line where
+    // there is no postcode
+    name: 'date of birth and postcode district (or address)',
+    fields: ['dateOfBirth'],
+    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => (f.outward[i] >= 0 ? f.outward[i] : f.address[i] >= 0 ? 10_000_000 + f.address[i] : -1)),
+  },
+  {
     name: 'email',
     fields: ['email'],
     keys: (f) => f.email,
@@ -163,11 +173,59 @@ export function rulesFor(f: Features, options: BlockingOptions = {}): readonly B
   return f.schemes.length ? [...base, ...identifierRules(f)] : base;
 }
 
+/**
+ * The further keys an oversized block is split on, in turn: each is a fact two records of one
+ * person usually share, and none needs the rule's own key to be meaningful.
+ */
+export const REFINEMENTS: readonly { name: string; key: (f: Features, i: number) => number }[] = [
+  { name: 'year of birth', key: (f, i) => (f.dayNo[i] !== 0 ? f.year[i] + 2000 : -1) },
+  { name: 'first name sound', key: (f, i) => (f.first[i] >= 0 ? f.namePhonetic[f.first[i]] : -1) },
+  { name: 'surname sound', key: (f, i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1) },
+  { name: 'postcode district', key: (f, i) => f.outward[i] },
+];
+
+/**
+ * A rule's keys with every block over maxBlock split on the further keys in turn (a record without
+ * the further key stays with the others of its block that lack it). The result is the key the
+ * comparison really uses: two records are compared by the rule exactly when their capped keys
+ * are equal (but for a block no further key splits, which is compared in a sliding window).
+ */
+export function capBlocks(f: Features, keys: Int32Array, maxBlock: number): Int32Array {
+  let current = keys;
+  for (const refinement of REFINEMENTS) {
+    const sizes = blockSizes(current);
+    let oversized = false;
+    for (let i = 0; i < current.length && !oversized; i++) if (current[i] >= 0 && sizes[current[i]] > maxBlock) oversized = true;
+    if (!oversized) return current;
+    const before = current;
+    current = pairKeys(f.n, (i) => before[i], (i) => (sizes[before[i]] > maxBlock ? refinement.key(f, i) + 1 : 0));
+  }
+  return current;
+}
+
+function blockSizes(keys: Int32Array): Int32Array {
+  let k = 0;
+  for (let i = 0; i < keys.length; i++) if (keys[i] + 1 > k) k = keys[i] + 1;
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < keys.length; i++) if (keys[i] >= 0) sizes[keys[i]]++;
+  return sizes;
+}
+
+/**
+ * Blocks with more records than this are split on further keys. A block grows with the data (the
+ * key space of a birth date, an initial or a name sound is fixed), so without a cap comparisons per
+ * record grow in proportion to the records; with it they are bounded by about MAX_BLOCK / 2 per
+ * rule. Measured at 300,000 generated records: a cap of 20 gave 6.4 comparisons per record against
+ * 7.7 at 400 and lost 0.1% of the true pairs blocking finds; not yet made the default (1M not
+ * measured with it).
+ */
+export const MAX_BLOCK = 400;
+
 export interface BlockingOptions {
   rules?: readonly BlockingRule[];
-  /** Blocks with more records than this are compared in a sliding window. */
+  /** Blocks with more records than this are split on further keys (REFINEMENTS). */
   maxBlock?: number;
-  /** Window size for oversized blocks. */
+  /** Window size for a block that no further key splits under maxBlock. */
   window?: number;
 }
 
@@ -204,7 +262,7 @@ function grow(store: PairStore): void {
 
 export function blockAndCompare(f: Features, options: BlockingOptions = {}): PairStore {
   const rules = rulesFor(f, options);
-  const maxBlock = options.maxBlock ?? 400;
+  const maxBlock = options.maxBlock ?? MAX_BLOCK;
   const window = options.window ?? 40;
   const n = f.n;
   const initial = Math.max(1024, n * 4);
@@ -220,7 +278,7 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
   };
   // Every rule's keys up front: a pair counts towards the training counts of each rule that
   // would block it (Splink trains each rule on all its pairs), though it is compared only once.
-  const allKeys = rules.map((rule) => rule.keys(f));
+  const allKeys = rules.map((rule) => capBlocks(f, rule.keys(f), maxBlock));
   const order = new Int32Array(n);
   const secondary = new Float64Array(n);
   for (let r = 0; r < rules.length; r++) {

@@ -7,7 +7,7 @@ import { generateRecords } from './synthetic.ts';
 import { buildFeatures, comparePair } from './features.ts';
 import { blockAndCompare } from './blocking.ts';
 import { FIELDS, LAST, LastLevel, LEVEL_NAMES, levelOf } from './levels.ts';
-import { mulberry32 } from './model.ts';
+import { coincidences, mulberry32 } from './model.ts';
 
 const base: PersonRecord = { key: 'a', firstName: 'William', lastName: 'Smith', dateOfBirth: '1980-03-14', sex: 'M', postcode: 'CM1 2AB', address: '12 High Street' };
 const record = (key: string, over: Partial<PersonRecord> = {}): PersonRecord => ({ ...base, key, ...over });
@@ -75,6 +75,44 @@ describe('training', () => {
   it('is deterministic and JSON-serialisable', () => {
     const again = train(synthetic.records);
     expect(JSON.parse(JSON.stringify(again))).toEqual(JSON.parse(JSON.stringify(model)));
+  });
+});
+
+describe('twin levels without the sex recorded', () => {
+  it('count how often two people share a birth date from pairs that are plainly two people, not from every pair (duplicates inflate that)', () => {
+    // 300 people born over ten years, each recorded three times alike, with invented names
+    const random = mulberry32(3);
+    const letters = 'abcdefghijklmnopqrstuvwxyz';
+    const word = () => Array.from({ length: 7 }, () => letters[Math.floor(random() * 26)]).join('');
+    const records: PersonRecord[] = [];
+    for (let p = 0; p < 300; p++) {
+      const day = new Date(Date.UTC(1970, 0, 1 + Math.floor(random() * 3650))).toISOString().slice(0, 10);
+      const person = { firstName: word(), lastName: word(), dateOfBirth: day };
+      for (let k = 0; k < 3; k++) records.push(record(`${p}-${k}`, { ...person, sex: null, postcode: null, address: null }));
+    }
+    const f = buildFeatures(records);
+    const rates = coincidences(f);
+    // one day in 3,650; the share of all pairs sharing a birth date is about 18 times that here
+    expect(rates.dateOfBirth).toBeLessThan(2 / 3650);
+    expect(rates.dateOfBirth).toBeGreaterThan(0.3 / 3650);
+    // invented surnames are never shared by two people: one pair in all, the floor
+    expect(rates.surname).toBeLessThan(1e-4);
+  });
+
+  it('link a duplicate whose first name was replaced, where chance explains no pair of two people at that level', () => {
+    const file = fileURLToPath(new URL('./testdata/febrl-dataset1.csv', import.meta.url));
+    const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+    const records: PersonRecord[] = lines.map((line) => {
+      const c = line.split(',').map((s) => s.trim());
+      const d = c[9];
+      return { key: c[0], firstName: c[1] || null, lastName: c[2] || null, dateOfBirth: d.length === 8 ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}` : null, postcode: c[7] || null, address: [c[3], c[4]].filter(Boolean).join(' ') || null };
+    });
+    const m = train(records);
+    const e = explain(m, record('x', { firstName: 'Connor', lastName: 'Shepherd', dateOfBirth: '1932-09-07', sex: null, postcode: '3183', address: '39 Burnage Place' }), record('y', { firstName: 'Olivia', lastName: 'Shepherd', dateOfBirth: '1932-09-07', sex: null, postcode: '3183', address: '39 Burnage Place' }));
+    expect(e.fields[0].level).toBe('different, same birth date and surname or home');
+    // odds of about 80 to 1 (the floor of half a pair of two people among the level's 39); 16 to 1
+    // when chance was taken from every pair sharing a birth date, duplicates included
+    expect(e.weight).toBeGreaterThan(5);
   });
 });
 

@@ -1,0 +1,52 @@
+import { describe, it, expect } from 'vitest';
+import type { PersonRecord } from './types.ts';
+import { buildFeatures } from './features.ts';
+import { blockAndCompare, capBlocks, type BlockingRule } from './blocking.ts';
+
+/** 1,200 records that one rule puts in one block: 40 birth years, 30 records each. */
+function crowd(): PersonRecord[] {
+  return Array.from({ length: 1200 }, (_, i) => ({
+    key: String(i),
+    firstName: `Name${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + ((i * 7) % 26))}`,
+    lastName: 'Smith',
+    dateOfBirth: `${1950 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
+    postcode: null,
+    address: null,
+  }));
+}
+
+const everyone: BlockingRule = { name: 'everyone', fields: [], keys: (f) => new Int32Array(f.n) };
+
+describe('blocks over the cap', () => {
+  it('are split on a further key (the year of birth first), so no block is over the cap and records of one year stay together', () => {
+    const f = buildFeatures(crowd());
+    const keys = capBlocks(f, new Int32Array(f.n), 100);
+    const sizes = new Map<number, number>();
+    for (const k of keys) sizes.set(k, (sizes.get(k) ?? 0) + 1);
+    expect(Math.max(...sizes.values())).toBeLessThanOrEqual(100);
+    expect(sizes.size).toBe(40);
+    for (let i = 0; i < f.n; i++) for (let j = i + 1; j < f.n; j++) if (f.year[i] === f.year[j]) expect(keys[i]).toBe(keys[j]);
+  });
+
+  it('leave a block under the cap whole', () => {
+    const f = buildFeatures(crowd().slice(0, 90));
+    const keys = capBlocks(f, new Int32Array(f.n), 100);
+    expect(new Set(keys).size).toBe(1);
+  });
+
+  it('compare every pair within each part and none across parts: comparisons grow with the parts, not the square of the block', () => {
+    const f = buildFeatures(crowd());
+    const store = blockAndCompare(f, { rules: [everyone], maxBlock: 100 });
+    // 40 parts of 30 records each: 40 × 435 pairs, against 719,400 for the block compared whole
+    expect(store.length).toBe(40 * 435);
+    for (let k = 0; k < store.length; k++) expect(f.year[store.left[k]]).toBe(f.year[store.right[k]]);
+  });
+
+  it('fall back to a sliding window only where no further key splits them', () => {
+    const same = Array.from({ length: 300 }, (_, i) => ({ key: String(i), firstName: 'Ann', lastName: 'Lee', dateOfBirth: '1980-01-01', postcode: 'AB1 2CD', address: null }));
+    const f = buildFeatures(same);
+    const store = blockAndCompare(f, { rules: [everyone], maxBlock: 100, window: 10 });
+    expect(store.length).toBeLessThan(300 * 10);
+    expect(store.length).toBeGreaterThan(0);
+  });
+});
