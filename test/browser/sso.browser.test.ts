@@ -63,13 +63,7 @@ describe('single sign-on in the browser', () => {
   });
 
   it('with passwords off, an invited person takes up their link through the issuer, and an administrator can unlink the account', async () => {
-    const admin = await makeUser(lantern.db, { role: 'administrator', agencyId: lantern.partnership.agencies.childrens_social_care, name: 'Cy Admin' });
-    const adminArea = await AdminPage.fromMenu(await lantern.signedIn(admin));
-    await adminArea.clickAndLoad(adminArea.page.locator('main').getByRole('link', { name: 'How people sign in', exact: true }));
-    const settings = await new LanternPage(adminArea.page).arrive('How people sign in');
-    await settings.choose('Can people sign in with a Lantern password?', 'No, only single sign-on');
-    await settings.press('Save sign-in settings');
-    const saved = await new LanternPage(settings.page).arrive('How people sign in');
+    const saved = await switchPasswordsOffAs(lantern, 'Cy Admin');
     try {
       const users = await (await new AdminListPage(saved.page).backToAdmin()).open('Users');
       const form = await users.add('Add a user', 'Add a user');
@@ -109,13 +103,7 @@ describe('single sign-on in the browser', () => {
   }, 240_000);
 
   it('shows the sign-in settings to an administrator and hides the password form when passwords are off', async () => {
-    const admin = await makeUser(lantern.db, { role: 'administrator', agencyId: lantern.partnership.agencies.childrens_social_care, name: 'Bo Admin' });
-    const adminArea = await AdminPage.fromMenu(await lantern.signedIn(admin));
-    await adminArea.clickAndLoad(adminArea.page.locator('main').getByRole('link', { name: 'How people sign in', exact: true }));
-    const settings = await new LanternPage(adminArea.page).arrive('How people sign in');
-    await settings.choose('Can people sign in with a Lantern password?', 'No, only single sign-on');
-    await settings.press('Save sign-in settings');
-    const saved = await new LanternPage(settings.page).arrive('How people sign in');
+    const saved = await switchPasswordsOffAs(lantern, 'Bo Admin');
     expect(await saved.successBanner()).toBe('Sign-in settings saved');
     try {
       const signIn = await SignInPage.open(await lantern.newPage());
@@ -127,3 +115,14 @@ describe('single sign-on in the browser', () => {
     }
   });
 });
+
+/** An administrator switches Lantern passwords off; the test switches them back on. */
+async function switchPasswordsOffAs(lantern: Lantern, name: string): Promise<LanternPage> {
+  const admin = await makeUser(lantern.db, { role: 'administrator', agencyId: lantern.partnership.agencies.childrens_social_care, name });
+  const adminArea = await AdminPage.fromMenu(await lantern.signedIn(admin));
+  await adminArea.clickAndLoad(adminArea.page.locator('main').getByRole('link', { name: 'How people sign in', exact: true }));
+  const settings = await new LanternPage(adminArea.page).arrive('How people sign in');
+  await settings.choose('Can people sign in with a Lantern password?', 'No, only single sign-on');
+  await settings.press('Save sign-in settings');
+  return new LanternPage(settings.page).arrive('How people sign in');
+}
