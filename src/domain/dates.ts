@@ -1,3 +1,5 @@
+import { count } from './plural.ts';
+
 /** Whole years between a date of birth and a day, both 'YYYY-MM-DD'. */
 export function ageOn(dateOfBirth: string, today: string): number {
   const [by, bm, bd] = dateOfBirth.split('-').map(Number);
@@ -26,10 +28,10 @@ export function formatDate(iso: string | null | undefined): string {
 export function describeAge(member: { dateOfBirth: string | null; expectedDate: string | null }, today: string): string {
   if (!member.dateOfBirth) return member.expectedDate ? `Due ${formatDate(member.expectedDate)}` : 'Not known';
   const years = ageOn(member.dateOfBirth, today);
-  if (years >= 2) return `${years} years`;
+  if (years >= 2) return count(years, 'year');
   const [by, bm, bd] = member.dateOfBirth.split('-').map(Number);
   const [ty, tm, td] = today.split('-').map(Number);
   let months = (ty - by) * 12 + (tm - bm);
   if (td < bd) months -= 1;
-  return months === 1 ? '1 month' : `${Math.max(months, 0)} months`;
+  return count(Math.max(months, 0), 'month');
 }

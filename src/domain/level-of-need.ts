@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parentOrCarerRoles, type NeedType, type Role } from './codes.ts';
+import { count } from './plural.ts';
 
 /**
  * The level of need (1 universal, 2 additional, 3 complex, 4 high-level) decided from the
@@ -96,7 +97,7 @@ export function levelOfNeed(needs: readonly NeedForLevel[], rules: LevelOfNeedRu
     const list = found.map((v) => `${v.label} (${v.people.join(', ')})`).join('; ');
     return {
       level: band.level,
-      reason: `${found.length} parental ${found.length === 1 ? 'vulnerability' : 'vulnerabilities'}: ${list}. Rule: ${band.explanation}.`,
+      reason: `${count(found.length, 'parental vulnerability', 'parental vulnerabilities')}: ${list}. Rule: ${band.explanation}.`,
       vulnerabilities: found,
       rulesName: rules.name,
     };
@@ -104,7 +105,7 @@ export function levelOfNeed(needs: readonly NeedForLevel[], rules: LevelOfNeedRu
   if (current.length > 0) {
     return {
       level: rules.levelWithOtherNeeds,
-      reason: `No parental vulnerability recorded; ${current.length} other current ${current.length === 1 ? 'need' : 'needs'} recorded. Rule: additional needs without a parental vulnerability are Level ${rules.levelWithOtherNeeds}.`,
+      reason: `No parental vulnerability recorded; ${count(current.length, 'other current need')} recorded. Rule: additional needs without a parental vulnerability are Level ${rules.levelWithOtherNeeds}.`,
       vulnerabilities: [],
       rulesName: rules.name,
     };

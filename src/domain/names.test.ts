@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import {
-  givenNameForms, jaroWinkler, levenshtein, looksLikePostcode, nameScore, nicknameGroups, normaliseName,
+  givenNameForms, jaroWinkler, levenshtein, looksLikePostcode, nameScore, nameWithAgency, nicknameGroups, normaliseName,
   parseDateQuery, parseSearchQuery, personSearchKeys, postcodeKey, searchKeyGroups, soundex,
 } from './names.ts';
 
@@ -282,5 +282,24 @@ describe('parseDateQuery', () => {
     for (const s of ['31/02/2015', '31/04/2015', '00/01/2015', '01/13/2015', '2015-13-01', '32 Jan 2015', '31 Jnx 2015', '31/01/15', 'Smith', '']) {
       expect(parseDateQuery(s), s).toBeNull();
     }
+  });
+});
+
+describe('nameWithAgency', () => {
+  it('puts the agency after the name', () => {
+    expect(nameWithAgency('Tom Gallagher', 'Northvale Police')).toBe('Tom Gallagher, Northvale Police');
+    expect(nameWithAgency('Tom Gallagher', 'Northvale Police', 'brackets')).toBe('Tom Gallagher (Northvale Police)');
+  });
+
+  it('does not repeat an agency that is the name', () => {
+    expect(nameWithAgency('Northvale Homes', 'Northvale Homes')).toBe('Northvale Homes');
+    expect(nameWithAgency('Northvale homes ', 'NORTHVALE HOMES')).toBe('Northvale homes');
+    expect(nameWithAgency('Northvale Children’s Services', "Northvale Children's Services", 'brackets')).toBe('Northvale Children’s Services');
+  });
+
+  it('leaves out a missing agency, and gives the agency when there is no name', () => {
+    expect(nameWithAgency('Ewa Novak', '')).toBe('Ewa Novak');
+    expect(nameWithAgency('Ewa Novak', null)).toBe('Ewa Novak');
+    expect(nameWithAgency('', 'Northvale Police')).toBe('Northvale Police');
   });
 });

@@ -440,3 +440,21 @@ export function parseDateQuery(s: string): string | null {
   if (!days || d < 1 || d > days || y < 1000) return null;
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
+
+/** Whether two names say the same, whatever their case, accents, apostrophes and spacing. */
+export function sameName(a: string, b: string): boolean {
+  return normaliseName(a) === normaliseName(b);
+}
+
+/**
+ * A person (or team) with their agency, for labels: "Tom Gallagher, Northvale Police". The agency
+ * is left out when it is missing or says the same as the name (a referral from "Northvale Homes",
+ * of Northvale Homes, reads "Northvale Homes", not "Northvale Homes, Northvale Homes").
+ */
+export function nameWithAgency(name: string | null | undefined, agency: string | null | undefined, style: 'comma' | 'brackets' = 'comma'): string {
+  const n = (name ?? '').trim();
+  const a = (agency ?? '').trim();
+  if (!a || sameName(n, a)) return n;
+  if (!n) return a;
+  return style === 'brackets' ? `${n} (${a})` : `${n}, ${a}`;
+}

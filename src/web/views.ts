@@ -6,6 +6,8 @@ import { agencyKindLabels, legalStatusLabels, roleLabels, sexLabels } from '../d
 import { ukDate } from '../domain/casework/due.ts';
 import { formatDate } from '../domain/dates.ts';
 import { levelNames } from '../domain/level-of-need.ts';
+import { nameWithAgency } from '../domain/names.ts';
+import { count, noun } from '../domain/plural.ts';
 import { urls } from './urls.ts';
 import { featuresOf } from '../domain/access/policy.ts';
 
@@ -26,6 +28,10 @@ export function viewEnvironment() {
   env.addGlobal('legalStatusLabels', legalStatusLabels);
   env.addGlobal('agencyKindLabels', agencyKindLabels);
   env.addGlobal('levelNames', levelNames);
+  // The one way to label a person with their agency, and to put a count in words ("2 events").
+  env.addGlobal('nameWithAgency', nameWithAgency);
+  env.addGlobal('count', count);
+  env.addGlobal('noun', noun);
   return env;
 }
 

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { agencyKinds, type AgencyKind, type NeedType } from '../codes.ts';
 import type { ChronologyType } from '../casework/chronology.ts';
+import { count, noun } from '../plural.ts';
 
 export const dataCategories = [
   'membership', 'safeguarding', 'health', 'mental_health', 'substance_misuse', 'domestic_abuse', 'offending', 'education',
@@ -190,6 +191,6 @@ export class Withholding {
     const viewer = agencyKindPlurals[this.facts.agencyKind];
     return [...this.counts.entries()]
       .sort(([a], [b]) => (a ?? '~').localeCompare(b ?? '~'))
-      .map(([kind, n]) => `${n} ${n === 1 ? 'item' : 'items'} recorded by ${kind ? agencyKindPlurals[kind] : 'other agencies'} ${n === 1 ? 'is' : 'are'} not shared with ${viewer}`);
+      .map(([kind, n]) => `${count(n, 'item')} recorded by ${kind ? agencyKindPlurals[kind] : 'other agencies'} ${noun(n, 'is', 'are')} not shared with ${viewer}`);
   }
 }

@@ -7,6 +7,7 @@
  */
 import { formatDate } from '../dates.ts';
 import type { CaseState } from './lifecycle.ts';
+import { count } from '../plural.ts';
 
 const DAY = 86_400_000;
 const zone = 'Europe/London';
@@ -55,7 +56,6 @@ export function addMonths(date: string, months: number): string {
   return iso(Date.UTC(year, month, Math.min(d, lastDay)));
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 // ---------------------------------------------------------------------------------------------
 // Due items
@@ -103,10 +103,10 @@ export function assess(dueOn: string, dueAt: string | null | undefined, now: str
     const at = ukTime(dueAt);
     return Date.parse(dueAt) < nowMs ? { severity: 'overdue', status: `overdue since ${at} today` } : { severity: 'due_today', status: `due today by ${at}` };
   }
-  if (days < 0) return { severity: 'overdue', status: `overdue by ${plural(-days, 'day')}` };
+  if (days < 0) return { severity: 'overdue', status: `overdue by ${count(-days, 'day')}` };
   if (days === 0) return { severity: 'due_today', status: 'due today' };
   if (days === 1) return { severity: 'due_soon', status: 'due tomorrow' };
-  if (days <= dueSoonDays) return { severity: 'due_soon', status: `due in ${days} days` };
+  if (days <= dueSoonDays) return { severity: 'due_soon', status: `due in ${count(days, 'day')}` };
   return { severity: 'upcoming', status: `due on ${formatDate(dueOn)}` };
 }
 
@@ -173,7 +173,7 @@ export function firstVisitDeadline(referredAt: string, hours: number): string {
 }
 
 function hoursLabel(hours: number): string {
-  return hours % 24 === 0 && hours > 72 ? plural(hours / 24, 'day') : plural(hours, 'hour');
+  return hours % 24 === 0 && hours > 72 ? count(hours / 24, 'day') : count(hours, 'hour');
 }
 
 /** The review date the case's own events imply: last agreement or review + the interval. */
@@ -196,10 +196,10 @@ export function dueItems(f: CaseFacts, now: string | Date): DueItem[] {
   }
   if (workingStates.includes(f.state) && (f.firstVisitAt || f.lastContactAt)) {
     const last = [f.lastContactAt, f.firstVisitAt].filter((d): d is string => Boolean(d)).map(ukDate).sort().at(-1)!;
-    items.push({ caseId: f.caseId, kind: 'contact', dueOn: addDays(last, p.noContactAlertDays), label: `Contact with the family (at least every ${plural(p.noContactAlertDays, 'day')})` });
+    items.push({ caseId: f.caseId, kind: 'contact', dueOn: addDays(last, p.noContactAlertDays), label: `Contact with the family (at least every ${count(p.noContactAlertDays, 'day')})` });
   }
   if (beforePlan.includes(f.state) && f.allocatedAt && !reported.some((r) => r.kind === 'plan')) {
-    items.push({ caseId: f.caseId, kind: 'plan', dueOn: addDays(ukDate(f.allocatedAt), p.reviewIntervalDays), label: `Family plan agreed within ${plural(p.reviewIntervalDays, 'day')} of allocation` });
+    items.push({ caseId: f.caseId, kind: 'plan', dueOn: addDays(ukDate(f.allocatedAt), p.reviewIntervalDays), label: `Family plan agreed within ${count(p.reviewIntervalDays, 'day')} of allocation` });
   }
   if (f.state === 'intervention' && !reported.some((r) => r.kind === 'plan_review')) {
     const due = reviewDueOn(f);
@@ -254,8 +254,8 @@ export function driftSignals(f: CaseFacts, now: string | Date): DriftSignal[] {
         signals.push({
           kind: 'no_contact',
           text: contacts.length
-            ? `No contact for ${plural(days, 'day')} (the programme expects contact at least every ${plural(p.noContactAlertDays, 'day')})`
-            : `No contact since allocation ${plural(days, 'day')} ago (the programme expects contact at least every ${plural(p.noContactAlertDays, 'day')})`,
+            ? `No contact for ${count(days, 'day')} (the programme expects contact at least every ${count(p.noContactAlertDays, 'day')})`
+            : `No contact since allocation ${count(days, 'day')} ago (the programme expects contact at least every ${count(p.noContactAlertDays, 'day')})`,
         });
       }
     }
@@ -266,12 +266,12 @@ export function driftSignals(f: CaseFacts, now: string | Date): DriftSignal[] {
 
   if (beforePlan.includes(f.state) && f.allocatedAt) {
     const days = daysBetween(ukDate(f.allocatedAt), today);
-    if (days > p.reviewIntervalDays) signals.push({ kind: 'no_plan', text: `No plan agreed ${plural(days, 'day')} after allocation (expected within ${plural(p.reviewIntervalDays, 'day')})` });
+    if (days > p.reviewIntervalDays) signals.push({ kind: 'no_plan', text: `No plan agreed ${count(days, 'day')} after allocation (expected within ${count(p.reviewIntervalDays, 'day')})` });
   }
 
   const openDays = daysBetween(ukDate(f.openedAt), today);
   if (openDays > p.durationWeeks * 7) {
-    signals.push({ kind: 'past_duration', text: `Open ${plural(Math.floor(openDays / 7), 'week')}: longer than the ${plural(p.durationWeeks, 'week')} ${p.name} runs for` });
+    signals.push({ kind: 'past_duration', text: `Open ${count(Math.floor(openDays / 7), 'week')}: longer than the ${count(p.durationWeeks, 'week')} ${p.name} runs for` });
   }
   return signals;
 }
@@ -283,9 +283,9 @@ export function driftSignals(f: CaseFacts, now: string | Date): DriftSignal[] {
  */
 export function latestReviewDate(openedAt: string, programme: { name: string; durationWeeks: number; reviewIntervalDays: number }, today: string): { latest: string; why: string } {
   const ends = addDays(ukDate(openedAt), programme.durationWeeks * 7);
-  if (ends > today) return { latest: ends, why: `when the ${plural(programme.durationWeeks, 'week')} of ${programme.name} end` };
+  if (ends > today) return { latest: ends, why: `when the ${count(programme.durationWeeks, 'week')} of ${programme.name} end` };
   const latest = addDays(today, programme.reviewIntervalDays);
-  return { latest, why: `${plural(programme.reviewIntervalDays, 'day')} from today: the case has run past the ${plural(programme.durationWeeks, 'week')} of ${programme.name}` };
+  return { latest, why: `${count(programme.reviewIntervalDays, 'day')} from today: the case has run past the ${count(programme.durationWeeks, 'week')} of ${programme.name}` };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  * practitioner typed them). No database, no clock.
  */
 import { fixed, roundFraction } from '../rounding.ts';
+import { count } from '../plural.ts';
 
 
 export const contactTypes = ['home_visit', 'office_visit', 'phone_call', 'video_call', 'meeting', 'other'] as const;
@@ -80,7 +81,7 @@ export function durationMinutes(start: string, end: string): number {
 export function describeDuration(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
-  const parts = [h ? `${h} ${h === 1 ? 'hour' : 'hours'}` : '', m ? `${m} ${m === 1 ? 'minute' : 'minutes'}` : ''].filter(Boolean);
+  const parts = [h ? count(h, 'hour') : '', m ? count(m, 'minute') : ''].filter(Boolean);
   return parts.join(' ') || '0 minutes';
 }
 
@@ -154,9 +155,6 @@ export interface Intensity {
   warnings: string[];
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function formatHours(hours: number): string {
   return Number.isInteger(hours) ? String(hours) : fixed(hours, 1);
@@ -184,10 +182,10 @@ export function weeklyIntensity(contacts: readonly IntensityContact[], programme
     warnings.push(`${formatHours(hours)} hours of contact this week is over the ${programme.name} maximum of ${formatHours(maxHours)} hours a week.`);
   }
   if (belowMinVisits) {
-    warnings.push(`${plural(visits, 'visit', 'visits')} this week is below the ${programme.name} minimum: it expects ${range} visits a week.`);
+    warnings.push(`${count(visits, 'visit')} this week is below the ${programme.name} minimum: it expects ${range} visits a week.`);
   }
   if (overMaxVisits) {
-    warnings.push(`${plural(visits, 'visit', 'visits')} this week is more than ${programme.name} expects (${range} a week).`);
+    warnings.push(`${count(visits, 'visit')} this week is more than ${programme.name} expects (${range} a week).`);
   }
   return {
     weekStart: week.start, weekEnd: week.end, minutes, hours, maxHours, visits, minVisits, maxVisits,

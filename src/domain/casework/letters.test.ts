@@ -92,6 +92,11 @@ describe('the referrer letter draft', () => {
     expect(draft.whoToContact).toBe('If you would like to talk about this, or if you have new information that would help the family, please contact me, Priya Shah, by email at priya.shah@northvale.example.');
   });
 
+  it('does not repeat the agency under a referrer that is the agency itself', () => {
+    const draft = referrerLetterDraft(facts({ referrer: { name: 'Northvale Homes', agency: 'Northvale Homes', contact: 'tenancy@northvale.example' } }));
+    expect(draft.recipientAddress).toBe('tenancy@northvale.example');
+  });
+
   it('cannot be drafted when there is no referrer', () => {
     expect(() => referrerLetterDraft(facts({ referrer: null }))).toThrow('This case has no referrer to write to');
   });

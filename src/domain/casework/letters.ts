@@ -6,6 +6,8 @@
  * Case notes are never used: they may hold details about other people.
  */
 import { formatDate } from '../dates.ts';
+import { nameWithAgency, sameName } from '../names.ts';
+import { noun } from '../plural.ts';
 import type { ContactType } from './intensity.ts';
 
 export const letterRecipients = ['family', 'referrer'] as const;
@@ -87,7 +89,7 @@ function paragraphs(...parts: string[]): string {
 }
 
 function role(p: Practitioner): string {
-  return [p.jobTitle, p.agency].filter(Boolean).join(', ');
+  return nameWithAgency(p.jobTitle, p.agency);
 }
 
 function howToReach(p: Practitioner): string {
@@ -126,7 +128,7 @@ function referrerOpening(f: LetterFacts): string {
     meeting: `On ${day} we held a meeting with the family${where ? ` at ${where}` : ''}.`,
     other: `On ${day} I met the family.`,
   }[f.contactType];
-  const there = f.present.length ? ` ${joinNames(f.present)} ${f.present.length === 1 ? 'was' : 'were'} there.` : '';
+  const there = f.present.length ? ` ${joinNames(f.present)} ${noun(f.present.length, 'was', 'were')} there.` : '';
   return `Thank you for referring the ${f.familyName} family to ${f.programmeName}. I am writing to let you know how our work with the family is going.\n\n${what}${there}`;
 }
 
@@ -161,7 +163,8 @@ export function referrerLetterDraft(f: LetterFacts): LetterDraft {
   return {
     recipient: 'referrer',
     recipientName: f.referrer.name,
-    recipientAddress: [f.referrer.agency, f.referrer.contact].filter((l) => l.trim()).join('\n'),
+    // The agency under the name, unless the referrer is the agency itself ("Northvale Homes").
+    recipientAddress: [sameName(f.referrer.agency, f.referrer.name) ? '' : f.referrer.agency, f.referrer.contact].filter((l) => l.trim()).join('\n'),
     subject: `Progress update: ${f.familyName} family (${f.caseReference})`,
     salutation: `Dear ${f.referrer.name}`,
     // What the practitioner wrote for the family speaks to them ("you told me..."): a professional gets their own words.

@@ -1,6 +1,7 @@
 import { applyFactor, deflationFactor, formatFactor, type DeflatorYear } from './deflator.ts';
 import { AmountTooLargeError, formatPence, formatScaled, mulDivRound } from './money.ts';
 import { costUnitLabels, defaultUnitCosts, quantityNouns, type CostUnit, type UnitCost } from './unit-costs.ts';
+import { count as countWords, noun } from '../plural.ts';
 
 /**
  * A cost-benefit analysis for a cohort: the counterfactual (what would have happened without
@@ -105,15 +106,14 @@ export function formatTenthsPercent(tenths: number): string {
   return `${formatScaled(tenths, 1)}%`;
 }
 
-const plural = ([one, many]: [string, string], n: number) => (n === 1 ? one : many);
 
 /** '52 weeks', '8 weeks', '1.5 years', '3 times'. */
 export function describeQuantity(unit: CostUnit, hundredths: number): string {
-  return `${formatScaled(hundredths, 2)} ${plural(quantityNouns[unit], hundredths === 100 ? 1 : 2)}`;
+  return `${formatScaled(hundredths, 2)} ${noun(hundredths === 100 ? 1 : 2, ...quantityNouns[unit])}`;
 }
 
 export function describeCount(count: number, countOf: CountOf): string {
-  return `${count.toLocaleString('en-GB')} ${plural(countNouns[countOf], count)}`;
+  return countWords(count, ...countNouns[countOf]);
 }
 
 /**

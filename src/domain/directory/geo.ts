@@ -1,4 +1,5 @@
 /** Distances on the Earth's surface, and the box that bounds a circle, for indexed distance search. */
+import { noun } from '../plural.ts';
 
 const earthRadiusMetres = 6_371_008.8;
 export const metresPerMile = 1609.344;
@@ -33,7 +34,7 @@ export function boundingBox(centre: Point, metres: number) {
 /** Miles to one decimal place, as a family reads a distance ("1.4 miles"). */
 export function milesText(metres: number): string {
   const miles = Math.round((metres / metresPerMile) * 10) / 10;
-  return `${miles.toFixed(1)} ${miles === 1 ? 'mile' : 'miles'}`;
+  return `${miles.toFixed(1)} ${noun(miles, 'mile')}`;
 }
 
 const fullPostcode = /^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})$/;

@@ -4,6 +4,7 @@ import { groupedSecret } from '../../domain/access/totp.ts';
 import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, setSessionValue, takeFormState, text } from '../../web/forms.ts';
 import { paths, safeReturnPath, urls } from '../../web/urls.ts';
+import { count } from '../../domain/plural.ts';
 
 /** The code after the password, setting up a second factor, and an administrator's reset. */
 export async function secondFactorRoutes(app: FastifyInstance, { services }: { services: Services }) {
@@ -32,7 +33,7 @@ export async function secondFactorRoutes(app: FastifyInstance, { services }: { s
     if (result.usedRecoveryCode) {
       await setSessionValue(services, request, 'secondFactorNotice', result.recoveryCodesLeft === 1
         ? 'You used a recovery code. You have 1 left: set up your second factor again to get new ones.'
-        : `You used a recovery code. You have ${result.recoveryCodesLeft} left.`);
+        : `You used a recovery code. You have ${count(result.recoveryCodesLeft, 'recovery code')} left.`);
     }
     return reply.redirect(next || urls.myFamilies(), 303);
   });

@@ -8,6 +8,7 @@ import { base32Decode, base32Encode, normaliseRecoveryCode, otpauthUri, totpCode
 import { auditRepository } from '../audit/repository.ts';
 import { secondFactorRepository as repo } from './second-factor-repository.ts';
 import { hashToken, signInDelayMinutes } from './service.ts';
+import { count } from '../../domain/plural.ts';
 
 /**
  * The demo's administrator and analyst share this secret so the README's demo sign-in works
@@ -17,7 +18,7 @@ export const demoSecondFactorSecret = 'LANTERNDEMOSECONDFACTOR234567ABC';
 
 export const recoveryCodeCount = 10;
 
-const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);
+const minutes = (n: number) => count(n, 'minute');
 
 /** A recovery code: ten letters and digits in two groups of five, like "k7p2m-x9qf4". */
 function newRecoveryCode(): string {

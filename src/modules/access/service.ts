@@ -7,6 +7,7 @@ import { ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { accessRepository, type SessionUser } from './repository.ts';
 import { requireFeature } from './policy.ts';
+import { count } from '../../domain/plural.ts';
 
 /**
  * Sign-in limits (stated in the README). Failures slow down one email from one address, so a
@@ -34,7 +35,7 @@ export function signInDelayMinutes(failures: number): number {
   return Math.min(signInLimits.maxDelayMinutes, signInLimits.firstDelayMinutes * 2 ** (failures - signInLimits.freeFailures));
 }
 
-const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);
+const minutes = (n: number) => count(n, 'minute');
 const lockedMessage = 'This account is locked after too many attempts to sign in. Ask your Lantern administrator to unlock it, or try again tomorrow.';
 
 export function hashToken(token: string): string {

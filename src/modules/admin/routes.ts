@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../domain/errors.ts';
+import { nameWithAgency } from '../../domain/names.ts';
 import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, setSessionValue, takeFormState } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
@@ -62,7 +63,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     return {
       roleOptions,
       agencyOptions: agencies.map((a) => ({ value: a.id, text: a.name })),
-      teamOptions: teams.map((t) => ({ value: t.id, text: `${t.name} (${t.agency_name})` })),
+      teamOptions: teams.map((t) => ({ value: t.id, text: nameWithAgency(t.name, t.agency_name, 'brackets') })),
     };
   }
 

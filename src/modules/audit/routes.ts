@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { toCsv } from '../../domain/needs-analysis/csv.ts';
 import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
+import { nameWithAgency } from '../../domain/names.ts';
 import type { Services } from '../../services.ts';
 import { dateFromParts, dateParts, errorList } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
@@ -32,7 +33,7 @@ function readQuery(request: FastifyRequest) {
 function present(e: AuditViewRow) {
   return {
     when: ukDateTime(e.at),
-    who: e.user_name ? `${e.user_name}, ${e.agency_name}` : 'Not signed in',
+    who: e.user_name ? nameWithAgency(e.user_name, e.agency_name) : 'Not signed in',
     action: e.action.replace(/-/g, ' ').replace(/^./, (c) => c.toUpperCase()),
     record: e.family_reference ? `${e.record_type.replace(/_/g, ' ')} in family ${e.family_reference}` : e.record_type.replace(/_/g, ' '),
     outcome: e.outcome === 'allowed' ? 'Allowed' : 'Refused',
@@ -54,7 +55,7 @@ export async function auditRoutes(app: FastifyInstance, { services }: { services
     return reply.view('audit/views/audit-log.njk', {
       pageTitle: 'Audit log', typed, errors, errorList: errorList(errors, { from: 'from-day', to: 'to-day', userId: 'userId' }),
       events: result.rows.map(present),
-      people: people.map((p) => ({ value: p.id, text: `${p.display_name}, ${p.agency_name}` })), actions,
+      people: people.map((p) => ({ value: p.id, text: nameWithAgency(p.display_name, p.agency_name) })), actions,
       from: dateParts(query.from), to: dateParts(query.to),
       nextPage: result.nextBefore ? urls.auditLogPage({ ...typed, before: result.nextBefore }) : null,
       firstPage: before ? urls.auditLogPage(typed) : null,

@@ -19,6 +19,7 @@ import {
 import { caseStateLabels, transition } from '../../domain/casework/lifecycle.ts';
 import { legalStatusLabels, needLabel, parentOrCarerRoles } from '../../domain/codes.ts';
 import { formatDate } from '../../domain/dates.ts';
+import { nameWithAgency } from '../../domain/names.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
 import type { CaseRow } from '../cases/repository.ts';
@@ -229,7 +230,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
       const decider = { agencyId: r.decider_agency_id, agencyKind: r.decider_agency_kind, recorderAgencyId: r.referrer_agency_id };
       events.push({
         ...base, key: `referral:${r.id}`, date: r.date, time: r.time, type: 'referral', agency: r.referrer_agency,
-        title: r.self_referral ? 'The family referred themselves' : `Referral received from ${r.referrer_name}, ${r.referrer_agency}`,
+        title: r.self_referral ? 'The family referred themselves' : `Referral received from ${nameWithAgency(r.referrer_name, r.referrer_agency)}`,
         detail: maySee(shared.facts, 'case_notes', referrer) ? `${r.urgency.charAt(0).toUpperCase()}${r.urgency.slice(1)}. ${r.reasons}` : '', source: `Referral ${r.reference}`,
       }, 'safeguarding', referrer);
       if (r.decided_date && r.status !== 'received') {

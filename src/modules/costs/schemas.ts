@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { countOfs } from '../../domain/costs/cost-benefit.ts';
 import { parseScaled } from '../../domain/costs/money.ts';
 import { financialYearSchema, poundsSchema } from '../../domain/costs/unit-costs.ts';
+import { count } from '../../domain/plural.ts';
 
 /** What is valid for the deflator and cost-benefit analyses, defined once for the pages and the API. */
 
@@ -44,7 +45,7 @@ const scaled = (label: string, places: number, min: number, max: number, blank?:
     }
     const n = parseScaled(raw, places);
     if (n === null) {
-      ctx.addIssue({ code: 'custom', message: `${capital(label)} must be a number${places ? ` with up to ${places === 1 ? 'one decimal place' : `${places} decimal places`}` : ''}` });
+      ctx.addIssue({ code: 'custom', message: `${capital(label)} must be a number${places ? ` with up to ${places === 1 ? 'one decimal place' : count(places, 'decimal place')}` : ''}` });
       return z.NEVER;
     }
     const scale = 10 ** places;
@@ -53,7 +54,7 @@ const scaled = (label: string, places: number, min: number, max: number, blank?:
       return z.NEVER;
     }
     return n;
-  }).meta({ description: `A number from ${min.toLocaleString('en-GB')} to ${max.toLocaleString('en-GB')} with up to ${places} decimal place${places === 1 ? '' : 's'}`, minimum: min, maximum: max });
+  }).meta({ description: `A number from ${min.toLocaleString('en-GB')} to ${max.toLocaleString('en-GB')} with up to ${count(places, 'decimal place')}`, minimum: min, maximum: max });
 
 export const lineSchema = z.object({
   description: requiredText('Enter what would have happened', 300, 'the description'),

@@ -12,6 +12,7 @@ import { categoryByCode } from '../../domain/directory/taxonomy.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { fullServiceJson, pageJson, serviceListJson, termJson } from './present.ts';
 import { directoryRepository as repo, noFilters, type Near, type SearchFilters, type ServiceRow } from './repository.ts';
+import { count } from '../../domain/plural.ts';
 
 /** How far the public search looks from a postcode or place: 10 miles. */
 export const searchRadiusMetres = 16_093;
@@ -20,7 +21,7 @@ const maxPerPage = 200;
 
 export class ImportRefused extends Error {
   constructor(readonly problems: string[], readonly problemCount: number) {
-    super(`The file was not imported: ${problemCount} ${problemCount === 1 ? 'problem' : 'problems'}. Nothing was changed.`);
+    super(`The file was not imported: ${count(problemCount, 'problem')}. Nothing was changed.`);
   }
 }
 

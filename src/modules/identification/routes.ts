@@ -17,6 +17,7 @@ import { identificationRoles, listRoles } from './service.ts';
 import { removeUpload, streamUpload, type UploadForm } from '../../web/upload.ts';
 import { fixed, roundHalfUp } from '../../domain/rounding.ts';
 import { offers } from '../access/policy.ts';
+import { count } from '../../domain/plural.ts';
 
 const analysts = identificationRoles;
 
@@ -89,7 +90,7 @@ export async function ingestPages(app: FastifyInstance, { services }: { services
         const errors: FieldErrors = { file: `${form.file!.filename}: ${result.message}` };
         for (const p of result.problems.slice(0, 50)) errors[`row${p.row}.${p.field}`] ??= problemMessage(p);
         const more = result.problemCount - Object.keys(errors).length + 1;
-        if (more > 0) errors.form = `and ${more.toLocaleString('en-GB')} more problems`;
+        if (more > 0) errors.form = `and ${count(more, 'more problem')}`;
         throw new ValidationError(errors);
       }
       return `${paths.identification}?extractId=${result.extractId}&status=${result.status}`;

@@ -24,6 +24,7 @@ import { agreementSchema, ingestSchemaWith, mappingSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
 import { formatDate } from '../../domain/dates.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
+import { count, noun } from '../../domain/plural.ts';
 
 /** Who may load extracts, run matching and review pairs: the linked data of the whole partnership. */
 export const identificationRoles = rolesWith('identification.data');
@@ -520,9 +521,9 @@ export function identificationService(db: Database, options: IdentificationDepen
           source: fields.source, filename: input.filename, agreement: agreement.name, rowsLoaded: loaded, rowsInvalid: checked.rowsInvalid,
         });
       });
-      const skipped = checked.rowsInvalid ? `; ${checked.rowsInvalid.toLocaleString('en-GB')} rows with problems were left out` : '';
-      const already = valid - loaded ? `; ${(valid - loaded).toLocaleString('en-GB')} rows were already loaded` : '';
-      return { ...summary, status: 'loaded', extractId, rowsLoaded: loaded, rowsAlreadyLoaded: valid - loaded, message: `Loaded ${loaded.toLocaleString('en-GB')} rows${skipped}${already}` };
+      const skipped = checked.rowsInvalid ? `; ${count(checked.rowsInvalid, 'row')} with problems ${noun(checked.rowsInvalid, 'was', 'were')} left out` : '';
+      const already = valid - loaded ? `; ${count(valid - loaded, 'row')} ${noun(valid - loaded, 'was', 'were')} already loaded` : '';
+      return { ...summary, status: 'loaded', extractId, rowsLoaded: loaded, rowsAlreadyLoaded: valid - loaded, message: `Loaded ${count(loaded, 'row')}${skipped}${already}` };
     },
   };
 }

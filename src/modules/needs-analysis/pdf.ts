@@ -10,6 +10,7 @@ import {
   overlapNumberTable, prevalenceChart, prevalenceEstimatesTable, type DataTable,
 } from './present.ts';
 import type { ReportView } from './service.ts';
+import { noun } from '../../domain/plural.ts';
 
 // Long tables stop at 40 rows here: the CSV has them all.
 const table = (doc: Doc, t: DataTable, maxRows = 40) => pdfTable(doc, t, maxRows);
@@ -39,7 +40,7 @@ export function reportPdf(report: ReportView, meta: { generatedOn: string; gener
 
   const { overlap } = report;
   heading(doc, 'Overlap of parental vulnerabilities among known families');
-  paragraph(doc, `${formatCount(overlap.familiesWithAny)} of the ${familiesText(overlap.totalFamilies)} in Lantern ${overlap.familiesWithAny === 1 ? 'has' : 'have'} at least one current parental vulnerability (alcohol misuse, drug misuse, domestic abuse, mental health, offending). Complex families, with four or more different current needs across their members: ${formatCount(overlap.complexFamilies)}.`);
+  paragraph(doc, `${formatCount(overlap.familiesWithAny)} of the ${familiesText(overlap.totalFamilies)} in Lantern ${noun(overlap.familiesWithAny, 'has', 'have')} at least one current parental vulnerability (alcohol misuse, drug misuse, domestic abuse, mental health, offending). Complex families, with four or more different current needs across their members: ${formatCount(overlap.complexFamilies)}.`);
   chart(doc, overlapNumberChart(overlap));
   table(doc, overlapNumberTable(overlap));
   chart(doc, overlapCombinationChart(overlap));

@@ -9,13 +9,14 @@ import { formatCount, formatDecimal, formatPercent, formatRate } from '../../dom
 import type { AreaView, OverlapView, PrevalenceView } from './service.ts';
 import type { Cell, Column, DataTable } from '../../web/data-table.ts';
 import { roundHalfUp } from '../../domain/rounding.ts';
+import { count as countWords, noun } from '../../domain/plural.ts';
 
 export { cellText, cellValue, type Cell, type Column, type DataTable } from '../../web/data-table.ts';
 
 const count = (n: number | null | undefined): Cell => (n === null || n === undefined ? null : { value: n, text: formatCount(n) });
 const percent = (p: number | null, dp = 1): Cell => (p === null ? null : { value: roundHalfUp(p * 100, dp), text: formatPercent(p, dp) });
 /** '1 family', '2 families'. */
-export const familiesText = (n: number) => `${formatCount(n)} ${n === 1 ? 'family' : 'families'}`;
+export const familiesText = (n: number) => countWords(n, 'family');
 const decimal = (n: number | null, dp = 2): Cell => (n === null ? null : { value: roundHalfUp(n, dp), text: formatDecimal(n, dp) });
 
 export const baseNouns = { children: 'children', births: 'births', families: 'families' } as const;
@@ -120,8 +121,8 @@ export function overlapNumberChart(view: OverlapView): string {
   const multiple = view.byNumber.slice(1).reduce((s, b) => s + b.families, 0);
   return barChart({
     id: 'chart-overlap-number', title: 'Families by number of parental vulnerabilities',
-    description: `Of ${familiesText(view.familiesWithAny)} with at least one, ${formatCount(multiple)} ${multiple === 1 ? 'has' : 'have'} more than one.${most?.families ? ` The most common number is ${most.label}.` : ''}`,
-    bars: view.byNumber.map((b) => ({ label: b.label === '1' ? '1 vulnerability' : `${b.label} vulnerabilities`, value: b.families, valueText: familiesText(b.families) })),
+    description: `Of ${familiesText(view.familiesWithAny)} with at least one, ${formatCount(multiple)} ${noun(multiple, 'has', 'have')} more than one.${most?.families ? ` The most common number is ${most.label}.` : ''}`,
+    bars: view.byNumber.map((b) => ({ label: `${b.label} ${noun(b.label === '1' ? 1 : 2, 'vulnerability')}`, value: b.families, valueText: familiesText(b.families) })),
   });
 }
 

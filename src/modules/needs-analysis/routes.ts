@@ -22,6 +22,7 @@ import {
 } from './present.ts';
 import { auditSampleRoles, eligibilityLabels, needsAnalysisRoles, type PrevalenceView } from './service.ts';
 import { offers } from '../access/policy.ts';
+import { count } from '../../domain/plural.ts';
 
 const readers = needsAnalysisRoles;
 
@@ -67,7 +68,7 @@ function pageTable(t: DataTable, csvHref: string) {
 function errorLinks(errors: FieldErrors, anchor: (key: string) => string, limit = 25) {
   const entries = Object.entries(errors);
   const list = entries.slice(0, limit).map(([key, message]) => ({ text: message, href: `#${anchor(key)}` }));
-  if (entries.length > limit) list.push({ text: `and ${entries.length - limit} more problems: correct these first`, href: `#${anchor(entries[limit][0])}` });
+  if (entries.length > limit) list.push({ text: `and ${count(entries.length - limit, 'more problem')}: correct these first`, href: `#${anchor(entries[limit][0])}` });
   return list;
 }
 

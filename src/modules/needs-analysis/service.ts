@@ -19,6 +19,7 @@ import { fieldErrors } from '../../domain/errors.ts';
 import { countSetSchema, newPopulationSetSchema, populationSetSchema, ratesSchema, recordedAuditSchema, sampleAuditSchema } from './schemas.ts';
 import { rolesWith, type Feature } from '../../domain/access/policy.ts';
 import { requireFeature } from '../access/policy.ts';
+import { count, noun } from '../../domain/plural.ts';
 
 /** Who may use needs analysis: the figures are aggregates, but they come from families' needs. */
 export const needsAnalysisRoles = rolesWith('needs-analysis.use');
@@ -351,7 +352,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
         const a = parse(sampleAuditSchema, input);
         const eligible = await repo.eligibleCount(tx, a.eligibility);
         if (eligible === 0) throw new ValidationError({ eligibility: `There are no ${eligibilityLabels[a.eligibility]} to sample from` });
-        if (a.sampleSize > eligible) throw new ValidationError({ sampleSize: `There ${eligible === 1 ? 'is 1 case' : `are ${eligible} cases`} to sample from (${eligibilityLabels[a.eligibility]}): choose ${eligible} or fewer` });
+        if (a.sampleSize > eligible) throw new ValidationError({ sampleSize: `There ${noun(eligible, 'is', 'are')} ${count(eligible, 'case')} to sample from (${eligibilityLabels[a.eligibility]}): choose ${eligible} or fewer` });
         const id = randomUUID();
         await repo.insertAudit(tx, { id, name: a.name, method: 'sample', eligibility: a.eligibility, population: eligible, populationLabel: eligibilityLabels[a.eligibility], sampleSize: a.sampleSize, source: 'Case files sampled at random in Lantern', createdBy: actor.id });
         const drawn = await repo.drawSample(tx, id, a.eligibility, a.sampleSize);

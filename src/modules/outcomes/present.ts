@@ -10,6 +10,7 @@ import { describeFigure, statusOrder, transitionLabel, wholePercent, type Evalua
 import { fixed, roundFraction } from '../../domain/rounding.ts';
 import { timePointLabels } from '../../domain/outcomes/measures.ts';
 import type { Cell, DataTable } from '../../web/data-table.ts';
+import { count as countWords } from '../../domain/plural.ts';
 
 const count = (n: number): Cell => ({ value: n, text: n.toLocaleString('en-GB') });
 const pounds = (n: number): Cell => ({ value: n, text: `£${n.toLocaleString('en-GB')}` });
@@ -33,7 +34,7 @@ const signedText = (n: number, unit: string) => `${n > 0 ? '+' : ''}${fixed(n, 1
 export function attendanceRows(e: Evaluation): Cell[][] {
   const { children, medianChange, medianRelativeChange } = e.attendance;
   const cohort = 'children referred for education with attendance under 85% at referral and recorded at closure';
-  const who = `${children} ${children === 1 ? 'child' : 'children'}`;
+  const who = countWords(children, 'child', 'children');
   return [
     ['Median change in school attendance (relative, %)', cohort,
       medianRelativeChange === null ? 'None in the cohort' : `${signedText(medianRelativeChange, '%')} (${who})`,

@@ -4,6 +4,7 @@ import { setSessionValue } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { ukDateTime } from '../admin/present.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
+import { count } from '../../domain/plural.ts';
 
 /** "Chrome on Windows": enough for a person to tell their own browsers apart. */
 export function browserName(userAgent: string): string {
@@ -37,7 +38,7 @@ export async function sessionRoutes(app: FastifyInstance, { services }: { servic
   app.post(paths.adminUserEndSessions, { config: { access: rolesWith('admin.manage') } }, async (request, reply) => {
     const userId = id(request, 'userId');
     const ended = await sessions.endAllFor(request.actor!, userId);
-    await setSessionValue(services, request, 'adminNotice', ended === 1 ? 'Ended 1 session.' : `Ended ${ended} sessions.`);
+    await setSessionValue(services, request, 'adminNotice', `Ended ${count(ended, 'session')}.`);
     return reply.redirect(urls.adminUser(userId), 303);
   });
 }

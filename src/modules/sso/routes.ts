@@ -7,6 +7,7 @@ import { paths, safeReturnPath, urls } from '../../web/urls.ts';
 import { roleOptions, ukDateTime } from '../admin/present.ts';
 import type { SsoFlow } from './service.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
+import { count } from '../../domain/plural.ts';
 
 const admins = { config: { access: rolesWith('admin.manage') } };
 type Body = Record<string, unknown>;
@@ -121,7 +122,7 @@ export async function ssoRoutes(app: FastifyInstance, { services, sessionHours }
     const { userId, ssoIdentityId } = request.params as Record<string, string>;
     const { issuerLabel, sessionsEnded } = await sso.unlink(request.actor!, userId, ssoIdentityId);
     await setSessionValue(services, request, 'adminNotice',
-      `Unlinked their ${issuerLabel}${sessionsEnded ? `, and ended ${sessionsEnded === 1 ? 'the session' : `the ${sessionsEnded} sessions`} signed in with it` : ''}.`);
+      `Unlinked their ${issuerLabel}${sessionsEnded ? `, and ended ${sessionsEnded === 1 ? 'the session' : `the ${count(sessionsEnded, 'session')}`} signed in with it` : ''}.`);
     return reply.redirect(urls.adminUser(userId), 303);
   });
 

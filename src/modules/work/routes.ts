@@ -10,6 +10,7 @@ import { fieldErrors } from '../../domain/errors.ts';
 import { followUpRecordSchema } from './schemas.ts';
 import { workApi } from './api.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
+import { count as countWords } from '../../domain/plural.ts';
 
 const caseWorkers = rolesWith('work.mine');
 type Params = { caseId: string; followUpId: string };
@@ -23,7 +24,7 @@ const fieldOrder = ['form', 'reason', 'reasonOther', 'stepDownTier', 'stepDownTo
 
 /** "2 things due today", "Nothing due today". */
 export function dueTodayHeadline(count: number): string {
-  return count === 0 ? 'Nothing due today' : `${count} ${count === 1 ? 'thing' : 'things'} due today`;
+  return count === 0 ? 'Nothing due today' : `${countWords(count, 'thing')} due today`;
 }
 
 async function formPage(services: Services, request: FastifyRequest, reply: FastifyReply, template: string, context: Record<string, unknown>, saved: Record<string, unknown> = {}) {
