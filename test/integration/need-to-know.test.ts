@@ -183,7 +183,7 @@ describe.each(engines)('need to know on %s', (engine) => {
   it('refuses a need in a category the writer’s agency may not see', async () => {
     const refused = await api(school, 'POST', `/api/v1/families/${familyId}/members/${motherId}/needs`, { code: '4B', sourceAgencyId: agencies.education, identifiedOn: '2026-11-01' });
     expect(refused.statusCode).toBe(403);
-    expect(refused.json().message).toBe("Schools may not record mental health needs under the partnership's sharing rules. Ask the family's lead professional to record it.");
+    expect(refused.json().message).toBe("Schools may not record mental health needs under the partnership's sharing rules. Ask the family's key worker to record it.");
   });
 
   it('keeps case notes and letters to the agencies that may see them, with the reason', async () => {

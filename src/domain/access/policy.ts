@@ -130,7 +130,7 @@ export const familyRules: Record<FamilyPermission, { roles: readonly UserRole[];
 
 export const tieBasis: Record<TieKind, string> = {
   member: 'team around the family',
-  lead: 'lead professional',
+  lead: 'key worker',
   managesMember: 'manages someone in the team around the family',
 };
 

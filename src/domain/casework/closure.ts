@@ -33,7 +33,7 @@ export const stepDownTierLabels: Record<StepDownTier, string> = {
 
 export const stepDownTierHints: Record<StepDownTier, string> = {
   1: 'For example school, GP, health visitor or children’s centre',
-  2: 'For example an early help assessment with a lead practitioner, or a parenting group',
+  2: 'For example an early help assessment with a key worker, or a parenting group',
   3: 'For example a targeted youth service or specialist drug and alcohol treatment',
   4: 'Children in need, child protection or looked-after children',
 };

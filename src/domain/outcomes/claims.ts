@@ -244,7 +244,7 @@ export function assessClaim(c: ClaimCase, settings: ClaimSettings): ClaimResult 
   const missing: string[] = [];
   if (!c.hasDependentChildren) missing.push('No dependent children or expected baby in the household');
   if (problems.length < settings.minimumProblems) missing.push(`${problems.length} of the ${settings.minimumProblems} problems needed at attachment`);
-  if (!c.hasLeadPractitioner) missing.push('No lead practitioner');
+  if (!c.hasLeadPractitioner) missing.push('No key worker');
   if (!c.assessmentComplete) missing.push('Whole-family assessment not completed');
   if (!c.planAgreed) missing.push('No agreed family plan');
   const uncovered = problems.filter((a) => !c.planAreas.includes(a));

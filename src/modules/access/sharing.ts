@@ -45,7 +45,7 @@ export async function withholdingFor(q: Queryable, actor: Actor, familyId: strin
 /** Refuses a write of a category the writer's agency may not see (403 with the reason). */
 export function requireMayRecord(facts: ShareFacts, category: DataCategory): void {
   if (!mayRecord(facts, category)) {
-    throw new ForbiddenError(`${agencyKindPlurals[facts.agencyKind].replace(/^./, (c) => c.toUpperCase())} may not record ${dataCategoryLabels[category].toLowerCase()} under the partnership's sharing rules. Ask the family's lead professional to record it.`);
+    throw new ForbiddenError(`${agencyKindPlurals[facts.agencyKind].replace(/^./, (c) => c.toUpperCase())} may not record ${dataCategoryLabels[category].toLowerCase()} under the partnership's sharing rules. Ask the family's key worker to record it.`);
   }
 }
 
