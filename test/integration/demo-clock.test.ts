@@ -42,6 +42,30 @@ describe.each(['2027-08-17', '2028-02-29'])('the demo started on %s', (today) =>
     expect(work.due.map((d) => d.item.kind)).toContain('first_visit');
   });
 
+  it('gives every case and referral a reference in one format: digits only, never a letter O for a zero', async () => {
+    const refs = await t.db.query<{ reference: string }>('SELECT reference FROM casefile UNION ALL SELECT reference FROM referral');
+    expect(refs.length).toBeGreaterThan(50);
+    expect(refs.filter((r) => !/^(CASE|REF)-\d{6}$/.test(r.reference))).toEqual([]);
+  });
+
+  it('writes a referral’s reasons about the family it is about: a mother, father or named carer only where the household has one', async () => {
+    const referrals = await t.db.query<{ reference: string; reasons: string; subject: { members?: { givenName: string; role: string }[] }; family_id: string | null }>(
+      'SELECT reference, reasons, subject, family_id FROM referral');
+    const members = await t.db.query<{ family_id: string; given_name: string; role: string }>('SELECT family_id, given_name, role FROM person');
+    const wrong: string[] = [];
+    for (const r of referrals) {
+      const household = r.family_id ? members.filter((m) => m.family_id === r.family_id).map((m) => ({ givenName: m.given_name, role: m.role })) : r.subject.members ?? [];
+      if (/\b(mum|mother)\b/i.test(r.reasons) && !household.some((m) => m.role === 'mother')) wrong.push(`${r.reference}: a mother, in a household without one: ${r.reasons}`);
+      if (/\b(dad|father)\b/i.test(r.reasons) && !household.some((m) => m.role === 'father')) wrong.push(`${r.reference}: a father, in a household without one: ${r.reasons}`);
+      // A name in the middle of the reasons is someone in the household ("... ${carer} has been drinking heavily").
+      for (const [, name] of r.reasons.matchAll(/(?:^|\. |; |look after )([A-Z][a-z]+),? (?:has|is|who)\b/g)) {
+        if (!household.some((m) => m.givenName === name)) wrong.push(`${r.reference}: ${name} is not in the household: ${r.reasons}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(referrals.some((r) => /has been drinking heavily/.test(r.reasons))).toBe(true);
+  });
+
   it('gives the demo team follow-ups due this month', async () => {
     const [r] = await t.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM follow_up WHERE done_on IS NULL AND due_on BETWEEN $1::date AND $2::date`, [addDays(today, -30), addDays(today, 30)]);

@@ -60,7 +60,7 @@ export async function seedDemoCasework(services: Services): Promise<{ cases: num
     familyName: known[0].family_name, addressLine1: '', postcode: '',
     members: [{ givenName: known[0].given_name, familyName: known[0].family_name, role: known[0].role, dateOfBirth: known[0].date_of_birth }],
     referrerName: 'Northvale Homes', referrerAgency: 'Northvale Homes', referrerContact: 'tenancy@northvale.example', needCodes: ['4B'],
-    reasons: 'Eviction notice served for rent arrears; tenant told her housing officer she is struggling to cope.', urgency: 'urgent', consent: 'given',
+    reasons: 'Eviction notice served for rent arrears; the tenant told the housing officer that the family are struggling to cope.', urgency: 'urgent', consent: 'given',
   });
   await services.referrals.refer(manager, {
     familyName: 'Novak', addressLine1: '4 Quarry Row', postcode: 'NV4 2DX',

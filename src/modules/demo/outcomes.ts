@@ -81,20 +81,20 @@ function earlyPlan(i: number): Plan {
   };
 }
 
-async function closedCase(tx: Queryable, o: { familyId: string; programmeId: string; keyWorkerId: string; referredOn: string; closedOn: string; seq: number; today: string }) {
+async function closedCase(tx: Queryable, o: { familyId: string; programmeId: string; keyWorkerId: string; referredOn: string; closedOn: string; today: string }) {
   const referralId = randomUUID();
   const caseId = randomUUID();
   await tx.query(
     `INSERT INTO referral (id, reference, family_id, subject, received_at, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, status, programme_id, decided_at)
-     VALUES ($1, $2, $3, '{}'::jsonb, $4::date, 'Northvale Children''s Services', 'Northvale Children''s Services', 'front.door@northvale.example',
-       'Multiple needs: school attendance, offending or anti-social behaviour, and children subject to plans.', 'routine', 'given', 'accepted', $5, $4::date)`,
-    [referralId, `REF-E${String(o.seq).padStart(4, '0')}`, o.familyId, o.referredOn, o.programmeId]);
+     VALUES ($1, 'REF-' || lpad(nextval('referral_reference_seq')::text, 6, '0'), $2, '{}'::jsonb, $3::date, 'Northvale Children''s Services', 'Northvale Children''s Services', 'front.door@northvale.example',
+       'Multiple needs: school attendance, offending or anti-social behaviour, and children subject to plans.', 'routine', 'given', 'accepted', $4, $3::date)`,
+    [referralId, o.familyId, o.referredOn, o.programmeId]);
   await tx.query(
     `INSERT INTO casefile (id, reference, family_id, referral_id, programme_id, state, key_worker_id, opened_at, first_visit_due_at, allocated_at, closed_at,
        closure_reason, step_down_tier, step_down_to, closing_summary, closed_by)
-     VALUES ($1, $2, $3, $4, $5, 'closed', $6, $7::date, $7::date + 3, $7::date + 1, $8::date, 'goals_achieved', 2, 'Early help hub',
-       'Goals in the plan met; stepped down to the early help hub with follow-ups at 1, 3, 6 and 12 months.', $6)`,
-    [caseId, `CASE-E${String(o.seq).padStart(4, '0')}`, o.familyId, referralId, o.programmeId, o.keyWorkerId, o.referredOn, o.closedOn]);
+     VALUES ($1, 'CASE-' || lpad(nextval('casefile_reference_seq')::text, 6, '0'), $2, $3, $4, 'closed', $5, $6::date, $6::date + 3, $6::date + 1, $7::date, 'goals_achieved', 2, 'Early help hub',
+       'Goals in the plan met; stepped down to the early help hub with follow-ups at 1, 3, 6 and 12 months.', $5)`,
+    [caseId, o.familyId, referralId, o.programmeId, o.keyWorkerId, o.referredOn, o.closedOn]);
   await tx.query(`INSERT INTO assessment (id, case_id, started_at, completed_at) VALUES ($1, $2, $3::date + 5, $3::date + 20)`, [randomUUID(), caseId, o.referredOn]);
   const planId = randomUUID();
   await tx.query(`INSERT INTO family_plan (id, case_id, number, status, created_at, agreed_at) VALUES ($1, $2, 1, 'agreed', $3::date + 25, $3::date + 28)`, [planId, caseId, o.referredOn]);
@@ -141,7 +141,7 @@ export async function seedDemoOutcomes(services: Services): Promise<{ cases: num
       const referredOn = addDays(today, -(400 + ((i * 37) % 150)));
       const closedOn = addDays(referredOn, cohort.weeks * 7);
       const dates: Partial<Record<TimePoint, string>> = { referral: addDays(referredOn, 2), closure: closedOn, follow_up_6: addDays(closedOn, 183) };
-      const { caseId, planId } = await closedCase(tx, { familyId: f.id, programmeId: cohort.programmeId, keyWorkerId, referredOn, closedOn, seq: i + 1, today });
+      const { caseId, planId } = await closedCase(tx, { familyId: f.id, programmeId: cohort.programmeId, keyWorkerId, referredOn, closedOn, today });
       await tx.query(`UPDATE family_professional SET is_lead = false WHERE family_id = $1`, [f.id]);
       const lead = await tx.query<{ id: string }>(`UPDATE family_professional SET is_lead = true, left_on = NULL WHERE family_id = $1 AND user_id = $2 RETURNING id`, [f.id, keyWorkerId]);
       if (!lead.length) {
