@@ -8,6 +8,9 @@ import { otherPeoplesNames, redactNames } from '../../domain/governance/redactio
 import { ukDateTime } from '../admin/present.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { heading, paragraph, pdfReport } from '../../web/pdf-report.ts';
+import { formatDate } from '../../domain/dates.ts';
+import { ukDate } from '../../domain/casework/due.ts';
+import { nameWithAgency } from '../../domain/names.ts';
 import { subjectAccessRepository as repo } from './repository.ts';
 
 export interface Redaction { where: string; what: string; count: number }
@@ -130,7 +133,7 @@ export async function subjectAccessPdf(data: SubjectAccessExport, options: { com
   const p = data.person;
   const { doc, done } = pdfReport({ title: `Subject access: ${p.givenName} ${p.familyName}`, author: 'Lantern', subject: 'Subject access export' }, options);
   doc.font('Helvetica-Bold').fontSize(20).text('What Lantern holds about you');
-  paragraph(doc, `${p.givenName} ${p.familyName}${p.dateOfBirth ? `, born ${p.dateOfBirth}` : ''}. Family ${data.family.reference}, ${data.family.address}. Made ${data.generatedAt.slice(0, 10)}.`);
+  paragraph(doc, `${p.givenName} ${p.familyName}${p.dateOfBirth ? `, born ${formatDate(p.dateOfBirth)}` : ''}. Family ${data.family.reference}, ${data.family.address}. Made ${formatDate(ukDate(new Date(data.generatedAt)))}.`);
   paragraph(doc, 'Other people’s personal information has been taken out and replaced by [another person]. The last section lists what was taken out.');
   const section = (title: string, lines: string[]) => {
     heading(doc, title);
@@ -138,13 +141,13 @@ export async function subjectAccessPdf(data: SubjectAccessExport, options: { com
     for (const line of lines) paragraph(doc, line);
   };
   section('Your relationships', data.relationships.map((r) => `${r.relationship} (${r.otherPersonRole})`));
-  section('Needs recorded about you', data.needs.map((n) => `${n.identifiedOn}: ${n.type === 'offending' ? 'offending' : `factor ${n.code}`}${n.current ? '' : ' (no longer current)'}${n.agency ? `, from ${n.agency}` : ''}. ${n.notes}`));
-  section('Legal status', data.legalStatuses.map((s) => `${s.status.replace(/_/g, ' ')} from ${s.from}${s.to ? ` to ${s.to}` : ''}`));
-  section('Contacts and case notes', data.contacts.map((c) => `${c.date}, ${c.type.replace(/_/g, ' ')}${c.present ? ' (you were there)' : ''}, recorded by ${c.recordedBy}. ${c.notes} ${c.didTogether} ${c.progress} ${c.nextSteps}`.trim()));
+  section('Needs recorded about you', data.needs.map((n) => `${formatDate(n.identifiedOn)}: ${n.type === 'offending' ? 'offending' : `factor ${n.code}`}${n.current ? '' : ' (no longer current)'}${n.agency ? `, from ${n.agency}` : ''}. ${n.notes}`));
+  section('Legal status', data.legalStatuses.map((s) => `${s.status.replace(/_/g, ' ')} from ${formatDate(s.from)}${s.to ? ` to ${formatDate(s.to)}` : ''}`));
+  section('Contacts and case notes', data.contacts.map((c) => `${formatDate(c.date)}, ${c.type.replace(/_/g, ' ')}${c.present ? ' (you were there)' : ''}, recorded by ${c.recordedBy}. ${c.notes} ${c.didTogether} ${c.progress} ${c.nextSteps}`.trim()));
   section('Assessments', data.assessments.map((a) => `Case ${a.case}, started ${a.started}. Family's view: ${a.familyView} What the family wants to change: ${a.wantsToChange}${a.aboutYou ? ` About you: strengths ${a.aboutYou.strengths}; needs ${a.aboutYou.needs}; risks ${a.aboutYou.risks}; ${a.aboutYou.wishesAndFeelings}` : ''}`));
-  section('Family plans', data.planActions.map((a) => `Case ${a.case}, plan ${a.plan} (${a.planStatus}): ${a.goal}: ${a.action} (${a.owner}, by ${a.dueOn}, ${a.status.replace(/_/g, ' ')})`));
-  section('Letters', data.letters.map((l) => `${l.date} to ${l.recipient}: ${l.subject}. ${l.didTogether} ${l.progress} ${l.nextSteps} Signed ${l.signedBy}.`));
-  section('Who has seen your family’s record', data.views.map((v) => `${v.at}: ${v.who}${v.agency ? `, ${v.agency}` : ''}: ${v.action.replace(/-/g, ' ')} (${v.basis || 'none'})`));
+  section('Family plans', data.planActions.map((a) => `Case ${a.case}, plan ${a.plan} (${a.planStatus}): ${a.goal}: ${a.action} (${a.owner}, by ${formatDate(a.dueOn)}, ${a.status.replace(/_/g, ' ')})`));
+  section('Letters', data.letters.map((l) => `${formatDate(l.date)} to ${l.recipient}: ${l.subject}. ${l.didTogether} ${l.progress} ${l.nextSteps} Signed ${l.signedBy}.`));
+  section('Who has seen your family’s record', data.views.map((v) => `${v.at}: ${nameWithAgency(v.who, v.agency)}: ${v.action.replace(/-/g, ' ')} (${v.basis || 'none'})`));
   section('What was redacted', data.redacted.map((r) => `${r.where}: ${r.what} (${r.count})`));
   doc.end();
   return done;
