@@ -44,10 +44,10 @@ describe('identification in the browser', () => {
       "row 2: date_of_birth '31/02/2015' is not a date",
     ]);
     const loaded = await refused.loadExpectingSuccess({ source: 'School attendance and exclusions', agreement: 'Testshire early help agreement', file, validOnly: true });
-    expect(await loaded.successBanner()).toBe('attendance.csv: 1 rows loaded, 1 rows with problems left out, 0 rows already loaded.');
+    expect(await loaded.successBanner()).toBe('attendance.csv: 1 row loaded, 1 row with problems left out, 0 rows already loaded.');
 
     const matched = await loaded.runMatching();
-    expect(await matched.successBanner()).toMatch(/^Matching finished: \d+ records, \d+ people, \d+ households; \d+ pairs wait for clerical review\.$/);
+    expect(await matched.successBanner()).toMatch(/^Matching finished: [\d,]+ records, [\d,]+ people, [\d,]+ households; [\d,]+ pairs wait for clerical review\.$/);
 
     const queue = await matched.section('Clerical review', 'Clerical review', ReviewQueuePage);
     const [pair] = await lantern.db.query<{ left_record_id: string; right_record_id: string }>("SELECT left_record_id, right_record_id FROM linkage_pair ORDER BY decision = 'review' DESC, weight LIMIT 1");

@@ -12,6 +12,8 @@ const handMade: { pattern: RegExp; what: string }[] = [
   { pattern: /"[a-z ]+"\s+if\s+[\w.]+\s*==\s*1\s+else\s+"[a-z ]+"/, what: 'a template choosing the noun by hand' },
   // {{ n }} events, {{ x.length }} cases: a bare number before a plural noun
   { pattern: /\{\{\s*[\w.]+(\.length|Count|count|total|hours|open)\s*\}\}\s+(?!(?:of|to|and|or|per|a|for)\b)[a-z]+(?: [a-z]+)?s\b/, what: 'a template putting a number before a noun without count()' },
+  // "Loaded " + n + " rows": a template gluing a number to a plural noun
+  { pattern: /(?:rows_\w+|[cC]ount|total|\.length|[dD]ays|[hH]ours|[wW]eeks|waiting|stats\.\w+|_per_week)\)?\s*\+\s*" [a-z]+s\b/, what: 'a template joining a number and a noun without count()' },
   // `${n} ${n === 1 ? 'item' : 'items'}`, n === 1 ? '1 minute' : `${n} minutes`
   { pattern: /===\s*1\s*\?\s*'[a-z ]+'\s*:\s*'[a-z ]+'/, what: 'code choosing the noun by hand' },
   { pattern: /===\s*1\s*\?\s*'1 [a-z ]+'\s*:\s*`/, what: 'code choosing the noun by hand' },
@@ -52,6 +54,7 @@ describe('one pluralising helper', () => {
     expect(findHandMadePlurals('x.njk', '<p>{{ files.length }} case files sampled</p>')).toHaveLength(1);
     expect(findHandMadePlurals('x.ts', "`${n} ${n === 1 ? 'item' : 'items'} recorded`")).toHaveLength(1);
     expect(findHandMadePlurals('x.ts', "const minutes = (n: number) => (n === 1 ? '1 minute' : `${n} minutes`);")).toHaveLength(1);
+    expect(findHandMadePlurals('x.njk', '"Matched " + loaded.rows_loaded + " rows"')).toHaveLength(1);
     expect(findHandMadePlurals('x.njk', '{{ count(total, "event") }}')).toEqual([]);
   });
 
