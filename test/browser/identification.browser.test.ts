@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser } from '../support/factories.ts';
 import { TODAY, startLantern, type Lantern } from '../support/browser.ts';
 import { anAgreement, anExtractRow, extractCsv, writeExtract } from '../support/identification-factories.ts';
-import { HouseholdsPage, IdentificationPage, PairPage, ReviewQueuePage } from '../support/identification-pages.ts';
+import { HouseholdsPage, IdentificationPage, IdentifiedHouseholdPage, PairPage, ReviewQueuePage } from '../support/identification-pages.ts';
 import { demoExtracts, demoHouseholds } from '../../src/domain/identification/demo-extracts.ts';
 import { sourceKeys } from '../../src/domain/identification/formats.ts';
 
@@ -71,5 +71,18 @@ describe('identification in the browser', () => {
     expect(rows[0][6]).not.toBe('');
     const household = await top.open(1);
     expect(await household.page.locator('main').innerText()).toContain('Estimated annual cost to public services');
+
+    // A household where a mother and father were both in the same police domestic abuse incidents:
+    // each incident is costed once for the household, on one line naming both of them.
+    const [shared] = await lantern.db.query<{ household_id: string }>(
+      `SELECT m.household_id FROM source_record r JOIN linked_person p ON p.record_id = r.id JOIN linked_household_member m ON m.person_id = p.person_id
+        WHERE r.source = 'police-da' AND r.fields->>'role' IN ('victim', 'perpetrator') AND r.event_date > $1::date - 365
+        GROUP BY m.household_id, r.fields->>'incident_ref' HAVING count(DISTINCT p.person_id) = 2 LIMIT 1`, [TODAY]);
+    const daHousehold = await IdentifiedHouseholdPage.open(household, shared.household_id);
+    const costs = await daHousehold.rows('Estimated annual cost to public services');
+    const incidents = costs.filter((r) => /domestic (abuse|violence) incident/i.test(r[0]));
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0][1]).toMatch(/^.+ and .+$/);
+    expect(incidents[0][2]).toMatch(/^\d+ events?$/);
   }, 180_000);
 });

@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 const handMade: { pattern: RegExp; what: string }[] = [
   // {{ "event" if n == 1 else "events" }}
   { pattern: /"[a-z ]+"\s+if\s+[\w.]+\s*==\s*1\s+else\s+"[a-z ]+"/, what: 'a template choosing the noun by hand' },
+  // {{ l.unit + ("s" if l.quantity != 1 else "") }}
+  { pattern: /\("s" if /, what: 'a template adding an s by hand' },
   // {{ n }} events, {{ x.length }} cases: a bare number before a plural noun
   { pattern: /\{\{\s*[\w.]+(\.length|Count|count|total|hours|open)\s*\}\}\s+(?!(?:of|to|and|or|per|a|for)\b)[a-z]+(?: [a-z]+)?s\b/, what: 'a template putting a number before a noun without count()' },
   // "Loaded " + n + " rows": a template gluing a number to a plural noun

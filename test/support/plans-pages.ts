@@ -207,6 +207,13 @@ export class ReviewDatePage extends LanternPage {
     await this.press('Save review date');
     return PlanPage.arrived(this.page);
   }
+
+  /** Saves a date the plan refuses: the same page comes back with the error summary. */
+  async saveExpectingErrors(date: [string, string, string]): Promise<ReviewDatePage> {
+    await this.fillDate('When will the plan be reviewed?', date);
+    await this.press('Save review date');
+    return this.arrive('When will the plan be reviewed?');
+  }
 }
 
 export class PlanVersionsPage extends LanternPage {
