@@ -106,13 +106,14 @@ describe('assessments, review dates, letters and a referrer’s own referrals, i
     const schools = randomUUID();
     await lantern.db.query("INSERT INTO agency (id, partnership_id, name, kind) VALUES ($1, $2, 'Testshire Schools', 'education')", [schools, lantern.partnership.partnershipId]);
     const dsl = await makeUser(lantern.db, { agencyId: schools, name: 'Amina Begum' });
-    const referral = (familyName: string, givenName: string) => ({
+    const referral = (familyName: string, givenName: string, referrerName = 'Amina Begum') => ({
       routedTeamId: lantern.partnership.teamId, familyName, addressLine1: '9 Dock Road', postcode: 'NV4 2BB',
       members: [{ givenName, familyName, role: 'mother', dateOfBirth: '1992-04-05' }],
-      referrerName: 'Amina Begum', referrerAgency: 'Testshire Schools', referrerContact: 'amina.begum@school.example',
+      referrerName, referrerAgency: 'Testshire Schools', referrerContact: 'amina.begum@school.example',
       reasons: `${givenName} asked the school for help with mornings.`, urgency: 'routine', consent: 'given',
     });
-    await lantern.services.referrals.refer(dsl, referral('Okoro', 'Grace'));
+    // Sent in the school's name: the school is named once, not "Testshire Schools, Testshire Schools".
+    await lantern.services.referrals.refer(dsl, referral('Okoro', 'Grace', 'Testshire Schools'));
     const accepted = await lantern.services.referrals.refer(dsl, referral('Novak', 'Ewa'));
     await lantern.services.referrals.screen(manager, accepted.id, {
       decision: 'accepted', reason: 'Early help fits', programmeId: '5d0c1e4a-0001-4a00-8000-000000000002', familyChoice: 'new', version: 1,
@@ -130,6 +131,9 @@ describe('assessments, review dates, letters and a referrer’s own referrals, i
     ].sort());
     // Each links to the referral, which the referrer may open.
     await mine.clickAndLoad(mine.page.locator('main').getByRole('link', { name: okoro, exact: true }));
-    await LanternPage.expectAt(mine.page, 'Referral of the Okoro family');
+    const okoroReferral = await LanternPage.expectAt(mine.page, 'Referral of the Okoro family');
+    const text = await okoroReferral.page.locator('main').innerText();
+    expect(text).toContain('Testshire Schools (amina.begum@school.example)');
+    expect(text).not.toContain('Testshire Schools, Testshire Schools');
   });
 });
