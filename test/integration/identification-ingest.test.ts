@@ -75,7 +75,7 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
     const rows = [anExtractRow('police-da', 11), anExtractRow('police-da', 12, { date_of_birth: '31/02/1990' })];
     const file = await writeExtract('some-bad.csv', extractCsv('police-da', rows));
     const result = await s.identification.ingest(analyst, { path: file, filename: 'some-bad.csv', source: 'police-da', agreementId, validOnly: true });
-    expect(result).toMatchObject({ status: 'loaded', rowsLoaded: 1, rowsInvalid: 1, message: 'Loaded 1 rows; 1 rows with problems were left out' });
+    expect(result).toMatchObject({ status: 'loaded', rowsLoaded: 1, rowsInvalid: 1, message: 'Loaded 1 row; 1 row with problems was left out' });
     expect(await count()).toBe(1);
   });
 
