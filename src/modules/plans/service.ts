@@ -24,6 +24,7 @@ import {
   versionOnlySchema,
 } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
+import { nameWithAgency } from '../../domain/names.ts';
 
 
 /** The distance-travelled scale recorded against each goal at a review. */
@@ -283,7 +284,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     if (a.ownerType === 'practitioner') {
       const practitioner = o.practitioners.find((p) => p.id === a.ownerUserId);
       if (!practitioner) throw new ValidationError({ ownerUserId: 'Select a practitioner in the team around the family' });
-      return { ownerType: a.ownerType, ownerPersonId: null, ownerUserId: practitioner.id, ownerName: `${practitioner.name}, ${practitioner.agency}` };
+      return { ownerType: a.ownerType, ownerPersonId: null, ownerUserId: practitioner.id, ownerName: nameWithAgency(practitioner.name, practitioner.agency) };
     }
     return { ownerType: a.ownerType, ownerPersonId: null, ownerUserId: null, ownerName: a.ownerName };
   }

@@ -8,6 +8,7 @@ import { roleOptions, ukDateTime } from '../admin/present.ts';
 import type { SsoFlow } from './service.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
 import { count } from '../../domain/plural.ts';
+import { nameWithAgency } from '../../domain/names.ts';
 
 const admins = { config: { access: rolesWith('admin.manage') } };
 type Body = Record<string, unknown>;
@@ -142,7 +143,7 @@ export async function ssoRoutes(app: FastifyInstance, { services, sessionHours }
     return reply.view('sso/views/pending-person.njk', {
       pageTitle: `Give ${person.display_name || person.email || 'this person'} access`, person, firstSeen: ukDateTime(person.first_seen_at),
       roleOptions, agencyOptions: agencies.map((a) => ({ value: a.id, text: a.name })),
-      teamOptions: teams.map((t) => ({ value: t.id, text: `${t.name} (${t.agency_name})` })),
+      teamOptions: teams.map((t) => ({ value: t.id, text: nameWithAgency(t.name, t.agency_name, 'brackets') })),
       errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, {}, ['displayName', 'email', 'jobTitle', 'role', 'agencyId', 'teamId', 'managedTeamIds']) : [],
       values: state?.values ?? { displayName: person.display_name, email: person.email, role: 'practitioner' },
     });
