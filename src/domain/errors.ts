@@ -44,3 +44,13 @@ export class RuleViolation extends Error {
     super(message);
   }
 }
+
+/**
+ * A schema's value, or every problem it finds as field errors, in one round: the answers' own checks
+ * and those its refinements ask the database (a name already taken), awaited together.
+ */
+export async function validated<S extends z.ZodType>(schema: S, input: unknown): Promise<z.output<S>> {
+  const result = await schema.safeParseAsync(input);
+  if (!result.success) throw new ValidationError(fieldErrors(result.error));
+  return result.data;
+}
