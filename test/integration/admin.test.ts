@@ -226,6 +226,9 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     const bad = await app.inject({ method: 'POST', url: '/api/v1/teams', headers, payload: { name: '' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().fields).toEqual({ name: 'Enter the team’s name', agencyId: 'Select the agency the team belongs to' });
+    const unlock = await app.inject({ method: 'POST', url: '/api/v1/sign-in-locks/unlock', headers, payload: { email: ' ' } });
+    expect(unlock.statusCode).toBe(400);
+    expect(unlock.json().fields).toEqual({ email: 'Enter the email address of the account to unlock' });
     const made = await app.inject({ method: 'POST', url: '/api/v1/teams', headers, payload: { name: 'Youth team', agencyId: p.agencies.police } });
     expect(made.statusCode).toBe(201);
     const team = made.json();
