@@ -32,7 +32,7 @@ export const memberAssessmentSchemaFor = (codes?: { allowed: ReadonlySet<string>
   strengths: text(5000, 'Strengths'),
   needs: text(5000, 'Needs'),
   risks: text(5000, 'Risks'),
-  factorCodes: z.array(z.string().trim(), { error: 'Send factor codes as a list' }).max(40).default([]),
+  factorCodes: z.array(z.string().trim(), { error: 'Send factor codes as a list' }).max(40, 'Select 40 factors or fewer').default([]),
   wishesAndFeelings: text(5000, 'Wishes and feelings'),
   wishesNotRecordedReason: text(1000, 'The reason'),
   version,
