@@ -44,3 +44,29 @@ export class RuleViolation extends Error {
     super(message);
   }
 }
+
+/**
+ * A schema's value, or every problem it finds as field errors, in one round: the answers' own checks
+ * and those its refinements ask the database (a name already taken), awaited together.
+ */
+export async function validated<S extends z.ZodType>(schema: S, input: unknown): Promise<z.output<S>> {
+  const result = await schema.safeParseAsync(input);
+  if (!result.success) throw new ValidationError(fieldErrors(result.error));
+  return result.data;
+}
+
+/**
+ * A schema's value, or its problems together with those `more` finds, in one round. `more` is for
+ * what only the database knows (a name already taken, a line's unit cost): it reads the answers as
+ * sent (`raw`), checks each one it needs with the schema's own field schema, and adds its problems
+ * to `errors` (a field the schema already faults keeps the schema's message).
+ */
+export async function validatedWith<S extends z.ZodType>(schema: S, input: unknown, more: (raw: Record<string, unknown>, errors: FieldErrors) => Promise<void>): Promise<z.output<S>> {
+  const result = await schema.safeParseAsync(input);
+  const errors = result.success ? {} : fieldErrors(result.error);
+  const found: FieldErrors = {};
+  await more(input && typeof input === 'object' && !Array.isArray(input) ? input as Record<string, unknown> : {}, found);
+  for (const [key, message] of Object.entries(found)) errors[key] ??= message;
+  if (!result.success || Object.keys(errors).length) throw new ValidationError(errors);
+  return result.data;
+}

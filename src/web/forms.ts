@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isIsoDate } from '../domain/dates.ts';
-import type { FieldErrors } from '../domain/errors.ts';
+import { ValidationError, type FieldErrors } from '../domain/errors.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -81,4 +81,20 @@ export function dateParts(iso: string | null | undefined) {
 export function text(body: Record<string, unknown>, name: string): string {
   const value = body[name];
   return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0] ?? '') : '';
+}
+
+/**
+ * Runs a use case for one of several forms on a page, giving its field errors the ids its fields
+ * have there (`note` → `note-<grant id>`), every problem kept and the first message for each id:
+ * the schema's errors are never re-keyed by hand (one-schema meta-test).
+ */
+export async function withFieldIds<T>(work: () => Promise<T>, id: (key: string) => string): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    const errors: FieldErrors = {};
+    for (const [key, message] of Object.entries(error.fieldErrors)) errors[id(key)] ??= message;
+    throw new ValidationError(errors);
+  }
 }

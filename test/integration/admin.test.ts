@@ -101,6 +101,44 @@ describe.each(engines)('administration on %s', (engine) => {
     expect(user.last_sign_in_at).not.toBeNull();
   });
 
+  it('reports every problem with an answer at once, the database’s among them, with the version (issue 15 item 11)', async () => {
+    const council = (await s.admin.agencies(admin())).find((a) => a.name === 'Northvale Council')!;
+    const policeTeam = (await s.admin.teams(admin())).find((t) => t.name === 'Early help')!;
+    // A name already taken comes with the other fields' problems, not after them.
+    expect(await fieldErrors(s.admin.createAgency(admin(), { name: 'northvale council', kind: 'council' }))).toEqual({
+      name: 'There is already an agency called northvale council', kind: 'Select the type of agency',
+    });
+    expect(await fieldErrors(s.admin.createTeam(admin(), { name: 'Early help', agencyId: policeTeam.agency_id, version: 'x' }))).toEqual({
+      name: 'Northvale Constabulary already has a team called Early help',
+    });
+    expect(await fieldErrors(s.admin.updateTeam(admin(), policeTeam.id, { name: 'x'.repeat(121), agencyId: '00000000-0000-4000-8000-000000000000' }))).toEqual({
+      name: 'Team’s name must be 120 characters or fewer', agencyId: 'Select the agency the team belongs to', version: 'Reload the page and make your change again',
+    });
+    expect(await fieldErrors(s.admin.updateDistrict(admin(), (await s.admin.createDistrict(admin(), { name: 'Riverside' })), { name: '' }))).toEqual({
+      name: 'Enter the district’s name', version: 'Reload the page and make your change again',
+    });
+    expect(await fieldErrors(s.admin.createProgramme(admin(), { name: 'family steps', description: '', durationWeeks: '0', maxHoursPerWeek: '8', minVisitsPerWeek: '4', maxVisitsPerWeek: '3', firstVisitHours: '72', reviewIntervalDays: '28', caseloadLimit: '6', noContactAlertDays: '7', followUpMonths: '' }))).toEqual({
+      name: 'There is already a programme called family steps',
+      description: 'Describe the programme in a sentence or two',
+      durationWeeks: 'Length of the programme in weeks must be between 1 and 156',
+      maxVisitsPerWeek: 'The most visits a week must be the same as or more than the fewest',
+      followUpMonths: 'Enter the months after closure when families are followed up, like 3, 6, 12',
+    });
+    // An administrator's own account: the role they may not give up, an email address in use, a team of another agency and the version, together.
+    expect(await fieldErrors(s.admin.updateUser(admin(), adminId, { displayName: 'Ada Admin', email: 'sam@northvale.example', role: 'manager', agencyId: council.id, teamId: policeTeam.id, frontDoorScreener: 'yes' }))).toEqual({
+      email: 'Someone already uses the email address sam@northvale.example',
+      role: 'You cannot take away your own administrator role: ask another administrator',
+      teamId: 'Early help is not a team of Northvale Council: choose one of its teams, or no team',
+      version: 'Reload the page and make your change again',
+    });
+    expect(await fieldErrors(s.admin.setUserActive(admin(), adminId, {}, false))).toEqual({
+      version: 'Reload the page and make your change again', active: 'You cannot disable your own account',
+    });
+    expect(await fieldErrors(s.admin.acceptInvitation('unknown', { password: 'short', confirmPassword: 'other' }, '127.0.0.1'))).toEqual({
+      password: 'Password must be 12 characters or more',
+    });
+  });
+
   it('lets only administrators administer', async () => {
     const agency = (await s.admin.agencies(admin())).find((a) => a.name === 'Northvale Council')!;
     const practitioner = await makeUser(t.db, { agencyId: agency.id });
@@ -150,6 +188,18 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     expect(page.body).toContain('value="Jo Bloggs"');
   });
 
+  it('shows every problem on the user form in one summary, the email address in use and the team of another agency among them', async () => {
+    const [{ email: taken }] = await t.db.query<{ email: string }>("SELECT email FROM app_user WHERE display_name = 'Ada Admin'");
+    const sent = await client.post('/admin/users/new', { displayName: '', email: taken, role: 'practitioner', agencyId: p.agencies.police, teamId: p.teamId, managedTeamIds: p.otherTeamId });
+    expect(sent.headers.location).toBe('/admin/users/new');
+    const page = (await client.get('/admin/users/new')).body;
+    expect(page).toContain('<a href="#displayName">Enter the person’s full name</a>');
+    expect(page).toContain(`<a href="#email">Someone already uses the email address ${taken}</a>`);
+    expect(page).toContain('<a href="#teamId">Riverside family support is not a team of Testshire Police: choose one of its teams, or no team</a>');
+    expect(page).toContain('<a href="#managedTeamIds">Only a manager can manage teams: choose Manager, or untick the teams</a>');
+    expect(page).toContain(`value="${taken}"`);
+  });
+
   it('adds a user from the page and shows their invitation link once', async () => {
     const sent = await client.post('/admin/users/new', { displayName: 'Jo Bloggs', email: 'jo@test.example', role: 'manager', agencyId: p.agencies.childrens_social_care, teamId: p.teamId, managedTeamIds: [p.teamId, p.otherTeamId] });
     expect(sent.statusCode).toBe(303);
@@ -176,6 +226,9 @@ describe.each(engines)('admin pages and API on %s', (engine) => {
     const bad = await app.inject({ method: 'POST', url: '/api/v1/teams', headers, payload: { name: '' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().fields).toEqual({ name: 'Enter the team’s name', agencyId: 'Select the agency the team belongs to' });
+    const unlock = await app.inject({ method: 'POST', url: '/api/v1/sign-in-locks/unlock', headers, payload: { email: ' ' } });
+    expect(unlock.statusCode).toBe(400);
+    expect(unlock.json().fields).toEqual({ email: 'Enter the email address of the account to unlock' });
     const made = await app.inject({ method: 'POST', url: '/api/v1/teams', headers, payload: { name: 'Youth team', agencyId: p.agencies.police } });
     expect(made.statusCode).toBe(201);
     const team = made.json();

@@ -90,6 +90,15 @@ describe.each(engines)('cost-benefit analyses and the deflator on %s', (engine) 
     const unknown = await costs.createAnalysis(analyst, familiesPlusInput({ name: 'Unknown cost', lines: [{ description: 'x', count: '1', countOf: 'children', unitCostKey: 'no_such_cost', quantity: '1' }] }))
       .catch((e: unknown) => e) as ValidationError;
     expect(unknown.fieldErrors).toEqual({ 'lines.0.unitCostKey': 'Select a unit cost from the list' });
+    // A line's unknown unit cost is reported with the other fields' and lines' problems, in one round (issue 15 item 11).
+    const together = await costs.createAnalysis(analyst, familiesPlusInput({ name: '', families: '0', lines: [
+      { description: 'x', count: '1', countOf: 'children', unitCostKey: 'no_such_cost', quantity: '1' },
+      { description: '', count: '1', countOf: 'children', unitCostKey: 'residential_care_week', quantity: '1' },
+    ] })).catch((e: unknown) => e) as ValidationError;
+    expect(together.fieldErrors).toEqual({
+      name: 'Enter a name for the analysis', families: 'The number of families must be between 1 and 1,000,000',
+      'lines.0.unitCostKey': 'Select a unit cost from the list', 'lines.1.description': 'Enter what would have happened',
+    });
     const empty = await costs.createAnalysis(analyst, familiesPlusInput({ name: 'Empty', lines: [] })).catch((e: unknown) => e) as ValidationError;
     expect(empty.fieldErrors).toEqual({ lines: 'Add at least one line: what would have happened without the service' });
   });

@@ -100,6 +100,9 @@ describe.each(engines)('unit costs on %s', (engine) => {
     expect(added).toMatchObject({ key: 'family_support_hour', amountPence: 3_800, version: 1 });
     await expect(costs.addUnitCost(admin, { key: 'family_support_hour', label: 'x', amount: '1', unit: 'event', priceYear: '2024/25', source: 's' }))
       .rejects.toMatchObject({ fieldErrors: { key: 'There is already a unit cost with the key family_support_hour' } });
+    // The key in use comes with the other problems, in one round (issue 15 item 11).
+    await expect(costs.addUnitCost(admin, { key: 'family_support_hour', label: '', amount: 'lots', unit: 'event', priceYear: '2024/25', source: 's' }))
+      .rejects.toMatchObject({ fieldErrors: { key: 'There is already a unit cost with the key family_support_hour', label: 'Enter what the cost is of', amount: expect.stringContaining('an amount in pounds') } });
     await expect(costs.addUnitCost(admin, { key: 'Bad Key', label: 'x', amount: '1', unit: 'event', priceYear: '2024/25', source: 's' }))
       .rejects.toMatchObject({ fieldErrors: { key: expect.stringContaining('lower-case letters') } });
   });

@@ -70,6 +70,13 @@ describe.each(engines)('break glass, the data protection officer, subject access
     expect(noReason.headers.location).toBe('/emergency-access');
     expect((await stranger.get('/emergency-access')).body).toContain('Enter why you need emergency access to this family');
 
+    // An unknown family, no reason and no password: every problem in one summary (issue 15 item 11).
+    await stranger.post('/emergency-access', { familyReference: 'LAN-9999-9999', reason: '', password: '' });
+    const all = (await stranger.get('/emergency-access')).body;
+    expect(all).toContain('No family has the reference LAN-9999-9999');
+    expect(all).toContain('Enter why you need emergency access to this family');
+    expect(all).toContain('Enter your password to confirm it is you');
+
     const granted = await stranger.post('/emergency-access', { familyReference: family.reference, reason: 'Police called out of hours about the children', password: testPassword });
     expect(granted.headers.location).toBe(`/families/${family.id}?saved=emergency-access`);
     const page = await stranger.get(`/families/${family.id}`);
@@ -189,6 +196,11 @@ describe.each(engines)('break glass, the data protection officer, subject access
     await dpo.get('/data-protection/legal-holds');
     expect((await dpo.post('/data-protection/legal-holds', { familyReference: held.reference, reason: 'Court proceedings under way for the children' })).headers.location)
       .toBe('/data-protection/legal-holds?saved=placed');
+    // A hold already on the family comes with the missing reason, in one round (issue 15 item 11).
+    await dpo.post('/data-protection/legal-holds', { familyReference: held.reference, reason: '' });
+    const holds = (await dpo.get('/data-protection/legal-holds')).body;
+    expect(holds).toContain(`Family ${held.reference} already has a legal hold`);
+    expect(holds).toContain('Enter why the family’s records must be kept');
 
     const report = await dpo.get('/data-protection/retention');
     expect(report.body).toContain(due.reference);

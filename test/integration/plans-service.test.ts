@@ -108,6 +108,13 @@ describe.each(engines)('plans service on %s', (engine) => {
     planVersion = view.draft!.version;
     const error = await refusal(plans.agreePlan(keyWorker, caseId, { version: planVersion }));
     expect(error.message).toBe('The plan cannot be agreed yet. Still to do: add an action to the goal “Tyler gets to school on time every day”; set the date the plan will be reviewed.');
+    // An owner from outside the family comes with the other problems, in one round (issue 15 item 11).
+    const outsider = await plans.addAction(keyWorker, caseId, goalId, { description: '', ownerType: 'person', ownerPersonId: '00000000-0000-4000-8000-000000000000', dueOn: '2026-11-01', version: planVersion }).catch((e) => e);
+    expect((outsider as ValidationError).fieldErrors).toEqual({
+      description: 'Enter what will be done', ownerPersonId: 'Select a member of this family', dueOn: 'The due date must be today or in the future',
+    });
+    const stranger = await plans.addAction(keyWorker, caseId, goalId, { description: 'Call', ownerType: 'practitioner', ownerUserId: '00000000-0000-4000-8000-000000000000', dueOn: '2026-12-01', version: planVersion }).catch((e) => e);
+    expect((stranger as ValidationError).fieldErrors).toEqual({ ownerUserId: 'Select a practitioner in the team around the family' });
     await plans.addAction(keyWorker, caseId, goalId, { description: 'Set an alarm for 7am', ownerType: 'person', ownerPersonId: people.Kerry, dueOn: '2026-12-01', version: planVersion });
     view = await plans.plan(keyWorker, caseId);
     await plans.addAction(keyWorker, caseId, goalId, { description: 'Talk to the school about a breakfast club place', ownerType: 'practitioner', ownerUserId: keyWorker.id, dueOn: '2026-12-05', version: view.draft!.version });

@@ -80,6 +80,17 @@ describe.each(engines)('correcting a referral’s details on %s', (engine) => {
     });
   });
 
+  it('refuses a date of birth in 2030 or too long to be a date in GOV.UK words, never zod’s (issue 15 item 11)', async () => {
+    const error = await s.referrals.refer(manager, {
+      familyName: 'Brennan', addressLine1: '4 Dock Road', postcode: 'NV2 8QX', referrerName: 'Sam', referrerAgency: 'School', referrerContact: 'sam@school.example',
+      needCodes: ['4B'], reasons: 'Worried', urgency: 'routine', consent: 'given',
+      members: [{ givenName: 'Lisa', familyName: 'Brennan', role: 'mother', dateOfBirth: '2030-01-01' }, { givenName: 'Cal', familyName: 'Brennan', role: 'child', dateOfBirth: '20300-01-01-extra-text' }],
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.fieldErrors).toMatchObject({ 'members.0.dateOfBirth': 'Date of birth must be today or in the past', 'members.1.dateOfBirth': 'Date of birth must be a real date' });
+    expect(JSON.stringify(error.fieldErrors)).not.toMatch(/Too big|expected string/);
+  });
+
   it('lets only a manager the referral is routed to correct it, and not once it is screened', async () => {
     const { id } = await makeReceivedReferral(t.db, { routedTeamId: teamId, subject: badSubject() });
     await expect(s.referrals.correctDetails(otherManager, id, corrected(1))).rejects.toThrow(ForbiddenError);

@@ -121,6 +121,18 @@ describe.each(engines)('referral, screening and allocation on %s', (engine) => {
     expect(family.professionals.find((x) => x.isLead)?.name).toBe('Busy Worker');
   });
 
+  it('reports every problem with an allocation or a team member at once, the person chosen among them (issue 15 item 11)', async () => {
+    const { id } = await s.referrals.refer(police, aReferral());
+    const caseId = (await s.referrals.screen(manager, id, { decision: 'accepted', reason: 'Crisis', programmeId: earlyIntervention, familyChoice: 'new', version: 1 })).caseId!;
+    // A manager cannot be a key worker, and the reason is too long: both in one round.
+    const refused = await s.cases.allocate(manager, caseId, { keyWorkerId: manager.id, overCaseloadReason: 'x'.repeat(1001) }).catch((e) => e);
+    expect(refused.fieldErrors).toEqual({ keyWorkerId: 'Select a practitioner who can be a key worker', overCaseloadReason: 'The reason must be 1,000 characters or fewer' });
+    await s.cases.allocate(manager, caseId, { keyWorkerId: keyWorker.id });
+    // The key worker is already in the team, and no role is given.
+    const again = await s.cases.joinTeam(manager, caseId, { userId: keyWorker.id, roleInFamily: ' ' }).catch((e) => e);
+    expect(again.fieldErrors).toEqual({ userId: `${keyWorker.displayName} is already in the team around the family`, roleInFamily: 'Enter their role with this family' });
+  });
+
   it('counts all of a worker’s open cases against the lowest limit among their programmes, whatever the new case’s programme', async () => {
     const open = async (programmeId: string) => {
       const { id } = await s.referrals.refer(police, aReferral());

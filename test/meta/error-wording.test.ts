@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fieldErrors } from '../../src/domain/errors.ts';
@@ -68,6 +68,15 @@ describe('error wording', () => {
     }
     const raw = [...messages].filter((m) => rawZodWording.test(m));
     expect(raw).toEqual([]);
+  });
+
+  it('gives every length or range limit in a form’s schema its own GOV.UK message', () => {
+    // Lantern's fallback words these too, but a schema's own message names the field as the form does.
+    const bare = Object.keys(modules).flatMap((file) => {
+      const text = readFileSync(new URL(`../../src/${file}`, import.meta.url), 'utf8');
+      return text.split('\n').flatMap((line, i) => (/\.(min|max|length)\(\s*[\d_]+\s*\)/.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : []));
+    });
+    expect(bare).toEqual([]);
   });
 
   it('words a too-long answer, a missing one and a wrong date the GOV.UK way', () => {

@@ -67,12 +67,30 @@ export function handMadeDateChecks(file: string, text: string): string[] {
   return findings;
 }
 
+/**
+ * Checks written by hand where a schema belongs: a schema file that builds its field errors itself
+ * (`const errors: FieldErrors = {}`), and a route that re-keys a use case's errors by hand (keeping
+ * one message, or the last), instead of `withFieldIds` in src/web/forms.ts, which keeps every problem.
+ */
+export function handMadeValidation(file: string, text: string): string[] {
+  const findings: string[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (/schemas\.ts$/.test(file) && /:\s*FieldErrors\s*=\s*\{\}/.test(line)) findings.push(`${file}:${i + 1}: field errors built by hand in a schema file: ${line.trim()}`);
+    if (/new ValidationError\(Object\.fromEntries\(|Object\.values\(\w+\.fieldErrors\)\[0\]/.test(line)) findings.push(`${file}:${i + 1}: errors re-keyed by hand: ${line.trim()}`);
+  });
+  return findings;
+}
+
 describe('one schema per form', () => {
   it('finds the checks it looks for', () => {
     expect(skippedRefinements('a.ts', "z.object({ a: z.string() }).superRefine((v, ctx) => {\n  if (v.a) ctx.addIssue({ code: 'custom', path: ['a'], message: 'x' });\n});")).toHaveLength(1);
     expect(skippedRefinements('a.ts', "z.object({ a: z.string() }).superRefine((v, ctx) => {\n  if (v.a) ctx.addIssue({ code: 'custom', path: ['a'], message: 'x' });\n}, { when: () => true });")).toEqual([]);
     expect(skippedRefinements('a.ts', "const a = z.string({ message: 'Enter a' }).refine(isIsoDate, { message: 'x' });")).toEqual([]);
     expect(handMadeDateChecks('a.ts', "        if (fields.dueOn < today()) throw new ValidationError({ dueOn: 'The due date must be today or in the future' });")).toHaveLength(1);
+    expect(handMadeValidation('src/modules/x/schemas.ts', '  const errors: FieldErrors = {};')).toHaveLength(1);
+    expect(handMadeValidation('src/modules/x/routes.ts', "        if (error instanceof ValidationError) throw new ValidationError({ [`reason-${id}`]: Object.values(error.fieldErrors)[0] });")).toHaveLength(1);
+    expect(handMadeValidation('src/modules/x/routes.ts', '        throw new ValidationError(Object.fromEntries(Object.entries(error.fieldErrors).map(([k, m]) => [`${k}-x`, m])));')).toHaveLength(1);
+    expect(handMadeValidation('src/modules/x/routes.ts', "      await withFieldIds(() => work(), () => `note-${id}`);")).toEqual([]);
   });
 
   it('runs every check across a form’s fields even when a field is wrong, so every problem shows at once', async () => {
@@ -85,6 +103,12 @@ describe('one schema per form', () => {
   it('checks no date against today by hand after the schema', async () => {
     const sources = (await files('src/modules')).filter((f) => !f.endsWith('.test.ts'));
     const findings = (await Promise.all(sources.map(async (f) => handMadeDateChecks(f, await readFile(path.join(root, f), 'utf8'))))).flat();
+    expect(findings).toEqual([]);
+  });
+
+  it('builds no field errors by hand in a schema file, and re-keys no errors by hand', async () => {
+    const sources = [...await files('src/modules'), ...await files('src/web')].filter((f) => !f.endsWith('.test.ts'));
+    const findings = (await Promise.all(sources.map(async (f) => handMadeValidation(f, await readFile(path.join(root, f), 'utf8'))))).flat();
     expect(findings).toEqual([]);
   });
 });

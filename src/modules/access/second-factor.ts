@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, NotFoundError, ValidationError, validated } from '../../domain/errors.ts';
+import { secondFactorCodeSchema } from './schemas.ts';
 import { base32Decode, base32Encode, normaliseRecoveryCode, otpauthUri, totpCode, verifyTotp } from '../../domain/access/totp.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { secondFactorRepository as repo } from './second-factor-repository.ts';
@@ -42,8 +43,8 @@ export function secondFactorService(db: Database, { clock }: { clock: Clock }) {
 
     /** Confirms set-up with a code from the new secret; replaces any earlier second factor. Returns the recovery codes, shown once. */
     async confirmSetUp(actor: Actor, sessionIdHash: string, secret: string, code: string): Promise<string[]> {
-      if (!code.trim()) throw new ValidationError({ code: 'Enter the 6-digit code from your authenticator app' });
-      const step = verifyTotp(base32Decode(secret), code, realMs(), 0);
+      const { code: typed } = await validated(secondFactorCodeSchema, { code });
+      const step = verifyTotp(base32Decode(secret), typed, realMs(), 0);
       if (step === null) throw new ValidationError({ code: 'The code is not right. Check the time on your phone is correct, and enter the code your app shows now' });
       const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
       await db.transaction(async (tx) => {

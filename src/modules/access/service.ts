@@ -3,7 +3,8 @@ import argon2 from 'argon2';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
-import { ForbiddenError, ValidationError } from '../../domain/errors.ts';
+import { ForbiddenError, ValidationError, validated } from '../../domain/errors.ts';
+import { unlockSignInSchema } from './schemas.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { accessRepository, type SessionUser } from './repository.ts';
 import { requireFeature } from './policy.ts';
@@ -129,13 +130,13 @@ export function accessService(db: Database, options: { sessionHours: number }) {
     /** An administrator (or the command line, actor null) ends a sign-in lock on an email. */
     async unlockSignIn(actor: Actor | null, email: string): Promise<{ wasLocked: boolean }> {
       await requireFeature(actor, 'admin.manage', 'Only an administrator can unlock an account');
-      if (!email.trim()) throw new ValidationError({ email: 'Enter the email address of the account to unlock' });
+      const { email: given } = await validated(unlockSignInSchema, { email });
       return db.transaction(async (tx) => {
-        const user = await accessRepository.userByEmail(tx, email.trim());
-        const wasLocked = await accessRepository.unlockEmail(tx, email.trim(), actor?.id ?? null);
+        const user = await accessRepository.userByEmail(tx, given);
+        const wasLocked = await accessRepository.unlockEmail(tx, given, actor?.id ?? null);
         await auditRepository.insert(tx, {
           userId: actor?.id ?? null, action: 'unlock-sign-in', recordType: 'user', recordId: user?.id ?? null, outcome: 'allowed',
-          ip: actor?.ip ?? null, detail: actor ? { email: email.trim() } : { email: email.trim(), via: 'command line' },
+          ip: actor?.ip ?? null, detail: actor ? { email: given } : { email: given, via: 'command line' },
         });
         return { wasLocked };
       });

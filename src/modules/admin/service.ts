@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { AgencyKind } from '../../domain/codes.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors, validated } from '../../domain/errors.ts';
 import { hashPassword, hashToken } from '../access/service.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { adminRepository as repo, type ProgrammeFields } from './repository.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import { rulesFromForm, rulesFromJson, rulesVersion } from './level-rules-form.ts';
-import { parseAgency, parseDistrict, parsePassword, parseProgramme, parseTeam, parseUser, version } from './schemas.ts';
+import { activeSchemaWith, edit, agencySchema, agencySchemaWith, districtSchemaWith, passwordSchema, programmeSchemaWith, teamSchemaWith, userSchemaWith, type UserLookups } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
 
 /** The password hash of someone who signs in only through single sign-on: not argon2, so no password ever matches it. */
@@ -51,19 +51,18 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     return token;
   }
 
-  async function checkUserLinks(tx: Queryable, input: ReturnType<typeof parseUser>, exceptId: string | null) {
-    const errors: Record<string, string> = {};
-    if (await repo.emailTaken(tx, input.email, exceptId)) errors.email = `Someone already uses the email address ${input.email}`;
-    const agency = await repo.agency(tx, input.agencyId);
-    if (!agency) errors.agencyId = 'Select the person’s agency';
-    if (input.teamId) {
-      const team = await repo.team(tx, input.teamId);
-      if (!team) errors.teamId = 'Select a team from the list';
-      else if (agency && team.agency_id !== agency.id) errors.teamId = `${team.name} is not a team of ${agency.name}: choose one of its teams, or no team`;
-    }
-    for (const id of input.managedTeamIds) if (!(await repo.team(tx, id))) errors.managedTeamIds = 'Select teams from the list';
-    if (Object.keys(errors).length) throw new ValidationError(errors);
-  }
+  /** What the user form asks the database, in the schema's round: the email address, the agency and the teams. */
+  const userLookups = (tx: Queryable, exceptId: string | null, editingSelf = false): UserLookups => ({
+    emailTaken: (email) => repo.emailTaken(tx, email, exceptId),
+    agency: (id) => repo.agency(tx, id),
+    team: (id) => repo.team(tx, id),
+    editingSelf,
+  });
+
+  const teamLookups = (tx: Queryable, exceptId: string | null) => ({
+    agency: (agencyId: string) => repo.agency(tx, agencyId),
+    teamNameTaken: (agencyId: string, name: string) => repo.teamNameTaken(tx, agencyId, name, exceptId),
+  });
 
   return {
     /** True once a partnership exists: `lantern setup` runs only before that. */
@@ -73,17 +72,15 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     async setup(input: { partnershipName: string; agencyName: string; agencyKind: string; email: string; displayName: string; password: string }) {
       const errors: Record<string, string> = {};
       if (!input.partnershipName.trim()) errors.partnership = 'Give the partnership’s name with --partnership';
-      let agency: { name: string; kind: AgencyKind } | undefined;
-      try { agency = parseAgency({ name: input.agencyName, kind: input.agencyKind }); } catch (e) {
-        if (!(e instanceof ValidationError)) throw e;
-        if (e.fieldErrors.name) errors.agency = 'Give the first agency’s name with --agency';
-        if (e.fieldErrors.kind) errors.agencyType = 'Give the agency type with --agency-type, one of childrens_social_care, police, health, education, drug_alcohol_service, adult_mental_health, probation, housing, voluntary_sector, early_help';
-      }
-      let password = '';
-      try { password = parsePassword({ password: input.password, confirmPassword: input.password }); } catch (e) {
-        if (!(e instanceof ValidationError)) throw e;
-        errors.password = `LANTERN_PASSWORD: ${e.fieldErrors.password}`;
-      }
+      // The same schemas as the pages, their problems named after the command's options.
+      const agencyResult = agencySchema.safeParse({ name: input.agencyName, kind: input.agencyKind });
+      const agencyErrors = agencyResult.success ? {} : fieldErrors(agencyResult.error);
+      if (agencyErrors.name) errors.agency = 'Give the first agency’s name with --agency';
+      if (agencyErrors.kind) errors.agencyType = 'Give the agency type with --agency-type, one of childrens_social_care, police, health, education, drug_alcohol_service, adult_mental_health, probation, housing, voluntary_sector, early_help';
+      const passwordResult = passwordSchema.safeParse({ password: input.password, confirmPassword: input.password });
+      if (!passwordResult.success) errors.password = `LANTERN_PASSWORD: ${fieldErrors(passwordResult.error).password}`;
+      const agency: { name: string; kind: AgencyKind } | undefined = agencyResult.data;
+      const password = passwordResult.data?.password ?? '';
       if (!input.displayName.trim()) errors.name = 'Give the administrator’s name with --name';
       if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) errors.email = 'Give the administrator’s email address with --email, like name@example.org';
       if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -116,9 +113,8 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     /** Adds a person with no password and returns the one-time link token an administrator hands to them. */
     async inviteUser(actor: Admin, body: Record<string, unknown>): Promise<{ userId: string; invitation: string }> {
       await requireAdministrator(actor);
-      const input = parseUser(body);
       return db.transaction(async (tx) => {
-        await checkUserLinks(tx, input, null);
+        const input = await validated(userSchemaWith({ lookups: userLookups(tx, null) }), body);
         const userId = randomUUID();
         await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: '', frontDoorScreener: input.frontDoorScreener });
         await repo.setManagedTeams(tx, userId, input.managedTeamIds);
@@ -130,8 +126,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     /** Adds a person who signs in only through single sign-on (no password, no invitation), in the caller's transaction. */
     async addSsoUser(tx: Queryable, actor: Actor, body: Record<string, unknown>): Promise<string> {
       requireAdministrator(actor);
-      const input = parseUser(body);
-      await checkUserLinks(tx, input, null);
+      const input = await validated(userSchemaWith({ lookups: userLookups(tx, null) }), body);
       const userId = randomUUID();
       await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: ssoOnlyPasswordHash });
       await repo.setManagedTeams(tx, userId, input.managedTeamIds);
@@ -141,13 +136,10 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
 
     async updateUser(actor: Admin, id: string, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input = parseUser(body);
-      const expected = version(body);
       await db.transaction(async (tx) => {
         const before = await repo.user(tx, id);
         if (!before) throw new NotFoundError('User');
-        await checkUserLinks(tx, input, id);
-        if (actor && actor.id === id && input.role !== 'administrator') throw new ValidationError({ role: 'You cannot take away your own administrator role: ask another administrator' });
+        const { version: expected, ...input } = await validated(edit(userSchemaWith({ lookups: userLookups(tx, id, actor?.id === id) })), body);
         if (!(await repo.updateUser(tx, { id, version: expected, ...input }))) throw stale('person');
         await repo.setManagedTeams(tx, id, input.role === 'manager' ? input.managedTeamIds : []);
         const { version: _v, last_sign_in_at: _l, ...was } = before;
@@ -158,11 +150,10 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     /** Disabling ends the person's sessions and revokes their API tokens at once; enabling does not bring them back. */
     async setUserActive(actor: Admin, id: string, body: Record<string, unknown>, active: boolean) {
       await requireAdministrator(actor);
-      const expected = version(body);
       await db.transaction(async (tx) => {
         const before = await repo.user(tx, id);
         if (!before) throw new NotFoundError('User');
-        if (!active && actor?.id === id) throw new ValidationError({ active: 'You cannot disable your own account' });
+        const { version: expected } = await validated(activeSchemaWith({ disablingSelf: !active && actor?.id === id }), body);
         if (!(await repo.setActive(tx, id, expected, active))) throw stale('person');
         if (!active) await repo.endSessionsAndTokens(tx, id);
         await audited(tx, actor, active ? 'enable-user' : 'disable-user', 'user', id, { active: before.active }, { active });
@@ -184,7 +175,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     invitation: (token: string) => repo.invitation(db, hashToken(token)),
 
     async acceptInvitation(token: string, body: Record<string, unknown>, ip: string): Promise<{ email: string }> {
-      const password = parsePassword(body);
+      const { password } = await validated(passwordSchema, body);
       const passwordHash = await hashPassword(password);
       return db.transaction(async (tx) => {
         const tokenHash = hashToken(token);
@@ -216,9 +207,8 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
     async createAgency(actor: Admin, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input = parseAgency(body);
       return db.transaction(async (tx) => {
-        if (await repo.agencyNameTaken(tx, input.name, null)) throw new ValidationError({ name: `There is already an agency called ${input.name}` });
+        const input = await validated(agencySchemaWith({ lookups: { nameTaken: (name) => repo.agencyNameTaken(tx, name, null) } }), body);
         const id = randomUUID();
         await repo.insertAgency(tx, { id, partnershipId: (await repo.partnershipId(tx))!, ...input });
         await audited(tx, actor, 'create-agency', 'agency', id, null, input);
@@ -227,12 +217,10 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
     async updateAgency(actor: Admin, id: string, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input = parseAgency(body);
-      const expected = version(body);
       await db.transaction(async (tx) => {
         const before = await repo.agency(tx, id);
         if (!before) throw new NotFoundError('Agency');
-        if (await repo.agencyNameTaken(tx, input.name, id)) throw new ValidationError({ name: `There is already an agency called ${input.name}` });
+        const { version: expected, ...input } = await validated(edit(agencySchemaWith({ lookups: { nameTaken: (name) => repo.agencyNameTaken(tx, name, id) } })), body);
         if (!(await repo.updateAgency(tx, { id, version: expected, ...input }))) throw stale('agency');
         await audited(tx, actor, 'update-agency', 'agency', id, { name: before.name, kind: before.kind }, input);
       });
@@ -245,11 +233,8 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
     async createTeam(actor: Admin, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input = parseTeam(body);
       return db.transaction(async (tx) => {
-        const agency = await repo.agency(tx, input.agencyId);
-        if (!agency) throw new ValidationError({ agencyId: 'Select the agency the team belongs to' });
-        if (await repo.teamNameTaken(tx, input.agencyId, input.name, null)) throw new ValidationError({ name: `${agency.name} already has a team called ${input.name}` });
+        const input = await validated(teamSchemaWith({ lookups: teamLookups(tx, null) }), body);
         const id = randomUUID();
         await repo.insertTeam(tx, { id, ...input });
         await audited(tx, actor, 'create-team', 'team', id, null, input);
@@ -258,14 +243,10 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
     async updateTeam(actor: Admin, id: string, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input = parseTeam(body);
-      const expected = version(body);
       await db.transaction(async (tx) => {
         const before = await repo.team(tx, id);
         if (!before) throw new NotFoundError('Team');
-        const agency = await repo.agency(tx, input.agencyId);
-        if (!agency) throw new ValidationError({ agencyId: 'Select the agency the team belongs to' });
-        if (await repo.teamNameTaken(tx, input.agencyId, input.name, id)) throw new ValidationError({ name: `${agency.name} already has a team called ${input.name}` });
+        const { version: expected, ...input } = await validated(edit(teamSchemaWith({ lookups: teamLookups(tx, id) })), body);
         if (!(await repo.updateTeam(tx, { id, version: expected, ...input }))) throw stale('team');
         await audited(tx, actor, 'update-team', 'team', id, { name: before.name, agencyId: before.agency_id }, input);
       });
@@ -278,9 +259,8 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
     async createDistrict(actor: Admin, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input = parseDistrict(body);
       return db.transaction(async (tx) => {
-        if (await repo.districtNameTaken(tx, input.name, null)) throw new ValidationError({ name: `There is already a district called ${input.name}` });
+        const input = await validated(districtSchemaWith({ lookups: { nameTaken: (name) => repo.districtNameTaken(tx, name, null) } }), body);
         const id = randomUUID();
         await repo.insertDistrict(tx, { id, partnershipId: (await repo.partnershipId(tx))!, ...input });
         await audited(tx, actor, 'create-district', 'district', id, null, input);
@@ -289,12 +269,10 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
     async updateDistrict(actor: Admin, id: string, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input = parseDistrict(body);
-      const expected = version(body);
       await db.transaction(async (tx) => {
         const before = await repo.district(tx, id);
         if (!before) throw new NotFoundError('District');
-        if (await repo.districtNameTaken(tx, input.name, id)) throw new ValidationError({ name: `There is already a district called ${input.name}` });
+        const { version: expected, ...input } = await validated(edit(districtSchemaWith({ lookups: { nameTaken: (name) => repo.districtNameTaken(tx, name, id) } })), body);
         if (!(await repo.updateDistrict(tx, { id, version: expected, ...input }))) throw stale('district');
         await audited(tx, actor, 'update-district', 'district', id, { name: before.name }, input);
       });
@@ -307,10 +285,9 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
     async createProgramme(actor: Admin, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input = parseProgramme(body);
-      const key = keyFrom(input.name);
       return db.transaction(async (tx) => {
-        if (await repo.programmeNameTaken(tx, input.name, key, null)) throw new ValidationError({ name: `There is already a programme called ${input.name}` });
+        const input: ProgrammeFields = await validated(programmeSchemaWith({ lookups: { nameTaken: (name) => repo.programmeNameTaken(tx, name, keyFrom(name), null) } }), body);
+        const key = keyFrom(input.name);
         const id = randomUUID();
         await repo.insertProgramme(tx, id, key, input);
         await audited(tx, actor, 'create-programme', 'programme', id, null, input);
@@ -319,13 +296,11 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
     async updateProgramme(actor: Admin, id: string, body: Record<string, unknown>) {
       await requireAdministrator(actor);
-      const input: ProgrammeFields = parseProgramme(body);
-      const expected = version(body);
       await db.transaction(async (tx) => {
         const before = await repo.programme(tx, id);
         if (!before) throw new NotFoundError('Programme');
         // The key stays as first made: other records and settings name the programme by it.
-        if (await repo.programmeNameTaken(tx, input.name, before.key, id)) throw new ValidationError({ name: `There is already a programme called ${input.name}` });
+        const { version: expected, ...input } = await validated(edit(programmeSchemaWith({ lookups: { nameTaken: (name) => repo.programmeNameTaken(tx, name, before.key, id) } })), body);
         if (!(await repo.updateProgramme(tx, id, expected, input))) throw stale('programme');
         const { id: _i, key: _k, version: _v, ...was } = before;
         await audited(tx, actor, 'update-programme', 'programme', id, was, input);

@@ -137,6 +137,10 @@ export const casesRepository = {
     }
   },
 
+  /** True when the person is in the team around the family now. */
+  inTeam: async (q: Queryable, familyId: string, userId: string): Promise<boolean> =>
+    (await q.query('SELECT 1 FROM family_professional WHERE family_id = $1 AND user_id = $2 AND left_on IS NULL', [familyId, userId])).length > 0,
+
   async joinTeam(q: Queryable, p: { id: string; familyId: string; userId: string; roleInFamily: string; today: string }): Promise<boolean> {
     const existing = await q.query('SELECT 1 FROM family_professional WHERE family_id = $1 AND user_id = $2 AND left_on IS NULL', [p.familyId, p.userId]);
     if (existing.length) return false;

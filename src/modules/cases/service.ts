@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
@@ -11,20 +10,10 @@ import { mayJoinTeam } from '../../domain/access/policy.ts';
 import { permissionFor } from '../access/family-access.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { familyDecision, guardedWork, inTransaction, requireFeature } from '../access/policy.ts';
-import { fieldErrors } from '../../domain/errors.ts';
+import { validated } from '../../domain/errors.ts';
+import { allocationSchemaWith, joinTeamSchemaWith } from './schemas.ts';
 import { casesRepository as repo, type CaseRow, type WorkerCaseloadRow } from './repository.ts';
 
-
-const allocationSchema = z.object({
-  keyWorkerId: z.uuid({ error: 'Select a key worker' }),
-  overCaseloadReason: z.string().trim().max(1000, 'The reason must be 1,000 characters or fewer').default(''),
-});
-
-const joinTeamSchema = z.object({
-  userId: z.uuid({ error: 'Select the practitioner' }),
-  roleInFamily: z.string({ error: 'Enter their role with this family' }).trim().min(1, 'Enter their role with this family')
-    .max(100, 'Their role must be 100 characters or fewer'),
-});
 
 /** A possible key worker's caseload now and if they took a case of a programme with this limit. */
 function workerCaseload(w: WorkerCaseloadRow, programmeLimit: number) {
@@ -102,18 +91,21 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
 
     async allocate(actor: Actor, caseId: string, input: unknown) {
       await requireFeature(actor, 'case.allocate', 'Only managers allocate cases');
-      const parsed = allocationSchema.safeParse(input);
-      if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
-      const { keyWorkerId, overCaseloadReason } = parsed.data;
       return withCase(actor, caseId, 'allocate-case', async (tx, c) => {
-        const worker = await repo.user(tx, keyWorkerId);
-        if (!worker || !worker.active || worker.role !== 'practitioner') throw new ValidationError({ keyWorkerId: 'Select a practitioner who can be a key worker' });
         const programme = (await repo.programme(tx, c.programme_id))!;
+        // The person chosen and their caseload are checked with the rest of the form, in one round.
+        const { keyWorkerId, overCaseloadReason } = await validated(allocationSchemaWith({
+          keyWorker: async (id) => {
+            const worker = await repo.user(tx, id);
+            if (!worker || !worker.active || worker.role !== 'practitioner') return null;
+            const [row] = await repo.workersWithCaseloads(tx, { exceptCaseId: caseId, userId: id });
+            const load = workerCaseload(row, programme.caseload_limit);
+            return { name: worker.display_name, overAfter: load.overAfter, openAfter: load.after.open, limit: load.after.limit };
+          },
+        }), input);
+        const worker = (await repo.user(tx, keyWorkerId))!;
         const [row] = await repo.workersWithCaseloads(tx, { exceptCaseId: caseId, userId: keyWorkerId });
         const load = workerCaseload(row, programme.caseload_limit);
-        if (load.overAfter && !overCaseloadReason) {
-          throw new ValidationError({ overCaseloadReason: `Give a reason to allocate over the caseload limit: ${worker.display_name} would have ${load.after.open} open cases and their limit is ${load.after.limit}` });
-        }
         await applyEvent(tx, c, 'allocate', actor, `Allocated to ${worker.display_name}`);
         await repo.setKeyWorker(tx, caseId, keyWorkerId, load.overAfter ? overCaseloadReason : '', clock.now());
         await repo.makeLead(tx, c.family_id, keyWorkerId, randomUUID(), today());
@@ -122,20 +114,22 @@ export function casesService(db: Database, { clock }: { clock: Clock }) {
     },
 
     async joinTeam(actor: Actor, caseId: string, input: unknown) {
-      const parsed = joinTeamSchema.safeParse(input);
-      if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
       return withCase(actor, caseId, 'join-team-around-family', async (tx, c) => {
-        const user = await repo.user(tx, parsed.data.userId);
-        // Analysts and administrators never join a team around the family: that would open the family's record to them.
-        if (!user || !mayJoinTeam({ role: user.role, agencyKind: user.agency_kind, active: user.active })) {
-          throw new ValidationError({ userId: 'Select an active practitioner or manager of an agency that works with families' });
-        }
-        const added = await repo.joinTeam(tx, { id: randomUUID(), familyId: c.family_id, userId: user.id, roleInFamily: parsed.data.roleInFamily, today: today() });
+        const fields = await validated(joinTeamSchemaWith({
+          person: async (id) => {
+            const user = await repo.user(tx, id);
+            if (!user) return undefined;
+            // Analysts and administrators never join a team around the family: that would open the family's record to them.
+            return { name: user.display_name, mayJoin: mayJoinTeam({ role: user.role, agencyKind: user.agency_kind, active: user.active }), alreadyInTeam: await repo.inTeam(tx, c.family_id, id) };
+          },
+        }), input);
+        const user = (await repo.user(tx, fields.userId))!;
+        const added = await repo.joinTeam(tx, { id: randomUUID(), familyId: c.family_id, userId: user.id, roleInFamily: fields.roleInFamily, today: today() });
         if (!added) throw new ValidationError({ userId: `${user.display_name} is already in the team around the family` });
         // Shown to the family's lead on "Who has seen this family": who joined, and who added them.
         await auditRepository.insert(tx, {
           userId: actor.id, action: 'team-member-added', recordType: 'user', recordId: user.id, familyId: c.family_id, outcome: 'allowed', ip: actor.ip,
-          basis: 'team around the family', detail: { added: user.display_name, roleInFamily: parsed.data.roleInFamily },
+          basis: 'team around the family', detail: { added: user.display_name, roleInFamily: fields.roleInFamily },
         });
       });
     },

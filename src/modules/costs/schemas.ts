@@ -66,7 +66,8 @@ export const lineSchema = z.object({
 
 export const deliveryLineSchema = lineSchema.omit({ description: true });
 
-const analysisFields = z.object({
+/** The analysis form's fields, each checked alone too (a line, the name) for what the database adds. */
+export const analysisFields = z.object({
   name: requiredText('Enter a name for the analysis', 150, 'the name'),
   cohort: optionalText(500, 'the cohort'),
   period: optionalText(100, 'the period'),

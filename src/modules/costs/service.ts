@@ -4,14 +4,14 @@ import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldErrors, validatedWith, type FieldErrors } from '../../domain/errors.ts';
 import { costBenefit, lineFromUnitCost, lineTotal, LineTooLargeError, type CostBenefitLine, type CostBenefitResult } from '../../domain/costs/cost-benefit.ts';
 import { applyFactor, deflate, deflationFactor, MissingDeflatorError, type DeflatorYear } from '../../domain/costs/deflator.ts';
 import { AmountTooLargeError } from '../../domain/costs/money.ts';
 import { isFinancialYear, newUnitCostSchema, normaliseFinancialYear, unitCostUpdateSchema, type StoredUnitCost } from '../../domain/costs/unit-costs.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { costsRepository as repo, type AnalysisFields, type AnalysisRecord } from './repository.ts';
-import { analysisSchema, analysisUpdateSchema, deflatorSeriesSchema, type AnalysisInput } from './schemas.ts';
+import { analysisFields, analysisSchema, analysisUpdateSchema, deflatorSeriesSchema, deliveryLineSchema, lineSchema, type AnalysisInput } from './schemas.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
 import { requireFeature } from '../access/policy.ts';
 
@@ -84,13 +84,14 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
   }
 
   /**
-   * The lines as saved: each copies the unit cost as the table has it now. Refuses a line whose
-   * cost does not exist or cannot be brought to the report's price year.
+   * The lines as saved: each copies the unit cost as the table has it now. Finds each line whose
+   * cost does not exist or cannot be brought to the report's price year (`errors`). A line the form
+   * got wrong is left out of `input.lines` (a hole at its place), and a price year it got wrong is null.
    */
-  async function buildLines(q: Queryable, input: AnalysisInput): Promise<{ lines: CostBenefitLine[]; deliveryLine: CostBenefitLine | null }> {
+  type LinesInput = { priceYear: string | null; lines: AnalysisInput['lines']; deliveryLine: AnalysisInput['deliveryLine'] };
+  async function buildLines(q: Queryable, input: LinesInput, errors: FieldErrors = {}): Promise<{ lines: CostBenefitLine[]; deliveryLine: CostBenefitLine | null }> {
     const costs = new Map((await repo.unitCosts(q)).map((c) => [c.key, c]));
     const deflator = await repo.deflator(q);
-    const errors: FieldErrors = {};
     const lines: CostBenefitLine[] = [];
     input.lines.forEach((line, i) => {
       const cost = costs.get(line.unitCostKey);
@@ -98,6 +99,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
         errors[`lines.${i}.unitCostKey`] = 'Select a unit cost from the list';
         return;
       }
+      if (input.priceYear === null) return;
       try {
         const factor = deflationFactor(cost.priceYear, input.priceYear, deflator);
         lineTotal(line.count, applyFactor(cost.amountPence, factor), line.quantity, i + 1);
@@ -118,7 +120,7 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
       const d = input.deliveryLine;
       const cost = costs.get(d.unitCostKey);
       if (!cost) errors['deliveryLine.unitCostKey'] = 'Select a unit cost from the list';
-      else {
+      else if (input.priceYear !== null) {
         try {
           deflationFactor(cost.priceYear, input.priceYear, deflator);
           deliveryLine = lineFromUnitCost(cost, { description: 'Delivery cost', count: d.count, countOf: d.countOf, quantityHundredths: d.quantity });
@@ -128,13 +130,29 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
         }
       }
     }
-    if (Object.keys(errors).length) throw new ValidationError(errors);
     return { lines, deliveryLine };
   }
 
-  async function uniqueName(q: Queryable, name: string, exceptId?: string) {
-    const existing = await repo.analysisIdByName(q, name);
-    if (existing && existing !== exceptId) throw new ValidationError({ name: `There is already an analysis called ${name}` });
+  /**
+   * The analysis form in one round: the schema's problems, a name another analysis has, and every
+   * line whose unit cost is missing or cannot be priced, all at once.
+   */
+  async function checkedAnalysis<S extends typeof analysisSchema | typeof analysisUpdateSchema>(q: Queryable, schema: S, input: unknown, exceptId?: string) {
+    let built = { lines: [] as CostBenefitLine[], deliveryLine: null as CostBenefitLine | null };
+    const fields = await validatedWith(schema, input, async (raw, errors) => {
+      const name = analysisFields.shape.name.safeParse(raw.name);
+      const existing = name.success ? await repo.analysisIdByName(q, name.data) : null;
+      if (name.success && existing && existing !== exceptId) errors.name = `There is already an analysis called ${name.data}`;
+      const priceYear = analysisFields.shape.priceYear.safeParse(raw.priceYear);
+      const lines: AnalysisInput['lines'] = [];
+      (Array.isArray(raw.lines) ? raw.lines : []).forEach((line, i) => {
+        const parsed = lineSchema.safeParse(line);
+        if (parsed.success) lines[i] = parsed.data;
+      });
+      const delivery = raw.deliveryLine ? deliveryLineSchema.safeParse(raw.deliveryLine) : null;
+      built = await buildLines(q, { priceYear: priceYear.success ? priceYear.data : null, lines, deliveryLine: delivery?.success ? delivery.data : null }, errors);
+    });
+    return { fields: fields as z.output<S>, ...built };
   }
 
   return {
@@ -170,7 +188,11 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
 
     async addUnitCost(actor: Actor, input: unknown): Promise<StoredUnitCost> {
       await allowEdit(actor);
-      const fields = parse(newUnitCostSchema, input);
+      // A key already in use is reported with the form's other problems, in one round (and checked again as it is saved).
+      const fields = await validatedWith(newUnitCostSchema, input, async (raw, errors) => {
+        const key = newUnitCostSchema.shape.key.safeParse(raw.key);
+        if (key.success && (await repo.unitCost(db, key.data))) errors.key = `There is already a unit cost with the key ${key.data}`;
+      });
       const cost = { key: fields.key, label: fields.label, amountPence: fields.amount, unit: fields.unit, priceYear: fields.priceYear, source: fields.source, notes: fields.notes };
       return change(actor, 'unit-cost-add', 'unit_cost', cost.key, async (tx) => {
         if (await repo.unitCost(tx, cost.key)) throw new ValidationError({ key: `There is already a unit cost with the key ${cost.key}` });
@@ -268,11 +290,9 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
 
     async createAnalysis(actor: Actor, input: unknown): Promise<{ id: string }> {
       await allowEdit(actor, analysisRefusal);
-      const fields = parse(analysisSchema, input);
       const id = randomUUID();
       return change(actor, 'cost-benefit-add', 'cost_benefit_analysis', id, async (tx) => {
-        await uniqueName(tx, fields.name);
-        const { lines, deliveryLine } = await buildLines(tx, fields);
+        const { fields, lines, deliveryLine } = await checkedAnalysis(tx, analysisSchema, input);
         await repo.insertAnalysis(tx, id, toFields(fields), actor.id);
         await repo.replaceLines(tx, id, lines);
         await repo.replaceDeliveryLine(tx, id, deliveryLine);
@@ -283,13 +303,11 @@ export function costsService(db: Database, { clock }: { clock: Clock }) {
     /** Saves the analysis again from the current unit-cost table, if nobody has saved since `version` was read. */
     async updateAnalysis(actor: Actor, analysisId: string, input: unknown): Promise<void> {
       await allowEdit(actor, analysisRefusal);
-      const fields = parse(analysisUpdateSchema, input);
       await change(actor, 'cost-benefit-change', 'cost_benefit_analysis', analysisId, async (tx) => {
         const current = await repo.analysis(tx, analysisId, true);
         if (!current) throw new NotFoundError('Cost-benefit analysis');
+        const { fields, lines, deliveryLine } = await checkedAnalysis(tx, analysisUpdateSchema, input, analysisId);
         if (current.version !== fields.version) throw new ConflictError(staleAnalysisMessage);
-        await uniqueName(tx, fields.name, analysisId);
-        const { lines, deliveryLine } = await buildLines(tx, fields);
         if (!(await repo.updateAnalysis(tx, analysisId, toFields(fields), fields.version, actor.id, clock.now()))) throw new ConflictError(staleAnalysisMessage);
         await repo.replaceLines(tx, analysisId, lines);
         await repo.replaceDeliveryLine(tx, analysisId, deliveryLine);

@@ -4,7 +4,7 @@ import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import { retentionLabels, retentionRecordTypes, retentionReportDays } from '../../domain/governance/retention.ts';
 import { formatDate } from '../../domain/dates.ts';
 import type { Services } from '../../services.ts';
-import { errorList, redirectWithErrors, takeFormState } from '../../web/forms.ts';
+import { errorList, redirectWithErrors, takeFormState, withFieldIds } from '../../web/forms.ts';
 import { governanceApiPaths as api, governancePaths as paths } from '../../web/governance-urls.ts';
 import { urls } from '../../web/urls.ts';
 import { ukDateTime } from '../admin/present.ts';
@@ -68,13 +68,8 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
 
   app.post<GrantId>(paths.breakGlassReview, reviewers, async (request, reply) =>
     submit(services, request, reply, urls.breakGlassReviews(), async (body) => {
-      try {
-        await governance.review(request.actor!, request.params.grantId, body);
-      } catch (error) {
-        // The note box belongs to this grant's form on the list.
-        if (error instanceof ValidationError) throw new ValidationError(Object.fromEntries(Object.entries(error.fieldErrors).map(([, m]) => [`note-${request.params.grantId}`, m])));
-        throw error;
-      }
+      // The note box belongs to this grant's form on the list: its one field shows the form's problems.
+      await withFieldIds(() => governance.review(request.actor!, request.params.grantId, body), () => `note-${request.params.grantId}`);
       return `${urls.breakGlassReviews()}?saved=reviewed`;
     }));
 
@@ -121,12 +116,7 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
 
   app.post<{ Params: { legalHoldId: string } }>(paths.liftLegalHold, holders, async (request, reply) =>
     submit(services, request, reply, urls.legalHolds(), async (body) => {
-      try {
-        await governance.liftHold(request.actor!, request.params.legalHoldId, body);
-      } catch (error) {
-        if (error instanceof ValidationError) throw new ValidationError({ [`reason-${request.params.legalHoldId}`]: Object.values(error.fieldErrors)[0] });
-        throw error;
-      }
+      await withFieldIds(() => governance.liftHold(request.actor!, request.params.legalHoldId, body), () => `reason-${request.params.legalHoldId}`);
       return `${urls.legalHolds()}?saved=lifted`;
     }));
 
@@ -142,13 +132,8 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
     submit(services, request, reply, urls.adminRetention(), async (body) => {
       const input = Object.fromEntries(retentionRecordTypes.filter((t) => body[`${t}-months`] !== undefined)
         .map((t) => [t, { months: String(body[`${t}-months`] ?? '').trim().replace(/,/g, '') || undefined, version: Number(body[`${t}-version`]) }]));
-      try {
-        await governance.setRetentionRules(request.actor!, input);
-      } catch (error) {
-        // "closed_family.months" → the field's id on the page.
-        if (error instanceof ValidationError) throw new ValidationError(Object.fromEntries(Object.entries(error.fieldErrors).map(([k, m]) => [k.replace(/\.months$/, '-months').replace(/\.version$/, '-months'), m])));
-        throw error;
-      }
+      // "closed_family.months" → the field's id on the page.
+      await withFieldIds(() => governance.setRetentionRules(request.actor!, input), (k) => k.replace(/\.(months|version)$/, '-months'));
       return `${urls.adminRetention()}?saved=yes`;
     }));
 

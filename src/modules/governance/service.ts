@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { Clock } from '../../domain/clock.ts';
-import { fieldErrors, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { fieldErrors, validatedWith, ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors.ts';
 import { mayBreakGlass } from '../../domain/access/policy.ts';
 import {
   closedFamilyDue, dueAfter, planRetention, retentionRecordTypes, type RetentionItem, type RetentionRecordType,
@@ -52,14 +52,22 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
      */
     async requestBreakGlass(actor: Actor, input: unknown): Promise<{ familyId: string; expiresAt: Date }> {
       requireRole(actor, 'break-glass.ask', 'Only practitioners and managers can ask for emergency access');
-      const fields = parse(breakGlassSchema, input);
       return inTransaction(db, async (tx) => {
-        const family = await repo.familyByReference(tx, fields.familyReference);
-        if (!family || family.anonymised_at) throw new ValidationError({ familyReference: `No family has the reference ${fields.familyReference}` });
-        const may = mayBreakGlass(await loadFacts(tx, actor, [family.id]), family.id);
-        if (!may.allowed) {
-          throw new ValidationError({ familyReference: may.reason === 'already' ? 'You already work with this family: open it from My families' : 'Your role cannot ask for emergency access' });
-        }
+        // The family asked for is checked with the reason and the password's presence, in one round;
+        // the password itself is checked once the form is right (a wrong one is audited).
+        let found: Awaited<ReturnType<typeof repo.familyByReference>>;
+        const fields = await validatedWith(breakGlassSchema, input, async (raw, errors) => {
+          const reference = breakGlassSchema.shape.familyReference.safeParse(raw.familyReference);
+          if (!reference.success) return;
+          found = await repo.familyByReference(tx, reference.data);
+          if (!found || found.anonymised_at) {
+            errors.familyReference = `No family has the reference ${reference.data}`;
+            return;
+          }
+          const may = mayBreakGlass(await loadFacts(tx, actor, [found.id]), found.id);
+          if (!may.allowed) errors.familyReference = may.reason === 'already' ? 'You already work with this family: open it from My families' : 'Your role cannot ask for emergency access';
+        });
+        const family = found!;
         const proof = await reauthenticate(tx, actor, { method: 'password', password: fields.password });
         if (!proof.ok) {
           await audit(tx, actor, { action: 'break-glass', recordType: 'family', recordId: family.id, familyId: family.id, outcome: 'denied', detail: { reason: fields.reason, refused: 'reauthentication' } });
@@ -139,11 +147,17 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
 
     async placeHold(actor: Actor, input: unknown): Promise<string> {
       requireRole(actor, 'legal-holds.manage', 'Only data protection officers and administrators manage legal holds');
-      const fields = parse(legalHoldSchema, input);
       return db.transaction(async (tx) => {
-        const family = await repo.familyByReference(tx, fields.familyReference);
-        if (!family) throw new ValidationError({ familyReference: `No family has the reference ${fields.familyReference}` });
-        if (await repo.holdOn(tx, family.id)) throw new ValidationError({ familyReference: `Family ${family.reference} already has a legal hold` });
+        // The family and any hold already on it are checked with the reason, in one round.
+        let found: Awaited<ReturnType<typeof repo.familyByReference>>;
+        const fields = await validatedWith(legalHoldSchema, input, async (raw, errors) => {
+          const reference = legalHoldSchema.shape.familyReference.safeParse(raw.familyReference);
+          if (!reference.success) return;
+          found = await repo.familyByReference(tx, reference.data);
+          if (!found) errors.familyReference = `No family has the reference ${reference.data}`;
+          else if (await repo.holdOn(tx, found.id)) errors.familyReference = `Family ${found.reference} already has a legal hold`;
+        });
+        const family = found!;
         const id = randomUUID();
         await repo.insertHold(tx, { id, familyId: family.id, reason: fields.reason, userId: actor.id, at: clock.now() });
         await audit(tx, actor, { action: 'place-legal-hold', recordType: 'legal_hold', recordId: id, familyId: family.id, detail: { reason: fields.reason } });

@@ -15,7 +15,7 @@ import {
 import { essexPrevalenceRates, prevalenceTable, type PopulationRow, type PrevalenceRate } from '../../domain/needs-analysis/prevalence.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { needsAnalysisRepository as repo, type AuditRow, type Eligibility, type PopulationSetRow } from './repository.ts';
-import { fieldErrors } from '../../domain/errors.ts';
+import { fieldErrors, validatedWith } from '../../domain/errors.ts';
 import { countSetSchema, newPopulationSetSchema, populationSetSchema, ratesSchema, recordedAuditSchema, sampleAuditSchema } from './schemas.ts';
 import { rolesWith, type Feature } from '../../domain/access/policy.ts';
 import { requireFeature } from '../access/policy.ts';
@@ -198,8 +198,25 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
   }
 
   async function uniqueName(q: Queryable, name: string, setId?: string) {
+    const problem = await nameProblem(q, name, setId);
+    if (problem) throw new ValidationError({ name: problem });
+  }
+
+  async function nameProblem(q: Queryable, name: string, setId?: string): Promise<string | null> {
     const existing = await repo.populationSetIdByName(q, name);
-    if (existing && existing !== setId) throw new ValidationError({ name: `There is already a population called ${name}: choose another name` });
+    return existing && existing !== setId ? `There is already a population called ${name}: choose another name` : null;
+  }
+
+  /** A population's form in one round: the schema's problems and a name another population has. */
+  async function checkedPopulationSet<S extends typeof populationSetSchema | typeof newPopulationSetSchema>(q: Queryable, schema: S, input: unknown, setId?: string): Promise<z.output<S>> {
+    return validatedWith(schema as z.ZodType, input, async (raw, errors) => {
+      const name = populationSetSchema.shape.name.safeParse(raw.name);
+      if (!name.success) return;
+      // Two saves of one name at once: the lock makes the second see the first.
+      await repo.lockPopulationSetName(q, name.data);
+      const problem = await nameProblem(q, name.data, setId);
+      if (problem) errors.name = problem;
+    }) as Promise<z.output<S>>;
   }
 
   return {
@@ -262,10 +279,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     /** A population of the partnership's own, named and described by its users: by district, or for any area. */
     createPopulationSet: (actor: Actor, input: unknown) =>
       change(actor, 'needs-analysis-create-population', 'population_set', async (tx) => {
-        const fields = parse(newPopulationSetSchema, input);
-        // Two saves of one name at once: the lock makes the second see the first.
-        await repo.lockPopulationSetName(tx, fields.name);
-        await uniqueName(tx, fields.name);
+        const fields = await checkedPopulationSet(tx, newPopulationSetSchema, input);
         const id = randomUUID();
         await repo.insertPopulationSet(tx, { id, name: fields.name, byDistrict: fields.covers === 'districts', source: fields.source });
         return { value: id, recordId: id };
@@ -275,8 +289,7 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     describePopulationSet: (actor: Actor, setId: string, input: unknown) =>
       change(actor, 'needs-analysis-describe-population', 'population_set', async (tx) => {
         await ownPopulationSet(tx, setId, 'name');
-        const fields = parse(populationSetSchema, input);
-        await uniqueName(tx, fields.name, setId);
+        const fields = await checkedPopulationSet(tx, populationSetSchema, input, setId);
         await repo.describePopulationSet(tx, setId, fields);
         return { value: undefined, recordId: setId };
       }),
@@ -349,10 +362,17 @@ export function needsAnalysisService(db: Database, { clock }: { clock: Clock }) 
     /** Starts an audit on a random sample of cases: the sample is drawn in the database. */
     startSampleAudit: (actor: Actor, input: unknown) =>
       change(actor, 'needs-analysis-create-audit', 'case_file_audit', async (tx) => {
-        const a = parse(sampleAuditSchema, input);
-        const eligible = await repo.eligibleCount(tx, a.eligibility);
-        if (eligible === 0) throw new ValidationError({ eligibility: `There are no ${eligibilityLabels[a.eligibility]} to sample from` });
-        if (a.sampleSize > eligible) throw new ValidationError({ sampleSize: `There ${noun(eligible, 'is', 'are')} ${count(eligible, 'case')} to sample from (${eligibilityLabels[a.eligibility]}): choose ${eligible} or fewer` });
+        // How many cases there are to sample from is checked with the rest of the form, in one round.
+        let eligible = 0;
+        const a = await validatedWith(sampleAuditSchema, input, async (raw, errors) => {
+          const eligibility = sampleAuditSchema.shape.eligibility.safeParse(raw.eligibility);
+          if (!eligibility.success) return;
+          const label = eligibilityLabels[eligibility.data];
+          eligible = await repo.eligibleCount(tx, eligibility.data);
+          if (eligible === 0) errors.eligibility = `There are no ${label} to sample from`;
+          const size = sampleAuditSchema.shape.sampleSize.safeParse(raw.sampleSize);
+          if (eligible > 0 && size.success && size.data > eligible) errors.sampleSize = `There ${noun(eligible, 'is', 'are')} ${count(eligible, 'case')} to sample from (${label}): choose ${eligible} or fewer`;
+        });
         const id = randomUUID();
         await repo.insertAudit(tx, { id, name: a.name, method: 'sample', eligibility: a.eligibility, population: eligible, populationLabel: eligibilityLabels[a.eligibility], sampleSize: a.sampleSize, source: 'Case files sampled at random in Lantern', createdBy: actor.id });
         const drawn = await repo.drawSample(tx, id, a.eligibility, a.sampleSize);

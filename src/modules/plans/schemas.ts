@@ -32,7 +32,7 @@ export const memberAssessmentSchemaFor = (codes?: { allowed: ReadonlySet<string>
   strengths: text(5000, 'Strengths'),
   needs: text(5000, 'Needs'),
   risks: text(5000, 'Risks'),
-  factorCodes: z.array(z.string().trim(), { error: 'Send factor codes as a list' }).max(40).default([]),
+  factorCodes: z.array(z.string().trim(), { error: 'Send factor codes as a list' }).max(40, 'Select 40 factors or fewer').default([]),
   wishesAndFeelings: text(5000, 'Wishes and feelings'),
   wishesNotRecordedReason: text(1000, 'The reason'),
   version,
@@ -65,7 +65,11 @@ export type GoalFields = z.infer<typeof goalSchema>;
  * An action in the plan, due on or after `today` (the clock's date); `keptDueOn`, an action's
  * existing due date, may stay as it is though it has passed. Every problem is reported at once.
  */
-export const actionSchemaOn = (today?: string, keptDueOn?: string | null) => z.object({
+/**
+ * A plan action. `owners`: the family's members and the practitioners in the team around it, so an
+ * owner from outside them is reported with every other problem at once.
+ */
+export const actionSchemaOn = (today?: string, keptDueOn?: string | null, owners?: { people: readonly string[]; practitioners: readonly string[] }) => z.object({
   description: required(500, 'Enter what will be done', 'What will be done'),
   ownerType: z.enum(ownerTypes, { error: 'Select who will do this' }),
   ownerPersonId: z.uuid({ error: 'Select the family member' }).nullable().default(null),
@@ -78,7 +82,13 @@ export const actionSchemaOn = (today?: string, keptDueOn?: string | null) => z.o
   // The values may not be valid yet: each check looks only at the fields it needs.
   if (!a || typeof a !== 'object') return;
   if (a.ownerType === 'person' && !a.ownerPersonId) ctx.addIssue({ code: 'custom', path: ['ownerPersonId'], message: 'Select the family member' });
+  else if (a.ownerType === 'person' && owners && typeof a.ownerPersonId === 'string' && !owners.people.includes(a.ownerPersonId)) {
+    ctx.addIssue({ code: 'custom', path: ['ownerPersonId'], message: 'Select a member of this family' });
+  }
   if (a.ownerType === 'practitioner' && !a.ownerUserId) ctx.addIssue({ code: 'custom', path: ['ownerUserId'], message: 'Select the practitioner' });
+  else if (a.ownerType === 'practitioner' && owners && typeof a.ownerUserId === 'string' && !owners.practitioners.includes(a.ownerUserId)) {
+    ctx.addIssue({ code: 'custom', path: ['ownerUserId'], message: 'Select a practitioner in the team around the family' });
+  }
   if (a.ownerType === 'agency' && !filled(a.ownerName)) ctx.addIssue({ code: 'custom', path: ['ownerName'], message: 'Enter the name of the agency or service' });
   const due = dateIn(a.dueOn);
   if (today && due && due < today && due !== keptDueOn) ctx.addIssue({ code: 'custom', path: ['dueOn'], message: 'The due date must be today or in the future' });

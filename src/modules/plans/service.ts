@@ -224,6 +224,12 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     };
   }
 
+  /** Who may own an action, for the action's schema. */
+  async function ownerIds(tx: Queryable, c: CaseRow) {
+    const o = await owners(tx, c);
+    return { people: o.people.map((p) => p.id), practitioners: o.practitioners.map((p) => p.id) };
+  }
+
   async function planIn(tx: Queryable, c: CaseRow) {
     const plans = await repo.plans(tx, c.id);
     const wanted = plans.filter((p) => p.status !== 'superseded');
@@ -458,7 +464,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     addAction: async (actor: Actor, caseId: string, goalId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'add-plan-action', async (tx, c) => {
-        const fields = parse(actionSchemaOn(today()), input);
+        const fields = parse(actionSchemaOn(today(), null, await ownerIds(tx, c)), input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         const goal = await goalInDraft(tx, draft, goalId);
         const owner = await ownerOf(tx, c, fields);
@@ -472,7 +478,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'update-plan-action', async (tx, c) => {
         // An action's due date that has passed may stay as it is; a new one must not have passed.
-        const fields = parse(actionSchemaOn(today(), (await repo.action(tx, actionId))?.due_on), input);
+        const fields = parse(actionSchemaOn(today(), (await repo.action(tx, actionId))?.due_on, await ownerIds(tx, c)), input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         const action = await actionInDraft(tx, draft, actionId);
         const owner = await ownerOf(tx, c, fields);

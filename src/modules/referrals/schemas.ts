@@ -97,15 +97,15 @@ export type ReferralFields = z.infer<typeof referralSchema>;
 
 export const screeningSchema = z.object({
   decision: z.enum(['accepted', 'signposted', 'declined'], { error: 'Select a decision' }),
-  reason: z.string({ error: 'Give the reason for the decision' }).trim().min(1, 'Give the reason for the decision').max(2000),
+  reason: z.string({ error: 'Give the reason for the decision' }).trim().min(1, 'Give the reason for the decision').max(2000, 'The reason for the decision must be 2,000 characters or fewer'),
   programmeId: z.uuid({ error: 'Select a programme' }).nullable().default(null),
   familyChoice: z.string().trim().max(40, 'Select a family from the list, or a new family').default(''),
   /** The referrer's address for the family, as the screener corrects it for a new family record (blank: as referred). */
   addressLine1: z.string().trim().max(200, 'Address line 1 must be 200 characters or fewer').default(''),
   postcode: z.string().trim().max(10, 'Enter a full UK postcode, like NV1 4AB').default(''),
-  signpostedTo: z.string().trim().max(200).default(''),
-  levelOverride: z.coerce.number().int().min(1).max(4).nullable().default(null),
-  levelOverrideReason: z.string().trim().max(2000).default(''),
+  signpostedTo: z.string({ error: 'Enter where the family was signposted to' }).trim().max(200, 'Where the family was signposted to must be 200 characters or fewer').default(''),
+  levelOverride: z.coerce.number({ error: 'Select a level of need from 1 to 4' }).int('Select a level of need from 1 to 4').min(1, 'Select a level of need from 1 to 4').max(4, 'Select a level of need from 1 to 4').nullable().default(null),
+  levelOverrideReason: z.string({ error: 'Give the reason for changing the level of need' }).trim().max(2000, 'The reason for changing the level must be 2,000 characters or fewer').default(''),
   version: versionSchema(),
 }).superRefine((s, ctx) => {
   // Runs even when other fields are wrong, so every problem shows at once: the values may not be valid yet.
