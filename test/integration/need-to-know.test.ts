@@ -8,6 +8,9 @@ import { services, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { testClock, TEST_TODAY } from '../support/clock.ts';
 import { makeCase } from '../support/casework-factories.ts';
+import { seedDemo } from '../../src/modules/demo/seed.ts';
+import { hashPassword } from '../../src/modules/access/service.ts';
+import { defaultSharingRules, needCategory } from '../../src/domain/access/categories.ts';
 
 /** Need to know end to end: categories, sharing rules, consent and withdrawal, and who may write what. */
 describe.each(engines)('need to know on %s', (engine) => {
@@ -323,4 +326,53 @@ describe.each(engines)('need to know on %s', (engine) => {
     expect(html).toContain('not shared with schools');
     expect(html).not.toMatch(/Mental health|Domestic abuse/);
   });
+});
+
+/** "Done when": signed in as the demo's police officer and school safeguarding lead, each sees only their remit and is told what is withheld. */
+describe.each(engines)('need to know on the demo (%s)', (engine) => {
+  let t: TestDatabase;
+  let app: LanternApp;
+  let s: Services;
+
+  beforeAll(async () => {
+    t = await testDatabase(engine);
+    await seedDemo(t.owner, { families: 40, seed: 7, today: TEST_TODAY, passwordHash: await hashPassword(testPassword) });
+    app = await testApp(t.db);
+    s = services(t.db, { sessionHours: 8, clock: testClock() });
+  }, 180_000);
+  afterAll(async () => {
+    await app?.close();
+    await t?.drop();
+  });
+
+  for (const [email, kind, words] of [
+    ['pc.tom.gallagher@northvale.example', 'police', 'not shared with the police'],
+    ['dsl.amina.begum@northvale.example', 'education', 'not shared with schools'],
+  ] as const) {
+    it(`${email}: every need shown is in the ${kind} rule or recorded by their agency; the pages say what is withheld`, async () => {
+      const [user] = await t.db.query<{ id: string; role: Actor['role']; display_name: string; agency_id: string; team_id: string | null; agency_name: string }>(
+        'SELECT u.id, u.role, u.display_name, u.agency_id, u.team_id, a.name AS agency_name FROM app_user u JOIN agency a ON a.id = u.agency_id WHERE u.email = $1', [email]);
+      const actor: Actor = { id: user.id, role: user.role, displayName: user.display_name, agencyId: user.agency_id, teamId: user.team_id, ip: 'test' };
+      const mine = await s.families.myFamilies(actor);
+      expect(mine.length).toBeGreaterThanOrEqual(3);
+      const page = new PageClient(app);
+      await page.signIn(email, testPassword);
+      let withheld = 0;
+      for (const f of mine) {
+        const view = await s.families.family(actor, f.id);
+        for (const n of view.members.flatMap((m) => m.needs)) {
+          const category = needCategory(n.needType, n.code);
+          expect(defaultSharingRules[kind].includes(category) || n.source === user.agency_name, `${f.reference}: ${n.label}`).toBe(true);
+        }
+        if (view.withheld.total) {
+          withheld += 1;
+          const html = (await page.get(`/families/${f.id}`)).body;
+          expect(html).toContain('Information not shared with you');
+          expect(html).toContain(words);
+        }
+      }
+      // The demo's families have needs outside each remit: something is withheld and said so.
+      expect(withheld).toBeGreaterThan(0);
+    });
+  }
 });
