@@ -8,6 +8,9 @@ import { services, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { testClock, TEST_TODAY } from '../support/clock.ts';
 import { makeCase } from '../support/casework-factories.ts';
+import { seedDemo } from '../../src/modules/demo/seed.ts';
+import { hashPassword } from '../../src/modules/access/service.ts';
+import { defaultSharingRules, needCategory } from '../../src/domain/access/categories.ts';
 
 /** Need to know end to end: categories, sharing rules, consent and withdrawal, and who may write what. */
 describe.each(engines)('need to know on %s', (engine) => {
@@ -239,4 +242,137 @@ describe.each(engines)('need to know on %s', (engine) => {
     expect(again).toContain('There is a problem');
     expect(again).toContain('Police must see who is in the family and how to reach them');
   });
+  it('assessments, plans, the contract and the safety plan: withheld with the notice, refused whole with the reason, and writes refused (pages and API)', async () => {
+    const { caseId } = await makeCase(t.db, { familyId, state: 'allocated', keyWorkerId: keyWorker.id });
+    await s.plans.startAssessment(keyWorker, caseId);
+    await s.plans.saveMemberAssessment(keyWorker, caseId, motherId, { strengths: 'ZqStrengthsx', needs: 'Help with mornings', risks: 'None known', factorCodes: [], version: 0 });
+    await s.plans.saveContract(keyWorker, caseId, { familyCommitments: 'ZqContractx', keyWorkerCommitments: 'Visit weekly', consequences: 'We talk', version: 0 });
+    await s.plans.saveSafetyPlan(keyWorker, caseId, {
+      risks: 'ZqSafetyx', keepingSafe: 'Nan stays over', whoDoesWhat: 'Nan collects Tyler', contacts: [{ name: 'Emergency duty team', phone: '01632 960 999', when: 'out_of_hours' }], version: 0,
+    });
+    // A draft plan the key worker started: one goal, an action of theirs and one the school owns.
+    const planId = randomUUID();
+    const goalId = randomUUID();
+    await t.db.query(`INSERT INTO family_plan (id, case_id, number, status, created_by) VALUES ($1, $2, 1, 'draft', $3)`, [planId, caseId, keyWorker.id]);
+    await t.db.query(`INSERT INTO plan_goal (id, plan_id, lineage_id, position, goal, outcome_area) VALUES ($1, $2, $3, 1, 'Tyler gets to school on time', 'education')`, [goalId, planId, randomUUID()]);
+    for (const [position, description, owner] of [[1, 'ZqKeyWorkerActionx', keyWorker], [2, 'ZqSchoolActionx', school]] as const) {
+      await t.db.query(
+        `INSERT INTO plan_action (id, plan_id, goal_id, lineage_id, position, description, owner_type, owner_user_id, owner_name, due_on, status)
+         VALUES ($1, $2, $3, $4, $5, $6, 'practitioner', $7, 'Someone', '2026-12-20', 'not_started')`, [randomUUID(), planId, goalId, randomUUID(), position, description, owner.id]);
+    }
+
+    // The school: its own action with its goal, the key worker's withheld and said so, on the page and the API.
+    const dsl = new PageClient(app);
+    await dsl.signIn(school.email, testPassword);
+    const planPage = await dsl.get(`/cases/${caseId}/plan`);
+    expect(planPage.statusCode).toBe(200);
+    expect(planPage.body).toContain('ZqSchoolActionx');
+    expect(planPage.body).toContain('Tyler gets to school on time');
+    expect(planPage.body).not.toContain('ZqKeyWorkerActionx');
+    expect(planPage.body).toContain('1 item recorded by children&#39;s social care is not shared with schools');
+    const planApi = (await api(school, 'GET', `/api/v1/cases/${caseId}/plan`)).json();
+    expect(planApi.withheld.notices).toEqual(["1 item recorded by children's social care is not shared with schools"]);
+    expect((await api(keyWorker, 'GET', `/api/v1/cases/${caseId}/plan`)).json().withheld.total).toBe(0);
+    // The contract and the safety plan are refused whole with the reason, their printouts too; so is a write.
+    const contract = await api(school, 'GET', `/api/v1/cases/${caseId}/contract`);
+    expect(contract.statusCode).toBe(403);
+    expect(contract.json().message).toBe("This family contract was recorded by children's social care and is not shared with schools");
+    for (const url of [`/cases/${caseId}/contract`, `/cases/${caseId}/contract/print`, `/cases/${caseId}/safety-plan`, `/cases/${caseId}/safety-plan/print`]) {
+      const page = await dsl.get(url);
+      expect({ url, status: page.statusCode, reason: /is not shared with schools/.test(page.body), leaked: /ZqContractx|ZqSafetyx/.test(page.body) }).toEqual({ url, status: 403, reason: true, leaked: false });
+    }
+    const write = await api(school, 'PUT', `/api/v1/cases/${caseId}/contract`, { familyCommitments: 'x', keyWorkerCommitments: 'y', consequences: 'z', version: 1 });
+    expect(write.statusCode).toBe(403);
+    expect(write.json().message).toBe("Schools may not record plans and plan actions under the partnership's sharing rules. Ask the family's lead professional to record it.");
+
+    // Health's rule allows assessments, but no consent in force covers them: withheld, and its write over the key worker's part refused.
+    const hv = new PageClient(app);
+    await hv.signIn(health.email, testPassword);
+    const memberPage = await hv.get(`/cases/${caseId}/assessment/members/${motherId}`);
+    expect(memberPage.statusCode).toBe(200);
+    expect(memberPage.body).not.toContain('ZqStrengthsx');
+    expect(memberPage.body).toContain('is not shared with health services');
+    const overwrite = await api(health, 'PUT', `/api/v1/cases/${caseId}/assessment/members/${motherId}`, { strengths: 'x', needs: 'y', risks: 'z', factorCodes: [], version: 1 });
+    expect(overwrite.statusCode).toBe(403);
+    expect(overwrite.json().message).toBe("This part of the assessment was recorded by children's social care and is not shared with health services, so you cannot change it");
+    // A consent covering assessments shows it on the next request; its withdrawal hides it again on the next.
+    const consent = await api(keyWorker, 'POST', `/api/v1/families/${familyId}/consents`, { basis: 'consent', personId: motherId, agencyKinds: ['health'], categories: ['assessments'], givenOn: TEST_TODAY });
+    expect(consent.statusCode).toBe(201);
+    expect(JSON.stringify((await api(health, 'GET', `/api/v1/cases/${caseId}/assessment`)).json())).toContain('ZqStrengthsx');
+    const listed = (await api(keyWorker, 'GET', `/api/v1/families/${familyId}/consents`)).json().consents.find((c: { id: string }) => c.id === consent.json().id);
+    expect((await api(keyWorker, 'POST', `/api/v1/families/${familyId}/consents/${consent.json().id}/withdraw`, { version: listed.version })).statusCode).toBe(200);
+    const after = (await api(health, 'GET', `/api/v1/cases/${caseId}/assessment`)).json();
+    expect(JSON.stringify(after)).not.toContain('ZqStrengthsx');
+    // The mother's part, and the needs already known beside it that no consent covers (domestic abuse, offending).
+    expect(after.withheld.notices).toEqual([
+      "2 items recorded by children's social care are not shared with health services", '1 item recorded by the police is not shared with health services',
+    ]);
+  });
+
+  it('the screening page leaves out the level’s reasons when some of the family’s needs are not shared with the viewer, and says so', async () => {
+    // The school refers the family again: its referral is joined to the family, whose needs the school may not see.
+    const referralId = randomUUID();
+    await t.db.query(
+      `INSERT INTO referral (id, reference, family_id, subject, referrer_name, referrer_agency, referrer_contact, reasons, urgency, consent, status, received_at, referred_by, need_codes)
+       VALUES ($1, 'REF-NTK1', $2, '{"familyName":"Walsh","addressLine1":"","postcode":"","members":[]}'::jsonb, 'Sam', 'Testshire Schools', 'sam@school.example', 'Tyler is often late', 'routine', 'given', 'received', $3, $4, '{}')`,
+      [referralId, familyId, testClock().now(), school.id]);
+    const seen = (await api(school, 'GET', `/api/v1/referrals/${referralId}`)).json();
+    expect(seen.levelOfNeed.reason).toBe('Worked out from the referral and every current need on the family’s record. Some of those needs are not shared with you, so the reasons are not shown here.');
+    expect(JSON.stringify(seen)).not.toMatch(/Mental health|Domestic abuse/);
+    expect(seen.withheld.total).toBe(3);
+    const page = new PageClient(app);
+    await page.signIn(school.email, testPassword);
+    const html = (await page.get(`/referrals/${referralId}`)).body;
+    expect(html).toContain('not shared with schools');
+    expect(html).not.toMatch(/Mental health|Domestic abuse/);
+  });
+});
+
+/** "Done when": signed in as the demo's police officer and school safeguarding lead, each sees only their remit and is told what is withheld. */
+describe.each(engines)('need to know on the demo (%s)', (engine) => {
+  let t: TestDatabase;
+  let app: LanternApp;
+  let s: Services;
+
+  beforeAll(async () => {
+    t = await testDatabase(engine);
+    await seedDemo(t.owner, { families: 40, seed: 7, today: TEST_TODAY, passwordHash: await hashPassword(testPassword) });
+    app = await testApp(t.db);
+    s = services(t.db, { sessionHours: 8, clock: testClock() });
+  }, 180_000);
+  afterAll(async () => {
+    await app?.close();
+    await t?.drop();
+  });
+
+  for (const [email, kind, words] of [
+    ['pc.tom.gallagher@northvale.example', 'police', 'not shared with the police'],
+    ['dsl.amina.begum@northvale.example', 'education', 'not shared with schools'],
+  ] as const) {
+    it(`${email}: every need shown is in the ${kind} rule or recorded by their agency; the pages say what is withheld`, async () => {
+      const [user] = await t.db.query<{ id: string; role: Actor['role']; display_name: string; agency_id: string; team_id: string | null; agency_name: string }>(
+        'SELECT u.id, u.role, u.display_name, u.agency_id, u.team_id, a.name AS agency_name FROM app_user u JOIN agency a ON a.id = u.agency_id WHERE u.email = $1', [email]);
+      const actor: Actor = { id: user.id, role: user.role, displayName: user.display_name, agencyId: user.agency_id, teamId: user.team_id, ip: 'test' };
+      const mine = await s.families.myFamilies(actor);
+      expect(mine.length).toBeGreaterThanOrEqual(3);
+      const page = new PageClient(app);
+      await page.signIn(email, testPassword);
+      let withheld = 0;
+      for (const f of mine) {
+        const view = await s.families.family(actor, f.id);
+        for (const n of view.members.flatMap((m) => m.needs)) {
+          const category = needCategory(n.needType, n.code);
+          expect(defaultSharingRules[kind].includes(category) || n.source === user.agency_name, `${f.reference}: ${n.label}`).toBe(true);
+        }
+        if (view.withheld.total) {
+          withheld += 1;
+          const html = (await page.get(`/families/${f.id}`)).body;
+          expect(html).toContain('Information not shared with you');
+          expect(html).toContain(words);
+        }
+      }
+      // The demo's families have needs outside each remit: something is withheld and said so.
+      expect(withheld).toBeGreaterThan(0);
+    });
+  }
 });

@@ -23,6 +23,8 @@ describe.each(engines)('plans pages and API on %s', (engine) => {
   let s: Services;
   let keyWorker: Actor & { email: string };
   let colleague: Actor & { email: string };
+  /** A second practitioner who sees the plan as the key worker does (children's social care: plans are theirs to record). */
+  let planColleague: Actor & { email: string };
   let stranger: Actor & { email: string };
   let token: string;
   let strangerToken: string;
@@ -35,6 +37,7 @@ describe.each(engines)('plans pages and API on %s', (engine) => {
     const p = await makePartnership(t.db);
     keyWorker = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId, name: 'Priya Shah' });
     colleague = await makeUser(t.db, { agencyId: p.agencies.drug_alcohol_service, name: 'Dan Okoro' });
+    planColleague = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, name: 'Sam Reid' });
     stranger = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.otherTeamId });
     app = await testApp(t.db);
     s = services(t.db, { sessionHours: 8, clock: testClock('2026-11-25') });
@@ -44,6 +47,7 @@ describe.each(engines)('plans pages and API on %s', (engine) => {
       family: aFamily(), members: [aMember(), aMember({ givenName: 'Tyler', role: 'child', sex: 'male', dateOfBirth: '2016-08-09' })],
     })).id;
     await joinFamily(t.db, familyId, colleague.id);
+    await joinFamily(t.db, familyId, planColleague.id);
     people = Object.fromEntries((await t.db.query<{ id: string; given_name: string }>('SELECT id, given_name FROM person WHERE family_id = $1', [familyId])).map((m) => [m.given_name, m.id]));
     caseId = (await makeCase(t.db, { familyId, state: 'allocated', keyWorkerId: keyWorker.id })).caseId;
   });
@@ -106,7 +110,7 @@ describe.each(engines)('plans pages and API on %s', (engine) => {
     const mine = kw();
     await mine.signIn(keyWorker.email, testPassword);
     const theirs = kw();
-    await theirs.signIn(colleague.email, testPassword);
+    await theirs.signIn(planColleague.email, testPassword);
     const myForm = await mine.get(urls.planGoal(caseId, goalId));
     const version = /name="version" value="(\d+)"/.exec(myForm.body)![1];
     await theirs.get(urls.planGoal(caseId, goalId));

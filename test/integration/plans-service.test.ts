@@ -26,6 +26,8 @@ describe.each(engines)('plans service on %s', (engine) => {
   let plans: PlansService;
   let keyWorker: Actor;
   let colleague: Actor;
+  /** A second practitioner who sees the plan as the key worker does (children's social care: plans are theirs to record). */
+  let planColleague: Actor;
   let stranger: Actor;
   let familyId: string;
   let caseId: string;
@@ -37,6 +39,7 @@ describe.each(engines)('plans service on %s', (engine) => {
     const csc = p.agencies.childrens_social_care;
     keyWorker = await makeUser(t.db, { agencyId: csc, teamId: p.teamId, name: 'Priya Shah' });
     colleague = await makeUser(t.db, { agencyId: p.agencies.drug_alcohol_service, name: 'Dan Okoro' });
+    planColleague = await makeUser(t.db, { agencyId: csc, name: 'Sam Reid' });
     stranger = await makeUser(t.db, { agencyId: csc, teamId: p.otherTeamId });
     const families = familiesService(t.db, { clock: testClock(TODAY) });
     const cases = casesService(t.db, { clock: testClock(TODAY) });
@@ -49,6 +52,8 @@ describe.each(engines)('plans service on %s', (engine) => {
     familyId = created.id;
     await t.db.query(`INSERT INTO family_professional (id, family_id, user_id, role_in_family, is_lead, joined_on) VALUES (gen_random_uuid(), $1, $2, 'Substance misuse worker', false, $3)`,
       [familyId, colleague.id, TODAY]);
+    await t.db.query(`INSERT INTO family_professional (id, family_id, user_id, role_in_family, is_lead, joined_on) VALUES (gen_random_uuid(), $1, $2, 'Social worker', false, $3)`,
+      [familyId, planColleague.id, TODAY]);
     const members = await t.db.query<{ id: string; given_name: string }>('SELECT id, given_name FROM person WHERE family_id = $1', [familyId]);
     people = Object.fromEntries(members.map((m) => [m.given_name, m.id]));
     caseId = (await makeCase(t.db, { familyId, state: 'allocated', keyWorkerId: keyWorker.id })).caseId;
@@ -134,7 +139,7 @@ describe.each(engines)('plans service on %s', (engine) => {
 
   it('refuses a second practitioner’s save based on an out-of-date copy, and overwrites nothing', async () => {
     // Both open the goal at the same version; the colleague saves first.
-    await plans.updateGoal(colleague, caseId, goalId, { goal: 'Tyler is at school by 8:45 every day', outcomeArea: 'education', version: planVersion });
+    await plans.updateGoal(planColleague, caseId, goalId, { goal: 'Tyler is at school by 8:45 every day', outcomeArea: 'education', version: planVersion });
     const error = await refusal(plans.updateGoal(keyWorker, caseId, goalId, { goal: 'Tyler gets to school happy', outcomeArea: 'education', version: planVersion }));
     expect(error).toBeInstanceOf(ConflictError);
     expect(error.message).toBe('Someone else saved changes to the plan after you opened it, so your changes have not been saved. Nothing has been overwritten. Check the plan as it is now, then make your changes again.');
@@ -245,8 +250,8 @@ describe.each(engines)('plans service on %s', (engine) => {
     });
     const view = await plans.contract(keyWorker, caseId);
     expect(view.contract).toMatchObject({ familyCommitments: 'We will be up by 7am', version: 1, agencyCommitments: [{ agency: 'Testshire Recovery', commitment: 'Weekly sessions with Kerry' }] });
-    expect(view.agencies).toEqual(['Testshire Recovery']);
-    const error = await refusal(plans.saveContract(colleague, caseId, { familyCommitments: 'x', keyWorkerCommitments: 'y', consequences: 'z', version: 0 }));
+    expect(view.agencies).toEqual(['Testshire Recovery', "Testshire Children's Services"]);
+    const error = await refusal(plans.saveContract(planColleague, caseId, { familyCommitments: 'x', keyWorkerCommitments: 'y', consequences: 'z', version: 0 }));
     expect(error.message).toBe(staleSaveMessage('the family contract'));
   });
 
@@ -281,6 +286,58 @@ describe.each(engines)('plans service on %s', (engine) => {
     ]);
     expect((await later.summary(keyWorker, caseId)).plan.overdueActions).toBe(1);
     expect(await t.db.transaction((tx) => later.dueItems(tx, []))).toEqual([]);
+  });
+
+  it('shows a partner agency its own plan action with its goal and withholds the rest with the notice; refuses it the contract, the safety plan and plan and assessment writes with the reason (need to know)', async () => {
+    // The drug and alcohol service's default rule has neither plans nor assessments; children's social care recorded both.
+    const full = (await plans.plan(keyWorker, caseId)).current!;
+    expect((await plans.plan(keyWorker, caseId)).withheld).toEqual({ total: 0, notices: [] });
+    const goals = full.goals.length;
+    const actions = full.goals.flatMap((g) => g.actions);
+    expect(actions.length).toBeGreaterThan(1);
+    const own = full.goals[0].actions[0];
+    const other = actions.find((a) => a.id !== own.id)!;
+    await t.db.query(`UPDATE plan_action SET owner_type = 'practitioner', owner_person_id = NULL, owner_user_id = $2, owner_name = 'Dan Okoro, Testshire Recovery' WHERE id = $1`, [own.id, colleague.id]);
+
+    const seen = await plans.plan(colleague, caseId);
+    expect(seen.current!.goals.map((g) => ({ goal: g.goal, actions: g.actions.map((a) => a.id) }))).toEqual([{ goal: full.goals[0].goal, actions: [own.id] }]);
+    const withheld = goals - 1 + actions.length - 1;
+    expect(seen.withheld).toEqual({ total: withheld, notices: [`${withheld} items recorded by children's social care are not shared with drug and alcohol services`] });
+    const version = await plans.planVersion(colleague, caseId, full.id);
+    expect(version.plan.goals.flatMap((g) => g.actions.map((a) => a.id))).toEqual([own.id]);
+    expect(version.withheld.total).toBe(withheld);
+
+    // The owner brings their own action up to date; any other plan write is refused with the rule's reason.
+    await plans.setActionStatus(colleague, caseId, own.id, { status: 'in_progress', version: seen.current!.version });
+    expect((await plans.plan(keyWorker, caseId)).current!.goals[0].actions[0].status).toBe('in_progress');
+    const planRule = "Drug and alcohol services may not record plans and plan actions under the partnership's sharing rules. Ask the family's lead professional to record it.";
+    const statusRefused = await refusal(plans.setActionStatus(colleague, caseId, other.id, { status: 'done', version: seen.current!.version + 1 }));
+    expect(statusRefused).toBeInstanceOf(ForbiddenError);
+    expect(statusRefused.message).toBe(planRule);
+    expect((await refusal(plans.startReview(colleague, caseId))).message).toBe(planRule);
+
+    // The contract and the safety plan are refused whole, each with the reason a user sees.
+    const contract = await refusal(plans.contract(colleague, caseId));
+    expect(contract).toBeInstanceOf(ForbiddenError);
+    expect(contract.message).toBe("This family contract was recorded by children's social care and is not shared with drug and alcohol services");
+    expect((await refusal(plans.contractForPrint(colleague, caseId))).message).toBe(contract.message);
+    expect((await refusal(plans.safetyPlan(colleague, caseId))).message).toBe("This safety plan was recorded by children's social care and is not shared with drug and alcohol services");
+    expect((await refusal(plans.safetyPlanForPrint(colleague, caseId))).message).toBe("This safety plan was recorded by children's social care and is not shared with drug and alcohol services");
+    expect((await refusal(plans.saveContract(colleague, caseId, { familyCommitments: 'x', keyWorkerCommitments: 'y', consequences: 'z', version: 1 }))).message)
+      .toBe(planRule);
+
+    // The assessment: each member's part and the family's view are withheld, what is missing still counts them.
+    const assessment = await plans.assessment(colleague, caseId);
+    expect(assessment.members.map((m) => ({ withheld: m.withheld, record: m.record }))).toEqual(assessment.members.map(() => ({ withheld: true, record: null })));
+    expect(assessment.assessment).toMatchObject({ familyView: '', wantsToChange: '' });
+    expect(assessment.familyViewWithheld).toBe(true);
+    expect(assessment.withheld.notices).toEqual([`${assessment.members.length + 1} items recorded by children's social care are not shared with drug and alcohol services`]);
+    expect((await plans.assessment(keyWorker, caseId)).members.every((m) => m.record && !m.withheld)).toBe(true);
+    expect((await refusal(plans.saveFamilyView(colleague, caseId, { familyView: 'x', wantsToChange: 'y', version: 1 }))).message)
+      .toBe("Drug and alcohol services may not record assessments under the partnership's sharing rules. Ask the family's lead professional to record it.");
+    // The key worker's colleague in children's social care sees and writes it all.
+    expect((await plans.plan(planColleague, caseId)).withheld.total).toBe(0);
+    expect((await plans.contract(planColleague, caseId)).contract).not.toBeNull();
   });
 
   it('asks for a safety plan where the programme wants one at the start', async () => {

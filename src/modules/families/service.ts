@@ -300,6 +300,26 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
       });
     },
 
+    /**
+     * The family's current needs for the level of need, and how many of them this viewer may not
+     * see (need to know; every one when they may not open the family): a page showing the level
+     * then leaves its reasons out and says why.
+     */
+    async currentNeedsForLevelSeenBy(actor: Actor, familyId: string, mayOpen: boolean, q: Queryable = db) {
+      const [members, needs, shared] = [await repo.members(q, familyId), await repo.needs(q, familyId), await withholdingFor(q, actor, familyId)];
+      const current = needs.filter((n) => n.is_current);
+      const hidden = current.filter((n) => !mayOpen
+        || !shared.sees(needCategory(n.need_type, n.code), { agencyId: n.owner_agency_id, agencyKind: n.owner_agency_kind, recorderAgencyId: n.recorder_agency_id })).length;
+      return {
+        needs: current.map((n) => {
+          const person = members.find((m) => m.id === n.person_id)!;
+          return { personName: `${person.given_name} ${person.family_name}`, role: person.role, needType: n.need_type, code: n.code, isCurrent: n.is_current };
+        }),
+        hidden,
+        notices: !hidden ? [] : mayOpen ? shared.notices() : [`${hidden} ${hidden === 1 ? 'need' : 'needs'} on the family’s record, which you cannot open, ${hidden === 1 ? 'counts' : 'count'} towards the level`],
+      };
+    },
+
     async setLevelOfNeedRules(actor: Actor | null, input: unknown) {
       await requireFeature(actor, 'level-rules.edit', 'Only administrators can change the level of need rules');
       const parsed = parse(levelOfNeedRulesSchema, input);

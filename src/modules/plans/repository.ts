@@ -1,5 +1,5 @@
 import type { Queryable } from '../../db/database.ts';
-import type { LegalStatus } from '../../domain/codes.ts';
+import type { AgencyKind, LegalStatus } from '../../domain/codes.ts';
 import type { ActionStatus, ContactTime, OwnerType, PlanActionSnapshot } from '../../domain/casework/plan.ts';
 import type { OutcomeAreaKey } from '../../domain/casework/outcome-areas.ts';
 
@@ -14,6 +14,9 @@ export interface AssessmentRow {
   completed_by_name: string | null;
   updated_at: string;
   version: number;
+  /** Need to know: the agency of whoever started the assessment (null when not known). */
+  owner_agency_id: string | null;
+  owner_agency_kind: AgencyKind | null;
 }
 
 export interface AssessmentMemberRow {
@@ -27,6 +30,9 @@ export interface AssessmentMemberRow {
   updated_at: string;
   updated_by_name: string | null;
   version: number;
+  /** Need to know: the agency of whoever last saved this part (null when not known). */
+  owner_agency_id: string | null;
+  owner_agency_kind: AgencyKind | null;
 }
 
 export interface PlanRow {
@@ -42,6 +48,9 @@ export interface PlanRow {
   agreed_by_name: string | null;
   superseded_at: string | null;
   version: number;
+  /** Need to know: the agency of whoever started this version (null when not known). */
+  owner_agency_id: string | null;
+  owner_agency_kind: AgencyKind | null;
 }
 
 export interface GoalRow {
@@ -70,6 +79,8 @@ export interface ActionRow {
   owner_name: string;
   due_on: string;
   status: ActionStatus;
+  /** Need to know: the agency of the practitioner who owns the action (they and their agency always see it). */
+  owner_user_agency_id: string | null;
 }
 
 export interface AgencyCommitment {
@@ -88,6 +99,9 @@ export interface ContractRow {
   updated_at: string;
   updated_by_name: string | null;
   version: number;
+  /** Need to know: the agency of whoever last saved it (null when not known). */
+  owner_agency_id: string | null;
+  owner_agency_kind: AgencyKind | null;
 }
 
 export interface SafetyContact {
@@ -106,6 +120,9 @@ export interface SafetyPlanRow {
   updated_at: string;
   updated_by_name: string | null;
   version: number;
+  /** Need to know: the agency of whoever last saved it (null when not known). */
+  owner_agency_id: string | null;
+  owner_agency_kind: AgencyKind | null;
 }
 
 export interface NewAction extends PlanActionSnapshot {
@@ -118,11 +135,11 @@ export interface NewAction extends PlanActionSnapshot {
 const ts = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ${column.split('.')[1]}`;
 
 const planColumns = `p.id, p.case_id, p.number, p.status, p.review_date, p.based_on, ${ts('p.created_at')}, cu.display_name AS created_by_name,
-  ${ts('p.agreed_at')}, au.display_name AS agreed_by_name, ${ts('p.superseded_at')}, p.version`;
+  ${ts('p.agreed_at')}, au.display_name AS agreed_by_name, ${ts('p.superseded_at')}, p.version, cu.agency_id AS owner_agency_id, (SELECT ka.kind FROM agency ka WHERE ka.id = cu.agency_id) AS owner_agency_kind`;
 const planJoins = `FROM family_plan p LEFT JOIN app_user cu ON cu.id = p.created_by LEFT JOIN app_user au ON au.id = p.agreed_by`;
 const goalColumns = 'id, plan_id, lineage_id, position, goal, outcome_area, progress_note, carried_over, distance_travelled';
 const actionColumns = `id, plan_id, goal_id, lineage_id, position, description, owner_type, owner_person_id, owner_user_id, owner_name,
-  due_on, status`;
+  due_on, status, (SELECT ou.agency_id FROM app_user ou WHERE ou.id = owner_user_id) AS owner_user_agency_id`;
 
 /** The only SQL of the plans module. Writes guarded by a version return false when someone else saved first. */
 export const plansRepository = {
@@ -131,7 +148,7 @@ export const plansRepository = {
   async assessment(q: Queryable, caseId: string): Promise<AssessmentRow | undefined> {
     return (await q.query<AssessmentRow>(
       `SELECT a.id, a.case_id, a.family_view, a.wants_to_change, ${ts('a.started_at')}, su.display_name AS started_by_name,
-              ${ts('a.completed_at')}, cu.display_name AS completed_by_name, ${ts('a.updated_at')}, a.version
+              ${ts('a.completed_at')}, cu.display_name AS completed_by_name, ${ts('a.updated_at')}, a.version, su.agency_id AS owner_agency_id, (SELECT ka.kind FROM agency ka WHERE ka.id = su.agency_id) AS owner_agency_kind
          FROM assessment a LEFT JOIN app_user su ON su.id = a.started_by LEFT JOIN app_user cu ON cu.id = a.completed_by
         WHERE a.case_id = $1`, [caseId]))[0];
   },
@@ -154,7 +171,7 @@ export const plansRepository = {
   memberAssessments: (q: Queryable, assessmentId: string) =>
     q.query<AssessmentMemberRow>(
       `SELECT m.person_id, m.strengths, m.needs, m.risks, m.factor_codes, m.wishes_and_feelings, m.wishes_not_recorded_reason,
-              ${ts('m.updated_at')}, u.display_name AS updated_by_name, m.version
+              ${ts('m.updated_at')}, u.display_name AS updated_by_name, m.version, u.agency_id AS owner_agency_id, (SELECT ka.kind FROM agency ka WHERE ka.id = u.agency_id) AS owner_agency_kind
          FROM assessment_member m LEFT JOIN app_user u ON u.id = m.updated_by WHERE m.assessment_id = $1`, [assessmentId]),
 
   /** Saves one member's part: version 0 means the first save (refused if someone saved it first). */
@@ -267,7 +284,7 @@ export const plansRepository = {
   async contract(q: Queryable, caseId: string): Promise<ContractRow | undefined> {
     return (await q.query<ContractRow>(
       `SELECT c.id, c.case_id, c.family_commitments, c.key_worker_commitments, c.agency_commitments, c.consequences, c.agreed_on,
-              ${ts('c.updated_at')}, u.display_name AS updated_by_name, c.version
+              ${ts('c.updated_at')}, u.display_name AS updated_by_name, c.version, u.agency_id AS owner_agency_id, (SELECT ka.kind FROM agency ka WHERE ka.id = u.agency_id) AS owner_agency_kind
          FROM family_contract c LEFT JOIN app_user u ON u.id = c.updated_by WHERE c.case_id = $1`, [caseId]))[0];
   },
 
@@ -289,7 +306,7 @@ export const plansRepository = {
 
   async safetyPlan(q: Queryable, caseId: string): Promise<SafetyPlanRow | undefined> {
     return (await q.query<SafetyPlanRow>(
-      `SELECT s.id, s.case_id, s.risks, s.keeping_safe, s.who_does_what, s.contacts, ${ts('s.updated_at')}, u.display_name AS updated_by_name, s.version
+      `SELECT s.id, s.case_id, s.risks, s.keeping_safe, s.who_does_what, s.contacts, ${ts('s.updated_at')}, u.display_name AS updated_by_name, s.version, u.agency_id AS owner_agency_id, (SELECT ka.kind FROM agency ka WHERE ka.id = u.agency_id) AS owner_agency_kind
          FROM safety_plan s LEFT JOIN app_user u ON u.id = s.updated_by WHERE s.case_id = $1`, [caseId]))[0];
   },
 

@@ -25,6 +25,34 @@ import {
 } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
 import { nameWithAgency } from '../../domain/names.ts';
+import { Withholding, maySee, needCategory, type DataCategory, type ItemOwner, type ShareFacts } from '../../domain/access/categories.ts';
+import { loadShareFacts, requireMayRecord, withholdingFor } from '../access/sharing.ts';
+import type { AgencyKind } from '../../domain/codes.ts';
+
+/** Need to know: an assessment, plan, contract or safety plan belongs to the agency of whoever recorded it. */
+const recordedBy = (r: { owner_agency_id: string | null; owner_agency_kind: AgencyKind | null } | undefined): ItemOwner =>
+  ({ agencyId: r?.owner_agency_id ?? null, agencyKind: r?.owner_agency_kind ?? null });
+
+/** What one viewer may see of a case's assessment and plans: the family's sharing facts, and who they are (an action's owner always sees it). */
+interface Viewer { shared: Withholding; actorId: string }
+
+/** Whether a plan action is the viewer's own: they own it, or their agency does (a school sees the actions it owns). */
+function ownAction(a: ActionRow, viewer: Viewer): boolean {
+  return a.owner_user_id === viewer.actorId || (a.owner_user_agency_id !== null && a.owner_user_agency_id === viewer.shared.facts.agencyId);
+}
+
+/** Refuses a document the viewer's agency may not see, whole (403 with the reason). */
+function requireShared(shared: Withholding, what: string, owner: ItemOwner, category: DataCategory = 'plans') {
+  if (!maySee(shared.facts, category, owner)) throw new ForbiddenError(shared.refusal(what, owner));
+}
+
+/** Refuses a write of a category the writer's agency may not record, or over an item it may not see. */
+function requireWrite(facts: ShareFacts, category: DataCategory, existing?: { what: string; owner: ItemOwner }) {
+  requireMayRecord(facts, category);
+  if (existing && !maySee(facts, category, existing.owner)) {
+    throw new ForbiddenError(`${new Withholding(facts).refusal(existing.what, existing.owner)}, so you cannot change it`);
+  }
+}
 
 
 /** The distance-travelled scale recorded against each goal at a review. */
@@ -168,7 +196,17 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
 
   // Assessment
 
-  async function assessmentIn(tx: Queryable, c: CaseRow) {
+  /** The viewer's sharing facts for the case's family, loaded once for the request. */
+  async function viewerOf(tx: Queryable, actor: Actor, c: CaseRow): Promise<Viewer> {
+    return { shared: await withholdingFor(tx, actor, c.family_id), actorId: actor.id };
+  }
+
+  /**
+   * The assessment as the viewer may see it: a member's part, the family's view and known needs
+   * the viewer's agency may not see are left out (counted in `withheld`); what is still missing is
+   * worked out from the whole record. Without a viewer (a write's own check), nothing is left out.
+   */
+  async function assessmentIn(tx: Queryable, c: CaseRow, viewer?: Viewer) {
     const [a, people, needs] = await inOrder([() => repo.assessment(tx, c.id), () => familiesRepository.members(tx, c.family_id), () => familiesRepository.needs(tx, c.family_id)]);
     const records = a ? await repo.memberAssessments(tx, a.id) : [];
     const byPerson = new Map(records.map((r) => [r.person_id, r]));
@@ -187,22 +225,30 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
         needsWishes: needsWishesAndFeelings(p.member_type), status, statusLabel: taskStatusLabels[status],
         factors: (record?.factorCodes ?? []).map((code) => ({ code, label: cinFactorCodes[code] ?? code })),
         factorList: (record?.factorCodes ?? []).map((code) => `${code} ${cinFactorCodes[code] ?? ''}`.trim()).join('; '),
-        knownNeeds: needs.filter((n) => n.person_id === p.id && n.is_current)
+        knownNeeds: needs.filter((n) => n.person_id === p.id && n.is_current
+          && (!viewer || viewer.shared.sees(needCategory(n.need_type, n.code), { agencyId: n.owner_agency_id, agencyKind: n.owner_agency_kind, recorderAgencyId: n.recorder_agency_id })))
           .map((n) => ({ code: n.code, label: needLabel(n.need_type, n.code), source: n.source_agency_name, identifiedOn: n.identified_on })),
         version: r?.version ?? 0, updatedAt: r?.updated_at ?? null, updatedBy: r?.updated_by_name ?? null,
       };
     });
     const status = !a ? 'not_started' as const : a.completed_at ? 'complete' as const : 'in_progress' as const;
     const family = { familyView: a?.family_view ?? '', wantsToChange: a?.wants_to_change ?? '' };
+    const gaps = a && !a.completed_at ? assessmentGaps(members, family) : [];
+    const hiddenMember = (m: (typeof members)[number]) => Boolean(viewer && m.record && !viewer.shared.sees('assessments', recordedBy(byPerson.get(m.id))));
+    const shownMembers = members.map((m) => (hiddenMember(m) ? { ...m, record: null, factors: [], factorList: '', withheld: true } : { ...m, withheld: false }));
+    const familyViewWithheld = Boolean(viewer && (family.familyView || family.wantsToChange) && !viewer.shared.sees('assessments', recordedBy(a)));
+    const familyShown = familyViewWithheld ? { familyView: '', wantsToChange: '' } : family;
     return {
       case: caseInfo(c), status, statusLabel: assessmentStatusLabels[status],
       assessment: a ? {
-        id: a.id, ...family, startedAt: a.started_at, startedBy: a.started_by_name, completedAt: a.completed_at, completedBy: a.completed_by_name,
+        id: a.id, ...familyShown, startedAt: a.started_at, startedBy: a.started_by_name, completedAt: a.completed_at, completedBy: a.completed_by_name,
         version: a.version,
       } : null,
       familyViewStatus: (family.familyView && family.wantsToChange ? 'completed' : family.familyView || family.wantsToChange ? 'in_progress' : 'not_started') as TaskStatus,
-      members,
-      gaps: a && !a.completed_at ? assessmentGaps(members, family) : [],
+      members: shownMembers,
+      familyViewWithheld,
+      gaps,
+      withheld: viewer ? { total: viewer.shared.total, notices: viewer.shared.notices() } : { total: 0, notices: [] },
       editRefusal: assessmentEditRefusal(c.state),
       canStart: transition(c.state, 'start_assessment').ok,
     };
@@ -210,11 +256,23 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
 
   // Plans
 
-  async function planDetails(tx: Queryable, plans: PlanRow[]) {
+  /**
+   * Plan versions with their goals and actions. With a viewer: a version whose agency the viewer's
+   * may not see shows only the actions the viewer (or their agency) owns, each with its goal; the
+   * rest is counted in the viewer's `withheld`.
+   */
+  async function planDetails(tx: Queryable, plans: PlanRow[], viewer?: Viewer) {
     const ids = plans.map((p) => p.id);
     const [goals, actions] = ids.length ? await inOrder([() => repo.goals(tx, ids), () => repo.actions(tx, ids)]) : [[], []];
-    return buildPlanDetails(plans, goals, actions, today());
+    if (!viewer) return buildPlanDetails(plans, goals, actions, today());
+    const planOwner = new Map(plans.map((p) => [p.id, recordedBy(p)]));
+    const shownActions = actions.filter((a) => ownAction(a, viewer) || viewer.shared.sees('plans', planOwner.get(a.plan_id)!));
+    const withOwnActions = new Set(shownActions.map((a) => a.goal_id));
+    const shownGoals = goals.filter((g) => withOwnActions.has(g.id) || viewer.shared.sees('plans', planOwner.get(g.plan_id)!));
+    return buildPlanDetails(plans, shownGoals, shownActions, today());
   }
+
+  const withheldOf = (viewer: Viewer) => ({ total: viewer.shared.total, notices: viewer.shared.notices() });
 
   async function owners(tx: Queryable, c: CaseRow) {
     const [people, professionals] = await inOrder([() => familiesRepository.members(tx, c.family_id), () => familiesRepository.professionals(tx, c.family_id)]);
@@ -230,16 +288,16 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     return { people: o.people.map((p) => p.id), practitioners: o.practitioners.map((p) => p.id) };
   }
 
-  async function planIn(tx: Queryable, c: CaseRow) {
+  async function planIn(tx: Queryable, c: CaseRow, viewer: Viewer) {
     const plans = await repo.plans(tx, c.id);
     const wanted = plans.filter((p) => p.status !== 'superseded');
-    const details = await planDetails(tx, wanted);
+    const details = await planDetails(tx, wanted, viewer);
     const current = details.find((p) => p.status === 'agreed') ?? null;
     const draft = details.find((p) => p.status === 'draft') ?? null;
     const context = await repo.caseContext(tx, c.id);
     return {
       case: caseInfo(c), current, draft, versionCount: plans.filter((p) => p.status !== 'draft').length,
-      owners: await owners(tx, c),
+      owners: await owners(tx, c), withheld: withheldOf(viewer),
       editRefusal: planEditRefusal(c.state),
       canStartPlan: c.state === 'planning' && !draft && !current,
       canStartReview: transition(c.state, 'review_plan').ok && !draft,
@@ -297,8 +355,10 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
 
   // Contract and safety plan
 
-  async function contractIn(tx: Queryable, c: CaseRow) {
+  /** The family contract; one the viewer's agency may not see is refused whole, with the reason. */
+  async function contractIn(tx: Queryable, c: CaseRow, viewer: Viewer) {
     const [row, professionals] = await inOrder([() => repo.contract(tx, c.id), () => familiesRepository.professionals(tx, c.family_id)]);
+    if (row) requireShared(viewer.shared, 'family contract', recordedBy(row));
     const agencies = [...new Set(professionals.filter((p) => p.user_id !== c.key_worker_id).map((p) => p.agency_name))];
     return {
       case: caseInfo(c),
@@ -316,8 +376,10 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     return safetyPlanNeeded({ programmeRequiresIt: context.programmeRequiresSafetyPlan, childStatuses: context.childStatuses, childRisksRecorded });
   }
 
-  async function safetyPlanIn(tx: Queryable, c: CaseRow) {
+  /** The safety plan; one the viewer's agency may not see is refused whole, with the reason. */
+  async function safetyPlanIn(tx: Queryable, c: CaseRow, viewer: Viewer) {
     const [row, needed, people] = await inOrder([() => repo.safetyPlan(tx, c.id), () => safetyNeeded(tx, c.id), () => familiesRepository.members(tx, c.family_id)]);
+    if (row) requireShared(viewer.shared, 'safety plan', recordedBy(row));
     const children = people.filter((p) => p.member_type !== 'adult');
     return {
       case: caseInfo(c),
@@ -331,6 +393,36 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       childNames: namesList(children.map((p) => `${p.given_name} ${p.family_name}`)) || 'the children',
       editRefusal: supportDocumentRefusal(c.state),
     };
+  }
+
+  // Writes (need to know): the writer's agency must be allowed the category by its rule, and see what it changes.
+
+  /** An assessment write: 'assessments' by the rule, and sight of the part changed (a member's, or the family's view). */
+  async function assessmentWrite(tx: Queryable, actor: Actor, c: CaseRow, part?: string) {
+    const facts = await loadShareFacts(tx, actor, c.family_id);
+    requireMayRecord(facts, 'assessments');
+    if (!part) return;
+    const a = await repo.assessment(tx, c.id);
+    if (!a) return;
+    if (part === 'family') {
+      if (a.family_view || a.wants_to_change) requireWrite(facts, 'assessments', { what: 'part of the assessment', owner: recordedBy(a) });
+      return;
+    }
+    const record = (await repo.memberAssessments(tx, a.id)).find((r) => r.person_id === part);
+    if (record) requireWrite(facts, 'assessments', { what: 'part of the assessment', owner: recordedBy(record) });
+  }
+
+  /** A plan write: 'plans' by the rule, and sight of the versions in force and in draft. */
+  async function planWrite(tx: Queryable, actor: Actor, c: CaseRow) {
+    const facts = await loadShareFacts(tx, actor, c.family_id);
+    requireMayRecord(facts, 'plans');
+    for (const p of (await repo.plans(tx, c.id)).filter((v) => v.status !== 'superseded')) requireWrite(facts, 'plans', { what: 'family plan', owner: recordedBy(p) });
+  }
+
+  /** A family contract or safety plan write: 'plans' by the rule, and sight of the one saved before. */
+  async function documentWrite(tx: Queryable, actor: Actor, what: string, row: { owner_agency_id: string | null; owner_agency_kind: AgencyKind | null } | undefined, c: CaseRow) {
+    const facts = await loadShareFacts(tx, actor, c.family_id);
+    requireWrite(facts, 'plans', row ? { what, owner: recordedBy(row) } : undefined);
   }
 
   // Summary for the case overview
@@ -358,11 +450,12 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
 
     /** The assessment and plan task list: each member's part, the family's view, and what is still missing. */
     assessment: (actor: Actor, caseId: string) =>
-      cases.withCase(actor, caseId, 'view-assessment', async (tx, c) => ({ ...(await assessmentIn(tx, c)), summary: await summaryIn(tx, c.id) })),
+      cases.withCase(actor, caseId, 'view-assessment', async (tx, c) => ({ ...(await assessmentIn(tx, c, await viewerOf(tx, actor, c))), summary: await summaryIn(tx, c.id) })),
 
     startAssessment: async (actor: Actor, caseId: string) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'start-assessment', async (tx, c) => {
+        await assessmentWrite(tx, actor, c);
         await cases.applyEvent(tx, c, 'start_assessment', actor, 'Whole-family assessment started');
         if (!(await repo.assessment(tx, c.id))) await repo.insertAssessment(tx, { id: randomUUID(), caseId: c.id, userId: actor.id, at: clock.now() });
       });
@@ -371,16 +464,17 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     /** One member's part of the assessment, with the factor codes that apply to them and needs already known. */
     memberAssessment: (actor: Actor, caseId: string, personId: string) =>
       cases.withCase(actor, caseId, 'view-member-assessment', async (tx, c) => {
-        const view = await assessmentIn(tx, c);
+        const view = await assessmentIn(tx, c, await viewerOf(tx, actor, c));
         const member = view.members.find((m) => m.id === personId);
         if (!member) throw new NotFoundError('Family member');
         const codes = factorCodesFor(member.role).map((code) => ({ code, label: cinFactorCodes[code] }));
-        return { case: view.case, member, codes, editRefusal: view.editRefusal };
+        return { case: view.case, member, codes, editRefusal: view.editRefusal, withheld: view.withheld };
       }),
 
     saveMemberAssessment: async (actor: Actor, caseId: string, personId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'record-member-assessment', async (tx, c) => {
+        await assessmentWrite(tx, actor, c, personId);
         const refusal = assessmentEditRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
         const person = await familiesRepository.person(tx, c.family_id, personId);
@@ -403,6 +497,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     saveFamilyView: async (actor: Actor, caseId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'record-family-view', async (tx, c) => {
+        await assessmentWrite(tx, actor, c, 'family');
         const refusal = assessmentEditRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
         const fields = parse(familyViewSchema, input);
@@ -416,6 +511,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     completeAssessment: async (actor: Actor, caseId: string) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'complete-assessment', async (tx, c) => {
+        await assessmentWrite(tx, actor, c);
         const allowed = transition(c.state, 'complete_assessment');
         if (!allowed.ok) throw new RuleViolation(allowed.reason);
         const view = await assessmentIn(tx, c);
@@ -426,11 +522,12 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     },
 
     /** The plan in force, any draft being written or reviewed, who can own actions, and what may be done now. */
-    plan: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'view-plan', (tx, c) => planIn(tx, c)),
+    plan: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'view-plan', async (tx, c) => planIn(tx, c, await viewerOf(tx, actor, c))),
 
     addGoal: async (actor: Actor, caseId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'add-plan-goal', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const fields = parse(goalSchema, input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         const id = randomUUID();
@@ -442,6 +539,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     updateGoal: async (actor: Actor, caseId: string, goalId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'update-plan-goal', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const fields = parse(goalSchema, input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         const goal = await goalInDraft(tx, draft, goalId);
@@ -455,6 +553,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     removeGoal: async (actor: Actor, caseId: string, goalId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'remove-plan-goal', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const { version } = parse(versionOnlySchema, input);
         const draft = await draftForChange(tx, c, actor, version);
         await repo.deleteGoal(tx, (await goalInDraft(tx, draft, goalId)).id);
@@ -464,6 +563,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     addAction: async (actor: Actor, caseId: string, goalId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'add-plan-action', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const fields = parse(actionSchemaOn(today(), null, await ownerIds(tx, c)), input);
         const draft = await draftForChange(tx, c, actor, fields.version);
         const goal = await goalInDraft(tx, draft, goalId);
@@ -477,6 +577,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     updateAction: async (actor: Actor, caseId: string, actionId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'update-plan-action', async (tx, c) => {
+        await planWrite(tx, actor, c);
         // An action's due date that has passed may stay as it is; a new one must not have passed.
         const fields = parse(actionSchemaOn(today(), (await repo.action(tx, actionId))?.due_on, await ownerIds(tx, c)), input);
         const draft = await draftForChange(tx, c, actor, fields.version);
@@ -489,6 +590,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     removeAction: async (actor: Actor, caseId: string, actionId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'remove-plan-action', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const { version } = parse(versionOnlySchema, input);
         const draft = await draftForChange(tx, c, actor, version);
         await repo.deleteAction(tx, (await actionInDraft(tx, draft, actionId)).id);
@@ -499,6 +601,8 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     setActionStatus: async (actor: Actor, caseId: string, actionId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'update-plan-action-status', async (tx, c) => {
+        const own = await repo.action(tx, actionId);
+        if (!own || !ownAction(own, { shared: await withholdingFor(tx, actor, c.family_id), actorId: actor.id })) await planWrite(tx, actor, c);
         const refusal = planEditRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
         const fields = parse(actionStatusSchema, input);
@@ -517,6 +621,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     setReviewDate: async (actor: Actor, caseId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'set-plan-review-date', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const programme = await cases.programmeOf(tx, c);
         const { latest, why } = latestReviewDate(c.opened_at, { name: programme.name, durationWeeks: programme.duration_weeks, reviewIntervalDays: programme.review_interval_days }, today());
         const fields = parse(reviewDateSchemaOn(today(), { latest, why, latestWords: formatDate(latest) }), input);
@@ -532,6 +637,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     agreePlan: async (actor: Actor, caseId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'agree-plan', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const { version } = parse(versionOnlySchema, input);
         const event = c.state === 'intervention' ? 'review_plan' as const : 'agree_plan' as const;
         const allowed = transition(c.state, event);
@@ -561,6 +667,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     startReview: async (actor: Actor, caseId: string) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'start-plan-review', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const allowed = transition(c.state, 'review_plan');
         if (!allowed.ok) throw new RuleViolation(allowed.reason);
         const plans = await repo.plans(tx, c.id);
@@ -585,6 +692,7 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     cancelReview: async (actor: Actor, caseId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'cancel-plan-review', async (tx, c) => {
+        await planWrite(tx, actor, c);
         const { version } = parse(versionOnlySchema, input);
         const draft = (await repo.plans(tx, c.id)).find((p) => p.status === 'draft');
         if (!draft || draft.number === 1) throw new RuleViolation('There is no review in progress to cancel');
@@ -597,9 +705,10 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
     planVersions: (actor: Actor, caseId: string) =>
       cases.withCase(actor, caseId, 'view-plan-history', async (tx, c) => {
         const plans = (await repo.plans(tx, c.id)).filter((p) => p.status !== 'draft');
-        const details = await planDetails(tx, plans);
+        const viewer = await viewerOf(tx, actor, c);
+        const details = await planDetails(tx, plans, viewer);
         return {
-          case: caseInfo(c),
+          case: caseInfo(c), withheld: withheldOf(viewer),
           versions: details.map((d) => ({
             id: d.id, number: d.number, status: d.status, statusLabel: d.statusLabel, agreedAt: d.agreedAt, agreedBy: d.agreedBy,
             supersededAt: d.supersededAt, reviewDate: d.reviewDate, goals: d.goals.length, actions: d.goals.reduce((n, g) => n + g.actions.length, 0),
@@ -612,24 +721,27 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       cases.withCase(actor, caseId, 'view-plan-version', async (tx, c) => {
         const plan = await repo.plan(tx, c.id, planId);
         if (!plan) throw new NotFoundError('Plan version');
-        const [detail] = await planDetails(tx, [plan]);
-        return { case: caseInfo(c), plan: detail };
+        const viewer = await viewerOf(tx, actor, c);
+        const [detail] = await planDetails(tx, [plan], viewer);
+        return { case: caseInfo(c), plan: detail, withheld: withheldOf(viewer) };
       }),
 
-    contract: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'view-family-contract', (tx, c) => contractIn(tx, c)),
+    contract: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'view-family-contract', async (tx, c) => contractIn(tx, c, await viewerOf(tx, actor, c))),
 
     /** The contract with the plan in force, for printing and giving to the family. */
     contractForPrint: (actor: Actor, caseId: string) =>
       cases.withCase(actor, caseId, 'print-family-contract', async (tx, c) => {
-        const view = await contractIn(tx, c);
+        const viewer = await viewerOf(tx, actor, c);
+        const view = await contractIn(tx, c, viewer);
         const agreed = (await repo.plans(tx, c.id)).find((p) => p.status === 'agreed');
-        const [plan] = agreed ? await planDetails(tx, [agreed]) : [null];
-        return { ...view, plan };
+        const [plan] = agreed ? await planDetails(tx, [agreed], viewer) : [null];
+        return { ...view, plan, withheld: withheldOf(viewer) };
       }),
 
     saveContract: async (actor: Actor, caseId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'save-family-contract', async (tx, c) => {
+        await documentWrite(tx, actor, 'family contract', await repo.contract(tx, c.id), c);
         const refusal = supportDocumentRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
         const fields = parse(contractSchemaOn(today()), input);
@@ -638,13 +750,14 @@ export function plansService(db: Database, cases: CasesService, { clock }: { clo
       });
     },
 
-    safetyPlan: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'view-safety-plan', (tx, c) => safetyPlanIn(tx, c)),
+    safetyPlan: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'view-safety-plan', async (tx, c) => safetyPlanIn(tx, c, await viewerOf(tx, actor, c))),
 
-    safetyPlanForPrint: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'print-safety-plan', (tx, c) => safetyPlanIn(tx, c)),
+    safetyPlanForPrint: (actor: Actor, caseId: string) => cases.withCase(actor, caseId, 'print-safety-plan', async (tx, c) => safetyPlanIn(tx, c, await viewerOf(tx, actor, c))),
 
     saveSafetyPlan: async (actor: Actor, caseId: string, input: unknown) => {
       await mustWrite(actor);
       return cases.withCase(actor, caseId, 'save-safety-plan', async (tx, c) => {
+        await documentWrite(tx, actor, 'safety plan', await repo.safetyPlan(tx, c.id), c);
         const refusal = supportDocumentRefusal(c.state);
         if (refusal) throw new RuleViolation(refusal);
         const fields = parse(safetyPlanSchema, input);

@@ -166,14 +166,23 @@ export function referralsService(db: Database, families: FamiliesService, { cloc
       // The family's past cases are for those who may open the family.
       const mayOpenFamily = referral.family_id ? (await familyDecision(db, actor, 'family.read', referral.family_id)).allowed : false;
       const recentClosure = mayOpenFamily ? await repo.recentClosure(db, referral.family_id!, referral.received_at) : undefined;
+      // Need to know: the level's reasons name the family's needs; when some are not for this viewer, the level shows without them.
+      const familyNeeds = referral.family_id ? await families.currentNeedsForLevelSeenBy(actor, referral.family_id, mayOpenFamily) : null;
+      const computed = familyNeeds
+        ? levelOfNeed([...needsFromCodes(referral.need_codes), ...familyNeeds.needs], await families.levelOfNeedRules(db))
+        : await level(referral);
+      const withholding = Boolean(familyNeeds?.hidden);
+      const withheldReason = 'Worked out from the referral and every current need on the family’s record. Some of those needs are not shared with you, so the reasons are not shown here.';
+      const shown = mayOpenFamily || !referral.family_id ? referral : { ...referral, family_reference: null, family_name: null };
       return {
-        referral: mayOpenFamily || !referral.family_id ? referral : { ...referral, family_reference: null, family_name: null },
+        referral: withholding && shown.level_rule ? { ...shown, level_rule: withheldReason } : shown,
+        withheld: { total: familyNeeds?.hidden ?? 0, notices: familyNeeds?.notices ?? [] },
         mayScreen,
         needs: referral.need_codes.map((code) => ({ code, label: cinFactorCodes[code] ?? code })),
         possibleFamilies: possible.openable,
         knownFamilies: possible.known,
         joinRequests: await repo.joinRequestsForReferral(db, id),
-        levelOfNeed: await level(referral),
+        levelOfNeed: withholding ? { ...computed, reason: withheldReason, vulnerabilities: [] } : computed,
         recentClosure: recentClosure ?? null,
         programmes: await casesRepository.programmes(db),
       };
