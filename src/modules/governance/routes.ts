@@ -8,13 +8,16 @@ import { errorList, redirectWithErrors, takeFormState } from '../../web/forms.ts
 import { governanceApiPaths as api, governancePaths as paths } from '../../web/governance-urls.ts';
 import { urls } from '../../web/urls.ts';
 import { ukDateTime } from '../admin/present.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 import { subjectAccessJson, subjectAccessPdf } from './subject-access.ts';
 
-const caseworkers = { config: { access: ['practitioner', 'manager'] as const } };
-const reviewers = { config: { access: ['dpo', 'manager'] as const } };
-const dpo = { config: { access: ['dpo'] as const } };
-const holders = { config: { access: ['dpo', 'administrator'] as const } };
-const administrators = { config: { access: ['administrator'] as const } };
+// Each route declares the roles the one policy gives its feature, so the route table and the use cases agree.
+const caseworkers = { config: { access: rolesWith('break-glass.ask') } };
+const reviewers = { config: { access: rolesWith('break-glass.review') } };
+const dpo = { config: { access: rolesWith('data-protection') } };
+const holders = { config: { access: rolesWith('legal-holds.manage') } };
+const retentionReaders = { config: { access: rolesWith('retention.read') } };
+const administrators = { config: { access: rolesWith('retention.manage') } };
 
 type GrantId = { Params: { grantId: string } };
 
@@ -152,7 +155,7 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
       return `${urls.adminRetention()}?saved=yes`;
     }));
 
-  app.get(paths.retentionDue, holders, async (request, reply) => {
+  app.get(paths.retentionDue, retentionReaders, async (request, reply) => {
     const plan = await governance.retentionPlan(request.actor!);
     return reply.view('governance/views/retention-due.njk', {
       pageTitle: 'Records due to go', days: retentionReportDays, today: formatDate(plan.today),
@@ -160,7 +163,7 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
     });
   });
 
-  app.get(paths.retentionDueCsv, holders, async (request, reply) => {
+  app.get(paths.retentionDueCsv, retentionReaders, async (request, reply) => {
     const plan = await governance.retentionPlan(request.actor!);
     const csv = toCsv(['Record type', 'Reference', 'Due on', 'What happens', 'Legal hold'],
       plan.coming.map((i) => [retentionLabels[i.recordType].label, i.reference, i.dueOn, retentionLabels[i.recordType].then, i.held ? 'yes: kept' : 'no']));
@@ -182,7 +185,7 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
   });
   app.get(api.retentionRules, administrators, async (request) => ({ rules: await governance.retentionRules(request.actor!) }));
   app.put(api.retentionRules, administrators, async (request) => ({ rules: await governance.setRetentionRules(request.actor!, request.body) }));
-  app.get(api.retentionDue, holders, async (request) => {
+  app.get(api.retentionDue, retentionReaders, async (request) => {
     const plan = await governance.retentionPlan(request.actor!);
     return { today: plan.today, days: retentionReportDays, items: plan.coming };
   });
