@@ -35,7 +35,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const costs = costsService(db, { clock });
   const outcomes = outcomesService(db, cases, { clock });
   const access = accessService(db, { sessionHours: config.sessionHours });
-  const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) });
+  const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }, { clock });
   const identification = identificationService(db, {
     clock, engine: { link, explain },
     costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
