@@ -57,7 +57,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
     admin,
     // Single sign-on through OpenID Connect issuers; approving a waiting person adds a user through the admin area.
     sso: ssoService(db, config.sso ?? { issuers: [], localPasswordsOff: false, baseUrl: 'http://localhost:3000' }, {
-      access, addUser: (tx, actor, body) => admin.addSsoUser(tx, actor, body),
+      access, clock, addUser: (tx, actor, body) => admin.addSsoUser(tx, actor, body),
       invitation: (tx, token) => admin.invitationInTransaction(tx, token), useInvitation: (tx, token, userId, ip, issuerId) => admin.useInvitationForSso(tx, token, userId, ip, issuerId),
     }),
     families,

@@ -15,9 +15,9 @@ import {
 } from '../../domain/governance/retention.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { familyDecision, inTransaction, loadFacts, refusal } from '../access/policy.ts';
-import { reauthenticate } from '../access/reauthenticate.ts';
+import { ReauthenticationAtIssuerNeeded, reauthenticate, type ReauthenticationProof } from '../access/reauthenticate.ts';
 import { governanceRepository as repo, type GrantRow } from './repository.ts';
-import { breakGlassSchema, legalHoldSchema, liftHoldSchema, retentionRulesSchema, reviewSchema, subjectAccessSearchSchema } from './schemas.ts';
+import { breakGlassSchema, breakGlassThroughIssuerSchema, legalHoldSchema, liftHoldSchema, retentionRulesSchema, reviewSchema, subjectAccessSearchSchema } from './schemas.ts';
 import { buildSubjectAccess, type SubjectAccessExport } from './subject-access.ts';
 import type { z } from 'zod';
 
@@ -49,10 +49,13 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
     /**
      * Emergency read-only access: the family by its reference, a reason, and the person's password
      * again. A wrong password is refused (and audited); the grant lasts `hours` by the app's clock.
+     * A session signed in through an issuer gives `issuer` instead (read from the session before
+     * this transaction): it must have signed in there again within 10 minutes, or
+     * ReauthenticationAtIssuerNeeded sends the person there first. It is never asked for a password.
      */
-    async requestBreakGlass(actor: Actor, input: unknown): Promise<{ familyId: string; expiresAt: Date }> {
+    async requestBreakGlass(actor: Actor, input: unknown, issuer?: Extract<ReauthenticationProof, { method: 'issuer' }>): Promise<{ familyId: string; expiresAt: Date }> {
       requireRole(actor, 'break-glass.ask', 'Only practitioners and managers can ask for emergency access');
-      const fields = parse(breakGlassSchema, input);
+      const fields = issuer ? { ...parse(breakGlassThroughIssuerSchema, input), password: '' } : parse(breakGlassSchema, input);
       return inTransaction(db, async (tx) => {
         const family = await repo.familyByReference(tx, fields.familyReference);
         if (!family || family.anonymised_at) throw new ValidationError({ familyReference: `No family has the reference ${fields.familyReference}` });
@@ -60,7 +63,8 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
         if (!may.allowed) {
           throw new ValidationError({ familyReference: may.reason === 'already' ? 'You already work with this family: open it from My families' : 'Your role cannot ask for emergency access' });
         }
-        const proof = await reauthenticate(tx, actor, { method: 'password', password: fields.password });
+        const proof = await reauthenticate(tx, actor, issuer ?? { method: 'password', password: fields.password });
+        if (!proof.ok && proof.atIssuer) throw new ReauthenticationAtIssuerNeeded(issuer!.issuerId);
         if (!proof.ok) {
           await audit(tx, actor, { action: 'break-glass', recordType: 'family', recordId: family.id, familyId: family.id, outcome: 'denied', detail: { reason: fields.reason, refused: 'reauthentication' } });
           throw refusal(new ValidationError({ password: proof.message }));
@@ -70,7 +74,10 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
         const id = randomUUID();
         await repo.insertGrant(tx, { id, familyId: family.id, userId: actor.id, reason: fields.reason, method: proof.method, grantedAt: now, expiresAt });
         const told = await repo.insertNotices(tx, id, family.id, actor.id);
-        await audit(tx, actor, { action: 'break-glass', recordType: 'break_glass_grant', recordId: id, familyId: family.id, basis: 'break glass', detail: { reason: fields.reason, hours, told } });
+        await audit(tx, actor, {
+          action: 'break-glass', recordType: 'break_glass_grant', recordId: id, familyId: family.id, basis: 'break glass',
+          detail: { reason: fields.reason, hours, told, confirmedBy: proof.method, ...(issuer ? { issuer: issuer.issuerId } : {}) },
+        });
         return { familyId: family.id, expiresAt };
       });
     },
