@@ -37,7 +37,10 @@ describe.each(engines)('re-authentication at the issuer on %s', (engine) => {
     'SELECT outcome, user_id, record_id, detail FROM audit_event WHERE action = $1 ORDER BY id', [action]);
   const sessionOf = async (userId: string) => (await t.db.query<{ id_hash: string }>('SELECT id_hash FROM session WHERE user_id = $1 ORDER BY created_at DESC', [userId]))[0].id_hash;
   /** As if the person signed in at their issuer an hour ago. */
-  const age = (userId: string) => t.db.query("UPDATE session SET authenticated_at = coalesce(authenticated_at, created_at) - interval '1 hour' WHERE user_id = $1", [userId]);
+  const age = async (userId: string) => {
+    const aged = await t.db.query("UPDATE session SET authenticated_at = authenticated_at - interval '1 hour' WHERE user_id = $1 AND authenticated_at IS NOT NULL RETURNING id_hash", [userId]);
+    expect(aged).toHaveLength(1);
+  };
   /** Someone known to Lantern and signed in through the test issuer (linked by their verified email). */
   const signedIn = async (role: 'practitioner' | 'dpo' = 'practitioner', on: LanternApp = app) => {
     const user = await makeUser(t.db, { role, agencyId: p.agencies.childrens_social_care, teamId: role === 'dpo' ? null : p.otherTeamId });

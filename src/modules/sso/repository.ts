@@ -96,10 +96,12 @@ export const ssoRepository = {
       'UPDATE session SET authenticated_at = $3, second_factor_done = (second_factor_done OR $2) WHERE id_hash = $1', [idHash, secondFactor, authenticatedAt]);
   },
 
-  /** Whether the session proved who it is after `since` (and has not expired by `now`): both the clock's real instants. */
-  async authenticatedSince(q: Queryable, idHash: string, since: Date, now: Date): Promise<boolean> {
-    const [row] = await q.query<{ recent: boolean }>(
-      'SELECT coalesce(authenticated_at > $2, false) AS recent FROM session WHERE id_hash = $1 AND expires_at > $3', [idHash, since, now]);
+  /**
+   * Whether the session proved who it is at its issuer after `since` (the clock's real instant, as
+   * auth_time is). Its expiry is the session loader's (src/modules/access/repository.ts), not asked here.
+   */
+  async authenticatedSince(q: Queryable, idHash: string, since: Date): Promise<boolean> {
+    const [row] = await q.query<{ recent: boolean }>('SELECT coalesce(authenticated_at > $2, false) AS recent FROM session WHERE id_hash = $1', [idHash, since]);
     return row?.recent ?? false;
   },
 

@@ -370,8 +370,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
      * before opening the act's transaction (PGlite has one connection).
      */
     authenticatedWithin(idHash: string, minutes = reauthMinutes) {
-      const now = real();
-      return repo.authenticatedSince(db, idHash, new Date(now.getTime() - minutes * 60_000), now);
+      return repo.authenticatedSince(db, idHash, new Date(real().getTime() - minutes * 60_000));
     },
 
     /** The issuer a session signed in through, with its label (for "sign in again with your …"), or undefined for a password session. */
