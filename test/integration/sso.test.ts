@@ -183,6 +183,22 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
     expect(stray.body).toContain('This sign-in was not started in this browser, or it has expired.');
   });
 
+  it('refuses an ID token whose nonce is not the one this sign-in sent', async () => {
+    const user = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    const login = account({ email: user.email });
+    const browser = new TwoSiteBrowser(app, provider);
+    const atProvider = await browser.open('/sso/sign-in?issuer=test-idp', { stopAtProvider: true });
+    const state = atProvider.url!.searchParams.get('state');
+    // The sign-in kept in the browser's session now expects another nonce than the one the provider will sign.
+    const changed = await t.db.query(`UPDATE session SET data = jsonb_set(data, '{ssoFlow,nonce}', '"another-nonce-value-0123456789"') WHERE data->'ssoFlow'->>'state' = $1 RETURNING id_hash`, [state]);
+    expect(changed).toHaveLength(1);
+    const refused = await browser.open(atProvider.url!.href, { login });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('Lantern could not check your sign-in. Go back to the sign-in page and try again.');
+    expect(String((await audit('sso-sign-in')).at(-1)!.detail.reason)).toMatch(/nonce/i);
+    expect(await identities(user.id)).toEqual([]);
+  });
+
   it('keeps an unknown person waiting for a role until an administrator gives them one', async () => {
     const login = account({ name: 'Jamie Newcomer', email: 'jamie.newcomer@council.example' });
     const browser = new TwoSiteBrowser(app, provider);
