@@ -20,7 +20,7 @@ const dpo = { config: { access: rolesWith('data-protection') } };
 const dpoExport = { config: { access: rolesWith('data-protection'), reauthenticate: true } };
 const holders = { config: { access: rolesWith('legal-holds.manage') } };
 const retentionReaders = { config: { access: rolesWith('retention.read') } };
-const administrators = { config: { access: rolesWith('retention.manage') } };
+const retentionManagers = { config: { access: rolesWith('retention.manage') } };
 
 type GrantId = { Params: { grantId: string } };
 
@@ -163,10 +163,10 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
     ...r, ...retentionLabels[r.record_type], updated: r.updated_at ? `${ukDateTime(r.updated_at)} by ${r.updated_by_name ?? 'the command line'}` : 'Not changed since installation (proposed default)',
   }));
 
-  app.get(paths.adminRetention, administrators, async (request, reply) =>
+  app.get(paths.adminRetention, retentionManagers, async (request, reply) =>
     formPage(services, request, reply, 'governance/views/retention-rules.njk', { pageTitle: 'Retention periods', rules: await ruleRows(request), saved: (request.query as Record<string, string>).saved }));
 
-  app.post(paths.adminRetention, administrators, async (request, reply) =>
+  app.post(paths.adminRetention, retentionManagers, async (request, reply) =>
     submit(services, request, reply, urls.adminRetention(), async (body) => {
       const input = Object.fromEntries(retentionRecordTypes.filter((t) => body[`${t}-months`] !== undefined)
         .map((t) => [t, { months: String(body[`${t}-months`] ?? '').trim().replace(/,/g, '') || undefined, version: Number(body[`${t}-version`]) }]));
@@ -208,8 +208,8 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
     await governance.liftHold(request.actor!, request.params.legalHoldId, request.body);
     return { lifted: true };
   });
-  app.get(api.retentionRules, administrators, async (request) => ({ rules: await governance.retentionRules(request.actor!) }));
-  app.put(api.retentionRules, administrators, async (request) => ({ rules: await governance.setRetentionRules(request.actor!, request.body) }));
+  app.get(api.retentionRules, retentionManagers, async (request) => ({ rules: await governance.retentionRules(request.actor!) }));
+  app.put(api.retentionRules, retentionManagers, async (request) => ({ rules: await governance.setRetentionRules(request.actor!, request.body) }));
   app.get(api.retentionDue, retentionReaders, async (request) => {
     const plan = await governance.retentionPlan(request.actor!);
     return { today: plan.today, days: retentionReportDays, items: plan.coming };
