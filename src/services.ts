@@ -35,7 +35,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const costs = costsService(db, { clock });
   const outcomes = outcomesService(db, cases, { clock });
   const access = accessService(db, { sessionHours: config.sessionHours });
-  const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) });
+  const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }, { clock });
   const identification = identificationService(db, {
     clock, engine: { link, explain },
     costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
@@ -57,7 +57,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
     admin,
     // Single sign-on through OpenID Connect issuers; approving a waiting person adds a user through the admin area.
     sso: ssoService(db, config.sso ?? { issuers: [], localPasswordsOff: false, baseUrl: 'http://localhost:3000' }, {
-      access, addUser: (tx, actor, body) => admin.addSsoUser(tx, actor, body),
+      access, clock, addUser: (tx, actor, body) => admin.addSsoUser(tx, actor, body),
       invitation: (tx, token) => admin.invitationInTransaction(tx, token), useInvitation: (tx, token, userId, ip, issuerId) => admin.useInvitationForSso(tx, token, userId, ip, issuerId),
     }),
     families,

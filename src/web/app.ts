@@ -57,6 +57,8 @@ export interface RouteRecord {
   method: string | string[];
   url: string;
   access: RouteAccess | undefined;
+  /** A personal-data download that a single sign-on session signs in again at its issuer for. */
+  reauthenticate: boolean;
 }
 
 /** Builds the web app from the services. Cross-cutting concerns are registered here, in this order. */
@@ -79,7 +81,8 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
       route.config = { ...(route.config ?? {}), access: 'public' } as typeof route.config;
       return;
     }
-    routeTable.push({ method: route.method, url: route.url, access: (route.config as { access?: RouteAccess } | undefined)?.access });
+    const config = route.config as { access?: RouteAccess; reauthenticate?: boolean } | undefined;
+    routeTable.push({ method: route.method, url: route.url, access: config?.access, reauthenticate: config?.reauthenticate ?? false });
   });
 
   await app.register(fastifyStatic, {

@@ -17,6 +17,12 @@ declare module 'fastify' {
     readOnlyPost?: boolean;
     /** Opens while a signed-in session still owes its second factor (the code and set-up pages, sign out). */
     beforeSecondFactor?: boolean;
+    /**
+     * A personal-data export (GET): a session signed in through single sign-on must have signed in
+     * again at its issuer within the last 10 minutes, or it is sent there (`/sso/reauth`) and back.
+     * A password session has passed its second factor; API tokens are not affected.
+     */
+    reauthenticate?: boolean;
   }
   interface FastifyRequest {
     cspNonce: string;

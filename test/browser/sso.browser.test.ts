@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LanternPage, SignInPage, startLantern, type Lantern } from '../support/browser.ts';
 import { AdminListPage, AdminPage } from '../support/admin-pages.ts';
-import { makeUser } from '../support/factories.ts';
+import { aFamily, aMember, makeUser } from '../support/factories.ts';
+import { EmergencyAccessPage } from '../support/governance-pages.ts';
 import { startTestProvider, type TestProvider } from '../support/oidc-provider.ts';
 import { TestProviderLogin } from '../support/sso-pages.ts';
 
@@ -99,6 +100,38 @@ describe('single sign-on in the browser', () => {
       await back.choose('Can people sign in with a Lantern password?', 'Yes, a password or single sign-on');
       await back.press('Save sign-in settings');
       await new LanternPage(back.page).arrive('How people sign in');
+    }
+  }, 240_000);
+
+  it('with passwords off, break glass sends the person back to the issuer and brings them back to their answers, never asking for a password', async () => {
+    const saved = await switchPasswordsOffAs(lantern, 'Di Admin');
+    try {
+      const { agencies, teamId, otherTeamId } = lantern.partnership;
+      const lead = await makeUser(lantern.db, { agencyId: agencies.childrens_social_care, teamId });
+      const olu = await makeUser(lantern.db, { agencyId: agencies.childrens_social_care, teamId: otherTeamId, name: 'Olu Night' });
+      const { reference } = await lantern.services.families.createFamily(lead, { family: aFamily({ familyName: 'Walsh' }), members: [aMember()] });
+      provider.accounts.set('olu', { email: olu.email, email_verified: true, name: 'Olu Night' });
+      const page = await lantern.newPage();
+      await (await TestProviderLogin.from(await SignInPage.open(page), 'Testshire Council account')).signInToMyFamilies('olu');
+      // As if Olu signed in at the issuer an hour ago.
+      await lantern.db.query("UPDATE session SET authenticated_at = authenticated_at - interval '1 hour' WHERE user_id = $1", [olu.id]);
+
+      const ask = await EmergencyAccessPage.open(page);
+      expect(await page.getByLabel('Your password', { exact: true }).count()).toBe(0);
+      const reason = 'Police called out of hours about the children';
+      await (await ask.askThroughIssuer(reference, reason)).continueAs('olu');
+      const back = await new EmergencyAccessPage(page).arrive('Ask for emergency access');
+      expect(await page.locator('#confirmed').innerText()).toContain('You have signed in again with your Testshire Council account.');
+      expect(await back.valueOf('Why do you need access now?')).toBe(reason);
+      await back.press('Get emergency access');
+      const family = await new LanternPage(page).arrive('Walsh family');
+      expect(await family.page.locator('.govuk-notification-banner').first().innerText()).toContain('You have emergency read-only access until');
+    } finally {
+      await saved.page.goto('/admin/sign-in-settings');
+      const on = await new LanternPage(saved.page).arrive('How people sign in');
+      await on.choose('Can people sign in with a Lantern password?', 'Yes, a password or single sign-on');
+      await on.press('Save sign-in settings');
+      await new LanternPage(on.page).arrive('How people sign in');
     }
   }, 240_000);
 

@@ -139,6 +139,17 @@ describe.each(engines)('administration on %s', (engine) => {
     });
   });
 
+  it('ends an invitation link after 7 days by the app clock’s real time, not the database’s', async () => {
+    const agency = (await s.admin.agencies(admin())).find((a) => a.name === 'Northvale Council')!;
+    const { invitation } = await s.admin.inviteUser(admin(), { displayName: 'Kit Later', email: 'kit@northvale.example', role: 'practitioner', agencyId: agency.id });
+    const base = testClock();
+    const later = (days: number) => buildServices(t.db, { sessionHours: 8, clock: { ...base, real: () => new Date(base.real().getTime() + days * 86_400_000) } });
+    expect(await later(6.9).admin.invitation(invitation)).toMatchObject({ display_name: 'Kit Later' });
+    expect(await later(7.1).admin.invitation(invitation)).toBeUndefined();
+    await expect(later(7.1).admin.acceptInvitation(invitation, { password: 'a long password', confirmPassword: 'a long password' }, '127.0.0.1')).rejects.toThrow('Invitation was not found');
+    expect(await s.admin.invitation(invitation)).toMatchObject({ display_name: 'Kit Later' });
+  });
+
   it('lets only administrators administer', async () => {
     const agency = (await s.admin.agencies(admin())).find((a) => a.name === 'Northvale Council')!;
     const practitioner = await makeUser(t.db, { agencyId: agency.id });

@@ -59,6 +59,32 @@ describe('the route table', () => {
     expect(adminRoutes.filter((r) => JSON.stringify(r.access) !== '["administrator"]')).toEqual([]);
   });
 
+  it('has every browser download of personal data send a single sign-on session back to its issuer first', () => {
+    const downloads = app.routeTable.filter((r) => r.method === 'GET' && !r.url.startsWith('/api/') && /\.(csv|json|pdf)$/.test(r.url));
+    const reauthenticated = downloads.filter((r) => r.reauthenticate).map((r) => r.url).sort();
+    expect(reauthenticated).toEqual([
+      '/audit/events.csv',
+      '/data-protection/subject-access/people/:personId/export.json',
+      '/data-protection/subject-access/people/:personId/export.pdf',
+      '/identification/households.csv',
+      '/supporting-families/claims.csv',
+    ]);
+    // Each other download, and why it does not need it: figures, made-up samples, references only, or a family's own letter.
+    const without: Record<string, string> = {
+      '/cases/:caseId/letters/:letterId/letter.pdf': 'a letter to the family, printed as part of the casework itself',
+      '/cost-benefit/:analysisId/analysis.csv': 'cost figures', '/cost-benefit/:analysisId/analysis.pdf': 'cost figures',
+      '/costs/unit-costs.csv': 'unit costs',
+      '/data-protection/retention/due.csv': 'record types and references, no names',
+      '/identification/sample-extract.csv': 'made-up rows showing an extract format',
+      '/needs-analysis/age-bands.csv': 'counts', '/needs-analysis/areas.csv': 'counts', '/needs-analysis/audits/:auditId/results.csv': 'counts of case files',
+      '/needs-analysis/districts.csv': 'counts', '/needs-analysis/estimates.csv': 'counts', '/needs-analysis/overlap/combinations.csv': 'counts',
+      '/needs-analysis/overlap/numbers.csv': 'counts', '/needs-analysis/populations/:populationSetId/population.csv': 'population counts', '/needs-analysis/report.pdf': 'counts',
+      '/openreferral/openapi.json': 'the public directory’s API description',
+      '/outcomes-report/figures.csv': 'aggregates', '/outcomes-report/report.pdf': 'aggregates', '/outcomes-report/transitions.csv': 'counts',
+    };
+    expect(downloads.filter((r) => !r.reauthenticate).map((r) => r.url).sort()).toEqual(Object.keys(without).sort());
+  });
+
   it('names every route parameter as an id', () => {
     const params = app.routeTable.flatMap((r) => [...r.url.matchAll(/:(\w+)/g)].map((m) => m[1]));
     expect(params.length).toBeGreaterThan(0);

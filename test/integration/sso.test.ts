@@ -8,77 +8,9 @@ import { makePartnership, makeUser, testPassword } from '../support/factories.ts
 import { PageClient, rememberDatabase } from '../support/http.ts';
 import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { startTestProvider, type TestAccount, type TestProvider } from '../support/oidc-provider.ts';
+import { lantern, TwoSiteBrowser } from '../support/two-site-browser.ts';
 
-/** Lantern is reached through app.inject at this address; the provider is real, on a local port. */
-const lantern = 'http://lantern.test';
 const tenant = '0b9e2c1a-5a4e-4c8e-9f00-2b7d6c3a1e55';
-
-const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status);
-
-/**
- * A browser for two sites: Lantern (through PageClient, which keeps Lantern's cookie) and the
- * provider (real HTTP with its own cookie jar). Follows redirects; on the provider's login page
- * it signs in as `login`.
- */
-class TwoSiteBrowser {
-  readonly lantern: PageClient;
-  private readonly jar = new Map<string, string>();
-  constructor(app: LanternApp, private readonly provider: TestProvider) {
-    this.lantern = new PageClient(app);
-  }
-
-  private cookieHeader() {
-    return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-
-  private keep(response: Response) {
-    for (const set of response.headers.getSetCookie()) {
-      const [pair] = set.split(';');
-      const eq = pair.indexOf('=');
-      this.jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1));
-    }
-  }
-
-  /** Opens a URL and follows redirects across both sites; returns where it stopped. */
-  async open(start: string, options: { login?: string; stopAtProvider?: boolean; rewrite?: (url: URL) => URL } = {}) {
-    let url = new URL(start, lantern);
-    for (let hop = 0; hop < 25; hop += 1) {
-      if (url.origin === lantern) {
-        const r = await this.lantern.get(url.pathname + url.search);
-        if (isRedirect(r.statusCode)) { url = new URL(String(r.headers.location), url); continue; }
-        return { status: r.statusCode, body: r.body, path: url.pathname };
-      }
-      if (options.stopAtProvider) return { status: 0, body: '', path: url.pathname, url };
-      const r = await fetch(url, { redirect: 'manual', headers: { cookie: this.cookieHeader() } });
-      this.keep(r);
-      if (isRedirect(r.status)) {
-        url = new URL(r.headers.get('location')!, url);
-        if (url.origin === lantern && options.rewrite) url = options.rewrite(url);
-        continue;
-      }
-      const body = await r.text();
-      // The provider's login form, or its self-submitting forms (ending its session when someone else signs in).
-      const login = /action="(\/interaction\/[^"]+\/login)"/.exec(body);
-      const auto = body.includes('document.forms[0].submit()') ? /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(body) : null;
-      const form = login && options.login !== undefined ? { action: login[1], fields: new URLSearchParams({ login: options.login }) }
-        : auto ? { action: auto[1], fields: new URLSearchParams([...auto[2].matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]] as [string, string])) }
-        : null;
-      if (!form) return { status: r.status, body, path: url.pathname };
-      const posted = await fetch(new URL(form.action, url), {
-        method: 'POST', redirect: 'manual', body: form.fields, headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      this.keep(posted);
-      if (!isRedirect(posted.status)) return { status: posted.status, body: await posted.text(), path: url.pathname };
-      url = new URL(posted.headers.get('location')!, url);
-    }
-    throw new Error('too many redirects');
-  }
-
-  /** Signs in to Lantern through the issuer's button, as `login` at the provider. */
-  signIn(issuerId: string, login: string, options: { rewrite?: (url: URL) => URL } = {}) {
-    return this.open(`/sso/sign-in?issuer=${issuerId}`, { login, ...options });
-  }
-}
 
 describe.each(engines)('single sign-on through a real OpenID provider on %s', (engine) => {
   let t: TestDatabase;
@@ -249,6 +181,22 @@ describe.each(engines)('single sign-on through a real OpenID provider on %s', (e
     const stray = await new PageClient(app).get('/sso/callback?code=abc&state=def');
     expect(stray.statusCode).toBe(403);
     expect(stray.body).toContain('This sign-in was not started in this browser, or it has expired.');
+  });
+
+  it('refuses an ID token whose nonce is not the one this sign-in sent', async () => {
+    const user = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
+    const login = account({ email: user.email });
+    const browser = new TwoSiteBrowser(app, provider);
+    const atProvider = await browser.open('/sso/sign-in?issuer=test-idp', { stopAtProvider: true });
+    const state = atProvider.url!.searchParams.get('state');
+    // The sign-in kept in the browser's session now expects another nonce than the one the provider will sign.
+    const changed = await t.db.query(`UPDATE session SET data = jsonb_set(data, '{ssoFlow,nonce}', '"another-nonce-value-0123456789"') WHERE data->'ssoFlow'->>'state' = $1 RETURNING id_hash`, [state]);
+    expect(changed).toHaveLength(1);
+    const refused = await browser.open(atProvider.url!.href, { login });
+    expect(refused.status).toBe(403);
+    expect(refused.body).toContain('Lantern could not check your sign-in. Go back to the sign-in page and try again.');
+    expect(String((await audit('sso-sign-in')).at(-1)!.detail.reason)).toMatch(/nonce/i);
+    expect(await identities(user.id)).toEqual([]);
   });
 
   it('keeps an unknown person waiting for a role until an administrator gives them one', async () => {

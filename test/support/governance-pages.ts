@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { LanternPage } from './browser.ts';
+import { TestProviderLogin } from './sso-pages.ts';
 
 /** Ask for emergency access (break glass): the family reference, why, and the password again. */
 export class EmergencyAccessPage extends LanternPage {
@@ -18,6 +19,15 @@ export class EmergencyAccessPage extends LanternPage {
   async askExpectingError(reference: string, reason: string, password: string): Promise<EmergencyAccessPage> {
     await this.submit(reference, reason, password);
     return new EmergencyAccessPage(this.page).arrive('Ask for emergency access');
+  }
+
+  /** From a session signed in through single sign-on (no password box): asks, and arrives at the issuer's login page to sign in again. */
+  async askThroughIssuer(reference: string, reason: string): Promise<TestProviderLogin> {
+    await this.fill('Family reference', reference);
+    await this.fill('Why do you need access now?', reason);
+    await this.press('Get emergency access');
+    await this.page.locator('h1', { hasText: 'Sign in to the test provider' }).waitFor();
+    return new TestProviderLogin(this.page);
   }
 
   /** Asks, and arrives on the family's page (its h1 is the family's name). */

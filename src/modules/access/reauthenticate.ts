@@ -1,17 +1,32 @@
 /**
  * Re-authentication: the acting person proves again, now, that they are who their session says,
- * before something sensitive (break glass). One small interface so that single sign-on can plug in
- * "go back to the issuer" beside the password: a method answers whether the proof it was given holds.
+ * before something sensitive (break glass). One small interface with a method per kind of proof:
+ * the password, or a fresh sign-in at the issuer a single sign-on session came through (such a
+ * session is never asked for a password).
  */
 import argon2 from 'argon2';
 import type { Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { accessRepository } from './repository.ts';
 
-/** What the person sent to prove it is them: their password (an SSO issuer's fresh assertion can be added as another kind). */
-export type ReauthenticationProof = { method: 'password'; password: string };
+/**
+ * What proves it is them: their password, or, for a session signed in through an issuer, whether
+ * it signed in there again within the last 10 minutes (`fresh`, read from the session before the
+ * act's transaction: PGlite has one connection).
+ */
+export type ReauthenticationProof =
+  | { method: 'password'; password: string }
+  | { method: 'issuer'; issuerId: string; fresh: boolean };
 
-export type ReauthenticationResult = { ok: true; method: string } | { ok: false; message: string };
+/** atIssuer: the person must be sent to their issuer to sign in again, then come back to the act. */
+export type ReauthenticationResult = { ok: true; method: string } | { ok: false; message: string; atIssuer?: true };
+
+/** Thrown by a use case whose single sign-on session must sign in again at its issuer first; the page sends the person there. */
+export class ReauthenticationAtIssuerNeeded extends Error {
+  constructor(readonly issuerId: string) {
+    super('Sign in again with your organisation’s account to confirm it is you');
+  }
+}
 
 export type Reauthenticator = (q: Queryable, actor: Actor, proof: ReauthenticationProof) => Promise<ReauthenticationResult>;
 
@@ -19,6 +34,7 @@ export const wrongPasswordMessage = 'Enter your password correctly to confirm it
 
 /** The password method: a wrong password is refused, and counts as a failed sign-in for the sign-in limits. */
 export const passwordReauthenticator: Reauthenticator = async (q, actor, proof) => {
+  if (proof.method !== 'password') return { ok: false, message: wrongPasswordMessage };
   if (!proof.password) return { ok: false, message: 'Enter your password to confirm it is you' };
   const user = await accessRepository.userById(q, actor.id);
   const verified = Boolean(user?.active) && (await argon2.verify(user!.password_hash, proof.password).catch(() => false));
@@ -29,8 +45,14 @@ export const passwordReauthenticator: Reauthenticator = async (q, actor, proof) 
   return { ok: true, method: 'password' };
 };
 
+/** The issuer method: the session signed in at its issuer within the last 10 minutes, or it must go back there. */
+export const issuerReauthenticator: Reauthenticator = async (_q, _actor, proof) => {
+  if (proof.method === 'issuer' && proof.fresh) return { ok: true, method: 'single sign-on' };
+  return { ok: false, message: 'Sign in again with your organisation’s account to confirm it is you', atIssuer: true };
+};
+
 /** The one entry point services call; the method is chosen by the proof's kind. */
 export function reauthenticate(q: Queryable, actor: Actor, proof: ReauthenticationProof): Promise<ReauthenticationResult> {
-  const methods: Record<ReauthenticationProof['method'], Reauthenticator> = { password: passwordReauthenticator };
+  const methods: Record<ReauthenticationProof['method'], Reauthenticator> = { password: passwordReauthenticator, issuer: issuerReauthenticator };
   return methods[proof.method](q, actor, proof);
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../domain/errors.ts';
 import { groupedSecret } from '../../domain/access/totp.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 import type { Services } from '../../services.ts';
 import { errorList, redirectWithErrors, setSessionValue, takeFormState, text } from '../../web/forms.ts';
 import { paths, safeReturnPath, urls } from '../../web/urls.ts';
@@ -86,7 +87,7 @@ export async function secondFactorRoutes(app: FastifyInstance, { services }: { s
     });
   });
 
-  app.post(paths.adminUserResetSecondFactor, { config: { access: ['administrator'] } }, async (request, reply) => {
+  app.post(paths.adminUserResetSecondFactor, { config: { access: rolesWith('admin.manage') } }, async (request, reply) => {
     const userId = (request.params as Record<string, string>).userId;
     const had = await sf.reset(request.actor!, userId);
     await setSessionValue(services, request, 'adminNotice', had

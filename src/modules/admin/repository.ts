@@ -89,10 +89,10 @@ export const adminRepository = {
   setActive: (q: Queryable, id: string, version: number, active: boolean) =>
     updated(q, 'UPDATE app_user SET active = $3, version = version + 1 WHERE id = $1 AND version = $2', [id, version, active]),
 
-  /** Ends every session and revokes every API token of a user being disabled. */
-  async endSessionsAndTokens(q: Queryable, userId: string) {
+  /** Ends every session and revokes every API token of a user being disabled (at the clock's real instant). */
+  async endSessionsAndTokens(q: Queryable, userId: string, at: Date) {
     await q.query('DELETE FROM session WHERE user_id = $1', [userId]);
-    await q.query('UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [userId]);
+    await q.query('UPDATE api_token SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL', [userId, at]);
   },
 
   setPassword: (q: Queryable, userId: string, passwordHash: string) =>
@@ -102,22 +102,23 @@ export const adminRepository = {
   setPasswordIfNone: (q: Queryable, userId: string, passwordHash: string) =>
     q.query(`UPDATE app_user SET password_hash = $2, version = version + 1 WHERE id = $1 AND password_hash = ''`, [userId, passwordHash]),
 
-  insertInvitation: (q: Queryable, i: { tokenHash: string; userId: string; createdBy: string | null; days: number }) =>
-    q.query(`INSERT INTO user_invitation (token_hash, user_id, created_by, expires_at) VALUES ($1, $2, $3, now() + make_interval(days => $4))`,
-      [i.tokenHash, i.userId, i.createdBy, i.days]),
+  /** Security time: an invitation made at the clock's real instant `at` works until `expiresAt`. */
+  insertInvitation: (q: Queryable, i: { tokenHash: string; userId: string; createdBy: string | null; at: Date; expiresAt: Date }) =>
+    q.query(`INSERT INTO user_invitation (token_hash, user_id, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+      [i.tokenHash, i.userId, i.createdBy, i.at, i.expiresAt]),
 
   /** The person an unused, unexpired invitation is for. */
-  invitation: async (q: Queryable, tokenHash: string): Promise<{ user_id: string; display_name: string; email: string } | undefined> =>
+  invitation: async (q: Queryable, tokenHash: string, at: Date): Promise<{ user_id: string; display_name: string; email: string } | undefined> =>
     (await q.query<{ user_id: string; display_name: string; email: string }>(
       `SELECT i.user_id, u.display_name, u.email FROM user_invitation i JOIN app_user u ON u.id = i.user_id
-        WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > now() AND u.active`, [tokenHash]))[0],
+        WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.active`, [tokenHash, at]))[0],
 
-  useInvitation: async (q: Queryable, tokenHash: string): Promise<boolean> =>
-    (await q.query('UPDATE user_invitation SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL RETURNING token_hash', [tokenHash])).length === 1,
+  useInvitation: async (q: Queryable, tokenHash: string, at: Date): Promise<boolean> =>
+    (await q.query('UPDATE user_invitation SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING token_hash', [tokenHash, at])).length === 1,
 
   /** A new link replaces any the person has not used yet. */
-  cancelInvitations: (q: Queryable, userId: string) =>
-    q.query('UPDATE user_invitation SET used_at = now() WHERE user_id = $1 AND used_at IS NULL', [userId]),
+  cancelInvitations: (q: Queryable, userId: string, at: Date) =>
+    q.query('UPDATE user_invitation SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL', [userId, at]),
 
   agencies: (q: Queryable) => q.query<AgencyRow>('SELECT id, name, kind, version FROM agency ORDER BY name'),
   agency: async (q: Queryable, id: string) => (await q.query<AgencyRow>('SELECT id, name, kind, version FROM agency WHERE id = $1', [id]))[0],

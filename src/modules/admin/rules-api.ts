@@ -6,11 +6,12 @@ import { errorList, redirectWithErrors, setSessionValue, takeFormState } from '.
 import { rulesApiPaths as api } from '../../web/rules-urls.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { rulesVersion } from './level-rules-form.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 import {
   claimAreaRows, claimFieldOrder, claimRulesToForm, comparisonOptions, fingerprint, identificationFieldOrder, identificationRulesToForm, measureOptions, problemOptions, sustainedOptions,
 } from './rule-forms.ts';
 
-const admins = { config: { access: ['administrator'] as const } };
+const admins = { config: { access: rolesWith('admin.manage') } };
 type Body = Record<string, unknown>;
 
 function jsonBody(value: unknown): Body {

@@ -10,6 +10,7 @@ import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import { rulesFromForm, rulesFromJson, rulesVersion } from './level-rules-form.ts';
 import { activeSchemaWith, edit, agencySchema, agencySchemaWith, districtSchemaWith, passwordSchema, programmeSchemaWith, teamSchemaWith, userSchemaWith, type UserLookups } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
+import type { Clock } from '../../domain/clock.ts';
 
 /** The password hash of someone who signs in only through single sign-on: not argon2, so no password ever matches it. */
 export const ssoOnlyPasswordHash = '!single-sign-on';
@@ -37,7 +38,13 @@ export interface LevelRulesStore {
   set(actor: Admin, rules: LevelOfNeedRules): Promise<unknown>;
 }
 
-export function adminService(db: Database, levelRules: LevelRulesStore) {
+/**
+ * Invitation links and token revocation are security time: the clock's real instant (never a
+ * demo's shifted date), passed into the SQL so that only the clock made in the composition root
+ * says what time it is.
+ */
+export function adminService(db: Database, levelRules: LevelRulesStore, options: { clock: Clock }) {
+  const real = () => options.clock.real();
   /** Every change is audited with what it was and what it became, in the change's transaction. */
   const audited = (tx: Queryable, actor: Admin, action: string, recordType: string, recordId: string, before: unknown, after: unknown) =>
     auditRepository.insert(tx, { userId: actor?.id ?? null, action, recordType, recordId, outcome: 'allowed', ip: actor?.ip ?? null, detail: { before, after } });
@@ -45,8 +52,9 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
   async function issueInvitation(tx: Queryable, actor: Admin, userId: string): Promise<string> {
     // A random (v4) UUID carries 122 random bits; only its hash is stored.
     const token = randomUUID();
-    await repo.cancelInvitations(tx, userId);
-    await repo.insertInvitation(tx, { tokenHash: hashToken(token), userId, createdBy: actor?.id ?? null, days: invitationDays });
+    const at = real();
+    await repo.cancelInvitations(tx, userId, at);
+    await repo.insertInvitation(tx, { tokenHash: hashToken(token), userId, createdBy: actor?.id ?? null, at, expiresAt: new Date(at.getTime() + invitationDays * 86_400_000) });
     await auditRepository.insert(tx, { userId: actor?.id ?? null, action: 'invite-user', recordType: 'user', recordId: userId, outcome: 'allowed', ip: actor?.ip ?? null });
     return token;
   }
@@ -155,7 +163,7 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
         if (!before) throw new NotFoundError('User');
         const { version: expected } = await validated(activeSchemaWith({ disablingSelf: !active && actor?.id === id }), body);
         if (!(await repo.setActive(tx, id, expected, active))) throw stale('person');
-        if (!active) await repo.endSessionsAndTokens(tx, id);
+        if (!active) await repo.endSessionsAndTokens(tx, id, real());
         await audited(tx, actor, active ? 'enable-user' : 'disable-user', 'user', id, { active: before.active }, { active });
       });
     },
@@ -172,15 +180,16 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
     },
 
     /** Whose invitation this is, or undefined when the link is unknown, used or out of date. */
-    invitation: (token: string) => repo.invitation(db, hashToken(token)),
+    invitation: (token: string) => repo.invitation(db, hashToken(token), real()),
 
     async acceptInvitation(token: string, body: Record<string, unknown>, ip: string): Promise<{ email: string }> {
       const { password } = await validated(passwordSchema, body);
       const passwordHash = await hashPassword(password);
       return db.transaction(async (tx) => {
         const tokenHash = hashToken(token);
-        const invited = await repo.invitation(tx, tokenHash);
-        if (!invited || !(await repo.useInvitation(tx, tokenHash))) throw new NotFoundError('Invitation');
+        const at = real();
+        const invited = await repo.invitation(tx, tokenHash, at);
+        if (!invited || !(await repo.useInvitation(tx, tokenHash, at))) throw new NotFoundError('Invitation');
         await repo.setPassword(tx, invited.user_id, passwordHash);
         await auditRepository.insert(tx, { userId: invited.user_id, action: 'accept-invitation', recordType: 'user', recordId: invited.user_id, outcome: 'allowed', ip });
         return { email: invited.email };
@@ -192,9 +201,9 @@ export function adminService(db: Database, levelRules: LevelRulesStore) {
      * then, once the issuer's account may be linked, uses it up. Someone with no password yet is
      * marked as signing in only through single sign-on.
      */
-    invitationInTransaction: (tx: Queryable, token: string) => repo.invitation(tx, hashToken(token)),
+    invitationInTransaction: (tx: Queryable, token: string) => repo.invitation(tx, hashToken(token), real()),
     async useInvitationForSso(tx: Queryable, token: string, userId: string, ip: string, issuerId: string): Promise<boolean> {
-      if (!(await repo.useInvitation(tx, hashToken(token)))) return false;
+      if (!(await repo.useInvitation(tx, hashToken(token), real()))) return false;
       await repo.setPasswordIfNone(tx, userId, ssoOnlyPasswordHash);
       await auditRepository.insert(tx, { userId, action: 'accept-invitation', recordType: 'user', recordId: userId, outcome: 'allowed', ip, detail: { via: 'single sign-on', issuer: issuerId } });
       return true;

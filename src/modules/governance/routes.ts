@@ -4,17 +4,23 @@ import { ConflictError, ValidationError } from '../../domain/errors.ts';
 import { retentionLabels, retentionRecordTypes, retentionReportDays } from '../../domain/governance/retention.ts';
 import { formatDate } from '../../domain/dates.ts';
 import type { Services } from '../../services.ts';
-import { errorList, redirectWithErrors, takeFormState, withFieldIds } from '../../web/forms.ts';
+import { errorList, redirectWithErrors, setSessionValue, takeFormState, text, withFieldIds } from '../../web/forms.ts';
 import { governanceApiPaths as api, governancePaths as paths } from '../../web/governance-urls.ts';
 import { urls } from '../../web/urls.ts';
 import { ukDateTime } from '../admin/present.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 import { subjectAccessJson, subjectAccessPdf } from './subject-access.ts';
+import { ReauthenticationAtIssuerNeeded } from '../access/reauthenticate.ts';
 
-const caseworkers = { config: { access: ['practitioner', 'manager'] as const } };
-const reviewers = { config: { access: ['dpo', 'manager'] as const } };
-const dpo = { config: { access: ['dpo'] as const } };
-const holders = { config: { access: ['dpo', 'administrator'] as const } };
-const administrators = { config: { access: ['administrator'] as const } };
+// Each route declares the roles the one policy gives its feature, so the route table and the use cases agree.
+const caseworkers = { config: { access: rolesWith('break-glass.ask') } };
+const reviewers = { config: { access: rolesWith('break-glass.review') } };
+const dpo = { config: { access: rolesWith('data-protection') } };
+// Subject access downloads: a session signed in through an issuer signs in there again first (see reauthenticate in src/web/types.ts).
+const dpoExport = { config: { access: rolesWith('data-protection'), reauthenticate: true } };
+const holders = { config: { access: rolesWith('legal-holds.manage') } };
+const retentionReaders = { config: { access: rolesWith('retention.read') } };
+const retentionManagers = { config: { access: rolesWith('retention.manage') } };
 
 type GrantId = { Params: { grantId: string } };
 
@@ -45,14 +51,36 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
   const { governance } = services;
 
   // Break glass
-  app.get(paths.emergencyAccess, caseworkers, async (request, reply) =>
-    formPage(services, request, reply, 'governance/views/emergency-access.njk', { pageTitle: 'Ask for emergency access', hours: governance.breakGlassHours }));
+  // A session signed in through an issuer confirms who it is there (never with a password): the form
+  // is kept while the person signs in again, then shown filled in to send.
+  app.get(paths.emergencyAccess, caseworkers, async (request, reply) => {
+    const issuer = services.sso.issuerOfSession(request.session?.data);
+    const draft = request.session?.data.breakGlassDraft as Record<string, unknown> | null | undefined;
+    if (draft) await setSessionValue(services, request, 'breakGlassDraft', null);
+    const confirmed = Boolean(draft && issuer && (await services.sso.authenticatedWithin(request.session!.idHash)));
+    const state = await takeFormState(services, request);
+    const errors = state?.errors ?? {};
+    return reply.view('governance/views/emergency-access.njk', {
+      pageTitle: 'Ask for emergency access', hours: governance.breakGlassHours, issuer, confirmed,
+      errors, errorList: errorList(errors), values: state?.values ?? draft ?? {},
+    });
+  });
 
-  app.post(paths.emergencyAccess, caseworkers, async (request, reply) =>
-    submit(services, request, reply, urls.emergencyAccess(), async (body) => {
-      const { familyId } = await governance.requestBreakGlass(request.actor!, body);
-      return `${urls.family(familyId)}?saved=emergency-access`;
-    }));
+  app.post(paths.emergencyAccess, caseworkers, async (request, reply) => {
+    const issuer = services.sso.issuerOfSession(request.session?.data);
+    // Read before the act's transaction (PGlite has a single connection).
+    const proof = issuer ? { method: 'issuer' as const, issuerId: issuer.id, fresh: await services.sso.authenticatedWithin(request.session!.idHash) } : undefined;
+    return submit(services, request, reply, urls.emergencyAccess(), async (body) => {
+      try {
+        const { familyId } = await governance.requestBreakGlass(request.actor!, body, proof);
+        return `${urls.family(familyId)}?saved=emergency-access`;
+      } catch (error) {
+        if (!(error instanceof ReauthenticationAtIssuerNeeded)) throw error;
+        await setSessionValue(services, request, 'breakGlassDraft', { familyReference: text(body, 'familyReference'), reason: text(body, 'reason') });
+        return urls.ssoReauth(urls.emergencyAccess());
+      }
+    });
+  });
 
   app.post<GrantId>(paths.breakGlassNoticeRead, { config: { access: 'signed-in' } }, async (request, reply) => {
     await governance.markNoticeRead(request.actor!, request.params.grantId);
@@ -92,12 +120,12 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
     return reply.view('governance/views/subject-access-family.njk', { pageTitle: `Subject access: family ${header.reference}`, family: header, people });
   });
 
-  app.get<{ Params: { personId: string } }>(paths.subjectAccessJson, dpo, async (request, reply) => {
+  app.get<{ Params: { personId: string } }>(paths.subjectAccessJson, dpoExport, async (request, reply) => {
     const data = await governance.subjectAccess(request.actor!, request.params.personId);
     return reply.header('Content-Disposition', 'attachment; filename="subject-access.json"').type('application/json; charset=utf-8').send(JSON.stringify(subjectAccessJson(data), null, 2));
   });
 
-  app.get<{ Params: { personId: string } }>(paths.subjectAccessPdf, dpo, async (request, reply) => {
+  app.get<{ Params: { personId: string } }>(paths.subjectAccessPdf, dpoExport, async (request, reply) => {
     const data = await governance.subjectAccess(request.actor!, request.params.personId);
     return reply.header('Content-Disposition', 'attachment; filename="subject-access.pdf"').type('application/pdf').send(await subjectAccessPdf(data));
   });
@@ -125,10 +153,10 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
     ...r, ...retentionLabels[r.record_type], updated: r.updated_at ? `${ukDateTime(r.updated_at)} by ${r.updated_by_name ?? 'the command line'}` : 'Not changed since installation (proposed default)',
   }));
 
-  app.get(paths.adminRetention, administrators, async (request, reply) =>
+  app.get(paths.adminRetention, retentionManagers, async (request, reply) =>
     formPage(services, request, reply, 'governance/views/retention-rules.njk', { pageTitle: 'Retention periods', rules: await ruleRows(request), saved: (request.query as Record<string, string>).saved }));
 
-  app.post(paths.adminRetention, administrators, async (request, reply) =>
+  app.post(paths.adminRetention, retentionManagers, async (request, reply) =>
     submit(services, request, reply, urls.adminRetention(), async (body) => {
       const input = Object.fromEntries(retentionRecordTypes.filter((t) => body[`${t}-months`] !== undefined)
         .map((t) => [t, { months: String(body[`${t}-months`] ?? '').trim().replace(/,/g, '') || undefined, version: Number(body[`${t}-version`]) }]));
@@ -137,7 +165,7 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
       return `${urls.adminRetention()}?saved=yes`;
     }));
 
-  app.get(paths.retentionDue, holders, async (request, reply) => {
+  app.get(paths.retentionDue, retentionReaders, async (request, reply) => {
     const plan = await governance.retentionPlan(request.actor!);
     return reply.view('governance/views/retention-due.njk', {
       pageTitle: 'Records due to go', days: retentionReportDays, today: formatDate(plan.today),
@@ -145,7 +173,7 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
     });
   });
 
-  app.get(paths.retentionDueCsv, holders, async (request, reply) => {
+  app.get(paths.retentionDueCsv, retentionReaders, async (request, reply) => {
     const plan = await governance.retentionPlan(request.actor!);
     const csv = toCsv(['Record type', 'Reference', 'Due on', 'What happens', 'Legal hold'],
       plan.coming.map((i) => [retentionLabels[i.recordType].label, i.reference, i.dueOn, retentionLabels[i.recordType].then, i.held ? 'yes: kept' : 'no']));
@@ -165,9 +193,9 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
     await governance.liftHold(request.actor!, request.params.legalHoldId, request.body);
     return { lifted: true };
   });
-  app.get(api.retentionRules, administrators, async (request) => ({ rules: await governance.retentionRules(request.actor!) }));
-  app.put(api.retentionRules, administrators, async (request) => ({ rules: await governance.setRetentionRules(request.actor!, request.body) }));
-  app.get(api.retentionDue, holders, async (request) => {
+  app.get(api.retentionRules, retentionManagers, async (request) => ({ rules: await governance.retentionRules(request.actor!) }));
+  app.put(api.retentionRules, retentionManagers, async (request) => ({ rules: await governance.setRetentionRules(request.actor!, request.body) }));
+  app.get(api.retentionDue, retentionReaders, async (request) => {
     const plan = await governance.retentionPlan(request.actor!);
     return { today: plan.today, days: retentionReportDays, items: plan.coming };
   });

@@ -10,9 +10,13 @@ const familyReference = z.string({ error: 'Enter the family reference' }).trim()
 const reason = (missing: string, max = 1000) => z.string({ error: missing }).trim().min(1, missing)
   .min(10, 'Give the reason in a sentence (10 characters or more)').max(max, `The reason must be ${max} characters or fewer`);
 
-export const breakGlassSchema = z.object({
+/** Break glass from a session signed in through an issuer: it confirms who the person is there, never with a password. */
+export const breakGlassThroughIssuerSchema = z.object({
   familyReference,
   reason: reason('Enter why you need emergency access to this family'),
+});
+
+export const breakGlassSchema = breakGlassThroughIssuerSchema.extend({
   password: z.string({ error: 'Enter your password to confirm it is you' }).min(1, 'Enter your password to confirm it is you').max(1000, 'Enter your password correctly to confirm it is you'),
 });
 

@@ -15,9 +15,9 @@ import {
 } from '../../domain/governance/retention.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { familyDecision, inTransaction, loadFacts, refusal } from '../access/policy.ts';
-import { reauthenticate } from '../access/reauthenticate.ts';
+import { ReauthenticationAtIssuerNeeded, reauthenticate, type ReauthenticationProof } from '../access/reauthenticate.ts';
 import { governanceRepository as repo, type GrantRow } from './repository.ts';
-import { breakGlassSchema, legalHoldSchema, liftHoldSchema, retentionRulesSchema, reviewSchema, subjectAccessSearchSchema } from './schemas.ts';
+import { breakGlassSchema, breakGlassThroughIssuerSchema, legalHoldSchema, liftHoldSchema, retentionRulesSchema, reviewSchema, subjectAccessSearchSchema } from './schemas.ts';
 import { buildSubjectAccess, type SubjectAccessExport } from './subject-access.ts';
 import type { z } from 'zod';
 
@@ -49,15 +49,20 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
     /**
      * Emergency read-only access: the family by its reference, a reason, and the person's password
      * again. A wrong password is refused (and audited); the grant lasts `hours` by the app's clock.
+     * A session signed in through an issuer gives `issuer` instead (read from the session before
+     * this transaction): it must have signed in there again within 10 minutes, or
+     * ReauthenticationAtIssuerNeeded sends the person there first. It is never asked for a password.
      */
-    async requestBreakGlass(actor: Actor, input: unknown): Promise<{ familyId: string; expiresAt: Date }> {
+    async requestBreakGlass(actor: Actor, input: unknown, issuer?: Extract<ReauthenticationProof, { method: 'issuer' }>): Promise<{ familyId: string; expiresAt: Date }> {
       requireRole(actor, 'break-glass.ask', 'Only practitioners and managers can ask for emergency access');
       return inTransaction(db, async (tx) => {
         // The family asked for is checked with the reason and the password's presence, in one round;
-        // the password itself is checked once the form is right (a wrong one is audited).
+        // the password itself is checked once the form is right (a wrong one is audited). A session
+        // signed in through an issuer is never asked for a password: it signs in there again.
         let found: Awaited<ReturnType<typeof repo.familyByReference>>;
-        const fields = await validatedWith(breakGlassSchema, input, async (raw, errors) => {
-          const reference = breakGlassSchema.shape.familyReference.safeParse(raw.familyReference);
+        const schema = issuer ? breakGlassThroughIssuerSchema : breakGlassSchema;
+        const checked = await validatedWith(schema, input, async (raw, errors) => {
+          const reference = schema.shape.familyReference.safeParse(raw.familyReference);
           if (!reference.success) return;
           found = await repo.familyByReference(tx, reference.data);
           if (!found || found.anonymised_at) {
@@ -67,8 +72,10 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
           const may = mayBreakGlass(await loadFacts(tx, actor, [found.id]), found.id);
           if (!may.allowed) errors.familyReference = may.reason === 'already' ? 'You already work with this family: open it from My families' : 'Your role cannot ask for emergency access';
         });
+        const fields = { password: '', ...checked };
         const family = found!;
-        const proof = await reauthenticate(tx, actor, { method: 'password', password: fields.password });
+        const proof = await reauthenticate(tx, actor, issuer ?? { method: 'password', password: fields.password });
+        if (!proof.ok && proof.atIssuer) throw new ReauthenticationAtIssuerNeeded(issuer!.issuerId);
         if (!proof.ok) {
           await audit(tx, actor, { action: 'break-glass', recordType: 'family', recordId: family.id, familyId: family.id, outcome: 'denied', detail: { reason: fields.reason, refused: 'reauthentication' } });
           throw refusal(new ValidationError({ password: proof.message }));
@@ -78,7 +85,10 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
         const id = randomUUID();
         await repo.insertGrant(tx, { id, familyId: family.id, userId: actor.id, reason: fields.reason, method: proof.method, grantedAt: now, expiresAt });
         const told = await repo.insertNotices(tx, id, family.id, actor.id);
-        await audit(tx, actor, { action: 'break-glass', recordType: 'break_glass_grant', recordId: id, familyId: family.id, basis: 'break glass', detail: { reason: fields.reason, hours, told } });
+        await audit(tx, actor, {
+          action: 'break-glass', recordType: 'break_glass_grant', recordId: id, familyId: family.id, basis: 'break glass',
+          detail: { reason: fields.reason, hours, told, confirmedBy: proof.method, ...(issuer ? { issuer: issuer.issuerId } : {}) },
+        });
         return { familyId: family.id, expiresAt };
       });
     },

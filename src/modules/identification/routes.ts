@@ -274,7 +274,8 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     });
   });
 
-  app.get(paths.identificationHouseholdsCsv, { config: { access: listReaders } }, async (request, reply) => {
+  // Names and addresses leave Lantern: a session signed in through an issuer signs in there again first.
+  app.get(paths.identificationHouseholdsCsv, { config: { access: listReaders, reauthenticate: true } }, async (request, reply) => {
     const rows = await identification.households(request.actor!, listFilter(request), 'identification-list-exported');
     const lines = rows.map((h, i) => householdLine(h, i + 1)).map((l) => [l.rank, l.address, l.district, l.members, l.problems, l.eligible, l.level, l.segment, l.cost, l.reasons, l.openTo]);
     return reply.type('text/csv; charset=utf-8').header('Content-Disposition', 'attachment; filename="prioritised-households.csv"').send(`\uFEFF${toCsv(csvColumns, lines)}`);

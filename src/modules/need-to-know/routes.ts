@@ -3,15 +3,17 @@ import { agencyKinds, agencyKindLabels } from '../../domain/codes.ts';
 import { dataCategories, dataCategoryLabels, sensitiveCategories } from '../../domain/access/categories.ts';
 import { ConflictError, ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
 import { consentSchemaOn } from './service.ts';
+import { rolesWith } from '../../domain/access/policy.ts';
 import type { Services } from '../../services.ts';
 import { dateFromParts, errorList, redirectWithErrors, setSessionValue, takeFormState, text } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
 
 type Body = Record<string, unknown>;
 type Params = { familyId: string; consentId: string };
-const writers = ['practitioner', 'manager'] as const;
-const readers = ['practitioner', 'manager'] as const;
-const admins = ['administrator'] as const;
+// The roles the one policy gives each feature; which families, and which consents, the use cases decide.
+const writers = rolesWith('casework.write');
+const readers = rolesWith('families.hold');
+const admins = rolesWith('admin.manage');
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === 'string' && value ? [value] : []);
 const consentOrder = ['basis', 'personId', 'agencyKinds', 'categories', 'givenOn', 'reason', 'form'];

@@ -251,7 +251,7 @@ export async function referralRoutes(app: FastifyInstance, { services }: { servi
   });
 
   // The data protection officer sees who has seen any family (not the record itself, nor its join requests).
-  app.get<{ Params: Params }>(paths.familySeenBy, { config: { access: [...referrers, 'dpo'] } }, async (request, reply) => {
+  app.get<{ Params: Params }>(paths.familySeenBy, { config: { access: [...referrers, ...rolesWith('data-protection')] } }, async (request, reply) => {
     const { familyId } = request.params;
     const events = await services.audit.seenBy(request.actor!, familyId);
     const dpo = mayUse(request.actor!.role, 'data-protection');

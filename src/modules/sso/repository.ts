@@ -37,9 +37,9 @@ export const ssoRepository = {
     await q.query('INSERT INTO sso_identity (issuer, subject, user_id, issuer_id) VALUES ($1, $2, $3, $4)', [link.issuer, link.subject, link.userId, link.issuerId]);
   },
 
-  /** Security time: when this link was last used to sign in. */
-  async touchIdentity(q: Queryable, issuer: string, subject: string) {
-    await q.query('UPDATE sso_identity SET last_sign_in_at = now() WHERE issuer = $1 AND subject = $2', [issuer, subject]);
+  /** Security time (the clock's real instant): when this link was last used to sign in. */
+  async touchIdentity(q: Queryable, issuer: string, subject: string, at: Date) {
+    await q.query('UPDATE sso_identity SET last_sign_in_at = $3 WHERE issuer = $1 AND subject = $2', [issuer, subject, at]);
   },
 
   async identitiesOf(q: Queryable, userId: string): Promise<SsoIdentityRow[]> {
@@ -63,13 +63,13 @@ export const ssoRepository = {
   },
 
   /** Records (or refreshes) someone waiting for a role; returns their id and whether they are new. */
-  async upsertPending(q: Queryable, p: { id: string; issuer: string; subject: string; issuerId: string; email: string; emailVerified: boolean; displayName: string }) {
+  async upsertPending(q: Queryable, p: { id: string; issuer: string; subject: string; issuerId: string; email: string; emailVerified: boolean; displayName: string; at: Date }) {
     const [row] = await q.query<{ id: string; created: boolean }>(
-      `INSERT INTO sso_pending_person (id, issuer, subject, issuer_id, email, email_verified, display_name) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO sso_pending_person (id, issuer, subject, issuer_id, email, email_verified, display_name, first_seen_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
        ON CONFLICT (issuer, subject) DO UPDATE SET email = EXCLUDED.email, email_verified = EXCLUDED.email_verified,
-         display_name = EXCLUDED.display_name, last_seen_at = now()
+         display_name = EXCLUDED.display_name, last_seen_at = EXCLUDED.last_seen_at
        RETURNING id, (xmax = 0) AS created`,
-      [p.id, p.issuer, p.subject, p.issuerId, p.email, p.emailVerified, p.displayName]);
+      [p.id, p.issuer, p.subject, p.issuerId, p.email, p.emailVerified, p.displayName, p.at]);
     return row;
   },
 
@@ -87,16 +87,21 @@ export const ssoRepository = {
     await q.query('DELETE FROM sso_pending_person WHERE id = $1', [id]);
   },
 
-  /** Security time: the database's real clock marks when the session last proved who it is. */
-  async markAuthenticated(q: Queryable, idHash: string, secondFactor: boolean) {
+  /**
+   * Security time: when the session last proved who it is at its issuer, the ID token's auth_time
+   * (null when the issuer did not say, which never counts as recent).
+   */
+  async markAuthenticated(q: Queryable, idHash: string, secondFactor: boolean, authenticatedAt: Date | null) {
     await q.query(
-      'UPDATE session SET authenticated_at = now(), second_factor_done = (second_factor_done OR $2) WHERE id_hash = $1', [idHash, secondFactor]);
+      'UPDATE session SET authenticated_at = $3, second_factor_done = (second_factor_done OR $2) WHERE id_hash = $1', [idHash, secondFactor, authenticatedAt]);
   },
 
-  async authenticatedWithin(q: Queryable, idHash: string, minutes: number): Promise<boolean> {
-    const [row] = await q.query<{ recent: boolean }>(
-      `SELECT coalesce(authenticated_at > now() - make_interval(mins => $2), false) AS recent FROM session WHERE id_hash = $1 AND expires_at > now()`,
-      [idHash, minutes]);
+  /**
+   * Whether the session proved who it is at its issuer after `since` (the clock's real instant, as
+   * auth_time is). Its expiry is the session loader's (src/modules/access/repository.ts), not asked here.
+   */
+  async authenticatedSince(q: Queryable, idHash: string, since: Date): Promise<boolean> {
+    const [row] = await q.query<{ recent: boolean }>('SELECT coalesce(authenticated_at > $2, false) AS recent FROM session WHERE id_hash = $1', [idHash, since]);
     return row?.recent ?? false;
   },
 
@@ -109,9 +114,9 @@ export const ssoRepository = {
     return typeof value === 'boolean' ? value : undefined;
   },
 
-  async setLocalPasswords(q: Queryable, on: boolean) {
+  async setLocalPasswords(q: Queryable, on: boolean, at: Date) {
     await q.query(
-      `INSERT INTO setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-      [localPasswordsKey, JSON.stringify(on)]);
+      `INSERT INTO setting (key, value, updated_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+      [localPasswordsKey, JSON.stringify(on), at]);
   },
 };

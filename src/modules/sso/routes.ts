@@ -26,7 +26,9 @@ export async function ssoRoutes(app: FastifyInstance, { services, sessionHours }
     if (!label) return reply.code(404).view('errors/not-found.njk', { pageTitle: 'Page not found' });
     let started: Awaited<ReturnType<typeof sso.start>>;
     try {
-      started = await sso.start(issuerId, purpose, next, purpose === 'reauth' ? { userId: request.user?.id } : { invitation });
+      const subject = request.session?.data.ssoSubject;
+      started = await sso.start(issuerId, purpose, next, purpose === 'reauth'
+        ? { userId: request.user?.id, ...(typeof subject === 'string' ? { subject } : {}) } : { invitation });
     } catch (error) {
       request.log.warn({ issuer: issuerId, err: (error as Error).message }, 'single sign-on discovery failed');
       return reply.code(503).view('sso/views/refused.njk', { pageTitle: 'You cannot sign in just now', heading: 'You cannot sign in just now', message: `Lantern cannot reach ${label} just now. Try again in a few minutes.` });

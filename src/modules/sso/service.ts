@@ -8,6 +8,7 @@ import type { AccessService } from '../access/service.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { privateKeyObject, type SsoIssuer, type SsoSettings } from './config.ts';
 import { ssoRepository as repo } from './repository.ts';
+import type { Clock } from '../../domain/clock.ts';
 
 /** What single sign-on needs from the configuration: the issuers, the switch, and Lantern's own address. */
 export interface SsoOptions extends SsoSettings {
@@ -25,6 +26,8 @@ export interface SsoFlow {
   next: string;
   /** reauth: the user who asked, who must come back as themselves. */
   userId?: string;
+  /** reauth: the issuer's subject the session signed in as: only that linked identity may re-authenticate it. */
+  subject?: string;
   /** invitation: the invitation's token, taken up by linking the issuer's account instead of choosing a password. */
   invitation?: string;
 }
@@ -61,8 +64,23 @@ export interface SsoAdminDeps {
 
 const invitationGone = 'This invitation link does not work: it has been used, or it is more than 7 days old. Ask your Lantern administrator for a new one.';
 
-export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps & { access: AccessService }) {
+/** How far an issuer's clock may be ahead of Lantern's before an auth_time "in the future" is refused. */
+const clockSkewMs = 60_000;
+
+/**
+ * When the ID token says the person authenticated at the issuer (auth_time), if that is within the
+ * last `minutes` by the app clock's real time; otherwise null.
+ */
+export function freshAuthTime(claims: { readonly [claim: string]: unknown }, now: Date, minutes = reauthMinutes): Date | null {
+  if (typeof claims.auth_time !== 'number' || !Number.isFinite(claims.auth_time)) return null;
+  const at = claims.auth_time * 1000;
+  return at <= now.getTime() + clockSkewMs && now.getTime() - at <= minutes * 60_000 ? new Date(at) : null;
+}
+
+export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps & { access: AccessService; clock: Clock }) {
   const configs = new Map<string, Promise<oidc.Configuration>>();
+  /** Security time: the clock's real instant (never a demo's shifted date), as the issuer's auth_time is. */
+  const real = () => deps.clock.real();
 
   function issuer(id: string): SsoIssuer {
     const found = options.issuers.find((i) => i.id === id);
@@ -134,7 +152,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
       }
       await db.transaction(async (tx) => {
         const before = (await repo.localPasswordsSetting(tx)) ?? true;
-        await repo.setLocalPasswords(tx, choice === 'on');
+        await repo.setLocalPasswords(tx, choice === 'on', real());
         await auditRepository.insert(tx, {
           userId: actor.id, action: 'change-sign-in-settings', recordType: 'setting', outcome: 'allowed', ip: actor.ip,
           detail: { before: { localPasswords: before }, after: { localPasswords: choice === 'on' } },
@@ -143,7 +161,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
     },
 
     /** Starts the authorization code flow with PKCE: the issuer's address to send the browser to, and what to keep in the session. */
-    async start(issuerId: string, purpose: SsoFlow['purpose'], next: string, extra: { userId?: string; invitation?: string } = {}): Promise<{ url: string; flow: SsoFlow }> {
+    async start(issuerId: string, purpose: SsoFlow['purpose'], next: string, extra: { userId?: string; subject?: string; invitation?: string } = {}): Promise<{ url: string; flow: SsoFlow }> {
       const i = issuer(issuerId);
       const config = await configuration(i);
       const flow: SsoFlow = {
@@ -194,6 +212,24 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
       const decided = await db.transaction(async (tx): Promise<SsoOutcome | { kind: 'user'; userId: string; linked: boolean }> => {
         let user = await repo.userForIdentity(tx, claims.iss, claims.sub);
         let linked = false;
+        if (flow.purpose === 'reauth') {
+          // Only the identity this session signed in as, still linked to the same active person, and only
+          // an authentication made just now (auth_time within 10 minutes by the app clock); never a new link.
+          const someoneElse = !user || user.id !== flow.userId || !user.active || (flow.subject !== undefined && claims.sub !== flow.subject) || !context.idHash;
+          const authenticatedAt = freshAuthTime(claims, real());
+          const reason = someoneElse ? 'another-person' : !authenticatedAt ? 'not-fresh' : null;
+          if (reason) {
+            await auditRepository.insert(tx, { userId: flow.userId ?? null, action: 'reauthenticate', recordType: 'user', recordId: flow.userId ?? null, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason } });
+            return {
+              kind: 'refused',
+              message: reason === 'another-person' ? 'You signed in again as someone else. Sign in again as yourself to carry on.'
+                : `${i.label} did not ask you to sign in again just now, so Lantern cannot confirm it is you. Try again, and sign in when ${i.label} asks.`,
+            };
+          }
+          await repo.markAuthenticated(tx, context.idHash!, mfa, authenticatedAt);
+          await auditRepository.insert(tx, { userId: user!.id, action: 'reauthenticate', recordType: 'user', recordId: user!.id, outcome: 'allowed', ip: context.ip, detail: { issuer: i.id, mfa } });
+          return { kind: 'reauthenticated', next: flow.next };
+        }
         if (flow.purpose === 'invitation') {
           // The link the administrator handed over is the proof: the account the person signs in with becomes theirs.
           const invited = flow.invitation ? await deps.invitation(tx, flow.invitation) : undefined;
@@ -231,16 +267,6 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
           }
         }
 
-        if (flow.purpose === 'reauth') {
-          if (!user || user.id !== flow.userId || !context.idHash) {
-            await auditRepository.insert(tx, { userId: flow.userId ?? null, action: 'reauthenticate', recordType: 'user', recordId: flow.userId ?? null, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'another-person' } });
-            return { kind: 'refused', message: 'You signed in again as someone else. Sign in again as yourself to carry on.' };
-          }
-          await repo.markAuthenticated(tx, context.idHash, mfa);
-          await auditRepository.insert(tx, { userId: user.id, action: 'reauthenticate', recordType: 'user', recordId: user.id, outcome: 'allowed', ip: context.ip, detail: { issuer: i.id, mfa } });
-          return { kind: 'reauthenticated', next: flow.next };
-        }
-
         if (user && !user.active) {
           await auditRepository.insert(tx, { userId: null, action: 'sso-sign-in', recordType: 'user', recordId: user.id, outcome: 'denied', ip: context.ip, detail: { issuer: i.id, reason: 'disabled' } });
           return { kind: 'refused', message: 'Your Lantern account is disabled. Ask your Lantern administrator if you need it again.' };
@@ -248,7 +274,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
         if (!user) {
           const name = typeof claims.name === 'string' ? claims.name : [claims.given_name, claims.family_name].filter((s) => typeof s === 'string').join(' ');
           const pending = await repo.upsertPending(tx, {
-            id: randomUUID(), issuer: claims.iss, subject: claims.sub, issuerId: i.id, email, emailVerified: verified, displayName: name.slice(0, 200),
+            id: randomUUID(), issuer: claims.iss, subject: claims.sub, issuerId: i.id, email, emailVerified: verified, displayName: name.slice(0, 200), at: real(),
           });
           await auditRepository.insert(tx, {
             userId: null, action: 'sso-sign-in', recordType: 'sso_pending_person', recordId: pending.id, outcome: 'denied', ip: context.ip,
@@ -259,12 +285,13 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
         return { kind: 'user', userId: user.id, linked };
       });
       if (decided.kind !== 'user') return decided;
-      // A new session (and id) for the signed-in person; it remembers its issuer for re-authentication.
+      // A new session (and id) for the signed-in person; it remembers its issuer and subject for re-authentication.
       const { sessionId, idHash } = await deps.access.newSession(decided.userId);
-      await deps.access.saveSessionData(idHash, { ssoIssuerId: i.id });
+      await deps.access.saveSessionData(idHash, { ssoIssuerId: i.id, ssoSubject: claims.sub });
       await db.transaction(async (tx) => {
-        await repo.markAuthenticated(tx, idHash, mfa);
-        await repo.touchIdentity(tx, claims.iss, claims.sub);
+        // A sign-in counts for sensitive acts only if the issuer authenticated the person just now (not an old session of its own).
+        await repo.markAuthenticated(tx, idHash, mfa, freshAuthTime(claims, real()));
+        await repo.touchIdentity(tx, claims.iss, claims.sub, real());
         await auditRepository.insert(tx, {
           userId: decided.userId, action: 'sign-in', recordType: 'user', recordId: decided.userId, outcome: 'allowed', ip: context.ip,
           detail: { via: 'single sign-on', issuer: i.id, mfa, linked: decided.linked },
@@ -339,9 +366,19 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
 
     /**
      * For sensitive acts (break glass, exports): did this session prove who it is at its issuer
-     * (sign-in or /sso/reauth) within the last `minutes`? Real time, from the database's clock.
+     * (sign-in or /sso/reauth) within the last `minutes`? By the app clock's real time. Read it
+     * before opening the act's transaction (PGlite has one connection).
      */
-    authenticatedWithin: (idHash: string, minutes = reauthMinutes) => repo.authenticatedWithin(db, idHash, minutes),
+    authenticatedWithin(idHash: string, minutes = reauthMinutes) {
+      return repo.authenticatedSince(db, idHash, new Date(real().getTime() - minutes * 60_000));
+    },
+
+    /** The issuer a session signed in through, with its label (for "sign in again with your …"), or undefined for a password session. */
+    issuerOfSession(data: Record<string, unknown> | undefined): { id: string; label: string } | undefined {
+      const id = data?.ssoIssuerId;
+      if (typeof id !== 'string') return undefined;
+      return { id, label: options.issuers.find((x) => x.id === id)?.label ?? 'organisation’s account' };
+    },
 
     /** The session's second-factor flag (shared with the TOTP gate). */
     secondFactorDone: (idHash: string) => repo.secondFactorDone(db, idHash),

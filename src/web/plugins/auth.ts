@@ -35,8 +35,15 @@ export async function auth(app: FastifyInstance, { services }: { services: Servi
       const next = back ? `?next=${encodeURIComponent(back)}` : '';
       return reply.redirect(urls.signIn() + next);
     }
-    if (access === 'signed-in') return;
-    if (Array.isArray(access) && access.includes(request.actor.role)) return;
+    if (access === 'signed-in' || (Array.isArray(access) && access.includes(request.actor.role))) {
+      // An export of personal data by a session signed in through an issuer: that issuer confirms who it is, just now.
+      const session = request.session;
+      if (request.routeOptions.config?.reauthenticate && !isApi && session && typeof session.data.ssoIssuerId === 'string'
+        && !(await services.sso.authenticatedWithin(session.idHash))) {
+        return reply.redirect(urls.ssoReauth(safeReturnPath(request.url)), 303);
+      }
+      return;
+    }
     request.log.warn({ route: request.routeOptions.url, user: request.actor.id }, 'route refused for role');
     if (isApi) return reply.code(403).send({ error: 'forbidden', message: 'Your role cannot do this' });
     return reply.code(403).view('errors/forbidden.njk', { pageTitle: 'You cannot see this page', message: 'Your role cannot use this page.' });
