@@ -94,6 +94,11 @@ export const paths = {
   openReferralServiceAtLocations: '/openreferral/service_at_locations',
   openReferralServiceAtLocation: '/openreferral/service_at_locations/:serviceAtLocationId',
   openReferralExport: '/openreferral/export',
+  // Directory editors (staff)
+  directoryEditor: '/directory',
+  directoryEditorNew: '/directory/new',
+  directoryEditorService: '/directory/:serviceId',
+  directoryEditorRetire: '/directory/:serviceId/retire',
   // Identification: agency extracts, record linkage, clerical review, the prioritised list
   identification: '/identification',
   identificationFormats: '/identification/formats',
@@ -266,6 +271,10 @@ export const urls = {
   directory: () => paths.directory,
   directoryService: (serviceId: string) => fill(paths.directoryService, { serviceId }),
   openReferralService: (serviceId: string) => fill(paths.openReferralService, { serviceId }),
+  directoryEditor: () => paths.directoryEditor,
+  directoryEditorNew: () => paths.directoryEditorNew,
+  directoryEditorService: (serviceId: string) => fill(paths.directoryEditorService, { serviceId }),
+  directoryEditorRetire: (serviceId: string) => fill(paths.directoryEditorRetire, { serviceId }),
   newFamilyHousehold: () => paths.newFamilyHousehold,
   newFamilyAddMember: () => paths.newFamilyAddMember,
   newFamilyMember: (memberId: string) => fill(paths.newFamilyMember, { memberId }),
