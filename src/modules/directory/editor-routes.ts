@@ -93,3 +93,41 @@ export async function directoryEditorRoutes(app: FastifyInstance, { services }: 
     });
   });
 }
+
+/** On a case: the directory services the family was signposted or referred to, and signposting another. */
+export async function caseSignpostRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { signposting } = services;
+  const caseWorkers = { config: { access: rolesWith('casework.write') } };
+  const caseId = (request: FastifyRequest) => (request.params as { caseId: string }).caseId;
+
+  app.get(paths.caseServices, caseWorkers, async (request, reply) => {
+    const id = caseId(request);
+    const view = await signposting.caseSignposts(request.actor!, id);
+    const state = await takeFormState(services, request);
+    const values = state?.values ?? { kind: 'signposted' };
+    return reply.view('directory/views/case-services.njk', {
+      pageTitle: `Services for the ${view.case.familyName} family`, ...view, action: urls.caseServices(id), saved: (request.query as Record<string, unknown>).saved === 'yes',
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, {}, ['serviceId', 'kind', 'note', 'inLetter']) : [], values,
+      serviceItems: [{ value: '', text: 'Choose a service' }, ...view.choices.map((c) => ({
+        value: c.id, text: c.organisation && c.organisation !== c.name ? `${c.name} (${c.organisation})` : c.name, selected: values.serviceId === c.id,
+      }))],
+      rows: view.signposts.map((s) => ({
+        name: s.name, organisation: s.organisation ?? '', kind: s.kind === 'referred' ? 'Referred' : 'Signposted', note: s.note, inLetter: s.in_letter,
+        retired: s.status !== 'active', on: formatDate(s.recorded_at.toISOString().slice(0, 10)), by: s.recorded_by_name, publicUrl: urls.directoryService(s.service_id),
+      })),
+    });
+  });
+
+  app.post(paths.caseServices, caseWorkers, async (request, reply) => {
+    const id = caseId(request);
+    const body = (request.body ?? {}) as Body;
+    try {
+      await signposting.signpost(request.actor!, id, body);
+      return reply.redirect(`${urls.caseServices(id)}?saved=yes`, 303);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const { _csrf, ...values } = body;
+      return redirectWithErrors(services, request, reply, urls.caseServices(id), { errors: error.fieldErrors, values });
+    }
+  });
+}
