@@ -21,8 +21,7 @@ export const editorFields = [
 
 const textField = (what: string, max: number) => z.string({ error: `The ${what} must be text` }).trim()
   .max(max, { error: `The ${what} must be ${max} characters or fewer` });
-const optional = (what: string, max: number) => z.union([textField(what, max), z.undefined()], { error: `The ${what} must be text` })
-  .transform((v) => v ?? '');
+const optional = (what: string, max: number) => textField(what, max).optional().transform((v) => v ?? '');
 const ageField = (what: string) => optional(what, 3).refine((v) => v === '' || (/^\d{1,3}$/.test(v) && Number(v) <= 130), {
   error: `Enter the ${what} as a whole number of years from 0 to 130, like 5`,
 }).transform((v) => (v === '' ? null : Number(v)));
@@ -45,9 +44,9 @@ export const directoryEntrySchema = z.object({
   town: optional('town', 200),
   postcode: optional('postcode', 20).refine((v) => v === '' || normalisePostcode(v) !== null, { error: 'Enter a full postcode, like NV1 5SE' })
     .transform((v) => (v ? normalisePostcode(v) : null)),
-  hideAddress: z.union([z.literal('yes'), z.literal(''), z.undefined()], { error: 'Choose whether to hide the address' }).transform((v) => v === 'yes'),
+  hideAddress: z.union([z.literal('yes'), z.literal('')], { error: 'Choose whether to hide the address' }).optional().transform((v) => v === 'yes'),
   areas: optional('areas served', 2000),
-  days: z.union([z.enum(editorDays), z.array(z.enum(editorDays)), z.undefined()], { error: 'Choose days from the list' })
+  days: z.union([z.enum(editorDays), z.array(z.enum(editorDays))], { error: 'Choose days from the list' }).optional()
     .transform((v) => (v === undefined ? [] : [v].flat())),
   opensAt: timeField('opening time'),
   closesAt: timeField('closing time'),

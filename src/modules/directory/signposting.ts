@@ -21,7 +21,7 @@ export const signpostSchema = z.object({
   serviceId: z.uuid({ error: 'Choose a service from the directory' }),
   kind: z.enum(signpostKinds, { error: 'Choose whether you signposted or referred the family' }),
   note: z.string({ error: 'The note must be text' }).trim().max(1000, { error: 'The note must be 1,000 characters or fewer' }).default(''),
-  inLetter: z.union([z.literal('yes'), z.literal(''), z.undefined()], { error: 'Choose whether to add it to the family’s letter' }).transform((v) => v === 'yes'),
+  inLetter: z.union([z.literal('yes'), z.literal('')], { error: 'Choose whether to add it to the family’s letter' }).optional().transform((v) => v === 'yes'),
 });
 
 export interface SignpostRow {
@@ -72,12 +72,15 @@ export function signpostingService(db: Database, { clock, cases, choices }: {
 }) {
   return {
     /** The directory services this family was signposted or referred to on the case, and the services to choose from. */
-    caseSignposts: (actor: Actor, caseId: string) =>
-      cases.withCase(actor, caseId, 'view-case-signposts', async (tx, c) => ({
+    async caseSignposts(actor: Actor, caseId: string) {
+      // Read before the case's transaction: PGlite has one connection, which the transaction holds.
+      const services = await choices();
+      return cases.withCase(actor, caseId, 'view-case-signposts', async (tx, c) => ({
         case: { id: c.id, reference: c.reference, familyId: c.family_id, familyName: c.family_name, state: c.state },
         signposts: await signpostRepository.forCase(tx, caseId),
-        choices: c.state === 'closed' ? [] : await choices(),
-      })),
+        choices: c.state === 'closed' ? [] : services,
+      }));
+    },
 
     async signpost(actor: Actor, caseId: string, body: Record<string, unknown>) {
       await requireFeature(actor, 'casework.write', 'Only practitioners and managers can signpost families to services');

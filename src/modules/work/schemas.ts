@@ -14,8 +14,8 @@ export const closureSchemaFor = (facts?: { planAgreed: boolean; signposted?: Rea
   reasonOther: z.string().trim().max(500, 'The reason must be 500 characters or fewer').default(''),
   stepDownTier: z.coerce.number({ error: tierMessage }).int(tierMessage).min(1, tierMessage).max(4, tierMessage),
   // A directory service the family was signposted to on this case, or a service named by hand.
-  stepDownServiceId: z.union([z.uuid({ error: 'Choose a service the family was signposted to, or name another' }), z.literal(''), z.undefined()],
-    { error: 'Choose a service the family was signposted to, or name another' }).transform((v) => v || null),
+  stepDownServiceId: z.union([z.uuid({ error: 'Choose a service the family was signposted to, or name another' }), z.literal('')],
+    { error: 'Choose a service the family was signposted to, or name another' }).optional().transform((v) => v || null),
   stepDownTo: z.string({ error: 'Enter the name of the service the family is stepping down to' }).trim()
     .max(200, 'The service name must be 200 characters or fewer').default(''),
   closingSummary: z.string({ error: 'Enter a closing summary' }).trim().min(1, 'Enter a closing summary')
