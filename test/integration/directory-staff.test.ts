@@ -201,6 +201,28 @@ describe.each(engines)('the service directory staff side on %s', (engine) => {
     expect(near.body).not.toContain(`/services/${ids.course}`);
   });
 
+  it('answers service_at_locations near a postcode in a fixed number of statements, however many it finds (no N+1)', async () => {
+    let statements = 0;
+    const counting = new Proxy(t.db, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target);
+        if (prop === 'query') return (...args: unknown[]) => { statements += 1; return (value as (...a: unknown[]) => unknown).apply(target, args); };
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const s = services(counting, { sessionHours: 8, clock: testClock() });
+    const count = async (query: Record<string, string>) => {
+      statements = 0;
+      const page = await s.directory.apiServiceAtLocations(query) as { contents: unknown[] };
+      return { statements, size: page.contents.length };
+    };
+    const one = await count({ postcode: 'NV1 5SE', proximity: '3000', per_page: '1' });
+    const many = await count({ postcode: 'NV1 5SE', proximity: '30000', per_page: '100' });
+    expect(one.size).toBe(1);
+    expect(many.size).toBeGreaterThan(20);
+    expect(many.statements).toBe(one.statements);
+  });
+
   it('refuses an Open Referral UK parameter given twice (400, not 500)', async () => {
     const response = await app.inject({ method: 'GET', url: '/openreferral/services?search=a&search=b' });
     expect(response.statusCode).toBe(400);
