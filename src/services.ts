@@ -19,6 +19,7 @@ import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
 import { workService } from './modules/work/service.ts';
 import { directoryService } from './modules/directory/service.ts';
+import { signpostingService } from './modules/directory/signposting.ts';
 import { useGovukZodMessages } from './domain/zod-messages.ts';
 import { needToKnowService } from './modules/need-to-know/service.ts';
 import { governanceService } from './modules/governance/service.ts';
@@ -45,6 +46,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
       for (const f of matched) await outcomes.fillFromLinkedRecords(f.familyId, f.people);
     },
   });
+  const directory = directoryService(db, { clock });
   return {
     db,
     // The one source of "today" and "now" for every route, page, job and command.
@@ -82,7 +84,9 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
     costs,
     outcomes,
     // The service directory (Families Information Service): public search, Open Referral UK API and feeds.
-    directory: directoryService(db, { clock }),
+    directory,
+    // Signposting and referring a family to a directory service from a case.
+    signposting: signpostingService(db, { clock, cases, choices: () => directory.signpostChoices() }),
     // Break glass, the data protection officer's work, subject access, legal holds and retention.
     governance: governanceService(db, { clock, breakGlassHours: config.breakGlassHours }),
   };

@@ -25,6 +25,7 @@ import { planRoutes } from '../modules/plans/routes.ts';
 import { outcomeRoutes } from '../modules/outcomes/routes.ts';
 import { familyApi } from '../modules/families/api.ts';
 import { directoryRoutes } from '../modules/directory/routes.ts';
+import { caseSignpostRoutes, directoryEditorRoutes } from '../modules/directory/editor-routes.ts';
 import { familyPages } from '../modules/families/routes.ts';
 import { needToKnowRoutes } from '../modules/need-to-know/routes.ts';
 import { governanceRoutes } from '../modules/governance/routes.ts';
@@ -127,6 +128,8 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(outcomeRoutes, { services });
   await app.register(familyApi, { services });
   await app.register(directoryRoutes, { services });
+  await app.register(directoryEditorRoutes, { services });
+  await app.register(caseSignpostRoutes, { services });
   await app.register(needToKnowRoutes, { services });
   await app.register(governanceRoutes, { services });
   await app.register(openApi, { services });

@@ -12,6 +12,7 @@ import { seedDemoCasework } from '../../src/modules/demo/casework.ts';
 import { seedDemoOutcomes } from '../../src/modules/demo/outcomes.ts';
 import { seedIdentificationDemo } from '../../src/modules/demo/identification.ts';
 import { demoSignIns } from '../../src/domain/demo/generator.ts';
+import { northvaleDemoServices } from '../../src/domain/directory/northvale.ts';
 import type { UserRole } from '../../src/domain/codes.ts';
 
 /**
@@ -88,6 +89,8 @@ describe.each(fuzzEngines)('fuzzing every route on %s', (engine) => {
     await seedDemoCasework(s);
     await seedDemoOutcomes(s);
     await seedIdentificationDemo(s);
+    // A few directory services (one refuge among them), so the directory editor's pages have ids.
+    await s.directory.seedServices(t.db, northvaleDemoServices(today).filter((d, i) => i < 6 || d.hideAddress).slice(0, 7));
     app = await testApp(t.db);
 
     for (const signIn of demoSignIns) {
@@ -129,6 +132,7 @@ describe.each(fuzzEngines)('fuzzing every route on %s', (engine) => {
     globals.leftRecordId = await all('SELECT left_record_id AS id FROM linkage_pair');
     globals.rightRecordId = await all('SELECT right_record_id AS id FROM linkage_pair');
     globals.referralId = await all('SELECT id FROM referral');
+    globals.serviceId = await all('SELECT id FROM directory_service');
     globals.memberId = [randomUUID()];
   }
 

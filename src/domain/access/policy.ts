@@ -65,6 +65,8 @@ export const featureRoles = {
   'retention.read': ['administrator', 'dpo'],
   /** Change retention periods and run retention. */
   'retention.manage': ['administrator'],
+  /** Add, change and retire services in the service directory (the Families Information Service's editors). */
+  'directory.edit': ['manager', 'administrator'],
   /** Users, agencies, teams, districts, programmes, accounts and sessions. */
   'admin.manage': ['administrator'],
 } as const satisfies Record<string, readonly UserRole[]>;

@@ -71,6 +71,8 @@ export function caseEventEntry(event: string, note: string): { type: ChronologyT
     case 'agree_plan': return { type: 'plan', title: 'Family plan agreed', detail: note };
     case 'review_plan': return { type: 'plan', title: 'Family plan reviewed', detail: note };
     case 'close': return { type: 'closure', title: 'Case closed', detail: note };
+    case 'directory_signpost': return { type: 'referral', title: 'Signposted to a service in the directory', detail: note };
+    case 'directory_referral': return { type: 'referral', title: 'Referred to a service in the directory', detail: note };
     case 'record_contact': return null;
     default: return { type: 'other', title: event.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()), detail: note };
   }

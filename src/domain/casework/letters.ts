@@ -14,12 +14,12 @@ export const letterRecipients = ['family', 'referrer'] as const;
 export type LetterRecipient = (typeof letterRecipients)[number];
 export const letterRecipientLabels: Record<LetterRecipient, string> = { family: 'The family', referrer: 'The referrer' };
 
-export const letterSections = ['didTogether', 'progress', 'nextSteps', 'whoToContact'] as const;
+export const letterSections = ['didTogether', 'progress', 'nextSteps', 'servicesNearYou', 'whoToContact'] as const;
 export type LetterSection = (typeof letterSections)[number];
 
 export const letterHeadings: Record<LetterRecipient, Record<LetterSection, string>> = {
-  family: { didTogether: 'What we did together', progress: 'The progress you have made', nextSteps: 'What happens next', whoToContact: 'Who to contact' },
-  referrer: { didTogether: 'What we did', progress: 'Progress made', nextSteps: 'What happens next', whoToContact: 'Who to contact' },
+  family: { didTogether: 'What we did together', progress: 'The progress you have made', nextSteps: 'What happens next', servicesNearYou: 'Services near you', whoToContact: 'Who to contact' },
+  referrer: { didTogether: 'What we did', progress: 'Progress made', nextSteps: 'What happens next', servicesNearYou: 'Services we have suggested', whoToContact: 'Who to contact' },
 };
 
 export interface Practitioner {
@@ -52,6 +52,19 @@ export interface LetterFacts {
   keyWorker: Practitioner;
   writer: Practitioner;
   referrer: { name: string; agency: string; contact: string } | null;
+  /** Directory services the practitioner chose to put in the family's letter, with how to reach them. */
+  services?: LetterService[];
+}
+
+export interface LetterService { name: string; organisation: string; phone: string; email: string; website: string; address: string; hiddenAddress: boolean }
+
+/** One service as a paragraph: its name, then how to reach it, one way a line. */
+export function serviceParagraph(s: LetterService): string {
+  return [
+    s.organisation && s.organisation !== s.name ? `${s.name} (${s.organisation})` : s.name,
+    s.phone ? `Phone: ${s.phone}` : '', s.email ? `Email: ${s.email}` : '', s.website ? `Website: ${s.website}` : '',
+    s.hiddenAddress ? 'Address: not shared, to keep the people who use it safe. Contact them to arrange help.' : s.address ? `Address: ${s.address}` : '',
+  ].filter(Boolean).join('\n');
 }
 
 export interface LetterDraft {
@@ -63,6 +76,7 @@ export interface LetterDraft {
   didTogether: string;
   progress: string;
   nextSteps: string;
+  servicesNearYou: string;
   whoToContact: string;
   signedByName: string;
   signedByRole: string;
@@ -148,6 +162,8 @@ export function familyLetterDraft(f: LetterFacts): LetterDraft {
     didTogether: paragraphs(familyOpening(f), f.didTogether),
     progress: f.progress.trim(),
     nextSteps: f.nextSteps.trim() || 'We will keep working together on the things that matter to your family. I will be in touch to arrange when we next meet.',
+    servicesNearYou: f.services?.length
+      ? paragraphs('These services near you may help. You can contact them yourself, or ask me to help you.', ...f.services.map(serviceParagraph)) : '',
     whoToContact: `${contactSentence} You can also ask to speak to a manager at any time.`,
     signedByName: f.writer.name,
     signedByRole: f.writer.jobTitle,
@@ -171,6 +187,7 @@ export function referrerLetterDraft(f: LetterFacts): LetterDraft {
     didTogether: referrerOpening(f),
     progress: 'The family are working with me on the goals in their family plan. I will share more detail with their agreement if it would help your work with them.',
     nextSteps: 'I will keep working with the family on the goals they have chosen, and I will let you know how things are going.',
+    servicesNearYou: '',
     whoToContact: `If you would like to talk about this, or if you have new information that would help the family, please contact ${who}.`,
     signedByName: f.writer.name,
     signedByRole: f.writer.jobTitle,

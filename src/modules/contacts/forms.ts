@@ -32,7 +32,7 @@ export function letterFromForm(body: Record<string, unknown>, contactId: string,
     contactId, recipient,
     recipientName: text(body, 'recipientName'), recipientAddress: text(body, 'recipientAddress'), subject: text(body, 'subject'),
     salutation: text(body, 'salutation'), didTogether: text(body, 'didTogether'), progress: text(body, 'progress'),
-    nextSteps: text(body, 'nextSteps'), whoToContact: text(body, 'whoToContact'),
+    nextSteps: text(body, 'nextSteps'), servicesNearYou: text(body, 'servicesNearYou'), whoToContact: text(body, 'whoToContact'),
     approved: text(body, 'approved') === 'yes' ? true : undefined,
   };
 }
@@ -60,6 +60,6 @@ export const fieldAnchors: Record<string, string> = {
 /** The order of the fields on each form, so the error summary lists problems top to bottom. */
 export const fieldOrder = {
   contact: ['form', 'type', 'date', 'startTime', 'endTime', 'location', 'presentPersonIds', 'othersPresent', 'outOfHours', 'notes', 'didTogether', 'progress', 'nextSteps'],
-  letter: ['form', 'recipientName', 'recipientAddress', 'subject', 'salutation', 'didTogether', 'progress', 'nextSteps', 'whoToContact', 'approved'],
+  letter: ['form', 'recipientName', 'recipientAddress', 'subject', 'salutation', 'didTogether', 'progress', 'nextSteps', 'servicesNearYou', 'whoToContact', 'approved'],
   chronologyEntry: ['form', 'occurredOn', 'personId', 'agencyId', 'type', 'summary', 'source'],
 } as const;

@@ -62,6 +62,7 @@ export interface LetterRow {
   progress: string;
   next_steps: string;
   who_to_contact: string;
+  services_near_you: string;
   signed_by_name: string;
   signed_by_role: string;
   organisation: string;
@@ -114,7 +115,7 @@ const contactColumns = `c.id, c.case_id, c.contact_type, c.contact_date, to_char
 const contactJoins = 'FROM contact c JOIN app_user u ON u.id = c.recorded_by JOIN agency a ON a.id = u.agency_id';
 
 const letterColumns = `la.id AS created_by_agency_id, la.kind AS created_by_agency_kind, l.id, l.case_id, l.contact_id, l.recipient, l.recipient_name, l.recipient_address, l.letter_date, l.subject, l.salutation,
-  l.did_together, l.progress, l.next_steps, l.who_to_contact, l.signed_by_name, l.signed_by_role, l.organisation, l.created_by,
+  l.did_together, l.progress, l.next_steps, l.services_near_you, l.who_to_contact, l.signed_by_name, l.signed_by_role, l.organisation, l.created_by,
   u.display_name AS created_by_name, l.created_at, c.contact_type, c.contact_date`;
 const letterJoins = 'FROM letter l JOIN app_user u ON u.id = l.created_by JOIN agency la ON la.id = u.agency_id LEFT JOIN contact c ON c.id = l.contact_id';
 
@@ -196,10 +197,10 @@ export const contactsRepository = {
   async insertLetter(q: Queryable, l: LetterInput) {
     await q.query(
       `INSERT INTO letter (id, case_id, contact_id, recipient, recipient_name, recipient_address, letter_date, subject, salutation,
-         did_together, progress, next_steps, who_to_contact, signed_by_name, signed_by_role, organisation, created_by, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+         did_together, progress, next_steps, who_to_contact, signed_by_name, signed_by_role, organisation, created_by, created_at, services_near_you)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
       [l.id, l.caseId, l.contactId, l.recipient, l.recipientName, l.recipientAddress, l.letterDate, l.subject, l.salutation, l.didTogether,
-        l.progress, l.nextSteps, l.whoToContact, l.signedByName, l.signedByRole, l.organisation, l.createdBy, l.createdAt]);
+        l.progress, l.nextSteps, l.whoToContact, l.signedByName, l.signedByRole, l.organisation, l.createdBy, l.createdAt, l.servicesNearYou]);
   },
 
   letters: (q: Queryable, caseId: string) =>

@@ -79,6 +79,7 @@ export const letterSchema = z.object({
   didTogether: requiredText(5000, 'Enter what you did together', 'what you did together'),
   progress: requiredText(5000, 'Enter the progress made', 'the progress made'),
   nextSteps: requiredText(5000, 'Enter what happens next', 'what happens next'),
+  servicesNearYou: optionalText(5000, 'services near you'),
   whoToContact: requiredText(2000, 'Enter who to contact', 'who to contact'),
   approved: z.literal(true, { error: 'Confirm you have checked the letter before saving it' }),
 });

@@ -1,3 +1,4 @@
+import { letterService, signpostRepository } from '../directory/signposting.ts';
 import { randomUUID } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
 import type { z } from 'zod';
@@ -101,7 +102,7 @@ function contactView(c: ContactRow, present: { id: string; name: string; givenNa
 function letterView(l: LetterRow) {
   const draft: LetterDraft = {
     recipient: l.recipient, recipientName: l.recipient_name, recipientAddress: l.recipient_address, subject: l.subject, salutation: l.salutation,
-    didTogether: l.did_together, progress: l.progress, nextSteps: l.next_steps, whoToContact: l.who_to_contact,
+    didTogether: l.did_together, progress: l.progress, nextSteps: l.next_steps, servicesNearYou: l.services_near_you, whoToContact: l.who_to_contact,
     signedByName: l.signed_by_name, signedByRole: l.signed_by_role, organisation: l.organisation,
   };
   return {
@@ -179,6 +180,8 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
       didTogether: contact.didTogether, progress: contact.progress, nextSteps: contact.nextSteps,
       keyWorker: keyWorkerRow ? practitioner(keyWorkerRow) : writer, writer,
       referrer: referrer && !referrer.self_referral ? { name: referrer.referrer_name, agency: referrer.referrer_agency, contact: referrer.referrer_contact } : null,
+      // Directory services the practitioner chose for the family's letter ("Services near you").
+      services: (await signpostRepository.forCase(tx, c.id)).filter((s) => s.in_letter && s.status === 'active').map(letterService),
     };
     const consentWarning = recipient === 'referrer' && referrer?.consent === 'not_given'
       ? `The family did not consent to the referral${referrer.lawful_basis ? ` (lawful basis recorded: ${referrer.lawful_basis})` : ''}. Check it is right to share their progress with the referrer before you send this letter.`
@@ -376,7 +379,7 @@ export function contactsService(db: Database, cases: CasesService, options: Cont
         await repo.insertLetter(tx, {
           id, caseId, contactId: fields.contactId, recipient: fields.recipient, recipientName: fields.recipientName, recipientAddress: fields.recipientAddress,
           letterDate: today(), subject: fields.subject, salutation: fields.salutation, didTogether: fields.didTogether, progress: fields.progress,
-          nextSteps: fields.nextSteps, whoToContact: fields.whoToContact, signedByName: writer.display_name, signedByRole: writer.job_title,
+          nextSteps: fields.nextSteps, servicesNearYou: fields.servicesNearYou, whoToContact: fields.whoToContact, signedByName: writer.display_name, signedByRole: writer.job_title,
           organisation: writer.agency_name, createdBy: actor.id, createdAt: options.clock.now(),
         });
         await auditRepository.insert(tx, { userId: actor.id, action: 'save-letter', recordType: 'letter', recordId: id, familyId: c.family_id, outcome: 'allowed', ip: actor.ip, detail: { recipient: fields.recipient } });

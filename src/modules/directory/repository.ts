@@ -154,24 +154,28 @@ export const directoryRepository = {
       ORDER BY s.name, s.id LIMIT $13 OFFSET $14`, [...filters.params, page.limit, page.offset], { prepare: false });
   },
 
-  /** Service-at-location rows (API), optionally within `near` (through the search index); hidden addresses are never listed. */
+  /**
+   * Service-at-location rows (API), optionally within `near`: one statement, the bounding box on the
+   * search index's indexed latitude and longitude, then haversine, nearest first. Hidden addresses
+   * are never listed (they are never on the search index either).
+   */
   async serviceAtLocations(q: Queryable, near: Near | null, f: SearchFilters, page: { limit: number; offset: number }) {
-    let within: { sal_id: string; metres: number }[] | null = null;
-    if (near) {
-      within = await q.query<{ sal_id: string; metres: number }>(`SELECT sal_id, metres FROM (
-          SELECT p.sal_id, ${haversineFrom('p', '$5::float8', '$6::float8')} AS metres FROM directory_search_point p
-          WHERE p.latitude BETWEEN $1::float8 AND $2::float8 AND p.longitude BETWEEN $3::float8 AND $4::float8) x WHERE metres <= $7::float8`,
-      [near.box.minLatitude, near.box.maxLatitude, near.box.minLongitude, near.box.maxLongitude, near.latitude, near.longitude, near.metres], { prepare: false });
-    }
-    const filters = filterSql(f, 3, false);
+    const filters = filterSql(f, 8, false);
     return q.query<{ id: string; service_id: string; location_id: string; metres: number | null; total: number }>(
-      `SELECT sal.id, sal.service_id, sal.location_id, n.metres, count(*) OVER ()::int AS total
+      `WITH near AS (
+         SELECT sal_id, metres FROM (
+           SELECT p.sal_id, ${haversineFrom('p', '$5::float8', '$6::float8')} AS metres FROM directory_search_point p
+           WHERE $7::float8 IS NOT NULL
+             AND p.latitude BETWEEN $1::float8 AND $2::float8 AND p.longitude BETWEEN $3::float8 AND $4::float8) x
+         WHERE metres <= $7::float8)
+       SELECT sal.id, sal.service_id, sal.location_id, n.metres, count(*) OVER ()::int AS total
        FROM directory_service_at_location sal
        JOIN directory_service s ON s.id = sal.service_id
-       LEFT JOIN unnest($1::uuid[], $2::float8[]) AS n(sal_id, metres) ON n.sal_id = sal.id
-       WHERE NOT s.hide_address AND ($1::uuid[] IS NULL OR sal.id = ANY($1::uuid[])) AND ${filters.sql}
-       ORDER BY n.metres, s.name, sal.id LIMIT $15 OFFSET $16`,
-      [within ? within.map((w) => w.sal_id) : null, within ? within.map((w) => w.metres) : null, ...filters.params, page.limit, page.offset], { prepare: false });
+       LEFT JOIN near n ON n.sal_id = sal.id
+       WHERE NOT s.hide_address AND ($7::float8 IS NULL OR n.sal_id IS NOT NULL) AND ${filters.sql}
+       ORDER BY n.metres, s.name, sal.id LIMIT $20 OFFSET $21`,
+      [near?.box.minLatitude ?? null, near?.box.maxLatitude ?? null, near?.box.minLongitude ?? null, near?.box.maxLongitude ?? null,
+        near?.latitude ?? null, near?.longitude ?? null, near?.metres ?? null, ...filters.params, page.limit, page.offset], { prepare: false });
   },
 
   async serviceAtLocation(q: Queryable, id: string) {
@@ -207,6 +211,17 @@ export const directoryRepository = {
       q.query<ServiceChildren['nested'][number]>('SELECT id, contacts, languages, cost_options FROM directory_service WHERE id = ANY($1::uuid[])', [ids]),
     ]);
     return { schedules, areas, locations, terms, nested };
+  },
+
+  /** The version of a service, its row locked until the transaction ends (optimistic locking). */
+  async lockVersion(q: Queryable, id: string): Promise<number | null> {
+    const [row] = await q.query<{ version: number }>('SELECT version FROM directory_service WHERE id = $1 FOR UPDATE', [id]);
+    return row?.version ?? null;
+  },
+
+  async setStatus(q: Queryable, id: string, status: FeedService['status'], lastModified: string, updatedBy: string | null) {
+    await q.query(`UPDATE directory_service SET status = $2, last_modified = $3::timestamptz, updated_by = $4, version = version + 1 WHERE id = $1`, [id, status, lastModified, updatedBy]);
+    await directoryRepository.refreshSearchPoints(q, [id]);
   },
 
   async version(q: Queryable, id: string): Promise<number | null> {

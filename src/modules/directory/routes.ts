@@ -3,7 +3,7 @@ import { formatDate } from '../../domain/dates.ts';
 import { milesText } from '../../domain/directory/geo.ts';
 import { agesText, isStale, scheduleText } from '../../domain/directory/rules.ts';
 import { categories } from '../../domain/directory/taxonomy.ts';
-import { NotFoundError } from '../../domain/errors.ts';
+import { NotFoundError, ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
 import { errorList, text } from '../../web/forms.ts';
 import { paths } from '../../web/urls.ts';
@@ -101,7 +101,13 @@ export async function directoryRoutes(app: FastifyInstance, { services }: { serv
   // Open Referral UK API (openapi.json): public, read-only, JSON.
 
   const api = { config: { access: 'public' as const } };
-  const query = (request: { query: unknown }) => request.query as ApiQuery;
+  // A parameter given twice (?search=a&search=b) is refused, never read as a list.
+  const query = (request: { query: unknown }) => {
+    const given = (request.query ?? {}) as Record<string, unknown>;
+    const repeated = Object.keys(given).filter((k) => typeof given[k] !== 'string');
+    if (repeated.length) throw new ValidationError(Object.fromEntries(repeated.map((k) => [k, 'expected one value, not a list'])));
+    return given as ApiQuery;
+  };
   const orNotFound = (value: unknown, what: string) => {
     if (!value) throw new NotFoundError(what);
     return value;

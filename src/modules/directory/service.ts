@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { ValidationError } from '../../domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors.ts';
+import { directoryEntrySchema, editorDays, retireSchema, type DirectoryEntry } from '../../domain/directory/editor.ts';
+import { formVersion } from '../../domain/input.ts';
+import { requireFeature } from '../access/policy.ts';
 import type { Clock } from '../../domain/clock.ts';
 import { boundingBox, normalisePostcode, postcodeDistrict, postcodeKey } from '../../domain/directory/geo.ts';
 import { onspdColumns, onspdRow, type OnspdColumns } from '../../domain/directory/onspd.ts';
 import { feedServiceSchema, type FeedService } from '../../domain/directory/record.ts';
 import { isStale } from '../../domain/directory/rules.ts';
-import { categoryByCode } from '../../domain/directory/taxonomy.ts';
+import { categories, categoryByCode, lanternTaxonomyId } from '../../domain/directory/taxonomy.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { fullServiceJson, pageJson, serviceListJson, termJson } from './present.ts';
 import { directoryRepository as repo, noFilters, type Near, type SearchFilters, type ServiceRow } from './repository.ts';
@@ -49,6 +53,98 @@ export function directoryService(db: Database, { clock }: { clock: Clock }) {
   async function full(q: Queryable, rows: ServiceRow[]) {
     const children = await repo.children(q, rows.map((r) => r.id));
     return rows.map((r) => fullServiceJson(r, children));
+  }
+
+  /** A service's nested JSON as held, its hidden address included (for its editors only). */
+  async function unhidden(id: string, q: Queryable = db): Promise<Record<string, unknown> | null> {
+    const rows = await repo.services(q, [id]);
+    if (!rows.length) return null;
+    const children = await repo.children(q, [id]);
+    return fullServiceJson({ ...rows[0], hide_address: false }, children);
+  }
+
+  async function lockVersion(q: Queryable, id: string, expected: number) {
+    const held = await repo.lockVersion(q, id);
+    if (held === null) throw new NotFoundError('service');
+    if (held !== expected) throw new ConflictError('Someone else changed this service while you were editing it. Go back, reload the page and make your change again.');
+  }
+
+  function parseEntry(body: Record<string, unknown>): DirectoryEntry {
+    const parsed = directoryEntrySchema.safeParse({ ...body, version: formVersion(body.version) });
+    if (parsed.success) return parsed.data;
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? 'name');
+      errors[field] ??= issue.message;
+    }
+    throw new ValidationError(errors);
+  }
+
+  /** The editor's answers laid over the service as held (what the form does not show is kept). */
+  async function feedFromEntry(q: Queryable, before: Record<string, unknown> | null, id: string, e: DirectoryEntry): Promise<FeedService> {
+    type Json = Record<string, unknown>;
+    const list = (v: unknown) => (Array.isArray(v) ? (v as Json[]) : []);
+    const idOf = (v: unknown) => (typeof v === 'string' ? v : randomUUID());
+    let latitude: number | null = null;
+    let longitude: number | null = null;
+    if (e.postcode) {
+      const found = await repo.postcode(q, postcodeKey(e.postcode));
+      if (!found) throw new ValidationError({ postcode: `We could not find the postcode ${e.postcode} in the postcode directory: check it` });
+      latitude = found.latitude; longitude = found.longitude;
+    }
+    const category = categoryByCode(e.category)!;
+    const lanternTerms = new Set<string>(categories.map((c) => c.id));
+    const oldSal = list(before?.service_at_locations)[0];
+    const oldLocation = (oldSal?.location ?? {}) as Json;
+    const oldAddress = list(oldLocation.addresses)[0] ?? {};
+    const oldOrg = (before?.organization ?? null) as Json | null;
+    const oldContact = list(before?.contacts)[0] ?? {};
+    const price = /£\s*(\d+(?:\.\d{1,2})?)/.exec(e.cost);
+    const feed = {
+      ...(before ?? {}),
+      id, name: e.name, description: e.description, url: e.website || null, email: e.email || null,
+      status: before && before.status !== 'defunct' ? before.status : 'active',
+      minimum_age: e.minimumAge, maximum_age: e.maximumAge, assured_date: clock.today(), last_modified: clock.now().toISOString(),
+      organization: e.organisation ? { id: oldOrg && oldOrg.name === e.organisation ? idOf(oldOrg.id) : randomUUID(), name: e.organisation, description: '' } : null,
+      contacts: e.phone ? [{ ...oldContact, id: idOf(oldContact.id), phones: [{ id: idOf(list(oldContact.phones)[0]?.id), number: e.phone }] }] : [],
+      cost_options: e.cost ? [{ id: idOf(list(before?.cost_options)[0]?.id), amount_description: e.cost, ...(price ? { amount: Number(price[1]), currency: 'GBP' } : {}) }] : [],
+      schedules: e.days.length ? [{ id: idOf(list(before?.schedules)[0]?.id), freq: 'WEEKLY', byday: editorDays.filter((d) => e.days.includes(d)).join(','), opens_at: e.opensAt, closes_at: e.closesAt }] : [],
+      service_areas: e.areas ? [{ id: idOf(list(before?.service_areas)[0]?.id), name: e.areas, extent: e.areas, extent_type: 'postcode districts or place names' }] : [],
+      service_at_locations: e.postcode ? [{
+        id: idOf(oldSal?.id),
+        location: {
+          ...oldLocation, id: idOf(oldLocation.id), location_type: 'physical', latitude, longitude,
+          addresses: [{ id: idOf(oldAddress.id), address_1: e.address, city: e.town, state_province: '', postal_code: e.postcode, country: 'GB' }],
+        },
+      }] : [],
+      attributes: [
+        ...list(before?.attributes).filter((a) => !lanternTerms.has(String((a.taxonomy_term as Json | undefined)?.id))),
+        { id: randomUUID(), taxonomy_term: { id: category.id, name: category.name, taxonomy_id: lanternTaxonomyId } },
+      ],
+    };
+    const parsed = feedServiceSchema.safeParse(feed);
+    // The form's schema allows only what the feed's allows; a failure here is a fault, not the editor's input.
+    if (!parsed.success) throw new Error(`Directory editor built an invalid service: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
+    return parsed.data;
+  }
+
+  function formValues(json: Record<string, unknown>, row: ServiceRow): Record<string, unknown> {
+    type Json = Record<string, unknown>;
+    const list = (v: unknown) => (Array.isArray(v) ? (v as Json[]) : []);
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    const location = (list(json.service_at_locations)[0]?.location ?? {}) as Json;
+    const address = list(location.addresses)[0] ?? {};
+    const schedule = list(json.schedules)[0] ?? {};
+    const term = list(json.attributes).map((a) => (a.taxonomy_term as Json).id).find((t) => categories.some((c) => c.id === t));
+    return {
+      name: row.name, organisation: row.organization_name ?? '', description: row.description, category: categories.find((c) => c.id === term)?.code ?? '',
+      minimumAge: row.minimum_age === null ? '' : String(row.minimum_age), maximumAge: row.maximum_age === null ? '' : String(row.maximum_age),
+      cost: list(json.cost_options).map((c) => str(c.amount_description) || (typeof c.amount === 'number' ? `£${c.amount.toFixed(2)}` : '')).find(Boolean) ?? '',
+      phone: list(json.contacts).flatMap((c) => list(c.phones).map((p) => str(p.number))).find(Boolean) ?? '',
+      email: row.email ?? '', website: row.url ?? '', address: str(address.address_1), town: str(address.city), postcode: str(address.postal_code),
+      hideAddress: row.hide_address ? 'yes' : '', areas: list(json.service_areas).map((a) => str(a.extent) || str(a.name)).filter(Boolean).join(' '),
+      days: str(schedule.byday).split(',').filter(Boolean), opensAt: str(schedule.opens_at), closesAt: str(schedule.closes_at), version: String(row.version),
+    };
   }
 
   /** Where a search starts from: a postcode (ONS or demo centroids) or a place name. */
@@ -252,6 +348,72 @@ export function directoryService(db: Database, { clock }: { clock: Clock }) {
       const ordered = ids.map((id) => byId.get(id)!);
       const contents = await full(db, ordered);
       return pageJson(contents, contents.length, 1, Math.max(1, contents.length));
+    },
+
+    // -------------------------------------------------------------------------------------------
+    // Staff editor: add, change and retire services (directory editors only; audited)
+
+    /** Every service for the editors, stale ones flagged. */
+    async editorList(actor: Actor | null) {
+      await requireFeature(actor, 'directory.edit', 'Only directory editors can change the service directory');
+      const rows = await repo.services(db, await repo.allServiceIds(db));
+      const today = clock.today();
+      return rows.sort((a, b) => a.name.localeCompare(b.name))
+        .map((r) => ({ id: r.id, name: r.name, organisation: r.organization_name ?? '', status: r.status, checked: r.assured_date, stale: isStale(r.assured_date, today) }));
+    },
+
+    /** One service as the editor's form values. */
+    async editorEntry(actor: Actor | null, id: string) {
+      await requireFeature(actor, 'directory.edit', 'Only directory editors can change the service directory');
+      const json = await unhidden(id);
+      if (!json) throw new NotFoundError('service');
+      const row = (await repo.services(db, [id]))[0];
+      return { values: formValues(json, row), name: row.name, status: row.status, stale: isStale(row.assured_date, clock.today()), checked: row.assured_date };
+    },
+
+    async createEntry(actor: Actor | null, body: Record<string, unknown>): Promise<string> {
+      await requireFeature(actor, 'directory.edit', 'Only directory editors can change the service directory');
+      const entry = parseEntry({ ...body, version: 0 });
+      return db.transaction(async (tx) => {
+        const id = randomUUID();
+        const feed = await feedFromEntry(tx, null, id, entry);
+        await repo.save(tx, feed, { hideAddress: entry.hideAddress, lastModified: clock.now().toISOString(), updatedBy: actor?.id ?? null });
+        await auditRepository.insert(tx, { userId: actor?.id ?? null, action: 'create-directory-service', recordType: 'directory_service', recordId: id, outcome: 'allowed', ip: actor?.ip ?? null, detail: { name: entry.name } });
+        return id;
+      });
+    },
+
+    async updateEntry(actor: Actor | null, id: string, body: Record<string, unknown>): Promise<void> {
+      await requireFeature(actor, 'directory.edit', 'Only directory editors can change the service directory');
+      const entry = parseEntry(body);
+      await db.transaction(async (tx) => {
+        await lockVersion(tx, id, entry.version);
+        const before = await unhidden(id, tx);
+        const feed = await feedFromEntry(tx, before, id, entry);
+        await repo.save(tx, feed, { hideAddress: entry.hideAddress, lastModified: clock.now().toISOString(), updatedBy: actor?.id ?? null });
+        await auditRepository.insert(tx, {
+          userId: actor?.id ?? null, action: 'update-directory-service', recordType: 'directory_service', recordId: id, outcome: 'allowed', ip: actor?.ip ?? null,
+          detail: { before: before ? { name: before.name, status: before.status } : null, after: { name: entry.name } },
+        });
+      });
+    },
+
+    /** Retires a service: it leaves the public directory (status defunct) but stays on cases that signposted it. */
+    async retireEntry(actor: Actor | null, id: string, body: Record<string, unknown>): Promise<void> {
+      await requireFeature(actor, 'directory.edit', 'Only directory editors can change the service directory');
+      const parsed = retireSchema.safeParse({ version: formVersion(body.version) });
+      if (!parsed.success) throw new ValidationError({ version: parsed.error.issues[0].message });
+      await db.transaction(async (tx) => {
+        await lockVersion(tx, id, parsed.data.version);
+        await repo.setStatus(tx, id, 'defunct', clock.now().toISOString(), actor?.id ?? null);
+        await auditRepository.insert(tx, { userId: actor?.id ?? null, action: 'retire-directory-service', recordType: 'directory_service', recordId: id, outcome: 'allowed', ip: actor?.ip ?? null, detail: {} });
+      });
+    },
+
+    /** Services a practitioner may signpost a family to (active), by name. */
+    async signpostChoices() {
+      const rows = await repo.list(db, noFilters, { limit: 1000, offset: 0 }, true);
+      return rows.map((r) => ({ id: r.id, name: r.name, organisation: r.organization_name ?? '' }));
     },
 
     // -------------------------------------------------------------------------------------------

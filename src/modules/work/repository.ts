@@ -160,13 +160,13 @@ export const workRepository = {
 
   /** Records the closure on the case if nobody has changed it since `version` was read; false otherwise. */
   async recordClosure(q: Queryable, caseId: string, version: number, c: {
-    closedAt: string; reason: string; reasonOther: string; tier: number; to: string; summary: string; closedBy: string;
+    closedAt: string; reason: string; reasonOther: string; tier: number; to: string; summary: string; closedBy: string; serviceId?: string | null;
   }): Promise<boolean> {
     const rows = await q.query(
       `UPDATE casefile SET closed_at = $3, closure_reason = $4, closure_reason_other = $5, step_down_tier = $6, step_down_to = $7,
-              closing_summary = $8, closed_by = $9
+              closing_summary = $8, closed_by = $9, step_down_service_id = $10
         WHERE id = $1 AND version = $2 AND state <> 'closed' RETURNING id`,
-      [caseId, version, c.closedAt, c.reason, c.reasonOther, c.tier, c.to, c.summary, c.closedBy]);
+      [caseId, version, c.closedAt, c.reason, c.reasonOther, c.tier, c.to, c.summary, c.closedBy, c.serviceId ?? null]);
     return rows.length === 1;
   },
 

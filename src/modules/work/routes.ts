@@ -20,7 +20,7 @@ export const severityTagClasses: Record<Severity, string> = {
 };
 
 const fieldAnchors: Record<string, string> = { doneOn: 'doneOn-day' };
-const fieldOrder = ['form', 'reason', 'reasonOther', 'stepDownTier', 'stepDownTo', 'closingSummary', 'doneOn', 'outcomeNote'];
+const fieldOrder = ['form', 'reason', 'reasonOther', 'stepDownTier', 'stepDownServiceId', 'stepDownTo', 'closingSummary', 'doneOn', 'outcomeNote'];
 
 /** "2 things due today", "Nothing due today". */
 export function dueTodayHeadline(count: number): string {
@@ -85,7 +85,7 @@ export async function workPages(app: FastifyInstance, { services }: { services: 
     const body = request.body as Record<string, unknown>;
     const input = {
       reason: text(body, 'reason') || undefined, reasonOther: text(body, 'reasonOther'), stepDownTier: text(body, 'stepDownTier') || undefined,
-      stepDownTo: text(body, 'stepDownTo'), closingSummary: text(body, 'closingSummary'), version: formVersion(text(body, 'version') || undefined),
+      stepDownServiceId: text(body, 'stepDownServiceId') || undefined, stepDownTo: text(body, 'stepDownTo'), closingSummary: text(body, 'closingSummary'), version: formVersion(text(body, 'version') || undefined),
     };
     return saveOrReturn(services, request, reply, {
       back: urls.closeCase(caseId), values: body, formErrors: {},

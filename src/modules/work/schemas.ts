@@ -9,12 +9,15 @@ const tierMessage = 'Select the tier of service the family is stepping down to';
  * Closing a case: why, where the family steps down to, and the closing summary. `facts`: what the
  * case has done (an agreed plan), which some reasons need; checked with every other field.
  */
-export const closureSchemaFor = (facts?: { planAgreed: boolean }) => z.object({
+export const closureSchemaFor = (facts?: { planAgreed: boolean; signposted?: ReadonlyMap<string, string> }) => z.object({
   reason: z.enum(closureReasons, { error: 'Select why the case is closing' }),
   reasonOther: z.string().trim().max(500, 'The reason must be 500 characters or fewer').default(''),
   stepDownTier: z.coerce.number({ error: tierMessage }).int(tierMessage).min(1, tierMessage).max(4, tierMessage),
+  // A directory service the family was signposted to on this case, or a service named by hand.
+  stepDownServiceId: z.union([z.uuid({ error: 'Choose a service the family was signposted to, or name another' }), z.literal('')],
+    { error: 'Choose a service the family was signposted to, or name another' }).optional().transform((v) => v || null),
   stepDownTo: z.string({ error: 'Enter the name of the service the family is stepping down to' }).trim()
-    .min(1, 'Enter the name of the service the family is stepping down to').max(200, 'The service name must be 200 characters or fewer'),
+    .max(200, 'The service name must be 200 characters or fewer').default(''),
   closingSummary: z.string({ error: 'Enter a closing summary' }).trim().min(1, 'Enter a closing summary')
     .max(5000, 'The closing summary must be 5,000 characters or fewer'),
   version: versionSchema(),
@@ -25,6 +28,13 @@ export const closureSchemaFor = (facts?: { planAgreed: boolean }) => z.object({
   if (c.reason === 'other' && !other) ctx.addIssue({ code: 'custom', path: ['reasonOther'], message: 'Enter the reason the case is closing' });
   if (c.reason === 'stepped_up' && [1, 2, 3].includes(c.stepDownTier)) {
     ctx.addIssue({ code: 'custom', path: ['stepDownTier'], message: 'A case stepped up to statutory services goes to tier 4: select tier 4, or choose another reason' });
+  }
+  const chosen = typeof c.stepDownServiceId === 'string' ? c.stepDownServiceId : null;
+  if (chosen && facts?.signposted && !facts.signposted.has(chosen)) {
+    ctx.addIssue({ code: 'custom', path: ['stepDownServiceId'], message: 'Choose a service the family was signposted to, or name another' });
+  }
+  if (!chosen && !(typeof c.stepDownTo === 'string' && c.stepDownTo.trim())) {
+    ctx.addIssue({ code: 'custom', path: ['stepDownTo'], message: 'Enter the name of the service the family is stepping down to' });
   }
   const problem = facts && typeof c.reason === 'string' ? closureReasonProblem(c.reason, facts) : null;
   if (problem) ctx.addIssue({ code: 'custom', path: ['reason'], message: problem });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
+import { signpostRepository } from '../directory/signposting.ts';
 import { closureReasonLabel, closureReasonLabels, stepDownTierLabels, type ClosureReason, type StepDownTier } from '../../domain/casework/closure.ts';
 import {
   assess, bySoonest, caseload, countBySeverity, defaultFollowUpMonths, driftSignals, dueItems, followUpSchedule,
@@ -215,6 +216,8 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
           mayClose: offers(actor, 'case.close'),
           refusal: check.ok ? null : check.reason,
           schedule: followUpSchedule(today(), months),
+          // Offered as the step-down destination: the directory services this family was signposted or referred to.
+          signposted: (await signpostRepository.forCase(tx, caseId)).map((s) => ({ id: s.service_id, name: s.organisation && s.organisation !== s.name ? `${s.name} (${s.organisation})` : s.name })),
         };
       });
     },
@@ -231,15 +234,17 @@ export function workService(db: Database, cases: CasesService, options: WorkOpti
         const check = transition(c.state, 'close');
         if (!check.ok) throw new RuleViolation(check.reason);
         // The reason is checked against what the case has done with every other answer, at once.
-        const fields = parse(closureSchemaFor({ planAgreed: (await repo.caseForWork(tx, caseId))!.plan_agreed_at !== null }), input);
+        const signposted = new Map((await signpostRepository.forCase(tx, caseId)).map((s) => [s.service_id, s.name]));
+        const fields = parse(closureSchemaFor({ planAgreed: (await repo.caseForWork(tx, caseId))!.plan_agreed_at !== null, signposted }), input);
+        const stepDownTo = fields.stepDownTo || (fields.stepDownServiceId ? signposted.get(fields.stepDownServiceId)! : '');
         const closedAt = instant();
         const saved = await repo.recordClosure(tx, caseId, fields.version, {
           closedAt, reason: fields.reason, reasonOther: fields.reason === 'other' ? fields.reasonOther : '', tier: fields.stepDownTier,
-          to: fields.stepDownTo, summary: fields.closingSummary, closedBy: actor.id,
+          to: stepDownTo, summary: fields.closingSummary, closedBy: actor.id, serviceId: fields.stepDownServiceId,
         });
         if (!saved) throw new ConflictError('Someone else changed this case after you opened the page. The case has not been closed. Check the case, then close it again.');
         const reason = fields.reason === 'other' ? fields.reasonOther : closureReasonLabels[fields.reason as ClosureReason];
-        await cases.applyEvent(tx, c, 'close', actor, `${reason}. Stepped down to ${stepDownTierLabels[fields.stepDownTier as StepDownTier].toLowerCase()}: ${fields.stepDownTo}`);
+        await cases.applyEvent(tx, c, 'close', actor, `${reason}. Stepped down to ${stepDownTierLabels[fields.stepDownTier as StepDownTier].toLowerCase()}: ${stepDownTo}`);
         const r = (await repo.caseForWork(tx, caseId))!;
         const schedule = followUpSchedule(ukDate(closedAt), r.follow_up_months.length ? r.follow_up_months : defaultFollowUpMonths)
           .map((f) => ({ ...f, id: randomUUID() }));
