@@ -122,6 +122,16 @@ export const identificationRepository = {
     return inserted.length;
   },
 
+  async extractExists(q: Queryable, id: string): Promise<boolean> {
+    return (await q.query('SELECT 1 FROM source_extract WHERE id = $1', [id])).length > 0;
+  },
+
+  /** An extract whose loading stopped part way: its rows and itself. */
+  async discardExtract(q: Queryable, id: string): Promise<void> {
+    await q.query('DELETE FROM source_record WHERE extract_id = $1', [id]);
+    await q.query('DELETE FROM source_extract WHERE id = $1', [id]);
+  },
+
   async recordCount(q: Queryable): Promise<number> {
     return (await q.query<{ n: number }>('SELECT count(*)::int AS n FROM source_record'))[0].n;
   },
