@@ -2,7 +2,7 @@
  * train, link, explain and decide: the engine's public operations (see types.ts for the contract).
  */
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
-import { blockAndCompare, type BlockingOptions } from './blocking.ts';
+import { blockAndCompare, mergeStores, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
 import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithFirst, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
@@ -79,7 +79,47 @@ class UnionFind {
 export function link(records: readonly PersonRecord[], options: LinkOptions = {}): LinkageResult {
   const started = performance.now();
   const f = buildFeatures(records);
-  const store = blockAndCompare(f, options.blocking);
+  return linkStore(records, f, blockAndCompare(f, options.blocking), options, started);
+}
+
+/** What one partition of a run sends to the merge: its compared pairs and their training counts (plain arrays, for storing as JSON). */
+export interface PartitionPairs {
+  index: number;
+  count: number;
+  left: number[];
+  right: number[];
+  code: number[];
+  rule: number[];
+  counts: number[][];
+}
+
+/** Blocks and compares one partition of a run's records (see BlockingOptions.partition). */
+export function comparePartition(records: readonly PersonRecord[], partition: { index: number; count: number }, blocking: BlockingOptions = {}): PartitionPairs {
+  const store = blockAndCompare(buildFeatures(records), { ...blocking, partition });
+  const n = store.length;
+  return {
+    ...partition, left: Array.from(store.left.subarray(0, n)), right: Array.from(store.right.subarray(0, n)), code: Array.from(store.code.subarray(0, n)),
+    rule: Array.from(store.rule.subarray(0, n)), counts: store.counts.map((c) => Array.from(c)),
+  };
+}
+
+/**
+ * The final step of a run split into partitions: the partitions' pairs as one store, then
+ * training, scoring and clustering exactly as link() does them. The same pairs, weights and
+ * clusters as link() on the same records, whichever workers compared which partition.
+ */
+export function linkPartitions(records: readonly PersonRecord[], parts: readonly PartitionPairs[], options: LinkOptions = {}): LinkageResult {
+  const started = performance.now();
+  const f = buildFeatures(records);
+  const rules = rulesFor(f, options.blocking);
+  const stores: PairStore[] = [...parts].sort((a, b) => a.index - b.index).map((p) => ({
+    length: p.left.length, left: Int32Array.from(p.left), right: Int32Array.from(p.right), code: Uint32Array.from(p.code), rule: Uint8Array.from(p.rule),
+    counts: p.counts.map((c) => Float64Array.from(c)), rules, ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))),
+  }));
+  return linkStore(records, f, mergeStores(stores), options, started);
+}
+
+function linkStore(records: readonly PersonRecord[], f: Features, store: PairStore, options: LinkOptions, started: number): LinkageResult {
   const trained = options.model ?? estimateModel(f, store, options);
   const thresholds = options.thresholds ?? trained.thresholds;
   const model: LinkageModel = { ...trained, thresholds };
