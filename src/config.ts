@@ -26,6 +26,8 @@ export interface Config {
   sso: SsoOptions;
   /** LANTERN_WORKER=separate: this web process runs no background jobs; `lantern worker` processes do. */
   worker: 'in-process' | 'separate';
+  /** LANTERN_MATCHING_PARTITIONS: a matching run is split into this many partitions, which every worker shares (default 1: whole). */
+  matchingPartitions: number;
 }
 
 /** Largest request bodies, per kind of route. */
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     today: env.LANTERN_TODAY || undefined,
     breakGlassHours: positiveHours(env.BREAK_GLASS_HOURS, 24),
     worker: env.LANTERN_WORKER === 'separate' ? 'separate' : 'in-process',
+    matchingPartitions: Math.min(64, Math.max(1, Math.floor(Number(env.LANTERN_MATCHING_PARTITIONS ?? 1)) || 1)),
     sso: { ...parseSsoConfig(env), baseUrl: (env.LANTERN_BASE_URL || env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '') },
   };
 }

@@ -82,25 +82,65 @@ export function link(records: readonly PersonRecord[], options: LinkOptions = {}
   return linkStore(records, f, blockAndCompare(f, options.blocking), options, started);
 }
 
-/** What one partition of a run sends to the merge: its compared pairs and their training counts (plain arrays, for storing as JSON). */
+/** What one partition of a run sends to the merge: its compared pairs and their training counts. */
 export interface PartitionPairs {
   index: number;
   count: number;
-  left: number[];
-  right: number[];
-  code: number[];
-  rule: number[];
-  counts: number[][];
+  left: Int32Array;
+  right: Int32Array;
+  code: Uint32Array;
+  rule: Uint8Array;
+  counts: Float64Array[];
 }
 
 /** Blocks and compares one partition of a run's records (see BlockingOptions.partition). */
 export function comparePartition(records: readonly PersonRecord[], partition: { index: number; count: number }, blocking: BlockingOptions = {}): PartitionPairs {
   const store = blockAndCompare(buildFeatures(records), { ...blocking, partition });
   const n = store.length;
-  return {
-    ...partition, left: Array.from(store.left.subarray(0, n)), right: Array.from(store.right.subarray(0, n)), code: Array.from(store.code.subarray(0, n)),
-    rule: Array.from(store.rule.subarray(0, n)), counts: store.counts.map((c) => Array.from(c)),
-  };
+  return { ...partition, left: store.left.slice(0, n), right: store.right.slice(0, n), code: store.code.slice(0, n), rule: store.rule.slice(0, n), counts: store.counts };
+}
+
+/**
+ * A partition as bytes, to pass between machines: a header (index, count, pairs, rules, patterns,
+ * counted entries), the pair arrays, then the training counts sparsely (rule, pattern, count for
+ * each pattern counted: the dense arrays hold millions of patterns, nearly all never seen).
+ */
+export function encodePartition(p: PartitionPairs): Uint8Array {
+  const n = p.left.length;
+  const patterns = p.counts[0]?.length ?? 0;
+  const rules: number[] = [];
+  const codes: number[] = [];
+  const values: number[] = [];
+  p.counts.forEach((c, r) => {
+    for (let x = 0; x < c.length; x++) if (c[x] !== 0) { rules.push(r); codes.push(x); values.push(c[x]); }
+  });
+  const header = Int32Array.of(p.index, p.count, n, p.counts.length, patterns, values.length);
+  const arrays = [header, p.left, p.right, p.code, Float64Array.from(values), Uint32Array.from(codes), Uint8Array.from(rules), p.rule];
+  const parts = arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  const out = new Uint8Array(parts.reduce((sum, a) => sum + a.length, 0));
+  let at = 0;
+  for (const a of parts) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
+}
+
+export function decodePartition(bytes: Uint8Array): PartitionPairs {
+  let at = 0;
+  // new Uint8Array(view) copies: a Node Buffer's slice() would share (and .buffer give) its whole pool.
+  const take = (length: number) => new Uint8Array(bytes.subarray(at, (at += length))).buffer;
+  const [index, count, n, ruleCount, patterns, entries] = new Int32Array(take(24));
+  const left = new Int32Array(take(4 * n));
+  const right = new Int32Array(take(4 * n));
+  const code = new Uint32Array(take(4 * n));
+  const values = new Float64Array(take(8 * entries));
+  const codes = new Uint32Array(take(4 * entries));
+  const rules = new Uint8Array(take(entries));
+  const rule = new Uint8Array(take(n));
+  const counts = Array.from({ length: ruleCount }, () => new Float64Array(patterns));
+  for (let e = 0; e < entries; e++) counts[rules[e]][codes[e]] = values[e];
+  return { index, count, left, right, code, rule, counts };
 }
 
 /**
@@ -113,8 +153,7 @@ export function linkPartitions(records: readonly PersonRecord[], parts: readonly
   const f = buildFeatures(records);
   const rules = rulesFor(f, options.blocking);
   const stores: PairStore[] = [...parts].sort((a, b) => a.index - b.index).map((p) => ({
-    length: p.left.length, left: Int32Array.from(p.left), right: Int32Array.from(p.right), code: Uint32Array.from(p.code), rule: Uint8Array.from(p.rule),
-    counts: p.counts.map((c) => Float64Array.from(c)), rules, ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))),
+    length: p.left.length, left: p.left, right: p.right, code: p.code, rule: p.rule, counts: p.counts, rules, ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))),
   }));
   return linkStore(records, f, mergeStores(stores), options, started);
 }

@@ -223,6 +223,20 @@ const householdSelect = `SELECT h.id, h.postcode, h.address, h.district_id, d.na
   FROM linked_household h LEFT JOIN district d ON d.id = h.district_id LEFT JOIN family f ON f.id = h.family_id`;
 
 export const linkageRepository = {
+  /** A partition's compared pairs, as bytes, in chunks (a run split across workers). */
+  async insertPartitionChunk(q: Queryable, jobId: string, seq: number, data: Uint8Array): Promise<void> {
+    await q.query('INSERT INTO linkage_partition_chunk (job_id, seq, data) VALUES ($1, $2, $3)', [jobId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+  },
+
+  async partitionChunks(q: Queryable, jobId: string): Promise<Buffer[]> {
+    const rows = await q.query<{ data: Uint8Array }>('SELECT data FROM linkage_partition_chunk WHERE job_id = $1 ORDER BY seq', [jobId]);
+    return rows.map((r) => Buffer.from(r.data));
+  },
+
+  async dropPartitionChunks(q: Queryable, jobIds: readonly string[]): Promise<void> {
+    await q.query('DELETE FROM linkage_partition_chunk WHERE job_id = ANY($1::uuid[])', [jobIds]);
+  },
+
   async clericalDecisions(q: Queryable): Promise<{ left_record_id: string; right_record_id: string; is_match: boolean }[]> {
     return q.query('SELECT left_record_id, right_record_id, is_match FROM clerical_decision');
   },

@@ -15,6 +15,8 @@ import {
 } from '../../domain/identification/prioritise.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import type { Explanation, LinkageModel, LinkageResult, PairDecision, PersonRecord } from '../../domain/linkage/types.ts';
+import { decodePartition, encodePartition, type PartitionPairs } from '../../domain/linkage/link.ts';
+import { createHash } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
 import { auditShown, offers, requireFeature } from '../access/policy.ts';
 import { extractFormats } from '../../domain/identification/formats.ts';
@@ -78,6 +80,9 @@ type Caller = Actor | null;
 export interface LinkageEngine {
   link(records: readonly PersonRecord[], options?: { decisions?: PairDecision[] }): LinkageResult;
   explain(model: LinkageModel, left: PersonRecord, right: PersonRecord): Explanation;
+  /** A run in partitions (several workers): one partition's compared pairs, and the merge of all of them into link()'s result. */
+  comparePartition?(records: readonly PersonRecord[], partition: { index: number; count: number }): PartitionPairs;
+  linkPartitions?(records: readonly PersonRecord[], parts: readonly PartitionPairs[], options?: { decisions?: PairDecision[] }): LinkageResult;
 }
 
 /** Who may see the prioritised list: analysts all of it; practitioners and managers only the families they may open. */
@@ -94,6 +99,15 @@ export interface IdentificationDependencies {
   afterRun?: (families: MatchedFamily[]) => Promise<void>;
   /** The job queue: loading an extract and matching run as background jobs (src/modules/jobs). */
   jobs?: JobsService;
+  /** Matching runs queued from here are split into this many partitions, shared by every worker (1: one worker runs it whole). */
+  partitions?: number;
+}
+
+/** What identifies the records a run read: their number and a hash of their ids, in order. */
+function recordsDigest(rows: readonly { id: string }[]): string {
+  const hash = createHash('sha256');
+  for (const r of rows) hash.update(r.id);
+  return `${rows.length}:${hash.digest('hex')}`;
 }
 
 /** A checkpoint in long work: the stage and records done; throws to stop (cancelled). */
@@ -285,7 +299,7 @@ export function identificationService(db: Database, options: IdentificationDepen
      * household's assessment, replacing the last run's. Clerical decisions are kept and fed back,
      * so the same records and decisions give the same people and households every time.
      */
-    async identify(actor: Caller, progress: Progress = noProgress) {
+    async identify(actor: Caller, progress: Progress = noProgress, linkStep?: (records: PersonRecord[], rows: readonly RecordRow[], decisions: PairDecision[]) => Promise<LinkageResult>) {
       await allow(actor);
       const linker = needEngine();
       const started = performance.now();
@@ -301,7 +315,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       }
       const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
       await progress('matching', 0, rows.length);
-      const result = linker.link(rows.map(personRecord), { decisions });
+      const result = linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : linker.link(rows.map(personRecord), { decisions });
       await progress('households', 0, null);
 
       // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
@@ -562,7 +576,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       needEngine();
       const jobs = needJobs();
       const jobId = await db.transaction(async (tx) => {
-        const id = await jobs.enqueue(tx, { kind: 'matching', payload: { actor: storedActor(actor) }, createdBy: actor?.id ?? null });
+        const id = await jobs.enqueue(tx, { kind: 'matching', payload: { actor: storedActor(actor), partitions: options.partitions ?? 1 }, createdBy: actor?.id ?? null });
         await audit(tx, actor, 'linkage-run-queued', 'background_job', id);
         return id;
       });
@@ -599,6 +613,73 @@ export function identificationService(db: Database, options: IdentificationDepen
       return jobView((await jobs.get(jobId))!);
     },
   };
+
+  async function allRecords(): Promise<RecordRow[]> {
+    const rows: RecordRow[] = [];
+    for (let after: string | null = null; ;) {
+      const page = await repo.recordsPage(db, after, 10_000);
+      if (!page.length) break;
+      for (const r of page) rows.push(r);
+      after = page[page.length - 1].id;
+    }
+    return rows;
+  }
+
+  /**
+   * The matching step of a run in partitions: the partitions are queued as jobs of their own (for
+   * any worker), this worker runs partitions too while it waits, then merges them. A run taken
+   * over by another worker finds its partitions already queued, and waits for them.
+   */
+  async function partitionedLink(context: JobContext, count: number, records: PersonRecord[], rows: readonly RecordRow[], decisions: PairDecision[]): Promise<LinkageResult> {
+    const jobs = needJobs();
+    const linker = needEngine();
+    if (!linker.comparePartition || !linker.linkPartitions) throw new RuleViolation('This record-linkage engine cannot split a run into partitions');
+    const digest = recordsDigest(rows);
+    if (!(await jobs.children(context.job.id)).length) {
+      await db.transaction(async (tx) => {
+        for (let index = 0; index < count; index += 1) {
+          await jobs.enqueue(tx, { kind: 'matching-partition', payload: { index, count, digest }, createdBy: context.job.created_by, parentId: context.job.id });
+        }
+      });
+      jobs.kick();
+    }
+    for (;;) {
+      const children = await jobs.children(context.job.id);
+      const finished = children.filter((c) => c.status === 'done');
+      const broken = children.find((c) => c.status === 'failed' || c.status === 'cancelled');
+      if (broken) throw new Error(`A partition of the run stopped: ${broken.error ?? broken.status}`);
+      if (finished.length === children.length) {
+        await context.progress('matching', count, count, { force: true });
+        const parts: PartitionPairs[] = [];
+        for (const c of finished) parts.push(decodePartition(Buffer.concat(await links.partitionChunks(db, c.id))));
+        const result = linker.linkPartitions(records, parts, { decisions });
+        await links.dropPartitionChunks(db, finished.map((c) => c.id));
+        return result;
+      }
+      try {
+        await context.progress('matching', finished.length, count, { force: true });
+      } catch (error) {
+        if (error instanceof JobCancelled) for (const c of children) if (c.status === 'queued' || c.status === 'running') await jobs.requestCancel(db, c.id);
+        throw error;
+      }
+      // Help with the run's own partitions while waiting; sleep a little when none is left to take.
+      if (!(await jobs.runNext(context.worker, ['matching-partition']))) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** One partition: the same records in the same order as the run read (checked), its blocks compared. */
+  async function runPartition(context: JobContext): Promise<{ pairs: number }> {
+    const { index, count, digest } = context.job.payload as { index: number; count: number; digest: string };
+    const rows = await allRecords();
+    if (recordsDigest(rows) !== digest) throw new Error('The records changed while the run was under way: run matching again');
+    await context.progress('comparing', 0, 1);
+    const part = needEngine().comparePartition!(rows.map(personRecord), { index, count });
+    const bytes = encodePartition(part);
+    // A partition taken over from a worker that stopped may have left chunks: start again.
+    await links.dropPartitionChunks(db, [context.job.id]);
+    for (let seq = 0, at = 0; at < bytes.length; seq += 1, at += chunkBytes) await links.insertPartitionChunk(db, context.job.id, seq, bytes.subarray(at, at + chunkBytes));
+    return { pairs: part.left.length };
+  }
 
   function jobView(job: JobRow): JobView {
     const kind = job.kind as IdentificationJobKind;
@@ -741,7 +822,11 @@ export function identificationService(db: Database, options: IdentificationDepen
 
   if (options.jobs) {
     options.jobs.register('extract-load', runExtractLoad);
-    options.jobs.register('matching', async (context) => service.identify(actorOf(context.job), context.progress));
+    options.jobs.register('matching', async (context) => {
+      const count = Number((context.job.payload as { partitions?: number }).partitions ?? 1);
+      return service.identify(actorOf(context.job), context.progress, count > 1 ? (records, rows, decisions) => partitionedLink(context, count, records, rows, decisions) : undefined);
+    });
+    options.jobs.register('matching-partition', runPartition);
   }
   return service;
 }

@@ -121,9 +121,9 @@ export function jobsService(db: Database, options: JobsOptions) {
     requestCancel: (q: Queryable, id: string) => repo.requestCancel(q, id, clock.now()),
 
     /** Claims and runs one job; false when there was none to take. */
-    async runNext(worker = workerId): Promise<boolean> {
+    async runNext(worker = workerId, kinds: readonly string[] = [...handlers.keys()]): Promise<boolean> {
       const now = clock.now();
-      const job = await repo.claim(db, worker, [...handlers.keys()], now, new Date(now.getTime() - staleMs));
+      const job = await repo.claim(db, worker, kinds, now, new Date(now.getTime() - staleMs));
       if (!job) return false;
       await runOne(job, worker);
       return true;
