@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
 import { extractFormats, isSourceKey, sourceKeys } from '../../domain/identification/formats.ts';
-import { problemMessage } from '../../domain/identification/validate.ts';
 import type { Services } from '../../services.ts';
 import { redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
