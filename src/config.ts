@@ -24,6 +24,10 @@ export interface Config {
   breakGlassHours?: number;
   /** Single sign-on issuers (LANTERN_OIDC_ISSUERS and each issuer's secret variable) and LANTERN_LOCAL_PASSWORDS. */
   sso: SsoOptions;
+  /** LANTERN_WORKER=separate: this web process runs no background jobs; `lantern worker` processes do. */
+  worker: 'in-process' | 'separate';
+  /** LANTERN_MATCHING_PARTITIONS: a matching run is split into this many partitions, which every worker shares (default 1: whole). */
+  matchingPartitions: number;
 }
 
 /** Largest request bodies, per kind of route. */
@@ -60,6 +64,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimits: { extractBytes: megabytes(env.UPLOAD_EXTRACT_MAX_MB, 500), formBytes: megabytes(env.UPLOAD_FORM_MAX_MB, 1) },
     today: env.LANTERN_TODAY || undefined,
     breakGlassHours: positiveHours(env.BREAK_GLASS_HOURS, 24),
+    worker: env.LANTERN_WORKER === 'separate' ? 'separate' : 'in-process',
+    matchingPartitions: Math.min(64, Math.max(1, Math.floor(Number(env.LANTERN_MATCHING_PARTITIONS ?? 1)) || 1)),
     sso: { ...parseSsoConfig(env), baseUrl: (env.LANTERN_BASE_URL || env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '') },
   };
 }

@@ -13,7 +13,8 @@ import { contactsService } from './modules/contacts/service.ts';
 import { familiesService } from './modules/families/service.ts';
 import { outcomesService } from './modules/outcomes/service.ts';
 import { identificationService } from './modules/identification/service.ts';
-import { explain, link } from './domain/linkage/index.ts';
+import { jobsService } from './modules/jobs/service.ts';
+import { comparePartition, explain, link, linkPartitions } from './domain/linkage/index.ts';
 import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
@@ -26,9 +27,11 @@ import { governanceService } from './modules/governance/service.ts';
 import { ssoService, type SsoOptions } from './modules/sso/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
-export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock; sso?: SsoOptions }) {
+export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock; sso?: SsoOptions; worker?: Config['worker']; matchingPartitions?: number }) {
   useGovukZodMessages();
   const { clock } = config;
+  // The background job queue: this process runs jobs too unless LANTERN_WORKER=separate.
+  const jobs = jobsService(db, { clock, mode: config.worker ?? 'in-process' });
   const families = familiesService(db, { clock });
   const cases = casesService(db, { clock });
   const plans = plansService(db, cases, { clock });
@@ -38,7 +41,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const access = accessService(db, { sessionHours: config.sessionHours });
   const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }, { clock });
   const identification = identificationService(db, {
-    clock, engine: { link, explain },
+    clock, engine: { link, explain, comparePartition, linkPartitions }, jobs, partitions: config.matchingPartitions,
     costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
     levelRules: () => families.levelOfNeedRules(),
     // Measures that arrive through agency data fill the matched family's cases (empty fields only, audited).
@@ -74,6 +77,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
       contactSource: (tx, caseIds) => contacts.lastContacts(tx, caseIds),
     }),
     needsAnalysis: needsAnalysisService(db, { clock }),
+    // Loading extracts and matching run as background jobs on this queue (src/modules/jobs).
+    jobs,
     // Identification feeds agency records to the linkage engine and prices households from the unit-cost table.
     identification,
     // The identification and claim rules as plain forms in the admin area (they stay stored where they were).

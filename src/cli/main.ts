@@ -31,6 +31,8 @@ const usage = `Usage: lantern <command> [options]
 
   start [--port N] [--no-demo]     migrate, seed a demo partnership into an empty embedded database, and serve
   migrate                          apply database migrations
+  worker [--until-idle]            run background jobs (loading extracts, matching); with LANTERN_WORKER=separate
+                                   the web process leaves them to one or more of these
   setup --partnership P --agency A --agency-type T --email E --name N
                                    first run on an empty database: the partnership, its first agency and
                                    first administrator (password from LANTERN_PASSWORD); the rest is done at /admin
@@ -163,10 +165,31 @@ export async function main(args: string[]) {
         services: built, sessionHours: config.sessionHours, logger: { level: config.logLevel, file: logFile },
         trustedProxies: config.trustedProxies, uploadLimits: config.uploadLimits,
       });
+      // Background jobs: this process works through the queue too, unless LANTERN_WORKER=separate leaves them to `lantern worker`.
+      if (config.worker === 'in-process') built.jobs.start();
       await app.listen({ port: config.port, host: config.host });
       printSignIns(`http://localhost:${config.port}`);
       console.log(logFile ? `Request log: ${logFile}` : 'Request log: this console');
       const stop = async () => { await app.close(); await db.close(); process.exit(0); };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+      return;
+    }
+    case 'worker': {
+      // A worker process: claims background jobs (loading extracts, matching, a run's partitions) until stopped.
+      // Any number may run, on any machine that reaches the same PostgreSQL database.
+      const db = await open(config);
+      const built = services(db, { ...config, clock, worker: 'separate' });
+      const { values } = parseArgs({ args: argv.slice(1), options: { 'poll-ms': { type: 'string' }, 'until-idle': { type: 'boolean' } } });
+      if (values['until-idle']) {
+        const n = await built.jobs.drain();
+        console.log(`Worker ${built.jobs.workerId} ran ${n} jobs and found no more waiting.`);
+        await db.close();
+        return;
+      }
+      console.log(`Worker ${built.jobs.workerId} is waiting for jobs. Stop it with Ctrl+C; a job in hand finishes first.`);
+      built.jobs.start({ pollMs: Number(values['poll-ms'] ?? 1000) });
+      const stop = async () => { await built.jobs.stop(); await db.close(); process.exit(0); };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
       return;

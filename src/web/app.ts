@@ -133,6 +133,8 @@ export async function buildApp({ services, sessionHours, logger = false, trusted
   await app.register(needToKnowRoutes, { services });
   await app.register(governanceRoutes, { services });
   await app.register(openApi, { services });
+  // A background job in hand finishes (or reaches a checkpoint) before the database closes.
+  app.addHook('onClose', async () => services.jobs.stop());
 
   return Object.assign(app, { routeTable }) as unknown as LanternApp;
 }

@@ -22,8 +22,11 @@ export interface UploadForm {
 export interface UploadOptions {
   /** The largest file this route takes (see Config.uploadLimits). */
   limitBytes: number;
-  /** The session's CSRF token: the form must send `_csrf` before its file, or the file is not read. */
-  csrfToken: string;
+  /**
+   * The session's CSRF token: the form must send `_csrf` before its file, or the file is not read.
+   * null for the JSON API, which takes no cookies (a bearer token, checked before the body is read).
+   */
+  csrfToken: string | null;
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1024 ** 2).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`;
@@ -54,7 +57,7 @@ export async function streamUpload(headers: IncomingHttpHeaders, body: Readable,
         return;
       }
       const sent = form.fields._csrf;
-      if (!csrfToken || typeof sent !== 'string' || !sameSecret(sent, csrfToken)) {
+      if (csrfToken !== null && (!csrfToken || typeof sent !== 'string' || !sameSecret(sent, csrfToken))) {
         body.unpipe(bb);
         stream.resume();
         reject(refusal(403, 'Your form could not be sent because the page had expired or was not sent from Lantern. Go back, reload the page and try again.'));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeUser } from '../support/factories.ts';
 import { TODAY, startLantern, type Lantern } from '../support/browser.ts';
 import { anAgreement, anExtractRow, extractCsv, writeExtract } from '../support/identification-factories.ts';
-import { HouseholdsPage, IdentificationPage, IdentifiedHouseholdPage, PairPage, ReviewQueuePage } from '../support/identification-pages.ts';
+import { HouseholdsPage, IdentificationPage, IdentifiedHouseholdPage, JobPage, PairPage, ReviewQueuePage } from '../support/identification-pages.ts';
 import { demoExtracts, demoHouseholds } from '../../src/domain/identification/demo-extracts.ts';
 import { sourceKeys } from '../../src/domain/identification/formats.ts';
 
@@ -85,4 +85,20 @@ describe('identification in the browser', () => {
     expect(incidents[0][1]).toMatch(/^.+ and .+$/);
     expect(incidents[0][2]).toMatch(/^\d+ events?$/);
   }, 180_000);
+
+  it('shows a waiting job’s progress page and cancels it with its button', async () => {
+    const home = await lantern.signedIn(analyst);
+    // Queued without waking the in-process worker, so the page shows it waiting.
+    const [user] = await lantern.db.query<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [analyst.email]);
+    const jobId = await lantern.services.jobs.enqueue(lantern.db, { kind: 'matching', payload: {}, createdBy: user.id });
+    await home.goto(`/identification/jobs/${jobId}`);
+    const job = await new JobPage(home.page).arrive('Matching records');
+    expect(await job.stage()).toBe('Waiting to start');
+    expect(await job.page.locator('main').getByRole('link', { name: 'Check progress', exact: true }).getAttribute('href')).toBe(`/identification/jobs/${jobId}`);
+    expect(await job.page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+    await job.press('Cancel');
+    const cancelled = await new JobPage(job.page).arrive('Matching records');
+    expect(await cancelled.stage()).toBe('Cancelled');
+    expect(await cancelled.page.locator('main').innerText()).toContain('Matching was cancelled: the people and households from the last run are unchanged.');
+  }, 60_000);
 });

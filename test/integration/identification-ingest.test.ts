@@ -11,6 +11,7 @@ import { ForbiddenError } from '../../src/domain/errors.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { testClock } from '../support/clock.ts';
+import { followJob } from '../support/jobs.ts';
 
 async function upload(app: LanternApp, client: PageClient, fields: Record<string, string>, file: { filename: string; content: Buffer | string }) {
   const boundary = `----lantern${randomUUID()}`;
@@ -64,7 +65,8 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
     const client = new PageClient(app);
     await client.signIn(analyst.email, testPassword);
     await client.get('/identification/upload');
-    await upload(app, client, { source: 'police-da', agreementId }, { filename: 'rows-6-and-7b.csv', content: csv });
+    const queued = await upload(app, client, { source: 'police-da', agreementId }, { filename: 'rows-6-and-7b.csv', content: csv });
+    expect(await followJob(client, queued.headers.location as string)).toBe('/identification/upload');
     const page = await client.get('/identification/upload');
     const listed = [...page.body.matchAll(/<li>\s*<a href="#file">([^<]+)<\/a>/g)].map((m) => m[1].trim());
     expect(listed.map((text) => /[Rr]ow (\d+)/.exec(text)?.[1])).toEqual([undefined, '6', '7']);
@@ -149,7 +151,9 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
       const content = await readFile(await writeExtract('mh.csv', extractCsv('mental-health', [anExtractRow('mental-health', 61), anExtractRow('mental-health', 62)])));
       const response = await upload(app, client, { source: 'mental-health', agreementId, agencyName: '' }, { filename: 'mh.csv', content });
       expect(response.statusCode).toBe(303);
-      const page = await client.get(response.headers.location as string);
+      // The request only stored the file and queued the job; the job page follows it to the result.
+      expect(response.headers.location).toMatch(/^\/identification\/jobs\/[0-9a-f-]{36}$/);
+      const page = await client.get(await followJob(client, response.headers.location as string));
       expect(page.body).toContain('<strong>mh.csv</strong>: 2 rows loaded, 0 rows with problems left out');
     });
 
@@ -157,7 +161,7 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
       await client.get('/identification/upload');
       const csv = extractCsv('housing', [anExtractRow('housing', 71, { as_at: 'soon' }), anExtractRow('housing', 72)]);
       const response = await upload(app, client, { source: 'housing', agreementId }, { filename: 'housing.csv', content: csv });
-      expect(response.headers.location).toBe('/identification/upload');
+      expect(await followJob(client, response.headers.location as string)).toBe('/identification/upload');
       const page = await client.get('/identification/upload');
       expect(page.body).toContain('<title>Error: Load an agency extract');
       expect(page.body).toContain('There is a problem');
@@ -193,6 +197,12 @@ describe.each(engines)('loading agency extracts on %s', (engine) => {
       expect(csv.length).toBeGreaterThan(1_048_576);
       const response = await upload(app, client, { source: 'worklessness', agreementId }, { filename: 'dwp.csv', content: csv });
       expect(response.statusCode).toBe(303);
+      // Kept in the database in 1 MiB chunks until the worker loads it (and dropped once loaded).
+      const [upload1] = await t.db.query<{ bytes: number; status: string }>("SELECT bytes::int AS bytes, status FROM extract_upload WHERE filename = 'dwp.csv'");
+      expect(upload1.bytes).toBe(Buffer.byteLength(csv));
+      expect(await followJob(client, response.headers.location as string)).toMatch(/^\/identification\?extractId=/);
+      const [kept] = await t.db.query<{ n: number; status: string }>("SELECT (SELECT count(*)::int FROM extract_upload_chunk c WHERE c.upload_id = u.id) AS n, status FROM extract_upload u WHERE filename = 'dwp.csv'");
+      expect(kept).toEqual({ n: 0, status: 'loaded' });
       const [row] = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM source_record WHERE source = 'worklessness'");
       expect(row.n).toBe(12_000);
     });

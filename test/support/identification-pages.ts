@@ -28,9 +28,10 @@ export class ExtractsPage extends IdentificationPage {
     return this.section('Load an extract', 'Load an agency extract', UploadPage);
   }
 
+  /** Starts matching (a background job) and follows its progress page until it has finished. */
   async runMatching(): Promise<ExtractsPage> {
     await this.clickAndLoad(this.page.locator('main').getByRole('button', { name: 'Run matching', exact: true }));
-    return new ExtractsPage(this.page).arrive('Agency extracts');
+    return followJob(this, 'Agency extracts', ExtractsPage);
   }
 }
 
@@ -43,15 +44,41 @@ export class UploadPage extends IdentificationPage {
     await this.press('Check and load');
   }
 
+  /** The rows are checked by a background job: its page is followed until the job sends the analyst back with the problems. */
   async loadExpectingErrors(options: Parameters<UploadPage['load']>[0]): Promise<UploadPage> {
     await this.load(options);
-    return new UploadPage(this.page).arrive('Load an agency extract');
+    return followJob(this, 'Load an agency extract', UploadPage);
   }
 
   async loadExpectingSuccess(options: Parameters<UploadPage['load']>[0]): Promise<ExtractsPage> {
     await this.load(options);
-    return new ExtractsPage(this.page).arrive('Agency extracts');
+    return followJob(this, 'Agency extracts', ExtractsPage);
   }
+}
+
+/** A background job's progress page: stage, percent, time left, "Check progress" and Cancel. */
+export class JobPage extends IdentificationPage {
+  async stage(): Promise<string> {
+    return (await this.page.locator('#job-stage').innerText()).trim();
+  }
+}
+
+const jobHeading = /^(Loading .+|Matching records)$/;
+
+/**
+ * After starting a job: while its progress page shows (axe checked each time), wait a moment and
+ * press "Check progress", as a person would, until the finished job sends the page on to its result.
+ */
+export async function followJob<T extends LanternPage>(from: LanternPage, heading: string | RegExp, as: new (page: LanternPage['page']) => T, tries = 300): Promise<T> {
+  for (let i = 0; i < tries; i += 1) {
+    await from.page.waitForLoadState('load');
+    const h1 = ((await from.page.locator('h1').first().textContent()) ?? '').trim();
+    if (!jobHeading.test(h1)) return new as(from.page).arrive(heading);
+    const job = await new JobPage(from.page).arrive(jobHeading);
+    await from.page.waitForTimeout(100);
+    await job.clickAndLoad(from.page.locator('main').getByRole('link', { name: 'Check progress', exact: true }));
+  }
+  throw new Error(`The job at ${from.page.url()} did not finish`);
 }
 
 export class ReviewQueuePage extends IdentificationPage {}

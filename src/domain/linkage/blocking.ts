@@ -227,6 +227,13 @@ export interface BlockingOptions {
   maxBlock?: number;
   /** Window size for a block that no further key splits under maxBlock. */
   window?: number;
+  /**
+   * Compare only the blocks of this partition (of `count`): block b of rule r belongs to
+   * partition (r * 7919 + b) mod count. A pair is compared in one block only (the first rule
+   * that blocks it), so the partitions' pairs together are exactly the whole run's, and their
+   * training counts add up to the whole run's.
+   */
+  partition?: { index: number; count: number };
 }
 
 /** The compared pairs and their comparison vectors, in growable typed arrays. */
@@ -242,6 +249,26 @@ export interface PairStore {
   rules: readonly BlockingRule[];
   /** For each rule, the indexes of FIELDS it forces to agree. */
   ruleFields: number[][];
+}
+
+/** Several partitions' stores as one: the pairs one after another, the training counts added. */
+export function mergeStores(parts: readonly PairStore[]): PairStore {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const first = parts[0];
+  const merged: PairStore = {
+    length, left: new Int32Array(length), right: new Int32Array(length), code: new Uint32Array(length), rule: new Uint8Array(length),
+    counts: first.counts.map(() => new Float64Array(PATTERNS)), rules: first.rules, ruleFields: first.ruleFields,
+  };
+  let at = 0;
+  for (const p of parts) {
+    merged.left.set(p.left.subarray(0, p.length), at);
+    merged.right.set(p.right.subarray(0, p.length), at);
+    merged.code.set(p.code.subarray(0, p.length), at);
+    merged.rule.set(p.rule.subarray(0, p.length), at);
+    p.counts.forEach((c, r) => { for (let x = 0; x < c.length; x++) merged.counts[r][x] += c[x]; });
+    at += p.length;
+  }
+  return merged;
 }
 
 function grow(store: PairStore): void {
@@ -311,11 +338,13 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
       }
     };
 
+    const part = options.partition;
     for (let b = 0; b < k; b++) {
       const lo = start[b];
       const hi = start[b + 1];
       const size = hi - lo;
       if (size < 2) continue;
+      if (part && (r * 7919 + b) % part.count !== part.index) continue;
       if (size <= maxBlock) {
         for (let x = lo; x < hi; x++) {
           const i = order[x];

@@ -2,7 +2,7 @@
  * train, link, explain and decide: the engine's public operations (see types.ts for the contract).
  */
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
-import { blockAndCompare, type BlockingOptions } from './blocking.ts';
+import { blockAndCompare, mergeStores, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
 import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithFirst, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
@@ -79,7 +79,86 @@ class UnionFind {
 export function link(records: readonly PersonRecord[], options: LinkOptions = {}): LinkageResult {
   const started = performance.now();
   const f = buildFeatures(records);
-  const store = blockAndCompare(f, options.blocking);
+  return linkStore(records, f, blockAndCompare(f, options.blocking), options, started);
+}
+
+/** What one partition of a run sends to the merge: its compared pairs and their training counts. */
+export interface PartitionPairs {
+  index: number;
+  count: number;
+  left: Int32Array;
+  right: Int32Array;
+  code: Uint32Array;
+  rule: Uint8Array;
+  counts: Float64Array[];
+}
+
+/** Blocks and compares one partition of a run's records (see BlockingOptions.partition). */
+export function comparePartition(records: readonly PersonRecord[], partition: { index: number; count: number }, blocking: BlockingOptions = {}): PartitionPairs {
+  const store = blockAndCompare(buildFeatures(records), { ...blocking, partition });
+  const n = store.length;
+  return { ...partition, left: store.left.slice(0, n), right: store.right.slice(0, n), code: store.code.slice(0, n), rule: store.rule.slice(0, n), counts: store.counts };
+}
+
+/**
+ * A partition as bytes, to pass between machines: a header (index, count, pairs, rules, patterns,
+ * counted entries), the pair arrays, then the training counts sparsely (rule, pattern, count for
+ * each pattern counted: the dense arrays hold millions of patterns, nearly all never seen).
+ */
+export function encodePartition(p: PartitionPairs): Uint8Array {
+  const n = p.left.length;
+  const patterns = p.counts[0]?.length ?? 0;
+  const rules: number[] = [];
+  const codes: number[] = [];
+  const values: number[] = [];
+  p.counts.forEach((c, r) => {
+    for (let x = 0; x < c.length; x++) if (c[x] !== 0) { rules.push(r); codes.push(x); values.push(c[x]); }
+  });
+  const header = Int32Array.of(p.index, p.count, n, p.counts.length, patterns, values.length);
+  const arrays = [header, p.left, p.right, p.code, Float64Array.from(values), Uint32Array.from(codes), Uint8Array.from(rules), p.rule];
+  const parts = arrays.map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  const out = new Uint8Array(parts.reduce((sum, a) => sum + a.length, 0));
+  let at = 0;
+  for (const a of parts) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
+}
+
+export function decodePartition(bytes: Uint8Array): PartitionPairs {
+  let at = 0;
+  // new Uint8Array(view) copies: a Node Buffer's slice() would share (and .buffer give) its whole pool.
+  const take = (length: number) => new Uint8Array(bytes.subarray(at, (at += length))).buffer;
+  const [index, count, n, ruleCount, patterns, entries] = new Int32Array(take(24));
+  const left = new Int32Array(take(4 * n));
+  const right = new Int32Array(take(4 * n));
+  const code = new Uint32Array(take(4 * n));
+  const values = new Float64Array(take(8 * entries));
+  const codes = new Uint32Array(take(4 * entries));
+  const rules = new Uint8Array(take(entries));
+  const rule = new Uint8Array(take(n));
+  const counts = Array.from({ length: ruleCount }, () => new Float64Array(patterns));
+  for (let e = 0; e < entries; e++) counts[rules[e]][codes[e]] = values[e];
+  return { index, count, left, right, code, rule, counts };
+}
+
+/**
+ * The final step of a run split into partitions: the partitions' pairs as one store, then
+ * training, scoring and clustering exactly as link() does them. The same pairs, weights and
+ * clusters as link() on the same records, whichever workers compared which partition.
+ */
+export function linkPartitions(records: readonly PersonRecord[], parts: readonly PartitionPairs[], options: LinkOptions = {}): LinkageResult {
+  const started = performance.now();
+  const f = buildFeatures(records);
+  const rules = rulesFor(f, options.blocking);
+  const stores: PairStore[] = [...parts].sort((a, b) => a.index - b.index).map((p) => ({
+    length: p.left.length, left: p.left, right: p.right, code: p.code, rule: p.rule, counts: p.counts, rules, ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))),
+  }));
+  return linkStore(records, f, mergeStores(stores), options, started);
+}
+
+function linkStore(records: readonly PersonRecord[], f: Features, store: PairStore, options: LinkOptions, started: number): LinkageResult {
   const trained = options.model ?? estimateModel(f, store, options);
   const thresholds = options.thresholds ?? trained.thresholds;
   const model: LinkageModel = { ...trained, thresholds };

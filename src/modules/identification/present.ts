@@ -3,6 +3,20 @@ import { levelNames } from '../../domain/level-of-need.ts';
 import { segmentLabels, tfProblemLabels, type Segment, type TfProblem } from '../../domain/identification/prioritise.ts';
 import type { HouseholdRow } from './repository.ts';
 import { fixed, roundFraction } from '../../domain/rounding.ts';
+import type { FieldErrors } from '../../domain/errors.ts';
+import { problemMessage, type RowProblem } from '../../domain/identification/validate.ts';
+
+/**
+ * A refused extract as field errors: the file's own message, then each bad row's (row and field as
+ * the key), and how many more — the same on the page's error summary and in the API's answer.
+ */
+export function refusalErrors(result: { filename: string; message: string; problems: readonly RowProblem[]; problemCount: number }): FieldErrors {
+  const errors: FieldErrors = { file: `${result.filename}: ${result.message}` };
+  for (const p of result.problems.slice(0, 50)) errors[`row${p.row}.${p.field}`] ??= problemMessage(p);
+  const more = result.problemCount - Object.keys(errors).length + 1;
+  if (more > 0) errors.form = `and ${more.toLocaleString('en-GB')} more problems`;
+  return errors;
+}
 
 /** One step of the waterfall: the weight a field added or took away, and the running total after it. */
 export interface WaterfallStep {

@@ -122,6 +122,16 @@ export const identificationRepository = {
     return inserted.length;
   },
 
+  async extractExists(q: Queryable, id: string): Promise<boolean> {
+    return (await q.query('SELECT 1 FROM source_extract WHERE id = $1', [id])).length > 0;
+  },
+
+  /** An extract whose loading stopped part way: its rows and itself. */
+  async discardExtract(q: Queryable, id: string): Promise<void> {
+    await q.query('DELETE FROM source_record WHERE extract_id = $1', [id]);
+    await q.query('DELETE FROM source_extract WHERE id = $1', [id]);
+  },
+
   async recordCount(q: Queryable): Promise<number> {
     return (await q.query<{ n: number }>('SELECT count(*)::int AS n FROM source_record'))[0].n;
   },
@@ -213,6 +223,20 @@ const householdSelect = `SELECT h.id, h.postcode, h.address, h.district_id, d.na
   FROM linked_household h LEFT JOIN district d ON d.id = h.district_id LEFT JOIN family f ON f.id = h.family_id`;
 
 export const linkageRepository = {
+  /** A partition's compared pairs, as bytes, in chunks (a run split across workers). */
+  async insertPartitionChunk(q: Queryable, jobId: string, seq: number, data: Uint8Array): Promise<void> {
+    await q.query('INSERT INTO linkage_partition_chunk (job_id, seq, data) VALUES ($1, $2, $3)', [jobId, seq, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+  },
+
+  async partitionChunks(q: Queryable, jobId: string): Promise<Buffer[]> {
+    const rows = await q.query<{ data: Uint8Array }>('SELECT data FROM linkage_partition_chunk WHERE job_id = $1 ORDER BY seq', [jobId]);
+    return rows.map((r) => Buffer.from(r.data));
+  },
+
+  async dropPartitionChunks(q: Queryable, jobIds: readonly string[]): Promise<void> {
+    await q.query('DELETE FROM linkage_partition_chunk WHERE job_id = ANY($1::uuid[])', [jobIds]);
+  },
+
   async clericalDecisions(q: Queryable): Promise<{ left_record_id: string; right_record_id: string; is_match: boolean }[]> {
     return q.query('SELECT left_record_id, right_record_id, is_match FROM clerical_decision');
   },

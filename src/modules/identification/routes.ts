@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
 import { extractFormats, isSourceKey, sourceKeys } from '../../domain/identification/formats.ts';
-import { problemMessage } from '../../domain/identification/validate.ts';
 import type { Services } from '../../services.ts';
 import { redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
@@ -11,9 +10,10 @@ import { formatDate } from '../../domain/dates.ts';
 import { identificationApi } from './api.ts';
 import { sampleExtract } from '../../domain/identification/demo-extracts.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { householdLine, money, problemLabel, waterfall } from './present.ts';
+import { householdLine, money, problemLabel, refusalErrors, waterfall } from './present.ts';
+import { timeLeftWords } from '../../domain/jobs/progress.ts';
 import { ingestSchemaWith, lawfulBases, lawfulBasisLabels } from './schemas.ts';
-import { identificationRoles, listRoles } from './service.ts';
+import { identificationRoles, listRoles, type IngestResult } from './service.ts';
 import { removeUpload, streamUpload, type UploadForm } from '../../web/upload.ts';
 import { fixed, roundHalfUp } from '../../domain/rounding.ts';
 import { offers } from '../access/policy.ts';
@@ -84,16 +84,10 @@ export async function ingestPages(app: FastifyInstance, { services }: { services
       const checked = ingestSchemaWith({ filename: null }).safeParse(values);
       return redirectWithErrors(services, request, reply, back, { errors: checked.success ? {} : fieldErrors(checked.error), values });
     }
+    // The answers are checked now; the rows are checked and loaded by a background job, whose page this goes to.
     return saveOrReturn(services, request, reply, back, values, async () => {
-      const result = await identification.ingest(request.actor!, { path: form.file!.path, filename: form.file!.filename, ...values });
-      if (result.status === 'refused') {
-        const errors: FieldErrors = { file: `${form.file!.filename}: ${result.message}` };
-        for (const p of result.problems.slice(0, 50)) errors[`row${p.row}.${p.field}`] ??= problemMessage(p);
-        const more = result.problemCount - Object.keys(errors).length + 1;
-        if (more > 0) errors.form = `and ${count(more, 'more problem')}`;
-        throw new ValidationError(errors);
-      }
-      return `${paths.identification}?extractId=${result.extractId}&status=${result.status}`;
+      const { jobId } = await identification.startExtractLoad(request.actor!, { path: form.file!.path, filename: form.file!.filename, ...values });
+      return urls.identificationJob(jobId);
     });
   });
 
@@ -214,12 +208,39 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
     return reply.view('identification/views/overview.njk', {
       pageTitle: 'Identification', extracts: extracts.map((e) => ({ ...e, label: isSourceKey(e.source) ? extractFormats[e.source].label : e.source })),
       loaded, alreadyLoaded: q.status === 'already-loaded', run: await identification.latestRun(request.actor!), matched: q.matched === 'yes',
+      jobs: (await identification.activeJobs(request.actor!)).map((j) => ({ ...j, href: urls.identificationJob(j.id), title: j.kind === 'matching' ? 'Matching records' : `Loading ${j.form?.filename ?? 'an extract'}` })),
     });
   });
 
+  // Matching runs as a background job: the request only queues it and goes to its progress page.
   app.post(paths.identificationRun, { config: { access: analysts } }, async (request, reply) => {
-    await identification.identify(request.actor!);
-    return reply.redirect(`${paths.identification}?matched=yes`, 303);
+    const jobId = await identification.startMatching(request.actor!);
+    return reply.redirect(urls.identificationJob(jobId), 303);
+  });
+
+  // A job's progress. Once it has finished, the page goes where its result is shown: the extracts
+  // (loaded), the upload form with every problem (refused), or the overview (matching finished).
+  app.get<{ Params: { jobId: string } }>(paths.identificationJob, { config: { access: analysts } }, async (request, reply) => {
+    const job = await identification.job(request.actor!, request.params.jobId);
+    if (job.status === 'done' && job.kind === 'extract-load' && job.result) {
+      const result = job.result as unknown as IngestResult;
+      if (result.status === 'refused') {
+        return redirectWithErrors(services, request, reply, paths.identificationUpload, { errors: refusalErrors(result), values: { ...job.form } });
+      }
+      return reply.redirect(`${paths.identification}?extractId=${result.extractId}&status=${result.status}`, 303);
+    }
+    if (job.status === 'done' && job.kind === 'matching') return reply.redirect(`${paths.identification}?matched=yes`, 303);
+    const title = job.kind === 'matching' ? 'Matching records' : `Loading ${job.form?.filename ?? 'an extract'}`;
+    return reply.view('identification/views/job.njk', {
+      pageTitle: title, job, timeLeft: timeLeftWords(job.progress.secondsLeft),
+      open: job.status === 'queued' || job.status === 'running',
+      href: urls.identificationJob(job.id), cancelAction: urls.identificationJobCancel(job.id),
+    });
+  });
+
+  app.post<{ Params: { jobId: string } }>(paths.identificationJobCancel, { config: { access: analysts } }, async (request, reply) => {
+    await identification.cancelJob(request.actor!, request.params.jobId);
+    return reply.redirect(urls.identificationJob(request.params.jobId), 303);
   });
 
   app.get(paths.identificationReview, { config: { access: analysts } }, async (request, reply) => {

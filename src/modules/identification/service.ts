@@ -1,4 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database, Queryable } from '../../db/database.ts';
@@ -11,6 +15,8 @@ import {
 } from '../../domain/identification/prioritise.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import type { Explanation, LinkageModel, LinkageResult, PairDecision, PersonRecord } from '../../domain/linkage/types.ts';
+import { decodePartition, encodePartition, type PartitionPairs } from '../../domain/linkage/link.ts';
+import { createHash } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
 import { auditShown, offers, requireFeature } from '../access/policy.ts';
 import { extractFormats } from '../../domain/identification/formats.ts';
@@ -25,6 +31,10 @@ import { fieldErrors } from '../../domain/errors.ts';
 import { formatDate } from '../../domain/dates.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
 import { count, noun } from '../../domain/plural.ts';
+import { extractLoadStages, jobProgress, matchingStages, type JobProgress } from '../../domain/jobs/progress.ts';
+import { JobCancelled, type JobContext, type JobsService } from '../jobs/service.ts';
+import { uploadsRepository as jobRepo } from './uploads-repository.ts';
+import type { JobRow } from '../jobs/repository.ts';
 
 /** Who may load extracts, run matching and review pairs: the linked data of the whole partnership. */
 export const identificationRoles = rolesWith('identification.data');
@@ -71,6 +81,9 @@ type Caller = Actor | null;
 export interface LinkageEngine {
   link(records: readonly PersonRecord[], options?: { decisions?: PairDecision[] }): LinkageResult;
   explain(model: LinkageModel, left: PersonRecord, right: PersonRecord): Explanation;
+  /** A run in partitions (several workers): one partition's compared pairs, and the merge of all of them into link()'s result. */
+  comparePartition?(records: readonly PersonRecord[], partition: { index: number; count: number }): PartitionPairs;
+  linkPartitions?(records: readonly PersonRecord[], parts: readonly PartitionPairs[], options?: { decisions?: PairDecision[] }): LinkageResult;
 }
 
 /** Who may see the prioritised list: analysts all of it; practitioners and managers only the families they may open. */
@@ -85,6 +98,60 @@ export interface IdentificationDependencies {
   levelRules?: () => Promise<LevelOfNeedRules>;
   /** Called after a matching run is stored, with each matched family's linked people and records (outcomes fills measures from them). */
   afterRun?: (families: MatchedFamily[]) => Promise<void>;
+  /** The job queue: loading an extract and matching run as background jobs (src/modules/jobs). */
+  jobs?: JobsService;
+  /** Matching runs queued from here are split into this many partitions, shared by every worker (1: one worker runs it whole). */
+  partitions?: number;
+}
+
+/** What identifies the records a run read: their number and a hash of their ids, in order. */
+function recordsDigest(rows: readonly { id: string }[]): string {
+  const hash = createHash('sha256');
+  for (const r of rows) hash.update(r.id);
+  return `${rows.length}:${hash.digest('hex')}`;
+}
+
+/** A checkpoint in long work: the stage and records done; throws to stop (cancelled). */
+type Progress = (stage: string, done: number, total: number | null) => Promise<void>;
+const noProgress: Progress = async () => undefined;
+
+/** The kinds of job identification runs, and their stages for the progress page. */
+export const identificationJobKinds = { 'extract-load': extractLoadStages, matching: matchingStages } as const;
+export type IdentificationJobKind = keyof typeof identificationJobKinds;
+
+/** Extracts are kept in the database in chunks of this size until a worker loads them. */
+const chunkBytes = 1024 * 1024;
+
+/** Lines in a CSV file (a row's count, near enough: a quoted cell may hold a line break); null for XLSX. */
+async function lineCount(file: string, kind: 'csv' | 'xlsx'): Promise<number | null> {
+  if (kind !== 'csv') return null;
+  let n = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n += 1;
+    last = chunk[chunk.length - 1];
+  }
+  return last === 10 ? n : n + 1;
+}
+
+/** The actor a job runs as: who queued it, as they were then (null: the command line). */
+function actorOf(job: JobRow): Caller {
+  const a = (job.payload as { actor?: Actor | null }).actor;
+  return a ? { ...a } : null;
+}
+
+export interface JobView {
+  id: string;
+  kind: IdentificationJobKind;
+  status: JobRow['status'];
+  progress: JobProgress;
+  createdAt: Date;
+  finishedAt: Date | null;
+  cancelRequested: boolean;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  /** An extract's answers as they were sent (to show them again with its problems). */
+  form: { source: string; agreementId: string; agencyName: string; validOnly: boolean; filename: string } | null;
 }
 
 /** A Lantern family a linked household was matched to, with the linked people in that household. */
@@ -169,9 +236,9 @@ export function identificationService(db: Database, options: IdentificationDepen
   }
 
   /** Reads the whole file once, checking every row, before anything is written. */
-  async function check(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, mapping: Record<string, string>) {
+  async function check(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, mapping: Record<string, string>, progress: Progress = noProgress, total: number | null = null) {
     try {
-      return await checkRows(path, kind, source, mapping);
+      return await checkRows(path, kind, source, mapping, progress, total);
     } catch (error) {
       if (!(error instanceof FileFormatError)) throw error;
       const unreadable = [{ row: error.row, field: 'file', value: '', reason: error.reason }];
@@ -179,7 +246,7 @@ export function identificationService(db: Database, options: IdentificationDepen
     }
   }
 
-  async function checkRows(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, mapping: Record<string, string>) {
+  async function checkRows(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, mapping: Record<string, string>, progress: Progress, total: number | null) {
     const format = extractFormats[source];
     const problems: RowProblem[] = [];
     let problemCount = 0;
@@ -207,6 +274,7 @@ export function identificationService(db: Database, options: IdentificationDepen
         continue;
       }
       rowsRead += 1;
+      if (rowsRead % 1000 === 0) await progress('checking', rowsRead, total);
       const checked = validateRow(format, cells, index, row);
       if (checked.problems.length) {
         rowsInvalid += 1;
@@ -226,25 +294,30 @@ export function identificationService(db: Database, options: IdentificationDepen
     return { headerProblems: [], problems: problems.sort((a, b) => a.row - b.row), problemCount, rowsRead, rowsInvalid };
   }
 
-  return {
+  const service = {
     /**
      * Matches every source record: people (clusters), scored pairs for review, households, and each
      * household's assessment, replacing the last run's. Clerical decisions are kept and fed back,
      * so the same records and decisions give the same people and households every time.
      */
-    async identify(actor: Caller) {
+    async identify(actor: Caller, progress: Progress = noProgress, linkStep?: (records: PersonRecord[], rows: readonly RecordRow[], decisions: PairDecision[]) => Promise<LinkageResult>) {
       await allow(actor);
       const linker = needEngine();
       const started = performance.now();
       const rows: RecordRow[] = [];
+      const total = await repo.recordCount(db);
+      await progress('reading', 0, total);
       for (let after: string | null = null; ;) {
         const page = await repo.recordsPage(db, after, 10_000);
         if (!page.length) break;
         for (const r of page) rows.push(r);
         after = page[page.length - 1].id;
+        await progress('reading', rows.length, total);
       }
       const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
-      const result = linker.link(rows.map(personRecord), { decisions });
+      await progress('matching', 0, rows.length);
+      const result = linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : linker.link(rows.map(personRecord), { decisions });
+      await progress('households', 0, null);
 
       // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
       const personOfCluster = new Map<number, string>();
@@ -281,6 +354,8 @@ export function identificationService(db: Database, options: IdentificationDepen
         links: result.stats.links, reviews: result.stats.reviews, reviewsKept: pairs.filter((p) => p[4] === 'review').length, decisionsFedBack: decisions.length, engineSeconds: result.stats.seconds,
       };
       const runId = randomUUID();
+      // The last chance to cancel: storing replaces the last run's people and households whole, in one transaction.
+      await progress('storing', 0, rows.length);
       await db.transaction(async (tx) => {
         await links.clearLinkage(tx);
         await links.insertPersons(tx, rows.map((r, i) => [r.id, personOf[i]]));
@@ -464,68 +539,297 @@ export function identificationService(db: Database, options: IdentificationDepen
      */
     async ingest(actor: Caller, input: IngestInput): Promise<IngestResult> {
       await allow(actor);
-      // The file, the agreement (found, and not past its review) and the other answers, all at once.
-      const chosen = z.uuid().safeParse(input.agreementId).success ? await repo.agreement(db, input.agreementId) : undefined;
-      const fields = parse(ingestSchemaWith({
-        filename: input.filename, today: today(),
-        agreement: chosen === undefined ? undefined : chosen && { name: chosen.name, reviewDate: chosen.review_date, reviewWords: formatDate(chosen.review_date) },
-      }), { source: input.source, agreementId: input.agreementId, agencyName: input.agencyName ?? '', validOnly: input.validOnly ?? false });
-      const kind = fileKindOf(input.filename)!;
-      const agreement = chosen!;
+      const { fields, agreement, kind } = await checkAnswers(input);
+      return loadFile(actor, { path: input.path, filename: input.filename }, fields, agreement, kind, randomUUID(), noProgress);
+    },
 
-      const base = { filename: input.filename, rowsRead: 0, rowsLoaded: 0, rowsInvalid: 0, rowsAlreadyLoaded: 0, problemCount: 0, problems: [] as RowProblem[] };
-      const hash = await hashFile(input.path);
-      const earlier = await repo.extractByHash(db, hash);
-      if (earlier) {
-        await db.transaction((tx) => audit(tx, actor, 'extract-already-loaded', 'source_extract', earlier.id, { filename: input.filename }));
-        return { ...base, status: 'already-loaded', extractId: earlier.id, message: `This file was already loaded on ${earlier.loaded_at.slice(0, 10)} (as ${earlier.filename}): nothing was added` };
+    /**
+     * Loading an extract as a background job: the answers are checked now (the same checks and
+     * messages as the page), the file is kept in the database in 1 MiB chunks, and a worker on any
+     * machine loads it. Returns the job's id; nothing here reads the file's rows.
+     */
+    async startExtractLoad(actor: Caller, input: IngestInput): Promise<{ jobId: string; uploadId: string }> {
+      await allow(actor);
+      const jobs = needJobs();
+      const { fields, agreement } = await checkAnswers(input);
+      const uploadId = randomUUID();
+      let bytes = 0;
+      await jobRepo.insertUpload(db, { id: uploadId, source: fields.source, agencyName: fields.agencyName, agreementId: agreement.id, filename: input.filename, validOnly: fields.validOnly, uploadedBy: actor?.id ?? null, at: options.clock.now() });
+      // One chunk per statement: a large file never holds the database (PGlite has one connection) for long.
+      let seq = 0;
+      for await (const chunk of createReadStream(input.path, { highWaterMark: chunkBytes }) as AsyncIterable<Buffer>) {
+        await jobRepo.insertChunk(db, uploadId, seq++, chunk);
+        bytes += chunk.length;
       }
-
-      const mapping = (await repo.mapping(db, fields.source, fields.agencyName)) ?? {};
-      const checked = await check(input.path, kind, fields.source, mapping);
-      const summary = { ...base, rowsRead: checked.rowsRead, rowsInvalid: checked.rowsInvalid, problemCount: checked.problemCount, problems: checked.problems };
-      const refuse = (message: string): IngestResult => ({ ...summary, status: 'refused', extractId: null, message });
-      if (checked.headerProblems.length) return refuse(checked.headerProblems[0].field === 'file' ? 'The file cannot be read: nothing was loaded' : 'The file’s columns do not match the format: nothing was loaded');
-      if (checked.rowsInvalid > 0 && !fields.validOnly) {
-        return refuse(`${checked.rowsInvalid.toLocaleString('en-GB')} of ${checked.rowsRead.toLocaleString('en-GB')} rows have problems: nothing was loaded. Correct them, or choose to load only the valid rows`);
-      }
-      if (checked.rowsRead - checked.rowsInvalid === 0) return refuse('The file has no valid rows: nothing was loaded');
-
-      const format = extractFormats[fields.source];
-      const extractId = randomUUID();
-      let loaded = 0;
-      let valid = 0;
-      await db.transaction(async (tx) => {
-        await repo.insertExtract(tx, { id: extractId, source: fields.source, agencyName: fields.agencyName, agreementId: agreement.id, filename: input.filename, hash, loadedBy: actor?.id ?? null });
-        let index: Record<string, number> | null = null;
-        let row = 0;
-        let batch: (SourceRow & { id: string })[] = [];
-        for await (const cells of readRows(input.path, kind)) {
-          row += 1;
-          if (!index) {
-            index = planHeaders(format, cells, mapping).index;
-            continue;
-          }
-          const { record } = validateRow(format, cells, index, row);
-          if (!record) continue;
-          valid += 1;
-          batch.push({ ...record, id: randomUUID() });
-          if (batch.length >= batchSize) {
-            loaded += await repo.insertRecords(tx, extractId, fields.source, batch);
-            batch = [];
-          }
-        }
-        loaded += await repo.insertRecords(tx, extractId, fields.source, batch);
-        await repo.finishExtract(tx, extractId, { read: checked.rowsRead, loaded, invalid: checked.rowsInvalid, already: valid - loaded });
-        await audit(tx, actor, 'extract-loaded', 'source_extract', extractId, {
-          source: fields.source, filename: input.filename, agreement: agreement.name, rowsLoaded: loaded, rowsInvalid: checked.rowsInvalid,
-        });
+      const jobId = await db.transaction(async (tx) => {
+        await jobRepo.uploadStored(tx, uploadId, bytes);
+        const id = await jobs.enqueue(tx, { kind: 'extract-load', payload: { uploadId, actor: storedActor(actor), form: { source: fields.source, agreementId: agreement.id, agencyName: fields.agencyName, validOnly: fields.validOnly, filename: input.filename } }, createdBy: actor?.id ?? null });
+        await audit(tx, actor, 'extract-load-queued', 'background_job', id, { filename: input.filename, source: fields.source, bytes });
+        return id;
       });
-      const skipped = checked.rowsInvalid ? `; ${count(checked.rowsInvalid, 'row')} with problems ${noun(checked.rowsInvalid, 'was', 'were')} left out` : '';
-      const already = valid - loaded ? `; ${count(valid - loaded, 'row')} ${noun(valid - loaded, 'was', 'were')} already loaded` : '';
-      return { ...summary, status: 'loaded', extractId, rowsLoaded: loaded, rowsAlreadyLoaded: valid - loaded, message: `Loaded ${count(loaded, 'row')}${skipped}${already}` };
+      jobs.kick();
+      return { jobId, uploadId };
+    },
+
+    /** A matching run as a background job. Returns the job's id. */
+    async startMatching(actor: Caller): Promise<string> {
+      await allow(actor);
+      needEngine();
+      const jobs = needJobs();
+      const jobId = await db.transaction(async (tx) => {
+        const id = await jobs.enqueue(tx, { kind: 'matching', payload: { actor: storedActor(actor), partitions: options.partitions ?? 1 }, createdBy: actor?.id ?? null });
+        await audit(tx, actor, 'linkage-run-queued', 'background_job', id);
+        return id;
+      });
+      jobs.kick();
+      return jobId;
+    },
+
+    /** One identification job: its stage, percent and time left, and what it produced. */
+    async job(actor: Caller, jobId: string): Promise<JobView> {
+      await allow(actor);
+      const job = await needJobs().get(jobId);
+      if (!job || !(job.kind in identificationJobKinds)) throw new NotFoundError('Job');
+      return jobView(job);
+    },
+
+    /** Jobs waiting or running, for the identification page. */
+    async activeJobs(actor: Caller): Promise<JobView[]> {
+      await allow(actor);
+      if (!options.jobs) return [];
+      return (await options.jobs.active(Object.keys(identificationJobKinds))).map(jobView);
+    },
+
+    /** Asks a job to stop: a waiting job is cancelled now, a running one at its next checkpoint. Audited. */
+    async cancelJob(actor: Caller, jobId: string): Promise<JobView> {
+      await allow(actor);
+      const jobs = needJobs();
+      const job = await jobs.get(jobId);
+      if (!job || !(job.kind in identificationJobKinds)) throw new NotFoundError('Job');
+      if (job.status !== 'queued' && job.status !== 'running') throw new RuleViolation('This job has already finished: there is nothing to cancel');
+      await db.transaction(async (tx) => {
+        await jobs.requestCancel(tx, jobId);
+        await audit(tx, actor, 'job-cancel-requested', 'background_job', jobId, { kind: job.kind });
+      });
+      return jobView((await jobs.get(jobId))!);
     },
   };
+
+  async function allRecords(): Promise<RecordRow[]> {
+    const rows: RecordRow[] = [];
+    for (let after: string | null = null; ;) {
+      const page = await repo.recordsPage(db, after, 10_000);
+      if (!page.length) break;
+      for (const r of page) rows.push(r);
+      after = page[page.length - 1].id;
+    }
+    return rows;
+  }
+
+  /**
+   * The matching step of a run in partitions: the partitions are queued as jobs of their own (for
+   * any worker), this worker runs partitions too while it waits, then merges them. A run taken
+   * over by another worker finds its partitions already queued, and waits for them.
+   */
+  async function partitionedLink(context: JobContext, count: number, records: PersonRecord[], rows: readonly RecordRow[], decisions: PairDecision[]): Promise<LinkageResult> {
+    const jobs = needJobs();
+    const linker = needEngine();
+    if (!linker.comparePartition || !linker.linkPartitions) throw new RuleViolation('This record-linkage engine cannot split a run into partitions');
+    const digest = recordsDigest(rows);
+    if (!(await jobs.children(context.job.id)).length) {
+      await db.transaction(async (tx) => {
+        for (let index = 0; index < count; index += 1) {
+          await jobs.enqueue(tx, { kind: 'matching-partition', payload: { index, count, digest }, createdBy: context.job.created_by, parentId: context.job.id });
+        }
+      });
+      jobs.kick();
+    }
+    for (;;) {
+      const children = await jobs.children(context.job.id);
+      const finished = children.filter((c) => c.status === 'done');
+      const broken = children.find((c) => c.status === 'failed' || c.status === 'cancelled');
+      if (broken) throw new Error(`A partition of the run stopped: ${broken.error ?? broken.status}`);
+      if (finished.length === children.length) {
+        await context.progress('matching', count, count, { force: true });
+        const parts: PartitionPairs[] = [];
+        for (const c of finished) parts.push(decodePartition(Buffer.concat(await links.partitionChunks(db, c.id))));
+        const result = linker.linkPartitions(records, parts, { decisions });
+        await links.dropPartitionChunks(db, finished.map((c) => c.id));
+        return result;
+      }
+      try {
+        await context.progress('matching', finished.length, count, { force: true });
+      } catch (error) {
+        if (error instanceof JobCancelled) for (const c of children) if (c.status === 'queued' || c.status === 'running') await jobs.requestCancel(db, c.id);
+        throw error;
+      }
+      // Help with the run's own partitions while waiting; sleep a little when none is left to take.
+      if (!(await jobs.runNext(context.worker, ['matching-partition']))) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /** One partition: the same records in the same order as the run read (checked), its blocks compared. */
+  async function runPartition(context: JobContext): Promise<{ pairs: number }> {
+    const { index, count, digest } = context.job.payload as { index: number; count: number; digest: string };
+    const rows = await allRecords();
+    if (recordsDigest(rows) !== digest) throw new Error('The records changed while the run was under way: run matching again');
+    await context.progress('comparing', 0, 1);
+    const part = needEngine().comparePartition!(rows.map(personRecord), { index, count });
+    const bytes = encodePartition(part);
+    // A partition taken over from a worker that stopped may have left chunks: start again.
+    await links.dropPartitionChunks(db, [context.job.id]);
+    for (let seq = 0, at = 0; at < bytes.length; seq += 1, at += chunkBytes) await links.insertPartitionChunk(db, context.job.id, seq, bytes.subarray(at, at + chunkBytes));
+    return { pairs: part.left.length };
+  }
+
+  function jobView(job: JobRow): JobView {
+    const kind = job.kind as IdentificationJobKind;
+    return {
+      id: job.id, kind, status: job.status, createdAt: job.created_at, finishedAt: job.finished_at, cancelRequested: job.cancel_requested,
+      result: job.result, error: job.error, form: (job.payload as { form?: JobView['form'] }).form ?? null,
+      progress: jobProgress(identificationJobKinds[kind], { status: job.status, stage: job.stage, done: job.done, total: job.total, stageStartedAt: job.stage_started_at }, options.clock.now()),
+    };
+  }
+
+  function needJobs(): JobsService {
+    if (!options.jobs) throw new RuleViolation('Background jobs are not available');
+    return options.jobs;
+  }
+
+  function storedActor(actor: Caller) {
+    return actor && { id: actor.id, role: actor.role, displayName: actor.displayName, agencyId: actor.agencyId, teamId: actor.teamId, ip: actor.ip };
+  }
+
+  /** The answers with the file: the file's name, the agreement (found, and not past its review) and the rest, all at once. */
+  async function checkAnswers(input: IngestInput) {
+    const chosen = z.uuid().safeParse(input.agreementId).success ? await repo.agreement(db, input.agreementId) : undefined;
+    const fields = parse(ingestSchemaWith({
+      filename: input.filename, today: today(),
+      agreement: chosen === undefined ? undefined : chosen && { name: chosen.name, reviewDate: chosen.review_date, reviewWords: formatDate(chosen.review_date) },
+    }), { source: input.source, agreementId: input.agreementId, agencyName: input.agencyName ?? '', validOnly: input.validOnly ?? false });
+    return { fields, agreement: chosen!, kind: fileKindOf(input.filename)! };
+  }
+
+  /**
+   * Loads one extract: every row is checked first; a file with any bad row is refused whole
+   * unless validOnly; then the rows go in, in batches of short transactions (a cancel or a failure
+   * part way removes the rows loaded so far). The same file (by hash), or a row already loaded
+   * from the same source (by its record_id), adds nothing.
+   */
+  async function loadFile(actor: Caller, file: { path: string; filename: string }, fields: { source: keyof typeof extractFormats; agencyName: string; validOnly: boolean }, agreement: { id: string; name: string }, kind: 'csv' | 'xlsx', extractId: string, progress: Progress): Promise<IngestResult> {
+    const base = { filename: file.filename, rowsRead: 0, rowsLoaded: 0, rowsInvalid: 0, rowsAlreadyLoaded: 0, problemCount: 0, problems: [] as RowProblem[] };
+    await progress('reading', 0, null);
+    const hash = await hashFile(file.path);
+    const earlier = await repo.extractByHash(db, hash);
+    if (earlier) {
+      await db.transaction((tx) => audit(tx, actor, 'extract-already-loaded', 'source_extract', earlier.id, { filename: file.filename }));
+      return { ...base, status: 'already-loaded', extractId: earlier.id, message: `This file was already loaded on ${earlier.loaded_at.slice(0, 10)} (as ${earlier.filename}): nothing was added` };
+    }
+
+    const mapping = (await repo.mapping(db, fields.source, fields.agencyName)) ?? {};
+    const lines = await lineCount(file.path, kind);
+    const rowsTotal = lines === null ? null : Math.max(0, lines - 1);
+    await progress('checking', 0, rowsTotal);
+    const checked = await check(file.path, kind, fields.source, mapping, progress, rowsTotal);
+    const summary = { ...base, rowsRead: checked.rowsRead, rowsInvalid: checked.rowsInvalid, problemCount: checked.problemCount, problems: checked.problems };
+    const refuse = (message: string): IngestResult => ({ ...summary, status: 'refused', extractId: null, message });
+    if (checked.headerProblems.length) return refuse(checked.headerProblems[0].field === 'file' ? 'The file cannot be read: nothing was loaded' : 'The file’s columns do not match the format: nothing was loaded');
+    if (checked.rowsInvalid > 0 && !fields.validOnly) {
+      return refuse(`${checked.rowsInvalid.toLocaleString('en-GB')} of ${checked.rowsRead.toLocaleString('en-GB')} rows have problems: nothing was loaded. Correct them, or choose to load only the valid rows`);
+    }
+    if (checked.rowsRead - checked.rowsInvalid === 0) return refuse('The file has no valid rows: nothing was loaded');
+
+    const format = extractFormats[fields.source];
+    let loaded = 0;
+    let valid = 0;
+    await progress('loading', 0, checked.rowsRead);
+    await repo.insertExtract(db, { id: extractId, source: fields.source, agencyName: fields.agencyName, agreementId: agreement.id, filename: file.filename, hash, loadedBy: actor?.id ?? null });
+    try {
+      let index: Record<string, number> | null = null;
+      let row = 0;
+      let batch: (SourceRow & { id: string })[] = [];
+      for await (const cells of readRows(file.path, kind)) {
+        row += 1;
+        if (!index) {
+          index = planHeaders(format, cells, mapping).index;
+          continue;
+        }
+        const { record } = validateRow(format, cells, index, row);
+        if (!record) continue;
+        valid += 1;
+        batch.push({ ...record, id: randomUUID() });
+        if (batch.length >= batchSize) {
+          loaded += await repo.insertRecords(db, extractId, fields.source, batch);
+          batch = [];
+          await progress('loading', row - 1, checked.rowsRead);
+        }
+      }
+      loaded += await repo.insertRecords(db, extractId, fields.source, batch);
+      await progress('loading', checked.rowsRead, checked.rowsRead);
+    } catch (error) {
+      await db.transaction((tx) => repo.discardExtract(tx, extractId));
+      throw error;
+    }
+    await db.transaction(async (tx) => {
+      await repo.finishExtract(tx, extractId, { read: checked.rowsRead, loaded, invalid: checked.rowsInvalid, already: valid - loaded });
+      await audit(tx, actor, 'extract-loaded', 'source_extract', extractId, {
+        source: fields.source, filename: file.filename, agreement: agreement.name, rowsLoaded: loaded, rowsInvalid: checked.rowsInvalid,
+      });
+    });
+    const skipped = checked.rowsInvalid ? `; ${count(checked.rowsInvalid, 'row')} with problems ${noun(checked.rowsInvalid, 'was', 'were')} left out` : '';
+    const already = valid - loaded ? `; ${count(valid - loaded, 'row')} ${noun(valid - loaded, 'was', 'were')} already loaded` : '';
+    return { ...summary, status: 'loaded', extractId, rowsLoaded: loaded, rowsAlreadyLoaded: valid - loaded, message: `Loaded ${count(loaded, 'row')}${skipped}${already}` };
+  }
+
+  /** The extract-load job: the stored file is written to this worker's own temporary directory, loaded, and the chunks removed. */
+  async function runExtractLoad(context: JobContext): Promise<IngestResult> {
+    const actor = actorOf(context.job);
+    const uploadId = String((context.job.payload as { uploadId: string }).uploadId);
+    const upload = await jobRepo.upload(db, uploadId);
+    if (!upload) throw new NotFoundError('Extract upload');
+    const agreement = await repo.agreement(db, upload.agreement_id);
+    if (!agreement) throw new NotFoundError('Agreement');
+    // A worker that stopped part way (and was taken over) leaves rows under the upload's id: remove them first.
+    if (await repo.extractExists(db, uploadId)) await db.transaction((tx) => repo.discardExtract(tx, uploadId));
+    await jobRepo.setUploadStatus(db, uploadId, 'loading');
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'lantern-extract-'));
+    const file = path.join(dir, path.basename(upload.filename));
+    try {
+      const out = createWriteStream(file);
+      let done = 0;
+      for (let seq = 0; ; seq += 1) {
+        const chunk = await jobRepo.chunk(db, uploadId, seq);
+        if (!chunk) break;
+        if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+        done += chunk.length;
+        await context.progress('reading', done, upload.bytes);
+      }
+      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+      const kind = fileKindOf(upload.filename)!;
+      const fields = { source: upload.source as keyof typeof extractFormats, agencyName: upload.agency_name, validOnly: upload.valid_only };
+      const result = await loadFile(actor, { path: file, filename: upload.filename }, fields, agreement, kind, uploadId, context.progress);
+      await db.transaction(async (tx) => {
+        await jobRepo.setUploadStatus(tx, uploadId, result.status, result.status === 'loaded' ? uploadId : null);
+        await jobRepo.dropChunks(tx, uploadId);
+      });
+      return result;
+    } catch (error) {
+      await jobRepo.setUploadStatus(db, uploadId, error instanceof JobCancelled ? 'cancelled' : 'failed');
+      throw error;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  if (options.jobs) {
+    options.jobs.register('extract-load', runExtractLoad);
+    options.jobs.register('matching', async (context) => {
+      const count = Number((context.job.payload as { partitions?: number }).partitions ?? 1);
+      return service.identify(actorOf(context.job), context.progress, count > 1 ? (records, rows, decisions) => partitionedLink(context, count, records, rows, decisions) : undefined);
+    });
+    options.jobs.register('matching-partition', runPartition);
+  }
+  return service;
 }
 
 export type IdentificationService = ReturnType<typeof identificationService>;
