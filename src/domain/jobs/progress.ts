@@ -3,6 +3,7 @@
  * done of that stage's total, and when the stage began. Pure: the caller passes "now" from the
  * app's clock.
  */
+import { count } from '../plural.ts';
 
 export interface JobStage {
   key: string;
@@ -91,8 +92,8 @@ export function timeLeftWords(seconds: number | null): string {
   if (seconds <= 0) return 'No time left';
   if (seconds < 60) return 'Less than a minute left';
   const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `About ${minutes} ${minutes === 1 ? 'minute' : 'minutes'} left`;
+  if (minutes < 60) return `About ${count(minutes, 'minute')} left`;
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return `About ${hours} ${hours === 1 ? 'hour' : 'hours'}${rest ? ` ${rest} ${rest === 1 ? 'minute' : 'minutes'}` : ''} left`;
+  return `About ${count(hours, 'hour')}${rest ? ` ${count(rest, 'minute')}` : ''} left`;
 }

@@ -105,8 +105,10 @@ export async function directoryRoutes(app: FastifyInstance, { services }: { serv
   const query = (request: { query: unknown }) => {
     const given = (request.query ?? {}) as Record<string, unknown>;
     const repeated = Object.keys(given).filter((k) => typeof given[k] !== 'string');
-    if (repeated.length) throw new ValidationError(Object.fromEntries(repeated.map((k) => [k, 'expected one value, not a list'])));
-    return given as ApiQuery;
+    if (!repeated.length) return given as ApiQuery;
+    const errors: Record<string, string> = {};
+    for (const k of repeated) errors[k] = `Give ${k} once: it was sent more than once`;
+    throw new ValidationError(errors);
   };
   const orNotFound = (value: unknown, what: string) => {
     if (!value) throw new NotFoundError(what);

@@ -1,3 +1,4 @@
+import { count, noun } from '../../domain/plural.ts';
 import { randomUUID } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
 import { auditShown, requireFeature } from '../access/policy.ts';
@@ -316,7 +317,7 @@ export function familiesService(db: Database, { clock }: { clock: Clock }) {
           return { personName: `${person.given_name} ${person.family_name}`, role: person.role, needType: n.need_type, code: n.code, isCurrent: n.is_current };
         }),
         hidden,
-        notices: !hidden ? [] : mayOpen ? shared.notices() : [`${hidden} ${hidden === 1 ? 'need' : 'needs'} on the family’s record, which you cannot open, ${hidden === 1 ? 'counts' : 'count'} towards the level`],
+        notices: !hidden ? [] : mayOpen ? shared.notices() : [`${count(hidden, 'need')} on the family’s record, which you cannot open, ${noun(hidden, 'counts', 'count')} towards the level`],
       };
     },
 
