@@ -283,7 +283,7 @@ describe.each(engines)('need to know on %s', (engine) => {
     }
     const write = await api(school, 'PUT', `/api/v1/cases/${caseId}/contract`, { familyCommitments: 'x', keyWorkerCommitments: 'y', consequences: 'z', version: 1 });
     expect(write.statusCode).toBe(403);
-    expect(write.json().message).toBe("Schools may not record plans and plan actions under the partnership's sharing rules. Ask the family's lead professional to record it.");
+    expect(write.json().message).toBe("Schools may not record plans and plan actions under the partnership's sharing rules. Ask the family's key worker to record it.");
 
     // Health's rule allows assessments, but no consent in force covers them: withheld, and its write over the key worker's part refused.
     const hv = new PageClient(app);

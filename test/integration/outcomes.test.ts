@@ -197,8 +197,8 @@ describe.each(engines)('outcomes on %s', (engine) => {
       const draft = randomUUID();
       const lineage = randomUUID();
       const goalId = randomUUID();
-      await t.db.query(`INSERT INTO family_plan (id, case_id, number, status, agreed_at) VALUES ($1, $2, 1, 'superseded', '2026-10-10')`, [agreed, ids.walshCase]);
-      await t.db.query(`INSERT INTO family_plan (id, case_id, number, status, based_on) VALUES ($1, $2, 2, 'draft', $3)`, [draft, ids.walshCase, agreed]);
+      await t.db.query(`INSERT INTO family_plan (id, case_id, number, status, created_by, agreed_at) VALUES ($1, $2, 1, 'superseded', $3, '2026-10-10')`, [agreed, ids.walshCase, priya.id]);
+      await t.db.query(`INSERT INTO family_plan (id, case_id, number, status, based_on, created_by) VALUES ($1, $2, 2, 'draft', $3, $4)`, [draft, ids.walshCase, agreed, priya.id]);
       await t.db.query(`INSERT INTO plan_goal (id, plan_id, lineage_id, position, goal, outcome_area, carried_over) VALUES ($1, $2, $3, 1, 'Tyler gets to school every day', 'education', true)`, [goalId, draft, lineage]);
       const client = await signedIn(priya.email);
       const form = await client.get(`/cases/${ids.walshCase}/plan/goals/${goalId}`);

@@ -310,7 +310,7 @@ describe.each(engines)('plans service on %s', (engine) => {
     // The owner brings their own action up to date; any other plan write is refused with the rule's reason.
     await plans.setActionStatus(colleague, caseId, own.id, { status: 'in_progress', version: seen.current!.version });
     expect((await plans.plan(keyWorker, caseId)).current!.goals[0].actions[0].status).toBe('in_progress');
-    const planRule = "Drug and alcohol services may not record plans and plan actions under the partnership's sharing rules. Ask the family's lead professional to record it.";
+    const planRule = "Drug and alcohol services may not record plans and plan actions under the partnership's sharing rules. Ask the family's key worker to record it.";
     const statusRefused = await refusal(plans.setActionStatus(colleague, caseId, other.id, { status: 'done', version: seen.current!.version + 1 }));
     expect(statusRefused).toBeInstanceOf(ForbiddenError);
     expect(statusRefused.message).toBe(planRule);
@@ -334,7 +334,7 @@ describe.each(engines)('plans service on %s', (engine) => {
     expect(assessment.withheld.notices).toEqual([`${assessment.members.length + 1} items recorded by children's social care are not shared with drug and alcohol services`]);
     expect((await plans.assessment(keyWorker, caseId)).members.every((m) => m.record && !m.withheld)).toBe(true);
     expect((await refusal(plans.saveFamilyView(colleague, caseId, { familyView: 'x', wantsToChange: 'y', version: 1 }))).message)
-      .toBe("Drug and alcohol services may not record assessments under the partnership's sharing rules. Ask the family's lead professional to record it.");
+      .toBe("Drug and alcohol services may not record assessments under the partnership's sharing rules. Ask the family's key worker to record it.");
     // The key worker's colleague in children's social care sees and writes it all.
     expect((await plans.plan(planColleague, caseId)).withheld.total).toBe(0);
     expect((await plans.contract(planColleague, caseId)).contract).not.toBeNull();

@@ -95,9 +95,9 @@ async function closedCase(tx: Queryable, o: { familyId: string; programmeId: str
      VALUES ($1, 'CASE-' || lpad(nextval('casefile_reference_seq')::text, 6, '0'), $2, $3, $4, 'closed', $5, $6::date, $6::date + 3, $6::date + 1, $7::date, 'goals_achieved', 2, 'Early help hub',
        'Goals in the plan met; stepped down to the early help hub with follow-ups at 1, 3, 6 and 12 months.', $5)`,
     [caseId, o.familyId, referralId, o.programmeId, o.keyWorkerId, o.referredOn, o.closedOn]);
-  await tx.query(`INSERT INTO assessment (id, case_id, started_at, completed_at) VALUES ($1, $2, $3::date + 5, $3::date + 20)`, [randomUUID(), caseId, o.referredOn]);
+  await tx.query(`INSERT INTO assessment (id, case_id, started_at, started_by, completed_at, completed_by) VALUES ($1, $2, $3::date + 5, $4, $3::date + 20, $4)`, [randomUUID(), caseId, o.referredOn, o.keyWorkerId]);
   const planId = randomUUID();
-  await tx.query(`INSERT INTO family_plan (id, case_id, number, status, created_at, agreed_at) VALUES ($1, $2, 1, 'agreed', $3::date + 25, $3::date + 28)`, [planId, caseId, o.referredOn]);
+  await tx.query(`INSERT INTO family_plan (id, case_id, number, status, created_by, created_at, agreed_at) VALUES ($1, $2, 1, 'agreed', $4, $3::date + 25, $3::date + 28)`, [planId, caseId, o.referredOn, o.keyWorkerId]);
   // Follow-ups on the usual schedule, laid out from the clock's today: those more than three weeks
   // past were done; the rest are due or overdue, so the team's lists have maintenance visits in them.
   for (const f of followUpSchedule(o.closedOn)) {
