@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
-import { testApp } from '../support/http.ts';
+import { rememberDatabase } from '../support/http.ts';
+import { buildApp } from '../../src/web/app.ts';
 import { TEST_TODAY as today, testClock } from '../support/clock.ts';
 import type { LanternApp, RouteRecord } from '../../src/web/app.ts';
 import { services, type Services } from '../../src/services.ts';
@@ -91,7 +92,10 @@ describe.each(fuzzEngines)('fuzzing every route on %s', (engine) => {
     await seedIdentificationDemo(s);
     // A few directory services (one refuge among them), so the directory editor's pages have ids.
     await s.directory.seedServices(t.db, northvaleDemoServices(today).filter((d, i) => i < 6 || d.hideAddress).slice(0, 7));
-    app = await testApp(t.db);
+    // The app runs on these same services, so the fingerprint can wait for the background jobs it queues.
+    app = await buildApp({ services: s, sessionHours: 8 });
+    await app.ready();
+    rememberDatabase(app, t.db);
 
     for (const signIn of demoSignIns) {
       const [user] = await t.db.query<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [signIn.email]);
@@ -338,6 +342,7 @@ describe.each(fuzzEngines)('fuzzing every route on %s', (engine) => {
     // A run or extract an accepted request queued is still being worked in the background: let it
     // finish, so its writes are not taken for a later refused request's.
     await s.jobs.idle();
+    await s.jobs.drain();
     if (!fingerprintSql) {
       // As the owner: the app role need not read every table.
       const tables = await t.owner.query<{ table_name: string; has_version: boolean }>(`

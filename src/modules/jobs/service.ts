@@ -58,6 +58,7 @@ export function jobsService(db: Database, options: JobsOptions) {
   const workerId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   let running: Promise<void> = Promise.resolve();
   let draining = false;
+  let kickedAgain = false;
   let stopped = false;
   let loop: { timer: NodeJS.Timeout | null; wake: (() => void) | null } | null = null;
 
@@ -143,13 +144,19 @@ export function jobsService(db: Database, options: JobsOptions) {
     kick() {
       if (mode !== 'in-process' || stopped) return;
       loop?.wake?.();
-      if (loop || draining) return;
+      if (loop) return;
+      // The runner may be past its last look at the queue: have it look again, or this job waits for the next kick.
+      kickedAgain = true;
+      if (draining) return;
       draining = true;
       running = (async () => {
         // Let the request that queued the job answer first.
         await new Promise((resolve) => setImmediate(resolve));
         try {
-          await service.drain();
+          while (kickedAgain && !stopped) {
+            kickedAgain = false;
+            await service.drain();
+          }
         } catch (error) {
           process.emitWarning(`Background job runner: ${(error as Error).message}`);
         } finally {
