@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database.ts';
 
-/** The second factor's SQL. Times here are security time: the database's real clock. */
+/** The second factor's SQL. Times here are security time: the clock's real instant (`clock.real()`), passed in. */
 export const secondFactorRepository = {
   async get(q: Queryable, userId: string): Promise<{ secret: string; last_step: number } | undefined> {
     const rows = await q.query<{ secret: string; last_step: string | number }>(
@@ -8,11 +8,11 @@ export const secondFactorRepository = {
     return rows[0] ? { secret: rows[0].secret, last_step: Number(rows[0].last_step) } : undefined;
   },
 
-  async save(q: Queryable, userId: string, secret: string, lastStep: number) {
+  async save(q: Queryable, userId: string, secret: string, lastStep: number, at: Date) {
     await q.query(
-      `INSERT INTO second_factor (user_id, secret, confirmed_at, last_step) VALUES ($1, $2, now(), $3)
-       ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, confirmed_at = now(), last_step = EXCLUDED.last_step`,
-      [userId, secret, lastStep]);
+      `INSERT INTO second_factor (user_id, secret, confirmed_at, last_step) VALUES ($1, $2, $4, $3)
+       ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, confirmed_at = EXCLUDED.confirmed_at, last_step = EXCLUDED.last_step`,
+      [userId, secret, lastStep, at]);
   },
 
   /** Takes a step as used unless it (or a later one) already was: false means the code was a replay. */
@@ -26,8 +26,8 @@ export const secondFactorRepository = {
   },
 
   /** Uses a recovery code once: false when it is not one of theirs or was used before. */
-  async useRecoveryCode(q: Queryable, userId: string, hash: string): Promise<boolean> {
-    return (await q.query('UPDATE recovery_code SET used_at = now() WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING user_id', [userId, hash])).length === 1;
+  async useRecoveryCode(q: Queryable, userId: string, hash: string, at: Date): Promise<boolean> {
+    return (await q.query('UPDATE recovery_code SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL RETURNING user_id', [userId, hash, at])).length === 1;
   },
 
   async recoveryCodesLeft(q: Queryable, userId: string): Promise<number> {
@@ -48,17 +48,17 @@ export const secondFactorRepository = {
     await q.query('UPDATE session SET second_factor_done = false WHERE user_id = $1', [userId]);
   },
 
-  async recordAttempt(q: Queryable, userId: string, succeeded: boolean) {
-    await q.query('INSERT INTO second_factor_attempt (user_id, succeeded) VALUES ($1, $2)', [userId, succeeded]);
+  async recordAttempt(q: Queryable, userId: string, succeeded: boolean, at: Date) {
+    await q.query('INSERT INTO second_factor_attempt (user_id, succeeded, at) VALUES ($1, $2, $3)', [userId, succeeded, at]);
   },
 
   /** Wrong codes since the last right one (within a day), and seconds since the latest wrong one. */
-  async failures(q: Queryable, userId: string): Promise<{ failures: number; secondsSinceFailure: number | null }> {
+  async failures(q: Queryable, userId: string, at: Date): Promise<{ failures: number; secondsSinceFailure: number | null }> {
     const [row] = await q.query<{ failures: number; seconds_since_failure: number | null }>(
       `WITH last_ok AS (SELECT coalesce(max(at), '-infinity'::timestamptz) AS t FROM second_factor_attempt WHERE user_id = $1 AND succeeded)
-       SELECT count(*)::int AS failures, extract(epoch FROM now() - max(at))::float8 AS seconds_since_failure
-         FROM second_factor_attempt WHERE user_id = $1 AND NOT succeeded AND at > (SELECT t FROM last_ok) AND at > now() - interval '24 hours'`,
-      [userId]);
+       SELECT count(*)::int AS failures, extract(epoch FROM $2::timestamptz - max(at))::float8 AS seconds_since_failure
+         FROM second_factor_attempt WHERE user_id = $1 AND NOT succeeded AND at > (SELECT t FROM last_ok) AND at > $2::timestamptz - interval '24 hours'`,
+      [userId, at]);
     return { failures: row.failures, secondsSinceFailure: row.seconds_since_failure };
   },
 

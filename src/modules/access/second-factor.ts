@@ -48,7 +48,7 @@ export function secondFactorService(db: Database, { clock }: { clock: Clock }) {
       if (step === null) throw new ValidationError({ code: 'The code is not right. Check the time on your phone is correct, and enter the code your app shows now' });
       const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
       await db.transaction(async (tx) => {
-        await repo.save(tx, actor.id, secret, step);
+        await repo.save(tx, actor.id, secret, step, clock.real());
         await repo.replaceRecoveryCodes(tx, actor.id, codes.map((c) => hashToken(normaliseRecoveryCode(c))));
         await repo.markSessionDone(tx, sessionIdHash);
         await auditRepository.insert(tx, { userId: actor.id, action: 'set-up-second-factor', recordType: 'user', recordId: actor.id, outcome: 'allowed', ip: actor.ip });
@@ -58,7 +58,7 @@ export function secondFactorService(db: Database, { clock }: { clock: Clock }) {
 
     /** Checks a code (or a recovery code) for a signed-in session that has not yet passed its second factor. */
     async checkCode(userId: string, sessionIdHash: string, typed: string, ip: string): Promise<CodeResult> {
-      const { failures, secondsSinceFailure } = await repo.failures(db, userId);
+      const { failures, secondsSinceFailure } = await repo.failures(db, userId, clock.real());
       const wait = signInDelayMinutes(failures) * 60 - (secondsSinceFailure ?? Infinity);
       if (wait > 0) {
         // Held back unchecked (even a right code waits), and kept in the audit log like any other try.
@@ -80,9 +80,9 @@ export function secondFactorService(db: Database, { clock }: { clock: Clock }) {
           // A code from the last step used (or before) is a replay: say so, it is not a typing slip.
           else replay = verifyTotp(base32Decode(factor.secret), digits, realMs(), -1) !== null;
         } else if (typed.trim()) {
-          ok = await repo.useRecoveryCode(tx, userId, hashToken(normaliseRecoveryCode(typed)));
+          ok = await repo.useRecoveryCode(tx, userId, hashToken(normaliseRecoveryCode(typed)), clock.real());
         }
-        await repo.recordAttempt(tx, userId, ok);
+        await repo.recordAttempt(tx, userId, ok, clock.real());
         await auditRepository.insert(tx, {
           userId, action: 'second-factor', recordType: 'user', recordId: userId, outcome: ok ? 'allowed' : 'denied', ip,
           detail: { method: isTotp ? 'code' : 'recovery code' },
@@ -119,7 +119,7 @@ export function secondFactorService(db: Database, { clock }: { clock: Clock }) {
 
     /** The demo: gives a person the demo secret, set up and confirmed (no recovery codes). */
     async enrolDemo(userId: string) {
-      await repo.save(db, userId, demoSecondFactorSecret, 0);
+      await repo.save(db, userId, demoSecondFactorSecret, 0, clock.real());
     },
 
     /** The current code for a demo account (the command line's `demo-code`); only for the demo secret. */
