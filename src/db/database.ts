@@ -64,21 +64,30 @@ export function postgresDatabase(connectionString: string, maxConnections = 10, 
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      // One connection runs one statement at a time, and pg 9 will refuse a query sent while another
+      // is running: statements a use case starts together (Promise.all) wait their turn here.
+      let previous: Promise<unknown> = Promise.resolve();
+      const inTurn = <R>(run: () => Promise<R>): Promise<R> => {
+        const next = previous.then(run, run);
+        previous = next.catch(() => undefined);
+        return next;
+      };
       try {
-        await client.query('BEGIN');
+        await inTurn(() => client.query('BEGIN'));
         const tx: Queryable = {
           async query<R>(sql: string, params: unknown[] = [], options?: QueryOptions) {
-            return (await client.query(prepared(sql, params, options))).rows as R[];
+            return (await inTurn(() => client.query(prepared(sql, params, options)))).rows as R[];
           },
           async exec(sql: string) {
-            await client.query(sql);
+            await inTurn(() => client.query(sql));
           },
         };
         const value = await fn(tx);
-        await client.query('COMMIT');
+        await inTurn(() => client.query('COMMIT'));
         return value;
       } catch (error) {
-        await client.query('ROLLBACK');
+        // After statements still running when the use case failed (a Promise.all that rejected early).
+        await inTurn(() => client.query('ROLLBACK'));
         throw error;
       } finally {
         client.release();
