@@ -38,7 +38,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const contacts = contactsService(db, cases, { clock });
   const costs = costsService(db, { clock });
   const outcomes = outcomesService(db, cases, { clock });
-  const access = accessService(db, { sessionHours: config.sessionHours });
+  const access = accessService(db, { sessionHours: config.sessionHours, clock });
   const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }, { clock });
   const identification = identificationService(db, {
     clock, engine: { link, explain, comparePartition, linkPartitions }, jobs, partitions: config.matchingPartitions,
@@ -56,7 +56,7 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
     clock,
     access,
     audit: auditService(db),
-    sessions: sessionsService(db),
+    sessions: sessionsService(db, { clock }),
     // Time-based one-time codes after the password (real time: the codes come from phones).
     secondFactor: secondFactorService(db, { clock }),
     admin,

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
+import type { Clock } from '../../domain/clock.ts';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
@@ -68,12 +69,14 @@ export type SignInResult =
   | { ok: true; sessionId: string; user: SessionUser }
   | { ok: false; message: string };
 
-export function accessService(db: Database, options: { sessionHours: number }) {
+export function accessService(db: Database, options: { sessionHours: number; clock: Clock }) {
+  // Security time (sessions, sign-in limits and locks) is the clock's real instant, never the business clock's.
+  const real = () => options.clock.real();
   async function newSession(userId: string | null): Promise<{ sessionId: string; csrfToken: string; idHash: string }> {
     const sessionId = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const idHash = hashToken(sessionId);
-    await accessRepository.insertSession(db, { idHash, userId, csrfToken, hours: options.sessionHours });
+    await accessRepository.insertSession(db, { idHash, userId, csrfToken, hours: options.sessionHours, at: real() });
     return { sessionId, csrfToken, idHash };
   }
 
@@ -81,7 +84,7 @@ export function accessService(db: Database, options: { sessionHours: number }) {
     newSession,
 
     async session(sessionId: string): Promise<Session | null> {
-      const row = await accessRepository.sessionWithUser(db, hashToken(sessionId));
+      const row = await accessRepository.sessionWithUser(db, hashToken(sessionId), real());
       if (!row) return null;
       return {
         idHash: row.id_hash, csrfToken: row.csrf_token, user: row.user, data: row.data ?? {},
@@ -92,10 +95,9 @@ export function accessService(db: Database, options: { sessionHours: number }) {
     saveSessionData: (idHash: string, data: Record<string, unknown>) => accessRepository.updateSessionData(db, idHash, data),
 
     async signIn(email: string, password: string, ip: string): Promise<SignInResult> {
-      // Security time: the database's real clock, never the business clock.
       const failures = await accessRepository.failedSignIns(db, email, ip, {
         pairHours: signInLimits.emailWindowHours, emailHours: signInLimits.emailWindowHours, ipMinutes: signInLimits.ipWindowMinutes,
-      });
+      }, real());
       if (failures.lockedUntil) return { ok: false, message: lockedMessage };
       const delay = signInDelayMinutes(failures.byPair);
       const waitSeconds = delay * 60 - (failures.secondsSinceFailure ?? Infinity);
@@ -116,7 +118,7 @@ export function accessService(db: Database, options: { sessionHours: number }) {
           outcome: succeeded ? 'allowed' : 'denied', ip, detail: { email },
         });
         if (succeeded || failures.byEmail + 1 < signInLimits.lockAfterFailures) return false;
-        await accessRepository.lockEmail(tx, email, signInLimits.lockHours);
+        await accessRepository.lockEmail(tx, email, signInLimits.lockHours, real());
         await auditRepository.insert(tx, { userId: null, action: 'lock-sign-in', recordType: 'user', recordId: user?.id ?? null, outcome: 'denied', ip, detail: { email } });
         return true;
       });
@@ -133,7 +135,7 @@ export function accessService(db: Database, options: { sessionHours: number }) {
       const { email: given } = await validated(unlockSignInSchema, { email });
       return db.transaction(async (tx) => {
         const user = await accessRepository.userByEmail(tx, given);
-        const wasLocked = await accessRepository.unlockEmail(tx, given, actor?.id ?? null);
+        const wasLocked = await accessRepository.unlockEmail(tx, given, actor?.id ?? null, real());
         await auditRepository.insert(tx, {
           userId: actor?.id ?? null, action: 'unlock-sign-in', recordType: 'user', recordId: user?.id ?? null, outcome: 'allowed',
           ip: actor?.ip ?? null, detail: actor ? { email: given } : { email: given, via: 'command line' },
@@ -153,7 +155,7 @@ export function accessService(db: Database, options: { sessionHours: number }) {
       await accessRepository.deleteSession(db, idHash);
     },
 
-    deleteExpiredSessions: () => accessRepository.deleteExpiredSessions(db),
+    deleteExpiredSessions: () => accessRepository.deleteExpiredSessions(db, real()),
 
     async userForApiToken(token: string): Promise<SessionUser | null> {
       const userId = await accessRepository.userIdForApiToken(db, hashToken(token));

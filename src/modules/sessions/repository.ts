@@ -10,9 +10,9 @@ export interface SessionRow {
 }
 
 export const sessionsRepository = {
-  forUser: (q: Queryable, userId: string) => q.query<SessionRow>(
+  forUser: (q: Queryable, userId: string, at: Date) => q.query<SessionRow>(
     `SELECT public_id, id_hash, created_at, expires_at, user_agent, ip FROM session
-      WHERE user_id = $1 AND expires_at > now() ORDER BY created_at DESC`, [userId]),
+      WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC`, [userId, at]),
 
   /** Notes the browser and address once per session, the first time it is used signed in. */
   describe: (q: Queryable, idHash: string, userAgent: string, ip: string) =>

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/database.ts';
+import type { Clock } from '../../domain/clock.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { ForbiddenError, NotFoundError } from '../../domain/errors.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -6,11 +7,12 @@ import { sessionsRepository as repo } from './repository.ts';
 import { requireFeature } from '../access/policy.ts';
 
 /** A person's own sessions (every browser signed in as them), and an administrator ending all of someone's. */
-export function sessionsService(db: Database) {
+// Session expiry is security time: the clock's real instant, never the business clock's shifted one.
+export function sessionsService(db: Database, { clock }: { clock: Clock }) {
   return {
     /** The actor's sessions, marking the one this request came in on. */
     async mine(actor: Actor, currentIdHash: string | null) {
-      const rows = await repo.forUser(db, actor.id);
+      const rows = await repo.forUser(db, actor.id, clock.real());
       return rows.map(({ id_hash, ...s }) => ({ ...s, current: id_hash === currentIdHash }));
     },
 
@@ -25,7 +27,7 @@ export function sessionsService(db: Database) {
 
     async count(actor: Actor, userId: string): Promise<number> {
       await requireFeature(actor, 'admin.manage', 'Only administrators can see other people’s sessions');
-      return (await repo.forUser(db, userId)).length;
+      return (await repo.forUser(db, userId, clock.real())).length;
     },
 
     /** Signs a person out everywhere (their API tokens stay: disable the account to stop those too). */
