@@ -297,6 +297,7 @@ export const levelOfNeedRulesInputSchema = z.object({
   name: z.preprocess(text, z.string().min(1, 'Enter a name for these rules, like the guidance they follow').max(200, 'The name of these rules must be 200 characters or fewer')),
   vulnerabilities: z.array(vulnerabilitySchema, { error: 'Enter at least one parental vulnerability' }).min(1, 'Enter at least one parental vulnerability')
     .superRefine((list, ctx) => {
+      if (!Array.isArray(list)) return;
       const keys = new Set<string>();
       list.forEach((v, i) => {
         if (!v || typeof v !== 'object' || typeof v.label !== 'string') return;
@@ -304,9 +305,10 @@ export const levelOfNeedRulesInputSchema = z.object({
           ctx.addIssue({ code: 'custom', path: [i, 'label'], message: `Enter a name for vulnerability ${i + 1}` });
           return;
         }
-        const key = vulnerabilityKey(v);
-        if (keys.has(key)) ctx.addIssue({ code: 'custom', path: [i, 'label'], message: `There is already a vulnerability called ${v.label}` });
-        keys.add(key);
+        // Two vulnerabilities may share neither a name nor a key (the key is what families' records name).
+        const names = [`key:${vulnerabilityKey(v)}`, `label:${v.label.toLowerCase()}`];
+        if (names.some((n) => keys.has(n))) ctx.addIssue({ code: 'custom', path: [i, 'label'], message: `There is already a vulnerability called ${v.label}` });
+        names.forEach((n) => keys.add(n));
         const factors = Array.isArray(v.factorNumbers) ? v.factorNumbers : [];
         const unknown = factors.find((f) => !cinFactorNumbers.some((c) => c.number === f));
         if (unknown !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'factorNumbers'], message: `No Children in Need factor is numbered ${unknown}` });
