@@ -83,18 +83,29 @@ export function text(body: Record<string, unknown>, name: string): string {
   return typeof value === 'string' ? value : Array.isArray(value) ? String(value[0] ?? '') : '';
 }
 
+/** Where a schema's problem, keyed by its JSON path (`rules.2.criteria.0.value`), shows on a form: the field's id and the message as the form words it. */
+export type FormField = (key: string, message: string) => { id: string; message: string };
+
 /**
- * Runs a use case for one of several forms on a page, giving its field errors the ids its fields
- * have there (`note` → `note-<grant id>`), every problem kept and the first message for each id:
- * the schema's errors are never re-keyed by hand (one-schema meta-test).
+ * Runs a use case whose schema reads the API's JSON for a form whose fields are flat, giving each
+ * problem the id of the field it is about (so the error summary links to it), every problem kept
+ * and the first message for each id: the schema's errors are never re-keyed by hand (one-schema meta-test).
  */
-export async function withFieldIds<T>(work: () => Promise<T>, id: (key: string) => string): Promise<T> {
+export async function withFormFields<T>(work: () => Promise<T>, field: FormField): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
     const errors: FieldErrors = {};
-    for (const [key, message] of Object.entries(error.fieldErrors)) errors[id(key)] ??= message;
+    for (const [key, message] of Object.entries(error.fieldErrors)) {
+      const shown = field(key, message);
+      errors[shown.id] ??= shown.message;
+    }
     throw new ValidationError(errors);
   }
+}
+
+/** The same for one of several forms on a page: its field errors take the ids its fields have there (`note` → `note-<grant id>`). */
+export async function withFieldIds<T>(work: () => Promise<T>, id: (key: string) => string): Promise<T> {
+  return withFormFields(work, (key, message) => ({ id: id(key), message }));
 }

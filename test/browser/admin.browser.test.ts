@@ -115,11 +115,53 @@ describe('setting up a partnership from the web, in a real browser', { timeout: 
     expect(await refused.errorSummary()).toEqual([{ text: 'Enter a correct email address and password', href: '#email' }]);
   });
 
-  it('shows the level of need rules, the audit log with filters and your sessions as accessible pages', async () => {
+  it('shows the level of need, identification and claim rules with every problem at once, the audit log with filters and your sessions as accessible pages', async () => {
     const page = adminPage.page;
     await page.goto('/admin/level-of-need-rules');
     const rules = await new LanternPage(page).arrive('Level of need rules');
     expect(await rules.valueOf('Name of these rules')).toBe('Essex threshold guidance (default)');
+    // Every problem at once, each linked to its field, what was typed kept (issue 15 item 11).
+    await rules.fill('Name of these rules', '');
+    await page.locator('#b0min').fill('none');
+    await page.locator('#b0explanation').fill('');
+    await rules.press('Save rules');
+    const wrongRules = await new LanternPage(page).arrive('Level of need rules');
+    expect(await wrongRules.title()).toBe('Error: Level of need rules – Lantern');
+    expect(await wrongRules.errorSummary()).toEqual([
+      { text: 'Enter a name for these rules, like the guidance they follow', href: '#name' },
+      { text: 'Enter how many vulnerabilities, a whole number from 1 to 10', href: '#b0min' },
+      { text: 'Enter the explanation practitioners see for this level', href: '#b0explanation' },
+    ]);
+    expect(await wrongRules.followErrorLink('Enter the explanation practitioners see for this level')).toBe('b0explanation');
+    expect(await page.locator('#b0min').inputValue()).toBe('none');
+
+    await page.goto('/admin/identification-rules');
+    const identification = await new LanternPage(page).arrive('Identification rules');
+    await identification.fill('School attendance below this percentage counts as not attending regularly', 'ninety');
+    await identification.fill('An event still counts for this many days', '5');
+    await identification.fill('A household is not coping from this many problems', '5');
+    await identification.fill('A household is chaotic from this many problems', '3');
+    await identification.press('Save rules');
+    const wrongIdentification = await new LanternPage(page).arrive('Identification rules');
+    expect(await wrongIdentification.errorSummary()).toEqual([
+      { text: 'Enter the attendance percentage as a number from 0 to 100, like 90', href: '#attendanceBelow' },
+      { text: 'Enter how many days back an event still counts, a whole number from 30 to 1,095 (3 years)', href: '#windowDays' },
+      { text: 'Chaotic must start at or above not coping (5 problems)', href: '#chaoticFrom' },
+    ]);
+    expect(await wrongIdentification.followErrorLink('Chaotic must start at or above not coping (5 problems)')).toBe('chaoticFrom');
+
+    await page.goto('/admin/claim-rules');
+    const claims = await new LanternPage(page).arrive('Claim rules');
+    await page.locator('#education-0-value').fill('ninety');
+    await page.locator('#crime-0-kind').selectOption('fall_by_percent');
+    await page.locator('#crime-0-value').fill('160');
+    await claims.press('Save rules');
+    const wrongClaims = await new LanternPage(page).arrive('Claim rules');
+    expect(await wrongClaims.errorSummary()).toEqual([
+      { text: 'Getting a good education: enter the value as a number, like 90', href: '#education-0-value' },
+      { text: 'Families diverted from crime: a fall cannot be more than 100%', href: '#crime-0-value' },
+    ]);
+    expect(await wrongClaims.followErrorLink('Families diverted from crime: a fall cannot be more than 100%')).toBe('crime-0-value');
 
     await page.goto('/audit');
     const audit = await new LanternPage(page).arrive('Audit log');

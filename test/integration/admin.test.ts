@@ -6,7 +6,7 @@ import type { LanternApp } from '../../src/web/app.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
-import { formOf } from '../support/forms.ts';
+import { errorSummary, formOf } from '../support/forms.ts';
 
 async function fieldErrors(work: Promise<unknown>): Promise<Record<string, string>> {
   const error = await work.then(() => null, (e: unknown) => e);
@@ -388,11 +388,24 @@ describe('level of need rules from the web', () => {
     const form = formOf(page.body);
     expect(form).toMatchObject({ name: 'Essex threshold guidance (default)', v0label: 'mental health', v0factors: ['4'], v1factors: ['1', '2'], v3offending: ['yes'], b0min: '2', b0level: '4', levelWithNoNeeds: '1' });
 
-    const bad = await client.post('/admin/level-of-need-rules', { ...form, v4label: '', v4factors: ['5'], b1explanation: '' });
+    // Every problem at once, each linked to its field in the page's order, worded by the API's own schema; what was typed is kept.
+    const bad = await client.post('/admin/level-of-need-rules', {
+      ...form, name: '', v1label: 'mental health', v2factors: [], v2offending: [], v4label: '', v4factors: ['5'], b0min: 'two', b1explanation: '', levelWithNoNeeds: '9',
+    });
     expect(bad.headers.location).toBe('/admin/level-of-need-rules');
     const shown = await client.get('/admin/level-of-need-rules');
-    expect(shown.body).toContain('Enter a name for vulnerability 5, or untick its factors to remove it');
-    expect(shown.body).toContain('Enter the explanation practitioners see for this level');
+    expect(shown.body).toContain('<title>Error: Level of need rules');
+    expect(errorSummary(shown.body)).toEqual([
+      { href: '#name', text: 'Enter a name for these rules, like the guidance they follow' },
+      { href: '#v1label', text: 'There is already a vulnerability called mental health' },
+      { href: '#v2factors', text: 'Tick at least one factor that counts as domestic abuse' },
+      { href: '#v4label', text: 'Enter a name for vulnerability 5' },
+      { href: '#b0min', text: 'Enter how many vulnerabilities, a whole number from 1 to 10' },
+      { href: '#b1explanation', text: 'Enter the explanation practitioners see for this level' },
+      { href: '#levelWithNoNeeds', text: 'Select a level from 1 to 4' },
+    ]);
+    expect(shown.body).toMatch(/<p id="b1explanation-error" class="govuk-error-message">\s*<span class="govuk-visually-hidden">Error:<\/span> Enter the explanation practitioners see for this level/);
+    expect(shown.body).toContain('value="two"');
 
     const saved = await client.post('/admin/level-of-need-rules', { ...form, v4label: 'learning disability', v4factors: ['5'] });
     expect(saved.statusCode).toBe(303);
@@ -405,5 +418,7 @@ describe('level of need rules from the web', () => {
     const stale = await client.post('/admin/level-of-need-rules', form);
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('Someone else changed this set of rules while you were editing it');
+    // Before its answers are checked.
+    expect((await client.post('/admin/level-of-need-rules', { ...form, name: '' })).statusCode).toBe(409);
   });
 });

@@ -292,13 +292,16 @@ describe.each(engines)('outcomes on %s', (engine) => {
       for (const area of ['education', 'early_years', 'health', 'substance_use', 'family_relationships', 'children_safe', 'crime', 'domestic_abuse', 'housing', 'financial_stability']) {
         Object.assign(form, { [`rows-${area}`]: '1', [`${area}-0-measure`]: 'goalDistance', [`${area}-0-kind`]: 'at_least', [`${area}-0-value`]: '4', [`sustained-${area}`]: '6' });
       }
-      const bad = await client.post('/supporting-families/settings', { ...form, upfrontFunding: '', minimumProblems: '0', 'crime-0-value': 'thirty three' });
+      const bad = await client.post('/supporting-families/settings', { ...form, upfrontFunding: '', minimumProblems: '0', 'crime-0-value': 'thirty three', 'sustained-housing': '3', 'health-0-kind': 'fall_by_percent', 'health-0-value': '120' });
       expect(bad.statusCode).toBe(303);
       const errorPage = await client.get('/supporting-families/settings');
       expect(errorPage.body).toContain('<a href="#minimumProblems">Enter the number of problems needed to attach, from 1 to 10</a>');
       // No amounts are invented for 2022 to 2025: the council's own are required.
       expect(errorPage.body).toContain('<a href="#upfrontFunding">Enter the council’s upfront funding for the period, from its grant</a>');
       expect(errorPage.body).toContain('<a href="#crime-0-value">Families diverted from crime: enter the value as a number, like 90</a>');
+      // The tests are checked by the claim settings' own schema with the rest, every problem at once on its field.
+      expect(errorPage.body).toContain('<a href="#health-0-value">Improved mental and physical health: a fall cannot be more than 100%</a>');
+      expect(errorPage.body).toContain('<a href="#sustained-housing">Secure housing: select how long the progress must last: 0, 6 or 12 months after closure</a>');
       expect(errorPage.body).toContain('value="thirty three"');
       const good = await client.post('/supporting-families/settings', {
         ...form, 'rows-education': '2', 'education-0-measure': 'attendancePercent', 'education-0-kind': 'at_least', 'education-0-value': '90',

@@ -3,6 +3,7 @@ import { engines, testDatabase, type TestDatabase } from '../support/database.ts
 import { aFamily, aMember, joinFamily, makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { makeCase } from '../support/casework-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
+import { errorSummary } from '../support/forms.ts';
 import type { LanternApp } from '../../src/web/app.ts';
 import { services, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
@@ -10,12 +11,6 @@ import { urls } from '../../src/web/urls.ts';
 import { testClock } from '../support/clock.ts';
 import { fieldErrors } from '../../src/domain/errors.ts';
 import { memberAssessmentSchemaFor } from '../../src/modules/plans/schemas.ts';
-
-/** The text of the GOV.UK error summary links and where each goes. */
-function errorSummary(html: string): { text: string; href: string }[] {
-  const list = /<ul class="govuk-list govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
-  return [...list.matchAll(/<a href="([^"]+)">([\s\S]*?)<\/a>/g)].map((m) => ({ href: m[1], text: m[2].trim().replace(/&#39;/g, '\'') }));
-}
 
 describe.each(engines)('plans pages and API on %s', (engine) => {
   let t: TestDatabase;

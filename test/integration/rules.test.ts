@@ -6,7 +6,7 @@ import { engines, testDatabase, type TestDatabase } from '../support/database.ts
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { testClock } from '../support/clock.ts';
 import { PageClient, testApp } from '../support/http.ts';
-import { formOf } from '../support/forms.ts';
+import { errorSummary, formOf } from '../support/forms.ts';
 
 describe.each(engines)('rules from the web and the API on %s', (engine) => {
   let t: TestDatabase;
@@ -66,6 +66,8 @@ describe.each(engines)('rules from the web and the API on %s', (engine) => {
     const stale = await call('PUT', '/api/v1/level-of-need-rules', adminToken, { ...changed, name: 'Another' });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().message).toContain('Someone else changed this set of rules');
+    // A stale copy is refused before its answers are checked: reading again comes first.
+    expect((await call('PUT', '/api/v1/level-of-need-rules', adminToken, { ...changed, name: '', bands: [] })).statusCode).toBe(409);
     const [event] = await t.db.query<{ user_id: string; detail: { before: { name: string }; after: { name: string } } }>(
       `SELECT user_id, detail FROM audit_event WHERE action = 'update-level-of-need-rules' ORDER BY id DESC LIMIT 1`);
     expect(event).toMatchObject({ user_id: ada.id, detail: { before: { name: defaultLevelOfNeedRules.name }, after: { name: 'Northvale thresholds 2027' } } });
@@ -85,16 +87,34 @@ describe.each(engines)('rules from the web and the API on %s', (engine) => {
     expect(form).toMatchObject({ minimumProblems: '2', requireChildren: 'yes', attendanceBelow: '90', windowDays: '365', notCopingFrom: '2', chaoticFrom: '4' });
     expect(form.problems).toHaveLength(6);
 
-    const bad = await client.post('/admin/identification-rules', { ...form, problems: ['school'], minimumProblems: '2', attendanceBelow: 'ninety', notCopingFrom: '5', chaoticFrom: '3' });
+    // Every problem at once, each linked to its field, in the page's order, worded by the API's own schema.
+    const bad = await client.post('/admin/identification-rules', {
+      ...form, name: ' ', problems: ['school'], minimumProblems: '2', requireChildren: '', attendanceBelow: 'ninety', windowDays: '5', notCopingFrom: '5', chaoticFrom: '3',
+    });
     expect(bad.headers.location).toBe('/admin/identification-rules');
     const shown = await client.get('/admin/identification-rules');
     expect(shown.body).toContain('<title>Error: Identification rules');
     expect(shown.body).toContain('There is a problem');
-    expect(errorOf(shown.body, 'minimumProblems')).toBe('A household cannot have more than the 1 problems selected: enter 1 or fewer');
+    expect(errorSummary(shown.body)).toEqual([
+      { href: '#name', text: 'Enter a name for these rules, like the programme they follow' },
+      { href: '#minimumProblems', text: 'A household cannot have more than the 1 problem selected: enter 1 or fewer' },
+      { href: '#requireChildren', text: 'Select whether only households with dependent children are eligible' },
+      { href: '#attendanceBelow', text: 'Enter the attendance percentage as a number from 0 to 100, like 90' },
+      { href: '#windowDays', text: 'Enter how many days back an event still counts, a whole number from 30 to 1,095 (3 years)' },
+      { href: '#chaoticFrom', text: 'Chaotic must start at or above not coping (5 problems)' },
+    ]);
+    expect(errorOf(shown.body, 'minimumProblems')).toBe('A household cannot have more than the 1 problem selected: enter 1 or fewer');
     expect(errorOf(shown.body, 'attendanceBelow')).toBe('Enter the attendance percentage as a number from 0 to 100, like 90');
     expect(errorOf(shown.body, 'chaoticFrom')).toBe('Chaotic must start at or above not coping (5 problems)');
     // What was typed is kept.
     expect(shown.body).toContain('value="ninety"');
+    expect(shown.body).toContain('value="5"');
+    // No problem selected: said on the problems, and the other fields still checked with it.
+    await client.post('/admin/identification-rules', { ...form, problems: [], minimumProblems: '9' });
+    expect(errorSummary((await client.get('/admin/identification-rules')).body)).toEqual([
+      { href: '#problems', text: 'Select at least one problem that counts' },
+      { href: '#minimumProblems', text: 'Enter how many problems make a household eligible, a whole number from 1 to 6' },
+    ]);
 
     const saved = await client.post('/admin/identification-rules', { ...form, minimumProblems: '3', attendanceBelow: '85' });
     expect(saved.headers.location).toBe('/admin/identification-rules');
@@ -108,21 +128,30 @@ describe.each(engines)('rules from the web and the API on %s', (engine) => {
     const stale = await client.post('/admin/identification-rules', { ...form, minimumProblems: '4' });
     expect(stale.statusCode).toBe(409);
     expect(stale.body).toContain('Someone else changed these rules while you were editing them');
+    // Before its answers are checked.
+    expect((await client.post('/admin/identification-rules', { ...form, name: '', windowDays: '1' })).statusCode).toBe(409);
   });
 
   it('reads and replaces the identification rules through the API', async () => {
     const read = (await call('GET', '/api/v1/identification-rules', adminToken)).json();
     expect(read.version).toMatch(/^[0-9a-f]{16}$/);
-    const bad = await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, problems: [], windowDays: 5 });
+    const bad = await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, problems: [], windowDays: 5, requireChildren: 'perhaps', notCopingFrom: 4, chaoticFrom: 3 });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().fields).toMatchObject({
+    expect(bad.json().fields).toEqual({
       problems: 'Select at least one problem that counts',
       windowDays: 'Enter how many days back an event still counts, a whole number from 30 to 1,095 (3 years)',
+      requireChildren: 'Select whether only households with dependent children are eligible',
+      chaoticFrom: 'Chaotic must start at or above not coping (4 problems)',
+    });
+    expect((await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, version: undefined, problems: ['nonsense'] })).json().fields).toEqual({
+      'problems.0': 'Select the problems that count from the list', version: 'Send the version you read (GET gives it)',
     });
     const saved = await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, requireChildren: false });
     expect(saved.statusCode).toBe(200);
     expect(saved.json().requireChildren).toBe(false);
     expect((await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, requireChildren: true })).statusCode).toBe(409);
+    // A stale copy is refused before its answers are checked.
+    expect((await call('PUT', '/api/v1/identification-rules', adminToken, { ...read, windowDays: 5 })).statusCode).toBe(409);
     expect((await call('GET', '/api/v1/identification-rules', workerToken)).statusCode).toBe(403);
   });
 
@@ -135,13 +164,29 @@ describe.each(engines)('rules from the web and the API on %s', (engine) => {
     const form = formOf(page.body);
     expect(form).toMatchObject({ 'education-0-measure': 'attendancePercent', 'education-0-kind': 'at_least', 'education-0-value': '90', 'sustained-education': '6', 'education-2-measure': '' });
 
-    const bad = await client.post('/admin/claim-rules', { ...form, 'education-0-value': 'ninety', 'crime-1-kind': 'fall_by_percent', 'crime-1-value': '160', 'housing-2-value': '3' });
+    // Every problem at once, each linked to its field and worded with its outcome, from the claim settings API's own schema.
+    const bad = await client.post('/admin/claim-rules', {
+      ...form, 'education-0-value': 'ninety', 'crime-1-kind': 'fall_by_percent', 'crime-1-value': '160', 'housing-2-value': '3', 'housing-2-kind': 'at_least',
+      'health-0-measure': 'nonsense', 'sustained-domestic_abuse': '7', 'financial_stability-0-measure': '', 'financial_stability-0-value': '',
+    });
     expect(bad.headers.location).toBe('/admin/claim-rules');
     const shown = await client.get('/admin/claim-rules');
+    expect(shown.body).toContain('<title>Error: Claim rules');
     expect(shown.body).toContain('There is a problem');
     expect(errorOf(shown.body, 'education-0-value')).toBe('Getting a good education: enter the value as a number, like 90');
     expect(errorOf(shown.body, 'crime-1-value')).toBe('Families diverted from crime: a fall cannot be more than 100%');
-    expect(errorOf(shown.body, 'housing-2-measure')).toBe('Secure housing: choose what is measured, or clear the value to remove this test');
+    expect(errorOf(shown.body, 'housing-2-measure')).toBe('Secure housing: select what is measured');
+    expect(errorSummary(shown.body)).toEqual([
+      { href: '#education-0-value', text: 'Getting a good education: enter the value as a number, like 90' },
+      { href: '#health-0-measure', text: 'Improved mental and physical health: select a measure Lantern records from the list' },
+      { href: '#crime-1-value', text: 'Families diverted from crime: a fall cannot be more than 100%' },
+      { href: '#sustained-domestic_abuse', text: 'Safe from domestic abuse: select how long the progress must last: 0, 6 or 12 months after closure' },
+      { href: '#housing-2-measure', text: 'Secure housing: select what is measured' },
+      { href: '#financial_stability-0-measure', text: 'Financial stability: give at least one test for each outcome' },
+    ]);
+    // What was typed is kept.
+    expect(shown.body).toContain('value="ninety"');
+    expect(shown.body).toContain('value="160"');
 
     const changed = { ...form, 'education-0-value': '85', 'education-1-measure': '', 'education-1-value': '', 'early_years-1-measure': 'sdqTotal', 'early_years-1-kind': 'at_most', 'early_years-1-value': '14', 'sustained-crime': '12' };
     expect((await client.post('/admin/claim-rules', changed)).headers.location).toBe('/admin/claim-rules');
@@ -158,5 +203,7 @@ describe.each(engines)('rules from the web and the API on %s', (engine) => {
 
     const stale = await client.post('/admin/claim-rules', changed);
     expect(stale.statusCode).toBe(409);
+    // Before its answers are checked.
+    expect((await client.post('/admin/claim-rules', { ...changed, 'education-0-value': 'ninety' })).statusCode).toBe(409);
   });
 });

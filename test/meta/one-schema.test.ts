@@ -81,6 +81,23 @@ export function handMadeValidation(file: string, text: string): string[] {
   return findings;
 }
 
+/**
+ * A form reader (`src/modules/<module>/*form*.ts`: `claimRulesJsonFromForm`, `levelOfNeedRulesJsonFromForm`
+ * and the like) only turns the form's flat fields into the API's input and says which field each of
+ * the schema's problems belongs to: it finds no problems itself. Checks written there by hand ran
+ * apart from the API's schema, so the form and the API said different things, and some problems
+ * only showed once others were put right (the level of need, identification and claim rules forms did).
+ */
+export function formReaderChecks(file: string, text: string): string[] {
+  const findings: string[] = [];
+  if (!/\/[^/]*form[^/]*\.ts$/.test(file)) return findings;
+  text.split('\n').forEach((line, i) => {
+    if (/\bthrow new ValidationError\(/.test(line)) findings.push(`${file}:${i + 1}: a form reader refusing answers itself: ${line.trim()}`);
+    if (/\b(errors|out)(\.\w+|\[[^\]]+\])\s*(\?\?)?=\s*'/.test(line)) findings.push(`${file}:${i + 1}: a form reader wording a problem itself: ${line.trim()}`);
+  });
+  return findings;
+}
+
 describe('one schema per form', () => {
   it('finds the checks it looks for', () => {
     expect(skippedRefinements('a.ts', "z.object({ a: z.string() }).superRefine((v, ctx) => {\n  if (v.a) ctx.addIssue({ code: 'custom', path: ['a'], message: 'x' });\n});")).toHaveLength(1);
@@ -91,6 +108,10 @@ describe('one schema per form', () => {
     expect(handMadeValidation('src/modules/x/routes.ts', "        if (error instanceof ValidationError) throw new ValidationError({ [`reason-${id}`]: Object.values(error.fieldErrors)[0] });")).toHaveLength(1);
     expect(handMadeValidation('src/modules/x/routes.ts', '        throw new ValidationError(Object.fromEntries(Object.entries(error.fieldErrors).map(([k, m]) => [`${k}-x`, m])));')).toHaveLength(1);
     expect(handMadeValidation('src/modules/x/routes.ts', "      await withFieldIds(() => work(), () => `note-${id}`);")).toEqual([]);
+    expect(formReaderChecks('src/modules/x/rule-forms.ts', "  if (Object.keys(errors).length) throw new ValidationError(errors);")).toHaveLength(1);
+    expect(formReaderChecks('src/modules/x/level-rules-form.ts', "  if (!name) errors.name = 'Enter a name for these rules';")).toHaveLength(1);
+    expect(formReaderChecks('src/modules/x/forms.ts', "    if (m) out.series ??= `Line ${rows[Number(m[1])]}: ${message}`;")).toEqual([]);
+    expect(formReaderChecks('src/modules/x/service.ts', "  if (!name) errors.name = 'Enter a name';")).toEqual([]);
   });
 
   it('runs every check across a form’s fields even when a field is wrong, so every problem shows at once', async () => {
@@ -109,6 +130,13 @@ describe('one schema per form', () => {
   it('builds no field errors by hand in a schema file, and re-keys no errors by hand', async () => {
     const sources = [...await files('src/modules'), ...await files('src/web')].filter((f) => !f.endsWith('.test.ts'));
     const findings = (await Promise.all(sources.map(async (f) => handMadeValidation(f, await readFile(path.join(root, f), 'utf8'))))).flat();
+    expect(findings).toEqual([]);
+  });
+
+  it('has every form reader leave the problems to the API’s schema', async () => {
+    const sources = (await files('src/modules')).filter((f) => /\/[^/]*form[^/]*\.ts$/.test(f) && !f.endsWith('.test.ts'));
+    expect(sources.length).toBeGreaterThan(5);
+    const findings = (await Promise.all(sources.map(async (f) => formReaderChecks(f, await readFile(path.join(root, f), 'utf8'))))).flat();
     expect(findings).toEqual([]);
   });
 });

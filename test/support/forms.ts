@@ -20,3 +20,9 @@ export function formOf(html: string): Record<string, string | string[]> {
   }
   return values;
 }
+
+/** The text of the GOV.UK error summary links and where each goes, in the summary's order. */
+export function errorSummary(html: string): { text: string; href: string }[] {
+  const list = /<ul class="govuk-list govuk-error-summary__list">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? '';
+  return [...list.matchAll(/<a href="([^"]+)">([\s\S]*?)<\/a>/g)].map((m) => ({ href: m[1], text: m[2].trim().replace(/&#39;/g, '\'').replace(/&amp;/g, '&') }));
+}

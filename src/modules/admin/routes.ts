@@ -2,9 +2,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../domain/errors.ts';
 import { nameWithAgency } from '../../domain/names.ts';
 import type { Services } from '../../services.ts';
-import { errorList, redirectWithErrors, setSessionValue, takeFormState } from '../../web/forms.ts';
+import { errorList, redirectWithErrors, setSessionValue, takeFormState, withFormFields } from '../../web/forms.ts';
 import { paths, urls } from '../../web/urls.ts';
-import { factorOptions, rulesToForm } from './level-rules-form.ts';
+import { factorOptions, levelOfNeedRulesJsonFromForm, levelRulesFieldOrder, rulesToForm } from './level-rules-form.ts';
 import { invitationDays } from './service.ts';
 import { agencyKindOptions, roleOptions, ukDateTime, userRoleLabels, userStatus } from './present.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
@@ -215,13 +215,13 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     return reply.view('admin/views/level-rules.njk', {
       pageTitle: 'Level of need rules', values, factorOptions, notice: await takeNotice(request),
       vulnerabilityRows: [...Array(rows.vulnerabilities).keys()], bandRows: [...Array(rows.bands).keys()],
-      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, Object.fromEntries([...Array(rows.vulnerabilities).keys()].map((i) => [`v${i}factors`, `v${i}factors`]))) : [],
+      errors: state?.errors ?? {}, errorList: state ? errorList(state.errors, Object.fromEntries([...Array(rows.vulnerabilities).keys()].map((i) => [`v${i}factors`, `v${i}factors`])), levelRulesFieldOrder(rows)) : [],
     });
   });
 
   app.post(paths.adminLevelRules, admins, async (request, reply) => submit(request, reply, urls.adminLevelRules(), async (body) => {
-    const rows = { vulnerabilities: Number(body.vulnerabilityRows) || 0, bands: Number(body.bandRows) || 0 };
-    await admin.setLevelRules(request.actor, body, rows);
+    const form = levelOfNeedRulesJsonFromForm(body, { vulnerabilities: Number(body.vulnerabilityRows) || 0, bands: Number(body.bandRows) || 0 });
+    await withFormFields(() => admin.putLevelRules(request.actor, form.input), form.field);
     await notice(request, 'Level of need rules saved. They apply to the next referral screened and to every family page.');
     return urls.adminLevelRules();
   }));

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { outcomeAreas, type OutcomeAreaKey } from '../../domain/casework/outcome-areas.ts';
-import { ValidationError, type FieldErrors } from '../../domain/errors.ts';
-import { tfProblemLabels, tfProblems, type IdentificationRules, type TfProblem } from '../../domain/identification/prioritise.ts';
+import { outcomeAreas } from '../../domain/casework/outcome-areas.ts';
+import { tfProblemLabels, tfProblems, type IdentificationRules } from '../../domain/identification/prioritise.ts';
 import { measureLabel, type AreaRule, type Criterion, type CriterionKind } from '../../domain/outcomes/claims.ts';
+import type { FormField } from '../../web/forms.ts';
 import { numericMeasureKeys } from '../../domain/outcomes/measures.ts';
 
 /**
@@ -19,13 +19,6 @@ export function fingerprint(value: unknown): string {
 const str = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'number' ? String(v) : '');
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
 
-function wholeNumber(errors: FieldErrors, body: Record<string, unknown>, field: string, min: number, max: number, message: string): number {
-  const raw = str(body[field]);
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) errors[field] = message;
-  return n;
-}
-
 // Identification rules
 
 export const problemOptions = tfProblems.map((p) => ({ value: p, text: tfProblemLabels[p] }));
@@ -40,27 +33,14 @@ export function identificationRulesToForm(rules: IdentificationRules): Record<st
 
 export const identificationFieldOrder = ['name', 'problems', 'minimumProblems', 'requireChildren', 'attendanceBelow', 'windowDays', 'notCopingFrom', 'chaoticFrom'];
 
-export function identificationRulesFromForm(body: Record<string, unknown>): IdentificationRules {
-  const errors: FieldErrors = {};
-  const name = str(body.name);
-  if (!name) errors.name = 'Enter a name for these rules, like the programme they follow';
-  const problems = list(body.problems).filter((p): p is TfProblem => (tfProblems as readonly string[]).includes(p));
-  if (!problems.length) errors.problems = 'Select at least one problem that counts';
-  const minimumProblems = wholeNumber(errors, body, 'minimumProblems', 1, 6, 'Enter how many problems make a household eligible, a whole number from 1 to 6');
-  if (!errors.minimumProblems && problems.length && minimumProblems > problems.length) {
-    errors.minimumProblems = `A household cannot have more than the ${problems.length} problems selected: enter ${problems.length} or fewer`;
-  }
+/** The form's fields as the API's JSON (checked by `identificationRulesInputSchema`, as the API's PUT is); each problem shows on the field of its name. */
+export function identificationRulesJsonFromForm(body: Record<string, unknown>): { input: Record<string, unknown>; field: FormField } {
   const children = str(body.requireChildren);
-  if (children !== 'yes' && children !== 'no') errors.requireChildren = 'Select whether only households with dependent children are eligible';
-  const rawAttendance = str(body.attendanceBelow);
-  const attendanceBelow = Number(rawAttendance);
-  if (!/^\d+(\.\d+)?$/.test(rawAttendance) || attendanceBelow > 100) errors.attendanceBelow = 'Enter the attendance percentage as a number from 0 to 100, like 90';
-  const windowDays = wholeNumber(errors, body, 'windowDays', 30, 1095, 'Enter how many days back an event still counts, a whole number from 30 to 1,095 (3 years)');
-  const notCopingFrom = wholeNumber(errors, body, 'notCopingFrom', 1, 6, 'Enter the number of problems from which a household is not coping, from 1 to 6');
-  const chaoticFrom = wholeNumber(errors, body, 'chaoticFrom', 1, 6, 'Enter the number of problems from which a household is chaotic, from 1 to 6');
-  if (!errors.notCopingFrom && !errors.chaoticFrom && notCopingFrom > chaoticFrom) errors.chaoticFrom = `Chaotic must start at or above not coping (${notCopingFrom} problems)`;
-  if (Object.keys(errors).length) throw new ValidationError(errors);
-  return { name, minimumProblems, problems, requireChildren: children === 'yes', attendanceBelow, windowDays, notCopingFrom, chaoticFrom };
+  const input = {
+    name: body.name, problems: list(body.problems), minimumProblems: body.minimumProblems, requireChildren: children === 'yes' ? true : children === 'no' ? false : undefined,
+    attendanceBelow: body.attendanceBelow, windowDays: body.windowDays, notCopingFrom: body.notCopingFrom, chaoticFrom: body.chaoticFrom, version: body.version,
+  };
+  return { input, field: (key, message) => ({ id: key.split('.')[0], message }) };
 }
 
 // Claim rules: per headline outcome, tests of "measure, comparison, value", and how long they must hold.
@@ -93,34 +73,45 @@ export function claimRulesToForm(rules: AreaRule[]): Record<string, unknown> {
   return values;
 }
 
-export function claimRulesFromForm(body: Record<string, unknown>): AreaRule[] {
-  const errors: FieldErrors = {};
-  const rules = outcomeAreas.map((area) => {
-    const rows = Math.min(Number(str(body[`rows-${area.key}`])) || 0, 20);
-    const criteria: Criterion[] = [];
-    for (let i = 0; i < rows; i++) {
+/** A typed number as a number; blank as missing; other text is left for the schema to refuse in words. */
+function numberOrText(raw: string): number | string | undefined {
+  if (!raw) return undefined;
+  return /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw;
+}
+
+/**
+ * The form's flat fields (`education-0-measure`, `sustained-education`) as the claim rules' JSON
+ * (checked by `claimRulesSchema`, as the claim settings API is), and where each of the schema's
+ * problems shows on the form, worded with its outcome ("Getting a good education: enter the value
+ * as a number, like 90"). A test with no measure and no value is the blank one for adding, or one
+ * cleared to remove it: it is not sent.
+ */
+export function claimRulesJsonFromForm(body: Record<string, unknown>): { rules: Record<string, unknown>[]; field: FormField } {
+  const sentRows: number[][] = [];
+  const rules = outcomeAreas.map((area, a) => {
+    sentRows[a] = [];
+    const criteria: Record<string, unknown>[] = [];
+    for (let i = 0; i < Math.min(Number(str(body[`rows-${area.key}`])) || 0, 20); i++) {
       const key = `${area.key}-${i}`;
       const measure = str(body[`${key}-measure`]);
-      const kind = str(body[`${key}-kind`]);
       const raw = str(body[`${key}-value`]);
-      if (!measure) {
-        if (raw) errors[`${key}-measure`] = `${area.label}: choose what is measured, or clear the value to remove this test`;
-        continue;
-      }
-      if (!measureOptions.some((m) => m.value === measure)) errors[`${key}-measure`] = `${area.label}: choose a measure from the list`;
-      if (!comparisonOptions.some((c) => c.value === kind)) errors[`${key}-kind`] = `${area.label}: choose how the measure is compared`;
-      const value = Number(raw);
-      if (!/^\d+(\.\d+)?$/.test(raw)) errors[`${key}-value`] = `${area.label}: enter the value as a number, like 90`;
-      else if (kind === 'fall_by_percent' && value > 100) errors[`${key}-value`] = `${area.label}: a fall cannot be more than 100%`;
-      criteria.push({ measure: measure as Criterion['measure'], kind: kind as CriterionKind, value });
+      if (!measure && !raw) continue;
+      sentRows[a].push(i);
+      criteria.push({ measure, kind: str(body[`${key}-kind`]), value: numberOrText(raw) });
     }
-    if (!criteria.length && !Object.keys(errors).some((k) => k.startsWith(`${area.key}-`))) errors[`${area.key}-0-measure`] = `${area.label}: give at least one test`;
     const sustained = str(body[`sustained-${area.key}`]);
-    if (!sustainedOptions.some((o) => o.value === sustained)) errors[`sustained-${area.key}`] = `${area.label}: select how long the progress must last`;
-    return { area: area.key as OutcomeAreaKey, criteria, sustainedMonths: Number(sustained) };
+    return { area: area.key, criteria, sustainedMonths: /^\d+$/.test(sustained) ? Number(sustained) : sustained || undefined };
   });
-  if (Object.keys(errors).length) throw new ValidationError(errors);
-  return rules;
+  const field: FormField = (key, message) => {
+    const m = /^rules\.(\d+)(?:\.(criteria|sustainedMonths)(?:\.(\d+)\.(\w+))?)?/.exec(key);
+    const area = m ? outcomeAreas[Number(m[1])] : undefined;
+    if (!m || !area) return { id: key, message };
+    const worded = `${area.label}: ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
+    if (m[2] === 'sustainedMonths') return { id: `sustained-${area.key}`, message: worded };
+    const row = m[3] === undefined ? 0 : sentRows[Number(m[1])][Number(m[3])] ?? 0;
+    return { id: `${area.key}-${row}-${['kind', 'value'].includes(m[4]) ? m[4] : 'measure'}`, message: worded };
+  };
+  return { rules, field };
 }
 
 /** The error summary's order: the page's order. */

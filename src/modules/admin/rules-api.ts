@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { outcomeAreas } from '../../domain/casework/outcome-areas.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import type { Services } from '../../services.ts';
-import { errorList, redirectWithErrors, setSessionValue, takeFormState } from '../../web/forms.ts';
+import { errorList, redirectWithErrors, setSessionValue, takeFormState, withFormFields } from '../../web/forms.ts';
 import { rulesApiPaths as api } from '../../web/rules-urls.ts';
 import { paths, urls } from '../../web/urls.ts';
 import { rulesVersion } from './level-rules-form.ts';
 import { rolesWith } from '../../domain/access/policy.ts';
 import {
-  claimAreaRows, claimFieldOrder, claimRulesToForm, comparisonOptions, fingerprint, identificationFieldOrder, identificationRulesToForm, measureOptions, problemOptions, sustainedOptions,
+  claimAreaRows, claimFieldOrder, claimRulesJsonFromForm, claimRulesToForm, comparisonOptions, fingerprint, identificationFieldOrder, identificationRulesJsonFromForm, identificationRulesToForm, measureOptions, problemOptions, sustainedOptions,
 } from './rule-forms.ts';
 
 const admins = { config: { access: rolesWith('admin.manage') } };
@@ -71,7 +71,8 @@ export async function rulesApi(app: FastifyInstance, { services }: { services: S
     });
   });
   app.post(paths.adminIdentificationRules, admins, async (request, reply) => submit(request, reply, urls.adminIdentificationRules(), async (body) => {
-    await rules.setIdentificationRules(request.actor!, body);
+    const form = identificationRulesJsonFromForm(body);
+    await withFormFields(() => rules.putIdentificationRules(request.actor!, form.input), form.field);
     return 'Identification rules saved. They apply from the next matching run.';
   }));
 
@@ -86,7 +87,8 @@ export async function rulesApi(app: FastifyInstance, { services }: { services: S
     });
   });
   app.post(paths.adminClaimRules, admins, async (request, reply) => submit(request, reply, urls.adminClaimRules(), async (body) => {
-    await rules.setClaimRules(request.actor!, body);
+    const form = claimRulesJsonFromForm(body);
+    await withFormFields(() => rules.setClaimRules(request.actor!, { rules: form.rules, version: body.version }), form.field);
     return 'Claim rules saved. The claims page uses them now.';
   }));
 }

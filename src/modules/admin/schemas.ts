@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { agencyKinds, userRoles } from '../../domain/codes.ts';
+import { agencyKinds, cinFactorNumbers, userRoles } from '../../domain/codes.ts';
+import { tfProblems, type IdentificationRules } from '../../domain/identification/prioritise.ts';
+import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
+import { count } from '../../domain/plural.ts';
+import { claimRulesSchema } from '../outcomes/schemas.ts';
 import { formVersion, versionSchema } from '../../domain/input.ts';
 import { mayUse } from '../../domain/access/policy.ts';
 
@@ -224,3 +228,112 @@ export const passwordSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['confirmPassword'], message: 'Enter the same password twice' });
   }
 }, { when: () => true });
+
+
+// The rule sets: the level of need rules, the identification rules and the claim rules. Each is one
+// stored setting, locked by a fingerprint of what is stored (the `version` GET and the form give).
+
+/** The fingerprint a rule set's form or GET gave: a change from an older copy is refused (409) before anything else is checked. */
+const rulesVersion = z.string({ error: 'Send the version you read (GET gives it)' }).min(1, 'Send the version you read (GET gives it)');
+
+/** A form's typed number or the API's number as a number; blank as missing; other text is left for the schema to refuse in words. */
+function numeric(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  const t = v.trim();
+  if (!t) return undefined;
+  return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+}
+
+/** A number from `min` to `max` (whole unless `decimal`), with one message for every way it can be wrong. */
+function numberIn(message: string, min: number, max: number, decimal = false) {
+  const n = z.number({ error: message }).min(min, message).max(max, message);
+  return z.preprocess(numeric, decimal ? n : n.int(message));
+}
+
+/** A whole number already in range, for the checks across fields (which run while a field is wrong). */
+const wholeIn = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+/** The identification rules (who is eligible, and the segments of the prioritised list), from the form or the API's JSON. */
+export const identificationRulesInputSchema = z.object({
+  name: z.preprocess(text, z.string().min(1, 'Enter a name for these rules, like the programme they follow').max(200, 'The name of these rules must be 200 characters or fewer')),
+  problems: z.array(z.enum(tfProblems, { error: 'Select the problems that count from the list' }), { error: 'Select at least one problem that counts' })
+    .min(1, 'Select at least one problem that counts'),
+  minimumProblems: numberIn('Enter how many problems make a household eligible, a whole number from 1 to 6', 1, 6),
+  requireChildren: z.boolean({ error: 'Select whether only households with dependent children are eligible' }),
+  attendanceBelow: numberIn('Enter the attendance percentage as a number from 0 to 100, like 90', 0, 100, true),
+  windowDays: numberIn('Enter how many days back an event still counts, a whole number from 30 to 1,095 (3 years)', 30, 1095),
+  notCopingFrom: numberIn('Enter the number of problems from which a household is not coping, from 1 to 6', 1, 6),
+  chaoticFrom: numberIn('Enter the number of problems from which a household is chaotic, from 1 to 6', 1, 6),
+  version: rulesVersion,
+}).superRefine((r, ctx) => {
+  if (!r || typeof r !== 'object') return;
+  const selected = Array.isArray(r.problems) ? new Set(r.problems.filter((p) => (tfProblems as readonly unknown[]).includes(p))).size : 0;
+  if (selected && wholeIn(r.minimumProblems, 1, 6) && r.minimumProblems > selected) {
+    ctx.addIssue({ code: 'custom', path: ['minimumProblems'], message: `A household cannot have more than the ${count(selected, 'problem')} selected: enter ${selected} or fewer` });
+  }
+  if (wholeIn(r.notCopingFrom, 1, 6) && wholeIn(r.chaoticFrom, 1, 6) && r.notCopingFrom > r.chaoticFrom) {
+    ctx.addIssue({ code: 'custom', path: ['chaoticFrom'], message: `Chaotic must start at or above not coping (${count(r.notCopingFrom, 'problem')})` });
+  }
+}, { when: () => true }).transform(({ version, ...rules }): IdentificationRules & { version: string } => ({ ...rules, problems: [...new Set(rules.problems)], version }));
+
+const levelMessage = 'Select a level from 1 to 4';
+const vulnerabilityKey = (v: { key?: string; label: string }) => v.key || v.label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
+const vulnerabilitySchema = z.object({
+  /** Made from the name when not given. */
+  key: z.preprocess(text, z.string().max(100, 'A vulnerability’s key must be 100 characters or fewer')),
+  label: z.preprocess(text, z.string().max(120, 'A vulnerability’s name must be 120 characters or fewer')),
+  factorNumbers: z.array(z.string({ error: 'Select Children in Need factors from the list' }), { error: 'Select Children in Need factors from the list' }).default([]),
+  needTypes: z.array(z.string({ error: 'Offending is the only need that counts as a vulnerability by itself' }), { error: 'Offending is the only need that counts as a vulnerability by itself' }).default([])
+    .refine((types) => types.every((t) => t === 'offending'), 'Offending is the only need that counts as a vulnerability by itself'),
+  whose: z.enum(['parents', 'household'], { error: 'Select whose needs count: parents (and carers) or household' }).default('parents'),
+});
+
+/**
+ * The level of need rules, from the form or the API's JSON (the shape GET answers, with its
+ * version). Every vulnerability is named, distinct, and has a factor or offending that counts as it.
+ */
+export const levelOfNeedRulesInputSchema = z.object({
+  name: z.preprocess(text, z.string().min(1, 'Enter a name for these rules, like the guidance they follow').max(200, 'The name of these rules must be 200 characters or fewer')),
+  vulnerabilities: z.array(vulnerabilitySchema, { error: 'Enter at least one parental vulnerability' }).min(1, 'Enter at least one parental vulnerability')
+    .superRefine((list, ctx) => {
+      if (!Array.isArray(list)) return;
+      const keys = new Set<string>();
+      list.forEach((v, i) => {
+        if (!v || typeof v !== 'object' || typeof v.label !== 'string') return;
+        if (!v.label) {
+          ctx.addIssue({ code: 'custom', path: [i, 'label'], message: `Enter a name for vulnerability ${i + 1}` });
+          return;
+        }
+        // Two vulnerabilities may share neither a name nor a key (the key is what families' records name).
+        const names = [`key:${vulnerabilityKey(v)}`, `label:${v.label.toLowerCase()}`];
+        if (names.some((n) => keys.has(n))) ctx.addIssue({ code: 'custom', path: [i, 'label'], message: `There is already a vulnerability called ${v.label}` });
+        names.forEach((n) => keys.add(n));
+        const factors = Array.isArray(v.factorNumbers) ? v.factorNumbers : [];
+        const unknown = factors.find((f) => !cinFactorNumbers.some((c) => c.number === f));
+        if (unknown !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'factorNumbers'], message: `No Children in Need factor is numbered ${unknown}` });
+        else if (!factors.length && !(Array.isArray(v.needTypes) && v.needTypes.includes('offending'))) {
+          ctx.addIssue({ code: 'custom', path: [i, 'factorNumbers'], message: `Tick at least one factor that counts as ${v.label}` });
+        }
+      });
+    }, { when: () => true }),
+  /** Checked in order once saved: the band needing the most vulnerabilities first. */
+  bands: z.array(z.object({
+    minimumVulnerabilities: numberIn('Enter how many vulnerabilities, a whole number from 1 to 10', 1, 10),
+    level: numberIn(levelMessage, 1, 4),
+    explanation: z.preprocess(text, z.string().min(1, 'Enter the explanation practitioners see for this level').max(500, 'The explanation must be 500 characters or fewer')),
+  }), { error: 'Give at least one band: how many vulnerabilities give which level' }).min(1, 'Give at least one band: how many vulnerabilities give which level'),
+  levelWithOtherNeeds: numberIn(levelMessage, 1, 4),
+  levelWithNoNeeds: numberIn(levelMessage, 1, 4),
+  version: rulesVersion,
+}).transform(({ version, ...r }): LevelOfNeedRules & { version: string } => ({
+  ...r,
+  vulnerabilities: r.vulnerabilities.map((v) => ({
+    key: vulnerabilityKey(v), label: v.label, factorNumbers: v.factorNumbers, needTypes: v.needTypes.length ? ['offending' as const] : [], whose: v.whose,
+  })),
+  bands: [...r.bands].sort((a, b) => b.minimumVulnerabilities - a.minimumVulnerabilities),
+  version,
+}));
+
+/** The claim rules alone (the admin area's form): the claim settings' rules, as the claim settings API checks them, with the version read. */
+export const claimRulesInputSchema = z.object({ rules: claimRulesSchema, version: rulesVersion });

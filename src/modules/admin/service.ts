@@ -7,8 +7,9 @@ import { hashPassword, hashToken } from '../access/service.ts';
 import { auditRepository } from '../audit/repository.ts';
 import { adminRepository as repo, type ProgrammeFields } from './repository.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
-import { rulesFromForm, rulesFromJson, rulesVersion } from './level-rules-form.ts';
-import { activeSchemaWith, edit, agencySchema, agencySchemaWith, districtSchemaWith, passwordSchema, programmeSchemaWith, teamSchemaWith, userSchemaWith, type UserLookups } from './schemas.ts';
+import { rulesVersion } from './level-rules-form.ts';
+import { sentVersion } from './rules-service.ts';
+import { activeSchemaWith, edit, agencySchema, agencySchemaWith, districtSchemaWith, passwordSchema, levelOfNeedRulesInputSchema, programmeSchemaWith, teamSchemaWith, userSchemaWith, type UserLookups } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
 import type { Clock } from '../../domain/clock.ts';
 
@@ -321,31 +322,17 @@ export function adminService(db: Database, levelRules: LevelRulesStore, options:
       return levelRules.get();
     },
 
-    /** Saves the rules from the form unless someone saved others since this form was opened; audited with before and after. */
-    async setLevelRules(actor: Admin, body: Record<string, unknown>, rows: { vulnerabilities: number; bands: number }) {
-      await requireAdministrator(actor);
-      const rules = rulesFromForm(body, rows);
-      const before = await levelRules.get();
-      if (body.version !== rulesVersion(before)) throw stale('set of rules');
-      await levelRules.set(actor, rules);
-      await audited(db, actor, 'update-level-of-need-rules', 'setting', 'level_of_need_rules', before, rules);
-    },
-
-    /** The API's PUT: the rules as JSON with the version read, checked as the form checks them. */
+    /**
+     * Saves the rules, from the form (through `levelOfNeedRulesJsonFromForm`) or the API's JSON with
+     * the version read, unless someone saved others since they were read (409, before the answers are
+     * checked); one schema, every problem at once; audited with before and after.
+     */
     async putLevelRules(actor: Admin, input: unknown) {
-      requireAdministrator(actor);
-      let rules: ReturnType<typeof rulesFromJson>;
-      try {
-        rules = rulesFromJson(input);
-      } catch (error) {
-        if (error instanceof ValidationError) throw error;
-        // Input of a shape the form reader never meets (a number where a list goes) is still the caller's mistake.
-        throw new ValidationError({ rules: 'Send the rules in the shape GET /api/v1/level-of-need-rules answers' });
-      }
+      await requireAdministrator(actor);
       const before = await levelRules.get();
-      const sent = input && typeof input === 'object' ? (input as Record<string, unknown>).version : undefined;
-      if (typeof sent !== 'string' || !sent) throw new ValidationError({ version: 'Send the version you read (GET gives it)' });
-      if (sent !== rulesVersion(before)) throw stale('set of rules');
+      const sent = sentVersion(input);
+      if (sent && sent !== rulesVersion(before)) throw stale('set of rules');
+      const { version: _v, ...rules } = await validated(levelOfNeedRulesInputSchema, input);
       await levelRules.set(actor, rules);
       await audited(db, actor, 'update-level-of-need-rules', 'setting', 'level_of_need_rules', before, rules);
       return rules;

@@ -72,10 +72,27 @@ export const reportQuerySchema = z.object({
 }).refine((q) => !q || typeof q.from !== 'string' || typeof q.to !== 'string' || q.from <= q.to, { path: ['to'], message: 'The end of the period must be the same as or after the start', when: () => true });
 
 const criterionSchema = z.object({
-  measure: z.enum([...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'], { error: 'Choose a measure Lantern records' }),
-  kind: z.enum(['at_most', 'at_least', 'fall_by_percent'], { error: 'Choose at_most, at_least or fall_by_percent' }),
-  value: z.number({ error: 'Give the value as a number' }).min(0, 'The value must be 0 or more'),
-});
+  measure: z.enum([...numericMeasureKeys, 'legalStatus', 'substanceTreatment', 'goalDistance'], {
+    error: (issue) => (issue.input === undefined || issue.input === '' ? 'Select what is measured' : 'Select a measure Lantern records from the list'),
+  }),
+  kind: z.enum(['at_most', 'at_least', 'fall_by_percent'], { error: 'Select how the measure is compared: at_least, at_most or fall_by_percent' }),
+  value: z.number({ error: 'Enter the value as a number, like 90' }).min(0, 'The value must be 0 or more'),
+}).superRefine((c, ctx) => {
+  if (c && typeof c === 'object' && c.kind === 'fall_by_percent' && typeof c.value === 'number' && c.value > 100) {
+    ctx.addIssue({ code: 'custom', path: ['value'], message: 'A fall cannot be more than 100%' });
+  }
+}, { when: () => true });
+
+/**
+ * Per headline outcome, the tests a family's measures must pass and how long after closure the
+ * progress must hold: the claim settings' rules, and the admin area's claim rules form.
+ */
+export const claimRulesSchema = z.array(z.object({
+  area: z.enum(outcomeAreaKeys, { error: 'Select one of the ten headline outcomes' }),
+  criteria: z.array(criterionSchema, { error: 'Give at least one test for each outcome' }).min(1, 'Give at least one test for each outcome'),
+  sustainedMonths: z.union([z.literal(0), z.literal(6), z.literal(12)], { error: 'Select how long the progress must last: 0, 6 or 12 months after closure' }),
+}), { error: 'Give a rule for each of the ten headline outcomes' }).length(10, 'Give a rule for each of the ten headline outcomes')
+  .refine((rules) => !Array.isArray(rules) || new Set(rules.map((r) => (r && typeof r === 'object' ? r.area : r))).size === rules.length, { message: 'Give one rule for each headline outcome', when: () => true });
 
 const pounds = (what: string) => z.number({ error: `Enter ${what} in whole pounds` }).int(`Enter ${what} in whole pounds`).min(0, `Enter ${what} in whole pounds`);
 
@@ -86,12 +103,7 @@ export const claimSettingsSchema = z.object({
   upfrontFunding: pounds('the upfront funding').max(1_000_000_000, 'The upfront funding must be £1,000,000,000 or less').optional(),
   minimumProblems: z.number({ error: 'Enter the number of problems needed to attach, from 1 to 10' }).int('Enter the number of problems needed to attach, from 1 to 10').min(1, 'Enter the number of problems needed to attach, from 1 to 10').max(10, 'Enter the number of problems needed to attach, from 1 to 10'),
   employmentRoute: z.boolean({ error: 'Say whether continuous employment earns the results payment' }),
-  rules: z.array(z.object({
-    area: z.enum(outcomeAreaKeys, { error: 'Choose one of the ten headline outcomes' }),
-    criteria: z.array(criterionSchema).min(1, 'Give at least one measure for each outcome'),
-    sustainedMonths: z.union([z.literal(0), z.literal(6), z.literal(12)], { error: 'Sustained for 0, 6 or 12 months after closure' }),
-  })).length(10, 'Give a rule for each of the ten headline outcomes')
-    .refine((rules) => new Set(rules.map((r) => r.area)).size === rules.length, 'Give one rule for each headline outcome'),
+  rules: claimRulesSchema,
 }).superRefine((s, ctx) => {
   if (!s || typeof s !== 'object' || s.paymentModel !== 'supporting_families_2022_25') return;
   // No amounts are invented for 2022-25: the council enters its own.
