@@ -202,8 +202,9 @@ function linkStore(records: readonly PersonRecord[], f: Features, store: PairSto
     const j = right[k];
     const a = l0[p];
     const b = l1[p];
-    const w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
-    const w1 = b === LastLevel.exact || (b === LastLevel.exactAtHome && tfAtHome) ? t1[b] + tfLast[f.last[i]] : t1[b];
+    let w0 = a === FirstLevel.exact ? t0[a] + tfFirst[f.first[i]] : t0[a];
+    let w1 = b === LastLevel.exact || (b === LastLevel.exactAtHome && tfAtHome) ? t1[b] + tfLast[f.last[i]] : t1[b];
+    if (a === FirstLevel.swapped || b === LastLevel.swapped) [w0, w1] = swappedNames(c, f, i, j, w0, w1, (id) => tfFirst[id], (id) => tfLast[id]);
     // a twin level's chance of two people sharing the surname is the average one: a rare surname makes it rarer
     const tw = a === FirstLevel.twin || a === FirstLevel.twinElsewhere ? t0[a] + (twinTf[a] && (b === LastLevel.exact || b === LastLevel.exactAtHome) ? tfLast[f.last[i]] : 0) : 0;
     const weight =
@@ -250,6 +251,26 @@ function linkStore(records: readonly PersonRecord[], f: Features, store: PairSto
   };
 }
 
+/**
+ * First name and surname the other way round weigh at most what the same two names in the same
+ * order would: a name pair agreeing in either order is at least as likely by chance as in one
+ * order, so a swap is no stronger evidence than both names exact, each with its term frequency.
+ * The level's own u is an average over all names (from random pairs, where swaps are all but
+ * unseen), which for a common pair (Claire Smith) overstates the evidence many times over; at a
+ * million records a swapped record then linked to every Claire Smith and chained them into one
+ * cluster. The names' frequencies are taken in the order that makes them commoner (the record
+ * not swapped), so the cap is the lesser of the two orders.
+ */
+function swappedNames(c: CompiledModel, f: Features, i: number, j: number, w0: number, w1: number, tfFirst: (id: number) => number, tfLast: (id: number) => number): [number, number] {
+  // log2(1 / tf): the chance two people's records carry this name, against certainty for one person
+  const odds = (which: 0 | 1, level: number, tf: number) => (c.uExact[which] > 0 ? tf - Math.log2(c.uExact[which]) : c.table[which][level]);
+  const exact = (x: number): [number, number] => [odds(0, FirstLevel.exact, tfFirst(f.first[x])), odds(1, LastLevel.exact, tfLast(f.last[x]))];
+  const a = exact(i);
+  const b = exact(j);
+  const cap = a[0] + a[1] <= b[0] + b[1] ? a : b;
+  return w0 + w1 > cap[0] + cap[1] ? cap : [w0, w1];
+}
+
 /** Field weights of one pair, in FIELDS order, computed exactly as link() computes them. */
 function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { levels: number[]; weights: number[] } {
   const p = comparePair(f, i, j);
@@ -257,6 +278,8 @@ function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { le
   const weights = levels.map((l, field) => c.table[field][l]);
   if (levels[FIRST] === FirstLevel.exact) weights[FIRST] = c.table[FIRST][levels[FIRST]] + tfAdjustment(c, 0, f.names[f.first[i]]);
   if (levels[LAST] === LastLevel.exact || (levels[LAST] === LastLevel.exactAtHome && c.tfAtHome)) weights[LAST] = c.table[LAST][levels[LAST]] + tfAdjustment(c, 1, f.names[f.last[i]]);
+  if (levels[FIRST] === FirstLevel.swapped || levels[LAST] === LastLevel.swapped)
+    [weights[FIRST], weights[LAST]] = swappedNames(c, f, i, j, weights[FIRST], weights[LAST], (id) => tfAdjustment(c, 0, f.names[id]), (id) => tfAdjustment(c, 1, f.names[id]));
   if (isTwinLevel(levels[FIRST]) && c.twinTf[levels[FIRST]] && (levels[LAST] === LastLevel.exact || levels[LAST] === LastLevel.exactAtHome)) weights[FIRST] += tfAdjustment(c, 1, f.names[f.last[i]]);
   for (let field = 0; field < weights.length; field++) if (countedWithFirst(levels[FIRST], field)) weights[field] = 0;
   return { levels, weights };

@@ -150,6 +150,25 @@ describe('explain', () => {
     expect(e.fields.map((f) => f.field)).toEqual([...FIELDS]);
   });
 
+  it('weighs first and last name swapped at most as the same names in one order would, so a common name swapped is no strong evidence', () => {
+    const tfModel: LinkageModel = { ...model, termFrequencies: { firstName: { ...model.termFrequencies.firstName, claire: 0.01 }, lastName: { ...model.termFrequencies.lastName, smith: 0.02 } } };
+    const claire = { firstName: 'Claire', lastName: 'Smith', sex: 'F' as const };
+    const swapped = { firstName: 'Smith', lastName: 'Claire', sex: 'F' as const, dateOfBirth: null, postcode: 'SS7 1AA', address: '3 Mill Lane' };
+    const e = explain(tfModel, record('a', claire), record('b', swapped));
+    expect(e.fields[0].level).toBe('first and last name swapped');
+    const names = e.fields[0].weight + e.fields[1].weight;
+    // log2(1 / 0.01) + log2(1 / 0.02): the chance two people's records carry Claire Smith
+    expect(names).toBeCloseTo(Math.log2(100) + Math.log2(50), 9);
+    const level = (field: 'firstName' | 'lastName') => tfModel.fields[field]['first and last name swapped'];
+    expect(names).toBeLessThan(Math.log2(level('firstName').m / level('firstName').u) + Math.log2(level('lastName').m / level('lastName').u) - 3);
+    // a swap of names no other record carries keeps the level's own weight
+    const rare = explain(tfModel, record('a', { ...claire, firstName: 'Zebedee', lastName: 'Quarrington' }), record('b', { ...swapped, firstName: 'Quarrington', lastName: 'Zebedee' }));
+    expect(rare.fields[0].weight).toBeCloseTo(Math.log2(level('firstName').m / level('firstName').u), 9);
+    // link() scores the pair exactly as explain() does
+    const scored = link([record('a', claire), record('b', swapped)], { model: tfModel, thresholds: { link: 4, review: -1000 } });
+    expect(scored.pairs.map((p) => p.weight)).toEqual([e.weight]);
+  });
+
   it('weighs a match on a rare surname more than on Smith (term frequencies)', () => {
     const tfModel: LinkageModel = { ...model, termFrequencies: { ...model.termFrequencies, lastName: { smith: 0.02, entwistle: 0.0001 } } };
     const elsewhere = { postcode: 'SS7 1AA', address: '3 Mill Lane' };
