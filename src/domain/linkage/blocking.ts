@@ -8,7 +8,7 @@
  * splits is compared in a sliding window over a secondary order (sorted neighbourhood).
  */
 import { comparePair, type Features } from './features.ts';
-import { PATTERNS, type FieldName, FIELDS } from './levels.ts';
+import { FIRST, PATTERNS, SEX, type FieldName, FIELDS } from './levels.ts';
 
 export interface BlockingRule {
   name: string;
@@ -132,9 +132,10 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
   {
     // a name changed or left blank on one record (marriage, a record keyed without names): the same
     // birth date in the same place; the place is the postcode district, or the address line where
-    // there is no postcode
+    // there is no postcode. The district forces the postcode's first half to agree, so the postcode
+    // does not train on this rule.
     name: 'date of birth and postcode district (or address)',
-    fields: ['dateOfBirth'],
+    fields: ['dateOfBirth', 'postcode'],
     keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => (f.outward[i] >= 0 ? f.outward[i] : f.address[i] >= 0 ? 10_000_000 + f.address[i] : -1)),
   },
   {
@@ -378,7 +379,12 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
   return store;
 }
 
-/** Fields (by index into FIELDS) each rule leaves free to train. */
+/**
+ * Fields (by index into FIELDS) each rule leaves free to train. A first name all but fixes the sex
+ * (most names are given to one sex), so sex does not train where the first name is forced: in a
+ * block of namesakes every pair agrees on sex, and EM would take "same sex" for "same person" and
+ * learn m for the other fields from pairs of different people.
+ */
 export function trainableFields(store: PairStore): boolean[][] {
-  return store.ruleFields.map((forced) => FIELDS.map((_, f) => !forced.includes(f)));
+  return store.ruleFields.map((forced) => FIELDS.map((_, f) => !forced.includes(f) && !(f === SEX && forced.includes(FIRST))));
 }

@@ -6,7 +6,7 @@
  */
 import type { LinkageModel, Thresholds } from './types.ts';
 import { type Features, comparePair } from './features.ts';
-import { pairKeys, type PairStore } from './blocking.ts';
+import { pairKeys, trainableFields, type PairStore } from './blocking.ts';
 import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, SURNAME_AT_HOME_U, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } from './levels.ts';
 
 /**
@@ -245,7 +245,7 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
   const iterations = options.iterations ?? 25;
   const start = initialM();
   const totals = RADIX.map((r) => new Float64Array(r));
-  const trainable = store.ruleFields.map((forced) => FIELDS.map((_, field) => !forced.includes(field)));
+  const trainable = trainableFields(store);
   store.counts.forEach((counts, r) => {
     const { matched } = emOnRule(counts, trainable[r], u, start, iterations);
     for (let field = 0; field < FIELDS.length; field++) {
