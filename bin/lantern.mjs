@@ -3,4 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/cli/main.ts');
+const { run } = await import('../src/cli/main.ts');
+const code = await run(process.argv.slice(2));
+// A refused command may leave a database pool open: stop at once with its code.
+if (code !== 0) process.exit(code);

@@ -159,6 +159,44 @@ describe.each(engines)('re-authentication at the issuer on %s', (engine) => {
     expect((await t.db.query('SELECT 1 FROM sso_identity WHERE subject = $1', [sameEmail])).length).toBe(0);
   });
 
+  it('refuses break glass through the API for someone who confirms who they are only at the issuer, sending them to the web page', async () => {
+    // Signed in at the issuer just now: a fresh issuer sign-in proves who held that browser session,
+    // not who holds the API token, so the API does not take it as confirmation either.
+    const { user } = await signedIn();
+    const token = await services.access.createApiToken(user.email, 'test');
+    const ask = (on: LanternApp, payload: Record<string, unknown>) =>
+      on.inject({ method: 'POST', url: '/api/v1/break-glass', headers: { authorization: `Bearer ${token}` }, payload });
+    const reason = 'Police called out of hours about the children';
+    const message = `You sign in to Lantern with your Test council account, so the API cannot confirm it is you with a password. `
+      + `Ask for emergency access on the web page ${lantern}/emergency-access, where your Test council account confirms who you are.`;
+
+    // Wrong answers are still reported by field, and no password is asked for.
+    const wrong = await ask(app, { familyReference: family.reference });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().fields).toEqual({ reason: 'Enter why you need emergency access to this family' });
+
+    // Local passwords are off: even their (correct) Lantern password is not asked for or taken.
+    const refused = await ask(app, { familyReference: family.reference, reason, password: testPassword });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toEqual({ error: 'forbidden', message });
+    expect((await audit('break-glass')).at(-1)).toMatchObject({ outcome: 'denied', user_id: user.id, detail: { reason, refused: 'confirm-at-issuer-on-the-web' } });
+    expect(await t.db.query('SELECT 1 FROM break_glass_grant WHERE user_id = $1', [user.id])).toHaveLength(0);
+
+    // With passwords on, someone who has none of their own (they joined through single sign-on) is refused the same way.
+    await t.db.query(`UPDATE app_user SET password_hash = '!single-sign-on' WHERE id = $1`, [user.id]);
+    const noPassword = await ask(passwordsOn, { familyReference: family.reference, reason });
+    expect(noPassword.statusCode).toBe(403);
+    expect(noPassword.json().message).toBe(message);
+
+    // Someone linked to an issuer who also has a Lantern password, with passwords on, confirms with it as before.
+    const both = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.otherTeamId });
+    await t.db.query('INSERT INTO sso_identity (issuer, subject, user_id, issuer_id) VALUES ($1, $2, $3, $4)', [provider.issuer, `both-${both.id}`, both.id, 'test-idp']);
+    const bothToken = await services.access.createApiToken(both.email, 'test');
+    const granted = await passwordsOn.inject({ method: 'POST', url: '/api/v1/break-glass', headers: { authorization: `Bearer ${bothToken}` }, payload: { familyReference: family.reference, reason, password: testPassword } });
+    expect(granted.statusCode).toBe(201);
+    expect((await audit('break-glass')).at(-1)).toMatchObject({ outcome: 'allowed', user_id: both.id, detail: { confirmedBy: 'password' } });
+  });
+
   it('sends a subject access download back to the issuer, then downloads it; a fresh sign-in goes straight on', async () => {
     const { user, login, browser } = await signedIn('dpo');
     await age(user.id);

@@ -16,7 +16,9 @@ import { accessRepository } from './repository.ts';
  */
 export type ReauthenticationProof =
   | { method: 'password'; password: string }
-  | { method: 'issuer'; issuerId: string; fresh: boolean };
+  | { method: 'issuer'; issuerId: string; fresh: boolean }
+  /** An API caller who confirms who they are only at an issuer: the API cannot send them there, so `page` can. */
+  | { method: 'issuer-on-web'; issuerId: string; account: string; page: string };
 
 /** atIssuer: the person must be sent to their issuer to sign in again, then come back to the act. */
 export type ReauthenticationResult = { ok: true; method: string } | { ok: false; message: string; atIssuer?: true };
@@ -51,8 +53,22 @@ export const issuerReauthenticator: Reauthenticator = async (_q, _actor, proof) 
   return { ok: false, message: 'Sign in again with your organisation’s account to confirm it is you', atIssuer: true };
 };
 
+/**
+ * The API's answer for someone who confirms who they are only at an issuer: never a password they
+ * cannot have. Not a recent sign-in at the issuer either: that proved who held a browser session,
+ * not who holds this API token, so it cannot vouch for the token's caller. They ask on the web page.
+ */
+export const issuerOnWebReauthenticator: Reauthenticator = async (_q, _actor, proof) => {
+  if (proof.method !== 'issuer-on-web') return { ok: false, message: wrongPasswordMessage };
+  return {
+    ok: false,
+    message: `You sign in to Lantern with your ${proof.account}, so the API cannot confirm it is you with a password. `
+      + `Ask for emergency access on the web page ${proof.page}, where your ${proof.account} confirms who you are.`,
+  };
+};
+
 /** The one entry point services call; the method is chosen by the proof's kind. */
 export function reauthenticate(q: Queryable, actor: Actor, proof: ReauthenticationProof): Promise<ReauthenticationResult> {
-  const methods: Record<ReauthenticationProof['method'], Reauthenticator> = { password: passwordReauthenticator, issuer: issuerReauthenticator };
+  const methods: Record<ReauthenticationProof['method'], Reauthenticator> = { password: passwordReauthenticator, issuer: issuerReauthenticator, 'issuer-on-web': issuerOnWebReauthenticator };
   return methods[proof.method](q, actor, proof);
 }

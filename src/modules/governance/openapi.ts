@@ -13,7 +13,7 @@ export function governanceApiSchemas() {
 
 export function governanceApiPaths() {
   return {
-    [oa(api.breakGlass)]: { post: { summary: 'Emergency read-only access to a family you are not connected to: its reference, a reason and your password again. Lasts BREAK_GLASS_HOURS (24); the lead and your managers are told; audited', requestBody: requestBody('BreakGlass'), responses: { 201: { description: '`familyId` and `expiresAt`' }, ...errors } } },
+    [oa(api.breakGlass)]: { post: { summary: 'Emergency read-only access to a family you are not connected to: its reference, a reason and your password again. Someone who signs in only through single sign-on (no Lantern password of their own, or passwords switched off) is refused with 403 and sent to the web page /emergency-access, where their issuer confirms who they are. Lasts BREAK_GLASS_HOURS (24); the lead and your managers are told; audited', requestBody: requestBody('BreakGlass'), responses: { 201: { description: '`familyId` and `expiresAt`' }, ...errors } } },
     [oa(api.breakGlassReviews)]: { get: { summary: 'Emergency access to review (data protection officers: all; managers: their teams)', responses: { 200: { description: '`grants`' }, 401: errors[401], 403: errors[403] } } },
     [oa(api.breakGlassReview)]: { post: { summary: 'Mark emergency access as reviewed, with a note', parameters: [idParam('grantId')], requestBody: requestBody('BreakGlassReview'), responses: { 200: { description: 'Reviewed' }, 409: { description: 'Already reviewed' }, ...errors } } },
     [oa(api.legalHolds)]: {

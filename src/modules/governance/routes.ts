@@ -181,7 +181,12 @@ export async function governanceRoutes(app: FastifyInstance, { services }: { ser
   });
 
   // API
-  app.post(api.breakGlass, caseworkers, async (request, reply) => reply.code(201).send(await governance.requestBreakGlass(request.actor!, request.body)));
+  app.post(api.breakGlass, caseworkers, async (request, reply) => {
+    // Someone who confirms who they are only at an issuer is sent to the web page, never asked for a password.
+    const issuer = await services.sso.confirmsOnlyAtIssuer(request.actor!.id);
+    const proof = issuer ? { method: 'issuer-on-web' as const, issuerId: issuer.id, account: issuer.account, page: services.sso.address(urls.emergencyAccess()) } : undefined;
+    return reply.code(201).send(await governance.requestBreakGlass(request.actor!, request.body, proof));
+  });
   app.get(api.breakGlassReviews, reviewers, async (request) => ({ grants: await governance.reviewList(request.actor!) }));
   app.post<GrantId>(api.breakGlassReview, reviewers, async (request) => {
     await governance.review(request.actor!, request.params.grantId, request.body);

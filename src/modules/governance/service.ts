@@ -52,8 +52,9 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
      * A session signed in through an issuer gives `issuer` instead (read from the session before
      * this transaction): it must have signed in there again within 10 minutes, or
      * ReauthenticationAtIssuerNeeded sends the person there first. It is never asked for a password.
+     * Through the API such a person gives `issuer-on-web`: refused with a message sending them to the page.
      */
-    async requestBreakGlass(actor: Actor, input: unknown, issuer?: Extract<ReauthenticationProof, { method: 'issuer' }>): Promise<{ familyId: string; expiresAt: Date }> {
+    async requestBreakGlass(actor: Actor, input: unknown, issuer?: Exclude<ReauthenticationProof, { method: 'password' }>): Promise<{ familyId: string; expiresAt: Date }> {
       requireRole(actor, 'break-glass.ask', 'Only practitioners and managers can ask for emergency access');
       return inTransaction(db, async (tx) => {
         // The family asked for is checked with the reason and the password's presence, in one round;
@@ -77,8 +78,10 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
         const proof = await reauthenticate(tx, actor, issuer ?? { method: 'password', password: fields.password });
         if (!proof.ok && proof.atIssuer) throw new ReauthenticationAtIssuerNeeded(issuer!.issuerId);
         if (!proof.ok) {
-          await audit(tx, actor, { action: 'break-glass', recordType: 'family', recordId: family.id, familyId: family.id, outcome: 'denied', detail: { reason: fields.reason, refused: 'reauthentication' } });
-          throw refusal(new ValidationError({ password: proof.message }));
+          const onWeb = issuer?.method === 'issuer-on-web';
+          await audit(tx, actor, { action: 'break-glass', recordType: 'family', recordId: family.id, familyId: family.id, outcome: 'denied', detail: { reason: fields.reason, refused: onWeb ? 'confirm-at-issuer-on-the-web' : 'reauthentication' } });
+          // An API caller who signs in only through an issuer is refused (403), never asked for a password.
+          throw refusal(onWeb ? new ForbiddenError(proof.message) : new ValidationError({ password: proof.message }));
         }
         const now = clock.now();
         const expiresAt = new Date(now.getTime() + hours * 3_600_000);

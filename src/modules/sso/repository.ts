@@ -42,6 +42,17 @@ export const ssoRepository = {
     await q.query('UPDATE sso_identity SET last_sign_in_at = $3 WHERE issuer = $1 AND subject = $2', [issuer, subject, at]);
   },
 
+  /**
+   * The issuer (its configured id) a person last signed in through, and whether they also have a
+   * Lantern password of their own (an argon2 hash, not an invitation's empty one nor the single
+   * sign-on marker); undefined when they are linked to no issuer.
+   */
+  async linkedIssuer(q: Queryable, userId: string): Promise<{ issuer_id: string; own_password: boolean } | undefined> {
+    return (await q.query<{ issuer_id: string; own_password: boolean }>(
+      `SELECT i.issuer_id, u.password_hash LIKE '$argon2%' AS own_password FROM sso_identity i JOIN app_user u ON u.id = i.user_id
+        WHERE i.user_id = $1 ORDER BY i.last_sign_in_at DESC NULLS LAST, i.linked_at DESC LIMIT 1`, [userId]))[0];
+  },
+
   async identitiesOf(q: Queryable, userId: string): Promise<SsoIdentityRow[]> {
     return q.query<SsoIdentityRow>('SELECT id, issuer, issuer_id, linked_at, last_sign_in_at FROM sso_identity WHERE user_id = $1 ORDER BY linked_at, id', [userId]);
   },

@@ -121,7 +121,24 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
     return { kind: 'refused', message };
   }
 
+  const localPasswordsOn = async (): Promise<boolean> => !options.localPasswordsOff && ((await repo.localPasswordsSetting(db)) ?? true);
+
   return {
+    /** A page's full address at Lantern (for messages that send a person to the web). */
+    address: (path: string) => new URL(path, options.baseUrl).href,
+
+    /**
+     * For the API, which has no browser to send to an issuer: the issuer a person must confirm who
+     * they are at, when a Lantern password cannot (they are linked to an issuer, and local passwords
+     * are off or they have no password of their own); undefined when their password can.
+     */
+    async confirmsOnlyAtIssuer(userId: string): Promise<{ id: string; account: string } | undefined> {
+      const linked = await repo.linkedIssuer(db, userId);
+      if (!linked || (linked.own_password && (await localPasswordsOn()))) return undefined;
+      // The issuer's label names the account ("Test council account"), as on the sign-in page.
+      return { id: linked.issuer_id, account: options.issuers.find((x) => x.id === linked.issuer_id)?.label ?? 'organisation’s account' };
+    },
+
     /** The callback's full address as the issuer sent the browser to it (Lantern's configured address, the request's path and query). */
     callbackUrl: (requestUrl: string) => new URL(requestUrl, options.baseUrl),
 
@@ -129,10 +146,7 @@ export function ssoService(db: Database, options: SsoOptions, deps: SsoAdminDeps
     issuers: () => options.issuers.map((i) => ({ id: i.id, label: i.label })),
 
     /** Whether local passwords may be used: LANTERN_LOCAL_PASSWORDS=off wins, then the administrators' setting (on by default). */
-    async localPasswordsOn(): Promise<boolean> {
-      if (options.localPasswordsOff) return false;
-      return (await repo.localPasswordsSetting(db)) ?? true;
-    },
+    localPasswordsOn,
 
     async signInSettings(actor: Actor) {
       if (!mayUse(actor.role, 'admin.manage')) throw new ForbiddenError('Only administrators can change how people sign in');
