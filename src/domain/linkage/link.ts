@@ -158,7 +158,8 @@ export function linkPartitions(records: readonly PersonRecord[], parts: readonly
   return linkStore(records, f, mergeStores(stores), options, started);
 }
 
-function linkStore(records: readonly PersonRecord[], f: Features, store: PairStore, options: LinkOptions, started: number): LinkageResult {
+/** Training, scoring and clustering over compared pairs (link() after blocking; linkThreaded in threads.ts). */
+export function linkStore(records: readonly PersonRecord[], f: Features, store: PairStore, options: LinkOptions, started: number): LinkageResult {
   const trained = options.model ?? estimateModel(f, store, options);
   const thresholds = options.thresholds ?? trained.thresholds;
   const model: LinkageModel = { ...trained, thresholds };
