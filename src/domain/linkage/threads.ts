@@ -17,13 +17,14 @@
  */
 import { Worker, parentPort } from 'node:worker_threads';
 import type { LinkageResult, PersonRecord } from './types.ts';
-import { blockAndCompare, capBlocks, MAX_BLOCK, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
+import { blockAndCompare, cappedKeys, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
 import { buildFeatures, type Features } from './features.ts';
 import { FIELDS } from './levels.ts';
 import { link, linkStore, type LinkOptions } from './link.ts';
+import { coincidences, uFor, type TrainOptions } from './model.ts';
 
 /** Blocking options that travel to a worker: plain numbers only (no rules, no partition). */
-type PlainBlocking = Omit<BlockingOptions, 'rules' | 'partition'>;
+type PlainBlocking = Omit<BlockingOptions, 'rules' | 'partition' | 'keys'>;
 
 /** One partition's compared pairs, with its runs of pairs block by block, in the order compared. */
 interface ComparedPart {
@@ -38,20 +39,24 @@ interface ComparedPart {
   runBlock: Int32Array;
   /** Where each run ends (exclusive). */
   runEnd: Int32Array;
+  /** u, when this partition's thread was asked to estimate it too. */
+  u?: Float64Array[];
 }
 
 interface Job {
   f: Features;
   blocking: PlainBlocking;
   partition: { index: number; count: number };
+  /** Also estimate u for training, with these options' samples and seed. */
+  u?: TrainOptions;
 }
 
 /** Compares one partition's blocks and finds its runs of pairs block by block. */
-function comparePart({ f, blocking, partition }: Job): ComparedPart {
-  const store = blockAndCompare(f, { ...blocking, partition });
-  // The capped keys blockAndCompare blocked on: a pair's block is its records' key under its rule.
-  const maxBlock = blocking.maxBlock ?? MAX_BLOCK;
-  const keys = rulesFor(f, blocking).map((r) => capBlocks(f, r.keys(f), maxBlock));
+function comparePart({ f, blocking, partition, u }: Job): ComparedPart {
+  const estimated = u && uFor(f, u);
+  // The capped keys blockAndCompare blocks on: a pair's block is its records' key under its rule.
+  const keys = cappedKeys(f, rulesFor(f, blocking), blocking.maxBlock);
+  const store = blockAndCompare(f, { ...blocking, partition, keys });
   const n = store.length;
   const runRule = new Int32Array(n);
   const runBlock = new Int32Array(n);
@@ -67,7 +72,7 @@ function comparePart({ f, blocking, partition }: Job): ComparedPart {
     }
     runEnd[runs - 1] = k + 1;
   }
-  return { length: n, left: store.left, right: store.right, code: store.code, rule: store.rule, counts: store.counts, runs, runRule, runBlock, runEnd };
+  return { length: n, left: store.left, right: store.right, code: store.code, rule: store.rule, counts: store.counts, runs, runRule, runBlock, runEnd, u: estimated };
 }
 
 /**
@@ -130,8 +135,8 @@ function resultOf(worker: Worker): Promise<ComparedPart> {
  */
 export async function linkThreaded(records: readonly PersonRecord[], options: LinkOptions = {}, threads = 1): Promise<LinkageResult> {
   const count = Math.floor(threads);
-  const { rules, partition, ...blocking } = options.blocking ?? {};
-  if (!(count > 1) || rules || partition) return link(records, options);
+  const { rules, partition, keys, ...blocking } = options.blocking ?? {};
+  if (!(count > 1) || rules || partition || keys) return link(records, options);
   const started = performance.now();
   // Started first, so that the workers load while this thread builds the features.
   const workers = Array.from({ length: count - 1 }, () => new Worker(new URL('./thread-worker.mjs', import.meta.url)));
@@ -139,10 +144,15 @@ export async function linkThreaded(records: readonly PersonRecord[], options: Li
     const results = workers.map(resultOf);
     for (const r of results) r.catch(() => undefined);
     const f = buildFeatures(records);
-    workers.forEach((w, x) => w.postMessage({ f, blocking, partition: { index: x + 1, count } } satisfies Job));
+    // Training's estimates from the records alone, in parallel with the comparisons: the first
+    // worker estimates u (random pairs), this thread the chance rates (exact group counts).
+    const training = !options.model;
+    const trainOptions: TrainOptions = { uSamples: options.uSamples, seed: options.seed };
+    workers.forEach((w, x) => w.postMessage({ f, blocking, partition: { index: x + 1, count }, u: training && x === 0 ? trainOptions : undefined } satisfies Job));
     const own = comparePart({ f, blocking, partition: { index: 0, count } });
+    const rates = training ? coincidences(f) : undefined;
     const parts = [own, ...(await Promise.all(results))];
-    return linkStore(records, f, mergeParts(f, blocking, parts), options, started);
+    return linkStore(records, f, mergeParts(f, blocking, parts), options, started, { u: parts[1].u, rates });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -154,7 +164,7 @@ export function serveWorker(): void {
   if (!port) throw new Error('serveWorker runs only in a worker thread');
   port.once('message', (job: Job) => {
     const part = comparePart(job);
-    const arrays = [part.left, part.right, part.code, part.rule, part.runRule, part.runBlock, part.runEnd, ...part.counts];
+    const arrays = [part.left, part.right, part.code, part.rule, part.runRule, part.runBlock, part.runEnd, ...part.counts, ...(part.u ?? [])];
     port.postMessage(part, arrays.map((a) => a.buffer as ArrayBuffer));
   });
 }
