@@ -2,7 +2,10 @@
  * Measures the record-linkage engine: speed, peak memory and accuracy against the truth.
  *
  *   npm run bench:linkage                       # 10,000, 100,000 and 1,000,000 synthetic records
- *   npm run bench:linkage -- --sizes 10000,100000 [--seed 42] [--no-public]
+ *   npm run bench:linkage -- --sizes 10000,100000 [--seed 42] [--no-public] [--threads N]
+ *
+ * --threads: threads sharing the comparisons of each synthetic run (linkThreaded; default all
+ * cores; 1 is link() itself). The result is the same whatever the number; only the time differs.
  *
  * Each synthetic size runs in a fresh child process so that its peak memory (maxRSS) is its own.
  * Timing covers link() only (features, blocking, training, scoring, clustering), not generating
@@ -15,8 +18,8 @@ import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadavg } from 'node:os';
-import { link } from '../src/domain/linkage/index.ts';
+import { availableParallelism, loadavg } from 'node:os';
+import { link, linkThreaded } from '../src/domain/linkage/index.ts';
 import { generateRecords } from '../src/domain/linkage/synthetic.ts';
 import { blockingRecall, pairwise, publicSets } from './linkage-data.ts';
 
@@ -26,17 +29,18 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '42' },
     single: { type: 'string' },
     'no-public': { type: 'boolean', default: false },
+    threads: { type: 'string', default: String(availableParallelism()) },
     data: { type: 'string', default: fileURLToPath(new URL('./data/linkage', import.meta.url)) },
   },
 });
 
 const fmt = (x: number, d = 4) => x.toFixed(d);
 
-function runSynthetic(size: number, seed: number): void {
+async function runSynthetic(size: number, seed: number, threads: number): Promise<void> {
   const generated = generateRecords({ records: size, seed });
   const before = process.memoryUsage().rss;
   const cpu = process.cpuUsage();
-  const result = link(generated.records);
+  const result = await linkThreaded(generated.records, {}, threads);
   const cpuSeconds = (process.cpuUsage(cpu).user + process.cpuUsage(cpu).system) / 1e6;
   const seconds = result.stats.seconds;
   const accuracy = pairwise(result.clusterOf, generated.personOf);
@@ -58,6 +62,7 @@ function runSynthetic(size: number, seed: number): void {
   console.log(
     JSON.stringify({
       records: size,
+      threads,
       people: generated.people,
       seconds: Number(fmt(seconds, 2)),
       cpuSeconds: Number(fmt(cpuSeconds, 2)),
@@ -105,11 +110,11 @@ function runPublic(dir: string): void {
 }
 
 if (values.single) {
-  runSynthetic(Number(values.single), Number(values.seed));
+  await runSynthetic(Number(values.single), Number(values.seed), Number(values.threads));
 } else {
   const script = fileURLToPath(import.meta.url);
   for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
-    const child = spawnSync(process.execPath, [...process.execArgv, script, '--single', String(size), '--seed', values.seed], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [...process.execArgv, script, '--single', String(size), '--seed', values.seed, '--threads', values.threads], { stdio: 'inherit' });
     if (child.status !== 0) process.exitCode = 1;
   }
   if (!values['no-public'] && existsSync(`${values.data}/dataset1.csv`)) runPublic(values.data);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { parseSsoConfig } from './modules/sso/config.ts';
 import type { SsoOptions } from './modules/sso/service.ts';
 
@@ -28,6 +29,11 @@ export interface Config {
   worker: 'in-process' | 'separate';
   /** LANTERN_MATCHING_PARTITIONS: a matching run is split into this many partitions, which every worker shares (default 1: whole). */
   matchingPartitions: number;
+  /**
+   * LANTERN_MATCHING_THREADS: a matching run's comparisons are shared by this many threads
+   * (default: the cores less one, at least one, so that pages stay quick while a run works).
+   */
+  matchingThreads: number;
 }
 
 /** Largest request bodies, per kind of route. */
@@ -65,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     today: env.LANTERN_TODAY || undefined,
     breakGlassHours: positiveHours(env.BREAK_GLASS_HOURS, 24),
     worker: env.LANTERN_WORKER === 'separate' ? 'separate' : 'in-process',
+    matchingThreads: Math.min(64, Math.max(1, Math.floor(Number(env.LANTERN_MATCHING_THREADS ?? availableParallelism() - 1)) || 1)),
     matchingPartitions: Math.min(64, Math.max(1, Math.floor(Number(env.LANTERN_MATCHING_PARTITIONS ?? 1)) || 1)),
     sso: { ...parseSsoConfig(env), baseUrl: (env.LANTERN_BASE_URL || env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '') },
   };

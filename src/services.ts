@@ -14,7 +14,7 @@ import { familiesService } from './modules/families/service.ts';
 import { outcomesService } from './modules/outcomes/service.ts';
 import { identificationService } from './modules/identification/service.ts';
 import { jobsService } from './modules/jobs/service.ts';
-import { comparePartition, explain, link, linkPartitions } from './domain/linkage/index.ts';
+import { comparePartition, explain, linkPartitions, linkThreaded } from './domain/linkage/index.ts';
 import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
@@ -27,7 +27,7 @@ import { governanceService } from './modules/governance/service.ts';
 import { ssoService, type SsoOptions } from './modules/sso/service.ts';
 
 /** The composition root: every service, built from the one database. The app takes this object. */
-export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock; sso?: SsoOptions; worker?: Config['worker']; matchingPartitions?: number }) {
+export function services(db: Database, config: Pick<Config, 'sessionHours' | 'breakGlassHours'> & { clock: Clock; sso?: SsoOptions; worker?: Config['worker']; matchingPartitions?: number; matchingThreads?: number }) {
   useGovukZodMessages();
   const { clock } = config;
   // The background job queue: this process runs jobs too unless LANTERN_WORKER=separate.
@@ -41,7 +41,8 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const access = accessService(db, { sessionHours: config.sessionHours, clock });
   const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }, { clock });
   const identification = identificationService(db, {
-    clock, engine: { link, explain, comparePartition, linkPartitions }, jobs, partitions: config.matchingPartitions,
+    // Matching shares its comparisons between threads when configured to (default one: the tests).
+    clock, engine: { link: (records, options) => linkThreaded(records, options, config.matchingThreads ?? 1), explain, comparePartition, linkPartitions }, jobs, partitions: config.matchingPartitions,
     costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
     levelRules: () => families.levelOfNeedRules(),
     // Measures that arrive through agency data fill the matched family's cases (empty fields only, audited).

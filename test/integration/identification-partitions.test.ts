@@ -74,6 +74,13 @@ describe.each(engines)('a matching run shared by workers on %s', (engine) => {
     expect(await snapshot()).toEqual(whole);
   }, 180_000);
 
+  it('a run on two threads (LANTERN_MATCHING_THREADS=2) gives exactly the run of one thread', async () => {
+    await t.db.query('DELETE FROM linkage_pair');
+    const threaded = buildServices(t.db, { sessionHours: 8, clock: testClock(), worker: 'separate', matchingThreads: 2 });
+    await threaded.identification.identify(analyst);
+    expect(await snapshot()).toEqual(whole);
+  }, 120_000);
+
   // On PostgreSQL only, where separate processes can share the database (PGlite is one process's); PGlite runs the same contract above.
   if (engine === 'postgres') it('two `lantern worker` processes share the partitions and give exactly the run of one process', async () => {
     await t.db.query('DELETE FROM linkage_pair');

@@ -235,6 +235,8 @@ export interface BlockingOptions {
    * training counts add up to the whole run's.
    */
   partition?: { index: number; count: number };
+  /** The rules' capped keys (capBlocks of each rule's keys), when the caller has computed them already. */
+  keys?: readonly Int32Array[];
 }
 
 /** The compared pairs and their comparison vectors, in growable typed arrays. */
@@ -250,6 +252,11 @@ export interface PairStore {
   rules: readonly BlockingRule[];
   /** For each rule, the indexes of FIELDS it forces to agree. */
   ruleFields: number[][];
+}
+
+/** Each rule's keys with oversized blocks split (capBlocks): the blocks the rule compares. */
+export function cappedKeys(f: Features, rules: readonly BlockingRule[], maxBlock = MAX_BLOCK): Int32Array[] {
+  return rules.map((rule) => capBlocks(f, rule.keys(f), maxBlock));
 }
 
 /** Several partitions' stores as one: the pairs one after another, the training counts added. */
@@ -306,7 +313,7 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
   };
   // Every rule's keys up front: a pair counts towards the training counts of each rule that
   // would block it (Splink trains each rule on all its pairs), though it is compared only once.
-  const allKeys = rules.map((rule) => capBlocks(f, rule.keys(f), maxBlock));
+  const allKeys = options.keys ?? cappedKeys(f, rules, maxBlock);
   const order = new Int32Array(n);
   const secondary = new Float64Array(n);
   for (let r = 0; r < rules.length; r++) {

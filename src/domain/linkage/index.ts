@@ -4,6 +4,7 @@
  */
 export type * from './types.ts';
 export { train, link, explain, decide, probabilityOf, comparePartition, linkPartitions, encodePartition, decodePartition, type LinkOptions, type TrainingOptions, type PartitionPairs } from './link.ts';
+export { linkThreaded } from './threads.ts';
 export { DEFAULT_THRESHOLDS } from './model.ts';
 export { DEFAULT_RULES, type BlockingRule, type BlockingOptions } from './blocking.ts';
 export { FIELDS, LEVEL_NAMES } from './levels.ts';

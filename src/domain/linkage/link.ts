@@ -5,7 +5,7 @@ import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, P
 import { blockAndCompare, mergeStores, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
 import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithFirst, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
-import { compile, estimateModel, tfAdjustment, type CompiledModel, type TrainOptions } from './model.ts';
+import { compile, estimateModel, tfAdjustment, type CompiledModel, type RecordEstimates, type TrainOptions } from './model.ts';
 import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
 import { formatDate, isIsoDate } from '../dates.ts';
 
@@ -158,8 +158,9 @@ export function linkPartitions(records: readonly PersonRecord[], parts: readonly
   return linkStore(records, f, mergeStores(stores), options, started);
 }
 
-function linkStore(records: readonly PersonRecord[], f: Features, store: PairStore, options: LinkOptions, started: number): LinkageResult {
-  const trained = options.model ?? estimateModel(f, store, options);
+/** Training, scoring and clustering over compared pairs (link() after blocking; linkThreaded in threads.ts). */
+export function linkStore(records: readonly PersonRecord[], f: Features, store: PairStore, options: LinkOptions, started: number, ahead: RecordEstimates = {}): LinkageResult {
+  const trained = options.model ?? estimateModel(f, store, options, ahead);
   const thresholds = options.thresholds ?? trained.thresholds;
   const model: LinkageModel = { ...trained, thresholds };
   const c = compile(model);

@@ -239,9 +239,24 @@ export interface TrainOptions {
   iterations?: number;
 }
 
-/** Estimates m, u, the prior and the term frequencies from the records' blocked pairs. */
-export function estimateModel(f: Features, store: PairStore, options: TrainOptions = {}): LinkageModel {
-  const u = estimateU(f, options.uSamples ?? 400_000, options.seed ?? 1);
+/** u as training estimates it (the options' samples and seed). */
+export function uFor(f: Features, options: TrainOptions = {}): Float64Array[] {
+  return estimateU(f, options.uSamples ?? 400_000, options.seed ?? 1);
+}
+
+/** What training computes from the records alone, computed ahead (by another thread: threads.ts). */
+export interface RecordEstimates {
+  u?: Float64Array[];
+  rates?: Coincidences;
+}
+
+/**
+ * Estimates m, u, the prior and the term frequencies from the records' blocked pairs. `ahead`
+ * gives u (estimateU with the same samples and seed) or the chance rates (coincidences) already
+ * computed: the same model either way.
+ */
+export function estimateModel(f: Features, store: PairStore, options: TrainOptions = {}, ahead: RecordEstimates = {}): LinkageModel {
+  const u = ahead.u ?? uFor(f, options);
   const iterations = options.iterations ?? 25;
   const start = initialM();
   const totals = RADIX.map((r) => new Float64Array(r));
@@ -286,7 +301,7 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
 
   const households = householdShare(store);
   const householdsSeen = households.sameSurname >= f.n * HOUSEHOLDS_PER_RECORD && households.sameSurname >= households.atHome * HOUSEHOLD_SHARE;
-  const chanceRates = coincidences(f);
+  const chanceRates = ahead.rates ?? coincidences(f);
   const fields: LinkageModel['fields'] = {};
   const twinByChance: Record<string, boolean> = {};
   FIELDS.forEach((name, field) => {

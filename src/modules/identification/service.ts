@@ -79,7 +79,8 @@ type Caller = Actor | null;
 
 /** The record-linkage engine (src/domain/linkage), passed in so this module depends only on its contract. */
 export interface LinkageEngine {
-  link(records: readonly PersonRecord[], options?: { decisions?: PairDecision[] }): LinkageResult;
+  /** link(), or linkThreaded (the same result, its comparisons shared between threads). */
+  link(records: readonly PersonRecord[], options?: { decisions?: PairDecision[] }): LinkageResult | Promise<LinkageResult>;
   explain(model: LinkageModel, left: PersonRecord, right: PersonRecord): Explanation;
   /** A run in partitions (several workers): one partition's compared pairs, and the merge of all of them into link()'s result. */
   comparePartition?(records: readonly PersonRecord[], partition: { index: number; count: number }): PartitionPairs;
@@ -316,7 +317,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       }
       const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
       await progress('matching', 0, rows.length);
-      const result = linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : linker.link(rows.map(personRecord), { decisions });
+      const result = linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions });
       await progress('households', 0, null);
 
       // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.

@@ -1,0 +1,170 @@
+/**
+ * link() with its comparisons shared between threads (node:worker_threads), giving exactly what
+ * link() gives: the same model, pairs in the same order with the same weights, and the same
+ * clusters.
+ *
+ * The blocks are split into partitions as BlockingOptions.partition splits them (block b of rule r
+ * goes to partition (r * 7919 + b) mod count). This thread compares partition 0; each worker
+ * thread compares one other partition. A pair is compared in one block only, so the partitions'
+ * pairs together are exactly link()'s, and their training counts (whole numbers) add up to
+ * link()'s exactly, in any order. Each partition also reports its runs of pairs block by block
+ * (rule, block, where the run ends): link() emits pairs rule by rule and block by block, so
+ * merging the runs in (rule, block) order puts every pair where link() puts it. Training, scoring
+ * and clustering then run once, on the merged pairs, exactly as link() runs them.
+ *
+ * One thread (or blocking rules of the caller's own, which cannot be sent to a worker) takes
+ * link() itself: no worker is started.
+ */
+import { Worker, parentPort } from 'node:worker_threads';
+import type { LinkageResult, PersonRecord } from './types.ts';
+import { blockAndCompare, cappedKeys, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
+import { buildFeatures, type Features } from './features.ts';
+import { FIELDS } from './levels.ts';
+import { link, linkStore, type LinkOptions } from './link.ts';
+import { coincidences, uFor, type TrainOptions } from './model.ts';
+
+/** Blocking options that travel to a worker: plain numbers only (no rules, no partition). */
+type PlainBlocking = Omit<BlockingOptions, 'rules' | 'partition' | 'keys'>;
+
+/** One partition's compared pairs, with its runs of pairs block by block, in the order compared. */
+interface ComparedPart {
+  length: number;
+  left: Int32Array;
+  right: Int32Array;
+  code: Uint32Array;
+  rule: Uint8Array;
+  counts: Float64Array[];
+  runs: number;
+  runRule: Int32Array;
+  runBlock: Int32Array;
+  /** Where each run ends (exclusive). */
+  runEnd: Int32Array;
+  /** u, when this partition's thread was asked to estimate it too. */
+  u?: Float64Array[];
+}
+
+interface Job {
+  f: Features;
+  blocking: PlainBlocking;
+  partition: { index: number; count: number };
+  /** Also estimate u for training, with these options' samples and seed. */
+  u?: TrainOptions;
+}
+
+/** Compares one partition's blocks and finds its runs of pairs block by block. */
+function comparePart({ f, blocking, partition, u }: Job): ComparedPart {
+  const estimated = u && uFor(f, u);
+  // The capped keys blockAndCompare blocks on: a pair's block is its records' key under its rule.
+  const keys = cappedKeys(f, rulesFor(f, blocking), blocking.maxBlock);
+  const store = blockAndCompare(f, { ...blocking, partition, keys });
+  const n = store.length;
+  const runRule = new Int32Array(n);
+  const runBlock = new Int32Array(n);
+  const runEnd = new Int32Array(n);
+  let runs = 0;
+  for (let k = 0; k < n; k++) {
+    const r = store.rule[k];
+    const b = keys[r][store.left[k]];
+    if (runs === 0 || runRule[runs - 1] !== r || runBlock[runs - 1] !== b) {
+      runRule[runs] = r;
+      runBlock[runs] = b;
+      runs++;
+    }
+    runEnd[runs - 1] = k + 1;
+  }
+  return { length: n, left: store.left, right: store.right, code: store.code, rule: store.rule, counts: store.counts, runs, runRule, runBlock, runEnd, u: estimated };
+}
+
+/**
+ * The partitions' pairs as one store in link()'s order: the runs of all partitions merged by
+ * (rule, block), each (rule, block) belonging to one partition; the training counts added.
+ */
+function mergeParts(f: Features, blocking: PlainBlocking, parts: readonly ComparedPart[]): PairStore {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const left = new Int32Array(length);
+  const right = new Int32Array(length);
+  const code = new Uint32Array(length);
+  const rule = new Uint8Array(length);
+  const at = parts.map(() => 0);
+  let out = 0;
+  for (;;) {
+    let best = -1;
+    for (let p = 0; p < parts.length; p++) {
+      const x = at[p];
+      if (x >= parts[p].runs) continue;
+      if (best < 0) best = p;
+      else {
+        const q = parts[best];
+        const y = at[best];
+        const r = parts[p].runRule[x];
+        if (r < q.runRule[y] || (r === q.runRule[y] && parts[p].runBlock[x] < q.runBlock[y])) best = p;
+      }
+    }
+    if (best < 0) break;
+    const part = parts[best];
+    const run = at[best]++;
+    const end = part.runEnd[run];
+    for (let k = run === 0 ? 0 : part.runEnd[run - 1]; k < end; k++, out++) {
+      left[out] = part.left[k];
+      right[out] = part.right[k];
+      code[out] = part.code[k];
+      rule[out] = part.rule[k];
+    }
+  }
+  const counts = parts[0].counts;
+  for (let p = 1; p < parts.length; p++)
+    parts[p].counts.forEach((c, r) => {
+      const into = counts[r];
+      for (let x = 0; x < c.length; x++) if (c[x] !== 0) into[x] += c[x];
+    });
+  const rules = rulesFor(f, blocking);
+  return { length, left, right, code, rule, counts, rules, ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))) };
+}
+
+function resultOf(worker: Worker): Promise<ComparedPart> {
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`A record-linkage worker thread stopped (exit code ${code}) before it finished`)));
+  });
+}
+
+/**
+ * link() on `threads` threads: this one and threads - 1 workers. The same result as link(records,
+ * options), whatever the number of threads; one thread is link() itself.
+ */
+export async function linkThreaded(records: readonly PersonRecord[], options: LinkOptions = {}, threads = 1): Promise<LinkageResult> {
+  const count = Math.floor(threads);
+  const { rules, partition, keys, ...blocking } = options.blocking ?? {};
+  if (!(count > 1) || rules || partition || keys) return link(records, options);
+  const started = performance.now();
+  // Started first, so that the workers load while this thread builds the features.
+  const workers = Array.from({ length: count - 1 }, () => new Worker(new URL('./thread-worker.mjs', import.meta.url)));
+  try {
+    const results = workers.map(resultOf);
+    for (const r of results) r.catch(() => undefined);
+    const f = buildFeatures(records);
+    // Training's estimates from the records alone, in parallel with the comparisons: the first
+    // worker estimates u (random pairs), this thread the chance rates (exact group counts).
+    const training = !options.model;
+    const trainOptions: TrainOptions = { uSamples: options.uSamples, seed: options.seed };
+    workers.forEach((w, x) => w.postMessage({ f, blocking, partition: { index: x + 1, count }, u: training && x === 0 ? trainOptions : undefined } satisfies Job));
+    const own = comparePart({ f, blocking, partition: { index: 0, count } });
+    const rates = training ? coincidences(f) : undefined;
+    const parts = [own, ...(await Promise.all(results))];
+    return linkStore(records, f, mergeParts(f, blocking, parts), options, started, { u: parts[1].u, rates });
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** The worker thread's side (thread-worker.mjs): one job, its pairs sent back without copying. */
+export function serveWorker(): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveWorker runs only in a worker thread');
+  port.once('message', (job: Job) => {
+    const part = comparePart(job);
+    const arrays = [part.left, part.right, part.code, part.rule, part.runRule, part.runBlock, part.runEnd, ...part.counts, ...(part.u ?? [])];
+    port.postMessage(part, arrays.map((a) => a.buffer as ArrayBuffer));
+  });
+}
