@@ -186,8 +186,8 @@ describe.each(engines)('hardening on %s', (engine) => {
       const admin = await makeUser(t.db, { role: 'administrator', agencyId: partnership.agencies.police });
       const s = buildServices(t.db, { sessionHours: 8, clock: testClock() });
       // All but the last failure as rows (each real one costs an argon2 hash), from many addresses.
-      await t.db.query(`INSERT INTO login_attempt (email, ip, succeeded) SELECT $1, '192.0.2.' || n, false FROM generate_series(1, $2::int) n`,
-        [user.email, signInLimits.lockAfterFailures - 1]);
+      await t.db.query(`INSERT INTO login_attempt (email, ip, succeeded, at) SELECT $1, '192.0.2.' || n, false, $3 FROM generate_series(1, $2::int) n`,
+        [user.email, signInLimits.lockAfterFailures - 1, s.clock.real()]);
       expect((await s.access.signIn(user.email, testPassword, '198.51.100.8')).ok).toBe(true);
       expect(await s.access.signIn(user.email, 'wrong password', '198.51.100.9')).toMatchObject({ ok: false });
       const locked = 'This account is locked after too many attempts to sign in. Ask your Lantern administrator to unlock it, or try again tomorrow.';

@@ -15,7 +15,8 @@ import { accessRepository } from './repository.ts';
  * act's transaction: PGlite has one connection).
  */
 export type ReauthenticationProof =
-  | { method: 'password'; password: string }
+  /** at: the clock's real instant, when a wrong password counts as a failed sign-in. */
+  | { method: 'password'; password: string; at: Date }
   | { method: 'issuer'; issuerId: string; fresh: boolean }
   /** An API caller who confirms who they are only at an issuer: the API cannot send them there, so `page` can. */
   | { method: 'issuer-on-web'; issuerId: string; account: string; page: string };
@@ -41,7 +42,7 @@ export const passwordReauthenticator: Reauthenticator = async (q, actor, proof) 
   const user = await accessRepository.userById(q, actor.id);
   const verified = Boolean(user?.active) && (await argon2.verify(user!.password_hash, proof.password).catch(() => false));
   if (!verified) {
-    if (user) await accessRepository.recordLoginAttempt(q, user.email, actor.ip, false);
+    if (user) await accessRepository.recordLoginAttempt(q, user.email, actor.ip, false, proof.at);
     return { ok: false, message: wrongPasswordMessage };
   }
   return { ok: true, method: 'password' };

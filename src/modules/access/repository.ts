@@ -105,8 +105,9 @@ export const accessRepository = {
     return row.was_locked;
   },
 
-  async recordLoginAttempt(q: Queryable, email: string, ip: string, succeeded: boolean) {
-    await q.query('INSERT INTO login_attempt (email, ip, succeeded) VALUES ($1, $2, $3)', [email, ip, succeeded]);
+  /** at: the clock's real instant, the same time the sign-in limits count back from (never SQL now(), which a test's moved clock does not move). */
+  async recordLoginAttempt(q: Queryable, email: string, ip: string, succeeded: boolean, at: Date) {
+    await q.query('INSERT INTO login_attempt (email, ip, succeeded, at) VALUES ($1, $2, $3, $4)', [email, ip, succeeded, at]);
   },
 
   async insertSession(q: Queryable, s: { idHash: string; userId: string | null; csrfToken: string; hours: number; at: Date }) {

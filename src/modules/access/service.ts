@@ -112,7 +112,7 @@ export function accessService(db: Database, options: { sessionHours: number; clo
       const verified = user ? await argon2.verify(user.password_hash, password).catch(() => false) : (await argon2.verify(dummyHash, password).catch(() => false)) && false;
       const succeeded = Boolean(user && user.active && verified);
       const locked = await db.transaction(async (tx) => {
-        await accessRepository.recordLoginAttempt(tx, email, ip, succeeded);
+        await accessRepository.recordLoginAttempt(tx, email, ip, succeeded, real());
         await auditRepository.insert(tx, {
           userId: succeeded ? user!.id : null, action: 'sign-in', recordType: 'user', recordId: user?.id ?? null,
           outcome: succeeded ? 'allowed' : 'denied', ip, detail: { email },

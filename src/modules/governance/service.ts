@@ -75,7 +75,7 @@ export function governanceService(db: Database, options: { clock: Clock; breakGl
         });
         const fields = { password: '', ...checked };
         const family = found!;
-        const proof = await reauthenticate(tx, actor, issuer ?? { method: 'password', password: fields.password });
+        const proof = await reauthenticate(tx, actor, issuer ?? { method: 'password', password: fields.password, at: clock.real() });
         if (!proof.ok && proof.atIssuer) throw new ReauthenticationAtIssuerNeeded(issuer!.issuerId);
         if (!proof.ok) {
           const onWeb = issuer?.method === 'issuer-on-web';
