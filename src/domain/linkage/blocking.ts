@@ -259,6 +259,19 @@ export function cappedKeys(f: Features, rules: readonly BlockingRule[], maxBlock
   return rules.map((rule) => capBlocks(f, rule.keys(f), maxBlock));
 }
 
+/** For each rule, the indexes of FIELDS it forces to agree (PairStore.ruleFields). */
+export function ruleFieldsOf(rules: readonly BlockingRule[]): number[][] {
+  return rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name)));
+}
+
+/** Adds one partition's training counts into another's (most patterns are never seen: zeros are skipped). */
+export function addCounts(into: Float64Array[], from: readonly Float64Array[]): void {
+  from.forEach((c, r) => {
+    const to = into[r];
+    for (let x = 0; x < c.length; x++) if (c[x] !== 0) to[x] += c[x];
+  });
+}
+
 /** Several partitions' stores as one: the pairs one after another, the training counts added. */
 export function mergeStores(parts: readonly PairStore[]): PairStore {
   const length = parts.reduce((n, p) => n + p.length, 0);
@@ -273,7 +286,7 @@ export function mergeStores(parts: readonly PairStore[]): PairStore {
     merged.right.set(p.right.subarray(0, p.length), at);
     merged.code.set(p.code.subarray(0, p.length), at);
     merged.rule.set(p.rule.subarray(0, p.length), at);
-    p.counts.forEach((c, r) => { for (let x = 0; x < c.length; x++) merged.counts[r][x] += c[x]; });
+    addCounts(merged.counts, p.counts);
     at += p.length;
   }
   return merged;
@@ -309,7 +322,7 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
     rule: new Uint8Array(initial),
     counts: rules.map(() => new Float64Array(PATTERNS)),
     rules,
-    ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))),
+    ruleFields: ruleFieldsOf(rules),
   };
   // Every rule's keys up front: a pair counts towards the training counts of each rule that
   // would block it (Splink trains each rule on all its pairs), though it is compared only once.

@@ -2,7 +2,7 @@
  * train, link, explain and decide: the engine's public operations (see types.ts for the contract).
  */
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
-import { blockAndCompare, mergeStores, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
+import { blockAndCompare, mergeStores, ruleFieldsOf, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
 import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithFirst, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type RecordEstimates, type TrainOptions } from './model.ts';
@@ -153,7 +153,7 @@ export function linkPartitions(records: readonly PersonRecord[], parts: readonly
   const f = buildFeatures(records);
   const rules = rulesFor(f, options.blocking);
   const stores: PairStore[] = [...parts].sort((a, b) => a.index - b.index).map((p) => ({
-    length: p.left.length, left: p.left, right: p.right, code: p.code, rule: p.rule, counts: p.counts, rules, ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))),
+    length: p.left.length, left: p.left, right: p.right, code: p.code, rule: p.rule, counts: p.counts, rules, ruleFields: ruleFieldsOf(rules),
   }));
   return linkStore(records, f, mergeStores(stores), options, started);
 }

@@ -17,9 +17,8 @@
  */
 import { Worker, parentPort } from 'node:worker_threads';
 import type { LinkageResult, PersonRecord } from './types.ts';
-import { blockAndCompare, cappedKeys, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
+import { addCounts, blockAndCompare, cappedKeys, ruleFieldsOf, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
 import { buildFeatures, type Features } from './features.ts';
-import { FIELDS } from './levels.ts';
 import { link, linkStore, type LinkOptions } from './link.ts';
 import { coincidences, uFor, type TrainOptions } from './model.ts';
 
@@ -27,13 +26,7 @@ import { coincidences, uFor, type TrainOptions } from './model.ts';
 type PlainBlocking = Omit<BlockingOptions, 'rules' | 'partition' | 'keys'>;
 
 /** One partition's compared pairs, with its runs of pairs block by block, in the order compared. */
-interface ComparedPart {
-  length: number;
-  left: Int32Array;
-  right: Int32Array;
-  code: Uint32Array;
-  rule: Uint8Array;
-  counts: Float64Array[];
+interface ComparedPart extends Pick<PairStore, 'length' | 'left' | 'right' | 'code' | 'rule' | 'counts'> {
   runs: number;
   runRule: Int32Array;
   runBlock: Int32Array;
@@ -112,13 +105,9 @@ function mergeParts(f: Features, blocking: PlainBlocking, parts: readonly Compar
     }
   }
   const counts = parts[0].counts;
-  for (let p = 1; p < parts.length; p++)
-    parts[p].counts.forEach((c, r) => {
-      const into = counts[r];
-      for (let x = 0; x < c.length; x++) if (c[x] !== 0) into[x] += c[x];
-    });
+  for (let p = 1; p < parts.length; p++) addCounts(counts, parts[p].counts);
   const rules = rulesFor(f, blocking);
-  return { length, left, right, code, rule, counts, rules, ruleFields: rules.map((r) => r.fields.map((name) => FIELDS.indexOf(name))) };
+  return { length, left, right, code, rule, counts, rules, ruleFields: ruleFieldsOf(rules) };
 }
 
 function resultOf(worker: Worker): Promise<ComparedPart> {
