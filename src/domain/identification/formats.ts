@@ -4,7 +4,9 @@
  * fields, so the same person fields feed record linkage whatever the source.
  */
 
-export type ColumnType = 'text' | 'date' | 'integer' | 'number' | 'percent' | 'boolean' | 'enum' | 'sex' | 'postcode';
+import type { KnownScheme } from './identifiers.ts';
+
+export type ColumnType = 'text' | 'date' | 'integer' | 'number' | 'percent' | 'boolean' | 'enum' | 'sex' | 'postcode' | 'identifier';
 
 export interface Column {
   name: string;
@@ -13,6 +15,8 @@ export interface Column {
   meaning: string;
   /** For enum columns: the accepted values (compared case-insensitively). */
   values?: readonly string[];
+  /** For identifier columns: the scheme its values are checked and compared in ('agency': the sending agency's own). */
+  scheme?: KnownScheme | 'agency';
 }
 
 export const sourceKeys = [
@@ -44,9 +48,32 @@ export const personColumns: readonly Column[] = [
   { name: 'address_line', type: 'text', required: false, meaning: 'First line of the address: house number and street.' },
 ];
 
+/**
+ * Identifiers any extract may carry, after its own columns (so files made before they existed
+ * load as they are). Each is checked as its scheme requires and stored in one canonical form;
+ * matching compares records scheme by scheme.
+ */
+export const identifierColumns: readonly Column[] = [
+  { name: 'nhs_number', type: 'identifier', scheme: 'nhs', required: false, meaning: 'NHS number: 10 digits, the last a check digit; spaces are allowed (943 476 5919).' },
+  { name: 'upn', type: 'identifier', scheme: 'upn', required: false, meaning: 'Unique Pupil Number: 13 characters, a check letter then 12 digits (a temporary UPN ends in a letter).' },
+  { name: 'ni_number', type: 'identifier', scheme: 'ni', required: false, meaning: 'National Insurance number: 2 letters, 6 numbers and A, B, C or D (AB 12 34 56 C).' },
+  { name: 'pnc_id', type: 'identifier', scheme: 'pnc', required: false, meaning: 'Police National Computer ID: the year, a slash, the number and a check letter (18/123456A).' },
+  { name: 'agency_ref', type: 'identifier', scheme: 'agency', required: false, meaning: "The agency's own reference for the person (case or client number), the same on every row about them. Compared only with references from the same agency and kind of extract." },
+];
+
+/**
+ * The scheme an agency's own reference is compared in: one per kind of extract and agency name,
+ * because each agency numbers its cases in its own system (two agencies' case 1042 are two people),
+ * and one agency's references from two systems are no more comparable than two agencies'.
+ */
+export function agencyRefScheme(source: SourceKey, agencyName: string): string {
+  const agency = agencyName.trim();
+  return `${source} case reference${agency ? ` (${agency})` : ''}`;
+}
+
 function format(f: Omit<ExtractFormat, 'columns'> & { events: readonly Column[] }): ExtractFormat {
   const { events, ...rest } = f;
-  return { ...rest, columns: [...personColumns, ...events] };
+  return { ...rest, columns: [...personColumns, ...events, ...identifierColumns] };
 }
 
 export const extractFormats: Record<SourceKey, ExtractFormat> = {

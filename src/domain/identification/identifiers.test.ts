@@ -64,11 +64,14 @@ describe('canonical form and messages', () => {
     expect(normaliseIdentifier('pnc', ' 18/123456a ')).toBe('18/123456A');
     expect(normaliseIdentifier('housing_ref', ' h-0042 ')).toBe('H0042');
   });
-  it('says what is wrong, in words for the row/field message', () => {
-    expect(identifierProblem('nhs', '9434765918')).toBe('NHS number is not valid: its check digit does not match');
-    expect(identifierProblem('nhs', '12345')).toBe('NHS number must be 10 digits');
-    expect(identifierProblem('upn', 'A820123456789')).toBe('Unique Pupil Number is not valid: its check letter does not match');
-    expect(identifierProblem('ni', 'GB123456A')).toMatch(/^National Insurance number must be/);
+  it('says what is wrong, as the end of the row/field message', () => {
+    expect(identifierProblem('nhs', '943 476 5918')).toBe('fails the NHS number check digit');
+    expect(identifierProblem('nhs', '12345')).toBe('is not 10 digits: an NHS number has 10');
+    expect(identifierProblem('upn', 'A820123456789')).toBe('fails the Unique Pupil Number check letter');
+    expect(identifierProblem('upn', 'E8201234567')).toBe('is not 13 characters: a Unique Pupil Number has 13');
+    expect(identifierProblem('ni', 'GB123456A')).toBe('is not a National Insurance number: 2 letters, 6 numbers and A, B, C or D, like AB 12 34 56 C');
+    expect(identifierProblem('pnc', '18123456A')).toBe('is not a PNC ID: the year, a slash, the number and a check letter, like 18/123456A');
+    expect(identifierProblem('housing_ref', 'H'.repeat(65))).toBe('is longer than 64 characters');
     expect(identifierProblem('nhs', '9434765919')).toBeNull();
     expect(identifierProblem('housing_ref', 'H-0042')).toBeNull();
     expect(isSchemeName('housing_ref')).toBe(true);

@@ -82,22 +82,25 @@ export function normaliseIdentifier(scheme: string, value: string): string {
   return compact(value);
 }
 
-/** Why a value is not a valid identifier of its scheme (for the row/field message), or null when it is. */
+/**
+ * Why a value is not a valid identifier of its scheme, or null when it is: the end of the row/field
+ * message, read after the column and value (row 3: nhs_number '943 476 5918' fails the NHS number check digit).
+ */
 export function identifierProblem(scheme: string, value: string): string | null {
   const v = value.trim();
   if (!v) return null;
   switch (scheme) {
     case 'nhs':
-      if (!/^\d{10}$/.test(compact(v))) return 'NHS number must be 10 digits';
-      return isValidNhsNumber(v) ? null : 'NHS number is not valid: its check digit does not match';
+      if (!/^\d{10}$/.test(compact(v))) return 'is not 10 digits: an NHS number has 10';
+      return isValidNhsNumber(v) ? null : 'fails the NHS number check digit';
     case 'upn':
-      if (compact(v).length !== 13) return 'Unique Pupil Number must be 13 characters';
-      return isValidUpn(v) ? null : 'Unique Pupil Number is not valid: its check letter does not match';
+      if (compact(v).length !== 13) return 'is not 13 characters: a Unique Pupil Number has 13';
+      return isValidUpn(v) ? null : 'fails the Unique Pupil Number check letter';
     case 'ni':
-      return isValidNiNumber(v) ? null : 'National Insurance number must be 2 letters, 6 numbers and A, B, C or D, like AB123456C';
+      return isValidNiNumber(v) ? null : 'is not a National Insurance number: 2 letters, 6 numbers and A, B, C or D, like AB 12 34 56 C';
     case 'pnc':
-      return isValidPncId(v) ? null : 'PNC ID must be the year, a slash, the number and a check letter, like 18/123456A';
+      return isValidPncId(v) ? null : 'is not a PNC ID: the year, a slash, the number and a check letter, like 18/123456A';
     default:
-      return v.length > 64 ? 'Identifier must be 64 characters or fewer' : null;
+      return v.length > 64 ? 'is longer than 64 characters' : null;
   }
 }

@@ -1,6 +1,7 @@
 import { unsafeTextReason } from '../input.ts';
 import { isIsoDate } from '../dates.ts';
-import { extractFormats, type Column, type ExtractFormat, type SourceKey } from './formats.ts';
+import { agencyRefScheme, extractFormats, identifierColumns, personColumns, type Column, type ExtractFormat, type SourceKey } from './formats.ts';
+import { identifierProblem, normaliseIdentifier } from './identifiers.ts';
 
 /** One problem in an extract: the spreadsheet row (the header is row 1), the column and why. */
 /** The longest a cell of an extract may be. */
@@ -28,6 +29,8 @@ export interface SourceRow {
   eventDate: string;
   groupRef: string | null;
   fields: Record<string, FieldValue>;
+  /** Identifiers by scheme, each in its canonical form (src/domain/identification/identifiers.ts). */
+  identifiers: Record<string, string>;
 }
 
 /** Saved for an agency whose headers differ: the format's column name -> the header in their file. */
@@ -105,6 +108,10 @@ function parseValue(column: Column, raw: string): { value: FieldValue } | { reas
       const p = normalisePostcode(v);
       return p ? { value: p } : { reason: 'is not a UK postcode' };
     }
+    case 'identifier': {
+      const reason = identifierProblem(column.scheme!, v);
+      return reason ? { reason } : { value: normaliseIdentifier(column.scheme!, v) };
+    }
   }
 }
 
@@ -131,8 +138,10 @@ export function planHeaders(format: ExtractFormat, headers: readonly string[], m
   return { index, problems };
 }
 
-/** Checks and normalises one data row; a row with any problem gives no record. */
-export function validateRow(format: ExtractFormat, cells: readonly string[], index: Record<string, number>, row: number): { record: SourceRow | null; problems: RowProblem[] } {
+const notEvent = new Set([...personColumns, ...identifierColumns].map((c) => c.name));
+
+/** Checks and normalises one data row; a row with any problem gives no record. `agencyName`: whose own references `agency_ref` holds. */
+export function validateRow(format: ExtractFormat, cells: readonly string[], index: Record<string, number>, row: number, agencyName = ''): { record: SourceRow | null; problems: RowProblem[] } {
   const problems: RowProblem[] = [];
   const values: Record<string, FieldValue> = {};
   for (const column of format.columns) {
@@ -158,7 +167,13 @@ export function validateRow(format: ExtractFormat, cells: readonly string[], ind
   if (dob && eventDate && dob > eventDate) problems.push({ row, field: 'date_of_birth', value: dob, reason: `is after the ${format.eventDate}` });
   if (problems.length) return { record: null, problems };
   const fields: Record<string, FieldValue> = {};
-  for (const column of format.columns.slice(7)) fields[column.name] = values[column.name];
+  const identifiers: Record<string, string> = {};
+  for (const column of format.columns) {
+    const value = values[column.name];
+    if (column.scheme) {
+      if (typeof value === 'string') identifiers[column.scheme === 'agency' ? agencyRefScheme(format.key, agencyName) : column.scheme] = value;
+    } else if (!notEvent.has(column.name)) fields[column.name] = value;
+  }
   return {
     record: {
       row,
@@ -172,6 +187,7 @@ export function validateRow(format: ExtractFormat, cells: readonly string[], ind
       eventDate: eventDate!,
       groupRef: format.groupColumn ? (values[format.groupColumn] as string | null) : null,
       fields,
+      identifiers,
     },
     problems: [],
   };

@@ -41,9 +41,11 @@ export interface RecordRow {
   event_date: string;
   group_ref: string | null;
   fields: Record<string, string | number | boolean | null>;
+  /** Scheme -> canonical value (migration 034). */
+  identifiers: Record<string, string>;
 }
 
-const recordColumns = 'id, source, record_ref, first_name, last_name, date_of_birth, sex, postcode, address, event_date, group_ref, fields';
+const recordColumns = 'id, source, record_ref, first_name, last_name, date_of_birth, sex, postcode, address, event_date, group_ref, fields, identifiers';
 
 export const identificationRepository = {
   async agreements(q: Queryable): Promise<AgreementRow[]> {
@@ -111,11 +113,11 @@ export const identificationRepository = {
     const params: unknown[] = [];
     const tuples = rows.map((r) => {
       const base = params.length;
-      params.push(r.id, extractId, source, r.recordId, r.firstName, r.lastName, r.dateOfBirth, r.sex, r.postcode, r.address, r.eventDate, r.groupRef, JSON.stringify(r.fields));
-      return `(${Array.from({ length: 13 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
+      params.push(r.id, extractId, source, r.recordId, r.firstName, r.lastName, r.dateOfBirth, r.sex, r.postcode, r.address, r.eventDate, r.groupRef, JSON.stringify(r.fields), JSON.stringify(r.identifiers));
+      return `(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     const inserted = await q.query<{ id: string }>(
-      `INSERT INTO source_record (id, extract_id, source, record_ref, first_name, last_name, date_of_birth, sex, postcode, address, event_date, group_ref, fields)
+      `INSERT INTO source_record (id, extract_id, source, record_ref, first_name, last_name, date_of_birth, sex, postcode, address, event_date, group_ref, fields, identifiers)
        VALUES ${tuples.join(', ')} ON CONFLICT (source, record_ref) DO NOTHING RETURNING id`,
       params,
     );
