@@ -1,9 +1,12 @@
 import { extractFormats, type SourceKey } from './formats.ts';
+import { madeUpNhsNumber, madeUpUpn } from './identifiers.ts';
 
 /**
  * Believable agency extracts for a demo partnership: households whose members turn up in
  * several agencies' data, each agency recording them a little differently (nicknames, typos,
- * day and month swapped, missing postcodes, an old address). Deterministic for a seed. Pure.
+ * day and month swapped, missing postcodes, an old address). Health services record most people's
+ * NHS number and schools most pupils' UPN (valid made-up numbers; the NHS numbers in the 999 range
+ * kept for test data). Deterministic for a seed. Pure.
  */
 
 export interface DemoPerson {
@@ -71,6 +74,24 @@ export function demoExtracts(households: readonly DemoHousehold[], seed: number,
   const ref = (prefix: string) => `${prefix}-${String((counters[prefix] = (counters[prefix] ?? 0) + 1)).padStart(6, '0')}`;
   const recent = (maxDays = 330) => new Date(Date.parse(`${today}T00:00:00Z`) - Math.floor(rand() * maxDays + 5) * 86_400_000).toISOString().slice(0, 10);
   const uk = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+  // Identifiers draw on a random stream of their own, so the rest of the extracts are as they were before they had any.
+  const idRand = random(seed * 104_729 + 1);
+  const numbers = new Map<DemoPerson, { nhs: string; upn: string }>();
+  const issued = new Set<string>();
+  const numbersOf = (p: DemoPerson) => {
+    let n = numbers.get(p);
+    if (!n) {
+      let nhs = madeUpNhsNumber(idRand, '999');
+      while (issued.has(nhs)) nhs = madeUpNhsNumber(idRand, '999');
+      issued.add(nhs);
+      n = { nhs, upn: madeUpUpn(idRand) };
+      numbers.set(p, n);
+    }
+    return n;
+  };
+  // Most records of a health service carry the NHS number and most school rows the UPN; some do not.
+  const nhs = (p: DemoPerson) => ({ nhs_number: idRand() < 0.75 ? numbersOf(p).nhs.replace(/^(\d{3})(\d{3})/, '$1 $2 ') : '' });
+  const upn = (p: DemoPerson) => ({ upn: idRand() < 0.8 ? numbersOf(p).upn : '' });
 
   function person(p: DemoPerson, h: DemoHousehold): Record<string, string> {
     let first = p.firstName;
@@ -107,15 +128,15 @@ export function demoExtracts(households: readonly DemoHousehold[], seed: number,
       }
     }
     for (const a of adults) {
-      if (rand() < 0.22) out['drug-alcohol'].push({ record_id: ref('DA'), ...person(a, h), substance: rand() < 0.6 ? 'alcohol' : rand() < 0.5 ? 'drugs' : 'both', treatment_start: recent(600), treatment_end: '', parental_status: 'lives_with_children', number_of_children: String(children.length) });
-      if (rand() < 0.25) for (let k = 0, n = 1 + Math.floor(rand() * 4); k < n; k += 1) out['mental-health'].push({ record_id: ref('MH'), ...person(a, h), contact_date: recent(), service: 'Community mental health team', is_parent: 'Y' });
+      if (rand() < 0.22) out['drug-alcohol'].push({ record_id: ref('DA'), ...person(a, h), ...nhs(a), substance: rand() < 0.6 ? 'alcohol' : rand() < 0.5 ? 'drugs' : 'both', treatment_start: recent(600), treatment_end: '', parental_status: 'lives_with_children', number_of_children: String(children.length) });
+      if (rand() < 0.25) for (let k = 0, n = 1 + Math.floor(rand() * 4); k < n; k += 1) out['mental-health'].push({ record_id: ref('MH'), ...person(a, h), ...nhs(a), contact_date: recent(), service: 'Community mental health team', is_parent: 'Y' });
       if (rand() < 0.35) out.worklessness.push({ record_id: ref('DWP'), ...person(a, h), claim_start: recent(900), benefit: 'Universal Credit (searching for work)' });
     }
     for (const c of children) {
       const age = Number(today.slice(0, 4)) - Number(c.dateOfBirth.slice(0, 4));
       if (age >= 5) {
         const attendance = rand() < 0.35 ? 35 + Math.floor(rand() * 50) : 90 + Math.floor(rand() * 10);
-        out.school.push({ record_id: ref('SCH'), ...person(c, h), school_name: 'Northvale Academy', period_end: recent(120), attendance_percent: String(attendance), suspensions: attendance < 70 && rand() < 0.5 ? String(1 + Math.floor(rand() * 3)) : '0', permanent_exclusion: 'N' });
+        out.school.push({ record_id: ref('SCH'), ...person(c, h), ...upn(c), school_name: 'Northvale Academy', period_end: recent(120), attendance_percent: String(attendance), suspensions: attendance < 70 && rand() < 0.5 ? String(1 + Math.floor(rand() * 3)) : '0', permanent_exclusion: 'N' });
       }
       if (age >= 11 && rand() < 0.15) out['youth-offending'].push({ record_id: ref('YOS'), ...person(c, h), offence_date: recent(), kind: rand() < 0.6 ? 'proven_offence' : 'anti_social_behaviour', outcome: 'Referral order' });
       if (rand() < 0.15) out['social-care'].push({ record_id: ref('CSC'), ...person(c, h), status: rand() < 0.6 ? 'CIN' : rand() < 0.7 ? 'CP' : 'LAC', start_date: recent(500), end_date: '' });

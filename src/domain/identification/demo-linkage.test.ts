@@ -20,12 +20,17 @@ describe('matching the demo partnership’s agency extracts at scale', () => {
       const index = Object.fromEntries(format.columns.map((c, i) => [c.name, i]));
       extracts[source].forEach((row, n) => {
         const { record } = validateRow(format, format.columns.map((c) => row[c.name] ?? ''), index, n + 2);
-        if (record) records.push({ key: `${source}:${record.recordId}`, firstName: record.firstName, lastName: record.lastName, dateOfBirth: record.dateOfBirth, sex: record.sex, postcode: record.postcode, address: record.address });
+        if (record) records.push({ key: `${source}:${record.recordId}`, firstName: record.firstName, lastName: record.lastName, dateOfBirth: record.dateOfBirth, sex: record.sex, postcode: record.postcode, address: record.address, identifiers: record.identifiers });
       });
     }
     expect(records.length).toBeGreaterThan(households * 5);
     const result = link(records);
     expect(result.model.fields.dateOfBirth.exact.m).toBeGreaterThan(0.8);
+    // health services' NHS numbers and schools' UPNs: an agreeing number is strong evidence of one person
+    expect(records.filter((r) => r.identifiers?.nhs).length).toBeGreaterThan(households / 4);
+    expect(records.filter((r) => r.identifiers?.upn).length).toBeGreaterThan(households / 4);
+    const exact = result.model.fields.identifier.exact;
+    expect(Math.log2(exact.m / exact.u)).toBeGreaterThan(10);
     // every household has a mother, most have more people: chained clusters would leave far fewer
     expect(new Set(result.clusterOf).size).toBeGreaterThan(households * 2);
   }, 120_000);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { identifierProblem, isSchemeName, isValidNhsNumber, isValidNiNumber, isValidPncId, isValidUpn, nhsCheckDigit, normaliseIdentifier, upnCheckLetter } from './identifiers.ts';
+import {
+  identifierProblem, isSchemeName, isValidNhsNumber, isValidNiNumber, isValidPncId, isValidUpn, madeUpNhsNumber, madeUpNiNumber, madeUpUpn, nhsCheckDigit, normaliseIdentifier, upnCheckLetter,
+} from './identifiers.ts';
 
 describe('NHS number (modulus 11)', () => {
   it('accepts a number whose check digit matches, with or without spaces', () => {
@@ -76,5 +78,20 @@ describe('canonical form and messages', () => {
     expect(identifierProblem('housing_ref', 'H-0042')).toBeNull();
     expect(isSchemeName('housing_ref')).toBe(true);
     expect(isSchemeName('Bad Scheme')).toBe(false);
+  });
+});
+
+describe('made-up numbers for the demo and generated data', () => {
+  it('are valid numbers of their scheme, and the NHS numbers can be kept to the test range', () => {
+    let s = 1;
+    const random = () => ((s = (s * 48_271) % 2_147_483_647) / 2_147_483_647);
+    for (let i = 0; i < 200; i++) {
+      const nhs = madeUpNhsNumber(random, '999');
+      expect(nhs).toMatch(/^999\d{7}$/);
+      expect(isValidNhsNumber(nhs)).toBe(true);
+      expect(isValidNhsNumber(madeUpNhsNumber(random))).toBe(true);
+      expect(isValidUpn(madeUpUpn(random))).toBe(true);
+      expect(isValidNiNumber(madeUpNiNumber(random))).toBe(true);
+    }
   });
 });

@@ -16,6 +16,13 @@
 export const IDENTIFIER_SCHEMES = ['nhs', 'upn', 'ni', 'pnc'] as const;
 export type KnownScheme = (typeof IDENTIFIER_SCHEMES)[number];
 
+const SCHEME_LABELS: Record<KnownScheme, string> = { nhs: 'NHS number', upn: 'Unique Pupil Number', ni: 'National Insurance number', pnc: 'PNC ID' };
+
+/** A scheme in words for a page; an agency's own scheme is named in words already (src/domain/identification/formats.ts). */
+export function schemeLabel(scheme: string): string {
+  return SCHEME_LABELS[scheme as KnownScheme] ?? scheme;
+}
+
 /** Scheme names: lower-case letters, digits, hyphen and underscore (an agency's own scheme, say `housing_ref`). */
 export function isSchemeName(s: string): boolean {
   return /^[a-z][a-z0-9_-]{0,39}$/.test(s);
@@ -74,6 +81,36 @@ export function isValidNiNumber(value: string): boolean {
 /** PNC ID as police systems print it: two or four year digits, a slash, up to seven serial digits and a check letter (18/123456A). */
 export function isValidPncId(value: string): boolean {
   return /^(\d{2}|\d{4})\/\d{1,7}[A-Z]$/.test(value.replace(/\s/g, '').toUpperCase());
+}
+
+/**
+ * Valid made-up numbers, for the demo's extracts and generated test data. `prefix`: the NHS
+ * number's first digits (999 numbers are never issued to anyone: the range kept for test data).
+ */
+export function madeUpNhsNumber(random: () => number, prefix = ''): string {
+  for (;;) {
+    let nine = prefix;
+    while (nine.length < 9) nine += String(Math.floor(random() * 10));
+    const check = nhsCheckDigit(nine);
+    if (check !== null) return nine + check;
+  }
+}
+
+export function madeUpUpn(random: () => number): string {
+  let rest = '';
+  while (rest.length < 12) rest += String(Math.floor(random() * 10));
+  return upnCheckLetter(rest)! + rest;
+}
+
+const NI_FIRST = 'ABCEGHJKLMNOPRSTWXYZ';
+const NI_SECOND = 'ABCEGHJKLMNPRSTWXYZ';
+
+export function madeUpNiNumber(random: () => number): string {
+  for (;;) {
+    const prefix = NI_FIRST[Math.floor(random() * NI_FIRST.length)] + NI_SECOND[Math.floor(random() * NI_SECOND.length)];
+    if (NI_NEVER.has(prefix)) continue;
+    return `${prefix}${String(Math.floor(random() * 1_000_000)).padStart(6, '0')}${'ABCD'[Math.floor(random() * 4)]}`;
+  }
 }
 
 /** The canonical form a value is stored and compared in (digits and capitals, no spaces or hyphens; PNC keeps its slash). */

@@ -55,6 +55,43 @@ describe('extract row validation', () => {
     expect(mapped.index.last_name).toBe(2);
   });
 
+  describe('identifier columns', () => {
+    // an NHS health extract whose own headings name two of the identifiers differently
+    const health = extractFormats['mental-health'];
+    const theirs = ['record_id', 'first_name', 'last_name', 'date_of_birth', 'contact_date', 'NHS No', 'Client ID', 'ni_number'];
+    const { index: at, problems: headerProblems } = planHeaders(health, theirs, { nhs_number: 'NHS No', agency_ref: 'Client ID' });
+    const row = (nhs: string, client: string, ni = '') => ['MH-1', 'Jane', 'Smith', '1990-03-14', '2026-05-01', nhs, client, ni];
+
+    it('are optional, come after the event columns and can be mapped from the agency’s own headings', () => {
+      expect(headerProblems).toEqual([]);
+      expect(health.columns.map((c) => c.name).slice(-5)).toEqual(['nhs_number', 'upn', 'ni_number', 'pnc_id', 'agency_ref']);
+      expect(health.columns.filter((c) => c.type === 'identifier').every((c) => !c.required)).toBe(true);
+      expect(at.nhs_number).toBe(5);
+      expect(at.agency_ref).toBe(6);
+    });
+
+    it('keeps each in its canonical form by scheme, the agency’s own reference in a scheme of its kind of extract and agency', () => {
+      const { record, problems } = validateRow(health, row('943 476 5919', 'cl-0042', 'ab 12 34 56 c'), at, 2, 'Northvale MH Trust');
+      expect(problems).toEqual([]);
+      expect(record!.identifiers).toEqual({ nhs: '9434765919', ni: 'AB123456C', 'mental-health case reference (Northvale MH Trust)': 'CL0042' });
+      expect(record!.fields).toEqual({ contact_date: '2026-05-01', service: null, is_parent: null });
+      expect(validateRow(health, row('', 'cl-0042'), at, 2).record!.identifiers).toEqual({ 'mental-health case reference': 'CL0042' });
+      expect(validateRow(health, row('', ''), at, 2).record!.identifiers).toEqual({});
+    });
+
+    it('refuses a number that fails its scheme’s check, with the row, the field and the reason', () => {
+      expect(validateRow(health, row('943 476 5918', ''), at, 3).problems.map(problemMessage)).toEqual(["row 3: nhs_number '943 476 5918' fails the NHS number check digit"]);
+      expect(validateRow(health, row('943476591', '', 'GB123456A'), at, 4).problems.map(problemMessage)).toEqual([
+        "row 4: nhs_number '943476591' is not 10 digits: an NHS number has 10",
+        "row 4: ni_number 'GB123456A' is not a National Insurance number: 2 letters, 6 numbers and A, B, C or D, like AB 12 34 56 C",
+      ]);
+      const school = extractFormats.school;
+      const pupil = ['S-1', 'Tyler', 'Walsh', '2014-08-09', '2026-07-20', '41', 'A820123456789'];
+      const { index: schoolAt } = planHeaders(school, ['record_id', 'first_name', 'last_name', 'date_of_birth', 'period_end', 'attendance_percent', 'upn']);
+      expect(validateRow(school, pupil, schoolAt, 5).problems.map(problemMessage)).toEqual(["row 5: upn 'A820123456789' fails the Unique Pupil Number check letter"]);
+    });
+  });
+
   it('parses UK and ISO dates and refuses impossible ones', () => {
     expect(parseDate('1/2/2020')).toBe('2020-02-01');
     expect(parseDate('2020-02-29')).toBe('2020-02-29');

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ValidationError, fieldErrors, type FieldErrors } from '../../domain/errors.ts';
 import { extractFormats, isSourceKey, sourceKeys } from '../../domain/identification/formats.ts';
+import { schemeLabel } from '../../domain/identification/identifiers.ts';
 import type { Services } from '../../services.ts';
 import { redirectWithErrors, takeFormState, text } from '../../web/forms.ts';
 import { isUuid } from '../../web/plugins/id-params.ts';
@@ -265,6 +266,8 @@ export async function identificationPages(app: FastifyInstance, { services }: { 
       ['Date of birth', dateText(left.date_of_birth), dateText(right.date_of_birth)], ['Sex', left.sex ?? 'Not recorded', right.sex ?? 'Not recorded'],
       ['Postcode', left.postcode ?? 'Not recorded', right.postcode ?? 'Not recorded'], ['Address', left.address ?? 'Not recorded', right.address ?? 'Not recorded'],
       ['Event date', dateText(left.event_date), dateText(right.event_date)],
+      ...[...new Set([...Object.keys(left.identifiers), ...Object.keys(right.identifiers)])].sort()
+        .map((scheme) => [schemeLabel(scheme), left.identifiers[scheme] ?? 'Not recorded', right.identifiers[scheme] ?? 'Not recorded']),
     ];
     return reply.view('identification/views/pair.njk', {
       pageTitle: 'Are these the same person?', rows, steps: waterfall(explanation), weight: fixed(explanation.weight, 2),
