@@ -4,8 +4,16 @@
  * nicknames, swapped names, date of birth day and month swapped or one part wrong, blank and stale
  * fields, people who moved house) and the hard cases (families sharing a surname and an address,
  * twins with the same date of birth). Deterministic for a seed.
+ *
+ * With `identifiers` (off by default), records also carry the numbers agencies hold, with the errors
+ * those have: NHS numbers on health, mental health and drug and alcohol records, the UPN on school
+ * records, the National Insurance number on housing records. Some records leave the number out;
+ * some have a digit mistyped or two digits swapped; some carry another person's number (a number
+ * shared in error, most often a relative's); a baby's health record may carry the mother's NHS
+ * number. They draw on a random stream of their own, so every other field is exactly as without them.
  */
 import type { PersonRecord } from './types.ts';
+import { madeUpNhsNumber, madeUpNiNumber, madeUpUpn } from '../identification/identifiers.ts';
 import { nicknameGroups } from '../names.ts';
 import { mulberry32 } from './model.ts';
 
@@ -23,14 +31,31 @@ export interface SyntheticData {
   households: number;
   /** Pairs of people (ids as in personOf) born twins: two people, never to be merged. */
   twins: [number, number][];
+  /** With `identifiers`: each person's own numbers by scheme (by person id). */
+  identifiersOf?: Record<string, string>[];
+  /** With `identifiers`: the error in each record's number, if any. */
+  identifierErrors?: (IdentifierError | null)[];
 }
+
+export type IdentifierError = 'typo' | 'shared in error' | "mother's number";
 
 export interface SyntheticOptions {
   records: number;
   seed?: number;
   /** Multiplies every error rate (1 = the realistic default). */
   errorRate?: number;
+  /** Records carry identifiers, with realistic errors (default off: records as they were before identifiers). */
+  identifiers?: boolean;
 }
+
+/** Which number each source records, and how often it is filled in. */
+const IDENTIFIER_OF: Partial<Record<Source, { scheme: 'nhs' | 'upn' | 'ni'; recorded: number }>> = {
+  health: { scheme: 'nhs', recorded: 0.9 },
+  'mental health': { scheme: 'nhs', recorded: 0.85 },
+  'drug and alcohol': { scheme: 'nhs', recorded: 0.7 },
+  school: { scheme: 'upn', recorded: 0.9 },
+  housing: { scheme: 'ni', recorded: 0.6 },
+};
 
 const MALE = `oliver george harry jack jacob noah charlie thomas oscar william james leo alfie henry joshua
 freddie archie ethan isaac alexander joseph edward samuel max daniel arthur lucas mohammed logan theo
@@ -180,6 +205,7 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
     return name;
   };
   const twins: [number, number][] = [];
+  const motherOf = new Map<number, number>();
   const addPerson = (household: number, sex: 'F' | 'M', last: string, b: { year: number; month: number; day: number }, address: number, previousAddress: number, first?: string): Person => {
     const p: Person = {
       id: people.length,
@@ -234,6 +260,7 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
           while (taken.has(name)) name = pick(sex === 'F' ? female : male);
           taken.add(name);
           const child = addPerson(h, sex, surname, b, address, previous, name);
+          motherOf.set(child.id, mother.id);
           if (random() < 0.015) {
             // twins: same surname, birth date and address, a different first name
             const twinSex = random() < 0.5 ? sex : sex === 'F' ? 'M' : 'F';
@@ -241,6 +268,7 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
             while (taken.has(name)) name = pick(twinSex === 'F' ? female : male);
             taken.add(name);
             const twin = addPerson(h, twinSex, surname, { ...b }, address, previous, name);
+            motherOf.set(twin.id, mother.id);
             twins.push([child.id, twin.id]);
             c++;
           }
@@ -265,6 +293,8 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
     return s + letter;
   };
   const pad = (v: number) => String(v).padStart(2, '0');
+  const numbered = options.identifiers ? numberPeople(people, motherOf, mulberry32(((options.seed ?? 42) ^ 0x6a09e667) >>> 0), rate) : null;
+  const identifierErrors: (IdentifierError | null)[] = [];
   // Every person has at least one record; the rest are shared out so the mean is about 2.5.
   const order: number[] = [];
   for (const p of people) order.push(p.id);
@@ -318,6 +348,9 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
     if (cr(0.01)) postcode = postcode.slice(0, -1) + INWARD_LETTERS[between(0, INWARD_LETTERS.length - 1)];
     if (cr(0.04)) postcode = null;
 
+    const numberOnRecord = numbered?.record(p, source);
+    if (numberOnRecord) identifierErrors.push(numberOnRecord.error);
+
     const upper = source === 'police' && random() < 0.5;
     const style = (s: string | null) => (s === null ? null : upper ? s.toUpperCase() : capitalise(s));
     records.push({
@@ -329,6 +362,7 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
       sex,
       postcode,
       address: upper && address ? address.toUpperCase() : address,
+      ...(numberOnRecord?.identifiers ? { identifiers: numberOnRecord.identifiers } : {}),
     });
     personOf.push(p.id);
     householdOf.push(p.household);
@@ -341,6 +375,61 @@ export function generateRecords(options: SyntheticOptions): SyntheticData {
     [personOf[i], personOf[j]] = [personOf[j], personOf[i]];
     [householdOf[i], householdOf[j]] = [householdOf[j], householdOf[i]];
     [sourceOf[i], sourceOf[j]] = [sourceOf[j], sourceOf[i]];
+    if (numbered) [identifierErrors[i], identifierErrors[j]] = [identifierErrors[j], identifierErrors[i]];
   }
-  return { records, personOf: Int32Array.from(personOf), householdOf: Int32Array.from(householdOf), sourceOf, people: people.length, households, twins };
+  const data: SyntheticData = { records, personOf: Int32Array.from(personOf), householdOf: Int32Array.from(householdOf), sourceOf, people: people.length, households, twins };
+  return numbered ? { ...data, identifiersOf: numbered.identifiersOf, identifierErrors } : data;
+}
+
+/**
+ * Each person's own numbers (an NHS number for everyone, a UPN for children, an NI number from
+ * 16), and what one record of theirs carries. Rates per record that carries a number, times the
+ * error rate: 1.5% a typo, 0.3% another person's number (half of them a relative's), and 20% of a
+ * baby's health records the mother's NHS number (babies are registered under the mother at first).
+ */
+function numberPeople(people: readonly Person[], motherOf: ReadonlyMap<number, number>, random: () => number, rate: number) {
+  const issued = new Set<string>();
+  const unique = (make: () => string) => {
+    let value = make();
+    while (issued.has(value)) value = make();
+    issued.add(value);
+    return value;
+  };
+  const identifiersOf = people.map((p) => {
+    const age = 2025 - p.year;
+    const own: Record<string, string> = { nhs: unique(() => madeUpNhsNumber(random)) };
+    if (age < 18) own.upn = unique(() => madeUpUpn(random));
+    if (age >= 16) own.ni = unique(() => madeUpNiNumber(random));
+    return own;
+  });
+  const members = new Map<number, number[]>();
+  for (const p of people) members.set(p.household, [...(members.get(p.household) ?? []), p.id]);
+  const mistype = (value: string) => {
+    const digits = [...value].map((c, i) => (/\d/.test(c) ? i : -1)).filter((i) => i >= 0);
+    const at = digits[Math.floor(random() * digits.length)];
+    const chars = [...value];
+    if (random() < 0.3 && chars[at + 1] !== undefined && /\d/.test(chars[at + 1]) && chars[at] !== chars[at + 1]) [chars[at], chars[at + 1]] = [chars[at + 1], chars[at]];
+    else chars[at] = String((Number(chars[at]) + 1 + Math.floor(random() * 9)) % 10);
+    return chars.join('');
+  };
+  return {
+    identifiersOf,
+    record(p: Person, source: Source): { identifiers: Record<string, string> | null; error: IdentifierError | null } {
+      const kind = IDENTIFIER_OF[source];
+      const own = kind && identifiersOf[p.id][kind.scheme];
+      if (!kind || !own || random() >= kind.recorded) return { identifiers: null, error: null };
+      const mother = motherOf.get(p.id);
+      if (kind.scheme === 'nhs' && source === 'health' && 2025 - p.year <= 1 && mother !== undefined && random() < 0.2 * rate) {
+        return { identifiers: { nhs: identifiersOf[mother].nhs }, error: "mother's number" };
+      }
+      if (random() < 0.003 * rate) {
+        const relatives = members.get(p.household)!.filter((q) => q !== p.id && identifiersOf[q][kind.scheme]);
+        const other = relatives.length && random() < 0.5 ? relatives[Math.floor(random() * relatives.length)] : Math.floor(random() * people.length);
+        const theirs = identifiersOf[other][kind.scheme];
+        if (other !== p.id && theirs) return { identifiers: { [kind.scheme]: theirs }, error: 'shared in error' };
+      }
+      if (random() < 0.015 * rate) return { identifiers: { [kind.scheme]: mistype(own) }, error: 'typo' };
+      return { identifiers: { [kind.scheme]: own }, error: null };
+    },
+  };
 }
