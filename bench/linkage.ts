@@ -2,7 +2,10 @@
  * Measures the record-linkage engine: speed, peak memory and accuracy against the truth.
  *
  *   npm run bench:linkage                       # 10,000, 100,000 and 1,000,000 synthetic records
- *   npm run bench:linkage -- --sizes 10000,100000 [--seed 42] [--no-public] [--threads N]
+ *   npm run bench:linkage -- --sizes 10000,100000 [--seed 42] [--no-public] [--threads N] [--identifiers]
+ *
+ * --identifiers: the synthetic records carry NHS numbers, UPNs and NI numbers with realistic errors
+ * (generateRecords' `identifiers`); every other field is as without it, so the two runs compare.
  *
  * --threads: threads sharing the comparisons of each synthetic run (linkThreaded; default all
  * cores; 1 is link() itself). The result is the same whatever the number; only the time differs.
@@ -30,14 +33,15 @@ const { values } = parseArgs({
     single: { type: 'string' },
     'no-public': { type: 'boolean', default: false },
     threads: { type: 'string', default: String(availableParallelism()) },
+    identifiers: { type: 'boolean', default: false },
     data: { type: 'string', default: fileURLToPath(new URL('./data/linkage', import.meta.url)) },
   },
 });
 
 const fmt = (x: number, d = 4) => x.toFixed(d);
 
-async function runSynthetic(size: number, seed: number, threads: number): Promise<void> {
-  const generated = generateRecords({ records: size, seed });
+async function runSynthetic(size: number, seed: number, threads: number, identifiers: boolean): Promise<void> {
+  const generated = generateRecords({ records: size, seed, identifiers });
   const before = process.memoryUsage().rss;
   const cpu = process.cpuUsage();
   const result = await linkThreaded(generated.records, {}, threads);
@@ -63,6 +67,7 @@ async function runSynthetic(size: number, seed: number, threads: number): Promis
     JSON.stringify({
       records: size,
       threads,
+      identifiers,
       people: generated.people,
       seconds: Number(fmt(seconds, 2)),
       cpuSeconds: Number(fmt(cpuSeconds, 2)),
@@ -80,6 +85,7 @@ async function runSynthetic(size: number, seed: number, threads: number): Promis
       f1: Number(fmt(accuracy.f1)),
       twinPairs: generated.twins.length,
       twinsMerged,
+      ...(identifiers ? { identifierErrors: Object.fromEntries(['typo', 'shared in error', "mother's number"].map((e) => [e, generated.identifierErrors!.filter((x) => x === e).length])) } : {}),
       // the machine is shared: a load average above the 2 cores means the wall time is inflated
       loadAverage: Number(loadavg()[0].toFixed(1)),
     }),
@@ -110,11 +116,11 @@ function runPublic(dir: string): void {
 }
 
 if (values.single) {
-  await runSynthetic(Number(values.single), Number(values.seed), Number(values.threads));
+  await runSynthetic(Number(values.single), Number(values.seed), Number(values.threads), values.identifiers);
 } else {
   const script = fileURLToPath(import.meta.url);
   for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
-    const child = spawnSync(process.execPath, [...process.execArgv, script, '--single', String(size), '--seed', values.seed, '--threads', values.threads], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [...process.execArgv, script, '--single', String(size), '--seed', values.seed, '--threads', values.threads, ...(values.identifiers ? ['--identifiers'] : [])], { stdio: 'inherit' });
     if (child.status !== 0) process.exitCode = 1;
   }
   if (!values['no-public'] && existsSync(`${values.data}/dataset1.csv`)) runPublic(values.data);
