@@ -56,6 +56,18 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
     await t.drop();
   });
 
+  it('documents the identifier columns on the formats page, and the samples carry them', async () => {
+    const formats = await client.get('/identification/formats');
+    for (const column of ['nhs_number', 'upn', 'ni_number', 'pnc_id', 'agency_ref']) expect(formats.body).toContain(`<code>${column}</code>`);
+    expect(formats.body).toContain('NHS number: 10 digits, the last a check digit');
+    const sample = (await client.get('/identification/sample-extract.csv?source=mental-health')).body.split('\r\n');
+    const header = sample[0].split(',');
+    expect(header.slice(-5)).toEqual(['nhs_number', 'upn', 'ni_number', 'pnc_id', 'agency_ref']);
+    const numbers = sample.slice(1).filter(Boolean).map((line) => line.split(',')[header.indexOf('nhs_number')]).filter(Boolean);
+    expect(numbers.length).toBeGreaterThan(0);
+    for (const n of numbers) expect(n).toMatch(/^999 \d{3} \d{4}$/);
+  });
+
   it('loads an extract with an NHS number column, under the agency’s own heading, storing each number in one form', async () => {
     await web.identification.saveMapping(analyst, { source: 'drug-alcohol', agencyName: 'Northvale Recovery', mapping: { nhs_number: 'NHS No', agency_ref: 'Client ID' } });
     const rows = [anExtractRow('drug-alcohol', 201, { nhs_number: '943-476-5919', agency_ref: 'nr 0042' }), anExtractRow('drug-alcohol', 202, { nhs_number: '' })];
