@@ -1,16 +1,14 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
-import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
-import { anAgreement, anExtractRow, extractCsv, writeExtract } from '../support/identification-factories.ts';
-import { PageClient, rememberDatabase } from '../support/http.ts';
+import { anExtractRow, extractCsv, writeExtract } from '../support/identification-factories.ts';
+import type { PageClient } from '../support/http.ts';
+import { analystWithWorker, multipart } from '../support/jobs.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { demoExtracts, demoHouseholds } from '../../src/domain/identification/demo-extracts.ts';
 import { sourceKeys } from '../../src/domain/identification/formats.ts';
 import { problemMessage } from '../../src/domain/identification/validate.ts';
-import { services as buildServices, type Services } from '../../src/services.ts';
-import { buildApp, type LanternApp } from '../../src/web/app.ts';
-import { testClock } from '../support/clock.ts';
+import type { Services } from '../../src/services.ts';
+import type { LanternApp } from '../../src/web/app.ts';
 
 const today = '2026-11-25';
 const badNumber = "row 3: nhs_number '943 476 5918' fails the NHS number check digit";
@@ -39,17 +37,7 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    const p = await makePartnership(t.db);
-    analyst = await makeUser(t.db, { role: 'analyst', agencyId: p.agencies.childrens_social_care });
-    web = buildServices(t.db, { sessionHours: 8, clock: testClock(today), worker: 'separate' });
-    worker = buildServices(t.db, { sessionHours: 8, clock: testClock(today), worker: 'separate' });
-    app = await buildApp({ services: web, sessionHours: 8 });
-    await app.ready();
-    rememberDatabase(app, t.db);
-    client = new PageClient(app);
-    await client.signIn(analyst.email, testPassword);
-    agreementId = await web.identification.createAgreement(analyst, anAgreement());
-    token = await web.access.createApiToken(analyst.email, 'identifiers test');
+    ({ analyst, web, worker, app, client, agreementId, token } = await analystWithWorker(t.db, today));
   });
   afterAll(async () => {
     await app.close();
@@ -90,12 +78,8 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
 
   it('refuses it the same way over the API and on the page', async () => {
     const before = await records();
-    const boundary = `----lantern${randomUUID()}`;
-    const payload = [
-      ...Object.entries({ source: 'mental-health', agreementId }).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="mh-api.csv"\r\nContent-Type: text/csv\r\n\r\n${withBadNumber()}\r\n--${boundary}--\r\n`,
-    ].join('');
-    const queued = await app.inject({ method: 'POST', url: '/api/v1/identification/extracts', payload, headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    const body = multipart({ source: 'mental-health', agreementId }, { filename: 'mh-api.csv', content: withBadNumber() });
+    const queued = await app.inject({ method: 'POST', url: '/api/v1/identification/extracts', payload: body.payload, headers: { authorization: `Bearer ${token}`, 'content-type': body.contentType } });
     expect(queued.statusCode).toBe(202);
     await worker.jobs.drain();
     const job = (await app.inject({ method: 'GET', url: queued.headers.location as string, headers: { authorization: `Bearer ${token}` } })).json();

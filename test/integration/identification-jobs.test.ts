@@ -1,21 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
-import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
-import { anAgreement, anExtractRow, extractCsv, writeExtract } from '../support/identification-factories.ts';
-import { PageClient, rememberDatabase } from '../support/http.ts';
+import { makeUser } from '../support/factories.ts';
+import { anExtractRow, extractCsv } from '../support/identification-factories.ts';
+import type { PageClient } from '../support/http.ts';
+import { analystWithWorker, multipart } from '../support/jobs.ts';
 import type { Actor } from '../../src/domain/actor.ts';
-import { services as buildServices, type Services } from '../../src/services.ts';
-import { buildApp, type LanternApp } from '../../src/web/app.ts';
-import { testClock } from '../support/clock.ts';
-
-/** A multipart body as an API client sends it (no CSRF token: the API takes a bearer token, not cookies). */
-function multipart(fields: Record<string, string>, file: { filename: string; content: string } | null) {
-  const boundary = `----lantern${randomUUID()}`;
-  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
-  if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`);
-  return { payload: `${parts.join('')}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
-}
+import type { Services } from '../../src/services.ts';
+import type { LanternApp } from '../../src/web/app.ts';
 
 /**
  * Loading and matching as background jobs, with the web process leaving them to a worker
@@ -38,19 +30,9 @@ describe.each(engines)('identification jobs on %s', (engine) => {
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    const p = await makePartnership(t.db);
-    analyst = await makeUser(t.db, { role: 'analyst', agencyId: p.agencies.childrens_social_care });
-    practitioner = await makeUser(t.db, { agencyId: p.agencies.childrens_social_care, teamId: p.teamId });
-    web = buildServices(t.db, { sessionHours: 8, clock: testClock(), worker: 'separate' });
-    // The worker process's own services, on the same database (as `lantern worker` builds them).
-    worker = buildServices(t.db, { sessionHours: 8, clock: testClock(), worker: 'separate' });
-    app = await buildApp({ services: web, sessionHours: 8 });
-    await app.ready();
-    rememberDatabase(app, t.db);
-    client = new PageClient(app);
-    await client.signIn(analyst.email, testPassword);
-    agreementId = await web.identification.createAgreement(analyst, anAgreement());
-    token = await web.access.createApiToken(analyst.email, 'jobs test');
+    let partnership: Awaited<ReturnType<typeof analystWithWorker>>['partnership'];
+    ({ partnership, analyst, web, worker, app, client, agreementId, token } = await analystWithWorker(t.db));
+    practitioner = await makeUser(t.db, { agencyId: partnership.agencies.childrens_social_care, teamId: partnership.teamId });
   });
   afterAll(async () => {
     await app.close();

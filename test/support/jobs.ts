@@ -1,4 +1,39 @@
-import type { PageClient } from './http.ts';
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../../src/db/database.ts';
+import { services } from '../../src/services.ts';
+import { buildApp } from '../../src/web/app.ts';
+import { TEST_TODAY, testClock } from './clock.ts';
+import { makePartnership, makeUser, testPassword } from './factories.ts';
+import { PageClient, rememberDatabase } from './http.ts';
+import { anAgreement } from './identification-factories.ts';
+
+/**
+ * A web app that leaves background jobs to a worker (LANTERN_WORKER=separate), and the worker's
+ * own services on the same database (as `lantern worker` builds them), so each step can be seen;
+ * with an analyst signed in on the pages, their API token and a data-sharing agreement.
+ */
+export async function analystWithWorker(db: Database, today = TEST_TODAY) {
+  const partnership = await makePartnership(db);
+  const analyst = await makeUser(db, { role: 'analyst', agencyId: partnership.agencies.childrens_social_care });
+  const web = services(db, { sessionHours: 8, clock: testClock(today), worker: 'separate' });
+  const worker = services(db, { sessionHours: 8, clock: testClock(today), worker: 'separate' });
+  const app = await buildApp({ services: web, sessionHours: 8 });
+  await app.ready();
+  rememberDatabase(app, db);
+  const client = new PageClient(app);
+  await client.signIn(analyst.email, testPassword);
+  const agreementId = await web.identification.createAgreement(analyst, anAgreement());
+  const token = await web.access.createApiToken(analyst.email, 'identification test');
+  return { partnership, analyst, web, worker, app, client, agreementId, token };
+}
+
+/** A multipart body as an API client sends it (no CSRF token: the API takes a bearer token, not cookies). */
+export function multipart(fields: Record<string, string>, file: { filename: string; content: string } | null) {
+  const boundary = `----lantern${randomUUID()}`;
+  const parts = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`);
+  if (file) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: text/csv\r\n\r\n${file.content}\r\n`);
+  return { payload: `${parts.join('')}--${boundary}--\r\n`, contentType: `multipart/form-data; boundary=${boundary}` };
+}
 
 /**
  * Follows a background job's page as a person would, pressing "Check progress" until the job has
