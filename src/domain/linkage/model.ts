@@ -108,7 +108,7 @@ function sumSquares(values: Int32Array, n: number, missing = -1): number {
   return s;
 }
 
-/** Pairs the twin and namesake guards keep apart are non-matches by rule: they take no part in estimating m. */
+/** Pairs at the twin and namesake levels take no part in estimating m: each level is weighed for the pair as a whole (twinShare, namesakeShare). */
 function isTwin(code: number): boolean {
   return isTwinLevel(levelOf[FIRST][code]) || levelOf[DOB][code] === DobLevel.namesake;
 }
@@ -633,7 +633,7 @@ export function compile(model: LinkageModel): CompiledModel {
       const mu = model.fields[name]?.[level];
       w[l] = l === 0 || !mu ? 0 : Math.log2(mu.m / mu.u);
     });
-    // a model stored before these levels existed: the namesake guard still holds, and an exact
+    // a model stored before these levels existed: the fixed namesake weight holds, and an exact
     // surname at home counts as any exact surname
     if (field === DOB && !model.fields[name]?.[LEVEL_NAMES[DOB][DobLevel.namesake]]) w[DobLevel.namesake] = TWIN_GUARD_WEIGHT;
     if (field === FIRST && !model.fields[name]?.[LEVEL_NAMES[FIRST][FirstLevel.twinElsewhere]]) w[FirstLevel.twinElsewhere] = TWIN_GUARD_WEIGHT;
