@@ -335,15 +335,15 @@ export function dobLevel(f: Features, i: number, j: number): number {
 const GENERATION_DAYS = 4383;
 
 /**
- * The namesake guard: the same given and family name at the same home, born a generation apart,
- * is a parent and a child named after them (John Smith senior and junior), not one person with
- * a wrong birth date. They agree on everything else, as twins do, so no learnt weight keeps them
- * apart.
+ * The namesake level: the same given and family name at the same home, born a generation apart,
+ * is most often a parent and a child named after them (John Smith senior and junior), sometimes
+ * one person with a wrong birth date. They agree on everything else, as twins do, so the level is
+ * weighed for the pair as a whole, by how often such pairs are one person (namesakeShare in model.ts).
  */
 function namesakes(f: Features, i: number, j: number, first: number): boolean {
-  // Only with the sex recorded alike on both: a guard this strong wants positive evidence of a
-  // parent and child of one sex, and data without sex (FEBRL) replace whole birth dates of one
-  // person often enough that the guard would split true pairs there.
+  // Only with the sex recorded alike on both: positive evidence that the two could be a parent
+  // and child of one sex; data without sex (FEBRL) replace whole birth dates of one person often
+  // enough that the level would mostly hold one person there.
   if (f.sex[i] === 0 || f.sex[i] !== f.sex[j]) return false;
   if (Math.abs(f.dayNo[i] - f.dayNo[j]) < GENERATION_DAYS) return false;
   if (first !== FirstLevel.exact && first !== FirstLevel.nickname && first !== FirstLevel.jw92 && first !== FirstLevel.jw88) return false;
@@ -353,7 +353,7 @@ function namesakes(f: Features, i: number, j: number, first: number): boolean {
   return home === AddressLevel.exact || home === AddressLevel.similar || (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j]);
 }
 
-/** The date-of-birth level as the comparison vector records it: dobLevel, or the namesake guard. */
+/** The date-of-birth level as the comparison vector records it: dobLevel, or the namesake level. */
 export function dobComparison(f: Features, i: number, j: number, first: number): number {
   const dob = dobLevel(f, i, j);
   return dob === DobLevel.different && namesakes(f, i, j, first) ? DobLevel.namesake : dob;
@@ -438,7 +438,7 @@ export function identifierLevel(f: Features, i: number, j: number): number {
   return level;
 }
 
-/** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see SURNAME_AT_HOME_U). */
+/** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see householdRate in model.ts). */
 export function lastNameComparison(f: Features, i: number, j: number): number {
   const last = lastNameLevel(f, i, j);
   if (last !== LastLevel.exact) return last;
