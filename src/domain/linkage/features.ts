@@ -390,7 +390,9 @@ export function addressLevel(f: Features, i: number, j: number): number {
   const sameNumber = na >= 0 && na === nb;
   if (sa >= 0 && sb >= 0) {
     if (sa === sb) return sameNumber || na < 0 || nb < 0 ? AddressLevel.similar : AddressLevel.sameStreet;
-    if (sameNumber) {
+    // With no house number on either, the line names a place (a town, a village, a house
+    // name), so a near spelling is the same place as it is the same street at one number.
+    if (sameNumber || (na < 0 && nb < 0)) {
       const s1 = f.streets[sa];
       const s2 = f.streets[sb];
       if (jaroWinklerBound(s1.length, s2.length) >= 0.88 && jaroWinkler(s1, s2) >= 0.88) return AddressLevel.similar;
