@@ -67,6 +67,11 @@ describe('the default rules where there is no postcode', () => {
     expect(blockAndCompare(f).length).toBe(1);
   });
 
+  it('compare a record whose one name is in the surname box with a record that has it as the first name, in one town', () => {
+    const f = buildFeatures([town({ firstName: 'Thomas', lastName: 'Gabriel', dateOfBirth: '1976-09-15', address: 'London' }), town({ lastName: 'Thomas', dateOfBirth: '1977-10-17', address: 'London' })]);
+    expect(blockAndCompare(f).length).toBe(1);
+  });
+
   it('do not compare one first name in two towns', () => {
     const f = buildFeatures([town({ firstName: 'Toby', dateOfBirth: '2003-04-23', address: 'London' }), town({ firstName: 'Toby', dateOfBirth: '2013-03-21', address: 'Leeds' })]);
     expect(blockAndCompare(f).length).toBe(0);
