@@ -46,6 +46,12 @@ export interface Features {
   houseNumber: Int32Array;
   street: Int32Array;
   address: Int32Array;
+  /**
+   * The address line as a place that survives a typo: its house number and the sound (NYSIIS) of
+   * its words, -1 = missing. Blocks on it where there is no postcode (a town written Londdon or
+   * Lodon is still London).
+   */
+  place: Int32Array;
   streets: string[];
   /** Whole email address id and its local part's id (-1 = missing); both index `emails`. */
   email: Int32Array;
@@ -68,6 +74,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
   const numbers = new Interner();
   const streets = new Interner();
   const addresses = new Interner();
+  const places = new Interner();
   const emails = new Interner();
   const f: Features = {
     n,
@@ -89,6 +96,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     houseNumber: new Int32Array(n),
     street: new Int32Array(n),
     address: new Int32Array(n),
+    place: new Int32Array(n),
     streets: streets.values,
     email: new Int32Array(n).fill(-1),
     emailLocal: new Int32Array(n).fill(-1),
@@ -123,8 +131,8 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     return ids;
   };
   const addressCache = new Map<string, number>();
-  // the house number and street ids of each distinct address id
-  const addressParts: [number, number][] = [];
+  // the house number, street and place ids of each distinct address id
+  const addressParts: [number, number, number][] = [];
   for (let i = 0; i < n; i++) {
     const r = records[i];
     f.first[i] = nameId(r.firstName);
@@ -165,7 +173,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     }
     const raw = r.address;
     if (!raw) {
-      f.houseNumber[i] = f.street[i] = f.address[i] = -1;
+      f.houseNumber[i] = f.street[i] = f.address[i] = f.place[i] = -1;
       continue;
     }
     let a = addressCache.get(raw);
@@ -174,16 +182,19 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
       a = parts && (parts.number || parts.street) ? addresses.id(parts.full) : -1;
       if (a >= 0 && parts) {
         // remember the parts of each distinct address once
-        if (a === addressParts.length) addressParts.push([parts.number ? numbers.id(parts.number) : -1, parts.street ? streets.id(parts.street) : -1]);
+        if (a === addressParts.length)
+          addressParts.push([parts.number ? numbers.id(parts.number) : -1, parts.street ? streets.id(parts.street) : -1, places.id(`${parts.number}|${nysiis(parts.street)}`)]);
       }
       addressCache.set(raw, a);
     }
     f.address[i] = a;
     if (a >= 0) {
-      f.houseNumber[i] = addressParts[a][0];
-      f.street[i] = addressParts[a][1];
+      const ids = addressParts[a];
+      f.houseNumber[i] = ids[0];
+      f.street[i] = ids[1];
+      f.place[i] = ids[2];
     } else {
-      f.houseNumber[i] = f.street[i] = -1;
+      f.houseNumber[i] = f.street[i] = f.place[i] = -1;
     }
   }
   f.idStart[n] = idSchemeList.length;
@@ -390,10 +401,14 @@ export function addressLevel(f: Features, i: number, j: number): number {
   const sameNumber = na >= 0 && na === nb;
   if (sa >= 0 && sb >= 0) {
     if (sa === sb) return sameNumber || na < 0 || nb < 0 ? AddressLevel.similar : AddressLevel.sameStreet;
-    if (sameNumber) {
+    // With no house number on either, the line names a place (a town, a village, a house
+    // name), so a near spelling is the same place as it is the same street at one number.
+    if (sameNumber || (na < 0 && nb < 0)) {
       const s1 = f.streets[sa];
       const s2 = f.streets[sb];
       if (jaroWinklerBound(s1.length, s2.length) >= 0.88 && jaroWinkler(s1, s2) >= 0.88) return AddressLevel.similar;
+      // one typo, as in a name (Jaro–Winkler is below 0.88 for Lodon and London)
+      if (s1.length >= 4 && s2.length >= 4 && withinOneEdit(s1, s2)) return AddressLevel.similar;
     }
   }
   return AddressLevel.different;
