@@ -72,6 +72,19 @@ describe('the default rules where there is no postcode', () => {
     expect(blockAndCompare(f).length).toBe(1);
   });
 
+  it('compare one surname in one town when the first name and the birth date both differ', () => {
+    const f = buildFeatures([town({ firstName: 'Reuben', lastName: 'Davies', dateOfBirth: '1996-12-16', address: 'Swansea' }), town({ lastName: 'Daves', dateOfBirth: '1986-12-21', address: 'Swanse' })]);
+    expect(blockAndCompare(f).length).toBe(1);
+  });
+
+  it('leave one surname at two postcodes to the postcode rules', () => {
+    const f = buildFeatures([
+      town({ firstName: 'Reuben', lastName: 'Davies', dateOfBirth: '1996-12-16', postcode: 'SA1 1AA', address: '1 High Street' }),
+      town({ firstName: 'Amy', lastName: 'Davies', dateOfBirth: '1986-12-21', postcode: 'SA9 9ZZ', address: '1 High Street' }),
+    ]);
+    expect(blockAndCompare(f).length).toBe(0);
+  });
+
   it('do not compare one first name in two towns', () => {
     const f = buildFeatures([town({ firstName: 'Toby', dateOfBirth: '2003-04-23', address: 'London' }), town({ firstName: 'Toby', dateOfBirth: '2013-03-21', address: 'Leeds' })]);
     expect(blockAndCompare(f).length).toBe(0);

@@ -148,7 +148,14 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     fields: ['dateOfBirth', 'postcode'],
     keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => (f.outward[i] >= 0 ? f.outward[i] : f.place[i] >= 0 ? 10_000_000 + f.place[i] : -1)),
   },
-
+  {
+    // data without postcodes (a town or an address line only): a first name changed or left out
+    // and the birth date wrong leave the surname and the place. Only records without a postcode
+    // are keyed: with one, the postcode rules already find neighbours and families.
+    name: 'surname sound and place (records without a postcode)',
+    fields: ['lastName', 'address'],
+    keys: (f) => pairKeys(f.n, (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1), (i) => (f.postcode[i] < 0 ? f.place[i] : -1)),
+  },
   {
     name: 'email',
     fields: ['email'],
