@@ -73,12 +73,12 @@ const kebab = (field: string) => `--${field.replace(/[A-Z]/g, (c) => `-${c.toLow
  * `--type`, and otherwise `durationWeeks` is `--duration-weeks`. `instead` replaces a message
  * that only makes sense on a page ("Select the type of agency").
  */
-async function byFlag<T>(work: () => Promise<T>, instead: Record<string, string> = {}): Promise<T> {
+export async function byFlag<T>(work: () => Promise<T>, instead: Record<string, string> = {}): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    const flags: Record<string, string> = { agencyId: '--agency', kind: '--type' };
+    const flags: Record<string, string> = { agencyId: '--agency', teamId: '--team', kind: '--type', displayName: '--name', password: 'LANTERN_PASSWORD' };
     throw new ValidationError(Object.fromEntries(Object.entries(error.fieldErrors).map(([field, message]) => [flags[field] ?? kebab(field), instead[field] ?? message])));
   }
 }

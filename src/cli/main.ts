@@ -6,7 +6,6 @@ import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
 import { loadConfig, type Config } from '../config.ts';
 import { openMigrated, type Database } from '../db/database.ts';
-import { userRoles, type UserRole } from '../domain/codes.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { problemMessage } from '../domain/identification/validate.ts';
 import { hashPassword } from '../modules/access/service.ts';
@@ -23,7 +22,7 @@ import { isIsoDate } from '../domain/dates.ts';
 import { buildApp } from '../web/app.ts';
 import { fixed } from '../domain/rounding.ts';
 import { urls } from '../web/urls.ts';
-import { adminCommand, agencyNamed, commandFlags, isAdminCommand } from './admin.ts';
+import { adminCommand, agencyNamed, byFlag, commandFlags, isAdminCommand } from './admin.ts';
 import { consoleOutput, type CliOutput } from './output.ts';
 
 /** The one password every demo account shares. Demo data only: never used for real accounts. */
@@ -124,16 +123,20 @@ or print the current code with: npm run lantern -- demo-code --email analyst.sam
 }
 
 /** `user invite|disable|enable`: by email and names on the command line, through the admin use cases. */
-async function userCommand({ io, env }: Cli, built: ReturnType<typeof services>, sub: 'invite' | 'disable' | 'enable', values: Record<string, string | undefined>, port: number) {
+async function userCommand({ io, env }: Cli, built: ReturnType<typeof services>, sub: 'invite' | 'create' | 'disable' | 'enable', values: Record<string, string | undefined>, port: number) {
   const admin = built.admin;
-  if (sub === 'invite') {
+  if (sub === 'invite' || sub === 'create') {
     const agency = await agencyNamed(admin, values.agency ?? '');
     if (!agency) throw new ValidationError({ agency: `No agency is called ${values.agency ?? ''}: give its name with --agency` });
     const team = values.team ? (await admin.teams(null)).find((t) => t.agency_id === agency.id && t.name.toLowerCase() === values.team!.toLowerCase()) : undefined;
     if (values.team && !team) throw new ValidationError({ team: `${agency.name} has no team called ${values.team}` });
-    const { invitation } = await admin.inviteUser(null, {
-      email: values.email, displayName: values.name, jobTitle: values['job-title'], role: values.role, agencyId: agency.id, teamId: team?.id,
-    });
+    const answers = { email: values.email, displayName: values.name, jobTitle: values['job-title'], role: values.role, agencyId: agency.id, teamId: team?.id };
+    if (sub === 'create') {
+      const id = await byFlag(() => admin.createUserWithPassword(null, answers, env.LANTERN_PASSWORD ?? ''));
+      io.out(`Created user ${values.email} (${id}).`);
+      return;
+    }
+    const { invitation } = await byFlag(() => admin.inviteUser(null, answers));
     io.out(`Give this link to ${values.name}; it works once, for a week:\n  ${env.LANTERN_BASE_URL ?? `http://localhost:${port}`}${urls.invitation(invitation)}`);
     return;
   }
@@ -248,7 +251,7 @@ async function main(args: string[], cli: Cli): Promise<number> {
       return 0;
     }
     case 'user': {
-      if (sub === 'invite' || sub === 'disable' || sub === 'enable') {
+      if (sub === 'invite' || sub === 'create' || sub === 'disable' || sub === 'enable') {
         const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
         const db = await open(config);
         await userCommand(cli, services(db, { ...config, clock }), sub, values, config.port);
@@ -263,18 +266,7 @@ async function main(args: string[], cli: Cli): Promise<number> {
         await db.close();
         return 0;
       }
-      if (sub !== 'create') break;
-      const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, agency: { type: 'string' }, team: { type: 'string' }, 'job-title': { type: 'string' } } });
-      if (!values.role || !userRoles.includes(values.role as UserRole)) throw new ValidationError({ role: `--role must be one of ${userRoles.join(', ')}` });
-      const password = env.LANTERN_PASSWORD ?? '';
-      const db = await open(config);
-      const id = await services(db, { ...config, clock }).access.createUser({
-        email: values.email ?? '', displayName: values.name ?? '', jobTitle: values['job-title'], password,
-        role: values.role as UserRole, agencyName: values.agency ?? '', teamName: values.team,
-      });
-      io.out(`Created user ${values.email} (${id}).`);
-      await db.close();
-      return 0;
+      break;
     }
     case 'demo-code': {
       // The current one-time code of a demo account (the demo's shared second-factor key only).

@@ -169,6 +169,32 @@ describe.each(engines)('the administration commands on %s', (engine) => {
     ]);
   });
 
+  it('creates a person with a password through the admin use case, and audits reading the staff list as the command line', async () => {
+    const made = await lantern('user', 'create', '--email', 'kim@northvale.example', '--name', 'Kim Patel', '--role', 'manager', '--agency', 'Northvale Council');
+    expect(made).toMatchObject({ code: 0, err: '' });
+    expect(made.out).toMatch(/^Created user kim@northvale\.example \([0-9a-f-]{36}\)\.$/);
+    const [kim] = await query<{ role: string; password_hash: string }>(`SELECT role, password_hash FROM app_user WHERE email = 'kim@northvale.example'`);
+    expect(kim.role).toBe('manager');
+    expect(kim.password_hash).toMatch(/^\$argon2id\$/);
+
+    expect((await lantern('user', 'list', '--json')).code).toBe(0);
+    const rows = await query<{ action: string; user_id: string | null; via: string; shown: number | null }>(
+      `SELECT action, user_id, detail->>'via' AS via, (detail->>'shown')::int AS shown FROM audit_event WHERE action IN ('create-user', 'list-users') ORDER BY id DESC LIMIT 2`);
+    expect(rows.map((r) => [r.action, r.user_id, r.via])).toEqual([['list-users', null, 'command line'], ['create-user', null, 'command line']]);
+    expect(rows[0].shown).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses a person with a short password and a bad email address, by flag, creating no one', async () => {
+    const before = await counts();
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(['user', 'create', '--email', 'lee@', '--name', 'Lee', '--role', 'practitioner', '--agency', 'Northvale Council'],
+      { ...env(), LANTERN_PASSWORD: 'short' }, { out: (l) => out.push(l), err: (l) => err.push(l) });
+    expect(code).toBe(1);
+    expect(err.sort()).toEqual(['--email: Enter an email address in the correct format, like name@example.org', 'LANTERN_PASSWORD: Password must be 12 characters or more']);
+    expect(await counts()).toEqual(before);
+  });
+
   it('refuses bad input by flag, with exit code 1, changing nothing', async () => {
     const before = await counts();
     const refused = async (args: string[], ...messages: string[]) => {

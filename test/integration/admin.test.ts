@@ -98,6 +98,12 @@ describe.each(engines)('administration on %s', (engine) => {
     expect((await s.access.signIn('sam@northvale.example', 'a long password', '127.0.0.1')).ok).toBe(true);
     const user = await s.admin.user(admin(), userId);
     expect(user.invited).toBe(false);
+    // a staff member's record and the staff list are personal data: each read is audited, by whom
+    await s.admin.users(admin());
+    const reads = await t.db.query<{ action: string; user_id: string; record_id: string | null; shown: string | null }>(
+      `SELECT action, user_id, record_id, detail->>'shown' AS shown FROM audit_event WHERE action IN ('view-user', 'list-users') ORDER BY id DESC LIMIT 2`);
+    expect(reads.map((r) => [r.action, r.user_id, r.record_id])).toEqual([['list-users', adminId, null], ['view-user', adminId, userId]]);
+    expect(Number(reads[0].shown)).toBeGreaterThanOrEqual(2);
     expect(user.last_sign_in_at).not.toBeNull();
   });
 

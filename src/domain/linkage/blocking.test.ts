@@ -50,3 +50,43 @@ describe('blocks over the cap', () => {
     expect(store.length).toBeGreaterThan(0);
   });
 });
+
+describe('the default rules where there is no postcode', () => {
+  const town = (over: Partial<PersonRecord>): PersonRecord => ({ key: 'k', firstName: null, lastName: null, dateOfBirth: null, postcode: null, address: null, ...over });
+
+  it('compare one first name in one town spelt two ways, though the birth dates differ and one record has no surname', () => {
+    const f = buildFeatures([
+      town({ firstName: 'Toby', lastName: 'Hall', dateOfBirth: '2003-04-23', address: 'London' }),
+      town({ firstName: 'Toby', dateOfBirth: '2013-03-21', address: 'Londdon' }),
+    ]);
+    expect(blockAndCompare(f).length).toBe(1);
+  });
+
+  it('compare one birth date in one town spelt two ways, though one record has no names', () => {
+    const f = buildFeatures([town({ firstName: 'Lola', lastName: 'King', dateOfBirth: '1977-04-01', address: 'Sheffield' }), town({ dateOfBirth: '1977-04-01', address: 'Shefield' })]);
+    expect(blockAndCompare(f).length).toBe(1);
+  });
+
+  it('compare a record whose one name is in the surname box with a record that has it as the first name, in one town', () => {
+    const f = buildFeatures([town({ firstName: 'Thomas', lastName: 'Gabriel', dateOfBirth: '1976-09-15', address: 'London' }), town({ lastName: 'Thomas', dateOfBirth: '1977-10-17', address: 'London' })]);
+    expect(blockAndCompare(f).length).toBe(1);
+  });
+
+  it('compare one surname in one town when the first name and the birth date both differ', () => {
+    const f = buildFeatures([town({ firstName: 'Reuben', lastName: 'Davies', dateOfBirth: '1996-12-16', address: 'Swansea' }), town({ lastName: 'Daves', dateOfBirth: '1986-12-21', address: 'Swanse' })]);
+    expect(blockAndCompare(f).length).toBe(1);
+  });
+
+  it('leave one surname at two postcodes to the postcode rules', () => {
+    const f = buildFeatures([
+      town({ firstName: 'Reuben', lastName: 'Davies', dateOfBirth: '1996-12-16', postcode: 'SA1 1AA', address: '1 High Street' }),
+      town({ firstName: 'Amy', lastName: 'Davies', dateOfBirth: '1986-12-21', postcode: 'SA9 9ZZ', address: '1 High Street' }),
+    ]);
+    expect(blockAndCompare(f).length).toBe(0);
+  });
+
+  it('do not compare one first name in two towns', () => {
+    const f = buildFeatures([town({ firstName: 'Toby', dateOfBirth: '2003-04-23', address: 'London' }), town({ firstName: 'Toby', dateOfBirth: '2013-03-21', address: 'Leeds' })]);
+    expect(blockAndCompare(f).length).toBe(0);
+  });
+});

@@ -60,12 +60,16 @@ export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => 
 
 const initial = (f: Features, id: number) => (id >= 0 ? f.names[id].charCodeAt(0) : -1);
 
-const groupOrName = (f: Features, i: number) => {
-  const id = f.first[i];
+const groupOf = (f: Features, id: number) => {
   if (id < 0) return -1;
   const g = f.nameGroupA[id];
   return g >= 0 ? g : 100_000 + id;
 };
+
+const groupOrName = (f: Features, i: number) => groupOf(f, f.first[i]);
+
+/** The postcode, or where there is none the address line as a place (Features.place). */
+const postcodeOrPlace = (f: Features, i: number) => (f.postcode[i] >= 0 ? f.postcode[i] : f.place[i] >= 0 ? 10_000_000 + f.place[i] : -1);
 
 export const DEFAULT_RULES: readonly BlockingRule[] = [
   {
@@ -99,10 +103,15 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     keys: (f) => pairKeys(f.n, (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1), (i) => (f.year[i] ? f.year[i] * 16 + f.month[i] : -1)),
   },
   {
-    name: 'first name (or its formal name) and postcode',
-    // the same postcode all but forces the same address, so neither trains on this rule
+    // someone whose birth date is mistyped or blank and whose surname changed or is missing; where
+    // there is no postcode (data that record a town, a record with the postcode left blank) the
+    // address line as a place stands for it. A record with no first name keys on its surname: its
+    // one name may be the given name keyed in the wrong box (Thomas Gabriel and a record with only
+    // "Thomas" as the surname). The same postcode all but forces the same address, so neither
+    // trains on this rule.
+    name: 'first name (or its formal name; the surname where there is none) and postcode (or place)',
     fields: ['firstName', 'postcode', 'address'],
-    keys: (f) => pairKeys(f.n, (i) => groupOrName(f, i), (i) => f.postcode[i]),
+    keys: (f) => pairKeys(f.n, (i) => groupOf(f, f.first[i] >= 0 ? f.first[i] : f.last[i]), (i) => postcodeOrPlace(f, i)),
   },
   {
     name: 'postcode and house number',
@@ -131,12 +140,21 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
   },
   {
     // a name changed or left blank on one record (marriage, a record keyed without names): the same
-    // birth date in the same place; the place is the postcode district, or the address line where
-    // there is no postcode. The district forces the postcode's first half to agree, so the postcode
-    // does not train on this rule.
-    name: 'date of birth and postcode district (or address)',
+    // birth date in the same place; the place is the postcode district, or where there is no
+    // postcode the address line as a place (Features.place: a typo in a town's name keeps its key).
+    // The district forces the postcode's first half to agree, so the postcode does not train on
+    // this rule.
+    name: 'date of birth and postcode district (or place)',
     fields: ['dateOfBirth', 'postcode'],
-    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => (f.outward[i] >= 0 ? f.outward[i] : f.address[i] >= 0 ? 10_000_000 + f.address[i] : -1)),
+    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => (f.outward[i] >= 0 ? f.outward[i] : f.place[i] >= 0 ? 10_000_000 + f.place[i] : -1)),
+  },
+  {
+    // data without postcodes (a town or an address line only): a first name changed or left out
+    // and the birth date wrong leave the surname and the place. Only records without a postcode
+    // are keyed: with one, the postcode rules already find neighbours and families.
+    name: 'surname sound and place (records without a postcode)',
+    fields: ['lastName', 'address'],
+    keys: (f) => pairKeys(f.n, (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1), (i) => (f.postcode[i] < 0 ? f.place[i] : -1)),
   },
   {
     name: 'email',

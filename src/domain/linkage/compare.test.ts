@@ -125,6 +125,11 @@ describe('comparison levels', () => {
     expect(levels({}, { address: '14 High Street' }).address).toBe(AddressLevel.sameStreet);
     expect(levels({}, { address: '3 Mill Lane' }).address).toBe(AddressLevel.different);
     expect(levels({}, { address: null }).address).toBe(AddressLevel.missing);
+    // a line with no house number names a place: a typo of it is the same place, another place is not
+    expect(levels({ address: 'Manchester' }, { address: 'Mancheseter' }).address).toBe(AddressLevel.similar);
+    expect(levels({ address: 'London' }, { address: 'Lodon' }).address).toBe(AddressLevel.similar); // one typo; Jaro–Winkler 0.876
+    expect(levels({ address: 'Manchester' }, { address: 'Winchester' }).address).toBe(AddressLevel.different);
+    expect(levels({ address: 'High Street' }, { address: '12 Hihg Street' }).address).toBe(AddressLevel.different);
   });
 
   it('email', () => {

@@ -46,6 +46,12 @@ export interface Features {
   houseNumber: Int32Array;
   street: Int32Array;
   address: Int32Array;
+  /**
+   * The address line as a place that survives a typo: its house number and the sound (NYSIIS) of
+   * its words, -1 = missing. Blocks on it where there is no postcode (a town written Londdon or
+   * Lodon is still London).
+   */
+  place: Int32Array;
   streets: string[];
   /** Whole email address id and its local part's id (-1 = missing); both index `emails`. */
   email: Int32Array;
@@ -68,6 +74,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
   const numbers = new Interner();
   const streets = new Interner();
   const addresses = new Interner();
+  const places = new Interner();
   const emails = new Interner();
   const f: Features = {
     n,
@@ -89,6 +96,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     houseNumber: new Int32Array(n),
     street: new Int32Array(n),
     address: new Int32Array(n),
+    place: new Int32Array(n),
     streets: streets.values,
     email: new Int32Array(n).fill(-1),
     emailLocal: new Int32Array(n).fill(-1),
@@ -123,8 +131,8 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     return ids;
   };
   const addressCache = new Map<string, number>();
-  // the house number and street ids of each distinct address id
-  const addressParts: [number, number][] = [];
+  // the house number, street and place ids of each distinct address id
+  const addressParts: [number, number, number][] = [];
   for (let i = 0; i < n; i++) {
     const r = records[i];
     f.first[i] = nameId(r.firstName);
@@ -165,7 +173,7 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
     }
     const raw = r.address;
     if (!raw) {
-      f.houseNumber[i] = f.street[i] = f.address[i] = -1;
+      f.houseNumber[i] = f.street[i] = f.address[i] = f.place[i] = -1;
       continue;
     }
     let a = addressCache.get(raw);
@@ -174,16 +182,19 @@ export function buildFeatures(records: readonly PersonRecord[]): Features {
       a = parts && (parts.number || parts.street) ? addresses.id(parts.full) : -1;
       if (a >= 0 && parts) {
         // remember the parts of each distinct address once
-        if (a === addressParts.length) addressParts.push([parts.number ? numbers.id(parts.number) : -1, parts.street ? streets.id(parts.street) : -1]);
+        if (a === addressParts.length)
+          addressParts.push([parts.number ? numbers.id(parts.number) : -1, parts.street ? streets.id(parts.street) : -1, places.id(`${parts.number}|${nysiis(parts.street)}`)]);
       }
       addressCache.set(raw, a);
     }
     f.address[i] = a;
     if (a >= 0) {
-      f.houseNumber[i] = addressParts[a][0];
-      f.street[i] = addressParts[a][1];
+      const ids = addressParts[a];
+      f.houseNumber[i] = ids[0];
+      f.street[i] = ids[1];
+      f.place[i] = ids[2];
     } else {
-      f.houseNumber[i] = f.street[i] = -1;
+      f.houseNumber[i] = f.street[i] = f.place[i] = -1;
     }
   }
   f.idStart[n] = idSchemeList.length;
@@ -335,15 +346,15 @@ export function dobLevel(f: Features, i: number, j: number): number {
 const GENERATION_DAYS = 4383;
 
 /**
- * The namesake guard: the same given and family name at the same home, born a generation apart,
- * is a parent and a child named after them (John Smith senior and junior), not one person with
- * a wrong birth date. They agree on everything else, as twins do, so no learnt weight keeps them
- * apart.
+ * The namesake level: the same given and family name at the same home, born a generation apart,
+ * is most often a parent and a child named after them (John Smith senior and junior), sometimes
+ * one person with a wrong birth date. They agree on everything else, as twins do, so the level is
+ * weighed for the pair as a whole, by how often such pairs are one person (namesakeShare in model.ts).
  */
 function namesakes(f: Features, i: number, j: number, first: number): boolean {
-  // Only with the sex recorded alike on both: a guard this strong wants positive evidence of a
-  // parent and child of one sex, and data without sex (FEBRL) replace whole birth dates of one
-  // person often enough that the guard would split true pairs there.
+  // Only with the sex recorded alike on both: positive evidence that the two could be a parent
+  // and child of one sex; data without sex (FEBRL) replace whole birth dates of one person often
+  // enough that the level would mostly hold one person there.
   if (f.sex[i] === 0 || f.sex[i] !== f.sex[j]) return false;
   if (Math.abs(f.dayNo[i] - f.dayNo[j]) < GENERATION_DAYS) return false;
   if (first !== FirstLevel.exact && first !== FirstLevel.nickname && first !== FirstLevel.jw92 && first !== FirstLevel.jw88) return false;
@@ -353,7 +364,7 @@ function namesakes(f: Features, i: number, j: number, first: number): boolean {
   return home === AddressLevel.exact || home === AddressLevel.similar || (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j]);
 }
 
-/** The date-of-birth level as the comparison vector records it: dobLevel, or the namesake guard. */
+/** The date-of-birth level as the comparison vector records it: dobLevel, or the namesake level. */
 export function dobComparison(f: Features, i: number, j: number, first: number): number {
   const dob = dobLevel(f, i, j);
   return dob === DobLevel.different && namesakes(f, i, j, first) ? DobLevel.namesake : dob;
@@ -390,10 +401,14 @@ export function addressLevel(f: Features, i: number, j: number): number {
   const sameNumber = na >= 0 && na === nb;
   if (sa >= 0 && sb >= 0) {
     if (sa === sb) return sameNumber || na < 0 || nb < 0 ? AddressLevel.similar : AddressLevel.sameStreet;
-    if (sameNumber) {
+    // With no house number on either, the line names a place (a town, a village, a house
+    // name), so a near spelling is the same place as it is the same street at one number.
+    if (sameNumber || (na < 0 && nb < 0)) {
       const s1 = f.streets[sa];
       const s2 = f.streets[sb];
       if (jaroWinklerBound(s1.length, s2.length) >= 0.88 && jaroWinkler(s1, s2) >= 0.88) return AddressLevel.similar;
+      // one typo, as in a name (Jaro–Winkler is below 0.88 for Lodon and London)
+      if (s1.length >= 4 && s2.length >= 4 && withinOneEdit(s1, s2)) return AddressLevel.similar;
     }
   }
   return AddressLevel.different;
@@ -438,7 +453,7 @@ export function identifierLevel(f: Features, i: number, j: number): number {
   return level;
 }
 
-/** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see SURNAME_AT_HOME_U). */
+/** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see householdRate in model.ts). */
 export function lastNameComparison(f: Features, i: number, j: number): number {
   const last = lastNameLevel(f, i, j);
   if (last !== LastLevel.exact) return last;

@@ -71,20 +71,19 @@ export const levelOf: readonly Uint8Array[] = (() => {
   return tables;
 })();
 
-/**
- * The weight of the namesake guard, and of the twin levels in a model stored before they were
- * learnt (see twinShare in model.ts for how the twin levels are weighed now).
- */
+/** The weight of the twin and namesake levels in a model stored before they were learnt. */
 export const TWIN_GUARD_WEIGHT = -60;
 
 /**
- * The fields a twin level stands in for: its weight is learnt for the pair as a whole (how often
- * pairs like this are two people in these data), so the surname and date of birth (and, at one
- * home, the postcode and address) that define it do not count again.
+ * The fields a twin level (on the first name) or the namesake level (on the date of birth) stands
+ * in for: its weight is learnt for the pair as a whole (how often pairs like this are two people
+ * in these data), so the fields that define it do not count again. Twins: the surname and date of
+ * birth, and at one home the postcode and address. Namesakes: the names, the sex and the home.
  */
-export function countedWithFirst(first: number, field: number): boolean {
+export function countedWithGuard(first: number, dob: number, field: number): boolean {
   if (first === FirstLevel.twin) return field === LAST || field === DOB || field === POSTCODE || field === ADDRESS;
   if (first === FirstLevel.twinElsewhere) return field === LAST || field === DOB;
+  if (dob === DobLevel.namesake) return field === FIRST || field === LAST || field === SEX || field === POSTCODE || field === ADDRESS;
   return false;
 }
 
@@ -92,12 +91,3 @@ export function countedWithFirst(first: number, field: number): boolean {
 export function isTwinLevel(first: number): boolean {
   return first === FirstLevel.twin || first === FirstLevel.twinElsewhere;
 }
-
-/**
- * How often two different people at one home share a surname, as the "exact, at the same home"
- * surname level assumes it. Families share both, so the surname and the home are not independent
- * evidence; the true share (about 0.85 in the generated data) cut recall to 0.94, because the
- * prior and the other weights are learnt as if they were independent. 0.03 gave the best F1 at
- * 100,000 and 300,000 records (0.986 and 0.985 against 0.983 and 0.980 with no discount).
- */
-export const SURNAME_AT_HOME_U = 0.03;

@@ -4,7 +4,7 @@
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
 import { blockAndCompare, mergeStores, ruleFieldsOf, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
-import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithFirst, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
+import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithGuard, DobLevel, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type RecordEstimates, type TrainOptions } from './model.ts';
 import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
 import { formatDate, isIsoDate } from '../dates.ts';
@@ -209,11 +209,13 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
     // a twin level's chance of two people sharing the surname is the average one: a rare surname makes it rarer
     const tw = a === FirstLevel.twin || a === FirstLevel.twinElsewhere ? t0[a] + (twinTf[a] && (b === LastLevel.exact || b === LastLevel.exactAtHome) ? tfLast[f.last[i]] : 0) : 0;
     const weight =
-      a === FirstLevel.twin
-        ? prior + tw + t3[l3[p]] + t6[l6[p]] + t7[l7[p]]
-        : a === FirstLevel.twinElsewhere
-          ? prior + tw + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
-          : prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
+      l2[p] === DobLevel.namesake
+        ? prior + t2[DobLevel.namesake] + t6[l6[p]] + t7[l7[p]]
+        : a === FirstLevel.twin
+          ? prior + tw + t3[l3[p]] + t6[l6[p]] + t7[l7[p]]
+          : a === FirstLevel.twinElsewhere
+            ? prior + tw + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
+            : prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
     if (weight < review && !acceptedKeys.has(i * n + j)) continue;
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
     let clerical: boolean | undefined;
@@ -282,7 +284,7 @@ function fieldWeights(c: CompiledModel, f: Features, i: number, j: number): { le
   if (levels[FIRST] === FirstLevel.swapped || levels[LAST] === LastLevel.swapped)
     [weights[FIRST], weights[LAST]] = swappedNames(c, f, i, j, weights[FIRST], weights[LAST], (id) => tfAdjustment(c, 0, f.names[id]), (id) => tfAdjustment(c, 1, f.names[id]));
   if (isTwinLevel(levels[FIRST]) && c.twinTf[levels[FIRST]] && (levels[LAST] === LastLevel.exact || levels[LAST] === LastLevel.exactAtHome)) weights[FIRST] += tfAdjustment(c, 1, f.names[f.last[i]]);
-  for (let field = 0; field < weights.length; field++) if (countedWithFirst(levels[FIRST], field)) weights[field] = 0;
+  for (let field = 0; field < weights.length; field++) if (countedWithGuard(levels[FIRST], levels[DOB], field)) weights[field] = 0;
   return { levels, weights };
 }
 
@@ -305,7 +307,7 @@ export function explain(model: LinkageModel, left: PersonRecord, right: PersonRe
   const fields: FieldWeight[] = FIELDS.map((field, k) => ({
     field,
     level: LEVEL_NAMES[k][levels[k]],
-    label: labelFor(k, levels[k], left, right, c, levels[FIRST]),
+    label: labelFor(k, levels[k], left, right, c, levels[FIRST], levels[DOB]),
     weight: weights[k],
   }));
   const weight = weights.reduce((sum, w) => sum + w, c.prior);
@@ -354,9 +356,10 @@ function sharedSchemes(left: PersonRecord, right: PersonRecord): string {
   return both.map((k) => SCHEME_WORDS[k] ?? k).join(', ');
 }
 
-function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel, first: number): string {
+function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel, first: number, dob: number): string {
   const what = FIELD_WORDS[field];
-  if (countedWithFirst(first, field)) return `${what}: counted with the first name (different names, as twins have)`;
+  if (countedWithGuard(first, dob, field))
+    return dob === DobLevel.namesake ? `${what}: counted with the date of birth (the same name at one home a generation apart)` : `${what}: counted with the first name (different names, as twins have)`;
   const a = field === DOB ? showDate(valuesOf(field, left)) : show(valuesOf(field, left));
   const b = field === DOB ? showDate(valuesOf(field, right)) : show(valuesOf(field, right));
   const name = LEVEL_NAMES[field][level];
@@ -384,7 +387,7 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
     if (level === 2) return `${what}: ${a} and ${b} have the day and month swapped`;
     if (level === 3) return `${what}: ${a} and ${b} differ in one of day, month or year`;
     if (level === 4) return `${what}: ${a} and ${b} are within a year of each other`;
-    if (level === 6) return `${what}: ${a} and ${b} are a generation apart for the same name at the same home, so they are treated as different people (a parent and a child named after them)`;
+    if (level === DobLevel.namesake) return `${what}: ${a} and ${b} are a generation apart for the same name and sex at the same home, as a parent and a child named after them are; this weight is how often such pairs are one person in these records, and stands for the names, sex and home too`;
     return `${what}: ${a} and ${b} are different`;
   }
   if (field === POSTCODE && level === 2) return `${what}: ${a} and ${b} are in the same postcode district`;

@@ -6,8 +6,8 @@ import type { LinkageModel, PersonRecord } from './types.ts';
 import { generateRecords } from './synthetic.ts';
 import { buildFeatures, comparePair } from './features.ts';
 import { blockAndCompare } from './blocking.ts';
-import { FIELDS, LAST, LastLevel, LEVEL_NAMES, levelOf } from './levels.ts';
-import { coincidences, mulberry32 } from './model.ts';
+import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, SEX, SexLevel, levelOf } from './levels.ts';
+import { coincidences, householdRate, mulberry32 } from './model.ts';
 
 const base: PersonRecord = { key: 'a', firstName: 'William', lastName: 'Smith', dateOfBirth: '1980-03-14', sex: 'M', postcode: 'CM1 2AB', address: '12 High Street' };
 const record = (key: string, over: Partial<PersonRecord> = {}): PersonRecord => ({ ...base, key, ...over });
@@ -191,9 +191,35 @@ describe('surname at the same home', () => {
     const postcode = explain(model, record('a'), record('b')).fields.find((f) => f.field === 'postcode')!;
     expect(postcode.label).toMatch(/^postcode: (\S+ \S+) on both records/);
     expect(explain(model, record('a'), record('b')).fields.every((f) => !/(\S+) and \1 are different/.test(f.label))).toBe(true);
-    expect(home.weight).toBeCloseTo(Math.log2(model.fields.lastName.exact.m / 0.03), 12);
+    expect(home.weight).toBeCloseTo(Math.log2(model.fields.lastName.exact.m / model.fields.lastName['exact, at the same home'].u), 12);
     expect(away.level).toBe('exact');
     expect(away.weight).toBeGreaterThan(home.weight);
+  });
+
+  it('takes its u from the data: how often two people of different sexes at one home share a surname', () => {
+    const f = buildFeatures(synthetic.records);
+    const store = blockAndCompare(f);
+    // the truth: pairs of two people at one home, of different sexes, with different first names and birth dates
+    let atHome = 0;
+    let shared = 0;
+    for (let k = 0; k < store.length; k++) {
+      const c = store.code[k];
+      if (synthetic.personOf[store.left[k]] === synthetic.personOf[store.right[k]] || levelOf[SEX][c] !== SexLevel.different) continue;
+      if (levelOf[ADDRESS][c] !== AddressLevel.exact && levelOf[ADDRESS][c] !== AddressLevel.similar) continue;
+      if (levelOf[FIRST][c] === FirstLevel.exact || levelOf[DOB][c] === DobLevel.exact || levelOf[LAST][c] === LastLevel.missing) continue;
+      atHome++;
+      if (levelOf[LAST][c] === LastLevel.exactAtHome) shared++;
+    }
+    const u = model.fields.lastName['exact, at the same home'].u;
+    expect(u).toBe(householdRate(store, coincidences(f)));
+    expect(u).toBeGreaterThan(0.3);
+    expect(Math.abs(u - shared / atHome)).toBeLessThan(0.05);
+  });
+
+  it('falls back to the plain surname level where no sex is recorded (no evidence of households)', () => {
+    const sexless = train(synthetic.records.map((r) => ({ ...r, sex: null })));
+    expect(sexless.householdsSeen).toBe(false);
+    expect(sexless.fields.lastName['exact, at the same home'].u).toBe(sexless.fields.lastName.exact.u);
   });
 
   it('counts as any exact surname where every record lives alone (FEBRL), or in a model stored before the level', () => {
@@ -207,17 +233,38 @@ describe('surname at the same home', () => {
   });
 });
 
-describe('namesake guard', () => {
-  it('explains why a father and son of one name at one home are kept apart', () => {
-    const son = record('b', { dateOfBirth: '2006-09-21' });
+describe('namesake level', () => {
+  const son = record('b', { dateOfBirth: '2006-09-21' });
+  it('weighs a father and son of one name at one home as the data say: two people in generated data', () => {
     const e = explain(model, record('a'), son);
     const dob = e.fields.find((f) => f.field === 'dateOfBirth')!;
     expect(dob.level).toBe('a generation apart, same name and home');
-    expect(dob.weight).toBe(-60);
-    expect(dob.label).toBe('date of birth: 14 March 1980 and 21 September 2006 are a generation apart for the same name at the same home, so they are treated as different people (a parent and a child named after them)');
+    expect(dob.label).toBe(
+      'date of birth: 14 March 1980 and 21 September 2006 are a generation apart for the same name and sex at the same home, as a parent and a child named after them are; this weight is how often such pairs are one person in these records, and stands for the names, sex and home too',
+    );
+    // the level stands for the pair: the names, sex and home count with it
+    for (const field of ['firstName', 'lastName', 'sex', 'postcode', 'address']) expect(e.fields.find((f) => f.field === field)!.weight).toBe(0);
+    expect(e.weight).toBeLessThan(-2);
     expect(decide(e.weight, model.thresholds)).toBe('apart');
     const result = link([record('a'), son], { model });
     expect(result.clusterOf[1]).toBe(1);
+  });
+
+  it('weighs less where one person\'s records often carry a birth date a generation out', () => {
+    // a quarter of the people get one more record, identical but for a birth date thirty years later
+    const random = mulberry32(5);
+    const shifted = synthetic.records.flatMap((r, i) =>
+      r.dateOfBirth && random() < 0.25 ? [{ ...r, key: `shifted-${i}`, dateOfBirth: `${Number(r.dateOfBirth.slice(0, 4)) - 30}${r.dateOfBirth.slice(4)}` }] : [],
+    );
+    const moved = train([...synthetic.records, ...shifted]);
+    expect(explain(moved, record('a'), son).weight).toBeGreaterThan(explain(model, record('a'), son).weight + 3);
+  });
+
+  it('keeps the fixed guard in a model stored before the level was learnt', () => {
+    const old: LinkageModel = { ...model, fields: { ...model.fields, dateOfBirth: { ...model.fields.dateOfBirth, 'a generation apart, same name and home': { m: 2 ** -60, u: 1 } } } };
+    const e = explain(old, record('a'), son);
+    expect(e.fields.find((f) => f.field === 'dateOfBirth')!.weight).toBe(-60);
+    expect(decide(e.weight, old.thresholds)).toBe('apart');
   });
 });
 

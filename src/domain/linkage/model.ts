@@ -7,7 +7,7 @@
 import type { LinkageModel, Thresholds } from './types.ts';
 import { type Features, comparePair } from './features.ts';
 import { pairKeys, trainableFields, type PairStore } from './blocking.ts';
-import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, SURNAME_AT_HOME_U, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } from './levels.ts';
+import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } from './levels.ts';
 
 /**
  * Link at weight 4 (probability 0.94), review from 0 (0.5). Measured across every labelled set we
@@ -108,7 +108,7 @@ function sumSquares(values: Int32Array, n: number, missing = -1): number {
   return s;
 }
 
-/** Pairs the twin and namesake guards keep apart are non-matches by rule: they take no part in estimating m. */
+/** Pairs at the twin and namesake levels take no part in estimating m: each level is weighed for the pair as a whole (twinShare, namesakeShare). */
 function isTwin(code: number): boolean {
   return isTwinLevel(levelOf[FIRST][code]) || levelOf[DOB][code] === DobLevel.namesake;
 }
@@ -299,9 +299,9 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
   }
   const p = Math.min(expectedMatches / allPairs, 0.5);
 
-  const households = householdShare(store);
-  const householdsSeen = households.sameSurname >= f.n * HOUSEHOLDS_PER_RECORD && households.sameSurname >= households.atHome * HOUSEHOLD_SHARE;
   const chanceRates = ahead.rates ?? coincidences(f);
+  const surnameAtHome = householdRate(store, chanceRates);
+  const householdsSeen = surnameAtHome > chanceRates.surname;
   const fields: LinkageModel['fields'] = {};
   const twinByChance: Record<string, boolean> = {};
   FIELDS.forEach((name, field) => {
@@ -314,8 +314,12 @@ export function estimateModel(f: Features, store: PairStore, options: TrainOptio
         levels[level] = { m: 1 - share, u: share * (p / (1 - p)) };
         twinByChance[level] = byChance;
       }
-      else if (field === DOB && l === DobLevel.namesake) levels[level] = { m: 2 ** TWIN_GUARD_WEIGHT, u: 1 };
-      else if (field === LAST && l === LastLevel.exactAtHome) levels[level] = { m: m[field][LastLevel.exact], u: householdsSeen ? SURNAME_AT_HOME_U : u[field][LastLevel.exact] };
+      else if (field === DOB && l === DobLevel.namesake) {
+        // as the twin levels: prior + weight = log2((1 - share) / share)
+        const share = namesakeShare(f, store, m);
+        levels[level] = { m: 1 - share, u: share * (p / (1 - p)) };
+      }
+      else if (field === LAST && l === LastLevel.exactAtHome) levels[level] = { m: m[field][LastLevel.exact], u: householdsSeen ? surnameAtHome : u[field][LastLevel.exact] };
       else if (field === POSTCODE && l === PostcodeLevel.withAddress) levels[level] = { m: 1, u: 1 };
       else levels[level] = { m: m[field][l], u: u[field][l] };
     });
@@ -491,37 +495,89 @@ export function twinShare(store: PairStore, level: number, m: Float64Array[], u:
 }
 
 /**
- * The data hold households when, among pairs of plainly different people at one home, at least
- * this share have one surname, and there is at least one such pair per 20 records. Generated
- * agency data: 0.74 and 1.7 per record; FEBRL dataset3 (duplicates with a new first name and birth
- * date): 0.44 but 0.002 per record; fake_1000 (the "home" is a town): none.
+ * How often two different people at one home share a surname: the u of the surname level "exact,
+ * at the same home". Counted over the compared pairs at one home that are plainly two people:
+ * different first names, birth dates more than a typo apart, and different sexes. The sex is what
+ * makes the count safe: where each record is one person living alone (FEBRL), the pairs at one home
+ * with a new first name and birth date are mostly one person re-keyed, and would pass for a
+ * household; one person is rarely recorded with two sexes. One pseudo-pair at the chance rate
+ * (two people anywhere sharing a surname, see coincidences), so data without the sex, or with
+ * few such pairs, fall back to chance and so to the plain surname level (householdsSeen false).
  */
-const HOUSEHOLD_SHARE = 0.3;
-const HOUSEHOLDS_PER_RECORD = 0.05;
-
-/**
- * The compared pairs at one home that are plainly two people (different first names, birth
- * dates more than a day-or-month typo apart), and how many of them share a surname: many where
- * records come from families (the generated data), few where every record is one person living
- * alone (FEBRL) or the "home" is only a town (fake_1000).
- */
-export function householdShare(store: PairStore): { atHome: number; sameSurname: number } {
+export function householdRate(store: PairStore, rates: Coincidences): number {
   let atHome = 0;
   let sameSurname = 0;
   for (let k = 0; k < store.length; k++) {
     const c = store.code[k];
+    if (levelOf[SEX][c] !== SexLevel.different) continue;
     const home = levelOf[ADDRESS][c];
     if (home !== AddressLevel.exact && home !== AddressLevel.similar) continue;
     const first = levelOf[FIRST][c];
     if (first !== FirstLevel.different && !isTwinLevel(first)) continue;
     const dob = levelOf[DOB][c];
-    if (dob !== DobLevel.different && dob !== DobLevel.withinYear && dob !== DobLevel.namesake) continue;
+    if (dob !== DobLevel.different && dob !== DobLevel.withinYear) continue;
     const last = levelOf[LAST][c];
     if (last === LastLevel.missing) continue;
     atHome++;
     if (last === LastLevel.exactAtHome) sameSurname++;
   }
-  return { atHome, sameSurname };
+  return (sameSurname + rates.surname) / (atHome + 1);
+}
+
+/**
+ * The share of the pairs at the namesake level (the same first name, surname, sex and home, born
+ * twelve or more years apart) that are two people: a parent and a child named after them, or one
+ * person whose birth date is wrong. Two estimates from the data, and the larger is taken:
+ * - the birth dates: one person's records disagree wholly on the birth date with probability
+ *   m(different), so of the pairs that meet the level's other conditions with birth dates that
+ *   agree (near enough), about that many per (1 - m(different)) would be one person at this
+ *   level; the rest are two people. (Taking every such disagreement as twelve years or more
+ *   overstates one person, so this is a floor.)
+ * - the middle names, as the sex is for twins: two people's middle names differ about as often as
+ *   any two (u, from the middle names' frequencies), one person's rarely (m, over pairs with the
+ *   same first name, surname and birth date), so among the level's pairs with a middle name on
+ *   both, share = (different share - m) / (u - m), with one pseudo-pair at the match rate.
+ * At least half a pair of two people is assumed, as for the twin levels.
+ */
+export function namesakeShare(f: Features, store: PairStore, m: Float64Array[]): number {
+  let level = 0;
+  let oneIfDated = 0;
+  let middles = 0;
+  let middlesDiffer = 0;
+  let samePerson = 0;
+  let samePersonDiffer = 0;
+  const bothMiddles = (k: number) => f.middle[store.left[k]] >= 0 && f.middle[store.right[k]] >= 0;
+  const middlesDifferAt = (k: number) => f.middle[store.left[k]] !== f.middle[store.right[k]];
+  for (let k = 0; k < store.length; k++) {
+    const c = store.code[k];
+    const dob = levelOf[DOB][c];
+    if (dob === DobLevel.namesake) {
+      level++;
+      if (bothMiddles(k)) {
+        middles++;
+        if (middlesDifferAt(k)) middlesDiffer++;
+      }
+      continue;
+    }
+    const first = levelOf[FIRST][c];
+    const last = levelOf[LAST][c];
+    if (first === FirstLevel.exact && (last === LastLevel.exact || last === LastLevel.exactAtHome) && dob === DobLevel.exact && bothMiddles(k)) {
+      samePerson++;
+      if (middlesDifferAt(k)) samePersonDiffer++;
+    }
+    if (dob === DobLevel.missing || dob === DobLevel.different || levelOf[SEX][c] !== SexLevel.same) continue;
+    if (first !== FirstLevel.exact && first !== FirstLevel.nickname && first !== FirstLevel.jw92 && first !== FirstLevel.jw88) continue;
+    if (last !== LastLevel.exact && last !== LastLevel.exactAtHome && last !== LastLevel.jw92 && last !== LastLevel.jw88) continue;
+    const home = levelOf[ADDRESS][c];
+    const postcode = levelOf[POSTCODE][c];
+    if (home === AddressLevel.exact || home === AddressLevel.similar || postcode === PostcodeLevel.exact || postcode === PostcodeLevel.withAddress) oneIfDated++;
+  }
+  const different = m[DOB][DobLevel.different];
+  const byDates = level > 0 ? 1 - (oneIfDated * different) / (1 - different) / level : 0;
+  const mDiffer = (samePersonDiffer + 0.5) / (samePerson + 1);
+  const uDiffer = 1 - sumSquares(f.middle, f.n);
+  const byMiddles = uDiffer > mDiffer ? ((middlesDiffer + mDiffer) / (middles + 1) - mDiffer) / (uDiffer - mDiffer) : 0;
+  return Math.min(Math.max(byDates, byMiddles, 0.5 / (level + 1)), 1 - 1e-6);
 }
 
 /** The share of record pairs in which first name, surname or date of birth is blank on either side. */
@@ -577,7 +633,7 @@ export function compile(model: LinkageModel): CompiledModel {
       const mu = model.fields[name]?.[level];
       w[l] = l === 0 || !mu ? 0 : Math.log2(mu.m / mu.u);
     });
-    // a model stored before these levels existed: the namesake guard still holds, and an exact
+    // a model stored before these levels existed: the fixed namesake weight holds, and an exact
     // surname at home counts as any exact surname
     if (field === DOB && !model.fields[name]?.[LEVEL_NAMES[DOB][DobLevel.namesake]]) w[DobLevel.namesake] = TWIN_GUARD_WEIGHT;
     if (field === FIRST && !model.fields[name]?.[LEVEL_NAMES[FIRST][FirstLevel.twinElsewhere]]) w[FirstLevel.twinElsewhere] = TWIN_GUARD_WEIGHT;

@@ -46,22 +46,6 @@ export const accessRepository = {
     return rows[0];
   },
 
-  async insertUser(q: Queryable, user: { id: string; email: string; displayName: string; jobTitle: string; passwordHash: string; role: UserRole; agencyId: string; teamId: string | null }) {
-    await q.query(
-      `INSERT INTO app_user (id, email, display_name, job_title, password_hash, role, agency_id, team_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [user.id, user.email, user.displayName, user.jobTitle, user.passwordHash, user.role, user.agencyId, user.teamId],
-    );
-  },
-
-  async agencyByName(q: Queryable, name: string): Promise<{ id: string; name: string } | undefined> {
-    return (await q.query<{ id: string; name: string }>('SELECT id, name FROM agency WHERE lower(name) = lower($1)', [name]))[0];
-  },
-
-  async teamByName(q: Queryable, agencyId: string, name: string): Promise<{ id: string } | undefined> {
-    return (await q.query<{ id: string }>('SELECT id FROM team WHERE agency_id = $1 AND lower(name) = lower($2)', [agencyId, name]))[0];
-  },
-
   /**
    * The failures that count against this sign-in: for the email from this address since its last
    * success there (with the latest one's time), for the email from anywhere, and from this address

@@ -1,9 +1,8 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
-import type { UserRole } from '../../domain/codes.ts';
 import { ForbiddenError, ValidationError, validated } from '../../domain/errors.ts';
 import { unlockSignInSchema } from './schemas.ts';
 import { auditRepository } from '../audit/repository.ts';
@@ -172,25 +171,6 @@ export function accessService(db: Database, options: { sessionHours: number; clo
       const token = `lnt_${randomBytes(32).toString('base64url')}`;
       await accessRepository.insertApiToken(db, hashToken(token), user.id, label);
       return token;
-    },
-
-    async createUser(input: { email: string; displayName: string; jobTitle?: string; password: string; role: UserRole; agencyName: string; teamName?: string }): Promise<string> {
-      const errors: Record<string, string> = {};
-      if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) errors.email = 'Enter an email address in the correct format, like name@example.org';
-      if (input.password.length < 12) errors.password = 'Password must be 12 characters or more';
-      if (!input.displayName.trim()) errors.displayName = 'Enter the person’s name';
-      const agency = await accessRepository.agencyByName(db, input.agencyName);
-      if (!agency) errors.agency = `No agency is called ${input.agencyName}`;
-      const team = agency && input.teamName ? await accessRepository.teamByName(db, agency.id, input.teamName) : undefined;
-      if (agency && input.teamName && !team) errors.team = `${agency.name} has no team called ${input.teamName}`;
-      if (!errors.email && (await accessRepository.userByEmail(db, input.email))) errors.email = `A user with the email address ${input.email} already exists`;
-      if (Object.keys(errors).length) throw new ValidationError(errors);
-      const id = randomUUID();
-      await accessRepository.insertUser(db, {
-        id, email: input.email, displayName: input.displayName.trim(), jobTitle: input.jobTitle ?? '',
-        passwordHash: await hashPassword(input.password), role: input.role, agencyId: agency!.id, teamId: team?.id ?? null,
-      });
-      return id;
     },
   };
 }

@@ -9,7 +9,7 @@ import { adminRepository as repo, type ProgrammeFields } from './repository.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
 import { rulesVersion } from './level-rules-form.ts';
 import { sentVersion } from './rules-service.ts';
-import { activeSchemaWith, edit, agencySchema, agencySchemaWith, districtSchemaWith, passwordSchema, levelOfNeedRulesInputSchema, programmeSchemaWith, teamSchemaWith, userSchemaWith, type UserLookups } from './schemas.ts';
+import { activeSchemaWith, edit, agencySchema, agencySchemaWith, districtSchemaWith, passwordSchema, levelOfNeedRulesInputSchema, programmeSchemaWith, teamSchemaWith, userSchemaWith, type UserInput, type UserLookups } from './schemas.ts';
 import { requireFeature } from '../access/policy.ts';
 import type { Clock } from '../../domain/clock.ts';
 
@@ -21,6 +21,9 @@ export const invitationDays = 7;
 
 /** null is the command line: whoever can run it already holds the database. */
 type Admin = Actor | null;
+
+/** An audit row written by the command line has no user, so it says where it came from. */
+const via = (actor: Admin) => (actor ? {} : { via: 'command line' });
 
 const stale = (what: string) => new ConflictError(`Someone else changed this ${what} while you were editing it. Go back, reload the page and make your change again.`);
 
@@ -48,7 +51,10 @@ export function adminService(db: Database, levelRules: LevelRulesStore, options:
   const real = () => options.clock.real();
   /** Every change is audited with what it was and what it became, in the change's transaction. */
   const audited = (tx: Queryable, actor: Admin, action: string, recordType: string, recordId: string, before: unknown, after: unknown) =>
-    auditRepository.insert(tx, { userId: actor?.id ?? null, action, recordType, recordId, outcome: 'allowed', ip: actor?.ip ?? null, detail: { before, after } });
+    auditRepository.insert(tx, { userId: actor?.id ?? null, action, recordType, recordId, outcome: 'allowed', ip: actor?.ip ?? null, detail: { before, after, ...via(actor) } });
+  /** Staff names and email addresses are personal data: reading them is audited as families' are. */
+  const auditedRead = (actor: Admin, action: string, recordId: string | null, detail: Record<string, unknown>) =>
+    auditRepository.insert(db, { userId: actor?.id ?? null, action, recordType: 'user', recordId, outcome: 'allowed', ip: actor?.ip ?? null, detail: { ...detail, ...via(actor) } });
 
   async function issueInvitation(tx: Queryable, actor: Admin, userId: string): Promise<string> {
     // A random (v4) UUID carries 122 random bits; only its hash is stored.
@@ -56,8 +62,16 @@ export function adminService(db: Database, levelRules: LevelRulesStore, options:
     const at = real();
     await repo.cancelInvitations(tx, userId, at);
     await repo.insertInvitation(tx, { tokenHash: hashToken(token), userId, createdBy: actor?.id ?? null, at, expiresAt: new Date(at.getTime() + invitationDays * 86_400_000) });
-    await auditRepository.insert(tx, { userId: actor?.id ?? null, action: 'invite-user', recordType: 'user', recordId: userId, outcome: 'allowed', ip: actor?.ip ?? null });
+    await auditRepository.insert(tx, { userId: actor?.id ?? null, action: 'invite-user', recordType: 'user', recordId: userId, outcome: 'allowed', ip: actor?.ip ?? null, detail: via(actor) });
     return token;
+  }
+
+  async function addUser(tx: Queryable, actor: Admin, input: UserInput, passwordHash: string): Promise<string> {
+    const userId = randomUUID();
+    await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash, frontDoorScreener: input.frontDoorScreener });
+    await repo.setManagedTeams(tx, userId, input.managedTeamIds);
+    await audited(tx, actor, 'create-user', 'user', userId, null, input);
+    return userId;
   }
 
   /** What the user form asks the database, in the schema's round: the email address, the agency and the teams. */
@@ -109,13 +123,16 @@ export function adminService(db: Database, levelRules: LevelRulesStore, options:
 
     async users(actor: Admin) {
       await requireAdministrator(actor);
-      return repo.users(db);
+      const users = await repo.users(db);
+      await auditedRead(actor, 'list-users', null, { shown: users.length });
+      return users;
     },
 
     async user(actor: Admin, id: string) {
       await requireAdministrator(actor);
       const user = await repo.user(db, id);
       if (!user) throw new NotFoundError('User');
+      await auditedRead(actor, 'view-user', id, {});
       return user;
     },
 
@@ -123,12 +140,26 @@ export function adminService(db: Database, levelRules: LevelRulesStore, options:
     async inviteUser(actor: Admin, body: Record<string, unknown>): Promise<{ userId: string; invitation: string }> {
       await requireAdministrator(actor);
       return db.transaction(async (tx) => {
-        const input = await validated(userSchemaWith({ lookups: userLookups(tx, null) }), body);
-        const userId = randomUUID();
-        await repo.insertUser(tx, { id: userId, email: input.email, displayName: input.displayName, jobTitle: input.jobTitle, role: input.role, agencyId: input.agencyId, teamId: input.teamId, passwordHash: '', frontDoorScreener: input.frontDoorScreener });
-        await repo.setManagedTeams(tx, userId, input.managedTeamIds);
-        await audited(tx, actor, 'create-user', 'user', userId, null, input);
+        const userId = await addUser(tx, actor, await validated(userSchemaWith({ lookups: userLookups(tx, null) }), body), '');
         return { userId, invitation: await issueInvitation(tx, actor, userId) };
+      });
+    },
+
+    /**
+     * The command line's `user create`: a person whose password is set now (from LANTERN_PASSWORD,
+     * never an argument, so it stays out of the shell's history), with no invitation. Every problem
+     * with the answers and the password is reported at once.
+     */
+    async createUserWithPassword(actor: Admin, body: Record<string, unknown>, password: string): Promise<string> {
+      await requireAdministrator(actor);
+      const checked = passwordSchema.safeParse({ password, confirmPassword: password });
+      const passwordErrors: Record<string, string> = checked.success ? {} : { password: fieldErrors(checked.error).password };
+      // hashed before the transaction: argon2 takes a tenth of a second, and PGlite has one connection
+      const passwordHash = checked.success ? await hashPassword(checked.data.password) : '';
+      return db.transaction(async (tx) => {
+        const result = await userSchemaWith({ lookups: userLookups(tx, null) }).safeParseAsync(body);
+        if (!result.success || !checked.success) throw new ValidationError({ ...(result.success ? {} : fieldErrors(result.error)), ...passwordErrors });
+        return addUser(tx, actor, result.data, passwordHash);
       });
     },
 
