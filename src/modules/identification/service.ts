@@ -237,9 +237,9 @@ export function identificationService(db: Database, options: IdentificationDepen
   }
 
   /** Reads the whole file once, checking every row, before anything is written. */
-  async function check(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, agencyName: string, mapping: Record<string, string>, progress: Progress = noProgress, total: number | null = null) {
+  async function check(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, mapping: Record<string, string>, progress: Progress = noProgress, total: number | null = null) {
     try {
-      return await checkRows(path, kind, source, agencyName, mapping, progress, total);
+      return await checkRows(path, kind, source, mapping, progress, total);
     } catch (error) {
       if (!(error instanceof FileFormatError)) throw error;
       const unreadable = [{ row: error.row, field: 'file', value: '', reason: error.reason }];
@@ -247,7 +247,7 @@ export function identificationService(db: Database, options: IdentificationDepen
     }
   }
 
-  async function checkRows(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, agencyName: string, mapping: Record<string, string>, progress: Progress, total: number | null) {
+  async function checkRows(path: string, kind: 'csv' | 'xlsx', source: keyof typeof extractFormats, mapping: Record<string, string>, progress: Progress, total: number | null) {
     const format = extractFormats[source];
     const problems: RowProblem[] = [];
     let problemCount = 0;
@@ -276,7 +276,7 @@ export function identificationService(db: Database, options: IdentificationDepen
       }
       rowsRead += 1;
       if (rowsRead % 1000 === 0) await progress('checking', rowsRead, total);
-      const checked = validateRow(format, cells, index, row, agencyName);
+      const checked = validateRow(format, cells, index, row);
       if (checked.problems.length) {
         rowsInvalid += 1;
         problemCount += checked.problems.length;
@@ -731,7 +731,7 @@ export function identificationService(db: Database, options: IdentificationDepen
     const lines = await lineCount(file.path, kind);
     const rowsTotal = lines === null ? null : Math.max(0, lines - 1);
     await progress('checking', 0, rowsTotal);
-    const checked = await check(file.path, kind, fields.source, fields.agencyName, mapping, progress, rowsTotal);
+    const checked = await check(file.path, kind, fields.source, mapping, progress, rowsTotal);
     const summary = { ...base, rowsRead: checked.rowsRead, rowsInvalid: checked.rowsInvalid, problemCount: checked.problemCount, problems: checked.problems };
     const refuse = (message: string): IngestResult => ({ ...summary, status: 'refused', extractId: null, message });
     if (checked.headerProblems.length) return refuse(checked.headerProblems[0].field === 'file' ? 'The file cannot be read: nothing was loaded' : 'The file’s columns do not match the format: nothing was loaded');
