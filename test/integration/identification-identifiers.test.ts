@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { anExtractRow, extractCsv, writeExtract } from '../support/identification-factories.ts';
-import type { PageClient } from '../support/http.ts';
 import { analystWithWorker, multipart } from '../support/jobs.ts';
-import type { Actor } from '../../src/domain/actor.ts';
 import { demoExtracts, demoHouseholds } from '../../src/domain/identification/demo-extracts.ts';
 import { sourceKeys } from '../../src/domain/identification/formats.ts';
 import { problemMessage } from '../../src/domain/identification/validate.ts';
-import type { Services } from '../../src/services.ts';
-import type { LanternApp } from '../../src/web/app.ts';
 
 const today = '2026-11-25';
 const badNumber = "row 3: nhs_number '943 476 5918' fails the NHS number check digit";
@@ -20,13 +16,7 @@ const badNumber = "row 3: nhs_number '943 476 5918' fails the NHS number check d
  */
 describe.each(engines)('identifiers in extracts on %s', (engine) => {
   let t: TestDatabase;
-  let web: Services;
-  let worker: Services;
-  let app: LanternApp;
-  let client: PageClient;
-  let analyst: Actor & { email: string };
-  let agreementId: string;
-  let token: string;
+  let s: Awaited<ReturnType<typeof analystWithWorker>>;
   const records = async () => (await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM source_record'))[0].n;
   const idsOf = async (ref: string) => (await t.db.query<{ identifiers: Record<string, string> }>('SELECT identifiers FROM source_record WHERE record_ref = $1', [ref]))[0]?.identifiers;
   // a mental health extract whose third row has a mistyped NHS number (the check digit should be 9)
@@ -37,18 +27,18 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
 
   beforeAll(async () => {
     t = await testDatabase(engine);
-    ({ analyst, web, worker, app, client, agreementId, token } = await analystWithWorker(t.db, today));
+    s = await analystWithWorker(t.db, today);
   });
   afterAll(async () => {
-    await app.close();
+    await s.app.close();
     await t.drop();
   });
 
   it('documents the identifier columns on the formats page, and the samples carry them', async () => {
-    const formats = await client.get('/identification/formats');
+    const formats = await s.client.get('/identification/formats');
     for (const column of ['nhs_number', 'upn', 'ni_number', 'pnc_id', 'agency_ref']) expect(formats.body).toContain(`<code>${column}</code>`);
     expect(formats.body).toContain('NHS number: 10 digits, the last a check digit');
-    const sample = (await client.get('/identification/sample-extract.csv?source=mental-health')).body.split('\r\n');
+    const sample = (await s.client.get('/identification/sample-extract.csv?source=mental-health')).body.split('\r\n');
     const header = sample[0].split(',');
     expect(header.slice(-5)).toEqual(['nhs_number', 'upn', 'ni_number', 'pnc_id', 'agency_ref']);
     const numbers = sample.slice(1).filter(Boolean).map((line) => line.split(',')[header.indexOf('nhs_number')]).filter(Boolean);
@@ -57,10 +47,10 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
   });
 
   it('loads an extract with an NHS number column, under the agency’s own heading, storing each number in one form', async () => {
-    await web.identification.saveMapping(analyst, { source: 'drug-alcohol', agencyName: 'Northvale Recovery', mapping: { nhs_number: 'NHS No', agency_ref: 'Client ID' } });
+    await s.web.identification.saveMapping(s.analyst, { source: 'drug-alcohol', agencyName: 'Northvale Recovery', mapping: { nhs_number: 'NHS No', agency_ref: 'Client ID' } });
     const rows = [anExtractRow('drug-alcohol', 201, { nhs_number: '943-476-5919', agency_ref: 'nr 0042' }), anExtractRow('drug-alcohol', 202, { nhs_number: '' })];
     const file = await writeExtract('recovery.csv', extractCsv('drug-alcohol', rows, undefined, { nhs_number: 'NHS No', agency_ref: 'Client ID' }));
-    const result = await web.identification.ingest(analyst, { path: file, filename: 'recovery.csv', source: 'drug-alcohol', agreementId, agencyName: 'Northvale Recovery' });
+    const result = await s.web.identification.ingest(s.analyst, { path: file, filename: 'recovery.csv', source: 'drug-alcohol', agreementId: s.agreementId, agencyName: 'Northvale Recovery' });
     expect(result).toMatchObject({ status: 'loaded', rowsLoaded: 2 });
     expect(await idsOf('R-201')).toEqual({ nhs: '9434765919', 'drug-alcohol case reference (Northvale Recovery)': 'NR0042' });
     expect(await idsOf('R-202')).toEqual({});
@@ -69,7 +59,7 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
   it('refuses a number that fails its check digit with the row and field, loading nothing, from the command line’s loader', async () => {
     const before = await records();
     const file = await writeExtract('mh.csv', withBadNumber());
-    const result = await web.identification.ingest(null, { path: file, filename: 'mh.csv', source: 'mental-health', agreementId });
+    const result = await s.web.identification.ingest(null, { path: file, filename: 'mh.csv', source: 'mental-health', agreementId: s.agreementId });
     expect(result.status).toBe('refused');
     expect(result.message).toBe('1 of 2 rows have problems: nothing was loaded. Correct them, or choose to load only the valid rows');
     expect(result.problems.map(problemMessage)).toEqual([badNumber]);
@@ -78,20 +68,20 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
 
   it('refuses it the same way over the API and on the page', async () => {
     const before = await records();
-    const body = multipart({ source: 'mental-health', agreementId }, { filename: 'mh-api.csv', content: withBadNumber() });
-    const queued = await app.inject({ method: 'POST', url: '/api/v1/identification/extracts', payload: body.payload, headers: { authorization: `Bearer ${token}`, 'content-type': body.contentType } });
+    const body = multipart({ source: 'mental-health', agreementId: s.agreementId }, { filename: 'mh-api.csv', content: withBadNumber() });
+    const queued = await s.app.inject({ method: 'POST', url: '/api/v1/identification/extracts', payload: body.payload, headers: { authorization: `Bearer ${s.token}`, 'content-type': body.contentType } });
     expect(queued.statusCode).toBe(202);
-    await worker.jobs.drain();
-    const job = (await app.inject({ method: 'GET', url: queued.headers.location as string, headers: { authorization: `Bearer ${token}` } })).json();
+    await s.worker.jobs.drain();
+    const job = (await s.app.inject({ method: 'GET', url: queued.headers.location as string, headers: { authorization: `Bearer ${s.token}` } })).json();
     expect(job.result).toMatchObject({ status: 'refused', rowsRead: 2, rowsInvalid: 1 });
     expect(job.fields['row3.nhs_number']).toBe(badNumber);
 
-    await client.get('/identification/upload');
-    const page = await client.upload('/identification/upload', { source: 'mental-health', agreementId }, { name: 'file', filename: 'mh-page.csv', text: withBadNumber() });
-    await worker.jobs.drain();
-    const done = await client.get(page.headers.location as string);
+    await s.client.get('/identification/upload');
+    const page = await s.client.upload('/identification/upload', { source: 'mental-health', agreementId: s.agreementId }, { name: 'file', filename: 'mh-page.csv', text: withBadNumber() });
+    await s.worker.jobs.drain();
+    const done = await s.client.get(page.headers.location as string);
     expect(done.headers.location).toBe('/identification/upload');
-    expect((await client.get('/identification/upload')).body).toContain(badNumber.replace(/'/g, '&#39;'));
+    expect((await s.client.get('/identification/upload')).body).toContain(badNumber.replace(/'/g, '&#39;'));
     expect(await records()).toBe(before);
   });
 
@@ -101,7 +91,7 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
     for (const source of sourceKeys) {
       if (!generated[source].length) continue;
       const file = await writeExtract(`${source}.csv`, extractCsv(source, generated[source]));
-      expect((await web.identification.ingest(analyst, { path: file, filename: `demo-${source}.csv`, source, agreementId })).status).toBe('loaded');
+      expect((await s.web.identification.ingest(s.analyst, { path: file, filename: `demo-${source}.csv`, source, agreementId: s.agreementId })).status).toBe('loaded');
     }
     // A woman in two services under her maiden and married names and a short form of her first name,
     // the second record's postcode mistyped; and another woman recorded the same way, with no NHS number.
@@ -115,9 +105,9 @@ describe.each(engines)('identifiers in extracts on %s', (engine) => {
     ];
     for (const { source, row } of rows) {
       const file = await writeExtract(`${row.record_id}.csv`, extractCsv(source, [row]));
-      expect((await web.identification.ingest(analyst, { path: file, filename: `${row.record_id}.csv`, source, agreementId })).status).toBe('loaded');
+      expect((await s.web.identification.ingest(s.analyst, { path: file, filename: `${row.record_id}.csv`, source, agreementId: s.agreementId })).status).toBe('loaded');
     }
-    await web.identification.identify(analyst);
+    await s.web.identification.identify(s.analyst);
     const personOf = async (ref: string) => (await t.db.query<{ person_id: string }>('SELECT lp.person_id FROM linked_person lp JOIN source_record r ON r.id = lp.record_id WHERE r.record_ref = $1', [ref]))[0].person_id;
     expect(await personOf('R-401')).toBe(await personOf('R-402'));
     expect(await personOf('R-411')).not.toBe(await personOf('R-412'));
