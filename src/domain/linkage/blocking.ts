@@ -281,12 +281,10 @@ function blockSizes(keys: Int32Array): Int32Array {
 /**
  * Blocks with more records than this are split on further keys. A block grows with the data (the
  * key space of a birth date, an initial or a name sound is fixed), so without a cap comparisons per
- * record grow in proportion to the records; with it they are bounded by about MAX_BLOCK / 2 per
- * rule. Measured at 300,000 generated records: a cap of 20 gave 6.4 comparisons per record against
- * 7.7 at 400 and lost 0.1% of the true pairs blocking finds; not yet made the default (1M not
- * measured with it).
+ * record grow in proportion to the records; a cap bounds them, and only a cap the blocks reach
+ * already at a million records keeps them about flat from there (see the README for the figures).
  */
-export const MAX_BLOCK = 400;
+export const MAX_BLOCK = 20;
 
 export interface BlockingOptions {
   rules?: readonly BlockingRule[];
