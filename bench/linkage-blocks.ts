@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { buildFeatures } from '../src/domain/linkage/features.ts';
 import { blockAndCompare, capBlocks, MAX_BLOCK, rulesFor } from '../src/domain/linkage/blocking.ts';
 import { generateRecords } from '../src/domain/linkage/synthetic.ts';
+import { recordsByPerson } from './linkage-data.ts';
 
 const { values } = parseArgs({
   options: {
@@ -85,17 +86,11 @@ for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
     for (const x of k) if (x >= 0) s[x]++;
     return s;
   });
-  const byPerson = new Map<number, number[]>();
-  for (let i = 0; i < f.n; i++) {
-    const list = byPerson.get(personOf[i]);
-    if (list) list.push(i);
-    else byPerson.set(personOf[i], [i]);
-  }
   const only = new Float64Array(rules.length);
   const found = new Float64Array(rules.length);
   let truePairs = 0;
   let missed = 0;
-  for (const members of byPerson.values())
+  for (const members of recordsByPerson(personOf))
     for (let x = 0; x < members.length; x++)
       for (let y = x + 1; y < members.length; y++) {
         truePairs++;
