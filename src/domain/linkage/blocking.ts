@@ -2,10 +2,10 @@
  * Blocking: only records that share a key under at least one rule are compared. Each rule
  * groups records by a dense integer key (counting sort, no comparator); a pair found by rule k is
  * skipped when an earlier rule already shares a key for it, so every pair is compared once.
- * Blocks larger than the cap are split on further keys (year of birth, then the sounds of the
- * first name and the surname, then the postcode district) until each part is under the cap, so
- * the comparisons per record stay about flat as the data grow; only a part that no further key
- * splits is compared in a sliding window over a secondary order (sorted neighbourhood).
+ * Blocks larger than the cap are split on further keys (REFINEMENTS, the one that keeps the most
+ * pairs first) until each part is under the cap, so a rule's comparisons per record are bounded
+ * whatever the size of the data; only a part that no further key splits is compared in a
+ * sliding window over a secondary order (sorted neighbourhood).
  */
 import { comparePair, type Features } from './features.ts';
 import { FIRST, PATTERNS, SEX, type FieldName, FIELDS } from './levels.ts';
