@@ -174,16 +174,17 @@ export function rulesFor(f: Features, options: BlockingOptions = {}): readonly B
   return f.schemes.length ? [...base, ...identifierRules(f)] : base;
 }
 
-/**
- * The further keys an oversized block is split on, in turn: each is a fact two records of one
- * person usually share, and none needs the rule's own key to be meaningful.
- */
 export interface Refinement {
   name: string;
   /** A non-negative key, or -1 for a record without one. */
   key: (f: Features, i: number) => number;
 }
 
+/**
+ * The further keys an oversized block may be split on (capBlocks picks among them block by
+ * block): each is a fact two records of one person usually share, and none needs the rule's own
+ * key to be meaningful.
+ */
 export const REFINEMENTS: readonly Refinement[] = [
   { name: 'year of birth', key: (f, i) => (f.dayNo[i] !== 0 ? f.year[i] + 2000 : -1) },
   { name: 'first name sound', key: (f, i) => (f.first[i] >= 0 ? f.namePhonetic[f.first[i]] : -1) },
