@@ -100,23 +100,28 @@ export function pairwise(clusterOf: ArrayLike<number>, truth: ArrayLike<number>)
 }
 
 /** Share of true pairs that at least one blocking rule puts in one (all-against-all) block. */
+/** The records of each true person, by index. */
+export function recordsByPerson(truth: ArrayLike<number>): number[][] {
+  const byPerson = new Map<number, number[]>();
+  for (let i = 0; i < truth.length; i++) {
+    const list = byPerson.get(truth[i]);
+    if (list) list.push(i);
+    else byPerson.set(truth[i], [i]);
+  }
+  return [...byPerson.values()];
+}
+
 export function blockingRecall(records: PersonRecord[], truth: ArrayLike<number>, maxBlock = MAX_BLOCK): number {
   const f = buildFeatures(records);
-  const keys = rulesFor(f).map((r) => capBlocks(f, r.keys(f), MAX_BLOCK));
+  const keys = rulesFor(f).map((r) => capBlocks(f, r.keys(f), maxBlock));
   const sizes = keys.map((k) => {
     const counts = new Map<number, number>();
     for (const v of k) if (v >= 0) counts.set(v, (counts.get(v) ?? 0) + 1);
     return counts;
   });
-  const byPerson = new Map<number, number[]>();
-  for (let i = 0; i < records.length; i++) {
-    const list = byPerson.get(truth[i]);
-    if (list) list.push(i);
-    else byPerson.set(truth[i], [i]);
-  }
   let pairs = 0;
   let kept = 0;
-  for (const members of byPerson.values()) {
+  for (const members of recordsByPerson(truth)) {
     for (let x = 0; x < members.length; x++) {
       for (let y = x + 1; y < members.length; y++) {
         pairs++;

@@ -3,11 +3,13 @@ import type { PersonRecord } from './types.ts';
 import { buildFeatures } from './features.ts';
 import { blockAndCompare, capBlocks, type BlockingRule } from './blocking.ts';
 
-/** 1,200 records that one rule puts in one block: 40 birth years, 30 records each. */
+const NAMES = ['Adam', 'Brian', 'Colin', 'David', 'Edward', 'Frank', 'George', 'Henry', 'Ian', 'James', 'Keith', 'Larry'];
+
+/** 1,200 records that one rule puts in one block: 12 first names (100 records each), 40 birth years (30 each). */
 function crowd(): PersonRecord[] {
   return Array.from({ length: 1200 }, (_, i) => ({
     key: String(i),
-    firstName: `Name${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + ((i * 7) % 26))}`,
+    firstName: NAMES[i % 12],
     lastName: 'Smith',
     dateOfBirth: `${1950 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
     postcode: null,
@@ -17,15 +19,39 @@ function crowd(): PersonRecord[] {
 
 const everyone: BlockingRule = { name: 'everyone', fields: [], keys: (f) => new Int32Array(f.n) };
 
+/** Whether two records share a part exactly when they share the signature. */
+function partsAre(keys: Int32Array, signature: (i: number) => string): boolean {
+  const signatureOf = new Map<number, string>();
+  const keyOf = new Map<string, number>();
+  for (let i = 0; i < keys.length; i++) {
+    const s = signature(i);
+    if ((signatureOf.get(keys[i]) ?? s) !== s || (keyOf.get(s) ?? keys[i]) !== keys[i]) return false;
+    signatureOf.set(keys[i], s);
+    keyOf.set(s, keys[i]);
+  }
+  return true;
+}
+
+function partsOf(keys: Int32Array): Map<number, number> {
+  const sizes = new Map<number, number>();
+  for (const k of keys) sizes.set(k, (sizes.get(k) ?? 0) + 1);
+  return sizes;
+}
+
 describe('blocks over the cap', () => {
-  it('are split on a further key (the year of birth first), so no block is over the cap and records of one year stay together', () => {
+  it('are split on the further key that keeps the most pairs together (12 first names of 100 keep more than 40 years of 30)', () => {
     const f = buildFeatures(crowd());
     const keys = capBlocks(f, new Int32Array(f.n), 100);
-    const sizes = new Map<number, number>();
-    for (const k of keys) sizes.set(k, (sizes.get(k) ?? 0) + 1);
-    expect(Math.max(...sizes.values())).toBeLessThanOrEqual(100);
-    expect(sizes.size).toBe(40);
-    for (let i = 0; i < f.n; i++) for (let j = i + 1; j < f.n; j++) if (f.year[i] === f.year[j]) expect(keys[i]).toBe(keys[j]);
+    expect([...partsOf(keys).values()]).toEqual(Array(12).fill(100));
+    expect(partsAre(keys, (i) => String(f.first[i]))).toBe(true);
+  });
+
+  it('split a part still over the cap again on the keys left', () => {
+    const f = buildFeatures(crowd());
+    const keys = capBlocks(f, new Int32Array(f.n), 50);
+    // each first name's 100 records hold 10 birth years
+    expect([...partsOf(keys).values()]).toEqual(Array(120).fill(10));
+    expect(partsAre(keys, (i) => `${f.first[i]} ${f.year[i]}`)).toBe(true);
   });
 
   it('leave a block under the cap whole', () => {
@@ -37,9 +63,11 @@ describe('blocks over the cap', () => {
   it('compare every pair within each part and none across parts: comparisons grow with the parts, not the square of the block', () => {
     const f = buildFeatures(crowd());
     const store = blockAndCompare(f, { rules: [everyone], maxBlock: 100 });
-    // 40 parts of 30 records each: 40 × 435 pairs, against 719,400 for the block compared whole
-    expect(store.length).toBe(40 * 435);
-    for (let k = 0; k < store.length; k++) expect(f.year[store.left[k]]).toBe(f.year[store.right[k]]);
+    // 12 parts of 100 records each: 12 × 4,950 pairs, against 719,400 for the block compared whole
+    expect(store.length).toBe(12 * 4950);
+    let across = 0;
+    for (let k = 0; k < store.length; k++) if (f.first[store.left[k]] !== f.first[store.right[k]]) across++;
+    expect(across).toBe(0);
   });
 
   it('fall back to a sliding window only where no further key splits them', () => {

@@ -2,10 +2,10 @@
  * Blocking: only records that share a key under at least one rule are compared. Each rule
  * groups records by a dense integer key (counting sort, no comparator); a pair found by rule k is
  * skipped when an earlier rule already shares a key for it, so every pair is compared once.
- * Blocks larger than the cap are split on further keys (year of birth, then the sounds of the
- * first name and the surname, then the postcode district) until each part is under the cap, so
- * the comparisons per record stay about flat as the data grow; only a part that no further key
- * splits is compared in a sliding window over a secondary order (sorted neighbourhood).
+ * Blocks larger than the cap are split on further keys (REFINEMENTS, the one that keeps the most
+ * pairs first) until each part is under the cap, so a rule's comparisons per record are bounded
+ * whatever the size of the data; only a part that no further key splits is compared in a
+ * sliding window over a secondary order (sorted neighbourhood).
  */
 import { comparePair, type Features } from './features.ts';
 import { FIRST, PATTERNS, SEX, type FieldName, FIELDS } from './levels.ts';
@@ -192,11 +192,18 @@ export function rulesFor(f: Features, options: BlockingOptions = {}): readonly B
   return f.schemes.length ? [...base, ...identifierRules(f)] : base;
 }
 
+export interface Refinement {
+  name: string;
+  /** A non-negative key, or -1 for a record without one. */
+  key: (f: Features, i: number) => number;
+}
+
 /**
- * The further keys an oversized block is split on, in turn: each is a fact two records of one
- * person usually share, and none needs the rule's own key to be meaningful.
+ * The further keys an oversized block may be split on (capBlocks picks among them block by
+ * block): each is a fact two records of one person usually share, and none needs the rule's own
+ * key to be meaningful.
  */
-export const REFINEMENTS: readonly { name: string; key: (f: Features, i: number) => number }[] = [
+export const REFINEMENTS: readonly Refinement[] = [
   { name: 'year of birth', key: (f, i) => (f.dayNo[i] !== 0 ? f.year[i] + 2000 : -1) },
   { name: 'first name sound', key: (f, i) => (f.first[i] >= 0 ? f.namePhonetic[f.first[i]] : -1) },
   { name: 'surname sound', key: (f, i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1) },
@@ -204,22 +211,82 @@ export const REFINEMENTS: readonly { name: string; key: (f: Features, i: number)
 ];
 
 /**
- * A rule's keys with every block over maxBlock split on the further keys in turn (a record without
- * the further key stays with the others of its block that lack it). The result is the key the
- * comparison really uses: two records are compared by the rule exactly when their capped keys
- * are equal (but for a block no further key splits, which is compared in a sliding window).
+ * A rule's keys with every block over maxBlock split on further keys (REFINEMENTS). Each oversized
+ * block is split on the further key that keeps the most of its pairs together (the key that best
+ * agrees with what the block already shares: within one birth date and first initial, the
+ * first name's sound splits least), and a part still over the cap is split again on the keys left.
+ * Keeping the most pairs keeps the most true pairs: they share nearly every key. A record without
+ * the further key stays with the others of its block that lack it. The result is the key the
+ * comparison really uses: two records are compared by the rule exactly when their capped keys are
+ * equal (but for a part no further key splits, which is compared in a sliding window).
  */
 export function capBlocks(f: Features, keys: Int32Array, maxBlock: number): Int32Array {
-  let current = keys;
-  for (const refinement of REFINEMENTS) {
-    const sizes = blockSizes(current);
-    let oversized = false;
-    for (let i = 0; i < current.length && !oversized; i++) if (current[i] >= 0 && sizes[current[i]] > maxBlock) oversized = true;
-    if (!oversized) return current;
-    const before = current;
-    current = pairKeys(f.n, (i) => before[i], (i) => (sizes[before[i]] > maxBlock ? refinement.key(f, i) + 1 : 0));
+  const n = keys.length;
+  const sizes = blockSizes(keys);
+  let oversized = 0;
+  for (let b = 0; b < sizes.length; b++) if (sizes[b] > maxBlock) oversized += sizes[b];
+  if (!oversized) return keys;
+  const out = new Int32Array(n).fill(-1);
+  const idOf = new Int32Array(sizes.length).fill(-1);
+  let next = 0;
+  // the records of the oversized blocks, block by block (counting sort)
+  const start = new Int32Array(sizes.length + 1);
+  for (let b = 0; b < sizes.length; b++) start[b + 1] = start[b] + (sizes[b] > maxBlock ? sizes[b] : 0);
+  const fill = start.slice(0, sizes.length);
+  const members = new Int32Array(oversized);
+  for (let i = 0; i < n; i++) {
+    const b = keys[i];
+    if (b < 0) continue;
+    if (sizes[b] > maxBlock) members[fill[b]++] = i;
+    else {
+      if (idOf[b] < 0) idOf[b] = next++;
+      out[i] = idOf[b];
+    }
   }
-  return current;
+  const split = (part: Int32Array, left: readonly Refinement[]): void => {
+    if (part.length <= maxBlock || !left.length) {
+      const id = next++;
+      for (const i of part) out[i] = id;
+      return;
+    }
+    // the further key that keeps the most pairs while splitting the part at all
+    let best = -1;
+    let bestKept = -1;
+    let bestOrder: Float64Array | null = null;
+    left.forEach((refinement, r) => {
+      // key + 1 (0 for a record without it) in the high bits, the position in the low: sorting groups by key
+      const order = new Float64Array(part.length);
+      for (let x = 0; x < part.length; x++) order[x] = (refinement.key(f, part[x]) + 1) * 67_108_864 + x;
+      order.sort();
+      let kept = 0;
+      let run = 1;
+      let runs = 1;
+      for (let x = 1; x <= part.length; x++) {
+        if (x < part.length && Math.floor(order[x] / 67_108_864) === Math.floor(order[x - 1] / 67_108_864)) run++;
+        else {
+          kept += (run * (run - 1)) / 2;
+          if (x < part.length) runs++;
+          run = 1;
+        }
+      }
+      if (runs > 1 && kept > bestKept) {
+        best = r;
+        bestKept = kept;
+        bestOrder = order;
+      }
+    });
+    if (best < 0 || !bestOrder) return split(part, []);
+    const order: Float64Array = bestOrder;
+    const rest = left.filter((_, r) => r !== best);
+    let lo = 0;
+    for (let x = 1; x <= part.length; x++) {
+      if (x < part.length && Math.floor(order[x] / 67_108_864) === Math.floor(order[x - 1] / 67_108_864)) continue;
+      split(Int32Array.from(order.subarray(lo, x), (v) => part[v % 67_108_864]), rest);
+      lo = x;
+    }
+  };
+  for (let b = 0; b < sizes.length; b++) if (sizes[b] > maxBlock) split(members.subarray(start[b], start[b + 1]), REFINEMENTS);
+  return out;
 }
 
 function blockSizes(keys: Int32Array): Int32Array {
@@ -233,12 +300,10 @@ function blockSizes(keys: Int32Array): Int32Array {
 /**
  * Blocks with more records than this are split on further keys. A block grows with the data (the
  * key space of a birth date, an initial or a name sound is fixed), so without a cap comparisons per
- * record grow in proportion to the records; with it they are bounded by about MAX_BLOCK / 2 per
- * rule. Measured at 300,000 generated records: a cap of 20 gave 6.4 comparisons per record against
- * 7.7 at 400 and lost 0.1% of the true pairs blocking finds; not yet made the default (1M not
- * measured with it).
+ * record grow in proportion to the records; a cap bounds them, and only a cap the blocks reach
+ * already at a million records keeps them about flat from there (see the README for the figures).
  */
-export const MAX_BLOCK = 400;
+export const MAX_BLOCK = 20;
 
 export interface BlockingOptions {
   rules?: readonly BlockingRule[];
