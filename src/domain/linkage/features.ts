@@ -453,6 +453,19 @@ export function identifierLevel(f: Features, i: number, j: number): number {
   return level;
 }
 
+/**
+ * The identifier level as the comparison vector records it. One number on two records born a
+ * generation apart is a parent's number on a child's record (a mother's NHS number on her baby's
+ * health record, the commonest error in health data), not one person: it counts neither way, and
+ * the names and dates decide.
+ */
+export function identifierComparison(f: Features, i: number, j: number, first: number, dob: number): number {
+  const level = identifierLevel(f, i, j);
+  if (level !== IdentifierLevel.exact || first !== FirstLevel.different) return level;
+  const generationApart = dob === DobLevel.different && Math.abs(f.dayNo[i] - f.dayNo[j]) >= GENERATION_DAYS;
+  return generationApart ? IdentifierLevel.missing : level;
+}
+
 /** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see householdRate in model.ts). */
 export function lastNameComparison(f: Features, i: number, j: number): number {
   const last = lastNameLevel(f, i, j);
@@ -472,12 +485,13 @@ const R7 = RADIX[7];
 /** The comparison vector of records i and j, packed (see levels.ts). */
 export function comparePair(f: Features, i: number, j: number): number {
   const first = firstNameLevel(f, i, j);
+  const dob = dobComparison(f, i, j, first);
   return (
-    ((((((first * R1 + lastNameComparison(f, i, j)) * R2 + dobComparison(f, i, j, first)) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
+    ((((((first * R1 + lastNameComparison(f, i, j)) * R2 + dob) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
       addressLevel(f, i, j)) *
       R6 +
       emailLevel(f, i, j)) *
       R7 +
-    identifierLevel(f, i, j)
+    identifierComparison(f, i, j, first, dob)
   );
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PersonRecord } from './types.ts';
-import { buildFeatures, identifierLevel } from './features.ts';
+import { buildFeatures, identifierComparison, identifierLevel } from './features.ts';
 import { blockAndCompare } from './blocking.ts';
-import { IdentifierLevel } from './levels.ts';
+import { DobLevel, FirstLevel, IdentifierLevel } from './levels.ts';
 import { explain, train } from './link.ts';
 import { generateRecords } from './synthetic.ts';
 
@@ -29,6 +29,21 @@ describe('identifiers in linkage', () => {
     expect(identifierLevel(f, 0, 5)).toBe(IdentifierLevel.missing); // no scheme in common
     expect(identifierLevel(f, 0, 6)).toBe(IdentifierLevel.missing);
     expect(identifierLevel(f, 1, 7)).toBe(IdentifierLevel.missing); // one number in another scheme is not the same identifier
+  });
+
+  it('counts one number on two records born a generation apart neither way (a parent\'s number on a child\'s record)', () => {
+    const f = buildFeatures([
+      person('mother', { nhs: '9434765919' }, { dateOfBirth: '1990-03-14' }),
+      person('baby', { nhs: '9434765919' }, { firstName: 'Milo', dateOfBirth: '2021-06-01' }),
+      person('sister', { nhs: '9434765919' }, { firstName: 'Amy', dateOfBirth: '1999-06-01' }),
+    ]);
+    expect(identifierComparison(f, 0, 1, FirstLevel.different, DobLevel.different)).toBe(IdentifierLevel.missing);
+    // nine years apart is no generation: a number shared in error between siblings still counts, as the data learn it
+    expect(identifierComparison(f, 0, 2, FirstLevel.different, DobLevel.different)).toBe(IdentifierLevel.exact);
+    // a typo of the birth year is not a generation apart
+    expect(identifierComparison(f, 0, 1, FirstLevel.different, DobLevel.onePartDifferent)).toBe(IdentifierLevel.exact);
+    // one person whose birth date was replaced keeps their first name: the number still counts
+    expect(identifierComparison(f, 0, 1, FirstLevel.exact, DobLevel.different)).toBe(IdentifierLevel.exact);
   });
 
   it('blocks on every identifier, so records with nothing else in common are compared', () => {
@@ -58,6 +73,16 @@ describe('identifiers in linkage', () => {
     expect(different.weight).toBeLessThan(0);
     expect(typo.weight).toBeLessThan(same.weight);
     expect(same.label).toBe('identifier: the same NHS number on both records');
+
+    // a mother's NHS number on her baby's record: one number, births a generation apart
+    const mother = person('mother', { nhs: '9434765919' }, { firstName: 'Dana', lastName: 'Hart', dateOfBirth: '1994-05-02' });
+    const baby = person('baby', { nhs: '9434765919' }, { firstName: 'Milo', lastName: 'Hart', dateOfBirth: '2024-11-20' });
+    const babyOfMother = e(mother, baby);
+    expect(babyOfMother.weight).toBe(0);
+    expect(babyOfMother.label).toBe('identifier: the same NHS number on records of different first names born a generation apart, as a parent\'s number on a child\'s record is, so it counts neither way');
+    expect(explain(model, mother, baby).weight).toBeLessThan(0);
+    // the same number on one person's records with a typo in the birth year still counts for them
+    expect(e(mother, { ...mother, key: 'mother-again', dateOfBirth: '1949-05-02' }).level).toBe('exact');
   });
 });
 

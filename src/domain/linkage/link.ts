@@ -356,6 +356,12 @@ function sharedSchemes(left: PersonRecord, right: PersonRecord): string {
   return both.map((k) => SCHEME_WORDS[k] ?? k).join(', ');
 }
 
+/** The schemes in which both records carry one number, in words. */
+function sameNumberSchemes(left: PersonRecord, right: PersonRecord): string {
+  const same = Object.keys(left.identifiers ?? {}).filter((k) => left.identifiers?.[k]?.trim() && left.identifiers[k].trim() === right.identifiers?.[k]?.trim());
+  return same.map((k) => SCHEME_WORDS[k] ?? k).join(', ');
+}
+
 function labelFor(field: number, level: number, left: PersonRecord, right: PersonRecord, c: CompiledModel, first: number, dob: number): string {
   const what = FIELD_WORDS[field];
   if (countedWithGuard(first, dob, field))
@@ -363,6 +369,8 @@ function labelFor(field: number, level: number, left: PersonRecord, right: Perso
   const a = field === DOB ? showDate(valuesOf(field, left)) : show(valuesOf(field, left));
   const b = field === DOB ? showDate(valuesOf(field, right)) : show(valuesOf(field, right));
   const name = LEVEL_NAMES[field][level];
+  if (field === IDENTIFIER && level === IdentifierLevel.missing && sameNumberSchemes(left, right))
+    return `${what}: the same ${sameNumberSchemes(left, right)} on records of different first names born a generation apart, as a parent's number on a child's record is, so it counts neither way`;
   if (level === 0) return `${what}: blank on ${a === 'blank' && b === 'blank' ? 'both records' : 'one record'}, so it counts neither way`;
   if (field === FIRST && level === FirstLevel.nickname) {
     const groups = nicknameGroupsOf(normaliseNameKey(left.firstName)).filter((g) => nicknameGroupsOf(normaliseNameKey(right.firstName)).includes(g));
