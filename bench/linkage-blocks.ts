@@ -75,7 +75,7 @@ for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
   const capped = raw.map((k) => capBlocks(f, k, maxBlock));
   const compared = new Float64Array(rules.length);
   if (values.compare) {
-    const store = blockAndCompare(f, { keys: capped, maxBlock });
+    const store = blockAndCompare(f, { maxBlock });
     for (let k = 0; k < store.length; k++) compared[store.rule[k]]++;
   } else countPairs(capped, maxBlock, compared);
   const comparisons = compared.reduce((s, x) => s + x, 0);

@@ -39,6 +39,19 @@ function partsOf(keys: Int32Array): Map<number, number> {
 }
 
 describe('blocks over the cap', () => {
+  it('compare the pairs of split parts but train the rule only on blocks under the cap (a split part was made to agree on a further key)', () => {
+    const records = crowd();
+    // a small block of its own under one more rule's key: those pairs train it
+    const withFew = [...records, ...records.slice(0, 3).map((r) => ({ ...r, key: `${r.key}-again` }))];
+    const few: BlockingRule = { name: 'again', fields: [], keys: (f) => Int32Array.from({ length: f.n }, (_, i) => (i < 3 || i >= 1200 ? i % 1200 : -1)) };
+    const store = blockAndCompare(buildFeatures(withFew), { rules: [everyone, few], maxBlock: 100 });
+    const trained = (r: number) => store.counts[r].reduce((a, b) => a + b, 0);
+    const comparedBy = (r: number) => store.rule.subarray(0, store.length).filter((x) => x === r).length;
+    expect(comparedBy(0)).toBeGreaterThan(40_000);
+    expect(trained(0)).toBe(0);
+    expect(trained(1)).toBe(3);
+  });
+
   it('are split on the further key that keeps the most pairs together (12 first names of 100 keep more than 40 years of 30)', () => {
     const f = buildFeatures(crowd());
     const keys = capBlocks(f, new Int32Array(f.n), 100);

@@ -48,8 +48,9 @@ interface Job {
 function comparePart({ f, blocking, partition, u }: Job): ComparedPart {
   const estimated = u && uFor(f, u);
   // The capped keys blockAndCompare blocks on: a pair's block is its records' key under its rule.
-  const keys = cappedKeys(f, rulesFor(f, blocking), blocking.maxBlock);
-  const store = blockAndCompare(f, { ...blocking, partition, keys });
+  const capped = cappedKeys(f, rulesFor(f, blocking), blocking.maxBlock);
+  const keys = capped.keys;
+  const store = blockAndCompare(f, { ...blocking, partition, capped });
   const n = store.length;
   const runRule = new Int32Array(n);
   const runBlock = new Int32Array(n);
@@ -124,8 +125,8 @@ function resultOf(worker: Worker): Promise<ComparedPart> {
  */
 export async function linkThreaded(records: readonly PersonRecord[], options: LinkOptions = {}, threads = 1): Promise<LinkageResult> {
   const count = Math.floor(threads);
-  const { rules, partition, keys, ...blocking } = options.blocking ?? {};
-  if (!(count > 1) || rules || partition || keys) return link(records, options);
+  const { rules, partition, capped, ...blocking } = options.blocking ?? {};
+  if (!(count > 1) || rules || partition || capped) return link(records, options);
   const started = performance.now();
   // Started first, so that the workers load while this thread builds the features.
   const workers = Array.from({ length: count - 1 }, () => new Worker(new URL('./thread-worker.mjs', import.meta.url)));
