@@ -9,7 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { buildFeatures } from '../src/domain/linkage/features.ts';
-import { blockAndCompare, capBlocks, MAX_BLOCK, rulesFor } from '../src/domain/linkage/blocking.ts';
+import { blockAndCompare, capBlocks, capOf, MAX_BLOCK, rulesFor } from '../src/domain/linkage/blocking.ts';
 import { generateRecords } from '../src/domain/linkage/synthetic.ts';
 import { recordsByPerson } from './linkage-data.ts';
 
@@ -41,7 +41,7 @@ function recordQuantile(sizes: number[], q: number): number {
 }
 
 /** The pairs each rule compares (the first rule that blocks a pair), as blockAndCompare finds them, without comparing. */
-function countPairs(keys: readonly Int32Array[], maxBlock: number, into: Float64Array): void {
+function countPairs(keys: readonly Int32Array[], caps: readonly number[], into: Float64Array): void {
   const n = keys[0]?.length ?? 0;
   const order = new Int32Array(n);
   keys.forEach((k, r) => {
@@ -53,7 +53,7 @@ function countPairs(keys: readonly Int32Array[], maxBlock: number, into: Float64
     for (let b = 0; b < n; b++) {
       const lo = sizes[b];
       const hi = sizes[b + 1];
-      if (hi - lo > maxBlock) throw new Error('a windowed block: run with --compare');
+      if (hi - lo > caps[r]) throw new Error('a windowed block: run with --compare');
       for (let x = lo; x < hi; x++)
         for (let y = x + 1; y < hi; y++) {
           const i = order[x];
@@ -72,12 +72,13 @@ for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
   const f = buildFeatures(records);
   const rules = rulesFor(f);
   const raw = rules.map((r) => r.keys(f));
-  const capped = raw.map((k) => capBlocks(f, k, maxBlock));
+  const caps = rules.map((rule) => capOf(rule, maxBlock));
+  const capped = raw.map((k, r) => capBlocks(f, k, caps[r]));
   const compared = new Float64Array(rules.length);
   if (values.compare) {
     const store = blockAndCompare(f, { maxBlock });
     for (let k = 0; k < store.length; k++) compared[store.rule[k]]++;
-  } else countPairs(capped, maxBlock, compared);
+  } else countPairs(capped, caps, compared);
   const comparisons = compared.reduce((s, x) => s + x, 0);
 
   // true pairs: which rules find each (in a block compared all against all)
@@ -96,7 +97,7 @@ for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
         truePairs++;
         const i = members[x];
         const j = members[y];
-        const by = rules.map((_, r) => capped[r][i] >= 0 && capped[r][i] === capped[r][j] && cappedSizes[r][capped[r][i]] <= maxBlock);
+        const by = rules.map((_, r) => capped[r][i] >= 0 && capped[r][i] === capped[r][j] && cappedSizes[r][capped[r][i]] <= caps[r]);
         const count = by.filter(Boolean).length;
         by.forEach((b, r) => { if (b) found[r]++; });
         if (count === 1) only[by.indexOf(true)]++;
@@ -108,7 +109,7 @@ for (const size of values.sizes.split(',').filter(Boolean).map(Number)) {
   rules.forEach((rule, r) => {
     const before = sizesOf(raw[r]);
     const after = sizesOf(capped[r]);
-    const windowed = after.filter((s) => s > maxBlock).reduce((s, x) => s + x, 0);
+    const windowed = after.filter((s) => s > caps[r]).reduce((s, x) => s + x, 0);
     console.log(
       [
         rule.name.padEnd(72),

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { PersonRecord } from '../src/domain/linkage/types.ts';
 import { buildFeatures } from '../src/domain/linkage/features.ts';
-import { capBlocks, MAX_BLOCK, rulesFor } from '../src/domain/linkage/blocking.ts';
+import { capOf, cappedKeys, MAX_BLOCK, rulesFor } from '../src/domain/linkage/blocking.ts';
 
 export interface Labelled {
   records: PersonRecord[];
@@ -113,7 +113,8 @@ export function recordsByPerson(truth: ArrayLike<number>): number[][] {
 
 export function blockingRecall(records: PersonRecord[], truth: ArrayLike<number>, maxBlock = MAX_BLOCK): number {
   const f = buildFeatures(records);
-  const keys = rulesFor(f).map((r) => capBlocks(f, r.keys(f), maxBlock));
+  const rules = rulesFor(f);
+  const { keys } = cappedKeys(f, rules, maxBlock);
   const sizes = keys.map((k) => {
     const counts = new Map<number, number>();
     for (const v of k) if (v >= 0) counts.set(v, (counts.get(v) ?? 0) + 1);
@@ -127,7 +128,7 @@ export function blockingRecall(records: PersonRecord[], truth: ArrayLike<number>
         pairs++;
         const i = members[x];
         const j = members[y];
-        if (keys.some((k, r) => k[i] >= 0 && k[i] === k[j] && (sizes[r].get(k[i]) ?? 0) <= maxBlock)) kept++;
+        if (keys.some((k, r) => k[i] >= 0 && k[i] === k[j] && (sizes[r].get(k[i]) ?? 0) <= capOf(rules[r], maxBlock))) kept++;
       }
     }
   }

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { link, explain } from '../src/domain/linkage/index.ts';
 import { buildFeatures } from '../src/domain/linkage/features.ts';
-import { capBlocks, MAX_BLOCK, rulesFor } from '../src/domain/linkage/blocking.ts';
+import { cappedKeys, rulesFor } from '../src/domain/linkage/blocking.ts';
 import { generateRecords } from '../src/domain/linkage/synthetic.ts';
 import type { PersonRecord } from '../src/domain/linkage/types.ts';
 import { pairwise, publicSets, type Labelled } from './linkage-data.ts';
@@ -40,7 +40,7 @@ function analyse(name: string, { records, truth }: Labelled): void {
   const result = link(records);
   const accuracy = pairwise(result.clusterOf, truth);
   const f = buildFeatures(records);
-  const keys = rulesFor(f).map((r) => capBlocks(f, r.keys(f), MAX_BLOCK));
+  const { keys } = cappedKeys(f, rulesFor(f));
   const blocked = (i: number, j: number) => keys.some((k) => k[i] >= 0 && k[i] === k[j]);
   const linked = new Set<number>();
   const n = records.length;

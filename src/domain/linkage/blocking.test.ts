@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { PersonRecord } from './types.ts';
 import { buildFeatures } from './features.ts';
-import { blockAndCompare, capBlocks, type BlockingRule } from './blocking.ts';
+import { blockAndCompare, capBlocks, cappedKeys, type BlockingRule } from './blocking.ts';
 
 const NAMES = ['Adam', 'Brian', 'Colin', 'David', 'Edward', 'Frank', 'George', 'Henry', 'Ian', 'James', 'Keith', 'Larry'];
 
@@ -57,6 +57,14 @@ describe('blocks over the cap', () => {
     const keys = capBlocks(f, new Int32Array(f.n), 100);
     expect([...partsOf(keys).values()]).toEqual(Array(12).fill(100));
     expect(partsAre(keys, (i) => String(f.first[i]))).toBe(true);
+  });
+
+  it('split a rule\'s blocks at its own lower cap, and other rules\' at the run\'s (a birth date\'s key space is fixed)', () => {
+    const f = buildFeatures(crowd());
+    const own = cappedKeys(f, [{ ...everyone, maxBlock: 10 }], 100);
+    expect(Math.max(...partsOf(own.keys[0]).values())).toBeLessThanOrEqual(10);
+    const run = cappedKeys(f, [everyone], 100);
+    expect(Math.max(...partsOf(run.keys[0]).values())).toBe(100);
   });
 
   it('split a part still over the cap again on the keys left', () => {

@@ -14,6 +14,8 @@ export interface BlockingRule {
   name: string;
   /** Fields the rule forces to agree: training on this rule's pairs does not estimate their m. */
   fields: readonly FieldName[];
+  /** A lower cap than the run's for this rule's blocks (capOf). */
+  maxBlock?: number;
   keys: (f: Features) => Int32Array;
 }
 
@@ -71,20 +73,32 @@ const groupOrName = (f: Features, i: number) => groupOf(f, f.first[i]);
 /** The postcode, or where there is none the address line as a place (Features.place). */
 const postcodeOrPlace = (f: Features, i: number) => (f.postcode[i] >= 0 ? f.postcode[i] : f.place[i] >= 0 ? 10_000_000 + f.place[i] : -1);
 
+/**
+ * The cap on the blocks of the rules keyed on a birth date. A birth date with an initial has a
+ * fixed key space (about 36,500 dates of living people by 26 letters), so its blocks keep growing
+ * with the records long after the name-sound rules' blocks reach the run's cap; with the same cap
+ * of 20 they were still mostly under it at 4,000,000 records (the median record's block 13 to 14)
+ * and made most of the growth in comparisons from 1,000,000 to 4,000,000.
+ */
+const BIRTH_DATE_BLOCK = 8;
+
 export const DEFAULT_RULES: readonly BlockingRule[] = [
   {
     name: 'date of birth and first initial',
+    maxBlock: BIRTH_DATE_BLOCK,
     fields: ['dateOfBirth'],
     keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => initial(f, f.first[i])),
   },
   {
     name: 'date of birth and surname initial',
+    maxBlock: BIRTH_DATE_BLOCK,
     fields: ['dateOfBirth'],
     keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => initial(f, f.last[i])),
   },
   {
     // first name and surname the other way round on one record
     name: 'date of birth and both initials in either order',
+    maxBlock: BIRTH_DATE_BLOCK,
     fields: ['dateOfBirth'],
     keys: (f) =>
       pairKeys(
@@ -145,6 +159,7 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     // The district forces the postcode's first half to agree, so the postcode does not train on
     // this rule.
     name: 'date of birth and postcode district (or place)',
+    maxBlock: BIRTH_DATE_BLOCK,
     fields: ['dateOfBirth', 'postcode'],
     keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => (f.outward[i] >= 0 ? f.outward[i] : f.place[i] >= 0 ? 10_000_000 + f.place[i] : -1)),
   },
@@ -338,10 +353,14 @@ export interface PairStore {
 }
 
 /** Each rule's keys with oversized blocks split (capBlocks): the blocks the rule compares. */
-export function cappedKeys(f: Features, rules: readonly BlockingRule[], maxBlock = MAX_BLOCK): CappedKeys {
+/** The cap on one rule's blocks: its own where it has a lower one, else the run's. */
+export const capOf = (rule: BlockingRule, maxBlock = MAX_BLOCK) => Math.min(rule.maxBlock ?? maxBlock, maxBlock);
+
+export function cappedKeys(f: Features, rules: readonly BlockingRule[], runCap = MAX_BLOCK): CappedKeys {
   const keys: Int32Array[] = [];
   const splitFrom: number[] = [];
   for (const rule of rules) {
+    const maxBlock = capOf(rule, runCap);
     const own = rule.keys(f);
     // capBlocks numbers the blocks under the cap first, then the parts of split blocks
     let under = 0;
@@ -472,7 +491,7 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
       const size = hi - lo;
       if (size < 2) continue;
       if (part && (r * 7919 + b) % part.count !== part.index) continue;
-      if (size <= maxBlock) {
+      if (size <= capOf(rules[r], maxBlock)) {
         for (let x = lo; x < hi; x++) {
           const i = order[x];
           for (let y = x + 1; y < hi; y++) {
