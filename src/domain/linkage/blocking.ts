@@ -70,8 +70,8 @@ const groupOf = (f: Features, id: number) => {
 
 const groupOrName = (f: Features, i: number) => groupOf(f, f.first[i]);
 
-/** The postcode, or where there is none the address line as a place (Features.place). */
-const postcodeOrPlace = (f: Features, i: number) => (f.postcode[i] >= 0 ? f.postcode[i] : f.place[i] >= 0 ? 10_000_000 + f.place[i] : -1);
+/** A postcode's (or district's) key, or where there is none the address line as a place (Features.place), in a key range of its own. */
+const orPlace = (f: Features, i: number, key: number) => (key >= 0 ? key : f.place[i] >= 0 ? 10_000_000 + f.place[i] : -1);
 
 /**
  * The cap on the blocks of the rules keyed on a birth date. A birth date with an initial has a
@@ -125,7 +125,7 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     // trains on this rule.
     name: 'first name (or its formal name; the surname where there is none) and postcode (or place)',
     fields: ['firstName', 'postcode', 'address'],
-    keys: (f) => pairKeys(f.n, (i) => groupOf(f, f.first[i] >= 0 ? f.first[i] : f.last[i]), (i) => postcodeOrPlace(f, i)),
+    keys: (f) => pairKeys(f.n, (i) => groupOf(f, f.first[i] >= 0 ? f.first[i] : f.last[i]), (i) => orPlace(f, i, f.postcode[i])),
   },
   {
     name: 'postcode and house number',
@@ -161,7 +161,7 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     name: 'date of birth and postcode district (or place)',
     maxBlock: BIRTH_DATE_BLOCK,
     fields: ['dateOfBirth', 'postcode'],
-    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => (f.outward[i] >= 0 ? f.outward[i] : f.place[i] >= 0 ? 10_000_000 + f.place[i] : -1)),
+    keys: (f) => pairKeys(f.n, (i) => (f.dayNo[i] ? f.dayNo[i] : -1), (i) => orPlace(f, i, f.outward[i])),
   },
   {
     // data without postcodes (a town or an address line only): a first name changed or left out
