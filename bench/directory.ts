@@ -25,7 +25,7 @@ import { categories } from '../src/domain/directory/taxonomy.ts';
 import { seedDirectoryDemo } from '../src/modules/demo/directory.ts';
 import { directoryRepository } from '../src/modules/directory/repository.ts';
 import { services as buildServices } from '../src/services.ts';
-import { buildApp } from '../src/web/app.ts';
+import { buildApp } from '../src/app.ts';
 import { makeClock } from '../src/clock.ts';
 import { benchDatabase } from './database.ts';
 

@@ -21,7 +21,7 @@ import { demoExtracts, demoHouseholds } from '../src/domain/identification/demo-
 import { extractFormats, sourceKeys } from '../src/domain/identification/formats.ts';
 import { toCsv } from '../src/domain/needs-analysis/csv.ts';
 import { services } from '../src/services.ts';
-import { buildApp } from '../src/web/app.ts';
+import { buildApp } from '../src/app.ts';
 import { urls } from '../src/web/urls.ts';
 
 const { values } = parseArgs({ options: { households: { type: 'string', default: '20000' }, direct: { type: 'boolean', default: false } } });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseSsoConfig } from './modules/sso/config.ts';
 import type { SsoOptions } from './modules/sso/service.ts';
+import type { UploadLimits } from './web/upload.ts';
 
 export interface Config {
   port: number;
@@ -34,14 +35,6 @@ export interface Config {
    * (default: the cores less one, at least one, so that pages stay quick while a run works).
    */
   matchingThreads: number;
-}
-
-/** Largest request bodies, per kind of route. */
-export interface UploadLimits {
-  /** Agency extracts (/identification/upload): a 1,000,000-row extract is about 200 MB. */
-  extractBytes: number;
-  /** Every other form, small CSV uploads included. */
-  formBytes: number;
 }
 
 const megabytes = (value: string | undefined, fallback: number) => {

@@ -19,7 +19,7 @@ import { ImportRefused } from '../modules/directory/service.ts';
 import { services } from '../services.ts';
 import { makeClock, type Clock } from '../clock.ts';
 import { isIsoDate } from '../domain/dates.ts';
-import { buildApp } from '../web/app.ts';
+import { buildApp } from '../app.ts';
 import { fixed } from '../domain/rounding.ts';
 import { urls } from '../web/urls.ts';
 import { adminCommand, agencyNamed, byFlag, commandFlags, isAdminCommand } from './admin.ts';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isIsoDate } from '../domain/dates.ts';
 import { ValidationError, type FieldErrors } from '../domain/errors.ts';
-import type { Services } from '../services.ts';
+import type { WebServices } from './types.ts';
 
 /**
  * Post, redirect, get: a form that fails validation stores the errors and what was typed in
@@ -14,7 +14,7 @@ export interface FormState {
 
 type SessionData = { forms?: Record<string, FormState>; [key: string]: unknown };
 
-export async function redirectWithErrors(services: Services, request: FastifyRequest, reply: FastifyReply, to: string, state: FormState) {
+export async function redirectWithErrors(services: WebServices, request: FastifyRequest, reply: FastifyReply, to: string, state: FormState) {
   const session = request.session!;
   const data = session.data as SessionData;
   data.forms = { ...(data.forms ?? {}), [to]: storable(state) as FormState };
@@ -35,7 +35,7 @@ function storable(value: unknown): unknown {
 }
 
 /** The stored state for this page, removed once read so a refresh shows a clean form. */
-export async function takeFormState(services: Services, request: FastifyRequest): Promise<FormState | undefined> {
+export async function takeFormState(services: WebServices, request: FastifyRequest): Promise<FormState | undefined> {
   const session = request.session;
   const data = session?.data as SessionData | undefined;
   const key = request.url;
@@ -46,7 +46,7 @@ export async function takeFormState(services: Services, request: FastifyRequest)
   return state;
 }
 
-export async function setSessionValue(services: Services, request: FastifyRequest, key: string, value: unknown) {
+export async function setSessionValue(services: WebServices, request: FastifyRequest, key: string, value: unknown) {
   const session = request.session!;
   (session.data as SessionData)[key] = storable(value);
   await services.access.saveSessionData(session.idHash, session.data);

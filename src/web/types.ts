@@ -1,7 +1,22 @@
 import type { Actor } from '../domain/actor.ts';
+import type { Clock } from '../domain/clock.ts';
 import type { UserRole } from '../domain/codes.ts';
-import type { Session } from '../modules/access/service.ts';
-import type { SessionUser } from '../modules/access/repository.ts';
+import type { Session, SessionUser } from '../domain/session.ts';
+
+/**
+ * What the web kit's plugins and form helpers need of Lantern's services. The composition root
+ * passes its whole services object; naming only this keeps the kit from importing the modules.
+ */
+export interface WebServices {
+  clock: Clock;
+  access: {
+    session(sessionId: string): Promise<Session | null>;
+    newSession(userId: string | null): Promise<{ sessionId: string; csrfToken: string; idHash: string }>;
+    saveSessionData(idHash: string, data: Record<string, unknown>): Promise<unknown>;
+    userForApiToken(token: string): Promise<SessionUser | null>;
+  };
+  sso: { authenticatedWithin(idHash: string): Promise<boolean> };
+}
 
 /** Who may call a route: anyone, any signed-in user, or only these roles. Every route declares it. */
 export type RouteAccess = 'public' | 'signed-in' | readonly UserRole[];
@@ -9,7 +24,7 @@ export type RouteAccess = 'public' | 'signed-in' | readonly UserRole[];
 declare module 'fastify' {
   interface FastifyInstance {
     /** Largest request bodies per kind of route, from the configuration. */
-    uploadLimits: import('../config.ts').UploadLimits;
+    uploadLimits: import('./upload.ts').UploadLimits;
   }
   interface FastifyContextConfig {
     access?: RouteAccess;

@@ -7,7 +7,15 @@ import { pipeline } from 'node:stream/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { Busboy } from '@fastify/busboy';
-import { sameSecret } from '../modules/access/service.ts';
+import { sameSecret } from '../domain/session.ts';
+
+/** Largest request bodies, per kind of route. */
+export interface UploadLimits {
+  /** Agency extracts (/identification/upload): a 1,000,000-row extract is about 200 MB. */
+  extractBytes: number;
+  /** Every other form, small CSV uploads included. */
+  formBytes: number;
+}
 
 /**
  * Forms that upload a file (multipart/form-data): the one way Lantern reads them. The file is

@@ -20,7 +20,7 @@ import { aFamily, aMember, joinFamily, makePartnership, makeUser, testPassword }
 import { makeCase, makeContact } from '../support/casework-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import { docxText, pdfText, readableText } from '../support/extract-text.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services as buildServices } from '../../src/services.ts';
 import type { AgencyKind, UserRole } from '../../src/domain/codes.ts';
 import { agencyKinds } from '../../src/domain/codes.ts';

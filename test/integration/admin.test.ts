@@ -2,7 +2,7 @@ import { testClock } from '../support/clock.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, ForbiddenError, ValidationError } from '../../src/domain/errors.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { PageClient, testApp } from '../support/http.ts';

@@ -1,6 +1,6 @@
 import { testClock } from '../support/clock.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services as buildServices } from '../../src/services.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../support/factories.ts';

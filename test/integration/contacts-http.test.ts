@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services as buildServices } from '../../src/services.ts';
-import type { LanternApp } from '../../src/web/app.ts';
-import { openApiDocument } from '../../src/web/openapi.ts';
+import type { LanternApp } from '../../src/app.ts';
+import { openApiDocument } from '../../src/openapi.ts';
 import { makeCase } from '../support/casework-factories.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../support/factories.ts';

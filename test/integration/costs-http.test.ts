@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services as buildServices } from '../../src/services.ts';
 import { parseCsv } from '../../src/domain/needs-analysis/csv.ts';
 import { seedCostBenefitDemo } from '../../src/modules/costs/demo.ts';

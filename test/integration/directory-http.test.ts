@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { testApp } from '../support/http.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services as buildServices } from '../../src/services.ts';
 import { seedDirectoryDemo } from '../../src/modules/demo/directory.ts';
 import { northvaleDemoServices, northvalePoint } from '../../src/domain/directory/northvale.ts';

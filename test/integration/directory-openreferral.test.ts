@@ -3,7 +3,7 @@ import { engines, testDatabase, type TestDatabase } from '../support/database.ts
 import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { testApp } from '../support/http.ts';
 import { openApi, validateAnswer, validateCompiled } from '../support/open-referral-schemas.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import { seedDirectoryDemo } from '../../src/modules/demo/directory.ts';
 import { ImportRefused } from '../../src/modules/directory/service.ts';

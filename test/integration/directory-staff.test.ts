@@ -4,7 +4,7 @@ import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../su
 import { addCaseEvent, makeContact, makeDatedCase } from '../support/casework-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import { testClock, TEST_TODAY } from '../support/clock.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { seedDirectoryDemo } from '../../src/modules/demo/directory.ts';

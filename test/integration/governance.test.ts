@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services } from '../../src/services.ts';
 import { redactedMark } from '../../src/domain/governance/redaction.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';

@@ -11,7 +11,7 @@ import { TEST_TODAY, testClock } from '../support/clock.ts';
 import { services as buildServices } from '../../src/services.ts';
 import { safeReturnPath } from '../../src/web/urls.ts';
 import { signInDelayMinutes, signInLimits } from '../../src/modules/access/service.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 
 /** A multipart body: the fields in the order given, then the file, as a browser sends the form. */
 function multipart(fields: Record<string, string>, file: { name: string; filename: string; content: Buffer }) {

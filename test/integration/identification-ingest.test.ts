@@ -9,7 +9,7 @@ import { PageClient, testApp } from '../support/http.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { ForbiddenError } from '../../src/domain/errors.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { testClock } from '../support/clock.ts';
 import { followJob } from '../support/jobs.ts';
 

@@ -7,7 +7,7 @@ import type { PageClient } from '../support/http.ts';
 import { analystWithWorker, multipart } from '../support/jobs.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import type { Services } from '../../src/services.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 
 /**
  * Loading and matching as background jobs, with the web process leaving them to a worker

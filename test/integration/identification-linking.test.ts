@@ -8,7 +8,7 @@ import { demoExtracts, demoHouseholds } from '../../src/domain/identification/de
 import { sourceKeys, type SourceKey } from '../../src/domain/identification/formats.ts';
 import { ForbiddenError } from '../../src/domain/errors.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { testClock } from '../support/clock.ts';
 
 const today = '2026-11-25';

@@ -3,7 +3,7 @@ import { engines, testDatabase, type TestDatabase } from '../support/database.ts
 import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import { testClock } from '../support/clock.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services } from '../../src/services.ts';
 
 describe.each(engines)('the input gate on %s', (engine) => {

@@ -7,7 +7,7 @@ import { makeDatedCase } from '../support/casework-factories.ts';
 import { anAgreement, anExtractRow, extractCsv } from '../support/identification-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import { testClock } from '../support/clock.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services, type Services } from '../../src/services.ts';
 import { seedCostBenefitDemo } from '../../src/modules/costs/demo.ts';
 import type { Actor } from '../../src/domain/actor.ts';

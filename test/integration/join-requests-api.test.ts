@@ -3,7 +3,7 @@ import { engines, testDatabase, type TestDatabase } from '../support/database.ts
 import { aFamily, aMember, joinFamily, makePartnership, makeUser } from '../support/factories.ts';
 import { testApp } from '../support/http.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { urls } from '../../src/web/urls.ts';
 import { testClock } from '../support/clock.ts';
 

@@ -4,7 +4,7 @@ import { aFamily, aMember, joinFamily, makePartnership, makeUser, testPassword }
 import { makeCase } from '../support/casework-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import { errorSummary } from '../support/forms.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services, type Services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { urls } from '../../src/web/urls.ts';

@@ -4,7 +4,7 @@ import { makePartnership, makeUser, testPassword } from '../support/factories.ts
 import { makeReceivedReferral } from '../support/casework-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { ConflictError, ForbiddenError, RuleViolation, ValidationError } from '../../src/domain/errors.ts';
 import { testClock } from '../support/clock.ts';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { userRoles } from '../../src/domain/codes.ts';
 
 describe('the route table', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services as buildServices } from '../../src/services.ts';
 import { base32Decode, totpCode } from '../../src/domain/access/totp.ts';
 import { demoSecondFactorSecret } from '../../src/modules/access/second-factor.ts';

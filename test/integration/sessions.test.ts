@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { browserName } from '../../src/modules/sessions/routes.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';
 import { makePartnership, makeUser, testPassword } from '../support/factories.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type LanternApp } from '../../src/web/app.ts';
+import { buildApp, type LanternApp } from '../../src/app.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import type { SsoOptions } from '../../src/modules/sso/service.ts';
 import { engines, testDatabase, type TestDatabase } from '../support/database.ts';

@@ -3,7 +3,7 @@ import { engines, testDatabase, type TestDatabase } from '../support/database.ts
 import { aFamily, aMember, makePartnership, makeUser, testPassword } from '../support/factories.ts';
 import { addCaseEvent, makeDatedCase } from '../support/casework-factories.ts';
 import { PageClient, testApp } from '../support/http.ts';
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { services } from '../../src/services.ts';
 import type { Actor } from '../../src/domain/actor.ts';
 import { testClock } from '../support/clock.ts';

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { Database } from '../../src/db/database.ts';
 import { services as buildServices, type Services } from '../../src/services.ts';
 import type { SsoOptions } from '../../src/modules/sso/service.ts';
-import { buildApp, type LanternApp } from '../../src/web/app.ts';
+import { buildApp, type LanternApp } from '../../src/app.ts';
 import { testDatabase } from './database.ts';
 import { makePartnership, testPassword } from './factories.ts';
 import { TEST_TODAY, testClock } from './clock.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
-import { buildApp, type AppOptions, type LanternApp } from '../../src/web/app.ts';
+import { buildApp, type AppOptions, type LanternApp } from '../../src/app.ts';
 import { services } from '../../src/services.ts';
 import type { Database } from '../../src/db/database.ts';
 import { TEST_TODAY, testClock } from './clock.ts';

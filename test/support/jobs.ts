@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../src/db/database.ts';
 import { services } from '../../src/services.ts';
-import { buildApp } from '../../src/web/app.ts';
+import { buildApp } from '../../src/app.ts';
 import { TEST_TODAY, testClock } from './clock.ts';
 import { makePartnership, makeUser, testPassword } from './factories.ts';
 import { PageClient, rememberDatabase } from './http.ts';

@@ -1,4 +1,4 @@
-import type { LanternApp } from '../../src/web/app.ts';
+import type { LanternApp } from '../../src/app.ts';
 import { PageClient } from './http.ts';
 import type { TestProvider } from './oidc-provider.ts';
 

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { availableParallelism } from 'node:os';
-import { loadConfig } from '../../config.ts';
 import { link } from './link.ts';
 import { linkThreaded } from './threads.ts';
 import { generateRecords } from './synthetic.ts';
@@ -36,14 +34,5 @@ describe('linkage split across worker threads', () => {
   it('runs on this thread alone when asked for one thread', async () => {
     const single = await linkThreaded(records, {}, 1);
     expect(single.pairs).toStrictEqual(whole.pairs);
-  });
-});
-
-describe('LANTERN_MATCHING_THREADS', () => {
-  it('sets the threads a running Lantern matches on: by default the cores less one, at least one', () => {
-    expect(loadConfig({ LANTERN_MATCHING_THREADS: '2' }).matchingThreads).toBe(2);
-    expect(loadConfig({ LANTERN_MATCHING_THREADS: '0' }).matchingThreads).toBe(1);
-    expect(loadConfig({ LANTERN_MATCHING_THREADS: 'many' }).matchingThreads).toBe(1);
-    expect(loadConfig({}).matchingThreads).toBe(Math.max(1, availableParallelism() - 1));
   });
 });

@@ -1,26 +1,13 @@
 import type { Queryable } from '../../db/database.ts';
-import type { UserRole } from '../../domain/codes.ts';
+import type { SessionUser } from '../../domain/session.ts';
 
-export interface UserRow {
-  id: string;
-  email: string;
-  display_name: string;
-  job_title: string;
+export interface UserRow extends SessionUser {
   password_hash: string;
-  role: UserRole;
-  agency_id: string;
-  agency_name: string;
-  team_id: string | null;
-  team_name: string | null;
-  active: boolean;
 }
 
 const publicUserColumns = `u.id, u.email, u.display_name, u.job_title, u.role, u.agency_id,
   a.name AS agency_name, u.team_id, t.name AS team_name, u.active`;
 const userColumns = `${publicUserColumns}, u.password_hash`;
-
-/** A signed-in user as a request sees them: never the password hash. */
-export type SessionUser = Omit<UserRow, 'password_hash'>;
 
 export interface SessionWithUserRow {
   id_hash: string;

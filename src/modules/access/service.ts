@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import type { Clock } from '../../domain/clock.ts';
 import type { Database } from '../../db/database.ts';
@@ -6,7 +6,8 @@ import type { Actor } from '../../domain/actor.ts';
 import { ForbiddenError, ValidationError, validated } from '../../domain/errors.ts';
 import { unlockSignInSchema } from './schemas.ts';
 import { auditRepository } from '../audit/repository.ts';
-import { accessRepository, type SessionUser } from './repository.ts';
+import { accessRepository } from './repository.ts';
+import type { Session, SessionUser } from '../../domain/session.ts';
 import { requireFeature } from './policy.ts';
 import { count } from '../../domain/plural.ts';
 
@@ -45,23 +46,6 @@ export function hashToken(token: string): string {
 
 export function hashPassword(password: string): Promise<string> {
   return argon2.hash(password, { type: argon2.argon2id });
-}
-
-export function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export interface Session {
-  idHash: string;
-  csrfToken: string;
-  user: SessionUser | null;
-  data: Record<string, unknown>;
-  /** Whether this session has passed a second factor (a code, or an SSO issuer's multi-factor sign-in). */
-  secondFactorDone?: boolean;
-  /** Whether the signed-in person has a confirmed second factor. */
-  secondFactorEnrolled?: boolean;
 }
 
 export type SignInResult =
@@ -178,9 +162,5 @@ export function accessService(db: Database, options: { sessionHours: number; clo
 export type AccessService = ReturnType<typeof accessService>;
 
 /** now: the request's time by the app's clock (time-limited grants end by it). */
-export function actorFrom(user: SessionUser, ip: string, now?: Date): Actor {
-  return { id: user.id, role: user.role, displayName: user.display_name, agencyId: user.agency_id, teamId: user.team_id, ip, now };
-}
-
 // A fixed argon2id hash of a random string, used when the email is unknown.
 const dummyHash = '$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHRzb21lc2FsdA$Qk1JbZc2x7T0mC5cWv4y1XK4fQjz8f3y0L2m5k9p6aE';

@@ -131,7 +131,7 @@ export async function workPages(app: FastifyInstance, { services }: { services: 
   });
 }
 
-/** The work module's pages and API, registered together in src/web/app.ts. */
+/** The work module's pages and API, registered together in src/app.ts. */
 export async function workRoutes(app: FastifyInstance, options: { services: Services }) {
   await workPages(app, options);
   await workApi(app, options);

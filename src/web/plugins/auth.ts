@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { actorFrom } from '../../modules/access/service.ts';
-import { secondFactorOwed } from '../../modules/access/second-factor-gate.ts';
-import type { Services } from '../../services.ts';
+import { actorFrom, secondFactorOwed } from '../../domain/session.ts';
+import type { WebServices } from '../types.ts';
 import { safeReturnPath, urls } from '../urls.ts';
 
 /**
  * Decides who may call each route from its declared access. Pages use the session; the API
  * uses bearer tokens. A route that declares nothing is refused: access is never implied.
  */
-export async function auth(app: FastifyInstance, { services }: { services: Services }) {
+export async function auth(app: FastifyInstance, { services }: { services: WebServices }) {
   app.decorateRequest('actor', null);
   app.decorateRequest('secondFactorOwed', null);
   // onRequest, before the body is read: an upload from someone who may not send it is refused unread.

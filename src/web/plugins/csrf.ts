@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { sameSecret } from '../../modules/access/service.ts';
+import { sameSecret } from '../../domain/session.ts';
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 

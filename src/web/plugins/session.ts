@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Services } from '../../services.ts';
+import type { WebServices } from '../types.ts';
 
 export const sessionCookie = 'lantern_session';
 
@@ -12,7 +12,7 @@ export function clearSessionCookie(reply: FastifyReply) {
 }
 
 /** Loads the session named by the cookie. Sessions live in the database so any web process can serve any request. */
-export async function session(app: FastifyInstance, { services, sessionHours }: { services: Services; sessionHours: number }) {
+export async function session(app: FastifyInstance, { services, sessionHours }: { services: WebServices; sessionHours: number }) {
   app.decorateRequest('session', null);
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
@@ -35,6 +35,6 @@ export async function session(app: FastifyInstance, { services, sessionHours }: 
 
 declare module 'fastify' {
   interface FastifyInstance {
-    ensureSession(request: FastifyRequest, reply: FastifyReply): Promise<import('../../modules/access/service.ts').Session>;
+    ensureSession(request: FastifyRequest, reply: FastifyReply): Promise<import('../../domain/session.ts').Session>;
   }
 }

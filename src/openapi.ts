@@ -1,20 +1,20 @@
 import type { FastifyInstance } from 'fastify';
-import { idParam, invalidRequest, json, oa, requestBody, unauthorised } from './openapi-parts.ts';
-import { familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema } from '../modules/families/schemas.ts';
-import { joinDecisionSchema, joinRequestSchema, referralDetailsSchema, referralSchema, screeningSchema } from '../modules/referrals/schemas.ts';
-import { closureSchema, followUpRecordSchema } from '../modules/work/schemas.ts';
-import { planApiPaths, planApiSchemas } from '../modules/plans/openapi.ts';
-import { contactApiPaths, contactApiSchemas } from '../modules/contacts/openapi.ts';
-import { identificationApiPaths } from '../modules/identification/openapi.ts';
-import { costApiPaths, costApiSchemas } from '../modules/costs/openapi.ts';
-import { outcomesApiPaths, outcomesApiSchemas } from '../modules/outcomes/openapi.ts';
-import { adminApiPaths, adminApiSchemas } from '../modules/admin/openapi.ts';
-import { needToKnowApiPaths, needToKnowApiSchemas } from '../modules/need-to-know/openapi.ts';
-import { governanceApiPaths, governanceApiSchemas } from '../modules/governance/openapi.ts';
-import { rulesApiPathItems, rulesApiSchemas } from '../modules/admin/rules-openapi.ts';
-import { paths } from './urls.ts';
-import { defaultMaxLength } from '../domain/input.ts';
-import type { Services } from '../services.ts';
+import { idParam, invalidRequest, json, oa, requestBody, unauthorised } from './web/openapi-parts.ts';
+import { familySchema, familyUpdateSchema, memberSchema, memberUpdateSchema, needSchema, statusSchema } from './modules/families/schemas.ts';
+import { joinDecisionSchema, joinRequestSchema, referralDetailsSchema, referralSchema, screeningSchema } from './modules/referrals/schemas.ts';
+import { closureSchema, followUpRecordSchema } from './modules/work/schemas.ts';
+import { planApiPaths, planApiSchemas } from './modules/plans/openapi.ts';
+import { contactApiPaths, contactApiSchemas } from './modules/contacts/openapi.ts';
+import { identificationApiPaths } from './modules/identification/openapi.ts';
+import { costApiPaths, costApiSchemas } from './modules/costs/openapi.ts';
+import { outcomesApiPaths, outcomesApiSchemas } from './modules/outcomes/openapi.ts';
+import { adminApiPaths, adminApiSchemas } from './modules/admin/openapi.ts';
+import { needToKnowApiPaths, needToKnowApiSchemas } from './modules/need-to-know/openapi.ts';
+import { governanceApiPaths, governanceApiSchemas } from './modules/governance/openapi.ts';
+import { rulesApiPathItems, rulesApiSchemas } from './modules/admin/rules-openapi.ts';
+import { paths } from './web/urls.ts';
+import { defaultMaxLength } from './domain/input.ts';
+import type { Services } from './services.ts';
 
 
 const errorResponses = {
