@@ -1,17 +1,9 @@
 import type { Queryable } from '../../db/database.ts';
 import type { AgencyKind, UserRole } from '../../domain/codes.ts';
+import type { SessionUser } from '../../domain/session.ts';
 
-export interface AdminUserRow {
-  id: string;
-  email: string;
-  display_name: string;
-  job_title: string;
-  role: UserRole;
-  agency_id: string;
-  agency_name: string;
-  team_id: string | null;
-  team_name: string | null;
-  active: boolean;
+/** A user as the administration pages show them: the signed-in shape, and what only an administrator sees. */
+export interface AdminUserRow extends SessionUser {
   invited: boolean;
   last_sign_in_at: Date | null;
   version: number;
