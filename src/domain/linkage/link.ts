@@ -194,6 +194,10 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
 
   const uf = new UnionFind(n);
   const pairs: ScoredPair[] = [];
+  // pairs a twin level weighs as two people, and links from or to a record with no first name
+  // (joined last, joinUnlessTwins)
+  const twins: number[] = [];
+  const throughNoFirstName: number[] = [];
   let links = 0;
   let reviews = 0;
   const { left, right, code } = store;
@@ -216,7 +220,10 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
           : a === FirstLevel.twinElsewhere
             ? prior + tw + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
             : prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
-    if (weight < review && !acceptedKeys.has(i * n + j)) continue;
+    if (weight < review && !acceptedKeys.has(i * n + j)) {
+      if (isTwinLevel(a)) twins.push(i, j);
+      continue;
+    }
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
     let clerical: boolean | undefined;
     if (rejected.size && rejected.has(i * n + j)) {
@@ -232,9 +239,13 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
     pairs.push(pair);
     if (decision === 'link') {
       links++;
-      uf.union(i, j);
+      if (a === FirstLevel.missing && !clerical) throughNoFirstName.push(pairs.length - 1);
+      else uf.union(i, j);
     } else if (decision === 'review') reviews++;
   }
+  const refused = joinUnlessTwins(uf, pairs, throughNoFirstName, twins);
+  links -= refused;
+  reviews += refused;
   // accepted pairs that blocking never compared still join their records
   for (const key of acceptedKeys) {
     const i = Math.floor(key / n);
@@ -252,6 +263,57 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
     clusterOf,
     stats: { records: n, comparisons: store.length, links, reviews, seconds: (performance.now() - started) / 1000 },
   };
+}
+
+/**
+ * Joins the links of records with no first name after every other link, strongest first, and
+ * refuses one that would put two records a twin level weighs as two people into one cluster: a
+ * record with a surname, a birth date and a home but no first name agrees with both twins as
+ * well, and no comparison can tell which one it is; joined as any link it made the twins one
+ * person. A refused link becomes a review (the record belongs to one of them, a person can say
+ * which). Refusing every link that joins such a pair, not only these, cost recall on every
+ * labelled set: a person's own records fall into the twin levels (a first name replaced).
+ * Returns the number of links refused.
+ */
+function joinUnlessTwins(uf: UnionFind, pairs: ScoredPair[], deferred: number[], twins: readonly number[]): number {
+  if (!twins.length) {
+    for (const k of deferred) uf.union(pairs[k].left, pairs[k].right);
+    return 0;
+  }
+  // each cluster's records a twin level keeps apart from it, by the cluster's root
+  const apart = new Map<number, number[]>();
+  const note = (x: number, y: number) => {
+    const r = uf.find(x);
+    const list = apart.get(r);
+    if (list) list.push(y);
+    else apart.set(r, [y]);
+  };
+  for (let t = 0; t < twins.length; t += 2) {
+    note(twins[t], twins[t + 1]);
+    note(twins[t + 1], twins[t]);
+  }
+  deferred.sort((p, q) => pairs[q].weight - pairs[p].weight || p - q);
+  let refused = 0;
+  for (const k of deferred) {
+    const pair = pairs[k];
+    const ri = uf.find(pair.left);
+    const rj = uf.find(pair.right);
+    if (ri === rj) continue;
+    const ai = apart.get(ri);
+    const aj = apart.get(rj);
+    if (ai && aj && ai.some((y) => uf.find(y) === rj)) {
+      pair.decision = 'review';
+      refused++;
+      continue;
+    }
+    uf.union(ri, rj);
+    const root = uf.find(ri);
+    const merged = ai && aj ? ai.concat(aj) : (ai ?? aj);
+    apart.delete(ri);
+    apart.delete(rj);
+    if (merged) apart.set(root, merged);
+  }
+  return refused;
 }
 
 /**
