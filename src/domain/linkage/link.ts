@@ -194,8 +194,8 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
 
   const uf = new UnionFind(n);
   const pairs: ScoredPair[] = [];
-  // pairs a twin level weighs as two people, and links from or to a record with no first name
-  // (joined last, joinUnlessTwins)
+  // pairs a twin level weighs as two people as surely as a link must weigh one (at or below minus
+  // the link threshold), and links from or to a record with no first name (joinUnlessTwins)
   const twins: number[] = [];
   const throughNoFirstName: number[] = [];
   let links = 0;
@@ -221,7 +221,7 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
             ? prior + tw + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
             : prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
     if (weight < review && !acceptedKeys.has(i * n + j)) {
-      if (isTwinLevel(a)) twins.push(i, j);
+      if (isTwinLevel(a) && weight <= -linkAt) twins.push(i, j);
       continue;
     }
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
@@ -267,13 +267,15 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
 
 /**
  * Joins the links of records with no first name after every other link, strongest first, and
- * refuses one that would put two records a twin level weighs as two people into one cluster: a
+ * refuses one that would put two records a twin level weighs as two people (as surely as a link
+ * must weigh one person: a twin pair at minus the link threshold or below) into one cluster: a
  * record with a surname, a birth date and a home but no first name agrees with both twins as
  * well, and no comparison can tell which one it is; joined as any link it made the twins one
  * person. A refused link becomes a review (the record belongs to one of them, a person can say
  * which). Refusing every link that joins such a pair, not only these, cost recall on every
- * labelled set: a person's own records fall into the twin levels (a first name replaced).
- * Returns the number of links refused.
+ * labelled set: a person's own records fall into the twin levels (a first name replaced). Twin
+ * pairs merely below the review threshold cost fake_1000 (no sex recorded: a level weighed by
+ * chance alone, -0.5, kept one person apart). Returns the number of links refused.
  */
 function joinUnlessTwins(uf: UnionFind, pairs: ScoredPair[], deferred: number[], twins: readonly number[]): number {
   if (!twins.length) {
