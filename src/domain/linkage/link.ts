@@ -243,7 +243,7 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
       else uf.union(i, j);
     } else if (decision === 'review') reviews++;
   }
-  const refused = joinUnlessTwins(uf, pairs, throughNoFirstName, twins);
+  const refused = joinUnlessTwins(uf, pairs, throughNoFirstName, twins, (i) => f.first[i] < 0);
   links -= refused;
   reviews += refused;
   // accepted pairs that blocking never compared still join their records
@@ -271,13 +271,13 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
  * must weigh one person: a twin pair at minus the link threshold or below) into one cluster: a
  * record with a surname, a birth date and a home but no first name agrees with both twins as
  * well, and no comparison can tell which one it is; joined as any link it made the twins one
- * person. A refused link becomes a review (the record belongs to one of them, a person can say
- * which). Refusing every link that joins such a pair, not only these, cost recall on every
+ * person. Such a record that links to both joins neither, and a link refused becomes a review
+ * (the record belongs to one of them, a person can say which). Refusing every link that joins such a pair, not only these, cost recall on every
  * labelled set: a person's own records fall into the twin levels (a first name replaced). Twin
  * pairs merely below the review threshold cost fake_1000 (no sex recorded: a level weighed by
  * chance alone, -0.5, kept one person apart). Returns the number of links refused.
  */
-function joinUnlessTwins(uf: UnionFind, pairs: ScoredPair[], deferred: number[], twins: readonly number[]): number {
+function joinUnlessTwins(uf: UnionFind, pairs: ScoredPair[], deferred: number[], twins: readonly number[], noFirstName: (i: number) => boolean): number {
   if (!twins.length) {
     for (const k of deferred) uf.union(pairs[k].left, pairs[k].right);
     return 0;
@@ -294,6 +294,25 @@ function joinUnlessTwins(uf: UnionFind, pairs: ScoredPair[], deferred: number[],
     note(twins[t], twins[t + 1]);
     note(twins[t + 1], twins[t]);
   }
+  const keptApart = (ri: number, rj: number) => {
+    const ai = apart.get(ri);
+    return ai !== undefined && apart.has(rj) && ai.some((y) => uf.find(y) === rj);
+  };
+  // a record with no first name that links to both of two clusters kept apart could be either
+  // person: it joins neither
+  const candidates = new Map<number, number[]>();
+  for (const k of deferred) {
+    const { left, right } = pairs[k];
+    for (const [x, y] of [[left, right], [right, left]]) {
+      if (!noFirstName(x)) continue;
+      const list = candidates.get(x);
+      if (list) list.push(uf.find(y));
+      else candidates.set(x, [uf.find(y)]);
+    }
+  }
+  const either = new Set<number>();
+  for (const [x, roots] of candidates)
+    if (roots.some((r, a) => roots.some((o, b) => b > a && r !== o && keptApart(r, o)))) either.add(x);
   deferred.sort((p, q) => pairs[q].weight - pairs[p].weight || p - q);
   let refused = 0;
   for (const k of deferred) {
@@ -303,7 +322,7 @@ function joinUnlessTwins(uf: UnionFind, pairs: ScoredPair[], deferred: number[],
     if (ri === rj) continue;
     const ai = apart.get(ri);
     const aj = apart.get(rj);
-    if (ai && aj && ai.some((y) => uf.find(y) === rj)) {
+    if (either.has(pair.left) || either.has(pair.right) || keptApart(ri, rj)) {
       pair.decision = 'review';
       refused++;
       continue;
