@@ -272,10 +272,11 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
  * record with a surname, a birth date and a home but no first name agrees with both twins as
  * well, and no comparison can tell which one it is; joined as any link it made the twins one
  * person. Such a record that links to both joins neither, and a link refused becomes a review
- * (the record belongs to one of them, a person can say which). Refusing every link that joins such a pair, not only these, cost recall on every
- * labelled set: a person's own records fall into the twin levels (a first name replaced). Twin
- * pairs merely below the review threshold cost fake_1000 (no sex recorded: a level weighed by
- * chance alone, -0.5, kept one person apart). Returns the number of links refused.
+ * (the record belongs to one of them, a person can say which). Refusing every link that joins
+ * such a pair, not only these, cost recall on every labelled set: a person's own records fall
+ * into the twin levels (a first name replaced). Twin pairs merely below the review threshold cost
+ * fake_1000 (no sex recorded: a level weighed by chance alone, -0.5, kept one person apart).
+ * Returns the number of links refused.
  */
 function joinUnlessTwins(uf: UnionFind, pairs: ScoredPair[], deferred: number[], twins: readonly number[], noFirstName: (i: number) => boolean): number {
   if (!twins.length) {
