@@ -134,6 +134,14 @@ describe('the default rules where there is no postcode', () => {
     expect(blockAndCompare(f).length).toBe(0);
   });
 
+  it('compare one first name at one home when one record has a postcode and the other none, though the birth dates differ and one has no surname', () => {
+    const f = buildFeatures([
+      town({ firstName: 'Amy', lastName: 'Davies', dateOfBirth: '1986-12-21', postcode: 'SA1 1AA', address: '1 High Street' }),
+      town({ firstName: 'Amy', dateOfBirth: '1986-12-12', address: '1 High St' }),
+    ]);
+    expect(blockAndCompare(f).length).toBe(1);
+  });
+
   it('do not compare one first name in two towns', () => {
     const f = buildFeatures([town({ firstName: 'Toby', dateOfBirth: '2003-04-23', address: 'London' }), town({ firstName: 'Toby', dateOfBirth: '2013-03-21', address: 'Leeds' })]);
     expect(blockAndCompare(f).length).toBe(0);

@@ -172,6 +172,15 @@ export const DEFAULT_RULES: readonly BlockingRule[] = [
     keys: (f) => pairKeys(f.n, (i) => (f.last[i] >= 0 ? f.namePhonetic[f.last[i]] : -1), (i) => (f.postcode[i] < 0 ? f.place[i] : -1)),
   },
   {
+    // one home with the postcode left blank on one record: the first-name and birth-date rules key
+    // that record on its place and the other on its postcode, so they miss the pair when the birth
+    // date also has a typo. Keyed on the place whether or not there is a postcode; two people at
+    // one home rarely share a first name, so its blocks are small and hold few families.
+    name: 'first name (or its formal name; the surname where there is none) and place',
+    fields: ['firstName', 'address'],
+    keys: (f) => pairKeys(f.n, (i) => groupOf(f, f.first[i] >= 0 ? f.first[i] : f.last[i]), (i) => f.place[i]),
+  },
+  {
     name: 'email',
     fields: ['email'],
     keys: (f) => f.email,

@@ -194,6 +194,10 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
 
   const uf = new UnionFind(n);
   const pairs: ScoredPair[] = [];
+  // pairs a twin level weighs as two people as surely as a link must weigh one (at or below minus
+  // the link threshold), and links from or to a record with no first name (joinUnlessTwins)
+  const twins: number[] = [];
+  const throughNoFirstName: number[] = [];
   let links = 0;
   let reviews = 0;
   const { left, right, code } = store;
@@ -216,7 +220,10 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
           : a === FirstLevel.twinElsewhere
             ? prior + tw + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]]
             : prior + w0 + w1 + t2[l2[p]] + t3[l3[p]] + t4[l4[p]] + t5[l5[p]] + t6[l6[p]] + t7[l7[p]];
-    if (weight < review && !acceptedKeys.has(i * n + j)) continue;
+    if (weight < review && !acceptedKeys.has(i * n + j)) {
+      if (isTwinLevel(a) && weight <= -linkAt) twins.push(i, j);
+      continue;
+    }
     let decision: Decision = weight >= linkAt ? 'link' : 'review';
     let clerical: boolean | undefined;
     if (rejected.size && rejected.has(i * n + j)) {
@@ -232,9 +239,13 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
     pairs.push(pair);
     if (decision === 'link') {
       links++;
-      uf.union(i, j);
+      if (a === FirstLevel.missing && !clerical) throughNoFirstName.push(pairs.length - 1);
+      else uf.union(i, j);
     } else if (decision === 'review') reviews++;
   }
+  const refused = joinUnlessTwins(uf, pairs, throughNoFirstName, twins, (i) => f.first[i] < 0);
+  links -= refused;
+  reviews += refused;
   // accepted pairs that blocking never compared still join their records
   for (const key of acceptedKeys) {
     const i = Math.floor(key / n);
@@ -252,6 +263,79 @@ export function linkStore(records: readonly PersonRecord[], f: Features, store: 
     clusterOf,
     stats: { records: n, comparisons: store.length, links, reviews, seconds: (performance.now() - started) / 1000 },
   };
+}
+
+/**
+ * Joins the links of records with no first name after every other link, strongest first, and
+ * refuses one that would put two records a twin level weighs as two people (as surely as a link
+ * must weigh one person: a twin pair at minus the link threshold or below) into one cluster: a
+ * record with a surname, a birth date and a home but no first name agrees with both twins as
+ * well, and no comparison can tell which one it is; joined as any link it made the twins one
+ * person. Such a record that links to both joins neither, and a link refused becomes a review
+ * (the record belongs to one of them, a person can say which). Refusing every link that joins
+ * such a pair, not only these, cost recall on every labelled set: a person's own records fall
+ * into the twin levels (a first name replaced). Twin pairs merely below the review threshold cost
+ * fake_1000 (no sex recorded: a level weighed by chance alone, -0.5, kept one person apart).
+ * Returns the number of links refused.
+ */
+function joinUnlessTwins(uf: UnionFind, pairs: ScoredPair[], deferred: number[], twins: readonly number[], noFirstName: (i: number) => boolean): number {
+  if (!twins.length) {
+    for (const k of deferred) uf.union(pairs[k].left, pairs[k].right);
+    return 0;
+  }
+  // each cluster's records a twin level keeps apart from it, by the cluster's root
+  const apart = new Map<number, number[]>();
+  const note = (x: number, y: number) => {
+    const r = uf.find(x);
+    const list = apart.get(r);
+    if (list) list.push(y);
+    else apart.set(r, [y]);
+  };
+  for (let t = 0; t < twins.length; t += 2) {
+    note(twins[t], twins[t + 1]);
+    note(twins[t + 1], twins[t]);
+  }
+  const keptApart = (ri: number, rj: number) => {
+    const ai = apart.get(ri);
+    return ai !== undefined && apart.has(rj) && ai.some((y) => uf.find(y) === rj);
+  };
+  // a record with no first name that links to both of two clusters kept apart could be either
+  // person: it joins neither
+  const candidates = new Map<number, number[]>();
+  for (const k of deferred) {
+    const { left, right } = pairs[k];
+    for (const [x, y] of [[left, right], [right, left]]) {
+      if (!noFirstName(x)) continue;
+      const list = candidates.get(x);
+      if (list) list.push(uf.find(y));
+      else candidates.set(x, [uf.find(y)]);
+    }
+  }
+  const either = new Set<number>();
+  for (const [x, roots] of candidates)
+    if (roots.some((r, a) => roots.some((o, b) => b > a && r !== o && keptApart(r, o)))) either.add(x);
+  deferred.sort((p, q) => pairs[q].weight - pairs[p].weight || p - q);
+  let refused = 0;
+  for (const k of deferred) {
+    const pair = pairs[k];
+    const ri = uf.find(pair.left);
+    const rj = uf.find(pair.right);
+    if (ri === rj) continue;
+    const ai = apart.get(ri);
+    const aj = apart.get(rj);
+    if (either.has(pair.left) || either.has(pair.right) || keptApart(ri, rj)) {
+      pair.decision = 'review';
+      refused++;
+      continue;
+    }
+    uf.union(ri, rj);
+    const root = uf.find(ri);
+    const merged = ai && aj ? ai.concat(aj) : (ai ?? aj);
+    apart.delete(ri);
+    apart.delete(rj);
+    if (merged) apart.set(root, merged);
+  }
+  return refused;
 }
 
 /**

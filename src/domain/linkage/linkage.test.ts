@@ -341,6 +341,30 @@ describe('link', () => {
     expect(e.fields[0].label).toContain('twins');
   });
 
+  it('keeps twins apart when a record with no first name agrees with both, and leaves that record to a person (it could be either)', () => {
+    const twinA = record('a', { firstName: 'Amy', lastName: 'Entwistle', dateOfBirth: '2015-06-01', sex: 'F' });
+    const twinB = record('b', { firstName: 'Jack', lastName: 'Entwistle', dateOfBirth: '2015-06-01', sex: 'M' });
+    const noName = record('c', { firstName: null, lastName: 'Entwistle', dateOfBirth: '2015-06-01', sex: null });
+    const result = link([...synthetic.records, twinA, twinB, noName], { model });
+    const n = synthetic.records.length;
+    const between = (i: number) => result.pairs.find((p) => p.left === i && p.right === n + 2)!;
+    // the record agrees with each twin well enough to link on its own
+    expect(Math.min(between(n).weight, between(n + 1).weight)).toBeGreaterThanOrEqual(model.thresholds.link);
+    expect(result.clusterOf[n]).not.toBe(result.clusterOf[n + 1]);
+    expect([result.clusterOf[n], result.clusterOf[n + 1]]).not.toContain(result.clusterOf[n + 2]);
+    expect([between(n).decision, between(n + 1).decision]).toEqual(['review', 'review']);
+  });
+
+  it('joins a record with no first name to the one twin it links to (the other is a boy living elsewhere)', () => {
+    const twinA = record('a', { firstName: 'Amy', lastName: 'Entwistle', dateOfBirth: '2015-06-01', sex: 'F' });
+    const twinB = record('b', { firstName: 'Jack', lastName: 'Entwistle', dateOfBirth: '2015-06-01', sex: 'M', postcode: 'SS1 1AA', address: '3 Low Road' });
+    const noName = record('c', { firstName: null, lastName: 'Entwistle', dateOfBirth: '2015-06-01', sex: 'F' });
+    const result = link([...synthetic.records, twinA, twinB, noName], { model });
+    const n = synthetic.records.length;
+    expect(result.clusterOf[n]).not.toBe(result.clusterOf[n + 1]);
+    expect(result.clusterOf[n + 2]).toBe(result.clusterOf[n]);
+  });
+
   it('joins accepted pairs and never joins a rejected pair directly', () => {
     const records = [record('a'), record('b', { firstName: 'Bill' }), record('c', { firstName: 'Zebedee', lastName: 'Quinn', dateOfBirth: '1999-09-09', address: '1 Low Road', postcode: 'SS1 1AA' })];
     const all = [...synthetic.records, ...records];
