@@ -115,6 +115,9 @@ function recordsDigest(rows: readonly { id: string }[]): string {
   return `${rows.length}:${hash.digest('hex')}`;
 }
 
+/** The matching step: link(), or the same over partitions shared by workers. */
+type LinkStep = (records: PersonRecord[], rows: readonly MatchRow[], decisions: PairDecision[]) => Promise<LinkageResult>;
+
 /** A checkpoint in long work: the stage and records done; throws to stop (cancelled). */
 type Progress = (stage: string, done: number, total: number | null) => Promise<void>;
 const noProgress: Progress = async () => undefined;
@@ -310,76 +313,18 @@ export function identificationService(db: Database, options: IdentificationDepen
      * household's assessment, replacing the last run's. Clerical decisions are kept and fed back,
      * so the same records and decisions give the same people and households every time.
      */
-    async identify(actor: Caller, progress: Progress = noProgress, linkStep?: (records: PersonRecord[], rows: readonly MatchRow[], decisions: PairDecision[]) => Promise<LinkageResult>) {
+    async identify(actor: Caller, progress: Progress = noProgress, linkStep?: LinkStep) {
       await allow(actor);
-      const linker = needEngine();
       const started = performance.now();
       let lapAt = started; const lap = (what: string) => { if (process.env.LAP) { const now = performance.now(); console.log(`lap ${what} ${((now - lapAt) / 1000).toFixed(2)} s rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`); lapAt = now; } };
-      const total = await repo.recordCount(db);
-      await progress('reading', 0, total);
-      const rows = await allRecords((read) => progress('reading', read, total));
-      lap('read');
-      const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
-      await progress('matching', 0, rows.length);
-      const result = linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions });
-      lap('link');
-      await progress('households', 0, null);
-
-      // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
-      const personOfCluster = new Map<number, string>();
-      const personOf: string[] = rows.map((r, i) => {
-        const rep = result.clusterOf[i];
-        if (!personOfCluster.has(rep)) personOfCluster.set(rep, r.id);
-        return personOfCluster.get(rep)!;
-      });
-      personOfCluster.clear();
-      const recordsOf = new Map<string, MatchRow[]>();
-      rows.forEach((r, i) => {
-        const list = recordsOf.get(personOf[i]);
-        if (list) list.push(r);
-        else recordsOf.set(personOf[i], [r]);
-      });
-      const households = groupHouseholds([...recordsOf].map(([personId, records]) => ({
-        personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })),
-      })));
-      lap('group');
-      const assess = await assessor();
-      const householdRows = households.map((h) => householdRow(h.householdId, h.postcode, h.address,
-        assess(h.householdId, h.personIds.map((p) => memberFacts(p, recordsOf.get(p)!.map(parsedRow))))));
-      lap('assess'); if (process.env.LAP) console.log('assessment bytes avg', householdRows.reduce((n, h) => n + h.assessment.length, 0) / householdRows.length, 'max', Math.max(...householdRows.map((h) => h.assessment.length)));
-
-      // Pairs stay the engine's (record indexes) until each batch is written. The smaller index is the smaller id: records come in id order.
-      const seen = new Set<number>();
-      const kept: ScoredPair[] = [];
-      // Nobody reviews a million pairs: keep the review pairs nearest the link threshold, and every linked pair.
-      const reviewCut = result.pairs.filter((p) => p.decision === 'review').map((p) => p.weight).sort((a, b) => b - a)[reviewLimit - 1] ?? -Infinity;
-      let reviewsKept = 0;
-      for (const p of result.pairs) {
-        if (p.decision === 'review' && p.weight < reviewCut) continue;
-        const key = Math.min(p.left, p.right) * rows.length + Math.max(p.left, p.right);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        kept.push(p);
-        if (p.decision === 'review') reviewsKept += 1;
-      }
-      seen.clear();
-      // In id order (the table's key): each batch goes into the pair index, and looks its records up, near where the last one did.
-      kept.sort((a, b) => Math.min(a.left, a.right) - Math.min(b.left, b.right) || Math.max(a.left, a.right) - Math.max(b.left, b.right));
-      const stats = {
-        records: rows.length, people: recordsOf.size, households: households.length, comparisons: result.stats.comparisons,
-        links: result.stats.links, reviews: result.stats.reviews, reviewsKept, decisionsFedBack: decisions.length, engineSeconds: result.stats.seconds,
-      };
-      recordsOf.clear();
-      lap('pairs');
+      const { ids, personOf, households, householdRows, pairs, stats, model } = await matchRecords(progress, linkStep, lap);
       const runId = randomUUID();
       // The last chance to cancel: storing replaces the last run's people and households whole, in one transaction.
-      await progress('storing', 0, rows.length);
+      await progress('storing', 0, ids.length);
       await db.transaction(async (tx) => {
         await links.clearLinkage(tx);
         lap('clear');
-        for (let at = 0; at < rows.length; at += storeBatch) {
-          await links.insertPersons(tx, rows.slice(at, at + storeBatch).map((r) => r.id), personOf.slice(at, at + storeBatch));
-        }
+        for (let at = 0; at < ids.length; at += storeBatch) await links.insertPersons(tx, ids.slice(at, at + storeBatch), personOf.slice(at, at + storeBatch));
         lap('persons');
         for (let at = 0; at < householdRows.length; at += storeBatch / 10) await links.insertHouseholds(tx, householdRows.slice(at, at + storeBatch / 10));
         lap('households');
@@ -389,16 +334,16 @@ export function identificationService(db: Database, options: IdentificationDepen
           await links.insertMembers(tx, batch.map((m) => m[0]), batch.map((m) => m[1]));
         }
         lap('members');
-        for (let at = 0; at < kept.length; at += storeBatch) {
-          await links.insertPairs(tx, kept.slice(at, at + storeBatch).map((p) => {
-            const [l, r] = orderPair(rows[p.left].id, rows[p.right].id);
+        for (let at = 0; at < pairs.length; at += storeBatch) {
+          await links.insertPairs(tx, pairs.slice(at, at + storeBatch).map((p) => {
+            const [l, r] = orderPair(ids[p.left], ids[p.right]);
             return [l, r, p.weight, p.probability, p.decision];
           }));
         }
         lap('insertpairs');
         await links.matchFamilies(tx);
         lap('matchFamilies');
-        await links.insertRun(tx, runId, actor?.id ?? null, result.model, { ...stats, seconds: (performance.now() - started) / 1000 });
+        await links.insertRun(tx, runId, actor?.id ?? null, model, { ...stats, seconds: (performance.now() - started) / 1000 });
         await audit(tx, actor, 'linkage-run', 'linkage_run', runId, stats);
       });
       lap('commit');
@@ -651,6 +596,71 @@ export function identificationService(db: Database, options: IdentificationDepen
       return jobView((await jobs.get(jobId))!);
     },
   };
+
+  /**
+   * Reads every record and matches them: people, households and their assessments, and the pairs
+   * to keep. Returns only what is stored (ids, not records), so the records read, a gigabyte at a
+   * million, are let go before the run is written.
+   */
+  async function matchRecords(progress: Progress, linkStep: LinkStep | undefined, lap: (what: string) => void) {
+    const linker = needEngine();
+    const total = await repo.recordCount(db);
+    await progress('reading', 0, total);
+    const rows = await allRecords((read) => progress('reading', read, total));
+    lap('read');
+    const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
+    await progress('matching', 0, rows.length);
+    const result = linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions });
+    lap('link');
+    await progress('households', 0, null);
+
+    // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
+    const personOfCluster = new Map<number, string>();
+    const personOf: string[] = rows.map((r, i) => {
+      const rep = result.clusterOf[i];
+      if (!personOfCluster.has(rep)) personOfCluster.set(rep, r.id);
+      return personOfCluster.get(rep)!;
+    });
+    const recordsOf = new Map<string, MatchRow[]>();
+    rows.forEach((r, i) => {
+      const list = recordsOf.get(personOf[i]);
+      if (list) list.push(r);
+      else recordsOf.set(personOf[i], [r]);
+    });
+    const households = groupHouseholds([...recordsOf].map(([personId, records]) => ({
+      personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })),
+    })));
+    lap('group');
+    const assess = await assessor();
+    const householdRows = households.map((h) => householdRow(h.householdId, h.postcode, h.address,
+      assess(h.householdId, h.personIds.map((p) => memberFacts(p, recordsOf.get(p)!.map(parsedRow))))));
+    lap('assess');
+
+    // Pairs stay the engine's (record indexes) until each batch is written. The smaller index is the smaller id: records come in id order.
+    const seen = new Set<number>();
+    const pairs: ScoredPair[] = [];
+    // Nobody reviews a million pairs: keep the review pairs nearest the link threshold, and every linked pair.
+    const reviewCut = result.pairs.filter((p) => p.decision === 'review').map((p) => p.weight).sort((a, b) => b - a)[reviewLimit - 1] ?? -Infinity;
+    let reviewsKept = 0;
+    for (const p of result.pairs) {
+      if (p.decision === 'review' && p.weight < reviewCut) continue;
+      const key = Math.min(p.left, p.right) * rows.length + Math.max(p.left, p.right);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      pairs.push(p);
+      if (p.decision === 'review') reviewsKept += 1;
+    }
+    // In id order (the table's key): each batch goes into the pair index, and looks its records up, near where the last one did.
+    pairs.sort((a, b) => Math.min(a.left, a.right) - Math.min(b.left, b.right) || Math.max(a.left, a.right) - Math.max(b.left, b.right));
+    lap('pairs');
+    return {
+      ids: rows.map((r) => r.id), personOf, households, householdRows, pairs, model: result.model,
+      stats: {
+        records: rows.length, people: recordsOf.size, households: households.length, comparisons: result.stats.comparisons,
+        links: result.stats.links, reviews: result.stats.reviews, reviewsKept, decisionsFedBack: decisions.length, engineSeconds: result.stats.seconds,
+      },
+    };
+  }
 
   /** Every record, in id order (the engine's input order), read a page at a time. */
   async function allRecords(read: (count: number) => Promise<void> = async () => undefined): Promise<MatchRow[]> {
