@@ -316,40 +316,31 @@ export function identificationService(db: Database, options: IdentificationDepen
     async identify(actor: Caller, progress: Progress = noProgress, linkStep?: LinkStep) {
       await allow(actor);
       const started = performance.now();
-      let lapAt = started; const lap = (what: string) => { if (process.env.LAP) { const now = performance.now(); console.log(`lap ${what} ${((now - lapAt) / 1000).toFixed(2)} s rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`); lapAt = now; } };
-      const { ids, personOf, households, householdRows, pairs, stats, model } = await matchRecords(progress, linkStep, lap);
+      const { ids, personOf, households, householdRows, pairs, stats, model } = await matchRecords(progress, linkStep);
       const runId = randomUUID();
       // The last chance to cancel: storing replaces the last run's people and households whole, in one transaction.
       await progress('storing', 0, ids.length);
       await db.transaction(async (tx) => {
         await links.clearLinkage(tx);
-        lap('clear');
         for (let at = 0; at < ids.length; at += storeBatch) await links.insertPersons(tx, ids.slice(at, at + storeBatch), personOf.slice(at, at + storeBatch));
-        lap('persons');
         for (let at = 0; at < householdRows.length; at += storeBatch / 10) await links.insertHouseholds(tx, householdRows.slice(at, at + storeBatch / 10));
-        lap('households');
         const members = households.flatMap((h) => h.personIds.map((p) => [p, h.householdId] as const));
         for (let at = 0; at < members.length; at += storeBatch) {
           const batch = members.slice(at, at + storeBatch);
           await links.insertMembers(tx, batch.map((m) => m[0]), batch.map((m) => m[1]));
         }
-        lap('members');
         for (let at = 0; at < pairs.length; at += storeBatch) {
           await links.insertPairs(tx, pairs.slice(at, at + storeBatch).map((p) => {
             const [l, r] = orderPair(ids[p.left], ids[p.right]);
             return [l, r, p.weight, p.probability, p.decision];
           }));
         }
-        lap('insertpairs');
         await links.matchFamilies(tx);
-        lap('matchFamilies');
         await links.insertRun(tx, runId, actor?.id ?? null, model, { ...stats, seconds: (performance.now() - started) / 1000 });
         await audit(tx, actor, 'linkage-run', 'linkage_run', runId, stats);
       });
-      lap('commit');
       // After the run is committed: what follows reads the stored linkage, and its own writes are its own transactions.
       if (options.afterRun) await options.afterRun(matchedFamilies(await links.matchedFamilyRecords(db)));
-      lap('afterRun');
       return { runId, ...stats, seconds: (performance.now() - started) / 1000 };
     },
 
@@ -602,22 +593,23 @@ export function identificationService(db: Database, options: IdentificationDepen
    * to keep. Returns only what is stored (ids, not records), so the records read, a gigabyte at a
    * million, are let go before the run is written.
    */
-  async function matchRecords(progress: Progress, linkStep: LinkStep | undefined, lap: (what: string) => void) {
+  async function matchRecords(progress: Progress, linkStep: LinkStep | undefined) {
     const linker = needEngine();
     const total = await repo.recordCount(db);
     await progress('reading', 0, total);
     const rows = await allRecords((read) => progress('reading', read, total));
-    lap('read');
     const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
     await progress('matching', 0, rows.length);
-    const result = linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions });
-    lap('link');
+    const { clusterOf, model, pairs, reviewsKept, engineStats } = keptPairs(linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions }));
     await progress('households', 0, null);
+    // Each step below runs seconds at a million records without a pause: pages are answered between them.
+    const breathe = () => new Promise((resolve) => setImmediate(resolve));
+    await breathe();
 
     // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
     const personOfCluster = new Map<number, string>();
     const personOf: string[] = rows.map((r, i) => {
-      const rep = result.clusterOf[i];
+      const rep = clusterOf[i];
       if (!personOfCluster.has(rep)) personOfCluster.set(rep, r.id);
       return personOfCluster.get(rep)!;
     });
@@ -627,16 +619,33 @@ export function identificationService(db: Database, options: IdentificationDepen
       if (list) list.push(r);
       else recordsOf.set(personOf[i], [r]);
     });
+    await breathe();
     const households = groupHouseholds([...recordsOf].map(([personId, records]) => ({
       personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })),
     })));
-    lap('group');
     const assess = await assessor();
-    const householdRows = households.map((h) => householdRow(h.householdId, h.postcode, h.address,
-      assess(h.householdId, h.personIds.map((p) => memberFacts(p, recordsOf.get(p)!.map(parsedRow))))));
-    lap('assess');
+    const householdRows: HouseholdInsert[] = [];
+    for (const h of households) {
+      householdRows.push(householdRow(h.householdId, h.postcode, h.address, assess(h.householdId, h.personIds.map((p) => memberFacts(p, recordsOf.get(p)!.map(parsedRow))))));
+      if (householdRows.length % 1000 === 0) {
+        await progress('households', householdRows.length, households.length);
+        await breathe();
+      }
+    }
+    return {
+      ids: rows.map((r) => r.id), personOf, households, householdRows, pairs, model,
+      stats: {
+        records: rows.length, people: recordsOf.size, households: households.length, comparisons: engineStats.comparisons,
+        links: engineStats.links, reviews: engineStats.reviews, reviewsKept, decisionsFedBack: decisions.length, engineSeconds: engineStats.seconds,
+      },
+    };
+  }
 
-    // Pairs stay the engine's (record indexes) until each batch is written. The smaller index is the smaller id: records come in id order.
+  /**
+   * The pairs a run stores, and the rest of the engine's result: its whole list of pairs is let go
+   * here. Pairs stay record indexes until each batch is written.
+   */
+  function keptPairs(result: LinkageResult) {
     const seen = new Set<number>();
     const pairs: ScoredPair[] = [];
     // Nobody reviews a million pairs: keep the review pairs nearest the link threshold, and every linked pair.
@@ -644,31 +653,39 @@ export function identificationService(db: Database, options: IdentificationDepen
     let reviewsKept = 0;
     for (const p of result.pairs) {
       if (p.decision === 'review' && p.weight < reviewCut) continue;
-      const key = Math.min(p.left, p.right) * rows.length + Math.max(p.left, p.right);
+      const key = Math.min(p.left, p.right) * result.clusterOf.length + Math.max(p.left, p.right);
       if (seen.has(key)) continue;
       seen.add(key);
       pairs.push(p);
       if (p.decision === 'review') reviewsKept += 1;
     }
-    // In id order (the table's key): each batch goes into the pair index, and looks its records up, near where the last one did.
+    // In index order, which is id order (records come in id order), the table's key: each batch goes
+    // into the pair index, and looks its records up, near where the last one did.
     pairs.sort((a, b) => Math.min(a.left, a.right) - Math.min(b.left, b.right) || Math.max(a.left, a.right) - Math.max(b.left, b.right));
-    lap('pairs');
-    return {
-      ids: rows.map((r) => r.id), personOf, households, householdRows, pairs, model: result.model,
-      stats: {
-        records: rows.length, people: recordsOf.size, households: households.length, comparisons: result.stats.comparisons,
-        links: result.stats.links, reviews: result.stats.reviews, reviewsKept, decisionsFedBack: decisions.length, engineSeconds: result.stats.seconds,
-      },
-    };
+    return { clusterOf: result.clusterOf, model: result.model, engineStats: result.stats, pairs, reviewsKept };
   }
 
   /** Every record, in id order (the engine's input order), read a page at a time. */
   async function allRecords(read: (count: number) => Promise<void> = async () => undefined): Promise<MatchRow[]> {
     const rows: MatchRow[] = [];
+    // Names, dates, postcodes and addresses repeat across a million records: each row keeps one shared copy of its value, not its own.
+    const copies = new Map<string, string>();
+    const one = <V extends string | null>(value: V): V => {
+      if (value === null) return value;
+      const kept = copies.get(value);
+      if (kept !== undefined) return kept as V;
+      copies.set(value, value);
+      return value;
+    };
     for (let after: string | null = null; ;) {
       const page = await repo.recordsPage(db, after, 10_000);
       if (!page.length) break;
-      for (const r of page) rows.push(r);
+      for (const r of page) {
+        rows.push({
+          ...r, source: one(r.source), first_name: one(r.first_name), last_name: one(r.last_name), date_of_birth: one(r.date_of_birth), sex: one(r.sex),
+          postcode: one(r.postcode), address: one(r.address), event_date: one(r.event_date),
+        });
+      }
       after = page[page.length - 1].id;
       await read(rows.length);
     }
