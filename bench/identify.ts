@@ -6,8 +6,8 @@
  *
  * By default it goes the way a deployment does: the extracts are uploaded and loaded as background
  * jobs and matching runs as a job, in this process beside the web app, while a visitor asks the app
- * for a page (the public service directory, which reads the database) every 100 ms; it prints those
- * pages' response times while the jobs ran. `--direct` calls `ingest` and `identify` with no app.
+ * for a page (the public service directory, which reads the database) every 100 ms, whether or not
+ * the last has come; it prints those pages' response times while the jobs ran. `--direct` calls `ingest` and `identify` with no app.
  *
  * With DATABASE_URL set it uses a throwaway database on that server; otherwise an in-memory PGlite.
  */
@@ -16,6 +16,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { benchDatabase } from './database.ts';
 import { demoExtracts, demoHouseholds } from '../src/domain/identification/demo-extracts.ts';
 import { extractFormats, sourceKeys } from '../src/domain/identification/formats.ts';
@@ -71,20 +72,28 @@ if (values.direct) {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const page = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${urls.directory()}?search=parenting`;
-  // The visitor: one page at a time, every 100 ms, timed from asking to the last byte.
-  const times: number[] = [];
-  let failures = 0;
-  let visiting = true;
-  const visitor = (async () => {
-    while (visiting) {
+  // The visitors: a page asked for every 100 ms whether or not the last has come (people do not
+  // wait for each other), each timed from asking to the last byte. They run on a thread of their
+  // own: in this one their timer would wait out a long step of the job unseen.
+  const visitor = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    const times = [];
+    let failures = 0;
+    const visit = async () => {
       const asked = performance.now();
-      const response = await fetch(page).catch(() => null);
+      const response = await fetch(workerData.page).catch(() => null);
       if (!response || response.status !== 200) failures += 1;
       await response?.text();
       times.push(performance.now() - asked);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  })();
+    };
+    const visits = [];
+    const timer = setInterval(() => visits.push(visit()), 100);
+    parentPort.once('message', async () => {
+      clearInterval(timer);
+      await Promise.all(visits);
+      parentPort.postMessage({ times, failures });
+    });
+  `, { eval: true, workerData: { page } });
   const finished = async (jobId: string) => {
     for (;;) {
       const job = await identification.job(null, jobId);
@@ -102,8 +111,10 @@ if (values.direct) {
   t0 = performance.now();
   const matching = await finished(await identification.startMatching(null));
   report(matching.result as unknown as Run, t0);
-  visiting = false;
-  await visitor;
+  const visited = new Promise<{ times: number[]; failures: number }>((resolve) => visitor.once('message', resolve));
+  visitor.postMessage('stop');
+  const { times, failures } = await visited;
+  await visitor.terminate();
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(0);
   console.log(`peak resident memory ${peakMiB()} MiB (this process: the web app, the queue and the jobs)`);
