@@ -608,17 +608,18 @@ export function identificationService(db: Database, options: IdentificationDepen
 
     // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
     const personOfCluster = new Map<number, string>();
-    const personOf: string[] = rows.map((r, i) => {
-      const rep = clusterOf[i];
-      if (!personOfCluster.has(rep)) personOfCluster.set(rep, r.id);
-      return personOfCluster.get(rep)!;
-    });
+    const personOf: string[] = [];
     const recordsOf = new Map<string, MatchRow[]>();
-    rows.forEach((r, i) => {
-      const list = recordsOf.get(personOf[i]);
-      if (list) list.push(r);
-      else recordsOf.set(personOf[i], [r]);
-    });
+    for (let i = 0; i < rows.length; i += 1) {
+      const rep = clusterOf[i];
+      if (!personOfCluster.has(rep)) personOfCluster.set(rep, rows[i].id);
+      const person = personOfCluster.get(rep)!;
+      personOf.push(person);
+      const list = recordsOf.get(person);
+      if (list) list.push(rows[i]);
+      else recordsOf.set(person, [rows[i]]);
+      if (i % 50_000 === 49_999) await breathe();
+    }
     await breathe();
     const households = groupHouseholds([...recordsOf].map(([personId, records]) => ({
       personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })),
