@@ -14,7 +14,8 @@ import { familiesService } from './modules/families/service.ts';
 import { outcomesService } from './modules/outcomes/service.ts';
 import { identificationService } from './modules/identification/service.ts';
 import { jobsService } from './modules/jobs/service.ts';
-import { comparePartition, explain, linkPartitions, linkThreaded } from './domain/linkage/index.ts';
+import { comparePartition, explain, linkPartitions } from './domain/linkage/index.ts';
+import { linkOffThread } from './modules/identification/link-thread.ts';
 import { needsAnalysisService } from './modules/needs-analysis/service.ts';
 import { plansService } from './modules/plans/service.ts';
 import { referralsService } from './modules/referrals/service.ts';
@@ -41,8 +42,9 @@ export function services(db: Database, config: Pick<Config, 'sessionHours' | 'br
   const access = accessService(db, { sessionHours: config.sessionHours, clock });
   const admin = adminService(db, { get: () => families.levelOfNeedRules(), set: (actor, rules) => families.setLevelOfNeedRules(actor, rules) }, { clock });
   const identification = identificationService(db, {
-    // Matching shares its comparisons between threads when configured to (default one: the tests).
-    clock, engine: { link: (records, options) => linkThreaded(records, options, config.matchingThreads ?? 1), explain, comparePartition, linkPartitions }, jobs, partitions: config.matchingPartitions,
+    // Matching shares its comparisons between threads when configured to (default one: the tests),
+    // away from the thread that answers pages.
+    clock, engine: { link: (records, options) => linkOffThread(records, options ?? {}, config.matchingThreads ?? 1), explain, comparePartition, linkPartitions }, jobs, partitions: config.matchingPartitions,
     costRates: async () => (await costs.list()).map((c) => ({ key: c.key, label: c.label, amountPence: c.amountPence, unit: c.unit })),
     levelRules: () => families.levelOfNeedRules(),
     // Measures that arrive through agency data fill the matched family's cases (empty fields only, audited).

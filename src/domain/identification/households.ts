@@ -61,12 +61,20 @@ export function groupHouseholds(people: readonly PersonForHousehold[], options: 
 
   const atAddress = new Map<string, { person: number; day: number }[]>();
   const inGroup = new Map<string, number[]>();
+  // Addresses and dates repeat from record to record (a household's members share them): each is worked
+  // out once. A missing postcode or address and an empty one share a key: addressKey treats them alike.
+  const keys = new Map<string, string | null>();
+  const dayOf = new Map<string, number>();
   people.forEach((p, i) => {
     for (const r of p.records) {
-      const key = addressKey(r.postcode, r.address);
+      const at = `${r.postcode ?? ''}\u0000${r.address ?? ''}`;
+      let key = keys.get(at);
+      if (key === undefined) keys.set(at, (key = addressKey(r.postcode, r.address)));
       if (key) {
+        let day = dayOf.get(r.eventDate);
+        if (day === undefined) dayOf.set(r.eventDate, (day = days(r.eventDate)));
         const list = atAddress.get(key) ?? [];
-        list.push({ person: i, day: days(r.eventDate) });
+        list.push({ person: i, day });
         atAddress.set(key, list);
       }
       if (r.group) {

@@ -45,6 +45,9 @@ export interface RecordRow {
   identifiers: Record<string, string>;
 }
 
+/** A record as matching reads it: `fields` still as JSON text, parsed only when its household is assessed (a million parsed objects held through linkage would cost gigabytes). */
+export type MatchRow = Omit<RecordRow, 'fields'> & { fields: string };
+
 const recordColumns = 'id, source, record_ref, first_name, last_name, date_of_birth, sex, postcode, address, event_date, group_ref, fields, identifiers';
 
 export const identificationRepository = {
@@ -107,21 +110,21 @@ export const identificationRepository = {
     );
   },
 
-  /** One multi-row insert; rows whose (source, record_ref) is already loaded are skipped. Returns how many were new. */
+  /** One statement, a column an array; rows whose (source, record_ref) is already loaded are skipped. Returns how many were new. */
   async insertRecords(q: Queryable, extractId: string, source: string, rows: readonly (SourceRow & { id: string })[]): Promise<number> {
     if (!rows.length) return 0;
-    const params: unknown[] = [];
-    const tuples = rows.map((r) => {
-      const base = params.length;
-      params.push(r.id, extractId, source, r.recordId, r.firstName, r.lastName, r.dateOfBirth, r.sex, r.postcode, r.address, r.eventDate, r.groupRef, JSON.stringify(r.fields), JSON.stringify(r.identifiers));
-      return `(${Array.from({ length: 14 }, (_, i) => `$${base + i + 1}`).join(', ')})`;
-    });
-    const inserted = await q.query<{ id: string }>(
-      `INSERT INTO source_record (id, extract_id, source, record_ref, first_name, last_name, date_of_birth, sex, postcode, address, event_date, group_ref, fields, identifiers)
-       VALUES ${tuples.join(', ')} ON CONFLICT (source, record_ref) DO NOTHING RETURNING id`,
-      params,
+    const [counted] = await q.query<{ n: number }>(
+      `WITH added AS (
+         INSERT INTO source_record (id, extract_id, source, record_ref, first_name, last_name, date_of_birth, sex, postcode, address, event_date, group_ref, fields, identifiers)
+         SELECT t.id, $1, $2, t.ref, t.first, t.last, t.born::date, t.sex, t.postcode, t.address, t.event::date, t.grp, t.fields::jsonb, t.ids::jsonb
+           FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+                AS t(id, ref, first, last, born, sex, postcode, address, event, grp, fields, ids)
+         ON CONFLICT (source, record_ref) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM added`,
+      [extractId, source, ...columnsOf(rows, [(r) => r.id, (r) => r.recordId, (r) => r.firstName, (r) => r.lastName, (r) => r.dateOfBirth, (r) => r.sex, (r) => r.postcode,
+        (r) => r.address, (r) => r.eventDate, (r) => r.groupRef, (r) => JSON.stringify(r.fields), (r) => JSON.stringify(r.identifiers)])],
     );
-    return inserted.length;
+    return counted.n;
   },
 
   async extractExists(q: Queryable, id: string): Promise<boolean> {
@@ -139,10 +142,11 @@ export const identificationRepository = {
   },
 
   /** Every source record in a stable order (the engine's input order), a page at a time. */
-  async recordsPage(q: Queryable, afterId: string | null, limit: number): Promise<RecordRow[]> {
+  async recordsPage(q: Queryable, afterId: string | null, limit: number): Promise<MatchRow[]> {
+    const columns = recordColumns.replace('fields', 'fields::text AS fields');
     return afterId
-      ? q.query<RecordRow>(`SELECT ${recordColumns} FROM source_record WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit])
-      : q.query<RecordRow>(`SELECT ${recordColumns} FROM source_record ORDER BY id LIMIT $1`, [limit]);
+      ? q.query<MatchRow>(`SELECT ${columns} FROM source_record WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit])
+      : q.query<MatchRow>(`SELECT ${columns} FROM source_record ORDER BY id LIMIT $1`, [limit]);
   },
 
   async records(q: Queryable, ids: readonly string[]): Promise<RecordRow[]> {
@@ -191,8 +195,12 @@ export interface HouseholdInsert {
   costPence: number;
   segment: string;
   reasons: string;
-  assessment: unknown;
+  /** The assessment as JSON text: a run holds every household's until it stores them, and text is a fraction of the objects' size. */
+  assessment: string;
 }
+
+/** A scored pair: left and right record ids (smaller first), weight, probability, decision. */
+export type PairInsert = [string, string, number, number, string];
 
 export interface HouseholdFilter {
   districtId?: string | null;
@@ -204,14 +212,9 @@ export interface HouseholdFilter {
   visibleTo?: { id: string; role: UserRole } | null;
 }
 
-/** Inserts rows in multi-row statements of at most `size` rows. */
-async function insertMany(q: Queryable, table: string, columns: string[], rows: unknown[][], size = 1000): Promise<void> {
-  for (let start = 0; start < rows.length; start += size) {
-    const chunk = rows.slice(start, start + size);
-    const params: unknown[] = [];
-    const tuples = chunk.map((r) => `(${r.map((v) => { params.push(v); return `$${params.length}`; }).join(', ')})`);
-    await q.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params);
-  }
+/** Rows as one array a column (for unnest): a statement's text and plan stay the same whatever the number of rows. */
+function columnsOf<R>(rows: readonly R[], columns: readonly ((row: R) => unknown)[]): unknown[][] {
+  return columns.map((column) => rows.map(column));
 }
 
 /** Pairs are stored with the smaller record id on the left, so a pair has one row whichever way it was scored. */
@@ -250,27 +253,44 @@ export const linkageRepository = {
     await q.query('DELETE FROM linked_person');
   },
 
-  async insertPersons(q: Queryable, rows: [string, string][]): Promise<void> {
-    await insertMany(q, 'linked_person', ['record_id', 'person_id'], rows);
+  /** (record, person) rows. */
+  async insertPersons(q: Queryable, recordIds: readonly string[], personIds: readonly string[]): Promise<void> {
+    await q.query('INSERT INTO linked_person (record_id, person_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])', [recordIds, personIds]);
   },
 
-  async insertHouseholds(q: Queryable, rows: HouseholdInsert[]): Promise<void> {
-    await insertMany(q, 'linked_household', ['id', 'postcode', 'address', 'eligible', 'problem_count', 'level', 'cost_pence', 'segment', 'reasons', 'assessment'],
-      rows.map((h) => [h.id, h.postcode, h.address, h.eligible, h.problemCount, h.level, h.costPence, h.segment, h.reasons, JSON.stringify(h.assessment)]), 500);
+  async insertHouseholds(q: Queryable, rows: readonly HouseholdInsert[]): Promise<void> {
+    if (!rows.length) return;
+    // One JSON array of the rows, each assessment spliced in as the JSON it already is (as a text
+    // array element every quote in it would be escaped, by the driver and again by the server).
+    const json = `[${rows.map((h) => `${JSON.stringify({
+      id: h.id, postcode: h.postcode, address: h.address, eligible: h.eligible, problem_count: h.problemCount, level: h.level, cost_pence: h.costPence, segment: h.segment, reasons: h.reasons,
+    }).slice(0, -1)},"assessment":${h.assessment}}`).join(',')}]`;
+    await q.query(
+      `INSERT INTO linked_household (id, postcode, address, eligible, problem_count, level, cost_pence, segment, reasons, assessment)
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS t(id uuid, postcode text, address text, eligible boolean, problem_count int, level int, cost_pence bigint, segment text, reasons text, assessment jsonb)`,
+      [json],
+    );
   },
 
   async updateHousehold(q: Queryable, h: HouseholdInsert): Promise<void> {
     await q.query(
       `UPDATE linked_household SET postcode = $2, address = $3, eligible = $4, problem_count = $5, level = $6, cost_pence = $7, segment = $8, reasons = $9, assessment = $10 WHERE id = $1`,
-      [h.id, h.postcode, h.address, h.eligible, h.problemCount, h.level, h.costPence, h.segment, h.reasons, JSON.stringify(h.assessment)]);
+      [h.id, h.postcode, h.address, h.eligible, h.problemCount, h.level, h.costPence, h.segment, h.reasons, h.assessment]);
   },
 
-  async insertMembers(q: Queryable, rows: [string, string][]): Promise<void> {
-    await insertMany(q, 'linked_household_member', ['person_id', 'household_id'], rows);
+  /** (person, household) rows. */
+  async insertMembers(q: Queryable, personIds: readonly string[], householdIds: readonly string[]): Promise<void> {
+    await q.query('INSERT INTO linked_household_member (person_id, household_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])', [personIds, householdIds]);
   },
 
-  async insertPairs(q: Queryable, rows: [string, string, number, number, string][]): Promise<void> {
-    await insertMany(q, 'linkage_pair', ['left_record_id', 'right_record_id', 'weight', 'probability', 'decision'], rows);
+  async insertPairs(q: Queryable, rows: readonly PairInsert[]): Promise<void> {
+    if (!rows.length) return;
+    await q.query(
+      `INSERT INTO linkage_pair (left_record_id, right_record_id, weight, probability, decision)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::float8[], $4::float8[], $5::text[])`,
+      columnsOf(rows, [(p) => p[0], (p) => p[1], (p) => p[2], (p) => p[3], (p) => p[4]]),
+    );
   },
 
   /**
@@ -278,11 +298,13 @@ export const linkageRepository = {
    * district is that family's, or else the district most families with the same postcode district have.
    */
   async matchFamilies(q: Queryable): Promise<void> {
-    await q.query(`UPDATE linked_household h SET family_id = (
-        SELECT f.id FROM family f WHERE f.postcode_key = upper(replace(h.postcode, ' ', ''))
-           AND lower(regexp_replace(f.address_line1, '[^a-zA-Z0-9]+', ' ', 'g')) = lower(regexp_replace(coalesce(h.address, ''), '[^a-zA-Z0-9]+', ' ', 'g'))
-         ORDER BY f.created_at LIMIT 1)
-      WHERE h.postcode IS NOT NULL`);
+    // Only households with a family are written: the rest keep the null they were inserted with
+    // (rewriting every row would double the table's and its indexes' writes for nothing).
+    await q.query(`UPDATE linked_household h SET family_id = m.family_id
+      FROM (SELECT DISTINCT ON (x.id) x.id, f.id AS family_id FROM linked_household x JOIN family f ON f.postcode_key = upper(replace(x.postcode, ' ', ''))
+             AND lower(regexp_replace(f.address_line1, '[^a-zA-Z0-9]+', ' ', 'g')) = lower(regexp_replace(coalesce(x.address, ''), '[^a-zA-Z0-9]+', ' ', 'g'))
+           WHERE x.postcode IS NOT NULL ORDER BY x.id, f.created_at) m
+      WHERE h.id = m.id`);
     await q.query(`UPDATE linked_household h SET district_id = f.district_id FROM family f WHERE f.id = h.family_id`);
     // One pass over families, not one per household: each postcode district's most common district.
     await q.query(`UPDATE linked_household h SET district_id = d.district_id

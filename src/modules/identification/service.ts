@@ -14,7 +14,7 @@ import {
   assessHousehold, defaultIdentificationRules, identificationRulesSchema, type CostRate, type IdentificationRules, type HouseholdAssessment, type MemberFacts,
 } from '../../domain/identification/prioritise.ts';
 import type { LevelOfNeedRules } from '../../domain/level-of-need.ts';
-import type { Explanation, LinkageModel, LinkageResult, PairDecision, PersonRecord } from '../../domain/linkage/types.ts';
+import type { Explanation, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair } from '../../domain/linkage/types.ts';
 import { decodePartition, encodePartition, type PartitionPairs } from '../../domain/linkage/link.ts';
 import { createHash } from 'node:crypto';
 import { withFamilyAccess } from '../access/family-access.ts';
@@ -24,7 +24,7 @@ import { planHeaders, validateRow, type RowProblem, type SourceRow } from '../..
 import { auditRepository } from '../audit/repository.ts';
 import { FileFormatError, fileKindOf, hashFile, readRows } from './reader.ts';
 import {
-  identificationRepository as repo, linkageRepository as links, orderPair, type ExtractRow, type HouseholdFilter, type HouseholdInsert, type RecordRow,
+  identificationRepository as repo, linkageRepository as links, orderPair, type ExtractRow, type HouseholdFilter, type HouseholdInsert, type MatchRow, type RecordRow,
 } from './repository.ts';
 import { agreementSchema, ingestSchemaWith, mappingSchema } from './schemas.ts';
 import { fieldErrors } from '../../domain/errors.ts';
@@ -41,7 +41,10 @@ export const identificationRoles = rolesWith('identification.data');
 
 /** Problems kept to show; the count of all problems is kept too. */
 const problemLimit = 1000;
-const batchSize = 500;
+/** Rows an extract loads a statement. */
+const batchSize = 5000;
+/** Rows a statement when a run is stored (households a tenth of it: each carries its assessment). */
+const storeBatch = 20_000;
 /** The most review pairs one run keeps for clerical review. */
 const reviewLimit = 20_000;
 
@@ -112,6 +115,9 @@ function recordsDigest(rows: readonly { id: string }[]): string {
   return `${rows.length}:${hash.digest('hex')}`;
 }
 
+/** The matching step: link(), or the same over partitions shared by workers. */
+type LinkStep = (records: PersonRecord[], rows: readonly MatchRow[], decisions: PairDecision[]) => Promise<LinkageResult>;
+
 /** A checkpoint in long work: the stage and records done; throws to stop (cancelled). */
 type Progress = (stage: string, done: number, total: number | null) => Promise<void>;
 const noProgress: Progress = async () => undefined;
@@ -181,8 +187,12 @@ function matchedFamilies(rows: readonly (RecordRow & { person_id: string; family
   }));
 }
 
-function personRecord(r: RecordRow): PersonRecord {
+function personRecord(r: Omit<RecordRow, 'fields'>): PersonRecord {
   return { key: r.id, firstName: r.first_name, lastName: r.last_name, dateOfBirth: r.date_of_birth, sex: r.sex, postcode: r.postcode, address: r.address, identifiers: r.identifiers };
+}
+
+function parsedRow(r: MatchRow): RecordRow {
+  return { ...r, fields: JSON.parse(r.fields) as RecordRow['fields'] };
 }
 
 /** A linked person's details: each taken from the latest record that has it. */
@@ -199,7 +209,7 @@ function memberFacts(personId: string, records: readonly RecordRow[]): MemberFac
 function householdRow(id: string, postcode: string | null, address: string | null, a: HouseholdAssessment): HouseholdInsert {
   return {
     id, postcode, address, eligible: a.eligible, problemCount: a.problems.length, level: a.level.level, costPence: a.costPence,
-    segment: a.segment, reasons: a.reasons, assessment: { members: a.members, problems: a.problems, level: a.level, costLines: a.costLines, uncosted: a.uncosted },
+    segment: a.segment, reasons: a.reasons, assessment: JSON.stringify({ members: a.members, problems: a.problems, level: a.level, costLines: a.costLines, uncosted: a.uncosted }),
   };
 }
 
@@ -215,7 +225,9 @@ export function identificationService(db: Database, options: IdentificationDepen
     const costs = await costMap();
     const levelRules = options.levelRules ? await options.levelRules() : undefined;
     const rules = await rulesIn(db);
-    return (householdId: string, members: MemberFacts[]) => assessHousehold({ householdId, members }, { today: today(), rules, levelRules, costs });
+    // One day for every household of a run, even one that runs past midnight.
+    const day = today();
+    return (householdId: string, members: MemberFacts[]) => assessHousehold({ householdId, members }, { today: day, rules, levelRules, costs });
   }
 
   async function rulesIn(q: Queryable): Promise<IdentificationRules> {
@@ -301,70 +313,30 @@ export function identificationService(db: Database, options: IdentificationDepen
      * household's assessment, replacing the last run's. Clerical decisions are kept and fed back,
      * so the same records and decisions give the same people and households every time.
      */
-    async identify(actor: Caller, progress: Progress = noProgress, linkStep?: (records: PersonRecord[], rows: readonly RecordRow[], decisions: PairDecision[]) => Promise<LinkageResult>) {
+    async identify(actor: Caller, progress: Progress = noProgress, linkStep?: LinkStep) {
       await allow(actor);
-      const linker = needEngine();
       const started = performance.now();
-      const rows: RecordRow[] = [];
-      const total = await repo.recordCount(db);
-      await progress('reading', 0, total);
-      for (let after: string | null = null; ;) {
-        const page = await repo.recordsPage(db, after, 10_000);
-        if (!page.length) break;
-        for (const r of page) rows.push(r);
-        after = page[page.length - 1].id;
-        await progress('reading', rows.length, total);
-      }
-      const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
-      await progress('matching', 0, rows.length);
-      const result = linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions });
-      await progress('households', 0, null);
-
-      // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
-      const personOfCluster = new Map<number, string>();
-      const personOf: string[] = rows.map((r, i) => {
-        const rep = result.clusterOf[i];
-        if (!personOfCluster.has(rep)) personOfCluster.set(rep, r.id);
-        return personOfCluster.get(rep)!;
-      });
-      const recordsOf = new Map<string, RecordRow[]>();
-      rows.forEach((r, i) => {
-        const list = recordsOf.get(personOf[i]);
-        if (list) list.push(r);
-        else recordsOf.set(personOf[i], [r]);
-      });
-      const households = groupHouseholds([...recordsOf].map(([personId, records]) => ({
-        personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })),
-      })));
-      const assess = await assessor();
-      const householdRows = households.map((h) => householdRow(h.householdId, h.postcode, h.address, assess(h.householdId, h.personIds.map((p) => memberFacts(p, recordsOf.get(p)!)))));
-
-      const seen = new Set<string>();
-      const pairs: [string, string, number, number, string][] = [];
-      // Nobody reviews a million pairs: keep the review pairs nearest the link threshold, and every linked pair.
-      const reviewCut = result.pairs.filter((p) => p.decision === 'review').map((p) => p.weight).sort((a, b) => b - a)[reviewLimit - 1] ?? -Infinity;
-      for (const p of result.pairs) {
-        if (p.decision === 'review' && p.weight < reviewCut) continue;
-        const [l, r] = orderPair(rows[p.left].id, rows[p.right].id);
-        if (seen.has(`${l}${r}`)) continue;
-        seen.add(`${l}${r}`);
-        pairs.push([l, r, p.weight, p.probability, p.decision]);
-      }
-      const stats = {
-        records: rows.length, people: recordsOf.size, households: households.length, comparisons: result.stats.comparisons,
-        links: result.stats.links, reviews: result.stats.reviews, reviewsKept: pairs.filter((p) => p[4] === 'review').length, decisionsFedBack: decisions.length, engineSeconds: result.stats.seconds,
-      };
+      const { ids, personOf, households, householdRows, pairs, stats, model } = await matchRecords(progress, linkStep);
       const runId = randomUUID();
       // The last chance to cancel: storing replaces the last run's people and households whole, in one transaction.
-      await progress('storing', 0, rows.length);
+      await progress('storing', 0, ids.length);
       await db.transaction(async (tx) => {
         await links.clearLinkage(tx);
-        await links.insertPersons(tx, rows.map((r, i) => [r.id, personOf[i]]));
-        await links.insertHouseholds(tx, householdRows);
-        await links.insertMembers(tx, households.flatMap((h) => h.personIds.map((p) => [p, h.householdId] as [string, string])));
-        await links.insertPairs(tx, pairs);
+        for (let at = 0; at < ids.length; at += storeBatch) await links.insertPersons(tx, ids.slice(at, at + storeBatch), personOf.slice(at, at + storeBatch));
+        for (let at = 0; at < householdRows.length; at += storeBatch / 10) await links.insertHouseholds(tx, householdRows.slice(at, at + storeBatch / 10));
+        const members = households.flatMap((h) => h.personIds.map((p) => [p, h.householdId] as const));
+        for (let at = 0; at < members.length; at += storeBatch) {
+          const batch = members.slice(at, at + storeBatch);
+          await links.insertMembers(tx, batch.map((m) => m[0]), batch.map((m) => m[1]));
+        }
+        for (let at = 0; at < pairs.length; at += storeBatch) {
+          await links.insertPairs(tx, pairs.slice(at, at + storeBatch).map((p) => {
+            const [l, r] = orderPair(ids[p.left], ids[p.right]);
+            return [l, r, p.weight, p.probability, p.decision];
+          }));
+        }
         await links.matchFamilies(tx);
-        await links.insertRun(tx, runId, actor?.id ?? null, result.model, { ...stats, seconds: (performance.now() - started) / 1000 });
+        await links.insertRun(tx, runId, actor?.id ?? null, model, { ...stats, seconds: (performance.now() - started) / 1000 });
         await audit(tx, actor, 'linkage-run', 'linkage_run', runId, stats);
       });
       // After the run is committed: what follows reads the stored linkage, and its own writes are its own transactions.
@@ -423,7 +395,7 @@ export function identificationService(db: Database, options: IdentificationDepen
             const [keepH, dropH] = ha && hb ? orderPair(ha, hb) : [ha ?? hb, null];
             await links.mergePeople(tx, keep, drop, keepH, dropH);
             if (keepH) {
-              if (!(await links.householdOf(tx, keep))) await links.insertMembers(tx, [[keep, keepH]]);
+              if (!(await links.householdOf(tx, keep))) await links.insertMembers(tx, [keep], [keepH]);
               const records = await links.householdRecords(tx, keepH);
               const byPerson = new Map<string, RecordRow[]>();
               for (const r of records) byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), r]);
@@ -616,13 +588,107 @@ export function identificationService(db: Database, options: IdentificationDepen
     },
   };
 
-  async function allRecords(): Promise<RecordRow[]> {
-    const rows: RecordRow[] = [];
+  /**
+   * Reads every record and matches them: people, households and their assessments, and the pairs
+   * to keep. Returns only what is stored (ids, not records), so the records read, a gigabyte at a
+   * million, are let go before the run is written.
+   */
+  async function matchRecords(progress: Progress, linkStep: LinkStep | undefined) {
+    const linker = needEngine();
+    const total = await repo.recordCount(db);
+    await progress('reading', 0, total);
+    const rows = await allRecords((read) => progress('reading', read, total));
+    const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
+    await progress('matching', 0, rows.length);
+    const { clusterOf, model, pairs, reviewsKept, engineStats } = keptPairs(linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions }));
+    await progress('households', 0, null);
+    // Each step below runs seconds at a million records without a pause: pages are answered between them.
+    const breathe = () => new Promise((resolve) => setImmediate(resolve));
+    await breathe();
+
+    // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
+    const personOfCluster = new Map<number, string>();
+    const personOf: string[] = [];
+    const recordsOf = new Map<string, MatchRow[]>();
+    for (let i = 0; i < rows.length; i += 1) {
+      const rep = clusterOf[i];
+      if (!personOfCluster.has(rep)) personOfCluster.set(rep, rows[i].id);
+      const person = personOfCluster.get(rep)!;
+      personOf.push(person);
+      const list = recordsOf.get(person);
+      if (list) list.push(rows[i]);
+      else recordsOf.set(person, [rows[i]]);
+      if (i % 50_000 === 49_999) await breathe();
+    }
+    await breathe();
+    const households = groupHouseholds([...recordsOf].map(([personId, records]) => ({
+      personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })),
+    })));
+    const assess = await assessor();
+    const householdRows: HouseholdInsert[] = [];
+    for (const h of households) {
+      householdRows.push(householdRow(h.householdId, h.postcode, h.address, assess(h.householdId, h.personIds.map((p) => memberFacts(p, recordsOf.get(p)!.map(parsedRow))))));
+      if (householdRows.length % 1000 === 0) {
+        await progress('households', householdRows.length, households.length);
+        await breathe();
+      }
+    }
+    return {
+      ids: rows.map((r) => r.id), personOf, households, householdRows, pairs, model,
+      stats: {
+        records: rows.length, people: recordsOf.size, households: households.length, comparisons: engineStats.comparisons,
+        links: engineStats.links, reviews: engineStats.reviews, reviewsKept, decisionsFedBack: decisions.length, engineSeconds: engineStats.seconds,
+      },
+    };
+  }
+
+  /**
+   * The pairs a run stores, and the rest of the engine's result: its whole list of pairs is let go
+   * here. Pairs stay record indexes until each batch is written.
+   */
+  function keptPairs(result: LinkageResult) {
+    const seen = new Set<number>();
+    const pairs: ScoredPair[] = [];
+    // Nobody reviews a million pairs: keep the review pairs nearest the link threshold, and every linked pair.
+    const reviewCut = result.pairs.filter((p) => p.decision === 'review').map((p) => p.weight).sort((a, b) => b - a)[reviewLimit - 1] ?? -Infinity;
+    let reviewsKept = 0;
+    for (const p of result.pairs) {
+      if (p.decision === 'review' && p.weight < reviewCut) continue;
+      const key = Math.min(p.left, p.right) * result.clusterOf.length + Math.max(p.left, p.right);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      pairs.push(p);
+      if (p.decision === 'review') reviewsKept += 1;
+    }
+    // In index order, which is id order (records come in id order), the table's key: each batch goes
+    // into the pair index, and looks its records up, near where the last one did.
+    pairs.sort((a, b) => Math.min(a.left, a.right) - Math.min(b.left, b.right) || Math.max(a.left, a.right) - Math.max(b.left, b.right));
+    return { clusterOf: result.clusterOf, model: result.model, engineStats: result.stats, pairs, reviewsKept };
+  }
+
+  /** Every record, in id order (the engine's input order), read a page at a time. */
+  async function allRecords(read: (count: number) => Promise<void> = async () => undefined): Promise<MatchRow[]> {
+    const rows: MatchRow[] = [];
+    // Names, dates, postcodes and addresses repeat across a million records: each row keeps one shared copy of its value, not its own.
+    const copies = new Map<string, string>();
+    const one = <V extends string | null>(value: V): V => {
+      if (value === null) return value;
+      const kept = copies.get(value);
+      if (kept !== undefined) return kept as V;
+      copies.set(value, value);
+      return value;
+    };
     for (let after: string | null = null; ;) {
       const page = await repo.recordsPage(db, after, 10_000);
       if (!page.length) break;
-      for (const r of page) rows.push(r);
+      for (const r of page) {
+        rows.push({
+          ...r, source: one(r.source), first_name: one(r.first_name), last_name: one(r.last_name), date_of_birth: one(r.date_of_birth), sex: one(r.sex),
+          postcode: one(r.postcode), address: one(r.address), event_date: one(r.event_date),
+        });
+      }
       after = page[page.length - 1].id;
+      await read(rows.length);
     }
     return rows;
   }
@@ -632,7 +698,7 @@ export function identificationService(db: Database, options: IdentificationDepen
    * any worker), this worker runs partitions too while it waits, then merges them. A run taken
    * over by another worker finds its partitions already queued, and waits for them.
    */
-  async function partitionedLink(context: JobContext, count: number, records: PersonRecord[], rows: readonly RecordRow[], decisions: PairDecision[]): Promise<LinkageResult> {
+  async function partitionedLink(context: JobContext, count: number, records: PersonRecord[], rows: readonly MatchRow[], decisions: PairDecision[]): Promise<LinkageResult> {
     const jobs = needJobs();
     const linker = needEngine();
     if (!linker.comparePartition || !linker.linkPartitions) throw new RuleViolation('This record-linkage engine cannot split a run into partitions');
@@ -745,10 +811,18 @@ export function identificationService(db: Database, options: IdentificationDepen
     let valid = 0;
     await progress('loading', 0, checked.rowsRead);
     await repo.insertExtract(db, { id: extractId, source: fields.source, agencyName: fields.agencyName, agreementId: agreement.id, filename: file.filename, hash, loadedBy: actor?.id ?? null });
+    // One batch is written while the next is read and checked (the server and this process each have work).
+    let writing: Promise<number> = Promise.resolve(0);
     try {
       let index: Record<string, number> | null = null;
       let row = 0;
       let batch: (SourceRow & { id: string })[] = [];
+      const write = async (rows: (SourceRow & { id: string })[]) => {
+        loaded += await writing;
+        writing = repo.insertRecords(db, extractId, fields.source, rows);
+        // Its failure is seen where it is awaited: at the next batch, at the end, or before the rows are removed.
+        writing.catch(() => undefined);
+      };
       for await (const cells of readRows(file.path, kind)) {
         row += 1;
         if (!index) {
@@ -760,14 +834,17 @@ export function identificationService(db: Database, options: IdentificationDepen
         valid += 1;
         batch.push({ ...record, id: randomUUID() });
         if (batch.length >= batchSize) {
-          loaded += await repo.insertRecords(db, extractId, fields.source, batch);
+          await write(batch);
           batch = [];
           await progress('loading', row - 1, checked.rowsRead);
         }
       }
-      loaded += await repo.insertRecords(db, extractId, fields.source, batch);
+      await write(batch);
+      loaded += await writing;
       await progress('loading', checked.rowsRead, checked.rowsRead);
     } catch (error) {
+      // A batch still being written would land after the removal.
+      await writing.catch(() => undefined);
       await db.transaction((tx) => repo.discardExtract(tx, extractId));
       throw error;
     }
