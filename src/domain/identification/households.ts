@@ -43,6 +43,21 @@ function days(iso: string): number {
 }
 
 export function groupHouseholds(people: readonly PersonForHousehold[], options: HouseholdOptions = {}): Household[] {
+  const steps = householdSteps(people, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** People a step of householdSteps works through before it pauses. */
+const stepSize = 10_000;
+
+/**
+ * groupHouseholds in steps: it pauses (yields) every few thousand people, so a caller that also
+ * answers pages (the matching job, a million records) can let them through between steps.
+ */
+export function* householdSteps(people: readonly PersonForHousehold[], options: HouseholdOptions = {}): Generator<void, Household[]> {
   const window = options.sameTimeDays ?? 365;
   const communal = options.communalAbove ?? 12;
   const parent = people.map((_, i) => i);
@@ -65,8 +80,9 @@ export function groupHouseholds(people: readonly PersonForHousehold[], options: 
   // out once. A missing postcode or address and an empty one share a key: addressKey treats them alike.
   const keys = new Map<string, string | null>();
   const dayOf = new Map<string, number>();
-  people.forEach((p, i) => {
-    for (const r of p.records) {
+  for (let i = 0; i < people.length; i += 1) {
+    if (i % stepSize === stepSize - 1) yield;
+    for (const r of people[i].records) {
       const at = `${r.postcode ?? ''}\u0000${r.address ?? ''}`;
       let key = keys.get(at);
       if (key === undefined) keys.set(at, (key = addressKey(r.postcode, r.address)));
@@ -83,23 +99,28 @@ export function groupHouseholds(people: readonly PersonForHousehold[], options: 
         inGroup.set(r.group, list);
       }
     }
-  });
+  }
+  let seen = 0;
   for (const list of atAddress.values()) {
+    if ((seen += 1) % stepSize === 0) yield;
     if (new Set(list.map((x) => x.person)).size > communal) continue;
     list.sort((a, b) => a.day - b.day);
     for (let k = 1; k < list.length; k += 1) if (list[k].day - list[k - 1].day <= window) union(list[k].person, list[k - 1].person);
   }
   for (const list of inGroup.values()) for (let k = 1; k < list.length; k += 1) union(list[k], list[0]);
 
+  yield;
   const groups = new Map<number, number[]>();
-  people.forEach((_, i) => {
+  for (let i = 0; i < people.length; i += 1) {
+    if (i % stepSize === stepSize - 1) yield;
     const root = find(i);
     const g = groups.get(root) ?? [];
     g.push(i);
     groups.set(root, g);
-  });
+  }
   const households: Household[] = [];
   for (const members of groups.values()) {
+    if (households.length % stepSize === stepSize - 1) yield;
     // The household's address: the latest address any member was recorded at.
     let latest: HouseholdRecord | null = null;
     for (const m of members) for (const r of people[m].records) if (r.postcode && (!latest || r.eventDate > latest.eventDate)) latest = r;

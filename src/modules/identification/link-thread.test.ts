@@ -8,8 +8,9 @@ describe('matching in a worker thread of its own', () => {
     const { records } = generateRecords({ records: 600, seed: 7 });
     const decisions = [{ left: records[0].key, right: records[1].key, match: true }];
     const here = link(records, { decisions });
-    const away = await linkOffThread(records, { decisions }, 1, { from: 0 });
-    expect(here.pairs.length).toBeGreaterThan(0);
+    // Small chunks, so the records go over, and the pairs come back, in several messages.
+    const away = await linkOffThread(records, { decisions }, 1, { from: 0, chunk: 70 });
+    expect(here.pairs.length).toBeGreaterThan(3 * 70);
     expect(away.model).toStrictEqual(here.model);
     expect(away.pairs).toStrictEqual(here.pairs);
     expect(away.clusterOf).toStrictEqual(here.clusterOf);

@@ -9,7 +9,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { UserRole } from '../../domain/codes.ts';
 import { ForbiddenError, NotFoundError, RuleViolation, ValidationError } from '../../domain/errors.ts';
-import { groupHouseholds } from '../../domain/identification/households.ts';
+import { householdSteps, type PersonForHousehold } from '../../domain/identification/households.ts';
 import {
   assessHousehold, defaultIdentificationRules, identificationRulesSchema, type CostRate, type IdentificationRules, type HouseholdAssessment, type MemberFacts,
 } from '../../domain/identification/prioritise.ts';
@@ -142,6 +142,16 @@ async function lineCount(file: string, kind: 'csv' | 'xlsx'): Promise<number | n
 }
 
 /** The actor a job runs as: who queued it, as they were then (null: the command line). */
+/** Lets pages through (a turn of the event loop) once `everyMs` have passed since it last did: long loops call it every step or few. */
+function pacer(everyMs = 20): () => Promise<void> {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < everyMs) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+}
+
 function actorOf(job: JobRow): Caller {
   const a = (job.payload as { actor?: Actor | null }).actor;
   return a ? { ...a } : null;
@@ -602,9 +612,9 @@ export function identificationService(db: Database, options: IdentificationDepen
     await progress('matching', 0, rows.length);
     const { clusterOf, model, pairs, reviewsKept, engineStats } = keptPairs(linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions }));
     await progress('households', 0, null);
-    // Each step below runs seconds at a million records without a pause: pages are answered between them.
-    const breathe = () => new Promise((resolve) => setImmediate(resolve));
-    await breathe();
+    // The loops below take seconds at a million records: they let pages through every few milliseconds.
+    const pace = pacer();
+    await pace();
 
     // A person's id is the smallest record id in its cluster (records come in id order), so it is stable across runs.
     const personOfCluster = new Map<number, string>();
@@ -618,20 +628,23 @@ export function identificationService(db: Database, options: IdentificationDepen
       const list = recordsOf.get(person);
       if (list) list.push(rows[i]);
       else recordsOf.set(person, [rows[i]]);
-      if (i % 50_000 === 49_999) await breathe();
+      if (i % 1000 === 999) await pace();
     }
-    await breathe();
-    const households = groupHouseholds([...recordsOf].map(([personId, records]) => ({
-      personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })),
-    })));
+    const people: PersonForHousehold[] = [];
+    for (const [personId, records] of recordsOf) {
+      people.push({ personId, records: records.map((r) => ({ postcode: r.postcode, address: r.address, eventDate: r.event_date, group: r.group_ref ? `${r.source}:${r.group_ref}` : null })) });
+      if (people.length % 1000 === 0) await pace();
+    }
+    const steps = householdSteps(people);
+    let step = steps.next();
+    for (; !step.done; step = steps.next()) await pace();
+    const households = step.value;
     const assess = await assessor();
     const householdRows: HouseholdInsert[] = [];
     for (const h of households) {
       householdRows.push(householdRow(h.householdId, h.postcode, h.address, assess(h.householdId, h.personIds.map((p) => memberFacts(p, recordsOf.get(p)!.map(parsedRow))))));
-      if (householdRows.length % 1000 === 0) {
-        await progress('households', householdRows.length, households.length);
-        await breathe();
-      }
+      if (householdRows.length % 1000 === 0) await progress('households', householdRows.length, households.length);
+      await pace();
     }
     return {
       ids: rows.map((r) => r.id), personOf, households, householdRows, pairs, model,
