@@ -12,6 +12,7 @@
  * With DATABASE_URL set it uses a throwaway database on that server; otherwise an in-memory PGlite.
  */
 import { makeClock } from '../src/clock.ts';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,19 @@ const clock = makeClock();
 const today = clock.today();
 let peak = 0;
 const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+// The issue counts every process of the run: with a server on this machine, its processes' resident memory is added up too
+// (each counts the shared buffers it has touched, so the sum is an upper bound).
+const serverHere = /^(127\.0\.0\.1|localhost|\[::1\])$/.test(process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL).hostname : '') && existsSync('/proc');
+const serverRss = () => readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).reduce((sum, pid) => {
+  try {
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') return sum;
+    return sum + Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return sum; // the process ended between the listing and the read
+  }
+}, 0);
+let peakWithServer = 0;
+const sampleServer = serverHere ? setInterval(() => { peakWithServer = Math.max(peakWithServer, process.memoryUsage().rss + serverRss()); }, 1000) : null;
 
 const { db, drop } = await benchDatabase();
 const built = services(db, { sessionHours: 8, clock });
@@ -55,6 +69,7 @@ type Run = { records: number; people: number; households: number; links: number;
 const report = (run: Run, since: number) => console.log(`identify: ${count(run.records)} records -> ${count(run.people)} people, ${count(run.households)} households, `
   + `${count(run.links)} links, ${count(run.reviews)} for review in ${seconds(since)} s${run.engineSeconds === undefined ? '' : ` (engine ${run.engineSeconds.toFixed(1)} s)`}`);
 const peakMiB = () => (Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024) / 1024 ** 2).toFixed(0);
+const withServer = () => (serverHere ? `; with every PostgreSQL process ${(peakWithServer / 1024 ** 2).toFixed(0)} MiB` : '');
 
 if (values.direct) {
   let t0 = performance.now();
@@ -64,9 +79,10 @@ if (values.direct) {
   }
   console.log(`engine ${db.engine}: ingested ${count(records)} records in ${seconds(t0)} s`);
   peak = 0;
+  peakWithServer = 0;
   t0 = performance.now();
   report(await identification.identify(null), t0);
-  console.log(`peak resident memory while matching ${peakMiB()} MiB`);
+  console.log(`peak resident memory while matching ${peakMiB()} MiB${withServer()}`);
 } else {
   const app = await buildApp({ services: built, sessionHours: 8 });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -117,11 +133,12 @@ if (values.direct) {
   await visitor.terminate();
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))].toFixed(0);
-  console.log(`peak resident memory ${peakMiB()} MiB (this process: the web app, the queue and the jobs)`);
+  console.log(`peak resident memory ${peakMiB()} MiB (this process: the web app, the queue and the jobs)${withServer()}`);
   console.log(`while the jobs ran, ${count(times.length)} public directory pages: median ${at(0.5)} ms, p95 ${at(0.95)} ms, slowest ${at(1)} ms; ${failures} not answered 200`);
   await built.jobs.stop?.();
   await app.close();
 }
 clearInterval(sample);
+if (sampleServer) clearInterval(sampleServer);
 await drop();
 await rm(dir, { recursive: true, force: true });

@@ -22,7 +22,7 @@ const breathe = () => new Promise((resolve) => setImmediate(resolve));
  * Records and pairs cross `chunk` at a time, and pairs only when asked for, one chunk a turn of the
  * event loop: copying a million in one message would hold the page thread for seconds again.
  */
-export async function linkOffThread(records: readonly PersonRecord[], options: LinkOptions, threads: number, { from = 20_000, chunk = 20_000 } = {}): Promise<LinkageResult> {
+export async function linkOffThread(records: readonly PersonRecord[], options: LinkOptions, threads: number, { from = 5_000, chunk = 20_000 } = {}): Promise<LinkageResult> {
   if (records.length < from) return linkThreaded(records, options, threads);
   const job: LinkJob = { options, threads, chunk };
   const worker = new Worker(new URL('./link-thread.mjs', import.meta.url), { workerData: job });
