@@ -610,7 +610,7 @@ export function identificationService(db: Database, options: IdentificationDepen
     const rows = await allRecords((read) => progress('reading', read, total));
     const decisions = (await links.clericalDecisions(db)).map((d) => ({ left: d.left_record_id, right: d.right_record_id, match: d.is_match }));
     await progress('matching', 0, rows.length);
-    const { clusterOf, model, pairs, reviewsKept, engineStats } = keptPairs(linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions }));
+    const { clusterOf, model, pairs, reviewsKept, engineStats } = await keptPairs(linkStep ? await linkStep(rows.map(personRecord), rows, decisions) : await linker.link(rows.map(personRecord), { decisions }));
     await progress('households', 0, null);
     // The loops below take seconds at a million records: they let pages through every few milliseconds.
     const pace = pacer();
@@ -659,23 +659,31 @@ export function identificationService(db: Database, options: IdentificationDepen
    * The pairs a run stores, and the rest of the engine's result: its whole list of pairs is let go
    * here. Pairs stay record indexes until each batch is written.
    */
-  function keptPairs(result: LinkageResult) {
-    const seen = new Set<number>();
-    const pairs: ScoredPair[] = [];
+  async function keptPairs(result: LinkageResult) {
+    const pace = pacer();
     // Nobody reviews a million pairs: keep the review pairs nearest the link threshold, and every linked pair.
-    const reviewCut = result.pairs.filter((p) => p.decision === 'review').map((p) => p.weight).sort((a, b) => b - a)[reviewLimit - 1] ?? -Infinity;
+    const reviewWeights = Float64Array.from(result.pairs.filter((p) => p.decision === 'review'), (p) => p.weight).sort();
+    const reviewCut = reviewWeights[reviewWeights.length - reviewLimit] ?? -Infinity;
+    // Keyed by the pair's two indexes, smaller first: the key drops repeats, and its order is index order.
+    const byKey = new Map<number, ScoredPair>();
     let reviewsKept = 0;
-    for (const p of result.pairs) {
+    for (const [i, p] of result.pairs.entries()) {
+      if (i % 1000 === 999) await pace();
       if (p.decision === 'review' && p.weight < reviewCut) continue;
       const key = Math.min(p.left, p.right) * result.clusterOf.length + Math.max(p.left, p.right);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      pairs.push(p);
+      if (byKey.has(key)) continue;
+      byKey.set(key, p);
       if (p.decision === 'review') reviewsKept += 1;
     }
     // In index order, which is id order (records come in id order), the table's key: each batch goes
     // into the pair index, and looks its records up, near where the last one did.
-    pairs.sort((a, b) => Math.min(a.left, a.right) - Math.min(b.left, b.right) || Math.max(a.left, a.right) - Math.max(b.left, b.right));
+    const keys = Float64Array.from(byKey.keys()).sort();
+    await pace();
+    const pairs: ScoredPair[] = [];
+    for (const key of keys) {
+      pairs.push(byKey.get(key)!);
+      if (pairs.length % 1000 === 0) await pace();
+    }
     return { clusterOf: result.clusterOf, model: result.model, engineStats: result.stats, pairs, reviewsKept };
   }
 
