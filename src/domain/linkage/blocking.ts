@@ -7,8 +7,13 @@
  * whatever the size of the data; only a part that no further key splits is compared in a
  * sliding window over a secondary order (sorted neighbourhood).
  */
-import { comparePair, type Features } from './features.ts';
+import * as features from './features.ts';
+import type { Features } from './features.ts';
 import { FIRST, PATTERNS, SEX, type FieldName, FIELDS } from './levels.ts';
+
+// A local copy: under tsx (CommonJS) each call through the import is a getter call, and the
+// comparison loop makes millions.
+const { comparePair } = features;
 
 export interface BlockingRule {
   name: string;
@@ -20,16 +25,39 @@ export interface BlockingRule {
 }
 
 /**
- * Dense ids for keys made of two non-negative integers (either negative = no key). An
- * open-addressing table on typed arrays: a Map keyed by doubles boxes every key.
+ * Dense ids for keys made of two non-negative integers (either negative = no key), numbered in
+ * order of first appearance. An open-addressing table on one typed array: a Map keyed by doubles
+ * boxes every key, and a slot's two keys and id side by side cost one cache miss, not three.
  */
 export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
   let size = 1024;
   while (size < n * 2) size *= 2;
-  const mask = size - 1;
-  const keyA = new Int32Array(size);
-  const keyB = new Int32Array(size);
-  const ids = new Int32Array(size).fill(-1);
+  // A call from inside another's key function cannot share its table.
+  const nested = tableInUse;
+  let table = nested ? undefined : pairTable?.deref();
+  if (table && table.length >= size * 3) table.fill(0, 0, size * 3);
+  else {
+    table = new Int32Array(size * 3);
+    if (!nested) pairTable = new WeakRef(table);
+  }
+  tableInUse = true;
+  try {
+    return denseIds(table, size - 1, n, a, b);
+  } finally {
+    tableInUse = nested;
+  }
+}
+
+/**
+ * The table pairKeys reuses from call to call: a run makes dozens of calls, each on a table of tens
+ * of megabytes at a million records, and allocating each afresh set off a full garbage collection
+ * (of every record) every few calls. Weakly held: it goes at the first collection after the run.
+ */
+let pairTable: WeakRef<Int32Array> | undefined;
+let tableInUse = false;
+
+/** pairKeys on a zeroed table of mask + 1 slots: per slot key a, key b, id + 1 (0 = empty). */
+function denseIds(table: Int32Array, mask: number, n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
   const out = new Int32Array(n);
   let next = 0;
   for (let i = 0; i < n; i++) {
@@ -42,15 +70,16 @@ export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => 
     let slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
     slot = (slot ^ (slot >>> 15)) & mask;
     for (;;) {
-      const id = ids[slot];
+      const at = slot * 3;
+      const id = table[at + 2] - 1;
       if (id < 0) {
-        ids[slot] = next;
-        keyA[slot] = x;
-        keyB[slot] = y;
+        table[at] = x;
+        table[at + 1] = y;
+        table[at + 2] = next + 1;
         out[i] = next++;
         break;
       }
-      if (keyA[slot] === x && keyB[slot] === y) {
+      if (table[at] === x && table[at + 1] === y) {
         out[i] = id;
         break;
       }

@@ -7,7 +7,10 @@
 import type { LinkageModel, Thresholds } from './types.ts';
 import { type Features, comparePair } from './features.ts';
 import { pairKeys, trainableFields, type PairStore } from './blocking.ts';
-import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } from './levels.ts';
+import * as levels from './levels.ts';
+// Local copies: tsx runs these modules as CommonJS, where each read of an imported binding is a
+// getter call, and the comparison, training and scoring loops read them millions of times.
+const { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } = levels;
 
 /**
  * Link at weight 4 (probability 0.94), review from 0 (0.5). Measured across every labelled set we
@@ -382,33 +385,40 @@ export function coincidences(f: Features): Coincidences {
  * exclusion over exact group counts.
  */
 function sharing(n: number, keep: Uint8Array | null, target: ((i: number) => number) | null, a: (i: number) => number, b: (i: number) => number): { neither: number; shared: number } {
-  const on = (key: (i: number) => number) => (i: number) => ((!keep || keep[i]) && a(i) >= 0 && b(i) >= 0 && (!target || target(i) >= 0) ? key(i) : -1);
-  const pairsSharing = (keys: Int32Array | ((i: number) => number)) => {
-    const counts = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const k = typeof keys === 'function' ? keys(i) : keys[i];
-      if (k >= 0) counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
+  // each key once per record, -1 for a record left out; then dense group ids (pairKeys), counted in typed arrays
+  const ka = new Int32Array(n);
+  const kb = new Int32Array(n);
+  const kt = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = a(i);
+    const y = b(i);
+    const t = target ? target(i) : 0;
+    const on = (!keep || keep[i]) && x >= 0 && y >= 0 && t >= 0;
+    ka[i] = on ? x : -1;
+    kb[i] = on ? y : -1;
+    kt[i] = on ? t : -1;
+  }
+  const groups = (x: Int32Array, y: Int32Array | null) => pairKeys(n, (i) => x[i], y ? (i) => y[i] : () => 0);
+  const counts = new Int32Array(n);
+  const pairsSharing = (ids: Int32Array) => {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) if (ids[i] >= 0) counts[ids[i]]++;
     let pairs = 0;
     let present = 0;
-    for (const c of counts.values()) {
+    for (const c of counts) {
       pairs += (c * (c - 1)) / 2;
       present += c;
     }
     return { pairs, present };
   };
-  const ka = on(a);
-  const kb = on(b);
-  const ab = pairKeys(n, ka, kb);
-  const present = pairsSharing(ka).present;
-  const total = (present * (present - 1)) / 2;
-  const neither = total - pairsSharing(ka).pairs - pairsSharing(kb).pairs + pairsSharing(ab).pairs;
+  const ga = groups(ka, null);
+  const gb = groups(kb, null);
+  const byA = pairsSharing(ga);
+  const total = (byA.present * (byA.present - 1)) / 2;
+  const neither = total - byA.pairs - pairsSharing(gb).pairs + pairsSharing(groups(ka, kb)).pairs;
   if (!target) return { neither, shared: 0 };
-  const kt = on(target);
-  const ta = pairKeys(n, kt, ka);
-  const tb = pairKeys(n, kt, kb);
-  const tab = pairKeys(n, (i) => ta[i], kb);
-  const shared = pairsSharing(kt).pairs - pairsSharing(ta).pairs - pairsSharing(tb).pairs + pairsSharing(tab).pairs;
+  const ta = groups(kt, ka);
+  const shared = pairsSharing(groups(kt, null)).pairs - pairsSharing(ta).pairs - pairsSharing(groups(kt, kb)).pairs + pairsSharing(groups(ta, kb)).pairs;
   return { neither, shared };
 }
 
