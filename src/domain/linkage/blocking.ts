@@ -481,6 +481,14 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
   // Every rule's keys up front: a pair counts towards the training counts of each rule that
   // would block it (Splink trains each rule on all its pairs), though it is compared only once.
   const { keys: allKeys, splitFrom } = options.capped ?? cappedKeys(f, rules, maxBlock);
+  // Every rule's key of a record side by side (record by record): emit reads all of them for both
+  // records of each pair, and from one array per rule that was a cache miss per rule and record.
+  const R = rules.length;
+  const byRecord = new Int32Array(n * R);
+  for (let r = 0; r < R; r++) {
+    const keys = allKeys[r];
+    for (let i = 0, at = r; i < n; i++, at += R) byRecord[at] = keys[i];
+  }
   const order = new Int32Array(n);
   const secondary = new Float64Array(n);
   for (let r = 0; r < rules.length; r++) {
@@ -495,9 +503,11 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
     for (let i = 0; i < n; i++) if (keys[i] >= 0) order[fill[keys[i]]++] = i;
 
     const emit = (i: number, j: number) => {
+      const ai = i * R;
+      const aj = j * R;
       for (let e = 0; e < r; e++) {
-        const ke = allKeys[e];
-        if (ke[i] >= 0 && ke[i] === ke[j]) return;
+        const key = byRecord[ai + e];
+        if (key >= 0 && key === byRecord[aj + e]) return;
       }
       if (store.length === store.left.length) grow(store);
       const c = comparePair(f, i, j);
@@ -507,9 +517,9 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
       store.code[at] = c;
       store.rule[at] = r;
       if (keys[i] < splitFrom[r]) store.counts[r][c]++;
-      for (let e = r + 1; e < rules.length; e++) {
-        const ke = allKeys[e];
-        if (ke[i] >= 0 && ke[i] === ke[j] && ke[i] < splitFrom[e]) store.counts[e][c]++;
+      for (let e = r + 1; e < R; e++) {
+        const key = byRecord[ai + e];
+        if (key >= 0 && key === byRecord[aj + e] && key < splitFrom[e]) store.counts[e][c]++;
       }
     };
 
