@@ -446,38 +446,11 @@ export function mergeStores(parts: readonly PairStore[]): PairStore {
   return merged;
 }
 
-function grow(store: PairStore): void {
-  const size = store.left.length * 2;
-  const left = new Int32Array(size);
-  left.set(store.left);
-  const right = new Int32Array(size);
-  right.set(store.right);
-  const code = new Uint32Array(size);
-  code.set(store.code);
-  const rule = new Uint8Array(size);
-  rule.set(store.rule);
-  store.left = left;
-  store.right = right;
-  store.code = code;
-  store.rule = rule;
-}
-
 export function blockAndCompare(f: Features, options: BlockingOptions = {}): PairStore {
   const rules = rulesFor(f, options);
   const maxBlock = options.maxBlock ?? MAX_BLOCK;
   const window = options.window ?? 40;
   const n = f.n;
-  const initial = Math.max(1024, n * 4);
-  const store: PairStore = {
-    length: 0,
-    left: new Int32Array(initial),
-    right: new Int32Array(initial),
-    code: new Uint32Array(initial),
-    rule: new Uint8Array(initial),
-    counts: rules.map(() => new Float64Array(PATTERNS)),
-    rules,
-    ruleFields: ruleFieldsOf(rules),
-  };
   // Every rule's keys up front: a pair counts towards the training counts of each rule that
   // would block it (Splink trains each rule on all its pairs), though it is compared only once.
   const { keys: allKeys, splitFrom } = options.capped ?? cappedKeys(f, rules, maxBlock);
@@ -489,72 +462,101 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
     const keys = allKeys[r];
     for (let i = 0, at = r; i < n; i++, at += R) byRecord[at] = keys[i];
   }
+  const store: PairStore = {
+    length: 0,
+    left: new Int32Array(0),
+    right: new Int32Array(0),
+    code: new Uint32Array(0),
+    rule: new Uint8Array(0),
+    counts: rules.map(() => new Float64Array(PATTERNS)),
+    rules,
+    ruleFields: ruleFieldsOf(rules),
+  };
+  // Two passes over the blocks: the first counts the pairs to compare, so that the second stores
+  // them in arrays of their exact size. Growing the arrays by doubling allocated three times the
+  // memory, and at a million records the garbage collector ran over every record for each growth.
+  let counting = true;
+  let pairs = 0;
+  const start = new Int32Array(n + 1);
+  const fill = new Int32Array(n);
   const order = new Int32Array(n);
   const secondary = new Float64Array(n);
-  for (let r = 0; r < rules.length; r++) {
-    const keys = allKeys[r];
-    // counting sort by key
-    let k = 0;
-    for (let i = 0; i < n; i++) if (keys[i] + 1 > k) k = keys[i] + 1;
-    const start = new Int32Array(k + 1);
-    for (let i = 0; i < n; i++) if (keys[i] >= 0) start[keys[i] + 1]++;
-    for (let b = 0; b < k; b++) start[b + 1] += start[b];
-    const fill = start.slice(0, k);
-    for (let i = 0; i < n; i++) if (keys[i] >= 0) order[fill[keys[i]]++] = i;
+  const part = options.partition;
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass === 1) {
+      counting = false;
+      store.left = new Int32Array(pairs);
+      store.right = new Int32Array(pairs);
+      store.code = new Uint32Array(pairs);
+      store.rule = new Uint8Array(pairs);
+    }
+    for (let r = 0; r < R; r++) {
+      const keys = allKeys[r];
+      // counting sort by key
+      let k = 0;
+      for (let i = 0; i < n; i++) if (keys[i] + 1 > k) k = keys[i] + 1;
+      start.fill(0, 0, k + 1);
+      for (let i = 0; i < n; i++) if (keys[i] >= 0) start[keys[i] + 1]++;
+      for (let b = 0; b < k; b++) start[b + 1] += start[b];
+      fill.set(start.subarray(0, k));
+      for (let i = 0; i < n; i++) if (keys[i] >= 0) order[fill[keys[i]]++] = i;
 
-    const emit = (i: number, j: number) => {
-      const ai = i * R;
-      const aj = j * R;
-      for (let e = 0; e < r; e++) {
-        const key = byRecord[ai + e];
-        if (key >= 0 && key === byRecord[aj + e]) return;
-      }
-      if (store.length === store.left.length) grow(store);
-      const c = comparePair(f, i, j);
-      const at = store.length++;
-      store.left[at] = i;
-      store.right[at] = j;
-      store.code[at] = c;
-      store.rule[at] = r;
-      if (keys[i] < splitFrom[r]) store.counts[r][c]++;
-      for (let e = r + 1; e < R; e++) {
-        const key = byRecord[ai + e];
-        if (key >= 0 && key === byRecord[aj + e] && key < splitFrom[e]) store.counts[e][c]++;
-      }
-    };
+      const emit = (i: number, j: number) => {
+        const ai = i * R;
+        const aj = j * R;
+        for (let e = 0; e < r; e++) {
+          const key = byRecord[ai + e];
+          if (key >= 0 && key === byRecord[aj + e]) return;
+        }
+        if (counting) {
+          pairs++;
+          return;
+        }
+        const c = comparePair(f, i, j);
+        const at = store.length++;
+        store.left[at] = i;
+        store.right[at] = j;
+        store.code[at] = c;
+        store.rule[at] = r;
+        if (keys[i] < splitFrom[r]) store.counts[r][c]++;
+        for (let e = r + 1; e < R; e++) {
+          const key = byRecord[ai + e];
+          if (key >= 0 && key === byRecord[aj + e] && key < splitFrom[e]) store.counts[e][c]++;
+        }
+      };
 
-    const part = options.partition;
-    for (let b = 0; b < k; b++) {
-      const lo = start[b];
-      const hi = start[b + 1];
-      const size = hi - lo;
-      if (size < 2) continue;
-      if (part && (r * 7919 + b) % part.count !== part.index) continue;
-      if (size <= capOf(rules[r], maxBlock)) {
-        for (let x = lo; x < hi; x++) {
-          const i = order[x];
-          for (let y = x + 1; y < hi; y++) {
-            const j = order[y];
-            if (i < j) emit(i, j);
-            else emit(j, i);
+      for (let b = 0; b < k; b++) {
+        const lo = start[b];
+        const hi = start[b + 1];
+        const size = hi - lo;
+        if (size < 2) continue;
+        if (part && (r * 7919 + b) % part.count !== part.index) continue;
+        if (size <= capOf(rules[r], maxBlock)) {
+          for (let x = lo; x < hi; x++) {
+            const i = order[x];
+            for (let y = x + 1; y < hi; y++) {
+              const j = order[y];
+              if (i < j) emit(i, j);
+              else emit(j, i);
+            }
           }
-        }
-      } else {
-        // sorted neighbourhood: order the block by name, then date of birth, and compare neighbours
-        const members = order.subarray(lo, hi);
-        for (let x = 0; x < size; x++) {
-          const i = members[x];
-          secondary[x] = ((f.last[i] + 1) * 65_536 + (f.first[i] + 1)) * 65_536 + (f.dayNo[i] % 65_536);
-        }
-        const idx = Array.from({ length: size }, (_, x) => x).sort((p, q) => secondary[p] - secondary[q]);
-        const sorted = idx.map((x) => members[x]);
-        for (let x = 0; x < size; x++) {
-          const i = sorted[x];
-          const end = Math.min(size, x + 1 + window);
-          for (let y = x + 1; y < end; y++) {
-            const j = sorted[y];
-            if (i < j) emit(i, j);
-            else emit(j, i);
+        } else {
+          // sorted neighbourhood: order the block by name, then date of birth, and compare neighbours
+          const members = order.subarray(lo, hi);
+          for (let x = 0; x < size; x++) {
+            const i = members[x];
+            secondary[x] = ((f.last[i] + 1) * 65_536 + (f.first[i] + 1)) * 65_536 + (f.dayNo[i] % 65_536);
+          }
+          const idx = Array.from({ length: size }, (_, x) => x).sort((p, q) => secondary[p] - secondary[q]);
+          const sorted = idx.map((x) => members[x]);
+          for (let x = 0; x < size; x++) {
+            const i = sorted[x];
+            const end = Math.min(size, x + 1 + window);
+            for (let y = x + 1; y < end; y++) {
+              const j = sorted[y];
+              if (i < j) emit(i, j);
+              else emit(j, i);
+            }
           }
         }
       }
