@@ -386,18 +386,18 @@ export interface PairStore {
 export const capOf = (rule: BlockingRule, maxBlock = MAX_BLOCK) => Math.min(rule.maxBlock ?? maxBlock, maxBlock);
 
 export function cappedKeys(f: Features, rules: readonly BlockingRule[], runCap = MAX_BLOCK): CappedKeys {
-  const keys: Int32Array[] = [];
-  const splitFrom: number[] = [];
-  for (const rule of rules) {
-    const maxBlock = capOf(rule, runCap);
-    const own = rule.keys(f);
-    // capBlocks numbers the blocks under the cap first, then the parts of split blocks
-    let under = 0;
-    for (const size of blockSizes(own)) if (size > 0 && size <= maxBlock) under++;
-    keys.push(capBlocks(f, own, maxBlock));
-    splitFrom.push(under);
-  }
-  return { keys, splitFrom };
+  const each = rules.map((rule) => cappedKey(f, rule, runCap));
+  return { keys: each.map((c) => c.keys), splitFrom: each.map((c) => c.splitFrom) };
+}
+
+/** One rule's capped keys and where the parts of its split blocks start (CappedKeys). */
+export function cappedKey(f: Features, rule: BlockingRule, runCap = MAX_BLOCK): { keys: Int32Array; splitFrom: number } {
+  const maxBlock = capOf(rule, runCap);
+  const own = rule.keys(f);
+  // capBlocks numbers the blocks under the cap first, then the parts of split blocks
+  let under = 0;
+  for (const size of blockSizes(own)) if (size > 0 && size <= maxBlock) under++;
+  return { keys: capBlocks(f, own, maxBlock), splitFrom: under };
 }
 
 /**
