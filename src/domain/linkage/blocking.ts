@@ -7,13 +7,8 @@
  * whatever the size of the data; only a part that no further key splits is compared in a
  * sliding window over a secondary order (sorted neighbourhood).
  */
-import * as features from './features.ts';
-import type { Features } from './features.ts';
+import { comparePair, type Features } from './features.ts';
 import { FIRST, PATTERNS, SEX, type FieldName, FIELDS } from './levels.ts';
-
-// A local copy: under tsx (CommonJS) each call through the import is a getter call, and the
-// comparison loop makes millions.
-const { comparePair } = features;
 
 export interface BlockingRule {
   name: string;

@@ -3,12 +3,8 @@
  * is integer equality plus, at most, a few Jaro–Winkler calls on short strings.
  */
 import type { PersonRecord } from './types.ts';
-import * as levels from './levels.ts';
-import * as strings from './strings.ts';
-// Local copies: tsx runs these modules as CommonJS, where each read of an imported binding is a
-// getter call, and the comparison, training and scoring loops read them millions of times.
-const { AddressLevel, DobLevel, EmailLevel, FirstLevel, IdentifierLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } = levels;
-const { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupMembers, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } = strings;
+import { AddressLevel, DobLevel, EmailLevel, FirstLevel, IdentifierLevel, LastLevel, PostcodeLevel, SexLevel, RADIX } from './levels.ts';
+import { dayNumber, jaroWinkler, jaroWinklerBound, withinOneEdit, nicknameGroupMembers, nicknameGroupsOf, normaliseNameKey, nysiis, splitAddress, splitDate, splitPostcode } from './strings.ts';
 
 class Interner {
   readonly ids = new Map<string, number>();

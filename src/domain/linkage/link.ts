@@ -4,10 +4,7 @@
 import type { Decision, Explanation, FieldWeight, LinkageModel, LinkageResult, PairDecision, PersonRecord, ScoredPair, Thresholds } from './types.ts';
 import { blockAndCompare, mergeStores, ruleFieldsOf, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
 import { buildFeatures, comparePair, type Features } from './features.ts';
-import * as levels from './levels.ts';
-// Local copies: tsx runs these modules as CommonJS, where each read of an imported binding is a
-// getter call, and the comparison, training and scoring loops read them millions of times.
-const { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithGuard, DobLevel, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } = levels;
+import { ADDRESS, DOB, EMAIL, EmailLevel, FIELDS, FIRST, FirstLevel, IDENTIFIER, IdentifierLevel, LAST, countedWithGuard, DobLevel, isTwinLevel, LastLevel, LEVEL_NAMES, POSTCODE, SEX, levelOf } from './levels.ts';
 import { compile, estimateModel, tfAdjustment, type CompiledModel, type RecordEstimates, type TrainOptions } from './model.ts';
 import { formalNameOf, nicknameGroupsOf, normaliseNameKey } from './strings.ts';
 import { formatDate, isIsoDate } from '../dates.ts';

@@ -7,10 +7,7 @@
 import type { LinkageModel, Thresholds } from './types.ts';
 import { type Features, comparePair } from './features.ts';
 import { pairKeys, trainableFields, type PairStore } from './blocking.ts';
-import * as levels from './levels.ts';
-// Local copies: tsx runs these modules as CommonJS, where each read of an imported binding is a
-// getter call, and the comparison, training and scoring loops read them millions of times.
-const { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } = levels;
+import { ADDRESS, AddressLevel, DOB, DobLevel, FIELDS, FIRST, FirstLevel, LAST, LastLevel, LEVEL_NAMES, PATTERNS, POSTCODE, PostcodeLevel, RADIX, SEX, SexLevel, TWIN_GUARD_WEIGHT, isTwinLevel, levelOf } from './levels.ts';
 
 /**
  * Link at weight 4 (probability 0.94), review from 0 (0.5). Measured across every labelled set we
