@@ -23,8 +23,9 @@ export interface BlockingRule {
  * Dense ids for keys made of two non-negative integers (either negative = no key), numbered in
  * order of first appearance. An open-addressing table on one typed array: a Map keyed by doubles
  * boxes every key, and a slot's two keys and id side by side cost one cache miss, not three.
+ * `out`, when given, receives the ids (a caller counting many groupings reuses one array).
  */
-export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
+export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number, out: Int32Array = new Int32Array(n)): Int32Array {
   let size = 1024;
   while (size < n * 2) size *= 2;
   // A call from inside another's key function cannot share its table.
@@ -37,7 +38,7 @@ export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => 
   }
   tableInUse = true;
   try {
-    return denseIds(table, size - 1, n, a, b);
+    return denseIds(table, size - 1, n, a, b, out);
   } finally {
     tableInUse = nested;
   }
@@ -52,8 +53,7 @@ let pairTable: WeakRef<Int32Array> | undefined;
 let tableInUse = false;
 
 /** pairKeys on a zeroed table of mask + 1 slots: per slot key a, key b, id + 1 (0 = empty). */
-function denseIds(table: Int32Array, mask: number, n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
-  const out = new Int32Array(n);
+function denseIds(table: Int32Array, mask: number, n: number, a: (i: number) => number, b: (i: number) => number, out: Int32Array): Int32Array {
   let next = 0;
   for (let i = 0; i < n; i++) {
     const x = a(i);
@@ -259,9 +259,8 @@ export const REFINEMENTS: readonly Refinement[] = [
  * comparison really uses: two records are compared by the rule exactly when their capped keys are
  * equal (but for a part no further key splits, which is compared in a sliding window).
  */
-export function capBlocks(f: Features, keys: Int32Array, maxBlock: number): Int32Array {
+export function capBlocks(f: Features, keys: Int32Array, maxBlock: number, sizes = blockSizes(keys)): Int32Array {
   const n = keys.length;
-  const sizes = blockSizes(keys);
   let oversized = 0;
   for (let b = 0; b < sizes.length; b++) if (sizes[b] > maxBlock) oversized += sizes[b];
   if (!oversized) return keys;
@@ -390,9 +389,10 @@ export function cappedKey(f: Features, rule: BlockingRule, runCap = MAX_BLOCK): 
   const maxBlock = capOf(rule, runCap);
   const own = rule.keys(f);
   // capBlocks numbers the blocks under the cap first, then the parts of split blocks
+  const sizes = blockSizes(own);
   let under = 0;
-  for (const size of blockSizes(own)) if (size > 0 && size <= maxBlock) under++;
-  return { keys: capBlocks(f, own, maxBlock), splitFrom: under };
+  for (const size of sizes) if (size > 0 && size <= maxBlock) under++;
+  return { keys: capBlocks(f, own, maxBlock, sizes), splitFrom: under };
 }
 
 /**

@@ -365,9 +365,10 @@ export function coincidences(f: Features): Coincidences {
   const home = (i: number) => (f.postcode[i] >= 0 ? f.postcode[i] : f.address[i] >= 0 ? 10_000_000 + f.address[i] : -1);
   const names = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (f.first[i] >= 0 && f.last[i] >= 0 && f.dayNo[i] !== 0) names[i] = 1;
-  const namesDiffer = sharing(n, names, null, first, last).neither;
-  const surname = sharing(n, null, last, first, dob);
-  const atHome = sharing(n, null, home, first, dob);
+  const scratch = Array.from({ length: 6 }, () => new Int32Array(n));
+  const namesDiffer = sharing(n, scratch, names, null, first, last).neither;
+  const surname = sharing(n, scratch, null, last, first, dob);
+  const atHome = sharing(n, scratch, null, home, first, dob);
   // with no such pairs to count, one pair in all: rare, not impossible
   return {
     dateOfBirth: Math.max(plainlyTwoOnOneDay(f, names), 1) / Math.max(namesDiffer, 1),
@@ -381,11 +382,11 @@ export function coincidences(f: Features): Coincidences {
  * on both a and b (neither), and of those the pairs that share `target` (shared), by inclusion and
  * exclusion over exact group counts.
  */
-function sharing(n: number, keep: Uint8Array | null, target: ((i: number) => number) | null, a: (i: number) => number, b: (i: number) => number): { neither: number; shared: number } {
-  // each key once per record, -1 for a record left out; then dense group ids (pairKeys), counted in typed arrays
-  const ka = new Int32Array(n);
-  const kb = new Int32Array(n);
-  const kt = new Int32Array(n);
+function sharing(n: number, scratch: Int32Array[], keep: Uint8Array | null, target: ((i: number) => number) | null, a: (i: number) => number, b: (i: number) => number): { neither: number; shared: number } {
+  // each key once per record, -1 for a record left out; then dense group ids (pairKeys), counted
+  // in typed arrays. The arrays are the caller's, for all its calls: at a million records each
+  // allocation is megabytes, and allocating them afresh set off full garbage collections.
+  const [ka, kb, kt, counts, groupIds, byTargetAndA] = scratch;
   for (let i = 0; i < n; i++) {
     const x = a(i);
     const y = b(i);
@@ -395,8 +396,7 @@ function sharing(n: number, keep: Uint8Array | null, target: ((i: number) => num
     kb[i] = on ? y : -1;
     kt[i] = on ? t : -1;
   }
-  const groups = (x: Int32Array, y: Int32Array | null) => pairKeys(n, (i) => x[i], y ? (i) => y[i] : () => 0);
-  const counts = new Int32Array(n);
+  const groups = (x: Int32Array, y: Int32Array | null, out = groupIds) => pairKeys(n, (i) => x[i], y ? (i) => y[i] : () => 0, out);
   const pairsSharing = (ids: Int32Array) => {
     counts.fill(0);
     for (let i = 0; i < n; i++) if (ids[i] >= 0) counts[ids[i]]++;
@@ -408,13 +408,11 @@ function sharing(n: number, keep: Uint8Array | null, target: ((i: number) => num
     }
     return { pairs, present };
   };
-  const ga = groups(ka, null);
-  const gb = groups(kb, null);
-  const byA = pairsSharing(ga);
+  const byA = pairsSharing(groups(ka, null));
   const total = (byA.present * (byA.present - 1)) / 2;
-  const neither = total - byA.pairs - pairsSharing(gb).pairs + pairsSharing(groups(ka, kb)).pairs;
+  const neither = total - byA.pairs - pairsSharing(groups(kb, null)).pairs + pairsSharing(groups(ka, kb)).pairs;
   if (!target) return { neither, shared: 0 };
-  const ta = groups(kt, ka);
+  const ta = groups(kt, ka, byTargetAndA);
   const shared = pairsSharing(groups(kt, null)).pairs - pairsSharing(ta).pairs - pairsSharing(groups(kt, kb)).pairs + pairsSharing(groups(ta, kb)).pairs;
   return { neither, shared };
 }
