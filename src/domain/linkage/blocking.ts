@@ -472,8 +472,11 @@ export function blockAndCompare(f: Features, options: BlockingOptions = {}): Pai
   // memory, and at a million records the garbage collector ran over every record for each growth.
   let counting = true;
   let pairs = 0;
-  const start = new Int32Array(n + 1);
-  const fill = new Int32Array(n);
+  // keys are below the records' number but for those that index a dictionary (emails, identifiers)
+  let most = 0;
+  for (const keys of allKeys) for (let i = 0; i < n; i++) if (keys[i] + 1 > most) most = keys[i] + 1;
+  const start = new Int32Array(most + 1);
+  const fill = new Int32Array(most);
   const order = new Int32Array(n);
   const secondary = new Float64Array(n);
   const part = options.partition;
