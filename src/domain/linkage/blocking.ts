@@ -20,17 +20,40 @@ export interface BlockingRule {
 }
 
 /**
- * Dense ids for keys made of two non-negative integers (either negative = no key). An
- * open-addressing table on typed arrays: a Map keyed by doubles boxes every key.
+ * Dense ids for keys made of two non-negative integers (either negative = no key), numbered in
+ * order of first appearance. An open-addressing table on one typed array: a Map keyed by doubles
+ * boxes every key, and a slot's two keys and id side by side cost one cache miss, not three.
+ * `out`, when given, receives the ids (a caller counting many groupings reuses one array).
  */
-export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number): Int32Array {
+export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => number, out: Int32Array = new Int32Array(n)): Int32Array {
   let size = 1024;
   while (size < n * 2) size *= 2;
-  const mask = size - 1;
-  const keyA = new Int32Array(size);
-  const keyB = new Int32Array(size);
-  const ids = new Int32Array(size).fill(-1);
-  const out = new Int32Array(n);
+  // A call from inside another's key function cannot share its table.
+  const nested = tableInUse;
+  let table = nested ? undefined : pairTable?.deref();
+  if (table && table.length >= size * 3) table.fill(0, 0, size * 3);
+  else {
+    table = new Int32Array(size * 3);
+    if (!nested) pairTable = new WeakRef(table);
+  }
+  tableInUse = true;
+  try {
+    return denseIds(table, size - 1, n, a, b, out);
+  } finally {
+    tableInUse = nested;
+  }
+}
+
+/**
+ * The table pairKeys reuses from call to call: a run makes dozens of calls, each on a table of tens
+ * of megabytes at a million records, and allocating each afresh set off a full garbage collection
+ * (of every record) every few calls. Weakly held: it goes at the first collection after the run.
+ */
+let pairTable: WeakRef<Int32Array> | undefined;
+let tableInUse = false;
+
+/** pairKeys on a zeroed table of mask + 1 slots: per slot key a, key b, id + 1 (0 = empty). */
+function denseIds(table: Int32Array, mask: number, n: number, a: (i: number) => number, b: (i: number) => number, out: Int32Array): Int32Array {
   let next = 0;
   for (let i = 0; i < n; i++) {
     const x = a(i);
@@ -42,15 +65,16 @@ export function pairKeys(n: number, a: (i: number) => number, b: (i: number) => 
     let slot = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca6b)) >>> 0;
     slot = (slot ^ (slot >>> 15)) & mask;
     for (;;) {
-      const id = ids[slot];
+      const at = slot * 3;
+      const id = table[at + 2] - 1;
       if (id < 0) {
-        ids[slot] = next;
-        keyA[slot] = x;
-        keyB[slot] = y;
+        table[at] = x;
+        table[at + 1] = y;
+        table[at + 2] = next + 1;
         out[i] = next++;
         break;
       }
-      if (keyA[slot] === x && keyB[slot] === y) {
+      if (table[at] === x && table[at + 1] === y) {
         out[i] = id;
         break;
       }
@@ -244,9 +268,8 @@ export const REFINEMENTS: readonly Refinement[] = [
  * comparison really uses: two records are compared by the rule exactly when their capped keys are
  * equal (but for a part no further key splits, which is compared in a sliding window).
  */
-export function capBlocks(f: Features, keys: Int32Array, maxBlock: number): Int32Array {
+export function capBlocks(f: Features, keys: Int32Array, maxBlock: number, sizes = blockSizes(keys)): Int32Array {
   const n = keys.length;
-  const sizes = blockSizes(keys);
   let oversized = 0;
   for (let b = 0; b < sizes.length; b++) if (sizes[b] > maxBlock) oversized += sizes[b];
   if (!oversized) return keys;
@@ -366,18 +389,19 @@ export interface PairStore {
 export const capOf = (rule: BlockingRule, maxBlock = MAX_BLOCK) => Math.min(rule.maxBlock ?? maxBlock, maxBlock);
 
 export function cappedKeys(f: Features, rules: readonly BlockingRule[], runCap = MAX_BLOCK): CappedKeys {
-  const keys: Int32Array[] = [];
-  const splitFrom: number[] = [];
-  for (const rule of rules) {
-    const maxBlock = capOf(rule, runCap);
-    const own = rule.keys(f);
-    // capBlocks numbers the blocks under the cap first, then the parts of split blocks
-    let under = 0;
-    for (const size of blockSizes(own)) if (size > 0 && size <= maxBlock) under++;
-    keys.push(capBlocks(f, own, maxBlock));
-    splitFrom.push(under);
-  }
-  return { keys, splitFrom };
+  const each = rules.map((rule) => cappedKey(f, rule, runCap));
+  return { keys: each.map((c) => c.keys), splitFrom: each.map((c) => c.splitFrom) };
+}
+
+/** One rule's capped keys and where the parts of its split blocks start (CappedKeys). */
+export function cappedKey(f: Features, rule: BlockingRule, runCap = MAX_BLOCK): { keys: Int32Array; splitFrom: number } {
+  const maxBlock = capOf(rule, runCap);
+  const own = rule.keys(f);
+  // capBlocks numbers the blocks under the cap first, then the parts of split blocks
+  const sizes = blockSizes(own);
+  let under = 0;
+  for (const size of sizes) if (size > 0 && size <= maxBlock) under++;
+  return { keys: capBlocks(f, own, maxBlock, sizes), splitFrom: under };
 }
 
 /**
@@ -426,105 +450,120 @@ export function mergeStores(parts: readonly PairStore[]): PairStore {
   return merged;
 }
 
-function grow(store: PairStore): void {
-  const size = store.left.length * 2;
-  const left = new Int32Array(size);
-  left.set(store.left);
-  const right = new Int32Array(size);
-  right.set(store.right);
-  const code = new Uint32Array(size);
-  code.set(store.code);
-  const rule = new Uint8Array(size);
-  rule.set(store.rule);
-  store.left = left;
-  store.right = right;
-  store.code = code;
-  store.rule = rule;
-}
-
 export function blockAndCompare(f: Features, options: BlockingOptions = {}): PairStore {
   const rules = rulesFor(f, options);
   const maxBlock = options.maxBlock ?? MAX_BLOCK;
   const window = options.window ?? 40;
   const n = f.n;
-  const initial = Math.max(1024, n * 4);
+  // Every rule's keys up front: a pair counts towards the training counts of each rule that
+  // would block it (Splink trains each rule on all its pairs), though it is compared only once.
+  const { keys: allKeys, splitFrom } = options.capped ?? cappedKeys(f, rules, maxBlock);
+  // Every rule's key of a record side by side (record by record): emit reads all of them for both
+  // records of each pair, and from one array per rule that was a cache miss per rule and record.
+  const R = rules.length;
+  const byRecord = new Int32Array(n * R);
+  for (let r = 0; r < R; r++) {
+    const keys = allKeys[r];
+    for (let i = 0, at = r; i < n; i++, at += R) byRecord[at] = keys[i];
+  }
   const store: PairStore = {
     length: 0,
-    left: new Int32Array(initial),
-    right: new Int32Array(initial),
-    code: new Uint32Array(initial),
-    rule: new Uint8Array(initial),
+    left: new Int32Array(0),
+    right: new Int32Array(0),
+    code: new Uint32Array(0),
+    rule: new Uint8Array(0),
     counts: rules.map(() => new Float64Array(PATTERNS)),
     rules,
     ruleFields: ruleFieldsOf(rules),
   };
-  // Every rule's keys up front: a pair counts towards the training counts of each rule that
-  // would block it (Splink trains each rule on all its pairs), though it is compared only once.
-  const { keys: allKeys, splitFrom } = options.capped ?? cappedKeys(f, rules, maxBlock);
+  // Two passes over the blocks: the first counts the pairs to compare, so that the second stores
+  // them in arrays of their exact size. Growing the arrays by doubling allocated three times the
+  // memory, and at a million records the garbage collector ran over every record for each growth.
+  let counting = true;
+  let pairs = 0;
+  // keys are below the records' number but for those that index a dictionary (emails, identifiers)
+  let most = 0;
+  for (const keys of allKeys) for (let i = 0; i < n; i++) if (keys[i] + 1 > most) most = keys[i] + 1;
+  const start = new Int32Array(most + 1);
+  const fill = new Int32Array(most);
   const order = new Int32Array(n);
   const secondary = new Float64Array(n);
-  for (let r = 0; r < rules.length; r++) {
-    const keys = allKeys[r];
-    // counting sort by key
-    let k = 0;
-    for (let i = 0; i < n; i++) if (keys[i] + 1 > k) k = keys[i] + 1;
-    const start = new Int32Array(k + 1);
-    for (let i = 0; i < n; i++) if (keys[i] >= 0) start[keys[i] + 1]++;
-    for (let b = 0; b < k; b++) start[b + 1] += start[b];
-    const fill = start.slice(0, k);
-    for (let i = 0; i < n; i++) if (keys[i] >= 0) order[fill[keys[i]]++] = i;
+  const part = options.partition;
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass === 1) {
+      counting = false;
+      store.left = new Int32Array(pairs);
+      store.right = new Int32Array(pairs);
+      store.code = new Uint32Array(pairs);
+      store.rule = new Uint8Array(pairs);
+    }
+    for (let r = 0; r < R; r++) {
+      const keys = allKeys[r];
+      // counting sort by key
+      let k = 0;
+      for (let i = 0; i < n; i++) if (keys[i] + 1 > k) k = keys[i] + 1;
+      start.fill(0, 0, k + 1);
+      for (let i = 0; i < n; i++) if (keys[i] >= 0) start[keys[i] + 1]++;
+      for (let b = 0; b < k; b++) start[b + 1] += start[b];
+      fill.set(start.subarray(0, k));
+      for (let i = 0; i < n; i++) if (keys[i] >= 0) order[fill[keys[i]]++] = i;
 
-    const emit = (i: number, j: number) => {
-      for (let e = 0; e < r; e++) {
-        const ke = allKeys[e];
-        if (ke[i] >= 0 && ke[i] === ke[j]) return;
-      }
-      if (store.length === store.left.length) grow(store);
-      const c = comparePair(f, i, j);
-      const at = store.length++;
-      store.left[at] = i;
-      store.right[at] = j;
-      store.code[at] = c;
-      store.rule[at] = r;
-      if (keys[i] < splitFrom[r]) store.counts[r][c]++;
-      for (let e = r + 1; e < rules.length; e++) {
-        const ke = allKeys[e];
-        if (ke[i] >= 0 && ke[i] === ke[j] && ke[i] < splitFrom[e]) store.counts[e][c]++;
-      }
-    };
+      const emit = (i: number, j: number) => {
+        const ai = i * R;
+        const aj = j * R;
+        for (let e = 0; e < r; e++) {
+          const key = byRecord[ai + e];
+          if (key >= 0 && key === byRecord[aj + e]) return;
+        }
+        if (counting) {
+          pairs++;
+          return;
+        }
+        const c = comparePair(f, i, j);
+        const at = store.length++;
+        store.left[at] = i;
+        store.right[at] = j;
+        store.code[at] = c;
+        store.rule[at] = r;
+        if (keys[i] < splitFrom[r]) store.counts[r][c]++;
+        for (let e = r + 1; e < R; e++) {
+          const key = byRecord[ai + e];
+          if (key >= 0 && key === byRecord[aj + e] && key < splitFrom[e]) store.counts[e][c]++;
+        }
+      };
 
-    const part = options.partition;
-    for (let b = 0; b < k; b++) {
-      const lo = start[b];
-      const hi = start[b + 1];
-      const size = hi - lo;
-      if (size < 2) continue;
-      if (part && (r * 7919 + b) % part.count !== part.index) continue;
-      if (size <= capOf(rules[r], maxBlock)) {
-        for (let x = lo; x < hi; x++) {
-          const i = order[x];
-          for (let y = x + 1; y < hi; y++) {
-            const j = order[y];
-            if (i < j) emit(i, j);
-            else emit(j, i);
+      for (let b = 0; b < k; b++) {
+        const lo = start[b];
+        const hi = start[b + 1];
+        const size = hi - lo;
+        if (size < 2) continue;
+        if (part && (r * 7919 + b) % part.count !== part.index) continue;
+        if (size <= capOf(rules[r], maxBlock)) {
+          for (let x = lo; x < hi; x++) {
+            const i = order[x];
+            for (let y = x + 1; y < hi; y++) {
+              const j = order[y];
+              if (i < j) emit(i, j);
+              else emit(j, i);
+            }
           }
-        }
-      } else {
-        // sorted neighbourhood: order the block by name, then date of birth, and compare neighbours
-        const members = order.subarray(lo, hi);
-        for (let x = 0; x < size; x++) {
-          const i = members[x];
-          secondary[x] = ((f.last[i] + 1) * 65_536 + (f.first[i] + 1)) * 65_536 + (f.dayNo[i] % 65_536);
-        }
-        const idx = Array.from({ length: size }, (_, x) => x).sort((p, q) => secondary[p] - secondary[q]);
-        const sorted = idx.map((x) => members[x]);
-        for (let x = 0; x < size; x++) {
-          const i = sorted[x];
-          const end = Math.min(size, x + 1 + window);
-          for (let y = x + 1; y < end; y++) {
-            const j = sorted[y];
-            if (i < j) emit(i, j);
-            else emit(j, i);
+        } else {
+          // sorted neighbourhood: order the block by name, then date of birth, and compare neighbours
+          const members = order.subarray(lo, hi);
+          for (let x = 0; x < size; x++) {
+            const i = members[x];
+            secondary[x] = ((f.last[i] + 1) * 65_536 + (f.first[i] + 1)) * 65_536 + (f.dayNo[i] % 65_536);
+          }
+          const idx = Array.from({ length: size }, (_, x) => x).sort((p, q) => secondary[p] - secondary[q]);
+          const sorted = idx.map((x) => members[x]);
+          for (let x = 0; x < size; x++) {
+            const i = sorted[x];
+            const end = Math.min(size, x + 1 + window);
+            for (let y = x + 1; y < end; y++) {
+              const j = sorted[y];
+              if (i < j) emit(i, j);
+              else emit(j, i);
+            }
           }
         }
       }

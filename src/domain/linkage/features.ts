@@ -268,10 +268,8 @@ function typoOfNickname(f: Features, a: number, b: number): boolean {
  * Twins: the same date of birth (or one a typo of the other), and the same family name or home;
  * the caller has already found the given names clearly different.
  */
-function twins(f: Features, i: number, j: number): boolean {
-  const dob = dobLevel(f, i, j);
+function twins(f: Features, i: number, j: number, dob: number, ln: number): boolean {
   if (dob !== DobLevel.exact && dob !== DobLevel.dayMonthSwapped && dob !== DobLevel.onePartDifferent) return false;
-  const ln = lastNameLevel(f, i, j);
   return (ln !== LastLevel.different && ln !== LastLevel.missing) || sameHome(f, i, j);
 }
 
@@ -284,7 +282,8 @@ function twinLevel(f: Features, i: number, j: number): number {
   return sameHome(f, i, j) ? FirstLevel.twin : FirstLevel.twinElsewhere;
 }
 
-export function firstNameLevel(f: Features, i: number, j: number): number {
+/** dob and last: the pair's dobLevel and lastNameLevel (comparePair has them already). */
+export function firstNameLevel(f: Features, i: number, j: number, dob = dobLevel(f, i, j), last = lastNameLevel(f, i, j)): number {
   const a = f.first[i];
   const b = f.first[j];
   if (a < 0 || b < 0) {
@@ -294,7 +293,7 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
     if (mx < 0) return FirstLevel.missing;
     const y = a < 0 ? j : i;
     if (mx === f.first[y] || mx === f.middle[y]) return FirstLevel.middle;
-    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j)) return twinLevel(f, i, j);
+    if (nameBand(f, mx, f.first[y]) >= 2 && twins(f, i, j, dob, last)) return twinLevel(f, i, j);
     return FirstLevel.missing;
   }
   if (a === b) return FirstLevel.exact;
@@ -306,9 +305,9 @@ export function firstNameLevel(f: Features, i: number, j: number): number {
   const band = nameBand(f, a, b);
   if (band === 0) return FirstLevel.jw92;
   // Stanley and Stacey: a near spelling with the other sex is a twin, not a typo
-  if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j) ? twinLevel(f, i, j) : FirstLevel.jw88;
+  if (band === 1) return f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j] && twins(f, i, j, dob, last) ? twinLevel(f, i, j) : FirstLevel.jw88;
   // a shared sound is no defence for twins (John and Joanne sound alike to NYSIIS)
-  if (twins(f, i, j)) {
+  if (twins(f, i, j, dob, last)) {
     // but a typo of a form of the same name, with no other sex recorded, is one person mis-keyed
     const otherSex = f.sex[i] !== 0 && f.sex[j] !== 0 && f.sex[i] !== f.sex[j];
     return !otherSex && typoOfNickname(f, a, b) ? FirstLevel.jw88 : twinLevel(f, i, j);
@@ -351,23 +350,20 @@ const GENERATION_DAYS = 4383;
  * one person with a wrong birth date. They agree on everything else, as twins do, so the level is
  * weighed for the pair as a whole, by how often such pairs are one person (namesakeShare in model.ts).
  */
-function namesakes(f: Features, i: number, j: number, first: number): boolean {
+function namesakes(f: Features, i: number, j: number, first: number, last: number, home: number): boolean {
   // Only with the sex recorded alike on both: positive evidence that the two could be a parent
   // and child of one sex; data without sex (FEBRL) replace whole birth dates of one person often
   // enough that the level would mostly hold one person there.
   if (f.sex[i] === 0 || f.sex[i] !== f.sex[j]) return false;
   if (Math.abs(f.dayNo[i] - f.dayNo[j]) < GENERATION_DAYS) return false;
   if (first !== FirstLevel.exact && first !== FirstLevel.nickname && first !== FirstLevel.jw92 && first !== FirstLevel.jw88) return false;
-  const last = lastNameLevel(f, i, j);
   if (last !== LastLevel.exact && last !== LastLevel.jw92 && last !== LastLevel.jw88) return false;
-  const home = addressLevel(f, i, j);
   return home === AddressLevel.exact || home === AddressLevel.similar || (f.postcode[i] >= 0 && f.postcode[i] === f.postcode[j]);
 }
 
 /** The date-of-birth level as the comparison vector records it: dobLevel, or the namesake level. */
-export function dobComparison(f: Features, i: number, j: number, first: number): number {
-  const dob = dobLevel(f, i, j);
-  return dob === DobLevel.different && namesakes(f, i, j, first) ? DobLevel.namesake : dob;
+export function dobComparison(f: Features, i: number, j: number, first: number, dob = dobLevel(f, i, j), last = lastNameLevel(f, i, j), address = addressLevel(f, i, j)): number {
+  return dob === DobLevel.different && namesakes(f, i, j, first, last, address) ? DobLevel.namesake : dob;
 }
 
 export function sexLevel(f: Features, i: number, j: number): number {
@@ -377,13 +373,12 @@ export function sexLevel(f: Features, i: number, j: number): number {
   return a === b ? SexLevel.same : SexLevel.different;
 }
 
-export function postcodeLevel(f: Features, i: number, j: number): number {
+export function postcodeLevel(f: Features, i: number, j: number, address = addressLevel(f, i, j)): number {
   const a = f.postcode[i];
   const b = f.postcode[j];
   if (a < 0 || b < 0) return PostcodeLevel.missing;
   if (a === b) {
     // The same home is one fact, not two: when the addresses agree the postcode adds nothing.
-    const address = addressLevel(f, i, j);
     return address === AddressLevel.exact || address === AddressLevel.similar ? PostcodeLevel.withAddress : PostcodeLevel.exact;
   }
   return f.outward[i] === f.outward[j] ? PostcodeLevel.outward : PostcodeLevel.different;
@@ -467,10 +462,8 @@ export function identifierComparison(f: Features, i: number, j: number, first: n
 }
 
 /** The surname level as the comparison vector records it: an exact surname at the same home counts for less (see householdRate in model.ts). */
-export function lastNameComparison(f: Features, i: number, j: number): number {
-  const last = lastNameLevel(f, i, j);
+export function lastNameComparison(f: Features, i: number, j: number, last = lastNameLevel(f, i, j), home = addressLevel(f, i, j)): number {
   if (last !== LastLevel.exact) return last;
-  const home = addressLevel(f, i, j);
   return home === AddressLevel.exact || home === AddressLevel.similar ? LastLevel.exactAtHome : last;
 }
 
@@ -484,11 +477,16 @@ const R7 = RADIX[7];
 
 /** The comparison vector of records i and j, packed (see levels.ts). */
 export function comparePair(f: Features, i: number, j: number): number {
-  const first = firstNameLevel(f, i, j);
-  const dob = dobComparison(f, i, j, first);
+  // Each is needed at least once, and the twin, namesake, home and postcode levels ask again:
+  // computed once here (the surname's costs a Jaro–Winkler).
+  const last = lastNameLevel(f, i, j);
+  const birth = dobLevel(f, i, j);
+  const address = addressLevel(f, i, j);
+  const first = firstNameLevel(f, i, j, birth, last);
+  const dob = dobComparison(f, i, j, first, birth, last, address);
   return (
-    ((((((first * R1 + lastNameComparison(f, i, j)) * R2 + dob) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j)) * R5 +
-      addressLevel(f, i, j)) *
+    ((((((first * R1 + lastNameComparison(f, i, j, last, address)) * R2 + dob) * R3 + sexLevel(f, i, j)) * R4 + postcodeLevel(f, i, j, address)) * R5 +
+      address) *
       R6 +
       emailLevel(f, i, j)) *
       R7 +

@@ -365,9 +365,10 @@ export function coincidences(f: Features): Coincidences {
   const home = (i: number) => (f.postcode[i] >= 0 ? f.postcode[i] : f.address[i] >= 0 ? 10_000_000 + f.address[i] : -1);
   const names = new Uint8Array(n);
   for (let i = 0; i < n; i++) if (f.first[i] >= 0 && f.last[i] >= 0 && f.dayNo[i] !== 0) names[i] = 1;
-  const namesDiffer = sharing(n, names, null, first, last).neither;
-  const surname = sharing(n, null, last, first, dob);
-  const atHome = sharing(n, null, home, first, dob);
+  const scratch = Array.from({ length: 6 }, () => new Int32Array(n));
+  const namesDiffer = sharing(n, scratch, names, null, first, last).neither;
+  const surname = sharing(n, scratch, null, last, first, dob);
+  const atHome = sharing(n, scratch, null, home, first, dob);
   // with no such pairs to count, one pair in all: rare, not impossible
   return {
     dateOfBirth: Math.max(plainlyTwoOnOneDay(f, names), 1) / Math.max(namesDiffer, 1),
@@ -381,34 +382,38 @@ export function coincidences(f: Features): Coincidences {
  * on both a and b (neither), and of those the pairs that share `target` (shared), by inclusion and
  * exclusion over exact group counts.
  */
-function sharing(n: number, keep: Uint8Array | null, target: ((i: number) => number) | null, a: (i: number) => number, b: (i: number) => number): { neither: number; shared: number } {
-  const on = (key: (i: number) => number) => (i: number) => ((!keep || keep[i]) && a(i) >= 0 && b(i) >= 0 && (!target || target(i) >= 0) ? key(i) : -1);
-  const pairsSharing = (keys: Int32Array | ((i: number) => number)) => {
-    const counts = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
-      const k = typeof keys === 'function' ? keys(i) : keys[i];
-      if (k >= 0) counts.set(k, (counts.get(k) ?? 0) + 1);
-    }
+function sharing(n: number, scratch: Int32Array[], keep: Uint8Array | null, target: ((i: number) => number) | null, a: (i: number) => number, b: (i: number) => number): { neither: number; shared: number } {
+  // each key once per record, -1 for a record left out; then dense group ids (pairKeys), counted
+  // in typed arrays. The arrays are the caller's, for all its calls: at a million records each
+  // allocation is megabytes, and allocating them afresh set off full garbage collections.
+  const [ka, kb, kt, counts, groupIds, byTargetAndA] = scratch;
+  for (let i = 0; i < n; i++) {
+    const x = a(i);
+    const y = b(i);
+    const t = target ? target(i) : 0;
+    const on = (!keep || keep[i]) && x >= 0 && y >= 0 && t >= 0;
+    ka[i] = on ? x : -1;
+    kb[i] = on ? y : -1;
+    kt[i] = on ? t : -1;
+  }
+  const groups = (x: Int32Array, y: Int32Array | null, out = groupIds) => pairKeys(n, (i) => x[i], y ? (i) => y[i] : () => 0, out);
+  const pairsSharing = (ids: Int32Array) => {
+    counts.fill(0);
+    for (let i = 0; i < n; i++) if (ids[i] >= 0) counts[ids[i]]++;
     let pairs = 0;
     let present = 0;
-    for (const c of counts.values()) {
+    for (const c of counts) {
       pairs += (c * (c - 1)) / 2;
       present += c;
     }
     return { pairs, present };
   };
-  const ka = on(a);
-  const kb = on(b);
-  const ab = pairKeys(n, ka, kb);
-  const present = pairsSharing(ka).present;
-  const total = (present * (present - 1)) / 2;
-  const neither = total - pairsSharing(ka).pairs - pairsSharing(kb).pairs + pairsSharing(ab).pairs;
+  const byA = pairsSharing(groups(ka, null));
+  const total = (byA.present * (byA.present - 1)) / 2;
+  const neither = total - byA.pairs - pairsSharing(groups(kb, null)).pairs + pairsSharing(groups(ka, kb)).pairs;
   if (!target) return { neither, shared: 0 };
-  const kt = on(target);
-  const ta = pairKeys(n, kt, ka);
-  const tb = pairKeys(n, kt, kb);
-  const tab = pairKeys(n, (i) => ta[i], kb);
-  const shared = pairsSharing(kt).pairs - pairsSharing(ta).pairs - pairsSharing(tb).pairs + pairsSharing(tab).pairs;
+  const ta = groups(kt, ka, byTargetAndA);
+  const shared = pairsSharing(groups(kt, null)).pairs - pairsSharing(ta).pairs - pairsSharing(groups(kt, kb)).pairs + pairsSharing(groups(ta, kb)).pairs;
   return { neither, shared };
 }
 

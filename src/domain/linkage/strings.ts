@@ -30,10 +30,17 @@ export function withinOneEdit(a: string, b: string): boolean {
   if (i === la && i === lb) return true;
   if (la === lb) {
     // one substitution, or two neighbours swapped
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && a.slice(i + 2) === b.slice(i + 2);
+    if (sameFrom(a, i + 1, b, i + 1)) return true;
+    return i + 1 < la && a.charCodeAt(i) === b.charCodeAt(i + 1) && a.charCodeAt(i + 1) === b.charCodeAt(i) && sameFrom(a, i + 2, b, i + 2);
   }
-  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return la > lb ? sameFrom(a, i + 1, b, i) : sameFrom(a, i, b, i + 1);
+}
+
+/** a from x on equals b from y on (a.slice(x) === b.slice(y) without the two copies: this runs per compared pair). */
+function sameFrom(a: string, x: number, b: string, y: number): boolean {
+  if (a.length - x !== b.length - y) return false;
+  for (; x < a.length; x++, y++) if (a.charCodeAt(x) !== b.charCodeAt(y)) return false;
+  return true;
 }
 
 /** Words that are not part of anyone's name: titles and honorifics, and generation suffixes. */

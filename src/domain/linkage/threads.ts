@@ -10,14 +10,16 @@
  * link()'s exactly, in any order. Each partition also reports its runs of pairs block by block
  * (rule, block, where the run ends): link() emits pairs rule by rule and block by block, so
  * merging the runs in (rule, block) order puts every pair where link() puts it. Training, scoring
- * and clustering then run once, on the merged pairs, exactly as link() runs them.
+ * and clustering then run once, on the merged pairs, exactly as link() runs them. Every thread
+ * blocks on every rule's keys (a pair is compared under the first rule that blocks it), so the
+ * threads first share out computing them (each every count-th rule's) and then exchange them.
  *
  * One thread (or blocking rules of the caller's own, which cannot be sent to a worker) takes
  * link() itself: no worker is started.
  */
 import { Worker, parentPort } from 'node:worker_threads';
 import type { LinkageResult, PersonRecord } from './types.ts';
-import { addCounts, blockAndCompare, cappedKeys, ruleFieldsOf, rulesFor, type BlockingOptions, type PairStore } from './blocking.ts';
+import { addCounts, blockAndCompare, cappedKey, ruleFieldsOf, rulesFor, type BlockingOptions, type CappedKeys, type PairStore } from './blocking.ts';
 import { buildFeatures, type Features } from './features.ts';
 import { link, linkStore, type LinkOptions } from './link.ts';
 import { coincidences, uFor, type TrainOptions } from './model.ts';
@@ -44,11 +46,40 @@ interface Job {
   u?: TrainOptions;
 }
 
-/** Compares one partition's blocks and finds its runs of pairs block by block. */
-function comparePart({ f, blocking, partition, u }: Job): ComparedPart {
-  const estimated = u && uFor(f, u);
-  // The capped keys blockAndCompare blocks on: a pair's block is its records' key under its rule.
-  const capped = cappedKeys(f, rulesFor(f, blocking), blocking.maxBlock);
+/** The rules whose capped keys thread `index` of `count` computes: every count-th, from the index. */
+function keyShare(f: Features, blocking: PlainBlocking, { index, count }: { index: number; count: number }): KeyShare {
+  const rules = rulesFor(f, blocking);
+  const share: KeyShare = { rules: [], keys: [], splitFrom: [] };
+  for (let r = index; r < rules.length; r += count) {
+    const capped = cappedKey(f, rules[r], blocking.maxBlock);
+    share.rules.push(r);
+    share.keys.push(capped.keys);
+    share.splitFrom.push(capped.splitFrom);
+  }
+  return share;
+}
+
+/** Some rules' capped keys (cappedKey), by rule index. */
+interface KeyShare {
+  rules: number[];
+  keys: Int32Array[];
+  splitFrom: number[];
+}
+
+/** Every thread's share of the capped keys as the whole run's. */
+function joinShares(shares: readonly KeyShare[]): CappedKeys {
+  const capped: CappedKeys = { keys: [], splitFrom: [] };
+  for (const share of shares)
+    share.rules.forEach((r, x) => {
+      capped.keys[r] = share.keys[x];
+      capped.splitFrom[r] = share.splitFrom[x];
+    });
+  return capped;
+}
+
+/** Compares one partition's blocks (on the rules' capped keys) and finds its runs of pairs block by block. */
+function comparePart({ f, blocking, partition }: Job, capped: CappedKeys, u?: Float64Array[]): ComparedPart {
+  // a pair's block is its records' capped key under its rule
   const keys = capped.keys;
   const store = blockAndCompare(f, { ...blocking, partition, capped });
   const n = store.length;
@@ -66,7 +97,7 @@ function comparePart({ f, blocking, partition, u }: Job): ComparedPart {
     }
     runEnd[runs - 1] = k + 1;
   }
-  return { length: n, left: store.left, right: store.right, code: store.code, rule: store.rule, counts: store.counts, runs, runRule, runBlock, runEnd, u: estimated };
+  return { length: n, left: store.left, right: store.right, code: store.code, rule: store.rule, counts: store.counts, runs, runRule, runBlock, runEnd, u };
 }
 
 /**
@@ -111,12 +142,24 @@ function mergeParts(f: Features, blocking: PlainBlocking, parts: readonly Compar
   return { length, left, right, code, rule, counts, rules, ruleFields: ruleFieldsOf(rules) };
 }
 
-function resultOf(worker: Worker): Promise<ComparedPart> {
-  return new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`A record-linkage worker thread stopped (exit code ${code}) before it finished`)));
+/** A worker's messages in the order sent; a worker that fails or stops rejects what is still awaited. */
+function inbox(worker: Worker): () => Promise<unknown> {
+  const received: unknown[] = [];
+  const waiting: { resolve: (m: unknown) => void; reject: (e: Error) => void }[] = [];
+  let failed: Error | undefined;
+  const fail = (e: Error) => {
+    failed ??= e;
+    for (const w of waiting.splice(0)) w.reject(failed);
+  };
+  worker.on('message', (m: unknown) => {
+    const w = waiting.shift();
+    if (w) w.resolve(m);
+    else received.push(m);
   });
+  worker.once('error', fail);
+  worker.once('exit', (code) => fail(new Error(`A record-linkage worker thread stopped (exit code ${code}) before it finished`)));
+  return () =>
+    received.length ? Promise.resolve(received.shift()) : failed ? Promise.reject(failed) : new Promise((resolve, reject) => waiting.push({ resolve, reject }));
 }
 
 /**
@@ -131,17 +174,21 @@ export async function linkThreaded(records: readonly PersonRecord[], options: Li
   // Started first, so that the workers load while this thread builds the features.
   const workers = Array.from({ length: count - 1 }, () => new Worker(new URL('./thread-worker.mjs', import.meta.url)));
   try {
-    const results = workers.map(resultOf);
-    for (const r of results) r.catch(() => undefined);
+    const next = workers.map(inbox);
     const f = buildFeatures(records);
     // Training's estimates from the records alone, in parallel with the comparisons: the first
     // worker estimates u (random pairs), this thread the chance rates (exact group counts).
     const training = !options.model;
     const trainOptions: TrainOptions = { uSamples: options.uSamples, seed: options.seed };
     workers.forEach((w, x) => w.postMessage({ f, blocking, partition: { index: x + 1, count }, u: training && x === 0 ? trainOptions : undefined } satisfies Job));
-    const own = comparePart({ f, blocking, partition: { index: 0, count } });
+    // Each thread computes some rules' capped keys, and every thread compares on all of them.
+    const own: Job = { f, blocking, partition: { index: 0, count } };
+    const shares = [keyShare(f, blocking, own.partition), ...((await Promise.all(next.map((n) => n()))) as KeyShare[])];
+    const capped = joinShares(shares);
+    for (const w of workers) w.postMessage(capped);
+    const mine = comparePart(own, capped);
     const rates = training ? coincidences(f) : undefined;
-    const parts = [own, ...(await Promise.all(results))];
+    const parts = [mine, ...((await Promise.all(next.map((n) => n()))) as ComparedPart[])];
     return linkStore(records, f, mergeParts(f, blocking, parts), options, started, { u: parts[1].u, rates });
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -153,8 +200,14 @@ export function serveWorker(): void {
   const port = parentPort;
   if (!port) throw new Error('serveWorker runs only in a worker thread');
   port.once('message', (job: Job) => {
-    const part = comparePart(job);
-    const arrays = [part.left, part.right, part.code, part.rule, part.runRule, part.runBlock, part.runEnd, ...part.counts, ...(part.u ?? [])];
-    port.postMessage(part, arrays.map((a) => a.buffer as ArrayBuffer));
+    // copied, not transferred: a rule's keys may be an array of the features themselves (the email's)
+    port.postMessage(keyShare(job.f, job.blocking, job.partition));
+    // u while the other threads key their rules (the capped keys arrive once all have)
+    const u = job.u && uFor(job.f, job.u);
+    port.once('message', (capped: CappedKeys) => {
+      const part = comparePart(job, capped, u);
+      const arrays = [part.left, part.right, part.code, part.rule, part.runRule, part.runBlock, part.runEnd, ...part.counts, ...(part.u ?? [])];
+      port.postMessage(part, arrays.map((a) => a.buffer as ArrayBuffer));
+    });
   });
 }
