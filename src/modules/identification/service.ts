@@ -141,7 +141,6 @@ async function lineCount(file: string, kind: 'csv' | 'xlsx'): Promise<number | n
   return last === 10 ? n : n + 1;
 }
 
-/** The actor a job runs as: who queued it, as they were then (null: the command line). */
 /** Lets pages through (a turn of the event loop) once `everyMs` have passed since it last did: long loops call it every step or few. */
 function pacer(everyMs = 20): () => Promise<void> {
   let since = performance.now();
@@ -152,6 +151,7 @@ function pacer(everyMs = 20): () => Promise<void> {
   };
 }
 
+/** The actor a job runs as: who queued it, as they were then (null: the command line). */
 function actorOf(job: JobRow): Caller {
   const a = (job.payload as { actor?: Actor | null }).actor;
   return a ? { ...a } : null;
